@@ -1,0 +1,127 @@
+package pdm.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
+import pdm.PdmException;
+import pdm.config.ConfigLoader;
+import pdm.config.DataSource;
+import pdm.config.PdmConfig;
+import pdm.engine.Engine;
+import pdm.engine.JobSpec;
+import pdm.engine.SkipFilter;
+import pdm.fs.FsRoot;
+import pdm.fs.Mounts;
+import pdm.fs.Names;
+import pdm.task.Action;
+import pdm.task.JobOptions;
+
+/**
+ * Resolves the two addressing forms into a job: {@code panda badger /user_xyz} (names from
+ * config.toml) or {@code /data/a /data/b [PATH]} (two absolute directories), and checks
+ * what must hold before anything is touched.
+ */
+final class JobFactory {
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private final JobOptionsMixin options;
+
+    JobFactory(JobOptionsMixin options) {
+        this.options = options;
+    }
+
+    Job create(String command, Action first, String srcArg, String tgtArg, String pathArg, JobOptions jobOptions) {
+        PdmConfig config = new ConfigLoader().load(options.config());
+        boolean srcDir = srcArg.startsWith("/");
+        boolean tgtDir = tgtArg.startsWith("/");
+        if (srcDir != tgtDir) {
+            throw new PdmException("give SRC and TGT both as filesystem names from config.toml or both as absolute "
+                    + "directories, not '" + srcArg + "' and '" + tgtArg + "'");
+        }
+        DataSource src;
+        DataSource tgt;
+        if (srcDir) {
+            src = DataSource.adHoc(absoluteDir(srcArg, "SRC"), false);
+            tgt = DataSource.adHoc(absoluteDir(tgtArg, "TGT"), true);
+            if (!jobOptions.dryRun() && (first == Action.COPY)) {
+                createTargetRoot(tgt.path());
+            }
+        } else {
+            if (pathArg == null) {
+                throw new PdmException("PATH is missing: with filesystem names give the path below both roots, "
+                        + "e.g. pdm " + command + " " + srcArg + " " + tgtArg + " /user_xyz (or / for everything)");
+            }
+            src = config.datasource(srcArg);
+            tgt = config.datasource(tgtArg);
+            checkMounted(src);
+            checkMounted(tgt);
+        }
+        Path path = Names.jobPath(pathArg == null ? "/" : pathArg);
+        if (jobOptions.singleFile() && Names.isRoot(path)) {
+            throw new PdmException("--file needs PATH to name a file, not '" + pathArg + "'");
+        }
+        SkipFilter filter = SkipFilter.of(Instant.now().getEpochSecond() * 1_000_000_000L, src.skipNewerMinutes(),
+                src.skipOlderMinutes(), src.skipLargerGb());
+        JobSpec spec = new JobSpec(newId(), first, new FsRoot(src.name(), src.path(), src.write()),
+                new FsRoot(tgt.name(), tgt.path(), tgt.write()), path, jobOptions, filter);
+        Engine.Settings settings = new Engine.Settings(
+                positive(options.dirWorkers, config.dirWorkers(), "--dir-workers"),
+                positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),
+                config.filesPerTask());
+        return new Job(spec, settings);
+    }
+
+    private static int positive(Integer override, int configured, String option) {
+        if (override == null) {
+            return configured;
+        }
+        if (override < 1 || override > 10_000) {
+            throw new PdmException(option + " must be from 1 to 10000, not " + override);
+        }
+        return override;
+    }
+
+    private static Path absoluteDir(String arg, String which) {
+        if (arg.contains("\0")) {
+            throw new PdmException(which + " '" + arg + "' contains a NUL byte");
+        }
+        return Path.of(arg).normalize();
+    }
+
+    /** As cp and rsync do, a missing target directory is created (its parent must exist). */
+    private static void createTargetRoot(Path dir) {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (IOException e) {
+            throw new PdmException("cannot create target directory " + dir + ": " + e.getMessage()
+                    + " (its parent must exist)", e);
+        }
+    }
+
+    /** A filesystem configured with mount = true must be mounted, or pdm refuses to touch it. */
+    private static void checkMounted(DataSource ds) {
+        if (!ds.mount()) {
+            return;
+        }
+        boolean mounted;
+        try {
+            mounted = Mounts.isMountPoint(ds.path());
+        } catch (IOException e) {
+            mounted = false;
+        }
+        if (!mounted) {
+            throw new PdmException("filesystem '" + ds.name() + "' is configured with mount = true but " + ds.path()
+                    + " is not a mount point; mount it (or set mount = false) and run again; nothing was changed");
+        }
+    }
+
+    private static String newId() {
+        return ID.format(Instant.now()) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+    }
+}

@@ -1,0 +1,35 @@
+package pdm.cli;
+
+import java.nio.file.Path;
+import pdm.task.JobOptions;
+import picocli.CommandLine.Option;
+
+/** Options every pass command takes. */
+final class JobOptionsMixin {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "config.toml to use (default: ./config.toml, then ~/.pdm/config.toml).")
+    Path config;
+
+    @Option(names = "--file", description = "PATH names a single file, not a directory tree.")
+    boolean file;
+
+    @Option(names = {"-n", "--dry-run"}, description = "Report what would change; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print one JSON summary object on stdout at the end.")
+    boolean json;
+
+    @Option(names = "--dir-workers", paramLabel = "N", description = "Override dir_workers from the config.")
+    Integer dirWorkers;
+
+    @Option(names = "--file-workers", paramLabel = "N", description = "Override file_workers from the config.")
+    Integer fileWorkers;
+
+    Path config() {
+        return config;
+    }
+
+    JobOptions jobOptions(boolean checksum) {
+        return new JobOptions(dryRun, checksum, file);
+    }
+}

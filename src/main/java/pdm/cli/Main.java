@@ -1,0 +1,33 @@
+package pdm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code pdm copy|delete|dirtimes|verify|sync ...}. */
+@Command(name = "pdm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Parallel data mover: copies huge file trees between filesystems exactly.",
+        subcommands = {PassCommand.Copy.class, PassCommand.Delete.class, PassCommand.Dirtimes.class,
+                PassCommand.Verify.class, PassCommand.Sync.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit status: 0 all done, 1 done but some items failed or differ, 2 usage, config or safety refusal."})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (0, 1 or 2). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new Errors());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"pdm " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

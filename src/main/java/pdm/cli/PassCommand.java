@@ -1,0 +1,140 @@
+package pdm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import pdm.engine.Engine;
+import pdm.engine.JobSpec;
+import pdm.job.JobStats;
+import pdm.job.JobSummary;
+import pdm.task.Action;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The pass commands: each is a list of actions run in order over the same job. */
+abstract class PassCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    JobOptionsMixin options;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or an absolute directory.")
+    String src;
+
+    @Parameters(index = "1", paramLabel = "TGT", description = "Target filesystem name from config.toml, or an absolute directory.")
+    String tgt;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "PATH",
+            description = "Path below both roots (e.g. /user_xyz); '/' for all. Required with filesystem names.")
+    String path;
+
+    /** The passes this command runs, in order. */
+    abstract List<Action> actions();
+
+    boolean checksum() {
+        return false;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Job job = new JobFactory(options).create(spec.name(), actions().get(0), src, tgt, path,
+                options.jobOptions(checksum()));
+        PrintStream stdout = System.out;
+        PrintStream changes = options.dryRun ? (options.json ? System.err : stdout) : null;
+        Engine engine = new Engine(job.settings());
+        List<JobSummary> parts = new ArrayList<>();
+        for (Action a : actions()) {
+            JobSpec pass = job.spec().withAction(a);
+            Consumer<JobStats> progress = Progress.forTerminal(a.cliName());
+            try {
+                parts.add(engine.run(pass, changes, progress));
+            } finally {
+                if (progress instanceof Progress p) {
+                    p.clear();
+                }
+            }
+        }
+        JobSummary summary = parts.size() == 1 ? parts.get(0) : Summaries.combine(spec.name(), parts);
+        if (options.json) {
+            stdout.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(summary));
+        } else {
+            stdout.println(summary.paragraph());
+        }
+        stdout.flush();
+        return summary.exitCode();
+    }
+
+    @Command(name = "copy", mixinStandardHelpOptions = true,
+            description = {"Copy what differs from SRC to TGT: creates dirs, copies files whose size or mtime differ "
+                    + "(or content, with --checksum), fixes owner and mode, keeps symlinks, hard links, sparse files, "
+                    + "special files and user.* xattrs, and sets each dir's metadata when it is complete."})
+    static final class Copy extends PassCommand {
+        @Option(names = "--checksum", description = "Compare the content of files of equal size instead of trusting size and mtime.")
+        boolean checksum;
+
+        @Override
+        List<Action> actions() {
+            return List.of(Action.COPY);
+        }
+
+        @Override
+        boolean checksum() {
+            return checksum;
+        }
+    }
+
+    @Command(name = "delete", aliases = "clear", mixinStandardHelpOptions = true,
+            description = {"Remove from TGT what no longer exists on SRC under PATH (also entries whose type changed). "
+                    + "Refuses (exit 2) when SRC's PATH is missing or unreadable or a mount = true filesystem is not mounted."})
+    static final class Delete extends PassCommand {
+        @Override
+        List<Action> actions() {
+            return List.of(Action.DELETE);
+        }
+    }
+
+    @Command(name = "dirtimes", mixinStandardHelpOptions = true,
+            description = "Set every TGT dir's mtime, atime, mode and owner to SRC's, deepest first.")
+    static final class Dirtimes extends PassCommand {
+        @Override
+        List<Action> actions() {
+            return List.of(Action.DIRTIMES);
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Compare content and metadata of SRC and TGT; list every difference; exit 1 if any.")
+    static final class Verify extends PassCommand {
+        @Override
+        List<Action> actions() {
+            return List.of(Action.VERIFY);
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = "The final pass in one command: copy, then delete, then dirtimes, each finished before the next.")
+    static final class Sync extends PassCommand {
+        @Option(names = "--checksum", description = "Copy phase: compare content of files of equal size.")
+        boolean checksum;
+
+        @Override
+        List<Action> actions() {
+            return List.of(Action.COPY, Action.DELETE, Action.DIRTIMES);
+        }
+
+        @Override
+        boolean checksum() {
+            return checksum;
+        }
+    }
+
+}

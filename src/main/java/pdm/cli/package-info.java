@@ -1,0 +1,2 @@
+/** The pdm command line: thin picocli commands over the engine. */
+package pdm.cli;

@@ -1,0 +1,288 @@
+package pdm.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and reads config.toml: {@code --config PATH}, else {@code ./config.toml}, else
+ * {@code ~/.pdm/config.toml}, else defaults. Every value is checked; an error names the
+ * file, line and key, and pdm never starts half-configured. Unknown keys are warnings.
+ */
+public final class ConfigLoader {
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Set<String> TOP = Set.of("dir_workers", "file_workers", "file_prefetch", "dir_prefetch",
+            "monitor_interval", "monitor_mount_sec", "debug", "elastic_url", "files_per_task", "rabbitmq", "datasource");
+    /** Keys of the seed's example that pdm accepts but does not use. */
+    private static final Set<String> SEED_ONLY = Set.of("tika_jar", "elastic_index", "copy", "scan", "scan_update",
+            "mds", "recognise_types", "purge_files_older_days");
+    private static final Set<String> DATASOURCE = Set.of("type", "path", "mount", "write", "skip_files_newer_minutes",
+            "skip_files_older_minutes", "skip_files_larger_gb");
+
+    private final List<String> warnings = new ArrayList<>();
+
+    /** Loads the config the way the CLI does; {@code explicit} is the --config value or null. */
+    public PdmConfig load(Path explicit) {
+        if (explicit != null) {
+            if (!Files.isRegularFile(explicit)) {
+                throw new ConfigException("config file " + explicit + " (from --config) does not exist or is not a file");
+            }
+            return read(explicit);
+        }
+        Path local = Path.of("config.toml");
+        if (Files.isRegularFile(local)) {
+            return read(local.toAbsolutePath());
+        }
+        String home = System.getProperty("user.home");
+        if (home != null) {
+            Path user = Path.of(home, ".pdm", "config.toml");
+            if (Files.isRegularFile(user)) {
+                return read(user);
+            }
+        }
+        return PdmConfig.defaults();
+    }
+
+    /** Warnings of the last load (also logged). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    public PdmConfig read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return parse(file, text);
+    }
+
+    PdmConfig parse(Path file, String text) {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            throw new ConfigException(file + (line > 0 ? " line " + line : "") + ": not valid TOML: "
+                    + e.getOriginalMessage());
+        }
+        Reader r = new Reader(file, text);
+        PdmConfig d = PdmConfig.defaults();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP.contains(key)) {
+                r.unknown(null, key);
+            }
+        }
+        JsonNode rabbit = r.table(root, null, "rabbitmq");
+        if (rabbit != null) {
+            for (Iterator<String> it = rabbit.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!key.equals("connect_string")) {
+                    r.unknown("rabbitmq", key);
+                }
+            }
+        }
+        Map<String, DataSource> sources = new LinkedHashMap<>();
+        JsonNode ds = r.table(root, null, "datasource");
+        if (ds != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = ds.fields(); it.hasNext(); ) {
+                var e = it.next();
+                sources.put(e.getKey(), datasource(r, e.getKey(), e.getValue()));
+            }
+        }
+        return new PdmConfig(Optional.of(file),
+                r.positiveInt(root, null, "dir_workers", d.dirWorkers()),
+                r.positiveInt(root, null, "file_workers", d.fileWorkers()),
+                r.positiveInt(root, null, "file_prefetch", d.filePrefetch()),
+                r.positiveInt(root, null, "dir_prefetch", d.dirPrefetch()),
+                r.positiveInt(root, null, "monitor_interval", d.monitorInterval()),
+                r.positiveInt(root, null, "monitor_mount_sec", d.monitorMountSec()),
+                r.bool(root, null, "debug", false),
+                Optional.ofNullable(r.string(root, null, "elastic_url", null)).filter(s -> !s.isBlank()),
+                r.positiveInt(root, null, "files_per_task", d.filesPerTask()),
+                Optional.ofNullable(rabbit == null ? null : r.string(rabbit, "rabbitmq", "connect_string", null))
+                        .filter(s -> !s.isBlank()),
+                sources);
+    }
+
+    private DataSource datasource(Reader r, String name, JsonNode t) {
+        String section = "datasource." + name;
+        if (!NAME.matcher(name).matches()) {
+            throw r.error(section, null, "filesystem name '" + name + "' may only use letters, digits, '_' and '-' "
+                    + "(it becomes part of queue names)");
+        }
+        if (!t.isObject()) {
+            throw r.error(null, "datasource", "[datasource." + name + "] must be a table");
+        }
+        for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!DATASOURCE.contains(key)) {
+                r.unknown(section, key);
+            }
+        }
+        String type = r.string(t, section, "type", null);
+        if (type == null) {
+            throw r.error(section, null, "[" + section + "] needs type = \"posix\" or \"lustre\"");
+        }
+        if (!type.equals("posix") && !type.equals("lustre")) {
+            throw r.error(section, "type", "type must be \"posix\" or \"lustre\", not \"" + type + "\"");
+        }
+        String path = r.string(t, section, "path", null);
+        if (path == null) {
+            throw r.error(section, null, "[" + section + "] needs path = \"/mount/point\"");
+        }
+        if (!path.startsWith("/")) {
+            throw r.error(section, "path", "path must be absolute, not \"" + path + "\"");
+        }
+        return new DataSource(name, type, Path.of(path), r.bool(t, section, "mount", false),
+                r.bool(t, section, "write", false),
+                r.nonNegativeLong(t, section, "skip_files_newer_minutes"),
+                r.nonNegativeLong(t, section, "skip_files_older_minutes"),
+                r.nonNegativeDouble(t, section, "skip_files_larger_gb"));
+    }
+
+    /** Typed reads that know where each key is written, for messages. */
+    private final class Reader {
+        private final Path file;
+        private final String[] lines;
+
+        Reader(Path file, String text) {
+            this.file = file;
+            this.lines = text.split("\n", -1);
+        }
+
+        void unknown(String section, String key) {
+            String where = where(section, key);
+            String msg = SEED_ONLY.contains(key)
+                    ? where + ": '" + key + "' is a setting of the original pdm that this pdm does not use; ignored"
+                    : where + ": unknown key '" + key + "' ignored (check its spelling)";
+            warnings.add(msg);
+            log.warn(msg);
+        }
+
+        ConfigException error(String section, String key, String msg) {
+            return new ConfigException(where(section, key) + ": " + msg);
+        }
+
+        JsonNode table(JsonNode parent, String section, String key) {
+            JsonNode n = parent.get(key);
+            if (n != null && !n.isObject()) {
+                throw error(section, key, "'" + key + "' must be a table ([" + key + "])");
+            }
+            return n;
+        }
+
+        int positiveInt(JsonNode t, String section, String key, int dflt) {
+            JsonNode n = t.get(key);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > 1_000_000) {
+                throw error(section, key, key + " must be a whole number from 1 to 1000000, not " + n);
+            }
+            return n.asInt();
+        }
+
+        long nonNegativeLong(JsonNode t, String section, String key) {
+            JsonNode n = t.get(key);
+            if (n == null) {
+                return 0;
+            }
+            if (!n.isIntegralNumber() || n.asLong() < 0) {
+                throw error(section, key, key + " must be a whole number of minutes, 0 or more (0 = off), not " + n);
+            }
+            return n.asLong();
+        }
+
+        double nonNegativeDouble(JsonNode t, String section, String key) {
+            JsonNode n = t.get(key);
+            if (n == null) {
+                return 0;
+            }
+            if (!n.isNumber() || n.asDouble() < 0) {
+                throw error(section, key, key + " must be a number of GiB, 0 or more (0 = off), not " + n);
+            }
+            return n.asDouble();
+        }
+
+        boolean bool(JsonNode t, String section, String key, boolean dflt) {
+            JsonNode n = t.get(key);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isBoolean()) {
+                throw error(section, key, key + " must be true or false, not " + n);
+            }
+            return n.asBoolean();
+        }
+
+        String string(JsonNode t, String section, String key, String dflt) {
+            JsonNode n = t.get(key);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isTextual()) {
+                throw error(section, key, key + " must be a string in quotes, not " + n);
+            }
+            return n.asText();
+        }
+
+        /** "FILE line N, [section] key" as precisely as the text allows. */
+        String where(String section, String key) {
+            int line = find(section, key);
+            StringBuilder b = new StringBuilder(file.toString());
+            if (line > 0) {
+                b.append(" line ").append(line);
+            }
+            if (key != null) {
+                b.append(": ").append(section == null ? "" : "[" + section + "] ").append(key);
+            } else if (section != null) {
+                b.append(": [").append(section).append("]");
+            }
+            return b.toString();
+        }
+
+        private int find(String section, String key) {
+            String current = null;
+            for (int i = 0; i < lines.length; i++) {
+                String l = lines[i].strip();
+                if (l.startsWith("[")) {
+                    int end = l.indexOf(']');
+                    current = end > 0 ? l.substring(1, end).replace("[", "").strip() : l;
+                    if (key == null && current.equals(section)) {
+                        return i + 1;
+                    }
+                    continue;
+                }
+                if (key == null) {
+                    continue;
+                }
+                boolean inSection = section == null ? current == null : section.equals(current);
+                if (inSection && l.matches(Pattern.quote(key) + "\\s*=.*")) {
+                    return i + 1;
+                }
+                if (section == null && current == null && l.matches(Pattern.quote(key) + "\\s*=.*")) {
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package pdm.config;
+
+import java.nio.file.Path;
+
+/**
+ * One {@code [datasource.NAME]} table.
+ *
+ * @param type        posix, or lustre (posix plus Lustre extras where {@code lfs} exists)
+ * @param mount       the path must be a mount point, or pdm refuses to work on it
+ * @param write       only then may pdm change anything on it
+ * @param skipNewerMinutes skip files modified in the last N minutes (0 = off)
+ * @param skipOlderMinutes skip files not modified for N minutes (0 = off)
+ * @param skipLargerGb     skip files larger than N GiB (0 = off)
+ */
+public record DataSource(String name, String type, Path path, boolean mount, boolean write,
+                         long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb) {
+
+    /** A plain directory given on the command line instead of a configured filesystem. */
+    public static DataSource adHoc(Path dir, boolean write) {
+        return new DataSource(dir.toString(), "posix", dir, false, write, 0, 0, 0);
+    }
+}

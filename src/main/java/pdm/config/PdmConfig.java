@@ -1,0 +1,39 @@
+package pdm.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything config.toml says, with defaults filled in.
+ *
+ * @param source where it was read from, or empty when pdm runs on defaults
+ */
+public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, int filePrefetch, int dirPrefetch,
+                        int monitorInterval, int monitorMountSec, boolean debug, Optional<String> elasticUrl,
+                        int filesPerTask, Optional<String> rabbitmqConnectString, Map<String, DataSource> datasources) {
+
+    public static final int DEFAULT_DIR_WORKERS = 4;
+    public static final int DEFAULT_FILE_WORKERS = 16;
+
+    public static PdmConfig defaults() {
+        return new PdmConfig(Optional.empty(), DEFAULT_DIR_WORKERS, DEFAULT_FILE_WORKERS, 256, 36, 10, 10, false,
+                Optional.empty(), 1000, Optional.empty(), Map.of());
+    }
+
+    public PdmConfig {
+        datasources = Map.copyOf(datasources);
+    }
+
+    /** The named filesystem, or an error that lists the ones the config has. */
+    public DataSource datasource(String name) {
+        DataSource ds = datasources.get(name);
+        if (ds == null) {
+            throw new ConfigException("no filesystem named '" + name + "' in "
+                    + source.map(Path::toString).orElse("the config (no config.toml found)")
+                    + (datasources.isEmpty() ? "" : "; configured: " + String.join(", ", new java.util.TreeSet<>(datasources.keySet())))
+                    + "; add a [datasource." + name + "] table or give two absolute directories");
+        }
+        return ds;
+    }
+}

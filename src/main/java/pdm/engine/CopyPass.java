@@ -1,0 +1,268 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import pdm.fs.Copier;
+import pdm.fs.FileMeta;
+import pdm.fs.MetaWriter;
+import pdm.fs.Unix;
+import pdm.task.WorkItem;
+import pdm.task.WorkItem.Op;
+
+/**
+ * Makes the target like the source: creates directories on the walk, copies files whose
+ * size or mtime differ (or content, with --checksum), fixes owner and mode without copying
+ * when only they differ, recreates symlinks and special files, keeps hard links, and sets
+ * each directory's metadata once everything below it is done.
+ */
+final class CopyPass implements Pass {
+    private final PassContext ctx;
+    private final MetaWriter meta;
+    private final HardLinks links = new HardLinks();
+
+    CopyPass(PassContext ctx) {
+        this.ctx = ctx;
+        this.meta = ctx.metaWriter();
+    }
+
+    @Override
+    public void plan(DirPair dir, Pair p, Plan plan) throws IOException, InterruptedException {
+        FileMeta src = p.src();
+        FileMeta tgt = p.tgt();
+        if (src == null) {
+            return;
+        }
+        switch (src.type()) {
+            case DIR -> {
+                if (tgt == null || !tgt.isDir()) {
+                    makeDir(dir, p);
+                }
+                plan.descend(p.name(), src);
+            }
+            case FILE -> {
+                if (ctx.filter().skips(src)) {
+                    ctx.stats().filesSkipped.increment();
+                } else if (src.nlink() > 1) {
+                    plan.work(new WorkItem(p.name(), Op.HARDLINK, src, tgt));
+                } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum()) {
+                    plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
+                } else if (!ctx.sameOwnership(src, tgt)) {
+                    plan.work(new WorkItem(p.name(), Op.META, src, tgt));
+                } else {
+                    ctx.stats().filesSkipped.increment();
+                }
+            }
+            case SYMLINK -> plan.work(new WorkItem(p.name(), Op.SYMLINK, src, tgt));
+            default -> {
+                if (tgt != null && tgt.type() == src.type() && tgt.rdev() == src.rdev()
+                        && ctx.sameOwnership(src, tgt) && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000) {
+                    ctx.stats().filesSkipped.increment();
+                } else {
+                    plan.work(new WorkItem(p.name(), Op.SPECIAL, src, tgt));
+                }
+            }
+        }
+    }
+
+    /** A directory the target lacks (or has as something else) is made before the walk goes in. */
+    private void makeDir(DirPair dir, Pair p) throws IOException {
+        ctx.stats().dirsCreated.increment();
+        if (ctx.dryRun() || dir.tgt() == null) {
+            ctx.wouldDo("mkdir", dir.display(p.name()));
+            return;
+        }
+        if (p.tgt() != null) {
+            // A file or symlink where the source has a directory: replace it, never write through it.
+            dir.tgt().removeTree(p.name(), p.tgt());
+        }
+        Path target = dir.tgt().abs(p.name());
+        // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
+        Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        MetaWriter.copyXattrs(dir.src().abs(p.name()), target);
+    }
+
+    @Override
+    public void work(DirPair dir, WorkItem item) throws IOException {
+        switch (item.op()) {
+            case COPY -> copy(dir, item);
+            case META -> fixMeta(dir, item);
+            case HARDLINK -> links.handle(dir, item, this);
+            case SYMLINK -> symlink(dir, item);
+            case SPECIAL -> special(dir, item);
+            default -> throw new IllegalArgumentException("copy cannot " + item.op());
+        }
+    }
+
+    @Override
+    public void dirDone(Path rel, FileMeta srcSelf) throws IOException {
+        DirMeta.restore(ctx, rel, srcSelf);
+    }
+
+    /** Copies a file's data, unless --checksum finds the content equal. */
+    void copy(DirPair dir, WorkItem item) throws IOException {
+        FileMeta src = item.src();
+        FileMeta tgt = item.tgt();
+        if (tgt != null && tgt.isFile() && src.size() == tgt.size()
+                && (src.mtimeNs() == tgt.mtimeNs() || ctx.options().checksum())) {
+            if (!ctx.options().checksum() || sameContent(dir, item.name())) {
+                fixMeta(dir, item);
+                return;
+            }
+        }
+        if (ctx.dryRun() || dir.tgt() == null) {
+            ctx.wouldDo("copy", dir.display(item.name()));
+            ctx.stats().filesCopied.increment();
+            ctx.stats().bytes.add(src.size());
+            return;
+        }
+        Path tmp = TempNames.next();
+        boolean placed = false;
+        try {
+            long n;
+            try (FileChannel in = dir.src().openRead(item.name()); FileChannel out = dir.tgt().create(tmp)) {
+                n = Copier.copy(in, out);
+            }
+            FileMeta after = dir.src().stat(item.name());
+            if (after == null) {
+                throw new IOException("vanished while being copied");
+            }
+            if (after.ino() != src.ino() || after.size() != n || after.mtimeNs() != src.mtimeNs()) {
+                throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
+            }
+            Path tmpAbs = dir.tgt().abs(tmp);
+            MetaWriter.copyXattrs(dir.src().abs(item.name()), tmpAbs);
+            meta.apply(tmpAbs, src);
+            place(dir, item, tmp);
+            placed = true;
+            ctx.stats().filesCopied.increment();
+            ctx.stats().bytes.add(n);
+        } finally {
+            if (!placed) {
+                deleteQuietly(dir, tmp);
+            }
+        }
+    }
+
+    private boolean sameContent(DirPair dir, Path name) throws IOException {
+        if (dir.tgt() == null) {
+            return false;
+        }
+        try (FileChannel a = dir.src().openRead(name); FileChannel b = dir.tgt().openRead(name)) {
+            return Copier.sameContent(a, b);
+        }
+    }
+
+    private void fixMeta(DirPair dir, WorkItem item) throws IOException {
+        FileMeta src = item.src();
+        FileMeta tgt = item.tgt();
+        if (ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs()) {
+            ctx.stats().filesSkipped.increment();
+            return;
+        }
+        if (ctx.dryRun()) {
+            ctx.wouldDo("meta", dir.display(item.name()));
+        } else {
+            meta.apply(dir.tgt().abs(item.name()), src);
+        }
+        ctx.stats().metaFixed.increment();
+    }
+
+    private void symlink(DirPair dir, WorkItem item) throws IOException {
+        FileMeta src = item.src();
+        FileMeta tgt = item.tgt();
+        Path linkTo = Files.readSymbolicLink(dir.src().abs(item.name()));
+        if (tgt != null && tgt.isSymlink() && dir.tgt() != null
+                && linkTo.equals(Files.readSymbolicLink(dir.tgt().abs(item.name())))) {
+            if ((!ctx.preserveOwner() || (src.uid() == tgt.uid() && src.gid() == tgt.gid()))
+                    && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000) {
+                ctx.stats().filesSkipped.increment();
+            } else if (ctx.dryRun()) {
+                ctx.wouldDo("meta", dir.display(item.name()));
+                ctx.stats().metaFixed.increment();
+            } else {
+                meta.apply(dir.tgt().abs(item.name()), src);
+                ctx.stats().metaFixed.increment();
+            }
+            return;
+        }
+        create(dir, item, "symlink", tmp -> Files.createSymbolicLink(tmp, linkTo));
+    }
+
+    private void special(DirPair dir, WorkItem item) throws IOException {
+        FileMeta src = item.src();
+        create(dir, item, src.type().name().toLowerCase(java.util.Locale.ROOT),
+                tmp -> Unix.mknod(tmp, src.type(), src.perms(), src.rdev()));
+    }
+
+    /** Hard link {@code item} to the target file {@code leader} already copied in this pass. */
+    void link(DirPair dir, WorkItem item, Path leader) throws IOException {
+        create(dir, item, "link", tmp -> Files.createLink(tmp, leader));
+    }
+
+    private interface Maker {
+        void make(Path tmpAbs) throws IOException;
+    }
+
+    /** Makes an entry under a temporary name, gives it its metadata and renames it into place. */
+    private void create(DirPair dir, WorkItem item, String what, Maker maker) throws IOException {
+        if (ctx.dryRun() || dir.tgt() == null) {
+            ctx.wouldDo(what, dir.display(item.name()));
+            ctx.stats().filesCopied.increment();
+            return;
+        }
+        Path tmp = TempNames.next();
+        boolean placed = false;
+        try {
+            Path tmpAbs = dir.tgt().abs(tmp);
+            maker.make(tmpAbs);
+            if (!what.equals("link")) {
+                meta.apply(tmpAbs, item.src());
+            }
+            place(dir, item, tmp);
+            placed = true;
+            ctx.stats().filesCopied.increment();
+        } finally {
+            if (!placed) {
+                deleteQuietly(dir, tmp);
+            }
+        }
+    }
+
+    /** rename(2) over whatever is there; a directory in the way is removed first (rename cannot replace it). */
+    private void place(DirPair dir, WorkItem item, Path tmp) throws IOException {
+        if (item.tgt() != null && item.tgt().isDir()) {
+            dir.tgt().removeTree(item.name(), item.tgt());
+        }
+        dir.tgt().rename(tmp, item.name());
+    }
+
+    private static void deleteQuietly(DirPair dir, Path tmp) {
+        try {
+            if (dir.tgt() != null && dir.tgt().stat(tmp) != null) {
+                dir.tgt().deleteFile(tmp);
+            }
+        } catch (IOException ignored) {
+            // The failure that got us here is what the user needs; a leftover temp file is
+            // removed by the next delete pass.
+        }
+    }
+
+    PassContext ctx() {
+        return ctx;
+    }
+
+    /** Whether the target's entry is already the same inode as {@code leader}. */
+    static boolean sameInode(FileMeta tgt, Path leader) throws IOException {
+        if (tgt == null || !tgt.isFile()) {
+            return false;
+        }
+        var attrs = Files.getFileAttributeView(leader, java.nio.file.attribute.PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS).readAttributes();
+        FileMeta l = Unix.meta(attrs);
+        return l.ino() == tgt.ino() && l.dev() == tgt.dev();
+    }
+}

@@ -1,0 +1,196 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.Consumer;
+import pdm.PdmException;
+import pdm.fs.Dir;
+import pdm.fs.FileMeta;
+import pdm.fs.FsRoot;
+import pdm.fs.MetaWriter;
+import pdm.fs.Names;
+import pdm.job.JobStats;
+import pdm.job.JobSummary;
+import pdm.task.Action;
+import pdm.task.DirTask;
+import pdm.transport.InProcessTransport;
+
+/**
+ * Runs one pass in this process: checks that the job is safe to start, walks the job
+ * PATH with {@code dir_workers} threads feeding {@code file_workers} threads, and returns
+ * when the tracker says the last directory is done.
+ */
+public final class Engine {
+    /** Sizes of the in-process run. */
+    public record Settings(int dirWorkers, int fileWorkers, int filesPerTask) {
+    }
+
+    private final Settings settings;
+
+    public Engine(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * @param changes   where a dry run lists what it would change (null: nowhere)
+     * @param progress  called about every 200 ms while the pass runs
+     */
+    public JobSummary run(JobSpec job, PrintStream changes, Consumer<JobStats> progress) throws InterruptedException {
+        long started = System.nanoTime();
+        boolean single = job.options().singleFile();
+        Path dirRel = single ? parentOf(job.path()) : job.path();
+        boolean targetThere = preflight(job, dirRel);
+        JobStats stats = new JobStats();
+        PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(),
+                Privileges.isRoot(), changes);
+        Pass pass = switch (job.action()) {
+            case COPY -> new CopyPass(ctx);
+            case DELETE -> new DeletePass(ctx);
+            case DIRTIMES -> new DirtimesPass(ctx);
+            case VERIFY -> new VerifyPass(ctx);
+        };
+        if (!targetThere && job.action() == Action.VERIFY) {
+            stats.differ(Names.display(dirRel), "missing on target");
+        }
+        if (targetThere || job.action() == Action.COPY) {
+            walk(job, ctx, pass, dirRel, progress);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return JobSummary.of(job.id(), job.action().cliName(), job.src().toString(), job.tgt().toString(),
+                Names.display(job.path()), job.options().dryRun(), stats, seconds);
+    }
+
+    private void walk(JobSpec job, PassContext ctx, Pass pass, Path dirRel, Consumer<JobStats> progress)
+            throws InterruptedException {
+        JobStats stats = ctx.stats();
+        SubtreeTracker tracker = new SubtreeTracker((rel, srcSelf) -> {
+            try {
+                pass.dirDone(rel, srcSelf);
+            } catch (Throwable t) {
+                stats.fail(Names.display(rel), "cannot set directory metadata: " + Reasons.of(t));
+            }
+        });
+        int queue = Math.max(2, settings.fileWorkers() * 2);
+        try (InProcessTransport transport = new InProcessTransport(settings.dirWorkers(), settings.fileWorkers(), queue)) {
+            Walker walker = new Walker(ctx, pass, tracker, transport, settings.filesPerTask());
+            transport.start(walker);
+            tracker.root(dirRel);
+            if (job.options().singleFile()) {
+                walker.planSingle(dirRel, job.path().getFileName());
+            } else {
+                transport.publish(new DirTask(dirRel, null));
+            }
+            while (!tracker.await(200)) {
+                progress.accept(stats);
+            }
+        }
+    }
+
+    private static Path parentOf(Path p) {
+        if (Names.isRoot(p)) {
+            throw new PdmException("--file needs PATH to name a file, not the filesystem root");
+        }
+        Path parent = p.getParent();
+        return parent == null ? Names.ROOT : parent;
+    }
+
+    /**
+     * Refuses unsafe or impossible jobs before anything is touched (exit 2), and for a copy
+     * creates the job PATH's directories on the target. Returns whether the target
+     * directory exists (in a dry run it may not).
+     */
+    private static boolean preflight(JobSpec job, Path dirRel) {
+        FsRoot src = job.src();
+        FsRoot tgt = job.tgt();
+        boolean changes = job.action() != Action.VERIFY && !job.options().dryRun();
+        if (changes && !tgt.writable()) {
+            throw new PdmException("target filesystem '" + tgt.name() + "' is not writable (write = false in "
+                    + "config.toml); set write = true for it to let pdm change it");
+        }
+        if (!src.exists()) {
+            throw new PdmException("source root " + src.root() + " of filesystem '" + src.name()
+                    + "' does not exist or is not a directory");
+        }
+        if (!tgt.exists()) {
+            throw new PdmException("target root " + tgt.root() + " of filesystem '" + tgt.name()
+                    + "' does not exist or is not a directory");
+        }
+        refuseOverlap(src, tgt, dirRel);
+        try (Dir d = src.open(dirRel)) {
+            if (job.options().singleFile() && job.action() != Action.DELETE) {
+                FileMeta m = d.stat(job.path().getFileName());
+                if (m == null) {
+                    throw new PdmException("source file " + Names.display(job.path()) + " does not exist on '"
+                            + src.name() + "' (" + src.root() + ")");
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new PdmException("source path " + Names.display(dirRel) + " does not exist on '" + src.name()
+                    + "' (" + src.root() + "); nothing was changed");
+        } catch (AccessDeniedException e) {
+            throw new PdmException("source path " + Names.display(dirRel) + " on '" + src.name()
+                    + "' cannot be read (permission denied); nothing was changed");
+        } catch (IOException e) {
+            throw new PdmException("source path " + Names.display(dirRel) + " on '" + src.name()
+                    + "' cannot be read: " + e.getMessage() + "; nothing was changed", e);
+        }
+        try {
+            if (job.action() == Action.COPY && changes) {
+                makeParents(src, tgt, dirRel);
+                return true;
+            }
+            return tgt.hasDir(dirRel);
+        } catch (IOException e) {
+            throw new PdmException("cannot prepare target path " + Names.display(dirRel) + " on '" + tgt.name()
+                    + "': " + Reasons.of(e), e);
+        }
+    }
+
+    /** mkdir -p of the job PATH on the target, each new directory with its source's owner and mode. */
+    private static void makeParents(FsRoot src, FsRoot tgt, Path rel) throws IOException {
+        Path done = Names.ROOT;
+        MetaWriter meta = new MetaWriter(Privileges.isRoot());
+        for (Path part : Names.parts(rel)) {
+            FileMeta there;
+            try (Dir t = tgt.open(done)) {
+                there = t.stat(part);
+            }
+            Path next = done.resolve(part);
+            if (there == null) {
+                FileMeta s;
+                try (Dir d = src.open(done)) {
+                    s = d.stat(part);
+                }
+                Path abs = tgt.abs(next);
+                Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                if (s != null) {
+                    meta.apply(abs, s);
+                }
+            } else if (!there.isDir()) {
+                throw new PdmException("target path " + Names.display(next) + " on '" + tgt.name()
+                        + "' exists and is not a directory (" + there.type().name().toLowerCase() + "); "
+                        + "pdm does not replace or follow it: remove it first");
+            }
+            done = next;
+        }
+    }
+
+    /** Copying a tree into itself (or deleting from a tree into its own source) is refused. */
+    private static void refuseOverlap(FsRoot src, FsRoot tgt, Path rel) {
+        try {
+            Path s = src.root().toRealPath().resolve(rel);
+            Path t = tgt.root().toRealPath().resolve(rel);
+            if (s.startsWith(t) || t.startsWith(s)) {
+                throw new PdmException("source " + Names.text(s) + " and target " + Names.text(t)
+                        + " overlap; pdm copies between separate trees only");
+            }
+        } catch (IOException e) {
+            throw new PdmException("cannot resolve the roots: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import pdm.fs.FileMeta;
+import pdm.task.WorkItem;
+
+/**
+ * A pass is a small strategy over the shared walk: it sees every name of a merged
+ * listing of a directory pair, does the work of the entries it handed to file workers,
+ * and hears when a directory and everything below it is done (deepest first).
+ */
+public interface Pass {
+    /** Decide about one name. Runs on a dir worker; cheap decisions only. */
+    void plan(DirPair dir, Pair pair, Plan plan) throws IOException, InterruptedException;
+
+    /** Do one entry's work. Runs on a file worker; {@code dir.tgt()} may be null. */
+    void work(DirPair dir, WorkItem item) throws IOException;
+
+    /**
+     * The directory {@code rel} and everything below it are done.
+     *
+     * @param srcSelf the source directory's own metadata when it was listed
+     */
+    default void dirDone(Path rel, FileMeta srcSelf) throws IOException {
+    }
+
+}

@@ -1,0 +1,39 @@
+package pdm.engine;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/** Turns exceptions into the short reasons a summary lists. */
+final class Reasons {
+    private Reasons() {
+    }
+
+    static String of(Throwable t) {
+        if (t instanceof NoSuchFileException) {
+            return "vanished (no such file or directory)";
+        }
+        if (t instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (t instanceof FileSystemLoopException) {
+            return "is now a symlink; not followed";
+        }
+        if (t instanceof NotDirectoryException) {
+            return "is no longer a directory";
+        }
+        if (t instanceof DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
+        if (t instanceof FileSystemException f && f.getReason() != null) {
+            String r = f.getReason();
+            return r.equals("Too many levels of symbolic links") || r.contains("ELOOP")
+                    ? "is now a symlink; not followed" : r;
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,90 @@
+package pdm.engine;
+
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import pdm.fs.FileMeta;
+
+/**
+ * Knows when a directory and everything below it is done, so a pass can finish a directory
+ * deepest first (set its mode and times after its last entry changed) and the job knows
+ * exactly when it is complete. A directory is pending while its own listing, any of its
+ * file tasks or any of its subdirectories is not done; memory is one small node per
+ * directory in flight.
+ */
+final class SubtreeTracker {
+    interface Listener {
+        void dirDone(Path rel, FileMeta srcSelf);
+    }
+
+    static final class Node {
+        final Path rel;
+        final Node parent;
+        final AtomicInteger pending = new AtomicInteger(1);
+        volatile FileMeta srcSelf;
+
+        Node(Path rel, Node parent) {
+            this.rel = rel;
+            this.parent = parent;
+        }
+    }
+
+    private final ConcurrentHashMap<Path, Node> nodes = new ConcurrentHashMap<>();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final Listener listener;
+
+    SubtreeTracker(Listener listener) {
+        this.listener = listener;
+    }
+
+    Node root(Path rel) {
+        Node n = new Node(rel, null);
+        nodes.put(rel, n);
+        return n;
+    }
+
+    Node get(Path rel) {
+        Node n = nodes.get(rel);
+        if (n == null) {
+            throw new IllegalStateException("no pending directory " + rel);
+        }
+        return n;
+    }
+
+    /** A subdirectory is about to be published. */
+    Node child(Node parent, Path rel) {
+        parent.pending.incrementAndGet();
+        Node n = new Node(rel, parent);
+        nodes.put(rel, n);
+        return n;
+    }
+
+    /** A file task of this directory is about to be published. */
+    void hold(Node n) {
+        n.pending.incrementAndGet();
+    }
+
+    /** One pending piece of {@code n} is done; finishes it and its ancestors when nothing is left. */
+    void release(Node n) {
+        while (n != null && n.pending.decrementAndGet() == 0) {
+            nodes.remove(n.rel);
+            if (n.srcSelf != null) {
+                listener.dirDone(n.rel, n.srcSelf);
+            }
+            if (n.parent == null) {
+                done.countDown();
+            }
+            n = n.parent;
+        }
+    }
+
+    boolean await(long millis) throws InterruptedException {
+        return done.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    int inFlight() {
+        return nodes.size();
+    }
+}

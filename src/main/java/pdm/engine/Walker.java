@@ -1,0 +1,188 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import pdm.fs.Dir;
+import pdm.fs.Entry;
+import pdm.fs.FileMeta;
+import pdm.fs.Names;
+import pdm.fs.SafetyException;
+import pdm.task.DirTask;
+import pdm.task.FileTask;
+import pdm.task.WorkItem;
+import pdm.transport.TaskHandler;
+import pdm.transport.Transport;
+
+/**
+ * The one walk every pass shares. For each directory it lists the source and the target
+ * side, merges both sorted listings and shows every name to the pass; the pass decides.
+ * File work goes out in tasks of up to {@code files_per_task} entries of one directory.
+ */
+final class Walker implements TaskHandler {
+    private static final Comparator<Entry> BY_NAME = Comparator.comparing(Entry::name);
+
+    private final PassContext ctx;
+    private final Pass pass;
+    private final SubtreeTracker tracker;
+    private final Transport transport;
+    private final int filesPerTask;
+
+    Walker(PassContext ctx, Pass pass, SubtreeTracker tracker, Transport transport, int filesPerTask) {
+        this.ctx = ctx;
+        this.pass = pass;
+        this.tracker = tracker;
+        this.transport = transport;
+        this.filesPerTask = filesPerTask;
+    }
+
+    @Override
+    public void onDir(DirTask task) throws InterruptedException {
+        SubtreeTracker.Node node = tracker.get(task.rel());
+        try (DirPair dir = open(task.rel())) {
+            List<Entry> src = dir.src().list();
+            node.srcSelf = dir.src().self();
+            List<Entry> tgt = dir.tgt() == null ? List.of() : dir.tgt().list();
+            ctx.stats().dirs.increment();
+            plan(dir, node, merge(src, tgt));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Throwable t) {
+            // Nothing below a directory that could not be listed is touched: no copies,
+            // and above all no deletes based on a partial listing.
+            ctx.stats().fail(Names.display(task.rel()), "cannot list directory: " + Reasons.of(t));
+        } finally {
+            tracker.release(node);
+        }
+    }
+
+    /** Plans a single named entry (the --file form): its directory is not walked. */
+    void planSingle(Path dirRel, Path name) throws InterruptedException {
+        SubtreeTracker.Node node = tracker.get(dirRel);
+        try (DirPair dir = open(dirRel)) {
+            FileMeta s = dir.src().stat(name);
+            FileMeta t = dir.tgt() == null ? null : dir.tgt().stat(name);
+            if (s != null && s.isDir()) {
+                throw new SafetyException("--file names a directory (" + dir.display(name) + "); leave out --file to walk it");
+            }
+            plan(dir, node, List.of(new Pair(name, s, t)));
+        } catch (IOException e) {
+            ctx.stats().fail(Names.display(dirRel.resolve(name)), Reasons.of(e));
+        } finally {
+            tracker.release(node);
+        }
+    }
+
+    @Override
+    public void onFiles(FileTask task) {
+        SubtreeTracker.Node node = tracker.get(task.dir());
+        try (DirPair dir = open(task.dir())) {
+            for (WorkItem item : task.items()) {
+                try {
+                    pass.work(dir, item);
+                } catch (Throwable t) {
+                    ctx.stats().fail(dir.display(item.name()), Reasons.of(t));
+                }
+            }
+        } catch (Throwable t) {
+            String reason = "cannot open directory: " + Reasons.of(t);
+            for (WorkItem item : task.items()) {
+                ctx.stats().fail(Names.display(task.dir().resolve(item.name())), reason);
+            }
+        } finally {
+            tracker.release(node);
+        }
+    }
+
+    private DirPair open(Path rel) throws IOException {
+        Dir src = ctx.src().open(rel);
+        try {
+            return new DirPair(rel, src, openTarget(rel));
+        } catch (IOException | RuntimeException e) {
+            src.close();
+            throw e;
+        }
+    }
+
+    private Dir openTarget(Path rel) throws IOException {
+        try {
+            return ctx.tgt().open(rel);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private void plan(DirPair dir, SubtreeTracker.Node node, List<Pair> pairs) throws InterruptedException {
+        Batch batch = new Batch(dir.rel(), node);
+        for (Pair p : pairs) {
+            try {
+                pass.plan(dir, p, batch);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Throwable t) {
+                ctx.stats().fail(dir.display(p.name()), Reasons.of(t));
+            }
+        }
+        batch.flush();
+    }
+
+    /** Merges two listings by name bytes, as rclone's march does. */
+    static List<Pair> merge(List<Entry> src, List<Entry> tgt) {
+        src.sort(BY_NAME);
+        List<Entry> t = new ArrayList<>(tgt);
+        t.sort(BY_NAME);
+        List<Pair> out = new ArrayList<>(Math.max(src.size(), t.size()));
+        int i = 0;
+        int j = 0;
+        while (i < src.size() || j < t.size()) {
+            int c = i == src.size() ? 1 : j == t.size() ? -1 : src.get(i).name().compareTo(t.get(j).name());
+            if (c < 0) {
+                out.add(new Pair(src.get(i).name(), src.get(i++).meta(), null));
+            } else if (c > 0) {
+                out.add(new Pair(t.get(j).name(), null, t.get(j++).meta()));
+            } else {
+                out.add(new Pair(src.get(i).name(), src.get(i++).meta(), t.get(j++).meta()));
+            }
+        }
+        return out;
+    }
+
+    /** Collects one directory's decisions and publishes them in tasks. */
+    private final class Batch implements Plan {
+        private final Path rel;
+        private final SubtreeTracker.Node node;
+        private List<WorkItem> items = new ArrayList<>();
+
+        Batch(Path rel, SubtreeTracker.Node node) {
+            this.rel = rel;
+            this.node = node;
+        }
+
+        @Override
+        public void work(WorkItem item) throws InterruptedException {
+            items.add(item);
+            if (items.size() >= filesPerTask) {
+                flush();
+            }
+        }
+
+        @Override
+        public void descend(Path name, FileMeta src) throws InterruptedException {
+            Path child = rel.resolve(name);
+            tracker.child(node, child);
+            transport.publish(new DirTask(child, src));
+        }
+
+        void flush() throws InterruptedException {
+            if (items.isEmpty()) {
+                return;
+            }
+            tracker.hold(node);
+            transport.publish(new FileTask(rel, items));
+            items = new ArrayList<>();
+        }
+    }
+}

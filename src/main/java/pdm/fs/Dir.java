@@ -1,0 +1,131 @@
+package pdm.fs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An open directory. Everything below it is reached relative to its file descriptor with
+ * NOFOLLOW (openat/fstatat/renameat/unlinkat), so a user who swaps a directory for a
+ * symlink while pdm runs cannot redirect a read or a write.
+ */
+public final class Dir implements Closeable {
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.WRITE,
+            StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final SecureDirectoryStream<Path> stream;
+    private final Path abs;
+    private final Path rel;
+
+    Dir(SecureDirectoryStream<Path> stream, Path abs, Path rel) {
+        this.stream = stream;
+        this.abs = abs;
+        this.rel = rel;
+    }
+
+    /** Where this directory is below its filesystem root. */
+    public Path rel() {
+        return rel;
+    }
+
+    /** The absolute path, for the few calls that have no *at() form in the JDK (mkdir, symlink, link). */
+    public Path abs(Path name) {
+        return abs.resolve(name);
+    }
+
+    /** Every entry with its lstat, in no particular order. Fails as a whole or not at all. */
+    public List<Entry> list() throws IOException {
+        List<Entry> out = new ArrayList<>();
+        try {
+            for (Path p : stream) {
+                Path name = p.getFileName();
+                FileMeta m = stat(name);
+                if (m != null) {
+                    out.add(new Entry(name, m));
+                }
+            }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return out;
+    }
+
+    /** lstat of one entry, or null when it does not exist. */
+    public FileMeta stat(Path name) throws IOException {
+        try {
+            return Unix.meta(stream.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes());
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** fstat of this directory itself. */
+    public FileMeta self() throws IOException {
+        return Unix.meta(stream.getFileAttributeView(PosixFileAttributeView.class).readAttributes());
+    }
+
+    /** Opens a subdirectory; fails (ELOOP / not a directory) rather than follow a symlink. */
+    public Dir openDir(Path name) throws IOException {
+        SecureDirectoryStream<Path> child = stream.newDirectoryStream(name, NOFOLLOW);
+        return new Dir(child, abs.resolve(name), rel.resolve(name));
+    }
+
+    public FileChannel openRead(Path name) throws IOException {
+        return (FileChannel) stream.newByteChannel(name, READ);
+    }
+
+    /** Creates a new file readable only by its owner until its metadata is applied. */
+    public FileChannel create(Path name) throws IOException {
+        return (FileChannel) stream.newByteChannel(name, CREATE, OWNER_ONLY);
+    }
+
+    /** renameat within this directory; replaces a file or symlink at {@code to}. */
+    public void rename(Path from, Path to) throws IOException {
+        stream.move(from, stream, to);
+    }
+
+    public void deleteFile(Path name) throws IOException {
+        stream.deleteFile(name);
+    }
+
+    /**
+     * Removes an entry of any type; a directory with everything below it, depth first,
+     * each level opened without following symlinks. Returns how many entries went.
+     */
+    public long removeTree(Path name, FileMeta meta) throws IOException {
+        if (!meta.isDir()) {
+            stream.deleteFile(name);
+            return 1;
+        }
+        long n = 1;
+        try (Dir child = openDir(name)) {
+            for (Entry e : child.list()) {
+                n += child.removeTree(e.name(), e.meta());
+            }
+        }
+        stream.deleteDirectory(name);
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        stream.close();
+    }
+}

@@ -1,0 +1,104 @@
+package pdm.fs;
+
+import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+
+/**
+ * The root directory of a filesystem as the config names it. Every directory below it is
+ * opened one component at a time with NOFOLLOW, so no path pdm computes can end outside.
+ */
+public final class FsRoot {
+    private final String name;
+    private final Path root;
+    private final boolean writable;
+
+    public FsRoot(String name, Path root, boolean writable) {
+        if (!root.isAbsolute()) {
+            throw new IllegalArgumentException("root must be absolute: " + root);
+        }
+        this.name = name;
+        this.root = root;
+        this.writable = writable;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public boolean writable() {
+        return writable;
+    }
+
+    /** Absolute path of a relative one, for messages and the few path-based calls. */
+    public Path abs(Path rel) {
+        return root.resolve(rel);
+    }
+
+    /**
+     * Opens {@code rel} below the root, never following a symlink on the way. Throws
+     * NoSuchFileException when a component is missing and {@link SafetyException} when
+     * one is a symlink or not a directory.
+     */
+    public Dir open(Path rel) throws IOException {
+        Dir dir = openRoot();
+        for (Path part : Names.parts(rel)) {
+            Dir next;
+            try {
+                next = dir.openDir(part);
+            } catch (FileSystemLoopException | NotDirectoryException e) {
+                dir.close();
+                throw new SafetyException(kind(dir, part) + " '" + Names.text(root.resolve(dir.rel()).resolve(part))
+                        + "' on filesystem '" + name + "' is not a directory: pdm does not follow it");
+            } catch (IOException e) {
+                dir.close();
+                throw e;
+            }
+            dir.close();
+            dir = next;
+        }
+        return dir;
+    }
+
+    private static String kind(Dir dir, Path part) throws IOException {
+        FileMeta m = dir.stat(part);
+        return m != null && m.isSymlink() ? "symlink" : "path";
+    }
+
+    private Dir openRoot() throws IOException {
+        var stream = Files.newDirectoryStream(root);
+        if (!(stream instanceof SecureDirectoryStream<Path> sds)) {
+            stream.close();
+            throw new SafetyException("this platform cannot open directories relative to a handle "
+                    + "(no SecureDirectoryStream); pdm needs Linux");
+        }
+        return new Dir(sds, root, Names.ROOT);
+    }
+
+    /** True when the root exists and is a directory. */
+    public boolean exists() {
+        return Files.isDirectory(root);
+    }
+
+    /** Whether {@code rel} exists as a directory, without following symlinks below the root. */
+    public boolean hasDir(Path rel) throws IOException {
+        try (Dir ignored = open(rel)) {
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + root + ")";
+    }
+}

@@ -1,0 +1,160 @@
+package pdm.fs;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.concurrent.TimeUnit;
+import pdm.PdmException;
+
+/**
+ * The few things the public NIO API cannot do without losing data, reached through the
+ * JDK's own UNIX provider: numeric uid/gid, the full st_mode (setuid/setgid/sticky),
+ * inode numbers for hard links, exact name bytes (Path.toString is lossy for non-UTF-8
+ * names, see PLATFORM-NOTES.md), one-call lchown, and mknod for fifos and devices.
+ * Needs {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED}, which ./pdm, the jar
+ * manifest and the test setup give.
+ */
+public final class Unix {
+    private static final MethodHandle MODE, UID, GID, INO, DEV, RDEV, NLINK;
+    private static final MethodHandle AS_BYTES, NEW_PATH, LCHOWN, LUTIMES, MKNOD, UNIX_ERRNO;
+    private static final Object FS = FileSystems.getDefault();
+
+    static {
+        try {
+            Class<?> attrs = Class.forName("sun.nio.fs.UnixFileAttributes");
+            Class<?> path = Class.forName("sun.nio.fs.UnixPath");
+            Class<?> fs = Class.forName("sun.nio.fs.UnixFileSystem");
+            Class<?> nd = Class.forName("sun.nio.fs.UnixNativeDispatcher");
+            Class<?> ux = Class.forName("sun.nio.fs.UnixException");
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(attrs, MethodHandles.lookup());
+            MODE = getter(lookup, attrs, "mode", int.class);
+            UID = getter(lookup, attrs, "uid", int.class);
+            GID = getter(lookup, attrs, "gid", int.class);
+            INO = getter(lookup, attrs, "ino", long.class);
+            DEV = getter(lookup, attrs, "dev", long.class);
+            RDEV = getter(lookup, attrs, "rdev", long.class);
+            NLINK = getter(lookup, attrs, "nlink", int.class);
+            AS_BYTES = lookup.findVirtual(path, "asByteArray", MethodType.methodType(byte[].class))
+                    .asType(MethodType.methodType(byte[].class, Path.class));
+            NEW_PATH = lookup.findConstructor(path, MethodType.methodType(void.class, fs, byte[].class))
+                    .asType(MethodType.methodType(Path.class, Object.class, byte[].class));
+            LCHOWN = lookup.findStatic(nd, "lchown", MethodType.methodType(void.class, path, int.class, int.class))
+                    .asType(MethodType.methodType(void.class, Path.class, int.class, int.class));
+            LUTIMES = lookup.findStatic(nd, "lutimes", MethodType.methodType(void.class, path, long.class, long.class))
+                    .asType(MethodType.methodType(void.class, Path.class, long.class, long.class));
+            MKNOD = lookup.findStatic(nd, "mknod", MethodType.methodType(void.class, path, int.class, long.class))
+                    .asType(MethodType.methodType(void.class, Path.class, int.class, long.class));
+            UNIX_ERRNO = lookup.findVirtual(ux, "errorString", MethodType.methodType(String.class))
+                    .asType(MethodType.methodType(String.class, Throwable.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new PdmException("pdm needs the JVM option --add-opens java.base/sun.nio.fs=ALL-UNNAMED "
+                    + "(run it through ./pdm or java -jar pdm.jar): " + e, e);
+        }
+    }
+
+    private Unix() {
+    }
+
+    private static MethodHandle getter(MethodHandles.Lookup lookup, Class<?> attrs, String name, Class<?> type)
+            throws ReflectiveOperationException {
+        return lookup.findVirtual(attrs, name, MethodType.methodType(type))
+                .asType(MethodType.methodType(type, Object.class));
+    }
+
+    /** Turns attributes read through a NOFOLLOW view of the UNIX provider into a FileMeta. */
+    public static FileMeta meta(PosixFileAttributes a) {
+        try {
+            int mode = (int) MODE.invokeExact((Object) a);
+            return new FileMeta(FileType.ofMode(mode), mode & 07777, (int) UID.invokeExact((Object) a),
+                    (int) GID.invokeExact((Object) a), a.size(), nanos(a.lastModifiedTime()),
+                    nanos(a.lastAccessTime()), (long) DEV.invokeExact((Object) a), (long) INO.invokeExact((Object) a),
+                    (int) NLINK.invokeExact((Object) a), (long) RDEV.invokeExact((Object) a));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long nanos(FileTime t) {
+        long s = t.to(TimeUnit.SECONDS);
+        return s * 1_000_000_000L + (t.to(TimeUnit.NANOSECONDS) - s * 1_000_000_000L);
+    }
+
+    public static FileTime fileTime(long nanos) {
+        return FileTime.from(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The exact bytes of a path, as the kernel sees them. */
+    public static byte[] bytes(Path p) {
+        try {
+            return (byte[]) AS_BYTES.invokeExact(p);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A path of exactly these bytes (no decoding, so non-UTF-8 names survive). */
+    public static Path path(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new IllegalArgumentException("a path cannot contain a NUL byte");
+            }
+        }
+        try {
+            return (Path) NEW_PATH.invokeExact(FS, bytes.clone());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** lchown(2): one call for owner and group, never following a symlink. */
+    public static void lchown(Path p, int uid, int gid) throws java.io.IOException {
+        try {
+            LCHOWN.invokeExact(p, uid, gid);
+        } catch (Throwable t) {
+            throw asIo(t, "chown");
+        }
+    }
+
+    /** lutimes(2) with times in microseconds: sets a symlink's or a fifo's own times without opening it. */
+    public static void lutimes(Path p, long atimeMicros, long mtimeMicros) throws java.io.IOException {
+        try {
+            LUTIMES.invokeExact(p, atimeMicros, mtimeMicros);
+        } catch (Throwable t) {
+            throw asIo(t, "lutimes");
+        }
+    }
+
+    /** mknod(2) for fifos, character and block devices and sockets. */
+    public static void mknod(Path p, FileType type, int perms, long rdev) throws java.io.IOException {
+        try {
+            MKNOD.invokeExact(p, type.modeBits() | perms, rdev);
+        } catch (Throwable t) {
+            throw asIo(t, "mknod");
+        }
+    }
+
+    private static java.io.IOException asIo(Throwable t, String op) {
+        if (t.getClass().getName().equals("sun.nio.fs.UnixException")) {
+            try {
+                return new java.io.IOException(op + ": " + (String) UNIX_ERRNO.invokeExact(t));
+            } catch (Throwable ignored) {
+                return new java.io.IOException(op + ": " + t);
+            }
+        }
+        throw rethrow(t);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+}

@@ -1,0 +1,54 @@
+package pdm.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Live counters of a running job, updated by every worker thread without locks. */
+public final class JobStats {
+    /** Failures kept for the summary; beyond this only the count grows (each is still logged). */
+    public static final int MAX_LISTED_FAILURES = 1_000_000;
+
+    public final LongAdder filesCopied = new LongAdder();
+    public final LongAdder filesSkipped = new LongAdder();
+    public final LongAdder filesRemoved = new LongAdder();
+    public final LongAdder filesFailed = new LongAdder();
+    public final LongAdder metaFixed = new LongAdder();
+    public final LongAdder dirs = new LongAdder();
+    public final LongAdder dirsCreated = new LongAdder();
+    public final LongAdder bytes = new LongAdder();
+    public final LongAdder differences = new LongAdder();
+    private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
+    private final AtomicLong listed = new AtomicLong();
+
+    /** Records a failed item: counted, listed (up to the cap) and logged. */
+    public void fail(String path, String error) {
+        filesFailed.increment();
+        list(path, error);
+    }
+
+    /** Records a difference found by verify. */
+    public void differ(String path, String what) {
+        differences.increment();
+        list(path, what);
+    }
+
+    private void list(String path, String error) {
+        if (listed.incrementAndGet() <= MAX_LISTED_FAILURES) {
+            failures.add(new Failure(path, error));
+        }
+        org.slf4j.LoggerFactory.getLogger(JobStats.class).debug("{}: {}", path, error);
+    }
+
+    public List<Failure> failures() {
+        List<Failure> out = new ArrayList<>(failures);
+        out.sort(java.util.Comparator.comparing(Failure::path).thenComparing(Failure::error));
+        return out;
+    }
+
+    public long problems() {
+        return filesFailed.sum() + differences.sum();
+    }
+}

@@ -1,0 +1,13 @@
+package pdm.task;
+
+import java.nio.file.Path;
+import pdm.fs.FileMeta;
+
+/**
+ * List one directory pair and plan its entries.
+ *
+ * @param rel     the directory below the filesystem root
+ * @param srcMeta the source directory as its parent's listing saw it
+ */
+public record DirTask(Path rel, FileMeta srcMeta) {
+}

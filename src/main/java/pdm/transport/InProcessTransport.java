@@ -1,0 +1,91 @@
+package pdm.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.task.DirTask;
+import pdm.task.FileTask;
+
+/**
+ * Threads and queues in one JVM. File tasks go through a bounded queue, so the walk waits
+ * for the copy and memory does not grow with the tree. Directory tasks are taken newest
+ * first (depth first): the pending ones are then the unvisited siblings along the current
+ * paths, bounded by the tree's width times its depth rather than by its size, and the
+ * queue never blocks the dir workers that fill it (which would deadlock).
+ */
+public final class InProcessTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(InProcessTransport.class);
+
+    private final int dirWorkers;
+    private final int fileWorkers;
+    private final BlockingDeque<DirTask> dirs = new LinkedBlockingDeque<>();
+    private final BlockingQueue<FileTask> files;
+    private final List<Thread> threads = new ArrayList<>();
+
+    public InProcessTransport(int dirWorkers, int fileWorkers, int fileQueueCapacity) {
+        this.dirWorkers = dirWorkers;
+        this.fileWorkers = fileWorkers;
+        this.files = new ArrayBlockingQueue<>(fileQueueCapacity);
+    }
+
+    @Override
+    public void start(TaskHandler handler) {
+        for (int i = 0; i < dirWorkers; i++) {
+            threads.add(thread("pdm-dir-" + i, () -> handler.onDir(dirs.takeLast())));
+        }
+        for (int i = 0; i < fileWorkers; i++) {
+            threads.add(thread("pdm-file-" + i, () -> handler.onFiles(files.take())));
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private interface Step {
+        void run() throws InterruptedException;
+    }
+
+    private static Thread thread(String name, Step step) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    step.run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error e) {
+                // Handlers record item failures themselves; reaching here is a bug in pdm.
+                log.error("worker {} stopped by an unexpected error", name, e);
+                throw e;
+            }
+        }, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public void publish(DirTask task) {
+        dirs.addLast(task);
+    }
+
+    @Override
+    public void publish(FileTask task) throws InterruptedException {
+        files.put(task);
+    }
+
+    @Override
+    public void close() {
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
