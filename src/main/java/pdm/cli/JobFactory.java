@@ -35,6 +35,9 @@ final class JobFactory {
 
     Job create(String command, Action first, String srcArg, String tgtArg, String pathArg, JobOptions jobOptions) {
         PdmConfig config = new ConfigLoader().load(options.config());
+        if (config.debug()) {
+            Logging.debug();
+        }
         boolean srcDir = srcArg.startsWith("/");
         boolean tgtDir = tgtArg.startsWith("/");
         if (srcDir != tgtDir) {

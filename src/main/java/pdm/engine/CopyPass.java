@@ -124,18 +124,18 @@ final class CopyPass implements Pass {
         try {
             long n;
             try (FileChannel in = dir.src().openRead(item.name()); FileChannel out = dir.tgt().create(tmp)) {
-                n = Copier.copy(in, out);
+                n = Copier.copy(in, out, src.size());
+                int inFd = Unix.fd(in);
+                FileMeta after = Unix.fstat(inFd);
+                if (after.ino() != src.ino() || after.size() != n || after.mtimeNs() != src.mtimeNs()) {
+                    throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
+                }
+                if (Unix.hasXattrs(inFd)) {
+                    MetaWriter.copyXattrs(dir.src().abs(item.name()), dir.tgt().abs(tmp));
+                }
+                // On the open file: no path lookups, and the times are final since nothing writes after.
+                meta.apply(Unix.fd(out), src);
             }
-            FileMeta after = dir.src().stat(item.name());
-            if (after == null) {
-                throw new IOException("vanished while being copied");
-            }
-            if (after.ino() != src.ino() || after.size() != n || after.mtimeNs() != src.mtimeNs()) {
-                throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
-            }
-            Path tmpAbs = dir.tgt().abs(tmp);
-            MetaWriter.copyXattrs(dir.src().abs(item.name()), tmpAbs);
-            meta.apply(tmpAbs, src);
             place(dir, item, tmp);
             placed = true;
             ctx.stats().filesCopied.increment();

@@ -19,18 +19,24 @@ public final class Copier {
     private Copier() {
     }
 
-    /** Copies until EOF and returns the number of bytes read; the caller compares it to lstat's size. */
-    public static long copy(FileChannel in, FileChannel out) throws IOException {
+    /**
+     * Copies up to {@code expected} bytes (the size lstat saw) and returns how many were read:
+     * fewer when the file shrank. Growth is not read; the caller's fstat afterwards sees it.
+     */
+    public static long copy(FileChannel in, FileChannel out, long expected) throws IOException {
         ByteBuffer buf = BUFFERS.get();
         long pos = 0;
         long written = 0;
         while (true) {
             buf.clear();
-            int n = readFully(in, buf);
+            if (expected - pos < buf.capacity()) {
+                buf.limit((int) (expected - pos));
+            }
+            int n = buf.hasRemaining() ? readFully(in, buf) : 0;
             if (n <= 0) {
                 break;
             }
-            boolean eof = n < buf.capacity();
+            boolean eof = pos + n >= expected || n < buf.limit();
             int runStart = -1;
             for (int off = 0; off < n; off += BLOCK) {
                 int len = Math.min(BLOCK, n - off);

@@ -99,6 +99,6 @@ public final class FsRoot {
 
     @Override
     public String toString() {
-        return name + " (" + root + ")";
+        return name.equals(root.toString()) ? name : name + " (" + root + ")";
     }
 }

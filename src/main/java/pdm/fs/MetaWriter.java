@@ -34,6 +34,11 @@ public final class MetaWriter {
         setTimes(target, src);
     }
 
+    /** The same on a file this process holds open. */
+    public void apply(int fd, FileMeta src) throws IOException {
+        Unix.setMeta(fd, src, setOwner);
+    }
+
     public void setTimes(Path target, FileMeta src) throws IOException {
         if (src.isFile() || src.isDir()) {
             Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)

@@ -19,8 +19,12 @@ import pdm.PdmException;
  * manifest and the test setup give.
  */
 public final class Unix {
+    /** What the JVM must be started with; ./pdm, the jar manifest and the tests pass it. */
+    public static final String JVM_OPTIONS = "--add-opens java.base/sun.nio.fs=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED";
+
     private static final MethodHandle MODE, UID, GID, INO, DEV, RDEV, NLINK;
     private static final MethodHandle AS_BYTES, NEW_PATH, LCHOWN, LUTIMES, MKNOD, UNIX_ERRNO;
+    private static final MethodHandle CHANNEL_FD, FD_VAL, FSTAT, FCHOWN, FCHMOD, FUTIMENS, FLISTXATTR;
     private static final Object FS = FileSystems.getDefault();
 
     static {
@@ -48,10 +52,22 @@ public final class Unix {
                     .asType(MethodType.methodType(void.class, Path.class, long.class, long.class));
             MKNOD = lookup.findStatic(nd, "mknod", MethodType.methodType(void.class, path, int.class, long.class))
                     .asType(MethodType.methodType(void.class, Path.class, int.class, long.class));
+            FSTAT = lookup.findStatic(attrs, "get", MethodType.methodType(attrs, int.class))
+                    .asType(MethodType.methodType(PosixFileAttributes.class, int.class));
+            FCHOWN = lookup.findStatic(nd, "fchown", MethodType.methodType(void.class, int.class, int.class, int.class));
+            FCHMOD = lookup.findStatic(nd, "fchmod", MethodType.methodType(void.class, int.class, int.class));
+            FUTIMENS = lookup.findStatic(nd, "futimens", MethodType.methodType(void.class, int.class, long.class, long.class));
+            FLISTXATTR = lookup.findStatic(nd, "flistxattr", MethodType.methodType(int.class, int.class, long.class, int.class));
+            Class<?> fci = Class.forName("sun.nio.ch.FileChannelImpl");
+            Class<?> ioUtil = Class.forName("sun.nio.ch.IOUtil");
+            MethodHandles.Lookup ch = MethodHandles.privateLookupIn(fci, MethodHandles.lookup());
+            CHANNEL_FD = ch.findGetter(fci, "fd", java.io.FileDescriptor.class)
+                    .asType(MethodType.methodType(java.io.FileDescriptor.class, java.nio.channels.FileChannel.class));
+            FD_VAL = ch.findStatic(ioUtil, "fdVal", MethodType.methodType(int.class, java.io.FileDescriptor.class));
             UNIX_ERRNO = lookup.findVirtual(ux, "errorString", MethodType.methodType(String.class))
                     .asType(MethodType.methodType(String.class, Throwable.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new PdmException("pdm needs the JVM option --add-opens java.base/sun.nio.fs=ALL-UNNAMED "
+            throw new PdmException("pdm needs the JVM options " + JVM_OPTIONS + " "
                     + "(run it through ./pdm or java -jar pdm.jar): " + e, e);
         }
     }
@@ -125,6 +141,50 @@ public final class Unix {
             LUTIMES.invokeExact(p, atimeMicros, mtimeMicros);
         } catch (Throwable t) {
             throw asIo(t, "lutimes");
+        }
+    }
+
+    /** The file descriptor behind a channel opened by this JVM, for the f*() calls below. */
+    public static int fd(java.nio.channels.FileChannel ch) {
+        try {
+            return (int) FD_VAL.invokeExact((java.io.FileDescriptor) CHANNEL_FD.invokeExact(ch));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fstat(2) of an open file. */
+    public static FileMeta fstat(int fd) throws java.io.IOException {
+        try {
+            return meta((PosixFileAttributes) FSTAT.invokeExact(fd));
+        } catch (Throwable t) {
+            throw asIo(t, "fstat");
+        }
+    }
+
+    /** fchown, fchmod, futimens on an open file: no path lookups, ns-exact times. */
+    public static void setMeta(int fd, FileMeta m, boolean owner) throws java.io.IOException {
+        try {
+            if (owner) {
+                FCHOWN.invokeExact(fd, m.uid(), m.gid());
+            }
+            FCHMOD.invokeExact(fd, m.perms());
+            FUTIMENS.invokeExact(fd, m.atimeNs(), m.mtimeNs());
+        } catch (Throwable t) {
+            throw asIo(t, "set owner/mode/times");
+        }
+    }
+
+    /** Whether an open file has any extended attribute (flistxattr with a zero-size buffer). */
+    public static boolean hasXattrs(int fd) throws java.io.IOException {
+        try {
+            return (int) FLISTXATTR.invokeExact(fd, 0L, 0) > 0;
+        } catch (Throwable t) {
+            String reason = asIo(t, "flistxattr").getMessage();
+            if (reason.contains("not supported")) {
+                return false;
+            }
+            throw new java.io.IOException(reason);
         }
     }
 

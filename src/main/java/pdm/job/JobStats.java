@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Live counters of a running job, updated by every worker thread without locks. */
 public final class JobStats {
-    /** Failures kept for the summary; beyond this only the count grows (each is still logged). */
+    /** Failures kept for the summary; beyond this they are counted and logged as warnings. */
     public static final int MAX_LISTED_FAILURES = 1_000_000;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobStats.class);
 
     public final LongAdder filesCopied = new LongAdder();
     public final LongAdder filesSkipped = new LongAdder();
@@ -38,8 +40,10 @@ public final class JobStats {
     private void list(String path, String error) {
         if (listed.incrementAndGet() <= MAX_LISTED_FAILURES) {
             failures.add(new Failure(path, error));
+            LOG.debug("{}: {}", path, error);
+        } else {
+            LOG.warn("{}: {}", path, error);
         }
-        org.slf4j.LoggerFactory.getLogger(JobStats.class).debug("{}: {}", path, error);
     }
 
     public List<Failure> failures() {

@@ -1,0 +1,17 @@
+package pdm.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Log level switches the config can make (debug = true). */
+final class Logging {
+    private Logging() {
+    }
+
+    static void debug() {
+        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+            root.setLevel(Level.DEBUG);
+        }
+    }
+}
