@@ -3,7 +3,6 @@ package pdm.engine;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import pdm.fs.Copier;
@@ -253,16 +252,5 @@ final class CopyPass implements Pass {
 
     PassContext ctx() {
         return ctx;
-    }
-
-    /** Whether the target's entry is already the same inode as {@code leader}. */
-    static boolean sameInode(FileMeta tgt, Path leader) throws IOException {
-        if (tgt == null || !tgt.isFile()) {
-            return false;
-        }
-        var attrs = Files.getFileAttributeView(leader, java.nio.file.attribute.PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS).readAttributes();
-        FileMeta l = Unix.meta(attrs);
-        return l.ino() == tgt.ino() && l.dev() == tgt.dev();
     }
 }

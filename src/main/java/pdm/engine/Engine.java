@@ -156,25 +156,24 @@ public final class Engine {
         Path done = Names.ROOT;
         MetaWriter meta = new MetaWriter(Privileges.isRoot());
         for (Path part : Names.parts(rel)) {
-            FileMeta there;
-            try (Dir t = tgt.open(done)) {
-                there = t.stat(part);
-            }
             Path next = done.resolve(part);
-            if (there == null) {
-                FileMeta s;
-                try (Dir d = src.open(done)) {
-                    s = d.stat(part);
+            try (Dir t = tgt.open(done)) {
+                FileMeta there = t.stat(part);
+                if (there == null) {
+                    FileMeta s;
+                    try (Dir d = src.open(done)) {
+                        s = d.stat(part);
+                    }
+                    Files.createDirectory(t.abs(part),
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    if (s != null) {
+                        meta.apply(t.abs(part), s);
+                    }
+                } else if (!there.isDir()) {
+                    throw new PdmException("target path " + Names.display(next) + " on '" + tgt.name()
+                            + "' exists and is not a directory (" + there.type().name().toLowerCase() + "); "
+                            + "pdm does not replace or follow it: remove it first");
                 }
-                Path abs = tgt.abs(next);
-                Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                if (s != null) {
-                    meta.apply(abs, s);
-                }
-            } else if (!there.isDir()) {
-                throw new PdmException("target path " + Names.display(next) + " on '" + tgt.name()
-                        + "' exists and is not a directory (" + there.type().name().toLowerCase() + "); "
-                        + "pdm does not replace or follow it: remove it first");
             }
             done = next;
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import pdm.fs.Dir;
 import pdm.fs.FileMeta;
 import pdm.task.WorkItem;
 
@@ -18,37 +19,51 @@ final class HardLinks {
     private record Inode(long dev, long ino) {
     }
 
-    private final ConcurrentHashMap<Inode, CompletableFuture<Path>> leaders = new ConcurrentHashMap<>();
+    /** Where a leader's copy lives on the target: its directory below the root and its name. */
+    private record Placed(Path dir, Path name) {
+    }
+
+    private final ConcurrentHashMap<Inode, CompletableFuture<Placed>> leaders = new ConcurrentHashMap<>();
 
     void handle(DirPair dir, WorkItem item, CopyPass copy) throws IOException {
         FileMeta src = item.src();
-        CompletableFuture<Path> mine = new CompletableFuture<>();
-        CompletableFuture<Path> leader = leaders.putIfAbsent(new Inode(src.dev(), src.ino()), mine);
+        CompletableFuture<Placed> mine = new CompletableFuture<>();
+        CompletableFuture<Placed> leader = leaders.putIfAbsent(new Inode(src.dev(), src.ino()), mine);
         if (leader == null) {
             try {
                 copy.copy(dir, item);
-                mine.complete(dir.tgt() == null ? null : dir.tgt().abs(item.name()));
+                mine.complete(new Placed(dir.rel(), item.name()));
             } catch (IOException | RuntimeException e) {
                 mine.completeExceptionally(e);
                 throw e;
             }
             return;
         }
-        Path target;
+        Placed target;
         try {
             target = leader.join();
         } catch (CompletionException e) {
             throw new IOException("not linked: its other name failed to copy (" + Reasons.of(e.getCause()) + ")");
         }
-        if (target != null && CopyPass.sameInode(item.tgt(), target)) {
-            copy.ctx().stats().filesSkipped.increment();
+        PassContext ctx = copy.ctx();
+        if (ctx.dryRun() || dir.tgt() == null) {
+            ctx.wouldDo("link", dir.display(item.name()));
+            ctx.stats().filesCopied.increment();
             return;
         }
-        if (target == null) {
-            copy.ctx().wouldDo("link", dir.display(item.name()));
-            copy.ctx().stats().filesCopied.increment();
-            return;
+        // The leader's directory is opened again (no symlink followed) rather than trusting a
+        // path remembered from another task.
+        try (Dir leaderDir = ctx.tgt().open(target.dir())) {
+            FileMeta placed = leaderDir.stat(target.name());
+            if (placed == null) {
+                throw new IOException("not linked: its other name vanished from the target");
+            }
+            FileMeta tgt = item.tgt();
+            if (tgt != null && tgt.isFile() && tgt.ino() == placed.ino() && tgt.dev() == placed.dev()) {
+                ctx.stats().filesSkipped.increment();
+                return;
+            }
+            copy.link(dir, item, leaderDir.abs(target.name()));
         }
-        copy.link(dir, item, target);
     }
 }

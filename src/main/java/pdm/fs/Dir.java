@@ -31,13 +31,13 @@ public final class Dir implements Closeable {
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final SecureDirectoryStream<Path> stream;
-    private final Path abs;
+    private final Path viaFd;
     private final Path rel;
 
-    Dir(SecureDirectoryStream<Path> stream, Path abs, Path rel) {
+    Dir(SecureDirectoryStream<Path> stream, Path rel) {
         this.stream = stream;
-        this.abs = abs;
         this.rel = rel;
+        this.viaFd = Path.of("/proc/self/fd", Integer.toString(Unix.fd(stream)));
     }
 
     /** Where this directory is below its filesystem root. */
@@ -45,9 +45,18 @@ public final class Dir implements Closeable {
         return rel;
     }
 
-    /** The absolute path, for the few calls that have no *at() form in the JDK (mkdir, symlink, link). */
+    /**
+     * A path to an entry for the few calls the JDK has no *at() form of (mkdir, symlink,
+     * link, mknod, xattrs): through /proc/self/fd, so it is still resolved relative to this
+     * open directory (no parent can be swapped for a symlink) and is short whatever the depth.
+     */
     public Path abs(Path name) {
-        return abs.resolve(name);
+        return viaFd.resolve(name);
+    }
+
+    /** Sets this directory's own owner, mode and times through its descriptor. */
+    public void setMeta(FileMeta m, boolean owner) throws IOException {
+        Unix.setMeta(Unix.fd(stream), m, owner);
     }
 
     /** Every entry with its lstat, in no particular order. Fails as a whole or not at all. */
@@ -84,7 +93,7 @@ public final class Dir implements Closeable {
     /** Opens a subdirectory; fails (ELOOP / not a directory) rather than follow a symlink. */
     public Dir openDir(Path name) throws IOException {
         SecureDirectoryStream<Path> child = stream.newDirectoryStream(name, NOFOLLOW);
-        return new Dir(child, abs.resolve(name), rel.resolve(name));
+        return new Dir(child, rel.resolve(name));
     }
 
     public FileChannel openRead(Path name) throws IOException {

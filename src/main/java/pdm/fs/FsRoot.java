@@ -80,7 +80,7 @@ public final class FsRoot {
             throw new SafetyException("this platform cannot open directories relative to a handle "
                     + "(no SecureDirectoryStream); pdm needs Linux");
         }
-        return new Dir(sds, root, Names.ROOT);
+        return new Dir(sds, Names.ROOT);
     }
 
     /** True when the root exists and is a directory. */

@@ -24,7 +24,7 @@ public final class Unix {
 
     private static final MethodHandle MODE, UID, GID, INO, DEV, RDEV, NLINK;
     private static final MethodHandle AS_BYTES, NEW_PATH, LCHOWN, LUTIMES, MKNOD, UNIX_ERRNO;
-    private static final MethodHandle CHANNEL_FD, FD_VAL, FSTAT, FCHOWN, FCHMOD, FUTIMENS, FLISTXATTR;
+    private static final MethodHandle DIR_FD, CHANNEL_FD, FD_VAL, FSTAT, FCHOWN, FCHMOD, FUTIMENS, FLISTXATTR;
     private static final Object FS = FileSystems.getDefault();
 
     static {
@@ -58,6 +58,9 @@ public final class Unix {
             FCHMOD = lookup.findStatic(nd, "fchmod", MethodType.methodType(void.class, int.class, int.class));
             FUTIMENS = lookup.findStatic(nd, "futimens", MethodType.methodType(void.class, int.class, long.class, long.class));
             FLISTXATTR = lookup.findStatic(nd, "flistxattr", MethodType.methodType(int.class, int.class, long.class, int.class));
+            Class<?> sds = Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
+            DIR_FD = MethodHandles.privateLookupIn(sds, MethodHandles.lookup()).findGetter(sds, "dfd", int.class)
+                    .asType(MethodType.methodType(int.class, java.nio.file.SecureDirectoryStream.class));
             Class<?> fci = Class.forName("sun.nio.ch.FileChannelImpl");
             Class<?> ioUtil = Class.forName("sun.nio.ch.IOUtil");
             MethodHandles.Lookup ch = MethodHandles.privateLookupIn(fci, MethodHandles.lookup());
@@ -148,6 +151,15 @@ public final class Unix {
     public static int fd(java.nio.channels.FileChannel ch) {
         try {
             return (int) FD_VAL.invokeExact((java.io.FileDescriptor) CHANNEL_FD.invokeExact(ch));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The file descriptor of an open directory. */
+    public static int fd(java.nio.file.SecureDirectoryStream<?> dir) {
+        try {
+            return (int) DIR_FD.invokeExact(dir);
         } catch (Throwable t) {
             throw rethrow(t);
         }
