@@ -49,9 +49,6 @@ final class JobFactory {
         if (srcDir) {
             src = DataSource.adHoc(absoluteDir(srcArg, "SRC"), false);
             tgt = DataSource.adHoc(absoluteDir(tgtArg, "TGT"), true);
-            if (!jobOptions.dryRun() && (first == Action.COPY)) {
-                createTargetRoot(tgt.path());
-            }
         } else {
             if (pathArg == null) {
                 throw new PdmException("PATH is missing: with filesystem names give the path below both roots, "
@@ -61,6 +58,10 @@ final class JobFactory {
             tgt = config.datasource(tgtArg);
             checkMounted(src);
             checkMounted(tgt);
+            if (jobOptions.dryRun() && !Files.isDirectory(tgt.path())) {
+                throw new PdmException("target root " + tgt.path() + " of filesystem '" + tgt.name()
+                        + "' does not exist or is not a directory");
+            }
         }
         Path path = Names.jobPath(pathArg == null ? "/" : pathArg);
         if (jobOptions.singleFile() && Names.isRoot(path)) {
@@ -74,6 +75,10 @@ final class JobFactory {
                 positive(options.dirWorkers, config.dirWorkers(), "--dir-workers"),
                 positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),
                 config.filesPerTask());
+        if (srcDir && !jobOptions.dryRun() && first == Action.COPY) {
+            // Last, so that a job refused for any reason (bad PATH, bad option, overlap) changed nothing.
+            createTargetRoot(spec, path);
+        }
         return new Job(spec, settings);
     }
 
@@ -94,11 +99,18 @@ final class JobFactory {
         return Path.of(arg).normalize();
     }
 
-    /** As cp and rsync do, a missing target directory is created (its parent must exist). */
-    private static void createTargetRoot(Path dir) {
-        if (Files.isDirectory(dir)) {
+    /**
+     * As cp and rsync do, a missing target directory is created (its parent must exist), but
+     * not when the source PATH is missing or the target would lie inside the source (or the other
+     * way round): the engine refuses those jobs, and a refused job must not have written.
+     */
+    private static void createTargetRoot(JobSpec spec, Path rel) {
+        Path dir = spec.tgt().root();
+        if (Files.isDirectory(dir) || !Files.exists(spec.src().root().resolve(rel), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || dir.getParent() == null) {
             return;
         }
+        FsRoot.refuseOverlap(spec.src(), spec.tgt(), rel);
         try {
             Files.createDirectory(dir);
         } catch (IOException e) {

@@ -47,7 +47,8 @@ final class CopyPass implements Pass {
                     ctx.stats().filesSkipped.increment();
                 } else if (src.nlink() > 1) {
                     plan.work(new WorkItem(p.name(), Op.HARDLINK, src, tgt));
-                } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum()) {
+                } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum() || tgt.nlink() > 1) {
+                    // (a target still hard-linked where the source no longer is gets its own inode)
                     plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
                 } else if (!ctx.sameOwnership(src, tgt)) {
                     plan.work(new WorkItem(p.name(), Op.META, src, tgt));
@@ -106,7 +107,8 @@ final class CopyPass implements Pass {
         FileMeta src = item.src();
         FileMeta tgt = item.tgt();
         if (tgt != null && tgt.isFile() && src.size() == tgt.size()
-                && (src.mtimeNs() == tgt.mtimeNs() || ctx.options().checksum())) {
+                && (src.mtimeNs() == tgt.mtimeNs() || ctx.options().checksum())
+                && !(src.nlink() == 1 && tgt.nlink() > 1)) {
             if (!ctx.options().checksum() || sameContent(dir, item.name())) {
                 fixMeta(dir, item);
                 return;

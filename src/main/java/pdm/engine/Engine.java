@@ -116,11 +116,12 @@ public final class Engine {
             throw new PdmException("source root " + src.root() + " of filesystem '" + src.name()
                     + "' does not exist or is not a directory");
         }
-        if (!tgt.exists()) {
+        if (!tgt.exists() && (changes || job.action() == Action.VERIFY)) {
+            // (a dry run into a missing ad-hoc target reports the copy that would create it)
             throw new PdmException("target root " + tgt.root() + " of filesystem '" + tgt.name()
                     + "' does not exist or is not a directory");
         }
-        refuseOverlap(src, tgt, dirRel);
+        FsRoot.refuseOverlap(src, tgt, dirRel);
         try (Dir d = src.open(dirRel)) {
             if (job.options().singleFile() && job.action() != Action.DELETE) {
                 FileMeta m = d.stat(job.path().getFileName());
@@ -176,20 +177,6 @@ public final class Engine {
                 }
             }
             done = next;
-        }
-    }
-
-    /** Copying a tree into itself (or deleting from a tree into its own source) is refused. */
-    private static void refuseOverlap(FsRoot src, FsRoot tgt, Path rel) {
-        try {
-            Path s = src.root().toRealPath().resolve(rel);
-            Path t = tgt.root().toRealPath().resolve(rel);
-            if (s.startsWith(t) || t.startsWith(s)) {
-                throw new PdmException("source " + Names.text(s) + " and target " + Names.text(t)
-                        + " overlap; pdm copies between separate trees only");
-            }
-        } catch (IOException e) {
-            throw new PdmException("cannot resolve the roots: " + e.getMessage(), e);
         }
     }
 }

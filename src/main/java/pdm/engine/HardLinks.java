@@ -1,6 +1,7 @@
 package pdm.engine;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,24 +47,28 @@ final class HardLinks {
             throw new IOException("not linked: its other name failed to copy (" + Reasons.of(e.getCause()) + ")");
         }
         PassContext ctx = copy.ctx();
-        if (ctx.dryRun() || dir.tgt() == null) {
-            ctx.wouldDo("link", dir.display(item.name()));
-            ctx.stats().filesCopied.increment();
-            return;
-        }
+        boolean dry = ctx.dryRun() || dir.tgt() == null;
         // The leader's directory is opened again (no symlink followed) rather than trusting a
-        // path remembered from another task.
+        // path remembered from another task; a dry run makes the same check as the real one.
         try (Dir leaderDir = ctx.tgt().open(target.dir())) {
             FileMeta placed = leaderDir.stat(target.name());
-            if (placed == null) {
-                throw new IOException("not linked: its other name vanished from the target");
-            }
             FileMeta tgt = item.tgt();
-            if (tgt != null && tgt.isFile() && tgt.ino() == placed.ino() && tgt.dev() == placed.dev()) {
+            if (placed != null && tgt != null && tgt.isFile() && tgt.ino() == placed.ino() && tgt.dev() == placed.dev()) {
                 ctx.stats().filesSkipped.increment();
-                return;
+            } else if (dry) {
+                ctx.wouldDo("link", dir.display(item.name()));
+                ctx.stats().filesCopied.increment();
+            } else if (placed == null) {
+                throw new IOException("not linked: its other name vanished from the target");
+            } else {
+                copy.link(dir, item, leaderDir.abs(target.name()));
             }
-            copy.link(dir, item, leaderDir.abs(target.name()));
+        } catch (NoSuchFileException e) {
+            if (!dry) {
+                throw e;
+            }
+            ctx.wouldDo("link", dir.display(item.name()));
+            ctx.stats().filesCopied.increment();
         }
     }
 }

@@ -25,7 +25,6 @@ import java.util.Set;
  */
 public final class Dir implements Closeable {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
-    private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.WRITE,
             StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS);
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
@@ -92,12 +91,13 @@ public final class Dir implements Closeable {
 
     /** Opens a subdirectory; fails (ELOOP / not a directory) rather than follow a symlink. */
     public Dir openDir(Path name) throws IOException {
-        SecureDirectoryStream<Path> child = stream.newDirectoryStream(name, NOFOLLOW);
+        SecureDirectoryStream<Path> child = Unix.openDir(Unix.fd(stream), name, viaFd.resolve(name));
         return new Dir(child, rel.resolve(name));
     }
 
+    /** Opens a regular file for reading; refuses (never blocks on) anything else put in its place. */
     public FileChannel openRead(Path name) throws IOException {
-        return (FileChannel) stream.newByteChannel(name, READ);
+        return Unix.openFile(Unix.fd(stream), name);
     }
 
     /** Creates a new file readable only by its owner until its metadata is applied. */

@@ -55,9 +55,10 @@ public final class FsRoot {
             try {
                 next = dir.openDir(part);
             } catch (FileSystemLoopException | NotDirectoryException e) {
+                String kind = kind(dir, part);
                 dir.close();
-                throw new SafetyException(kind(dir, part) + " '" + Names.text(root.resolve(dir.rel()).resolve(part))
-                        + "' on filesystem '" + name + "' is not a directory: pdm does not follow it");
+                throw new SafetyException(kind + " '" + Names.text(root.resolve(dir.rel()).resolve(part))
+                        + "' on filesystem '" + name + "' is not a directory: pdm does not follow it; nothing was changed");
             } catch (IOException e) {
                 dir.close();
                 throw e;
@@ -94,6 +95,25 @@ public final class FsRoot {
             return true;
         } catch (NoSuchFileException e) {
             return false;
+        }
+    }
+
+    /**
+     * Refuses a job whose source and target trees overlap (copying a tree into itself, or
+     * deleting from a tree what its own copy lacks). A target root that does not exist yet
+     * is resolved through its parent.
+     */
+    public static void refuseOverlap(FsRoot src, FsRoot tgt, Path rel) {
+        try {
+            Path s = src.root().toRealPath().resolve(rel);
+            Path t = (tgt.exists() || tgt.root().getParent() == null ? tgt.root().toRealPath()
+                    : tgt.root().getParent().toRealPath().resolve(tgt.root().getFileName())).resolve(rel);
+            if (s.startsWith(t) || t.startsWith(s)) {
+                throw new SafetyException("source " + Names.text(s) + " and target " + Names.text(t)
+                        + " overlap; pdm copies between separate trees only; nothing was changed");
+            }
+        } catch (IOException e) {
+            throw new SafetyException("cannot resolve the roots " + src.root() + " and " + tgt.root() + ": " + e.getMessage());
         }
     }
 

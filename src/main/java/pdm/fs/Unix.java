@@ -23,7 +23,8 @@ public final class Unix {
     public static final String JVM_OPTIONS = "--add-opens java.base/sun.nio.fs=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED";
 
     private static final MethodHandle MODE, UID, GID, INO, DEV, RDEV, NLINK;
-    private static final MethodHandle AS_BYTES, NEW_PATH, LCHOWN, LUTIMES, MKNOD, UNIX_ERRNO;
+    private static final MethodHandle AS_BYTES, NEW_PATH, LCHOWN, LUTIMES, MKNOD, UNIX_ERRNO, ERRNO;
+    private static final MethodHandle OPENAT, DUP, FDOPENDIR, NEW_SDS, NEW_FD, OPEN_CHANNEL, CLOSE;
     private static final MethodHandle DIR_FD, CHANNEL_FD, FD_VAL, FSTAT, FCHOWN, FCHMOD, FUTIMENS, FLISTXATTR;
     private static final Object FS = FileSystems.getDefault();
 
@@ -59,6 +60,14 @@ public final class Unix {
             FUTIMENS = lookup.findStatic(nd, "futimens", MethodType.methodType(void.class, int.class, long.class, long.class));
             FLISTXATTR = lookup.findStatic(nd, "flistxattr", MethodType.methodType(int.class, int.class, long.class, int.class));
             Class<?> sds = Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
+            OPENAT = lookup.findStatic(nd, "openat", MethodType.methodType(int.class, int.class, byte[].class, int.class, int.class));
+            DUP = lookup.findStatic(nd, "dup", MethodType.methodType(int.class, int.class));
+            FDOPENDIR = lookup.findStatic(nd, "fdopendir", MethodType.methodType(long.class, int.class));
+            CLOSE = lookup.findStatic(nd, "close", MethodType.methodType(void.class, int.class));
+            NEW_SDS = MethodHandles.privateLookupIn(sds, MethodHandles.lookup()).findConstructor(sds,
+                            MethodType.methodType(void.class, path, long.class, int.class, java.nio.file.DirectoryStream.Filter.class))
+                    .asType(MethodType.methodType(java.nio.file.SecureDirectoryStream.class, Path.class, long.class, int.class,
+                            java.nio.file.DirectoryStream.Filter.class));
             DIR_FD = MethodHandles.privateLookupIn(sds, MethodHandles.lookup()).findGetter(sds, "dfd", int.class)
                     .asType(MethodType.methodType(int.class, java.nio.file.SecureDirectoryStream.class));
             Class<?> fci = Class.forName("sun.nio.ch.FileChannelImpl");
@@ -67,6 +76,11 @@ public final class Unix {
             CHANNEL_FD = ch.findGetter(fci, "fd", java.io.FileDescriptor.class)
                     .asType(MethodType.methodType(java.io.FileDescriptor.class, java.nio.channels.FileChannel.class));
             FD_VAL = ch.findStatic(ioUtil, "fdVal", MethodType.methodType(int.class, java.io.FileDescriptor.class));
+            NEW_FD = ch.findStatic(ioUtil, "newFD", MethodType.methodType(java.io.FileDescriptor.class, int.class));
+            OPEN_CHANNEL = ch.findStatic(fci, "open", MethodType.methodType(java.nio.channels.FileChannel.class,
+                    java.io.FileDescriptor.class, String.class, boolean.class, boolean.class, boolean.class, Object.class));
+            ERRNO = lookup.findVirtual(ux, "errno", MethodType.methodType(int.class))
+                    .asType(MethodType.methodType(int.class, Throwable.class));
             UNIX_ERRNO = lookup.findVirtual(ux, "errorString", MethodType.methodType(String.class))
                     .asType(MethodType.methodType(String.class, Throwable.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -156,6 +170,74 @@ public final class Unix {
         }
     }
 
+    private static final int O_RDONLY = 0, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000,
+            O_CLOEXEC = 02000000;
+    private static final java.nio.file.DirectoryStream.Filter<Path> ALL = p -> true;
+
+    /**
+     * Opens a regular file below an open directory for reading. Unlike the JDK's
+     * newByteChannel it cannot hang: O_NONBLOCK keeps a fifo that a user put in the file's
+     * place from blocking the open, and anything but a regular file is refused.
+     */
+    public static java.nio.channels.FileChannel openFile(int dirFd, Path name) throws java.io.IOException {
+        int fd = openat(dirFd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        try {
+            FileMeta m = fstat(fd);
+            if (!m.isFile()) {
+                throw new java.io.IOException("is no longer a regular file (now " + m.type().name().toLowerCase(java.util.Locale.ROOT)
+                        + "); not read");
+            }
+            return (java.nio.channels.FileChannel) OPEN_CHANNEL.invokeExact((java.io.FileDescriptor) NEW_FD.invokeExact(fd),
+                    Names.text(name), true, false, false, (Object) null);
+        } catch (Throwable t) {
+            closeQuietly(fd);
+            if (t instanceof java.io.IOException e) {
+                throw e;
+            }
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Opens a subdirectory as a SecureDirectoryStream with O_DIRECTORY|O_NOFOLLOW, so a
+     * symlink fails with ELOOP and a fifo with ENOTDIR instead of blocking the open.
+     */
+    public static java.nio.file.SecureDirectoryStream<Path> openDir(int dirFd, Path name, Path fullPath)
+            throws java.io.IOException {
+        int fd = openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int fd2 = -1;
+        try {
+            fd2 = (int) DUP.invokeExact(fd);
+            long dp = (long) FDOPENDIR.invokeExact(fd2);
+            @SuppressWarnings("unchecked")
+            java.nio.file.SecureDirectoryStream<Path> s = (java.nio.file.SecureDirectoryStream<Path>) NEW_SDS.invokeExact(
+                    fullPath, dp, fd, ALL);
+            return s;
+        } catch (Throwable t) {
+            closeQuietly(fd);
+            if (fd2 >= 0) {
+                closeQuietly(fd2);
+            }
+            throw t instanceof java.io.IOException e ? e : asIo(t, "opendir " + Names.text(name));
+        }
+    }
+
+    private static int openat(int dirFd, Path name, int flags) throws java.io.IOException {
+        try {
+            return (int) OPENAT.invokeExact(dirFd, bytes(name), flags, 0);
+        } catch (Throwable t) {
+            throw asIo(t, Names.text(name));
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            CLOSE.invokeExact(fd);
+        } catch (Throwable ignored) {
+            // nothing more to do with a descriptor that will not close
+        }
+    }
+
     /** The file descriptor of an open directory. */
     public static int fd(java.nio.file.SecureDirectoryStream<?> dir) {
         try {
@@ -209,15 +291,27 @@ public final class Unix {
         }
     }
 
-    private static java.io.IOException asIo(Throwable t, String op) {
-        if (t.getClass().getName().equals("sun.nio.fs.UnixException")) {
-            try {
-                return new java.io.IOException(op + ": " + (String) UNIX_ERRNO.invokeExact(t));
-            } catch (Throwable ignored) {
-                return new java.io.IOException(op + ": " + t);
-            }
+    /** A UnixException as the typed IOException the rest of pdm (and the JDK) uses. */
+    private static java.io.IOException asIo(Throwable t, String file) {
+        if (!t.getClass().getName().equals("sun.nio.fs.UnixException")) {
+            throw rethrow(t);
         }
-        throw rethrow(t);
+        String reason;
+        int errno;
+        try {
+            reason = (String) UNIX_ERRNO.invokeExact(t);
+            errno = (int) ERRNO.invokeExact(t);
+        } catch (Throwable ignored) {
+            return new java.io.IOException(file + ": " + t);
+        }
+        return switch (errno) {
+            case 2 -> new java.nio.file.NoSuchFileException(file);
+            case 1, 13 -> new java.nio.file.AccessDeniedException(file, null, reason);
+            case 17 -> new java.nio.file.FileAlreadyExistsException(file);
+            case 20 -> new java.nio.file.NotDirectoryException(file);
+            case 40 -> new java.nio.file.FileSystemLoopException(file);
+            default -> new java.nio.file.FileSystemException(file, null, reason);
+        };
     }
 
     private static RuntimeException rethrow(Throwable t) {

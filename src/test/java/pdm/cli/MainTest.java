@@ -1,0 +1,92 @@
+package pdm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pdm.testkit.Fx;
+import pdm.testkit.Pdm;
+
+/** The command line: help, usage errors and the exit codes of SPEC.md. */
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"copy", "delete", "clear", "dirtimes", "verify", "sync"})
+    void helpOfEveryCommandExitsZero(String command) {
+        Pdm.Result r = Pdm.run(command, "--help");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("SRC").contains("TGT").contains("PATH").contains("--dry-run").contains("--json");
+    }
+
+    @Test
+    void topLevelHelpListsTheCommands() {
+        Pdm.Result r = Pdm.run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("copy", "delete", "dirtimes", "verify", "sync");
+        assertThat(Pdm.run("help", "copy").exit()).isZero();
+    }
+
+    @Test
+    void unknownCommandOrOptionIsUsageError() {
+        assertThat(Pdm.run("frobnicate").exit()).isEqualTo(2);
+        assertThat(Pdm.run("copy", "--frobnicate", "/a", "/b").exit()).isEqualTo(2);
+        assertThat(Pdm.run("copy", "/a").exit()).as("TGT missing").isEqualTo(2);
+        assertThat(Pdm.run().exit()).as("no command").isNotZero();
+    }
+
+    @Test
+    void mixingANameAndADirectoryIsRefused() throws IOException {
+        Path src = Fx.mkdirs(tmp.resolve("src"));
+        Path cfg = Pdm.config(tmp, src, Fx.mkdirs(tmp.resolve("dst")));
+        Pdm.Result r = Pdm.run("copy", "--config", cfg.toString(), "panda", tmp.resolve("elsewhere").toString(), "/");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("panda");
+        assertThat(tmp.resolve("elsewhere")).doesNotExist();
+        assertThat(Pdm.run("copy", "--config", cfg.toString(), src.toString(), "badger", "/").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void namedFormWithoutPathIsRefused() throws IOException {
+        Path cfg = Pdm.config(tmp, Fx.mkdirs(tmp.resolve("src")), Fx.mkdirs(tmp.resolve("dst")));
+        Pdm.Result r = Pdm.run("copy", "--config", cfg.toString(), "panda", "badger");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("PATH");
+    }
+
+    @Test
+    void unknownFilesystemAndBrokenConfigAreRefused() throws IOException {
+        Path cfg = Pdm.config(tmp, Fx.mkdirs(tmp.resolve("src")), Fx.mkdirs(tmp.resolve("dst")));
+        Pdm.Result r = Pdm.run("copy", "--config", cfg.toString(), "panda", "wombat", "/");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("wombat");
+        Path broken = java.nio.file.Files.writeString(tmp.resolve("broken.toml"), "dir_workers = \"x\"\n");
+        assertThat(Pdm.run("copy", "--config", broken.toString(), "/a", "/b").exit()).isEqualTo(2);
+        assertThat(Pdm.run("copy", "--config", tmp.resolve("missing.toml").toString(), "/a", "/b").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void humanSummaryAndJsonSummary() throws IOException {
+        Path src = tmp.resolve("src");
+        Fx.write(src.resolve("a.txt"), "abc");
+        Path dst = tmp.resolve("dst");
+
+        Pdm.Result text = Pdm.run("copy", src.toString(), dst.toString());
+        assertThat(text.exit()).isZero();
+        assertThat(text.out()).contains("1 files copied");
+
+        Pdm.Result json = Pdm.json("verify", src, dst);
+        assertThat(json.exit()).isZero();
+        assertThat(json.out().strip()).startsWith("{").endsWith("}").doesNotContain("\n");
+        for (String key : new String[]{"job", "action", "files_copied", "files_skipped", "files_removed", "files_failed",
+                "dirs", "bytes", "seconds", "failures"}) {
+            assertThat(json.json().has(key)).as(key).isTrue();
+        }
+        assertThat(json.json().get("action").asText()).isEqualTo("verify");
+    }
+}

@@ -1,0 +1,182 @@
+package pdm.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** config.toml: the seed's file loads, defaults fill in, and every mistake names its key and line. */
+class ConfigLoaderTest {
+    static final String SEED_EXAMPLE = """
+            dir_workers = 5
+            file_workers = 5
+            elastic_url = "http://localhost:9200"
+            debug = true
+            monitor_interval = 10
+            copy = true
+            scan = true
+            scan_update = true
+            file_prefetch = 256
+            dir_prefetch = 36
+            [rabbitmq]
+            connect_string = "amqp://guest:guest@localhost:5672/"
+            [datasource]
+            [datasource.panda]
+            type = "lustre"
+            path = "/mnt/panda"
+            mount = true
+            write = false
+            skip_files_newer_minutes=0
+            skip_files_older_minutes=0
+            skip_files_larger_gb=500
+            mds = 2
+            elastic_index = "panda"
+            recognise_types = true
+            purge_files_older_days=30
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private Path file(String text) throws IOException {
+        return Files.writeString(tmp.resolve("config.toml"), text);
+    }
+
+    @Test
+    void seedExampleLoadsWithWarningsForSeedOnlyKeys() throws IOException {
+        ConfigLoader loader = new ConfigLoader();
+        PdmConfig c = loader.read(file(SEED_EXAMPLE));
+
+        assertThat(c.dirWorkers()).isEqualTo(5);
+        assertThat(c.fileWorkers()).isEqualTo(5);
+        assertThat(c.elasticUrl()).contains("http://localhost:9200");
+        assertThat(c.debug()).isTrue();
+        assertThat(c.monitorInterval()).isEqualTo(10);
+        assertThat(c.filePrefetch()).isEqualTo(256);
+        assertThat(c.dirPrefetch()).isEqualTo(36);
+        assertThat(c.rabbitmqConnectString()).contains("amqp://guest:guest@localhost:5672/");
+        assertThat(c.filesPerTask()).isEqualTo(1000);
+        DataSource panda = c.datasource("panda");
+        assertThat(panda.type()).isEqualTo("lustre");
+        assertThat(panda.path()).isEqualTo(Path.of("/mnt/panda"));
+        assertThat(panda.mount()).isTrue();
+        assertThat(panda.write()).isFalse();
+        assertThat(panda.skipNewerMinutes()).isZero();
+        assertThat(panda.skipOlderMinutes()).isZero();
+        assertThat(panda.skipLargerGb()).isEqualTo(500.0);
+        assertThat(c.datasources()).containsOnlyKeys("panda");
+        for (String key : new String[]{"copy", "scan", "scan_update", "mds", "elastic_index", "recognise_types",
+                "purge_files_older_days"}) {
+            assertThat(loader.warnings()).as("warning for %s", key).anySatisfy(w -> assertThat(w).contains("'" + key + "'"));
+        }
+        assertThat(loader.warnings()).hasSize(7);
+        assertThat(loader.warnings()).noneSatisfy(w -> assertThat(w).contains("'dir_workers'"));
+    }
+
+    @Test
+    void defaults() throws IOException {
+        PdmConfig empty = new ConfigLoader().read(file("# nothing set\n"));
+        PdmConfig d = PdmConfig.defaults();
+        assertThat(empty.dirWorkers()).isEqualTo(d.dirWorkers()).isEqualTo(4);
+        assertThat(empty.fileWorkers()).isEqualTo(d.fileWorkers()).isEqualTo(16);
+        assertThat(empty.filesPerTask()).isEqualTo(1000);
+        assertThat(empty.filePrefetch()).isEqualTo(256);
+        assertThat(empty.dirPrefetch()).isEqualTo(36);
+        assertThat(empty.monitorInterval()).isEqualTo(10);
+        assertThat(empty.monitorMountSec()).isEqualTo(10);
+        assertThat(empty.debug()).isFalse();
+        assertThat(empty.elasticUrl()).isEmpty();
+        assertThat(empty.rabbitmqConnectString()).isEmpty();
+        assertThat(empty.datasources()).isEmpty();
+
+        DataSource ds = new ConfigLoader().read(file("[datasource.x]\ntype = \"posix\"\npath = \"/x\"\n")).datasource("x");
+        assertThat(ds.mount()).isFalse();
+        assertThat(ds.write()).as("never writable unless said so").isFalse();
+        assertThat(ds.skipNewerMinutes()).isZero();
+        assertThat(ds.skipOlderMinutes()).isZero();
+        assertThat(ds.skipLargerGb()).isZero();
+    }
+
+    @Test
+    void wrongTypeNamesKeyAndLine() throws IOException {
+        Path f = file("file_workers = 3\n\ndir_workers = \"x\"\n");
+        assertThatThrownBy(() -> new ConfigLoader().read(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dir_workers")
+                .hasMessageContaining("line 3");
+    }
+
+    @Test
+    void wrongTypeInADatasourceNamesKeyAndLine() throws IOException {
+        Path f = file("[datasource.panda]\ntype = \"posix\"\npath = \"/p\"\nwrite = \"yes\"\n");
+        assertThatThrownBy(() -> new ConfigLoader().read(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("write")
+                .hasMessageContaining("line 4")
+                .hasMessageContaining("panda");
+    }
+
+    @Test
+    void missingPathNamesTheDatasource() throws IOException {
+        Path f = file("dir_workers = 2\n[datasource.badger]\ntype = \"posix\"\nwrite = true\n");
+        assertThatThrownBy(() -> new ConfigLoader().read(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("badger")
+                .hasMessageContaining("path")
+                .hasMessageContaining("line 2");
+    }
+
+    @Test
+    void unknownKeyIsAWarningNamingIt() throws IOException {
+        ConfigLoader loader = new ConfigLoader();
+        PdmConfig c = loader.read(file("dir_wrokers = 9\n[datasource.p]\ntype = \"posix\"\npath = \"/p\"\ncolour = \"blue\"\n"));
+        assertThat(c.dirWorkers()).isEqualTo(4);
+        assertThat(loader.warnings()).hasSize(2);
+        assertThat(loader.warnings()).anySatisfy(w -> assertThat(w).contains("dir_wrokers").contains("line 1"));
+        assertThat(loader.warnings()).anySatisfy(w -> assertThat(w).contains("colour").contains("line 5"));
+    }
+
+    @Test
+    void invalidTomlIsAnErrorWithItsLine() throws IOException {
+        Path f = file("dir_workers = 2\nfile_workers = 3\nthis is = = not toml\n");
+        assertThatThrownBy(() -> new ConfigLoader().read(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 3")
+                .hasMessageContaining(f.toString());
+    }
+
+    @Test
+    void outOfRangeAndBadValuesAreErrors() throws IOException {
+        assertThatThrownBy(() -> new ConfigLoader().read(file("file_workers = 0\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("file_workers");
+        assertThatThrownBy(() -> new ConfigLoader().read(file("[datasource.p]\ntype = \"nfs\"\npath = \"/p\"\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("type");
+        assertThatThrownBy(() -> new ConfigLoader().read(file("[datasource.p]\ntype = \"posix\"\npath = \"relative\"\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("path");
+        assertThatThrownBy(() -> new ConfigLoader().read(file("[datasource.p]\npath = \"/p\"\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("type");
+        assertThatThrownBy(() -> new ConfigLoader().read(file(
+                "[datasource.p]\ntype = \"posix\"\npath = \"/p\"\nskip_files_newer_minutes = -1\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("skip_files_newer_minutes").hasMessageContaining("line 4");
+    }
+
+    @Test
+    void unknownFilesystemNameListsTheConfiguredOnes() throws IOException {
+        PdmConfig c = new ConfigLoader().read(file(SEED_EXAMPLE));
+        assertThatThrownBy(() -> c.datasource("badger"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("badger")
+                .hasMessageContaining("panda");
+    }
+
+    @Test
+    void explicitConfigThatDoesNotExistIsAnError() {
+        assertThatThrownBy(() -> new ConfigLoader().load(tmp.resolve("nope.toml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nope.toml");
+    }
+}

@@ -1,0 +1,107 @@
+package pdm.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import pdm.cli.Main;
+
+/** Runs the CLI in this JVM ({@link Main#run}) and captures what it prints. */
+public final class Pdm {
+    private Pdm() {
+    }
+
+    public record Failure(String path, String error) {
+    }
+
+    public record Result(int exit, String out, String err) {
+        /** The --json object. */
+        public JsonNode json() {
+            try {
+                return new ObjectMapper().readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("stdout is not one JSON object: " + this, e);
+            }
+        }
+
+        public long count(String key) {
+            JsonNode n = json().get(key);
+            if (n == null || !n.isNumber()) {
+                throw new AssertionError("no number '" + key + "' in " + out);
+            }
+            return n.asLong();
+        }
+
+        public List<Failure> failures() {
+            List<Failure> out = new ArrayList<>();
+            for (JsonNode f : json().get("failures")) {
+                out.add(new Failure(f.get("path").asText(), f.get("error").asText()));
+            }
+            return out;
+        }
+
+        public List<String> failedPaths() {
+            return failures().stream().map(Failure::path).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    /** Main.run with stdout and stderr captured; not reentrant (System.out is global). */
+    public static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            exit = Main.run(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs an ad-hoc {@code pdm COMMAND --json [options] SRC TGT [PATH]} form. */
+    public static Result json(String command, Path src, Path tgt, String... more) {
+        List<String> args = new ArrayList<>(List.of(command, "--json", src.toString(), tgt.toString()));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Writes a config.toml with {@code [datasource.panda]} (the source, write = false) and
+     * {@code [datasource.badger]} (the target, write = true), plus any extra TOML per table.
+     */
+    public static Path config(Path dir, Path panda, String pandaExtra, Path badger, String badgerExtra) {
+        String text = "dir_workers = 2\nfile_workers = 4\n\n"
+                + "[datasource.panda]\ntype = \"posix\"\npath = '" + panda + "'\nwrite = false\n" + pandaExtra + "\n\n"
+                + "[datasource.badger]\ntype = \"posix\"\npath = '" + badger + "'\n"
+                + (badgerExtra.contains("write") ? "" : "write = true\n") + badgerExtra + "\n";
+        Path cfg = dir.resolve("config.toml");
+        try {
+            Files.writeString(cfg, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return cfg;
+    }
+
+    public static Path config(Path dir, Path panda, Path badger) {
+        return config(dir, panda, "", badger, "");
+    }
+}
