@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import pdm.fs.Copier;
 import pdm.fs.FileMeta;
 import pdm.fs.MetaWriter;
+import pdm.fs.Xattrs;
 import pdm.fs.Unix;
 import pdm.task.WorkItem;
 import pdm.task.WorkItem.Op;
@@ -82,7 +83,7 @@ final class CopyPass implements Pass {
         Path target = dir.tgt().abs(p.name());
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
         Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        MetaWriter.copyXattrs(dir.src().abs(p.name()), target);
+        Xattrs.copy(dir.src().abs(p.name()), target);
     }
 
     @Override
@@ -132,7 +133,7 @@ final class CopyPass implements Pass {
                     throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
                 }
                 if (Unix.hasXattrs(inFd)) {
-                    MetaWriter.copyXattrs(dir.src().abs(item.name()), dir.tgt().abs(tmp));
+                    Xattrs.copy(dir.src().abs(item.name()), dir.tgt().abs(tmp));
                 }
                 // On the open file: no path lookups, and the times are final since nothing writes after.
                 meta.apply(Unix.fd(out), src);

@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import pdm.fs.Copier;
 import pdm.fs.FileMeta;
+import pdm.fs.Xattrs;
 import pdm.task.WorkItem;
 import pdm.task.WorkItem.Op;
 
 /**
  * Compares both sides: every name, type, size, content (byte by byte, which no checksum
- * collision can fool), owner, group, mode, mtime, symlink target, device number and hard
- * link structure. Each difference is listed; none is fixed.
+ * collision can fool), owner, group, mode, mtime, user xattrs of files, symlink target,
+ * device number and hard link structure. Each difference is listed; none is fixed.
  */
 final class VerifyPass implements Pass {
     private record Inode(long dev, long ino) {
@@ -62,6 +63,9 @@ final class VerifyPass implements Pass {
                     d.add(0, "size");
                 } else if (!sameContent(dir, item.name())) {
                     d.add(0, "content");
+                }
+                if (!Xattrs.read(dir.src().abs(item.name())).equals(Xattrs.read(dir.tgt().abs(item.name())))) {
+                    d.add("xattrs");
                 }
                 if (s.nlink() > 1 || t.nlink() > 1) {
                     Inode first = links.putIfAbsent(new Inode(s.dev(), s.ino()), new Inode(t.dev(), t.ino()));

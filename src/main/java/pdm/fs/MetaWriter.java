@@ -1,14 +1,10 @@
 package pdm.fs;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.util.List;
 
 /**
  * Puts a source entry's owner, mode, times and user xattrs on a target path, in the only
@@ -47,38 +43,5 @@ public final class MetaWriter {
             // Symlinks and special files: lutimes(2), microseconds (the JDK 17 limit).
             Unix.lutimes(target, src.atimeNs() / 1000, src.mtimeNs() / 1000);
         }
-    }
-
-    /** Copies the {@code user.*} extended attributes of a file or directory; a no-op where there are none. */
-    public static void copyXattrs(Path source, Path target) throws IOException {
-        UserDefinedFileAttributeView from = Files.getFileAttributeView(source, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        List<String> names;
-        try {
-            names = from.list();
-        } catch (FileSystemException e) {
-            if (unsupported(e)) {
-                return;
-            }
-            throw e;
-        } catch (UnsupportedOperationException e) {
-            return;
-        }
-        if (names.isEmpty()) {
-            return;
-        }
-        UserDefinedFileAttributeView to = Files.getFileAttributeView(target, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        for (String name : names) {
-            ByteBuffer value = ByteBuffer.allocate(from.size(name));
-            from.read(name, value);
-            value.flip();
-            to.write(name, value);
-        }
-    }
-
-    private static boolean unsupported(FileSystemException e) {
-        String reason = String.valueOf(e.getReason());
-        return reason.contains("not supported") || reason.contains("Operation not supported");
     }
 }

@@ -42,6 +42,23 @@ class VerifyTest {
     }
 
     @Test
+    void changedUserXattrIsADifference() throws IOException {
+        Path t = dst.resolve("sizes/s4097");
+        long m = Fx.mtime(t);
+        Files.getFileAttributeView(t, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                .write("pdm.test", java.nio.ByteBuffer.wrap(new byte[]{1, 2, 3}));
+        Fx.mtime(t, m);
+
+        Pdm.Result r = Pdm.json("verify", src, dst);
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("/sizes/s4097");
+            assertThat(f.error()).contains("xattrs");
+        });
+    }
+
+    @Test
     void oneByteOfContentWithSameSizeAndMtime() throws IOException {
         Path t = dst.resolve("sizes/s4097");
         long m = Fx.mtime(t);
