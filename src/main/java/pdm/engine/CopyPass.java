@@ -38,10 +38,7 @@ final class CopyPass implements Pass {
         }
         switch (src.type()) {
             case DIR -> {
-                if (tgt == null || !tgt.isDir()) {
-                    makeDir(dir, p);
-                }
-                plan.descend(p.name(), src);
+                plan.descend(p.name(), src, tgt != null && tgt.isDir() ? tgt : makeDir(dir, p));
             }
             case FILE -> {
                 if (ctx.filter().skips(src)) {
@@ -70,11 +67,11 @@ final class CopyPass implements Pass {
     }
 
     /** A directory the target lacks (or has as something else) is made before the walk goes in. */
-    private void makeDir(DirPair dir, Pair p) throws IOException {
+    private FileMeta makeDir(DirPair dir, Pair p) throws IOException {
         ctx.stats().dirsCreated.increment();
         if (ctx.dryRun() || dir.tgt() == null) {
             ctx.wouldDo("mkdir", dir.display(p.name()));
-            return;
+            return null;
         }
         if (p.tgt() != null) {
             // A file or symlink where the source has a directory: replace it, never write through it.
@@ -84,6 +81,7 @@ final class CopyPass implements Pass {
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
         Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Xattrs.copy(dir.src().abs(p.name()), target);
+        return dir.tgt().stat(p.name());
     }
 
     @Override
@@ -99,8 +97,8 @@ final class CopyPass implements Pass {
     }
 
     @Override
-    public void dirDone(Path rel, FileMeta srcSelf) throws IOException {
-        DirMeta.restore(ctx, rel, srcSelf);
+    public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
+        DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
     }
 
     /** Copies a file's data, unless --checksum finds the content equal. */

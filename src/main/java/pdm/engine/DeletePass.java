@@ -26,7 +26,7 @@ final class DeletePass implements Pass {
         if (p.src() == null || p.src().type() != p.tgt().type()) {
             plan.work(new WorkItem(p.name(), Op.REMOVE, p.src(), p.tgt()));
         } else if (p.src().isDir()) {
-            plan.descend(p.name(), p.src());
+            plan.descend(p.name(), p.src(), p.tgt());
         }
     }
 

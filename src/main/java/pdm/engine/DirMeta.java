@@ -12,9 +12,9 @@ final class DirMeta {
     private DirMeta() {
     }
 
-    static void restore(PassContext ctx, Path rel, FileMeta src) throws IOException {
+    static void restore(PassContext ctx, Path rel, FileMeta src, FileMeta tgtSelf) throws IOException {
         FileMeta tgt;
-        try (Dir dir = ctx.tgt().open(rel)) {
+        try (Dir dir = ctx.tgt().open(rel, tgtSelf)) {
             tgt = dir.self();
             if (ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs()) {
                 return;

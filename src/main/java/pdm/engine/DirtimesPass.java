@@ -15,7 +15,7 @@ final class DirtimesPass implements Pass {
     @Override
     public void plan(DirPair dir, Pair p, Plan plan) throws InterruptedException {
         if (p.src() != null && p.src().isDir() && p.tgt() != null && p.tgt().isDir()) {
-            plan.descend(p.name(), p.src());
+            plan.descend(p.name(), p.src(), p.tgt());
         }
     }
 
@@ -25,7 +25,7 @@ final class DirtimesPass implements Pass {
     }
 
     @Override
-    public void dirDone(Path rel, FileMeta srcSelf) throws java.io.IOException {
-        DirMeta.restore(ctx, rel, srcSelf);
+    public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws java.io.IOException {
+        DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
     }
 }

@@ -68,9 +68,9 @@ public final class Engine {
     private void walk(JobSpec job, PassContext ctx, Pass pass, Path dirRel, Consumer<JobStats> progress)
             throws InterruptedException {
         JobStats stats = ctx.stats();
-        SubtreeTracker tracker = new SubtreeTracker((rel, srcSelf) -> {
+        SubtreeTracker tracker = new SubtreeTracker((rel, srcSelf, tgtSelf) -> {
             try {
-                pass.dirDone(rel, srcSelf);
+                pass.dirDone(rel, srcSelf, tgtSelf);
             } catch (Throwable t) {
                 stats.fail(Names.display(rel), "cannot set directory metadata: " + Reasons.of(t));
             }
@@ -83,11 +83,22 @@ public final class Engine {
             if (job.options().singleFile()) {
                 walker.planSingle(dirRel, job.path().getFileName());
             } else {
-                transport.publish(new DirTask(dirRel, null));
+                transport.publish(new DirTask(dirRel, null, null));
             }
             while (!tracker.await(200)) {
                 progress.accept(stats);
             }
+        } finally {
+            closeQuietly(job.src());
+            closeQuietly(job.tgt());
+        }
+    }
+
+    private static void closeQuietly(FsRoot root) {
+        try {
+            root.close();
+        } catch (IOException e) {
+            // a root handle that does not close leaks one descriptor; nothing to report
         }
     }
 

@@ -21,8 +21,9 @@ public interface Pass {
      * The directory {@code rel} and everything below it are done.
      *
      * @param srcSelf the source directory's own metadata when it was listed
+     * @param tgtSelf the target directory's identity when it was listed, or null
      */
-    default void dirDone(Path rel, FileMeta srcSelf) throws IOException {
+    default void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
     }
 
 }

@@ -9,6 +9,6 @@ public interface Plan {
     /** Hand an entry to a file worker. */
     void work(WorkItem item) throws InterruptedException;
 
-    /** Walk into a subdirectory. */
-    void descend(Path name, FileMeta src) throws InterruptedException;
+    /** Walk into a subdirectory; {@code tgt} is the target directory when known (it lets the walk open it faster). */
+    void descend(Path name, FileMeta src, FileMeta tgt) throws InterruptedException;
 }

@@ -16,7 +16,7 @@ import pdm.fs.FileMeta;
  */
 final class SubtreeTracker {
     interface Listener {
-        void dirDone(Path rel, FileMeta srcSelf);
+        void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf);
     }
 
     static final class Node {
@@ -24,6 +24,7 @@ final class SubtreeTracker {
         final Node parent;
         final AtomicInteger pending = new AtomicInteger(1);
         volatile FileMeta srcSelf;
+        volatile FileMeta tgtSelf;
 
         Node(Path rel, Node parent) {
             this.rel = rel;
@@ -71,7 +72,7 @@ final class SubtreeTracker {
         while (n != null && n.pending.decrementAndGet() == 0) {
             nodes.remove(n.rel);
             if (n.srcSelf != null) {
-                listener.dirDone(n.rel, n.srcSelf);
+                listener.dirDone(n.rel, n.srcSelf, n.tgtSelf);
             }
             if (n.parent == null) {
                 done.countDown();

@@ -46,7 +46,7 @@ final class VerifyPass implements Pass {
             if (!d.isEmpty()) {
                 ctx.stats().differ(path, "differs: " + String.join(", ", d));
             }
-            plan.descend(p.name(), s);
+            plan.descend(p.name(), s, t);
         } else {
             plan.work(new WorkItem(p.name(), Op.VERIFY, s, t));
         }

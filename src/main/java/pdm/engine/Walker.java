@@ -42,12 +42,13 @@ final class Walker implements TaskHandler {
     @Override
     public void onDir(DirTask task) throws InterruptedException {
         SubtreeTracker.Node node = tracker.get(task.rel());
-        try (DirPair dir = open(task.rel())) {
+        try (DirPair dir = open(task.rel(), task.srcMeta(), task.tgtMeta())) {
             List<Entry> src = dir.src().list();
             node.srcSelf = dir.src().self();
+            node.tgtSelf = dir.tgt() == null ? null : dir.tgt().self();
             List<Entry> tgt = dir.tgt() == null ? List.of() : dir.tgt().list();
             ctx.stats().dirs.increment();
-            plan(dir, node, merge(src, tgt));
+            plan(dir, node, node.srcSelf, node.tgtSelf, merge(src, tgt));
         } catch (InterruptedException e) {
             throw e;
         } catch (Throwable t) {
@@ -62,13 +63,13 @@ final class Walker implements TaskHandler {
     /** Plans a single named entry (the --file form): its directory is not walked. */
     void planSingle(Path dirRel, Path name) throws InterruptedException {
         SubtreeTracker.Node node = tracker.get(dirRel);
-        try (DirPair dir = open(dirRel)) {
+        try (DirPair dir = open(dirRel, null, null)) {
             FileMeta s = dir.src().stat(name);
             FileMeta t = dir.tgt() == null ? null : dir.tgt().stat(name);
             if (s != null && s.isDir()) {
                 throw new SafetyException("--file names a directory (" + dir.display(name) + "); leave out --file to walk it");
             }
-            plan(dir, node, List.of(new Pair(name, s, t)));
+            plan(dir, node, null, null, List.of(new Pair(name, s, t)));
         } catch (IOException e) {
             ctx.stats().fail(Names.display(dirRel.resolve(name)), Reasons.of(e));
         } finally {
@@ -79,7 +80,7 @@ final class Walker implements TaskHandler {
     @Override
     public void onFiles(FileTask task) {
         SubtreeTracker.Node node = tracker.get(task.dir());
-        try (DirPair dir = open(task.dir())) {
+        try (DirPair dir = open(task.dir(), task.srcDir(), task.tgtDir())) {
             for (WorkItem item : task.items()) {
                 try {
                     pass.work(dir, item);
@@ -97,26 +98,27 @@ final class Walker implements TaskHandler {
         }
     }
 
-    private DirPair open(Path rel) throws IOException {
-        Dir src = ctx.src().open(rel);
+    private DirPair open(Path rel, FileMeta srcId, FileMeta tgtId) throws IOException {
+        Dir src = ctx.src().open(rel, srcId);
         try {
-            return new DirPair(rel, src, openTarget(rel));
+            return new DirPair(rel, src, openTarget(rel, tgtId));
         } catch (IOException | RuntimeException e) {
             src.close();
             throw e;
         }
     }
 
-    private Dir openTarget(Path rel) throws IOException {
+    private Dir openTarget(Path rel, FileMeta id) throws IOException {
         try {
-            return ctx.tgt().open(rel);
+            return ctx.tgt().open(rel, id);
         } catch (NoSuchFileException e) {
             return null;
         }
     }
 
-    private void plan(DirPair dir, SubtreeTracker.Node node, List<Pair> pairs) throws InterruptedException {
-        Batch batch = new Batch(dir.rel(), node);
+    private void plan(DirPair dir, SubtreeTracker.Node node, FileMeta srcId, FileMeta tgtId, List<Pair> pairs)
+            throws InterruptedException {
+        Batch batch = new Batch(dir.rel(), node, srcId, tgtId);
         for (Pair p : pairs) {
             try {
                 pass.plan(dir, p, batch);
@@ -154,11 +156,15 @@ final class Walker implements TaskHandler {
     private final class Batch implements Plan {
         private final Path rel;
         private final SubtreeTracker.Node node;
+        private final FileMeta srcId;
+        private final FileMeta tgtId;
         private List<WorkItem> items = new ArrayList<>();
 
-        Batch(Path rel, SubtreeTracker.Node node) {
+        Batch(Path rel, SubtreeTracker.Node node, FileMeta srcId, FileMeta tgtId) {
             this.rel = rel;
             this.node = node;
+            this.srcId = srcId;
+            this.tgtId = tgtId;
         }
 
         @Override
@@ -170,10 +176,10 @@ final class Walker implements TaskHandler {
         }
 
         @Override
-        public void descend(Path name, FileMeta src) throws InterruptedException {
+        public void descend(Path name, FileMeta src, FileMeta tgt) throws InterruptedException {
             Path child = rel.resolve(name);
             tracker.child(node, child);
-            transport.publish(new DirTask(child, src));
+            transport.publish(new DirTask(child, src, tgt));
         }
 
         void flush() throws InterruptedException {
@@ -181,7 +187,7 @@ final class Walker implements TaskHandler {
                 return;
             }
             tracker.hold(node);
-            transport.publish(new FileTask(rel, items));
+            transport.publish(new FileTask(rel, srcId, tgtId, items));
             items = new ArrayList<>();
         }
     }

@@ -53,6 +53,10 @@ public final class Dir implements Closeable {
         return viaFd.resolve(name);
     }
 
+    int fd() {
+        return Unix.fd(stream);
+    }
+
     /** Sets this directory's own owner, mode and times through its descriptor. */
     public void setMeta(FileMeta m, boolean owner) throws IOException {
         Unix.setMeta(Unix.fd(stream), m, owner);

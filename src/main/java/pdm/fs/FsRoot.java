@@ -12,7 +12,7 @@ import java.nio.file.SecureDirectoryStream;
  * The root directory of a filesystem as the config names it. Every directory below it is
  * opened one component at a time with NOFOLLOW, so no path pdm computes can end outside.
  */
-public final class FsRoot {
+public final class FsRoot implements java.io.Closeable {
     private final String name;
     private final Path root;
     private final boolean writable;
@@ -49,6 +49,32 @@ public final class FsRoot {
      * one is a symlink or not a directory.
      */
     public Dir open(Path rel) throws IOException {
+        return open(rel, null);
+    }
+
+    /**
+     * Like {@link #open(Path)}, but when the caller knows the directory's identity (device
+     * and inode from its parent's listing) it opens the whole path in one openat and checks
+     * that it reached that very directory; if a parent was swapped for a symlink meanwhile,
+     * the inode differs and the careful walk below decides. Saves a syscall chain per level.
+     */
+    public Dir open(Path rel, FileMeta expected) throws IOException {
+        if (expected != null && !Names.isRoot(rel)) {
+            Dir fast = null;
+            try {
+                Dir r = sharedRoot();
+                fast = new Dir(Unix.openDir(r.fd(), rel, r.abs(rel)), rel);
+                FileMeta m = fast.self();
+                if (m.dev() == expected.dev() && m.ino() == expected.ino()) {
+                    return fast;
+                }
+            } catch (IOException e) {
+                // the careful walk reports it properly
+            }
+            if (fast != null) {
+                fast.close();
+            }
+        }
         Dir dir = openRoot();
         for (Path part : Names.parts(rel)) {
             Dir next;
@@ -72,6 +98,25 @@ public final class FsRoot {
     private static String kind(Dir dir, Path part) throws IOException {
         FileMeta m = dir.stat(part);
         return m != null && m.isSymlink() ? "symlink" : "path";
+    }
+
+    private Dir rootDir;
+
+    /** The root, opened once and shared by all threads of a pass until {@link #close()}. */
+    private synchronized Dir sharedRoot() throws IOException {
+        if (rootDir == null) {
+            rootDir = openRoot();
+        }
+        return rootDir;
+    }
+
+    /** Closes the shared root handle; the next open makes a new one. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (rootDir != null) {
+            rootDir.close();
+            rootDir = null;
+        }
     }
 
     private Dir openRoot() throws IOException {

@@ -3,8 +3,13 @@ package pdm.task;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Up to {@code files_per_task} entries of one directory for a file worker. */
-public record FileTask(Path dir, List<WorkItem> items) {
+/**
+ * Up to {@code files_per_task} entries of one directory for a file worker.
+ *
+ * @param srcDir identity of the source directory (device, inode), null if unknown
+ * @param tgtDir identity of the target directory, null if unknown
+ */
+public record FileTask(Path dir, pdm.fs.FileMeta srcDir, pdm.fs.FileMeta tgtDir, List<WorkItem> items) {
     public FileTask {
         items = List.copyOf(items);
     }
