@@ -100,16 +100,7 @@ class FailuresTest {
                 throw new IllegalStateException(e);
             }
         }, "appender");
-        writer.start();
-        assertThat(started.await(1, TimeUnit.MINUTES)).isTrue();
-
-        Pdm.Result r;
-        try {
-            r = Pdm.json("copy", src, dst);
-        } finally {
-            stop.set(true);
-            writer.join();
-        }
+        Pdm.Result r = Pdm.jsonWhile(writer, started, stop, "copy", src, dst);
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.failures()).singleElement().satisfies(f -> {

@@ -89,16 +89,7 @@ class LiveSourceTest {
                 writerError.set(t);
             }
         }, "live-user");
-        writer.start();
-        assertThat(started.await(1, TimeUnit.MINUTES)).isTrue();
-
-        Pdm.Result r;
-        try {
-            r = Pdm.json("copy", src, dst);
-        } finally {
-            stop.set(true);
-            writer.join();
-        }
+        Pdm.Result r = Pdm.jsonWhile(writer, started, stop, "copy", src, dst);
 
         assertThat(writerError.get()).isNull();
         assertThat(swaps.get()).isPositive();

@@ -21,6 +21,26 @@ public final class Pdm {
     public record Failure(String path, String error) {
     }
 
+    /**
+     * Runs {@code pdm ARGS --json} while {@code writer} (already started, waiting for nothing)
+     * keeps changing the tree; {@code started} tells that it has made its first change, and
+     * {@code stop} ends it once pdm returns.
+     */
+    public static Result jsonWhile(Thread writer, java.util.concurrent.CountDownLatch started,
+                                   java.util.concurrent.atomic.AtomicBoolean stop, String command, Path src, Path dst)
+            throws InterruptedException {
+        writer.start();
+        if (!started.await(1, java.util.concurrent.TimeUnit.MINUTES)) {
+            throw new AssertionError("the writer thread never started changing the tree");
+        }
+        try {
+            return json(command, src, dst);
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
+
     public record Result(int exit, String out, String err) {
         /** The --json object. */
         public JsonNode json() {
