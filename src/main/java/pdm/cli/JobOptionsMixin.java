@@ -19,6 +19,10 @@ final class JobOptionsMixin {
     @Option(names = "--json", description = "Print one JSON summary object on stdout at the end.")
     boolean json;
 
+    @Option(names = "--fsync", description = {"Flush each copied file to disk before renaming it into place, so that "
+            + "a crash of the target node never leaves a complete-looking file without its data (slower)."})
+    boolean fsync;
+
     @Option(names = "--dir-workers", paramLabel = "N", description = "Override dir_workers from the config.")
     Integer dirWorkers;
 
@@ -30,6 +34,6 @@ final class JobOptionsMixin {
     }
 
     JobOptions jobOptions(boolean checksum) {
-        return new JobOptions(dryRun, checksum, file);
+        return new JobOptions(dryRun, checksum, file, fsync);
     }
 }

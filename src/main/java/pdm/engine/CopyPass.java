@@ -135,6 +135,9 @@ final class CopyPass implements Pass {
                 }
                 // On the open file: no path lookups, and the times are final since nothing writes after.
                 meta.apply(Unix.fd(out), src);
+                if (ctx.options().fsync()) {
+                    out.force(true);
+                }
             }
             place(dir, item, tmp);
             placed = true;

@@ -95,4 +95,17 @@ class CopyExactnessTest {
         assertThat(r.count("files_copied")).isGreaterThan(2000);
         TreeComparer.assertSameTree(src, dst);
     }
+
+    @Test
+    void fsyncCopyIsExactToo() throws IOException {
+        Path src = tmp.resolve("fsync-src");
+        Path dst = tmp.resolve("fsync-dst");
+        RichTree.build(src, false);
+
+        Pdm.Result r = Pdm.json("sync", src, dst, "--fsync");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.count("files_copied")).isGreaterThan(40);
+        TreeComparer.assertSameTree(src, dst);
+    }
 }
