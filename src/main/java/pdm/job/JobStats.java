@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Live counters of a running job, updated by every worker thread without locks. */
 public final class JobStats {
-    /** Failures kept for the summary; beyond this they are counted and logged as warnings. */
+    /** Failures kept for the summary; beyond this they are only counted (each is logged as it happens). */
     public static final int MAX_LISTED_FAILURES = 1_000_000;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobStats.class);
@@ -38,11 +38,10 @@ public final class JobStats {
     }
 
     private void list(String path, String error) {
+        // Logged as it happens, like rsync's errors, so a long run's problems show before the summary.
+        LOG.warn("{}: {}", path, error);
         if (listed.incrementAndGet() <= MAX_LISTED_FAILURES) {
             failures.add(new Failure(path, error));
-            LOG.debug("{}: {}", path, error);
-        } else {
-            LOG.warn("{}: {}", path, error);
         }
     }
 

@@ -28,6 +28,9 @@ public record JobSummary(
         double seconds,
         List<Failure> failures) {
 
+    /** How many failures the paragraph lists before it refers to the log. */
+    static final int PARAGRAPH_FAILURES = 1000;
+
     public static JobSummary of(String job, String action, String source, String target, String path,
                                 boolean dryRun, JobStats s, double seconds) {
         return new JobSummary(job, action, source, target, path, dryRun, s.filesCopied.sum(), s.filesSkipped.sum(),
@@ -54,12 +57,12 @@ public record JobSummary(
         if (differences > 0) {
             b.append(String.format(Locale.ROOT, " %d differences.", differences));
         }
-        for (Failure f : failures) {
-            b.append(System.lineSeparator()).append("  ").append(f.path()).append(": ").append(f.error());
-        }
-        if (failures.size() < filesFailed + differences) {
-            b.append(System.lineSeparator()).append("  ... and ").append(filesFailed + differences - failures.size())
-                    .append(" more (see the log)");
+        failures.stream().limit(PARAGRAPH_FAILURES).forEach(f ->
+                b.append(System.lineSeparator()).append("  ").append(f.path()).append(": ").append(f.error()));
+        long more = filesFailed + differences - Math.min(failures.size(), PARAGRAPH_FAILURES);
+        if (more > 0) {
+            b.append(System.lineSeparator()).append("  ... and ").append(more)
+                    .append(" more (all are in the log; --json lists up to ").append(JobStats.MAX_LISTED_FAILURES).append(")");
         }
         return b.toString();
     }
