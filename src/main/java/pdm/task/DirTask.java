@@ -10,5 +10,5 @@ import pdm.fs.FileMeta;
  * @param srcMeta the source directory as its parent's listing saw it (null for the job root)
  * @param tgtMeta the target directory as its parent's listing saw it or as it was created (null if unknown)
  */
-public record DirTask(Path rel, FileMeta srcMeta, FileMeta tgtMeta) {
+public record DirTask(Path rel, FileMeta srcMeta, FileMeta tgtMeta) implements Task {
 }

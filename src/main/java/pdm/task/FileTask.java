@@ -9,7 +9,7 @@ import java.util.List;
  * @param srcDir identity of the source directory (device, inode), null if unknown
  * @param tgtDir identity of the target directory, null if unknown
  */
-public record FileTask(Path dir, pdm.fs.FileMeta srcDir, pdm.fs.FileMeta tgtDir, List<WorkItem> items) {
+public record FileTask(Path dir, pdm.fs.FileMeta srcDir, pdm.fs.FileMeta tgtDir, List<WorkItem> items) implements Task {
     public FileTask {
         items = List.copyOf(items);
     }

@@ -1,0 +1,207 @@
+package pdm.task;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import pdm.fs.FileMeta;
+import pdm.fs.FileType;
+
+/**
+ * The wire format of tasks, version 1: one JSON object per message, paths as exact bytes
+ * (see {@link PathBytes}). Decoding checks everything a worker relies on and says what is
+ * wrong, so a bad message can go to the dead-letter queue with its reason. The format is
+ * described in docs/message-format.md.
+ */
+public final class TaskCodec {
+    /** The version this pdm writes and reads. */
+    public static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TaskCodec() {
+    }
+
+    public static byte[] encode(TaskMessage m) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("v", VERSION);
+        o.put("job", m.jobId());
+        o.put("task", m.taskId());
+        o.put("action", m.action().cliName());
+        o.put("src", m.src());
+        o.put("tgt", m.tgt());
+        ObjectNode opts = o.putObject("options");
+        opts.put("dry_run", m.options().dryRun());
+        opts.put("checksum", m.options().checksum());
+        opts.put("single_file", m.options().singleFile());
+        opts.put("fsync", m.options().fsync());
+        if (m.task() instanceof DirTask d) {
+            ObjectNode n = o.putObject("dir");
+            n.put("path", PathBytes.encode(d.rel()));
+            n.set("src_id", meta(d.srcMeta()));
+            n.set("tgt_id", meta(d.tgtMeta()));
+        } else if (m.task() instanceof FileTask f) {
+            ObjectNode n = o.putObject("files");
+            n.put("dir", PathBytes.encode(f.dir()));
+            n.set("src_id", meta(f.srcDir()));
+            n.set("tgt_id", meta(f.tgtDir()));
+            ArrayNode items = n.putArray("items");
+            for (WorkItem w : f.items()) {
+                ObjectNode i = items.addObject();
+                i.put("name", PathBytes.encode(w.name()));
+                i.put("op", w.op().name().toLowerCase(Locale.ROOT));
+                i.set("src", meta(w.src()));
+                i.set("tgt", meta(w.tgt()));
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot happen for a tree of plain values", e);
+        }
+    }
+
+    public static TaskMessage decode(byte[] body) throws BadMessageException {
+        JsonNode o;
+        try {
+            o = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new BadMessageException("not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+        }
+        if (o == null || !o.isObject()) {
+            throw new BadMessageException("not a JSON object");
+        }
+        int v = (int) number(o, "v");
+        if (v != VERSION) {
+            throw new BadMessageException("message version " + v + " is not supported; this pdm reads version "
+                    + VERSION + " (upgrade the workers or the client so they match)");
+        }
+        Action action = action(text(o, "action"));
+        JsonNode opts = object(o, "options");
+        JobOptions options = new JobOptions(bool(opts, "dry_run"), bool(opts, "checksum"), bool(opts, "single_file"),
+                bool(opts, "fsync"));
+        Task task;
+        if (o.has("dir") == o.has("files")) {
+            throw new BadMessageException("a message carries exactly one of 'dir' and 'files'");
+        } else if (o.has("dir")) {
+            JsonNode d = object(o, "dir");
+            task = new DirTask(PathBytes.decodeRelative(text(d, "path")), meta(d, "src_id"), meta(d, "tgt_id"));
+        } else {
+            JsonNode f = object(o, "files");
+            JsonNode items = f.get("items");
+            if (items == null || !items.isArray() || items.isEmpty()) {
+                throw new BadMessageException("'files.items' must be a non-empty array");
+            }
+            List<WorkItem> list = new ArrayList<>(items.size());
+            for (JsonNode i : items) {
+                list.add(new WorkItem(PathBytes.decodeName(text(i, "name")), op(text(i, "op")), meta(i, "src"),
+                        meta(i, "tgt")));
+            }
+            task = new FileTask(PathBytes.decodeRelative(text(f, "dir")), meta(f, "src_id"), meta(f, "tgt_id"), list);
+        }
+        return new TaskMessage(text(o, "job"), text(o, "task"), action, text(o, "src"), text(o, "tgt"), options, task);
+    }
+
+    private static JsonNode meta(FileMeta m) {
+        if (m == null) {
+            return JSON.nullNode();
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", m.type().name().toLowerCase(Locale.ROOT));
+        n.put("perms", m.perms());
+        n.put("uid", m.uid());
+        n.put("gid", m.gid());
+        n.put("size", m.size());
+        n.put("mtime_ns", m.mtimeNs());
+        n.put("atime_ns", m.atimeNs());
+        n.put("dev", m.dev());
+        n.put("ino", m.ino());
+        n.put("nlink", m.nlink());
+        n.put("rdev", m.rdev());
+        return n;
+    }
+
+    private static FileMeta meta(JsonNode parent, String field) throws BadMessageException {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new BadMessageException("'" + field + "' must be an object or null");
+        }
+        FileType type;
+        try {
+            type = FileType.valueOf(text(n, "type").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadMessageException("'" + field + ".type' is not a file type: " + n.get("type"));
+        }
+        long perms = number(n, "perms");
+        if (perms < 0 || perms > 07777) {
+            throw new BadMessageException("'" + field + ".perms' out of range: " + perms);
+        }
+        return new FileMeta(type, (int) perms, (int) number(n, "uid"), (int) number(n, "gid"), number(n, "size"),
+                number(n, "mtime_ns"), number(n, "atime_ns"), number(n, "dev"), number(n, "ino"),
+                (int) number(n, "nlink"), number(n, "rdev"));
+    }
+
+    private static Action action(String s) throws BadMessageException {
+        for (Action a : Action.values()) {
+            if (a.cliName().equals(s)) {
+                return a;
+            }
+        }
+        throw new BadMessageException("unknown action '" + s + "'");
+    }
+
+    private static WorkItem.Op op(String s) throws BadMessageException {
+        for (WorkItem.Op op : WorkItem.Op.values()) {
+            if (op.name().toLowerCase(Locale.ROOT).equals(s)) {
+                return op;
+            }
+        }
+        throw new BadMessageException("unknown item op '" + s + "'");
+    }
+
+    private static JsonNode object(JsonNode o, String field) throws BadMessageException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isObject()) {
+            throw new BadMessageException("'" + field + "' must be an object");
+        }
+        return n;
+    }
+
+    private static String text(JsonNode o, String field) throws BadMessageException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isTextual()) {
+            throw new BadMessageException("'" + field + "' must be a string");
+        }
+        return n.asText();
+    }
+
+    private static long number(JsonNode o, String field) throws BadMessageException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new BadMessageException("'" + field + "' must be a whole number");
+        }
+        return n.asLong();
+    }
+
+    private static boolean bool(JsonNode o, String field) throws BadMessageException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isBoolean()) {
+            throw new BadMessageException("'" + field + "' must be true or false");
+        }
+        return n.asBoolean();
+    }
+
+    /** For messages and logs: the task's directory as readable text. */
+    public static String where(Task t) {
+        Path p = t instanceof DirTask d ? d.rel() : ((FileTask) t).dir();
+        return pdm.fs.Names.display(p);
+    }
+}

@@ -1,0 +1,138 @@
+package pdm.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import pdm.fs.FileMeta;
+import pdm.fs.FileType;
+import pdm.fs.Names;
+import pdm.fs.Unix;
+
+/** The wire format: exact round trips of any name and metadata; bad messages refused with a reason. */
+class TaskCodecTest {
+
+    @Property(tries = 200)
+    void fileTasksRoundTripExactly(@ForAll("names") List<byte[]> names, @ForAll("metas") FileMeta meta,
+                                   @ForAll("dirs") byte[] dir) throws BadMessageException {
+        List<WorkItem> items = new ArrayList<>();
+        WorkItem.Op[] ops = WorkItem.Op.values();
+        for (int i = 0; i < names.size(); i++) {
+            items.add(new WorkItem(Unix.path(names.get(i)), ops[i % ops.length], i % 2 == 0 ? meta : null, meta));
+        }
+        TaskMessage m = new TaskMessage("job-1", "t-" + names.size(), Action.COPY, "panda", "badger",
+                new JobOptions(true, false, true, false), new FileTask(Unix.path(dir), meta, null, items));
+
+        TaskMessage back = TaskCodec.decode(TaskCodec.encode(m));
+
+        assertThat(back).isEqualTo(m);
+        FileTask f = (FileTask) back.task();
+        for (int i = 0; i < names.size(); i++) {
+            assertThat(Unix.bytes(f.items().get(i).name())).isEqualTo(names.get(i));
+        }
+        assertThat(Unix.bytes(f.dir())).isEqualTo(dir);
+    }
+
+    @Test
+    void dirTaskOfTheRootRoundTrips() throws BadMessageException {
+        TaskMessage m = new TaskMessage("j", "t", Action.DELETE, "a", "b", JobOptions.DEFAULT,
+                new DirTask(Names.ROOT, null, null));
+
+        TaskMessage back = TaskCodec.decode(TaskCodec.encode(m));
+
+        assertThat(back.task()).isInstanceOf(DirTask.class);
+        assertThat(Names.isRoot(((DirTask) back.task()).rel())).isTrue();
+        assertThat(back.action()).isEqualTo(Action.DELETE);
+    }
+
+    @Test
+    void encodingIsReadableForPlainNamesAndEscapesTheRest() {
+        byte[] weird = "caf\u00e9 x\n%".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(PathBytes.encode(Path.of("user_xyz/data.txt"))).isEqualTo("user_xyz/data.txt");
+        assertThat(PathBytes.encode(Unix.path(weird))).isEqualTo("caf%E9%20x%0A%25");
+    }
+
+    @Test
+    void badMessagesAreRefusedWithAReason() {
+        String ok = new String(TaskCodec.encode(new TaskMessage("j", "t", Action.COPY, "a", "b", JobOptions.DEFAULT,
+                new DirTask(Path.of("x"), null, null))), StandardCharsets.UTF_8);
+
+        assertRefused("{not json", "not JSON");
+        assertRefused("[1,2]", "not a JSON object");
+        assertRefused(ok.replace("\"v\":1", "\"v\":2"), "version 2 is not supported");
+        assertRefused(ok.replace("\"copy\"", "\"shred\""), "unknown action 'shred'");
+        assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"../etc\""), "'..'");
+        assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"/etc\""), "absolute");
+        assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"a//b\""), "empty component");
+        assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"a%00b\""), "NUL");
+        assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"a%G0\""), "bad %XX escape");
+        assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"a%2\""), "ends inside");
+        assertRefused(ok.replace("\"job\":\"j\",", ""), "'job' must be a string");
+        assertRefused(ok.replace("\"dir\":{", "\"files\":{\"items\":[]},\"dir\":{"), "exactly one");
+    }
+
+    @Test
+    void entryNamesAreSingleComponents() {
+        assertThatThrownBy(() -> PathBytes.decodeName("a/b")).isInstanceOf(BadMessageException.class)
+                .hasMessageContaining("one component");
+        assertThatThrownBy(() -> PathBytes.decodeName("..")).isInstanceOf(BadMessageException.class);
+    }
+
+    private static void assertRefused(String body, String reason) {
+        assertThatThrownBy(() -> TaskCodec.decode(body.getBytes(StandardCharsets.UTF_8)))
+                .as(body)
+                .isInstanceOf(BadMessageException.class)
+                .hasMessageContaining(reason);
+    }
+
+    @Provide
+    Arbitrary<List<byte[]>> names() {
+        return name().list().ofMinSize(1).ofMaxSize(20);
+    }
+
+    @Provide
+    Arbitrary<byte[]> dirs() {
+        return name().list().ofMinSize(1).ofMaxSize(5).map(parts -> {
+            List<Byte> out = new ArrayList<>();
+            for (byte[] p : parts) {
+                if (!out.isEmpty()) {
+                    out.add((byte) '/');
+                }
+                for (byte b : p) {
+                    out.add(b);
+                }
+            }
+            byte[] b = new byte[out.size()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = out.get(i);
+            }
+            return b;
+        });
+    }
+
+    private static Arbitrary<byte[]> name() {
+        return Arbitraries.bytes().filter(b -> b != 0 && b != '/').array(byte[].class).ofMinSize(1).ofMaxSize(255)
+                .filter(b -> !Arrays.equals(b, new byte[]{'.'}) && !Arrays.equals(b, new byte[]{'.', '.'}));
+    }
+
+    @Provide
+    Arbitrary<FileMeta> metas() {
+        Arbitrary<FileType> type = Arbitraries.of(FileType.class);
+        Arbitrary<Integer> perms = Arbitraries.integers().between(0, 07777);
+        Arbitrary<Integer> id = Arbitraries.integers();
+        Arbitrary<Long> any = Arbitraries.longs();
+        return Combinators.combine(type, perms, id, id, any, any, any).as((t, p, u, g, size, mtime, ino) ->
+                new FileMeta(t, p, u, g, size, mtime, mtime ^ 12345, ino >>> 3, ino, u & 0xffff, size ^ ino));
+    }
+}
