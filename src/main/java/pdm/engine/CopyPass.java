@@ -169,7 +169,14 @@ final class CopyPass implements Pass {
         if (ctx.dryRun()) {
             ctx.wouldDo("meta", dir.display(item.name()));
         } else {
-            meta.apply(dir.tgt().abs(item.name()), src);
+            // Through a descriptor of the file itself: should the name have become a symlink
+            // since the listing, the open refuses it instead of chmod following it.
+            try (FileChannel ch = dir.tgt().openRead(item.name())) {
+                meta.apply(Unix.fd(ch), src);
+            } catch (java.nio.file.AccessDeniedException e) {
+                // not root and the file is unreadable (mode 0000): its owner may still chmod it
+                meta.apply(dir.tgt().abs(item.name()), src);
+            }
         }
         ctx.stats().metaFixed.increment();
     }
