@@ -1,0 +1,43 @@
+package pdm.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import pdm.PdmException;
+
+/** Connect strings as seed users wrote them; passwords never shown. */
+class BrokerUriTest {
+    @Test
+    void seedExampleWithTrailingSlashMeansTheDefaultVhost() {
+        BrokerUri u = BrokerUri.parse("amqp://guest:guest@localhost:5672/");
+        assertThat(u).isEqualTo(new BrokerUri(false, "localhost", 5672, "/", "guest", "guest"));
+        assertThat(BrokerUri.parse("amqp://guest:guest@localhost:5672").vhost()).isEqualTo("/");
+    }
+
+    @Test
+    void namedAndEncodedVhostsUsersAndPasswords() {
+        BrokerUri u = BrokerUri.parse("amqps://mover:p%40ss%3Aw0rd@rabbit.example:5999/pdm%2Fprod");
+        assertThat(u.tls()).isTrue();
+        assertThat(u.port()).isEqualTo(5999);
+        assertThat(u.user()).isEqualTo("mover");
+        assertThat(u.password()).isEqualTo("p@ss:w0rd");
+        assertThat(u.vhost()).isEqualTo("pdm/prod");
+        assertThat(BrokerUri.parse("amqps://h").port()).isEqualTo(5671);
+        assertThat(BrokerUri.parse("amqp://h/%2F").vhost()).isEqualTo("/");
+    }
+
+    @Test
+    void passwordsNeverAppearInTextOrErrors() {
+        String secret = "amqp://mover:s3cret@rabbit:5672/";
+        assertThat(BrokerUri.parse(secret).toString()).doesNotContain("s3cret").contains("mover:***@rabbit:5672");
+        assertThat(BrokerUri.mask(secret)).isEqualTo("amqp://mover:***@rabbit:5672/");
+        assertThatThrownBy(() -> BrokerUri.parse("http://mover:s3cret@rabbit/"))
+                .isInstanceOf(PdmException.class)
+                .hasMessageContaining("amqp://")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> BrokerUri.parse("amqp://mover:s3cret@/"))
+                .isInstanceOf(PdmException.class)
+                .hasMessageNotContaining("s3cret");
+    }
+}
