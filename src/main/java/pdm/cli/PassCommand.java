@@ -15,7 +15,6 @@ import pdm.task.Action;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -78,8 +77,8 @@ abstract class PassCommand implements Callable<Integer> {
                     + "(or content, with --checksum), fixes owner and mode, keeps symlinks, hard links, sparse files, "
                     + "special files and user.* xattrs, and sets each dir's metadata when it is complete."})
     static final class Copy extends PassCommand {
-        @Option(names = "--checksum", description = "Compare the content of files of equal size instead of trusting size and mtime.")
-        boolean checksum;
+        @Mixin
+        ChecksumOption checksum;
 
         @Override
         List<Action> actions() {
@@ -88,7 +87,7 @@ abstract class PassCommand implements Callable<Integer> {
 
         @Override
         boolean checksum() {
-            return checksum;
+            return checksum.checksum;
         }
     }
 
@@ -123,8 +122,8 @@ abstract class PassCommand implements Callable<Integer> {
     @Command(name = "sync", mixinStandardHelpOptions = true,
             description = "The final pass in one command: copy, then delete, then dirtimes, each finished before the next.")
     static final class Sync extends PassCommand {
-        @Option(names = "--checksum", description = "Copy phase: compare content of files of equal size.")
-        boolean checksum;
+        @Mixin
+        ChecksumOption checksum;
 
         @Override
         List<Action> actions() {
@@ -133,7 +132,7 @@ abstract class PassCommand implements Callable<Integer> {
 
         @Override
         boolean checksum() {
-            return checksum;
+            return checksum.checksum;
         }
     }
 

@@ -187,8 +187,7 @@ final class CopyPass implements Pass {
         Path linkTo = Files.readSymbolicLink(dir.src().abs(item.name()));
         if (tgt != null && tgt.isSymlink() && dir.tgt() != null
                 && linkTo.equals(Files.readSymbolicLink(dir.tgt().abs(item.name())))) {
-            if ((!ctx.preserveOwner() || (src.uid() == tgt.uid() && src.gid() == tgt.gid()))
-                    && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000) {
+            if (ctx.sameOwner(src, tgt) && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000) {
                 ctx.stats().filesSkipped.increment();
             } else if (ctx.dryRun()) {
                 ctx.wouldDo("meta", dir.display(item.name()));

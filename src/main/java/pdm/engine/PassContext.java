@@ -21,7 +21,12 @@ public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats s
 
     /** Whether the target entry already has the source's owner, group and mode (owner only when we can set it). */
     public boolean sameOwnership(FileMeta src, FileMeta tgt) {
-        return src.perms() == tgt.perms() && (!preserveOwner || (src.uid() == tgt.uid() && src.gid() == tgt.gid()));
+        return src.perms() == tgt.perms() && sameOwner(src, tgt);
+    }
+
+    /** Same uid and gid, or owners are not kept (not root). */
+    public boolean sameOwner(FileMeta src, FileMeta tgt) {
+        return !preserveOwner || (src.uid() == tgt.uid() && src.gid() == tgt.gid());
     }
 
     /** A dry run prints what it would do, one line per change, like rsync -n. */

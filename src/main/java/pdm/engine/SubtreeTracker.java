@@ -84,8 +84,4 @@ final class SubtreeTracker {
     boolean await(long millis) throws InterruptedException {
         return done.await(millis, TimeUnit.MILLISECONDS);
     }
-
-    int inFlight() {
-        return nodes.size();
-    }
 }

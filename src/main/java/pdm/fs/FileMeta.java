@@ -19,11 +19,6 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
         return type == FileType.SYMLINK;
     }
 
-    /** Same owner, group and permission bits. */
-    public boolean sameOwnership(FileMeta o) {
-        return uid == o.uid && gid == o.gid && perms == o.perms;
-    }
-
     /** The quick check of rsync and the seed: same type, size and mtime (to the ns). */
     public boolean sameContentStamp(FileMeta o) {
         return type == o.type && size == o.size && mtimeNs == o.mtimeNs;

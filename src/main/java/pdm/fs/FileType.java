@@ -29,8 +29,4 @@ public enum FileType {
             case SOCKET -> 0140000;
         };
     }
-
-    public boolean isSpecial() {
-        return this == FIFO || this == CHAR_DEVICE || this == BLOCK_DEVICE || this == SOCKET;
-    }
 }

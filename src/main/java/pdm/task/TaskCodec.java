@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -197,11 +196,5 @@ public final class TaskCodec {
             throw new BadMessageException("'" + field + "' must be true or false");
         }
         return n.asBoolean();
-    }
-
-    /** For messages and logs: the task's directory as readable text. */
-    public static String where(Task t) {
-        Path p = t instanceof DirTask d ? d.rel() : ((FileTask) t).dir();
-        return pdm.fs.Names.display(p);
     }
 }
