@@ -33,8 +33,18 @@ final class JobFactory {
         this.options = options;
     }
 
+    private PdmConfig config;
+
+    /** The config.toml this command uses (read once). */
+    PdmConfig config() {
+        if (config == null) {
+            config = new ConfigLoader().load(options.config());
+        }
+        return config;
+    }
+
     Job create(String command, Action first, String srcArg, String tgtArg, String pathArg, JobOptions jobOptions) {
-        PdmConfig config = new ConfigLoader().load(options.config());
+        PdmConfig config = config();
         if (config.debug()) {
             Logging.debug();
         }
@@ -136,7 +146,7 @@ final class JobFactory {
         }
     }
 
-    private static String newId() {
+    static String newId() {
         return ID.format(Instant.now()) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
     }
 }

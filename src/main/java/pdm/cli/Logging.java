@@ -9,6 +9,13 @@ final class Logging {
     private Logging() {
     }
 
+    /** pdm's own INFO lines (a worker's connects, stops, tracker role) on top of the WARN default. */
+    static void info() {
+        if (LoggerFactory.getLogger("pdm") instanceof Logger pdm && (pdm.getLevel() == null || pdm.getLevel().isGreaterOrEqual(Level.INFO))) {
+            pdm.setLevel(Level.INFO);
+        }
+    }
+
     static void debug() {
         if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
             root.setLevel(Level.DEBUG);

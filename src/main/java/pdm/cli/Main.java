@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pdm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Parallel data mover: copies huge file trees between filesystems exactly.",
         subcommands = {PassCommand.Copy.class, PassCommand.Delete.class, PassCommand.Dirtimes.class,
-                PassCommand.Verify.class, PassCommand.Sync.class, CommandLine.HelpCommand.class},
+                PassCommand.Verify.class, PassCommand.Sync.class, WorkerCommand.class, StatusCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 all done, 1 done but some items failed or differ, 2 usage, config or safety refusal."})
 public final class Main {
 

@@ -10,10 +10,12 @@ import java.util.function.Consumer;
 import pdm.engine.Engine;
 import pdm.engine.JobSpec;
 import pdm.job.JobStats;
+import pdm.job.Summaries;
 import pdm.job.JobSummary;
 import pdm.task.Action;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -25,6 +27,13 @@ abstract class PassCommand implements Callable<Integer> {
 
     @Mixin
     JobOptionsMixin options;
+
+    @Mixin
+    BrokerOption broker;
+
+    @Option(names = "--wait", description = {"Distributed mode: wait for the job to finish, showing progress, and end with "
+            + "its summary and exit code as embedded mode does (without it, pdm prints the job id and returns)."})
+    boolean waitForIt;
 
     @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or an absolute directory.")
     String src;
@@ -45,7 +54,22 @@ abstract class PassCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Job job = new JobFactory(options).create(spec.name(), actions().get(0), src, tgt, path,
+        JobFactory factory = new JobFactory(options);
+        java.util.Optional<pdm.transport.BrokerUri> uri = broker.resolve(factory.config());
+        boolean adHoc = src.startsWith("/") || tgt.startsWith("/");
+        if (uri.isPresent() && adHoc && broker.explicit().isPresent()) {
+            throw new pdm.PdmException("distributed mode needs filesystem names from config.toml (workers on other "
+                    + "nodes know them), not directories: '" + src + "' and '" + tgt + "'");
+        }
+        if (uri.isPresent() && !adHoc) {
+            return new Distributed(spec.name(), actions(), options.jobOptions(checksum()), options.json, waitForIt)
+                    .run(factory, uri.get(), src, tgt, path);
+        }
+        if (waitForIt) {
+            throw new pdm.PdmException("--wait is for distributed mode: give --rabbitmq URI, set PDM_RABBITMQ or "
+                    + "[rabbitmq] connect_string");
+        }
+        Job job = factory.create(spec.name(), actions().get(0), src, tgt, path,
                 options.jobOptions(checksum()));
         PrintStream stdout = System.out;
         PrintStream changes = options.dryRun ? (options.json ? System.err : stdout) : null;

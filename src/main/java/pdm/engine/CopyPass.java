@@ -22,10 +22,12 @@ import pdm.task.WorkItem.Op;
 final class CopyPass implements Pass {
     private final PassContext ctx;
     private final MetaWriter meta;
-    private final HardLinks links = new HardLinks();
+    private final HardLinks links;
 
-    CopyPass(PassContext ctx) {
+    /** @param links the pass's hard-link leaders: one per job and process, shared by its tasks */
+    CopyPass(PassContext ctx, HardLinks links) {
         this.ctx = ctx;
+        this.links = links;
         this.meta = ctx.metaWriter();
     }
 

@@ -49,7 +49,7 @@ public final class Engine {
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(),
                 Privileges.isRoot(), changes);
         Pass pass = switch (job.action()) {
-            case COPY -> new CopyPass(ctx);
+            case COPY -> new CopyPass(ctx, new HardLinks());
             case DELETE -> new DeletePass(ctx);
             case DIRTIMES -> new DirtimesPass(ctx);
             case VERIFY -> new VerifyPass(ctx);
@@ -102,7 +102,7 @@ public final class Engine {
         }
     }
 
-    private static Path parentOf(Path p) {
+    static Path parentOf(Path p) {
         if (Names.isRoot(p)) {
             throw new PdmException("--file needs PATH to name a file, not the filesystem root");
         }
@@ -115,7 +115,7 @@ public final class Engine {
      * creates the job PATH's directories on the target. Returns whether the target
      * directory exists (in a dry run it may not).
      */
-    private static boolean preflight(JobSpec job, Path dirRel) {
+    static boolean preflight(JobSpec job, Path dirRel) {
         FsRoot src = job.src();
         FsRoot tgt = job.tgt();
         boolean changes = job.action() != Action.VERIFY && !job.options().dryRun();

@@ -32,7 +32,11 @@ final class HardLinks {
         CompletableFuture<Placed> leader = leaders.putIfAbsent(new Inode(src.dev(), src.ino()), mine);
         if (leader == null) {
             try {
-                copy.copy(dir, item);
+                // Looked at again rather than trusted from the listing: in distributed mode a
+                // redelivered task may find this name already copied and linked by a worker that
+                // died, and copying it anew would split the names that are linked to it.
+                FileMeta now = dir.tgt() == null ? null : dir.tgt().stat(item.name());
+                copy.copy(dir, new WorkItem(item.name(), item.op(), src, now));
                 mine.complete(new Placed(dir.rel(), item.name()));
             } catch (IOException | RuntimeException e) {
                 mine.completeExceptionally(e);

@@ -152,26 +152,34 @@ final class Walker implements TaskHandler {
         return out;
     }
 
-    /** Collects one directory's decisions and publishes them in tasks. */
+    /**
+     * Collects one directory's decisions and publishes them in tasks; hard-link entries go
+     * into tasks of their own per link shard (see {@link FileTask#linkShard(FileMeta)}).
+     */
     private final class Batch implements Plan {
         private final Path rel;
         private final SubtreeTracker.Node node;
         private final FileMeta srcId;
         private final FileMeta tgtId;
-        private List<WorkItem> items = new ArrayList<>();
+        private final List<List<WorkItem>> pending = new ArrayList<>();
 
         Batch(Path rel, SubtreeTracker.Node node, FileMeta srcId, FileMeta tgtId) {
             this.rel = rel;
             this.node = node;
             this.srcId = srcId;
             this.tgtId = tgtId;
+            for (int i = 0; i <= FileTask.LINK_SHARDS; i++) {
+                pending.add(new ArrayList<>());
+            }
         }
 
         @Override
         public void work(WorkItem item) throws InterruptedException {
+            int slot = item.op() == WorkItem.Op.HARDLINK ? 1 + FileTask.linkShard(item.src()) : 0;
+            List<WorkItem> items = pending.get(slot);
             items.add(item);
             if (items.size() >= filesPerTask) {
-                flush();
+                flush(slot);
             }
         }
 
@@ -183,12 +191,19 @@ final class Walker implements TaskHandler {
         }
 
         void flush() throws InterruptedException {
+            for (int slot = 0; slot < pending.size(); slot++) {
+                flush(slot);
+            }
+        }
+
+        private void flush(int slot) throws InterruptedException {
+            List<WorkItem> items = pending.get(slot);
             if (items.isEmpty()) {
                 return;
             }
             tracker.hold(node);
             transport.publish(new FileTask(rel, srcId, tgtId, items));
-            items = new ArrayList<>();
+            pending.set(slot, new ArrayList<>());
         }
     }
 }

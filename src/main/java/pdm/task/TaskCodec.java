@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Locale;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
@@ -34,6 +35,7 @@ public final class TaskCodec {
         o.put("action", m.action().cliName());
         o.put("src", m.src());
         o.put("tgt", m.tgt());
+        o.put("job_path", PathBytes.encode(m.jobPath()));
         ObjectNode opts = o.putObject("options");
         opts.put("dry_run", m.options().dryRun());
         opts.put("checksum", m.options().checksum());
@@ -57,12 +59,32 @@ public final class TaskCodec {
                 i.set("src", meta(w.src()));
                 i.set("tgt", meta(w.tgt()));
             }
+        } else if (m.task() instanceof DirMetaTask d) {
+            o.putObject("dirmeta").put("path", PathBytes.encode(d.rel()));
         }
         try {
             return JSON.writeValueAsBytes(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot happen for a tree of plain values", e);
         }
+    }
+
+    /**
+     * The job and task ids of a message that may not decode, so that a dead-lettered task
+     * can still be reported done (with its reason) and its job does not wait for it forever.
+     * Null when the body does not name both.
+     */
+    public static String[] peekIds(byte[] body) {
+        try {
+            JsonNode o = JSON.readTree(body);
+            if (o != null && o.path("job").isTextual() && o.path("task").isTextual()
+                    && o.path("task").asText().matches("[0-9a-f]{16}")) {
+                return new String[]{o.path("job").asText(), o.path("task").asText()};
+            }
+        } catch (IOException e) {
+            // not JSON: nothing to report
+        }
+        return null;
     }
 
     public static TaskMessage decode(byte[] body) throws BadMessageException {
@@ -85,8 +107,11 @@ public final class TaskCodec {
         JobOptions options = new JobOptions(bool(opts, "dry_run"), bool(opts, "checksum"), bool(opts, "single_file"),
                 bool(opts, "fsync"));
         Task task;
-        if (o.has("dir") == o.has("files")) {
-            throw new BadMessageException("a message carries exactly one of 'dir' and 'files'");
+        int kinds = (o.has("dir") ? 1 : 0) + (o.has("files") ? 1 : 0) + (o.has("dirmeta") ? 1 : 0);
+        if (kinds != 1) {
+            throw new BadMessageException("a message carries exactly one of 'dir', 'files' and 'dirmeta'");
+        } else if (o.has("dirmeta")) {
+            task = new DirMetaTask(PathBytes.decodeRelative(text(object(o, "dirmeta"), "path")));
         } else if (o.has("dir")) {
             JsonNode d = object(o, "dir");
             task = new DirTask(PathBytes.decodeRelative(text(d, "path")), meta(d, "src_id"), meta(d, "tgt_id"));
@@ -103,7 +128,25 @@ public final class TaskCodec {
             }
             task = new FileTask(PathBytes.decodeRelative(text(f, "dir")), meta(f, "src_id"), meta(f, "tgt_id"), list);
         }
-        return new TaskMessage(text(o, "job"), text(o, "task"), action, text(o, "src"), text(o, "tgt"), options, task);
+        String taskId = text(o, "task");
+        if (!taskId.matches("[0-9a-f]{16}")) {
+            throw new BadMessageException("'task' must be 16 lowercase hex digits, not '" + taskId + "'");
+        }
+        String job = text(o, "job");
+        if (job.isEmpty() || job.length() > 200) {
+            throw new BadMessageException("'job' must be a non-empty id of at most 200 characters");
+        }
+        Path jobPath = PathBytes.decodeRelative(text(o, "job_path"));
+        TaskMessage m = new TaskMessage(job, taskId, action, text(o, "src"), text(o, "tgt"), options, jobPath, task);
+        if (!within(m.dir(), jobPath) && !(options.singleFile() && within(jobPath, m.dir()))) {
+            throw new BadMessageException("task path '" + PathBytes.encode(m.dir()) + "' is outside the job PATH '"
+                    + PathBytes.encode(jobPath) + "'");
+        }
+        return m;
+    }
+
+    private static boolean within(Path p, Path top) {
+        return pdm.fs.Names.isRoot(top) || p.startsWith(top);
     }
 
     private static JsonNode meta(FileMeta m) {

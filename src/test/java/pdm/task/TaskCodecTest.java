@@ -31,8 +31,8 @@ class TaskCodecTest {
         for (int i = 0; i < names.size(); i++) {
             items.add(new WorkItem(Unix.path(names.get(i)), ops[i % ops.length], i % 2 == 0 ? meta : null, meta));
         }
-        TaskMessage m = new TaskMessage("job-1", "t-" + names.size(), Action.COPY, "panda", "badger",
-                new JobOptions(true, false, true, false), new FileTask(Unix.path(dir), meta, null, items));
+        TaskMessage m = new TaskMessage("job-1", TaskIds.root("job-1", names.size()), Action.COPY, "panda", "badger",
+                new JobOptions(true, false, false, false), Names.ROOT, new FileTask(Unix.path(dir), meta, null, items));
 
         TaskMessage back = TaskCodec.decode(TaskCodec.encode(m));
 
@@ -46,14 +46,26 @@ class TaskCodecTest {
 
     @Test
     void dirTaskOfTheRootRoundTrips() throws BadMessageException {
-        TaskMessage m = new TaskMessage("j", "t", Action.DELETE, "a", "b", JobOptions.DEFAULT,
-                new DirTask(Names.ROOT, null, null));
+        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b", JobOptions.DEFAULT,
+                Names.ROOT, new DirTask(Names.ROOT, null, null));
 
         TaskMessage back = TaskCodec.decode(TaskCodec.encode(m));
 
         assertThat(back.task()).isInstanceOf(DirTask.class);
         assertThat(Names.isRoot(((DirTask) back.task()).rel())).isTrue();
         assertThat(back.action()).isEqualTo(Action.DELETE);
+    }
+
+    @Test
+    void dirMetaTasksRoundTripAndIdsAreDerivedNotRandom() throws BadMessageException {
+        String dirId = TaskIds.childDir(TaskIds.root("j", 0), "a");
+        TaskMessage m = new TaskMessage("j", TaskIds.dirMeta(dirId), Action.DIRTIMES, "a", "b", JobOptions.DEFAULT,
+                Path.of("a"), new DirMetaTask(Path.of("a/b")));
+
+        assertThat(TaskCodec.decode(TaskCodec.encode(m))).isEqualTo(m);
+        assertThat(TaskIds.childDir(TaskIds.root("j", 0), "a")).isEqualTo(dirId)
+                .isNotEqualTo(TaskIds.childDir(TaskIds.root("j", 1), "a"));
+        assertThat(TaskIds.toHex(TaskIds.toLong(dirId))).isEqualTo(dirId);
     }
 
     @Test
@@ -65,8 +77,8 @@ class TaskCodecTest {
 
     @Test
     void badMessagesAreRefusedWithAReason() {
-        String ok = new String(TaskCodec.encode(new TaskMessage("j", "t", Action.COPY, "a", "b", JobOptions.DEFAULT,
-                new DirTask(Path.of("x"), null, null))), StandardCharsets.UTF_8);
+        String ok = new String(TaskCodec.encode(new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a", "b", JobOptions.DEFAULT,
+                Path.of("x"), new DirTask(Path.of("x"), null, null))), StandardCharsets.UTF_8);
 
         assertRefused("{not json", "not JSON");
         assertRefused("[1,2]", "not a JSON object");
@@ -80,6 +92,9 @@ class TaskCodecTest {
         assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"a%2\""), "ends inside");
         assertRefused(ok.replace("\"job\":\"j\",", ""), "'job' must be a string");
         assertRefused(ok.replace("\"dir\":{", "\"files\":{\"items\":[]},\"dir\":{"), "exactly one");
+        assertRefused(ok.replace("\"job_path\":\"x\"", "\"job_path\":\"y\""), "outside the job PATH");
+        assertRefused(ok.replace("\"job_path\":\"x\"", "\"job_path\":\"x/deeper\""), "outside the job PATH");
+        assertRefused(ok.replace(TaskIds.root("j", 0), "t1"), "16 lowercase hex digits");
     }
 
     @Test

@@ -1,16 +1,14 @@
-package pdm.cli;
+package pdm.job;
 
 import java.util.ArrayList;
 import java.util.List;
-import pdm.job.Failure;
-import pdm.job.JobSummary;
 
 /** Sums the summaries of sync's passes into one. */
-final class Summaries {
+public final class Summaries {
     private Summaries() {
     }
 
-    static JobSummary combine(String action, List<JobSummary> parts) {
+    public static JobSummary combine(String action, List<JobSummary> parts) {
         JobSummary first = parts.get(0);
         long copied = 0, skipped = 0, removed = 0, failed = 0, meta = 0, dirs = 0, created = 0, bytes = 0, diffs = 0;
         double seconds = 0;

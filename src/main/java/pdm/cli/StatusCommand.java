@@ -1,0 +1,183 @@
+package pdm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import pdm.PdmException;
+import pdm.config.ConfigLoader;
+import pdm.config.PdmConfig;
+import pdm.job.Failure;
+import pdm.job.JobFold;
+import pdm.job.JobSummary;
+import pdm.job.Sizes;
+import pdm.transport.BrokerUri;
+import pdm.transport.JobLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show distributed jobs from the event log in RabbitMQ: state, pass, progress, rates, failures. "
+                + "Works from any node, for jobs anyone submitted, also after the submitting client has gone. "
+                + "Exit status with JOB: 0 done, 1 done with failures or differences, 2 refused, 3 still running."})
+final class StatusCommand implements Callable<Integer> {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "JOB", description = "A job id (as submit printed it).")
+    String jobId;
+
+    @Option(names = "--failures", description = "List every failed item of JOB with its reason.")
+    boolean failures;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Option(names = "--all", description = "Read the whole event log (default: jobs of the last 7 days).")
+    boolean all;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "config.toml to use (default: ./config.toml, then ~/.pdm/config.toml).")
+    Path config;
+
+    @Mixin
+    BrokerOption broker;
+
+    @Override
+    public Integer call() throws Exception {
+        if (failures && jobId == null) {
+            throw new PdmException("--failures lists the failures of one job: give its id, e.g. pdm status JOB --failures");
+        }
+        PdmConfig cfg = new ConfigLoader().load(config);
+        BrokerUri uri = broker.resolve(cfg).orElseThrow(() -> new PdmException(
+                "no RabbitMQ to ask: give --rabbitmq URI, set " + BrokerOption.ENV
+                        + " or [rabbitmq] connect_string in the config"));
+        Object from = all ? "first" : jobId != null ? startOf(jobId) : Instant.now().minusSeconds(7 * 86400);
+        JobFold fold = JobLog.read(uri, from);
+        PrintStream out = System.out;
+        if (jobId == null) {
+            List<JobFold.Job> jobs = new ArrayList<>(fold.jobs());
+            if (json) {
+                ArrayNode a = new ObjectMapper().createArrayNode();
+                jobs.forEach(j -> a.add(toJson(j)));
+                out.println(a);
+            } else if (jobs.isEmpty()) {
+                out.println("no jobs" + (all ? "" : " in the last 7 days (--all reads the whole log)"));
+            } else {
+                out.printf(Locale.ROOT, "%-22s %-8s %-8s %-9s %12s %10s %9s %8s %8s%n", "JOB", "COMMAND", "STATE",
+                        "PASS", "FILES", "BYTES", "FILES/S", "FAILED", "PENDING");
+                for (JobFold.Job j : jobs) {
+                    JobSummary s = j.summary();
+                    out.printf(Locale.ROOT, "%-22s %-8s %-8s %-9s %12d %10s %9.0f %8d %8d%n", j.id(), j.def.command(),
+                            state(j), j.action().cliName(), files(s), Sizes.bytes(s.bytes()), rate(s),
+                            s.filesFailed() + s.differences(), j.tasksPending());
+                }
+            }
+            return 0;
+        }
+        JobFold.Job j = fold.job(jobId);
+        if (j == null) {
+            throw new PdmException("no job '" + jobId + "' in the event log" + (all ? "" : " (try --all)"));
+        }
+        if (json) {
+            ObjectNode o = toJson(j);
+            if (failures) {
+                o.set("failures", new ObjectMapper().valueToTree(j.summary().failures()));
+            }
+            out.println(o);
+        } else if (failures) {
+            for (Failure f : j.summary().failures()) {
+                out.println(f.path() + ": " + f.error());
+            }
+        } else {
+            print(out, j);
+        }
+        return switch (j.state()) {
+            case RUNNING -> 3;
+            case REFUSED -> 2;
+            case DONE -> j.exitCode();
+        };
+    }
+
+    private static void print(PrintStream out, JobFold.Job j) {
+        JobSummary s = j.summary();
+        out.printf(Locale.ROOT, "job %s: %s %s -> %s %s, submitted by %s at %s%n", j.id(), j.def.command(),
+                j.def.sourceText(), j.def.targetText(), s.path(), j.def.by(), Instant.ofEpochMilli(j.def.submittedMs()));
+        out.printf(Locale.ROOT, "state: %s%s; pass %d of %d (%s); %d tasks done, %d queued or running%n", state(j),
+                j.refused() == null ? "" : " (" + j.refused() + ")", j.phase() + 1, j.def.phases().size(),
+                j.action().cliName(), j.tasksDone(), j.tasksPending());
+        out.println(s.paragraph());
+        if (!j.doneByNode().isEmpty()) {
+            out.println("tasks done per worker:");
+            j.doneByNode().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> out.println("  " + e.getKey() + ": " + e.getValue()));
+        }
+    }
+
+    private static ObjectNode toJson(JobFold.Job j) {
+        JobSummary s = j.summary();
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("job", j.id());
+        o.put("command", j.def.command());
+        o.put("state", state(j));
+        if (j.refused() != null) {
+            o.put("refused", j.refused());
+        }
+        o.put("pass", j.action().cliName());
+        o.put("source", j.def.sourceText());
+        o.put("target", j.def.targetText());
+        o.put("path", s.path());
+        o.put("submitted_by", j.def.by());
+        o.put("submitted", Instant.ofEpochMilli(j.def.submittedMs()).toString());
+        o.put("tasks_done", j.tasksDone());
+        o.put("tasks_pending", j.tasksPending());
+        o.put("files_copied", s.filesCopied());
+        o.put("files_skipped", s.filesSkipped());
+        o.put("files_removed", s.filesRemoved());
+        o.put("files_failed", s.filesFailed());
+        o.put("meta_fixed", s.metaFixed());
+        o.put("dirs", s.dirs());
+        o.put("bytes", s.bytes());
+        o.put("differences", s.differences());
+        o.put("seconds", s.seconds());
+        o.put("files_per_second", rate(s));
+        o.put("bytes_per_second", s.seconds() > 0 ? s.bytes() / s.seconds() : 0);
+        return o;
+    }
+
+    private static String state(JobFold.Job j) {
+        return j.state().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static long files(JobSummary s) {
+        return s.filesCopied() + s.filesSkipped() + s.filesRemoved() + s.metaFixed() + s.filesFailed();
+    }
+
+    private static double rate(JobSummary s) {
+        return s.seconds() > 0 ? files(s) / s.seconds() : 0;
+    }
+
+    /** Job ids begin with their UTC submit time; read the log from a minute before it. */
+    private static Instant startOf(String id) {
+        if (id.length() < 15) {
+            throw new PdmException("'" + id + "' is not a job id (they look like 20261125-101842-l9ql)");
+        }
+        try {
+            return LocalDateTime.parse(id.substring(0, 15), ID_TIME).toInstant(ZoneOffset.UTC).minusSeconds(60);
+        } catch (DateTimeParseException e) {
+            throw new PdmException("'" + id + "' is not a job id (they look like 20261125-101842-l9ql)");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package pdm.job;
+
+import java.util.List;
+import pdm.task.Action;
+import pdm.task.JobOptions;
+
+/**
+ * What the durable event log ({@code pdm.events}, a RabbitMQ stream) records. The state of
+ * every job is a fold over these events (see {@link JobFold}), so any process can rebuild it:
+ * the tracker after a crash, {@code pdm status} long after the client has gone.
+ */
+public sealed interface JobEvent {
+    /** The event's job id, or null for events of no job. */
+    String job();
+
+    /**
+     * A job was submitted.
+     *
+     * @param path       the job PATH as exact bytes (%XX, see docs/message-format.md)
+     * @param sourceText how summaries name the source ("panda (/mnt/panda)")
+     */
+    record Submitted(String job, String command, List<Action> phases, String src, String tgt, String sourceText,
+                     String targetText, String path, JobOptions options, long submittedMs, String by)
+            implements JobEvent {
+        public Submitted {
+            phases = List.copyOf(phases);
+        }
+    }
+
+    /** A task the job's parent tasks announced (or a root) as published to a queue. */
+    record Child(String id, String kind, String rel) {
+    }
+
+    /**
+     * A task is done: its counters, its failures and the tasks it published, which are with
+     * the broker before this event is. {@code refused} ends the job (a root task's preflight).
+     */
+    record Done(String job, String task, String kind, List<Child> children, Counters counters,
+                List<Failure> failures, String refused, String node, long ts) implements JobEvent {
+        public Done {
+            children = List.copyOf(children);
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /** The tracker published a task it derived (a phase root or a directory's metadata task). */
+    record Published(String job, String task) implements JobEvent {
+    }
+
+    /** A reader wrote this to know when it has read everything before it. */
+    record Mark(String id) implements JobEvent {
+        @Override
+        public String job() {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package pdm.job;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import pdm.task.Action;
+import pdm.task.BadMessageException;
+import pdm.task.DirMetaTask;
+import pdm.task.DirTask;
+import pdm.task.PathBytes;
+import pdm.task.TaskIds;
+import pdm.task.TaskMessage;
+
+/**
+ * The state of every job, folded from the event log. A phase is complete exactly when every
+ * task announced for it has a done event: the root is announced by the job itself, every
+ * other task by the done event of the task that published it (which is written only after
+ * its children are with the broker). Ids are derived, so a task delivered twice, or
+ * re-published by a re-run parent, is one id: its first done event counts, later ones are
+ * ignored. A done event may arrive before its announcement (a fast child); it waits in
+ * {@code early} until then.
+ *
+ * <p>Memory: a job in progress holds one node per task announced and not yet done (about
+ * 150 bytes; directories also hold their path), not one per task of the job; a finished job
+ * keeps only its summary.
+ */
+public final class JobFold {
+    /** Per job, at most this many failures are kept for status and summaries (all are counted). */
+    static final int MAX_FAILURES = JobStats.MAX_LISTED_FAILURES;
+
+    public enum State { RUNNING, DONE, REFUSED }
+
+    private static final byte DIR = 0;
+    private static final byte FILES = 1;
+    private static final byte META = 2;
+
+    private static final class Node {
+        final long id;
+        final Node parent;
+        final byte kind;
+        final String rel;
+        int open = 1;
+
+        Node(long id, Node parent, byte kind, String rel) {
+            this.id = id;
+            this.parent = parent;
+            this.kind = kind;
+            this.rel = rel;
+        }
+    }
+
+    /** One job as the log tells it. */
+    public static final class Job {
+        public final JobEvent.Submitted def;
+        private State state = State.RUNNING;
+        private int phase;
+        private String refused;
+        private long phaseStartMs;
+        private long lastMs;
+        private long tasksDone;
+        private Counters counters = Counters.ZERO;
+        private List<Failure> failures = new ArrayList<>();
+        private final List<JobSummary> finished = new ArrayList<>();
+        private final Map<Long, Node> pending = new HashMap<>();
+        private final Map<Long, JobEvent.Done> early = new HashMap<>();
+        /** Derived tasks the tracker must publish: phase roots and directory metadata tasks. */
+        private final Map<Long, TaskMessage> toPublish = new LinkedHashMap<>();
+        private final Map<String, Long> doneByNode = new HashMap<>();
+
+        Job(JobEvent.Submitted def) {
+            this.def = def;
+            this.phaseStartMs = def.submittedMs();
+            this.lastMs = def.submittedMs();
+        }
+
+        public String id() {
+            return def.job();
+        }
+
+        public State state() {
+            return state;
+        }
+
+        public String refused() {
+            return refused;
+        }
+
+        /** The pass running now (the last one when the job is over). */
+        public Action action() {
+            return def.phases().get(Math.min(phase, def.phases().size() - 1));
+        }
+
+        public int phase() {
+            return phase;
+        }
+
+        public Counters counters() {
+            return counters;
+        }
+
+        public List<Failure> failures() {
+            return failures;
+        }
+
+        public long tasksDone() {
+            return tasksDone;
+        }
+
+        public int tasksPending() {
+            return pending.size();
+        }
+
+        public long phaseStartMs() {
+            return phaseStartMs;
+        }
+
+        public long lastMs() {
+            return lastMs;
+        }
+
+        /** Tasks done per worker node (host:pid) in this job. */
+        public Map<String, Long> doneByNode() {
+            return Map.copyOf(doneByNode);
+        }
+
+        /** The summaries of the passes finished so far, in order. */
+        public List<JobSummary> finished() {
+            return List.copyOf(finished);
+        }
+
+        /** The job's summary: its one pass, or sync's passes summed, as embedded mode prints it. */
+        public JobSummary summary() {
+            List<JobSummary> parts = new ArrayList<>(finished);
+            if (state == State.RUNNING) {
+                parts.add(current());
+            }
+            if (parts.isEmpty()) {
+                parts.add(current());
+            }
+            return parts.size() == 1 && def.phases().size() == 1 ? parts.get(0) : Summaries.combine(def.command(), parts);
+        }
+
+        private JobSummary current() {
+            List<Failure> sorted = new ArrayList<>(failures);
+            sorted.sort(java.util.Comparator.comparing(Failure::path).thenComparing(Failure::error));
+            return counters.summary(def.job(), action().cliName(), def.sourceText(), def.targetText(), display(),
+                    def.options().dryRun(), (lastMs - phaseStartMs) / 1000.0, sorted);
+        }
+
+        private String display() {
+            try {
+                return pdm.fs.Names.display(PathBytes.decodeRelative(def.path()));
+            } catch (BadMessageException e) {
+                return def.path();
+            }
+        }
+
+        /** Derived tasks still to be published (the tracker's work). */
+        public Collection<TaskMessage> toPublish() {
+            return List.copyOf(toPublish.values());
+        }
+
+        public int exitCode() {
+            if (state == State.REFUSED) {
+                return 2;
+            }
+            return summary().exitCode();
+        }
+    }
+
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+
+    public Job job(String id) {
+        return jobs.get(id);
+    }
+
+    public Collection<Job> jobs() {
+        return List.copyOf(jobs.values());
+    }
+
+    public void apply(JobEvent e) {
+        if (e instanceof JobEvent.Submitted s) {
+            if (!jobs.containsKey(s.job())) {
+                Job j = new Job(s);
+                jobs.put(s.job(), j);
+                startPhase(j, s.submittedMs());
+            }
+        } else if (e instanceof JobEvent.Done d) {
+            Job j = jobs.get(d.job());
+            if (j != null && j.state == State.RUNNING) {
+                done(j, d);
+            }
+        } else if (e instanceof JobEvent.Published p) {
+            Job j = jobs.get(p.job());
+            if (j != null) {
+                j.toPublish.remove(TaskIds.toLong(p.task()));
+            }
+        }
+    }
+
+    private void startPhase(Job j, long ms) {
+        j.phaseStartMs = ms;
+        j.counters = Counters.ZERO;
+        j.failures = new ArrayList<>();
+        String rootId = TaskIds.root(j.id(), j.phase);
+        String dirRel = rootDir(j);
+        Node root = new Node(TaskIds.toLong(rootId), null, DIR, dirRel);
+        j.pending.put(root.id, root);
+        j.toPublish.put(root.id, message(j, rootId, new DirTask(path(dirRel), null, null)));
+    }
+
+    /** The directory the root task lists: PATH, or its parent for --file. */
+    private static String rootDir(Job j) {
+        if (!j.def.options().singleFile()) {
+            return j.def.path();
+        }
+        int slash = j.def.path().lastIndexOf('/');
+        return slash < 0 ? "" : j.def.path().substring(0, slash);
+    }
+
+    private void done(Job j, JobEvent.Done first) {
+        j.lastMs = Math.max(j.lastMs, first.ts());
+        long firstId = TaskIds.toLong(first.task());
+        Node firstNode = j.pending.remove(firstId);
+        if (firstNode == null) {
+            // Not announced yet (its parent's done event is still to come), or a late duplicate.
+            j.early.putIfAbsent(firstId, first);
+            return;
+        }
+        Deque<Object[]> work = new ArrayDeque<>();
+        work.push(new Object[]{firstNode, first});
+        while (!work.isEmpty() && j.state == State.RUNNING) {
+            Object[] w = work.pop();
+            Node node = (Node) w[0];
+            JobEvent.Done d = (JobEvent.Done) w[1];
+            j.toPublish.remove(node.id);
+            count(j, d);
+            if (d.refused() != null) {
+                j.refused = d.refused();
+                j.state = State.REFUSED;
+                j.pending.clear();
+                j.early.clear();
+                j.toPublish.clear();
+                return;
+            }
+            if (node.kind == DIR) {
+                for (JobEvent.Child c : d.children()) {
+                    Node child = new Node(TaskIds.toLong(c.id()), node, "dir".equals(c.kind()) ? DIR : FILES, c.rel());
+                    node.open++;
+                    JobEvent.Done already = j.early.remove(child.id);
+                    if (already != null) {
+                        work.push(new Object[]{child, already});
+                    } else {
+                        j.pending.put(child.id, child);
+                    }
+                }
+                release(j, node);
+            } else if (node.kind == FILES) {
+                release(j, node.parent);
+            }
+        }
+        if (j.pending.isEmpty() && j.state == State.RUNNING) {
+            phaseDone(j);
+        }
+    }
+
+    private static void count(Job j, JobEvent.Done d) {
+        j.tasksDone++;
+        j.doneByNode.merge(d.node(), 1L, Long::sum);
+        j.counters = j.counters.plus(d.counters());
+        for (Failure f : d.failures()) {
+            if (j.failures.size() < MAX_FAILURES) {
+                j.failures.add(f);
+            }
+        }
+    }
+
+    /** One piece of a directory's subtree is done; a complete subtree gets its metadata task. */
+    private void release(Job j, Node dir) {
+        while (dir != null && --dir.open == 0) {
+            if (finishesDirs(j.action()) && dir.rel != null) {
+                String metaId = TaskIds.dirMeta(TaskIds.toHex(dir.id));
+                Node meta = new Node(TaskIds.toLong(metaId), null, META, null);
+                JobEvent.Done already = j.early.remove(meta.id);
+                if (already != null) {
+                    count(j, already);
+                } else {
+                    j.pending.put(meta.id, meta);
+                    j.toPublish.put(meta.id, message(j, metaId, new DirMetaTask(path(dir.rel))));
+                }
+            }
+            dir = dir.parent;
+        }
+    }
+
+    private static boolean finishesDirs(Action a) {
+        return a == Action.COPY || a == Action.DIRTIMES;
+    }
+
+    private void phaseDone(Job j) {
+        j.finished.add(j.current());
+        j.early.clear();
+        if (j.phase + 1 < j.def.phases().size()) {
+            j.phase++;
+            startPhase(j, j.lastMs);
+        } else {
+            j.state = State.DONE;
+            j.toPublish.clear();
+        }
+    }
+
+    private static TaskMessage message(Job j, String taskId, pdm.task.Task task) {
+        return new TaskMessage(j.id(), taskId, j.action(), j.def.src(), j.def.tgt(), j.def.options(),
+                path(j.def.path()), task);
+    }
+
+    private static Path path(String encoded) {
+        try {
+            return PathBytes.decodeRelative(encoded);
+        } catch (BadMessageException e) {
+            throw new IllegalArgumentException("bad path in the event log: " + e.getMessage(), e);
+        }
+    }
+}

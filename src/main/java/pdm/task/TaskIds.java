@@ -1,0 +1,57 @@
+package pdm.task;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Task ids are derived, not random: a directory re-listed after a worker died publishes its
+ * children under the same ids as the first time, so the job tracker sees duplicates as one
+ * task and counts each exactly once. An id is 16 hex digits (64 bits of SHA-256).
+ */
+public final class TaskIds {
+    private TaskIds() {
+    }
+
+    /** The root task of phase {@code phase} (0 for a single pass) of a job. */
+    public static String root(String jobId, int phase) {
+        return hash(jobId, "root", Integer.toString(phase));
+    }
+
+    /** A subdirectory task of a directory task. */
+    public static String childDir(String parentId, String encodedName) {
+        return hash(parentId, "dir", encodedName);
+    }
+
+    /** The {@code n}th file task a directory task published (per link shard, -1 for plain files). */
+    public static String childFiles(String parentId, int shard, int n) {
+        return hash(parentId, "files", shard + ":" + n);
+    }
+
+    /** The task that finishes a directory's metadata once its subtree is done. */
+    public static String dirMeta(String dirTaskId) {
+        return hash(dirTaskId, "dirmeta", "");
+    }
+
+    public static long toLong(String id) {
+        if (id.length() != 16) {
+            throw new IllegalArgumentException("task id must be 16 hex digits: " + id);
+        }
+        return Long.parseUnsignedLong(id, 16);
+    }
+
+    public static String toHex(long id) {
+        return HexFormat.of().toHexDigits(id);
+    }
+
+    private static String hash(String a, String kind, String b) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] d = sha.digest((a + '\0' + kind + '\0' + b).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

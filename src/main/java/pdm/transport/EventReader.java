@@ -1,0 +1,90 @@
+package pdm.transport;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Delivery;
+import java.io.IOException;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.job.EventCodec;
+import pdm.job.JobEvent;
+
+/**
+ * Reads the event stream from an offset and hands each event to a callback, on one thread,
+ * in order. Before it starts it writes a mark of its own, so it can tell when it has read
+ * everything that was in the log when it started ({@link #awaitCaughtUp}).
+ */
+public final class EventReader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventReader.class);
+
+    private final Channel ch;
+    private final String mark = UUID.randomUUID().toString();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    /**
+     * @param from {@code "first"} or a time: events from the stream chunk written at or just
+     *             before it (the stream's own timestamp offset)
+     */
+    public EventReader(Connection c, Object from, Consumer<JobEvent> onEvent, Runnable onCaughtUp)
+            throws IOException, InterruptedException {
+        try (Publisher p = new Publisher(c)) {
+            Topology.declareCommon(p.channel());
+            p.event(new JobEvent.Mark(mark));
+            p.await();
+        }
+        ch = c.createChannel();
+        ch.basicQos(2000);
+        Object offset = from instanceof java.time.Instant i ? Date.from(i) : from;
+        ch.basicConsume(Topology.EVENTS, false, Map.of("x-stream-offset", offset),
+                (tag, d) -> deliver(d, onEvent, onCaughtUp), tag -> ended.countDown(),
+                (tag, sig) -> ended.countDown());
+    }
+
+    private void deliver(Delivery d, Consumer<JobEvent> onEvent, Runnable onCaughtUp) throws IOException {
+        JobEvent e;
+        try {
+            e = EventCodec.decode(d.getBody());
+        } catch (IOException ex) {
+            log.warn("skipping an event that is not JSON in {}: {}", Topology.EVENTS, ex.getMessage());
+            e = null;
+        }
+        if (e instanceof JobEvent.Mark m) {
+            if (m.id().equals(mark)) {
+                caughtUp.countDown();
+                if (onCaughtUp != null) {
+                    onCaughtUp.run();
+                }
+            }
+        } else if (e != null) {
+            onEvent.accept(e);
+        }
+        ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
+    }
+
+    public boolean awaitCaughtUp(long millis) throws InterruptedException {
+        return caughtUp.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the consumer was cancelled or its channel closed (the broker went away). */
+    public boolean ended() {
+        return ended.getCount() == 0 || !ch.isOpen();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (ch.isOpen()) {
+                ch.close();
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            // the connection is gone already
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package pdm.transport;
+
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.PdmException;
+import pdm.job.JobEvent;
+import pdm.job.JobFold;
+
+/** What clients do with the event log: submit a job, read every job's state, follow one job to its end. */
+public final class JobLog {
+    private static final Logger log = LoggerFactory.getLogger(JobLog.class);
+    private static final long CATCH_UP_MS = 120_000;
+
+    private JobLog() {
+    }
+
+    /** Records the job; the tracker (in a worker) publishes its first task. */
+    public static void submit(BrokerUri uri, JobEvent.Submitted job) {
+        try (Connection c = Rabbit.connect(uri, "pdm submit " + job.job(), null); Publisher p = new Publisher(c)) {
+            Topology.declareCommon(p.channel());
+            p.declarePair(job.src(), job.tgt());
+            p.event(job);
+            p.await();
+        } catch (IOException | TimeoutException e) {
+            throw new PdmException("cannot submit the job to RabbitMQ at " + uri + ": " + Rabbit.reason(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PdmException("interrupted while submitting the job; it may or may not have been recorded");
+        }
+    }
+
+    /** Every job with events since {@code from} ("first" or an Instant), as the log tells it now. */
+    public static JobFold read(BrokerUri uri, Object from) throws InterruptedException {
+        JobFold fold = new JobFold();
+        try (Connection c = Rabbit.connect(uri, "pdm status", null);
+             EventReader r = new EventReader(c, from, e -> apply(fold, e), null)) {
+            if (!r.awaitCaughtUp(CATCH_UP_MS)) {
+                throw new PdmException("could not read the event log " + Topology.EVENTS + " to its end within "
+                        + CATCH_UP_MS / 1000 + " s");
+            }
+        } catch (IOException | TimeoutException e) {
+            throw new PdmException("cannot read job state from RabbitMQ at " + uri + ": " + Rabbit.reason(e), e);
+        }
+        synchronized (fold) {
+            return fold;
+        }
+    }
+
+    /**
+     * Follows one job until it is over, calling {@code progress} about every 200 ms with its
+     * state; survives broker restarts by reading the log again.
+     */
+    public static JobFold.Job follow(BrokerUri uri, String jobId, Instant from, Consumer<JobFold.Job> progress)
+            throws InterruptedException {
+        long backoff = 1000;
+        while (true) {
+            JobFold fold = new JobFold();
+            try (Connection c = Rabbit.connect(uri, "pdm wait " + jobId, null);
+                 EventReader r = new EventReader(c, from, e -> apply(fold, e), null)) {
+                backoff = 1000;
+                while (!r.ended()) {
+                    synchronized (fold) {
+                        JobFold.Job j = fold.job(jobId);
+                        if (j != null && j.state() != JobFold.State.RUNNING) {
+                            return j;
+                        }
+                        if (j != null) {
+                            progress.accept(j);
+                        }
+                    }
+                    Thread.sleep(200);
+                }
+                log.warn("lost the event log while waiting for job {}; reading it again", jobId);
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                log.warn("broker {} not reachable while waiting for job {}: {}; retrying in {} s", uri, jobId,
+                        Rabbit.reason(e), backoff / 1000);
+            }
+            Thread.sleep(backoff);
+            backoff = Math.min(30_000, backoff * 2);
+        }
+    }
+
+    private static void apply(JobFold fold, JobEvent e) {
+        synchronized (fold) {
+            fold.apply(e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package pdm.transport;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.MessageProperties;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import pdm.job.EventCodec;
+import pdm.job.JobEvent;
+import pdm.task.DirMetaTask;
+import pdm.task.DirTask;
+import pdm.task.FileTask;
+import pdm.task.TaskCodec;
+import pdm.task.TaskMessage;
+
+/**
+ * One channel in confirm mode: persistent messages, and {@link #await()} returns only when
+ * the broker has taken everything published so far (or throws). Not thread-safe: one per thread.
+ */
+public final class Publisher implements AutoCloseable {
+    private static final long CONFIRM_TIMEOUT_MS = 120_000;
+    private final Channel ch;
+    private final Set<String> declaredPairs = new HashSet<>();
+
+    public Publisher(Connection c) throws IOException {
+        this.ch = c.createChannel();
+        ch.confirmSelect();
+    }
+
+    /** Makes sure a pair's queues exist: a message routed to no queue would be dropped by the exchange. */
+    public void declarePair(String src, String tgt) throws IOException {
+        if (declaredPairs.add(src + "\0" + tgt)) {
+            Topology.declarePair(ch, src, tgt);
+        }
+    }
+
+    public void task(TaskMessage m) throws IOException {
+        declarePair(m.src(), m.tgt());
+        ch.basicPublish(Topology.TASKS, routingKey(m), true, MessageProperties.PERSISTENT_BASIC, TaskCodec.encode(m));
+    }
+
+    public static String routingKey(TaskMessage m) {
+        if (m.task() instanceof FileTask f) {
+            return Topology.fileKey(m.src(), m.tgt(), f);
+        }
+        if (m.task() instanceof DirTask || m.task() instanceof DirMetaTask) {
+            return Topology.dirQueue(m.src(), m.tgt());
+        }
+        throw new IllegalArgumentException("no queue for " + m.task());
+    }
+
+    public void event(JobEvent e) throws IOException {
+        ch.basicPublish("", Topology.EVENTS, true, MessageProperties.PERSISTENT_BASIC, EventCodec.encode(e));
+    }
+
+    /** A message no worker can act on, kept with the reason (and where it came from) in pdm.dead. */
+    public void deadLetter(byte[] body, AMQP.BasicProperties original, String queue, String node, String reason)
+            throws IOException {
+        Map<String, Object> headers = new HashMap<>();
+        if (original != null && original.getHeaders() != null) {
+            headers.putAll(original.getHeaders());
+        }
+        headers.put(Topology.REASON_HEADER, reason);
+        headers.put(Topology.QUEUE_HEADER, queue);
+        headers.put(Topology.NODE_HEADER, node);
+        AMQP.BasicProperties props = MessageProperties.PERSISTENT_BASIC.builder().headers(headers).build();
+        ch.basicPublish(Topology.DEAD, "", true, props, body);
+    }
+
+    public void await() throws IOException, InterruptedException {
+        try {
+            ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
+        } catch (TimeoutException e) {
+            throw new IOException("the broker did not confirm within " + CONFIRM_TIMEOUT_MS / 1000 + " s", e);
+        }
+    }
+
+    public Channel channel() {
+        return ch;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (ch.isOpen()) {
+                ch.close();
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            // closing a channel of a dead connection: nothing left to release
+        }
+    }
+}

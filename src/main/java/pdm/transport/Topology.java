@@ -1,0 +1,84 @@
+package pdm.transport;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
+import java.util.Map;
+import pdm.task.FileTask;
+
+/**
+ * The broker objects pdm uses, as in the seed plus what exactness needs: topic exchange
+ * {@code tasks} with durable queues {@code dir.SRC.TGT}, {@code file.SRC.TGT} and the hard-link
+ * queues {@code link.SRC.TGT.0..3} (single active consumer, so one consumer sees every name of
+ * an inode); {@code pdm.dead} for messages no worker can act on; the stream {@code pdm.events}
+ * that job tracking folds; and {@code pdm.tracker}, an exclusive queue held by the one worker
+ * that acts as tracker.
+ */
+public final class Topology {
+    public static final String TASKS = "tasks";
+    public static final String DEAD = "pdm.dead";
+    public static final String EVENTS = "pdm.events";
+    public static final String TRACKER_LOCK = "pdm.tracker";
+    /** Dead-letter headers: why, from which queue, on which worker. */
+    public static final String REASON_HEADER = "x-pdm-reason";
+    public static final String QUEUE_HEADER = "x-pdm-queue";
+    public static final String NODE_HEADER = "x-pdm-node";
+
+    private Topology() {
+    }
+
+    public static String dirQueue(String src, String tgt) {
+        return "dir." + src + "." + tgt;
+    }
+
+    public static String fileQueue(String src, String tgt) {
+        return "file." + src + "." + tgt;
+    }
+
+    public static String linkQueue(String src, String tgt, int shard) {
+        return "link." + src + "." + tgt + "." + shard;
+    }
+
+    /** The routing key (= queue name) a file task goes to. */
+    public static String fileKey(String src, String tgt, FileTask t) {
+        int shard = t.linkShard();
+        return shard < 0 ? fileQueue(src, tgt) : linkQueue(src, tgt, shard);
+    }
+
+    /** Exchanges, the dead-letter queue and the event stream. */
+    public static void declareCommon(Channel ch) throws IOException {
+        ch.exchangeDeclare(TASKS, BuiltinExchangeType.TOPIC, true);
+        ch.exchangeDeclare(DEAD, BuiltinExchangeType.FANOUT, true);
+        declareQueue(ch, DEAD, Map.of());
+        ch.queueBind(DEAD, DEAD, "");
+        declareQueue(ch, EVENTS, Map.of("x-queue-type", "stream"));
+    }
+
+    /** The task queues of one source/target pair, bound to {@code tasks} by their own names. */
+    public static void declarePair(Channel ch, String src, String tgt) throws IOException {
+        declareBound(ch, dirQueue(src, tgt), Map.of());
+        declareBound(ch, fileQueue(src, tgt), Map.of());
+        for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
+            declareBound(ch, linkQueue(src, tgt, i), Map.of("x-single-active-consumer", true));
+        }
+    }
+
+    private static void declareBound(Channel ch, String queue, Map<String, Object> args) throws IOException {
+        declareQueue(ch, queue, args);
+        ch.queueBind(queue, TASKS, queue);
+    }
+
+    private static void declareQueue(Channel ch, String queue, Map<String, Object> args) throws IOException {
+        try {
+            ch.queueDeclare(queue, true, false, false, args);
+        } catch (IOException e) {
+            String why = Rabbit.reason(e);
+            if (why.contains("PRECONDITION_FAILED")) {
+                throw new IOException("queue '" + queue + "' exists on the broker with other settings (the seed "
+                        + "declared its queues non-durable); when it is empty, delete it (rabbitmqctl delete_queue "
+                        + queue + ") and start again: " + why, e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package pdm.transport;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.job.JobEvent;
+import pdm.job.JobFold;
+import pdm.task.TaskIds;
+import pdm.task.TaskMessage;
+
+/**
+ * The job tracker: folds the event log and publishes the tasks only the whole job can see
+ * are due: each phase's root (so a sync's passes run in order) and a directory's metadata
+ * task once its subtree is done (deepest first, across nodes). One worker at a time holds
+ * it, by owning the exclusive queue {@code pdm.tracker}; when that worker dies the broker
+ * drops the queue and another worker takes over, replays the log and carries on. It
+ * publishes a task before it records that it did, so a crash in between gives a duplicate,
+ * which the derived ids make harmless, never a task that is lost.
+ */
+final class Tracker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Tracker.class);
+
+    private final Channel lock;
+    private final Publisher publisher;
+    private final JobFold fold = new JobFold();
+    private final Map<String, Set<Long>> sent = new HashMap<>();
+    private final EventReader reader;
+    private volatile boolean caughtUp;
+
+    /** Takes the tracker role, or throws IOException (RESOURCE_LOCKED) when another worker has it. */
+    Tracker(Connection c) throws IOException, InterruptedException {
+        Channel ch = c.createChannel();
+        ch.queueDeclare(Topology.TRACKER_LOCK, false, true, true, null); // refused: the broker closes ch
+        this.lock = ch;
+        this.publisher = new Publisher(c);
+        this.reader = new EventReader(c, "first", this::onEvent, this::onCaughtUp);
+        log.info("this worker is the job tracker now");
+    }
+
+    private void onEvent(JobEvent e) {
+        fold.apply(e);
+        if (caughtUp && e.job() != null) {
+            JobFold.Job j = fold.job(e.job());
+            if (j != null) {
+                publishDue(j);
+            }
+        }
+    }
+
+    private void onCaughtUp() {
+        caughtUp = true;
+        int running = 0;
+        for (JobFold.Job j : fold.jobs()) {
+            if (j.state() == JobFold.State.RUNNING) {
+                running++;
+                publishDue(j);
+            }
+        }
+        log.info("tracker has read the event log: {} job(s) running", running);
+    }
+
+    private void publishDue(JobFold.Job j) {
+        if (j.state() != JobFold.State.RUNNING) {
+            sent.remove(j.id());
+            return;
+        }
+        Set<Long> mine = sent.computeIfAbsent(j.id(), k -> new HashSet<>());
+        List<TaskMessage> due = new ArrayList<>();
+        for (TaskMessage m : j.toPublish()) {
+            if (mine.add(TaskIds.toLong(m.taskId()))) {
+                due.add(m);
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            for (TaskMessage m : due) {
+                publisher.task(m);
+            }
+            publisher.await();
+            for (TaskMessage m : due) {
+                publisher.event(new JobEvent.Published(m.jobId(), m.taskId()));
+            }
+            publisher.await();
+        } catch (IOException | RuntimeException e) {
+            // The channel is gone; the next tracker republishes what has no Published event.
+            log.warn("tracker could not publish {} task(s) of job {}: {}", due.size(), j.id(), Rabbit.reason(e));
+            due.forEach(m -> mine.remove(TaskIds.toLong(m.taskId())));
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean alive() {
+        return lock.isOpen() && !reader.ended();
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+        publisher.close();
+        try {
+            if (lock.isOpen()) {
+                // The queue belongs to the connection, not the channel: drop it to hand the role on.
+                lock.queueDelete(Topology.TRACKER_LOCK);
+                lock.close();
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            // connection already gone: the broker has dropped the exclusive queue with it
+        }
+    }
+}

@@ -1,0 +1,490 @@
+package pdm.transport;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.config.DataSource;
+import pdm.config.PdmConfig;
+import pdm.engine.TaskRunner;
+import pdm.fs.Mounts;
+import pdm.job.Counters;
+import pdm.job.Failure;
+import pdm.job.JobEvent;
+import pdm.job.JobStats;
+import pdm.task.BadMessageException;
+import pdm.task.DirMetaTask;
+import pdm.task.DirTask;
+import pdm.task.FileTask;
+import pdm.task.PathBytes;
+import pdm.task.TaskCodec;
+import pdm.task.TaskMessage;
+
+/**
+ * {@code pdm worker}: consumes the task queues of every source/target pair of its config
+ * whose target is writable, runs each task with the embedded engine, publishes what the
+ * task found to do (confirmed), then its done event (confirmed), and only then acks. A
+ * worker killed at any point leaves its unacked tasks to be redelivered, and everything it
+ * did is idempotent. It reconnects with backoff when the broker goes away, stops taking work
+ * for a pair while one of its {@code mount = true} filesystems is not mounted, and takes the
+ * job tracker role when no other worker has it.
+ */
+public final class Worker {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    /** A source/target pair this worker serves. */
+    public record Pair(DataSource src, DataSource tgt) {
+        @Override
+        public String toString() {
+            return src.name() + "->" + tgt.name();
+        }
+    }
+
+    private final PdmConfig config;
+    private final BrokerUri uri;
+    private final List<Pair> pairs;
+    private final TaskRunner runner;
+    private final String node;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<Pair, Boolean> mounted = new ConcurrentHashMap<>();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile Session session;
+
+    public Worker(PdmConfig config, BrokerUri uri, List<Pair> pairs, String node) {
+        if (pairs.isEmpty()) {
+            throw new pdm.PdmException("the config has no pair of filesystems with a write = true target, so this "
+                    + "worker would have nothing to do; set write = true on the target filesystems it may change");
+        }
+        this.config = config;
+        this.uri = uri;
+        this.pairs = List.copyOf(pairs);
+        this.runner = new TaskRunner(config.filesPerTask());
+        this.node = node;
+        pairs.forEach(p -> mounted.put(p, true));
+    }
+
+    /** Every pair of configured filesystems whose target may be written, as the seed's worker serves them. */
+    public static List<Pair> pairsOf(PdmConfig config) {
+        List<Pair> out = new ArrayList<>();
+        for (DataSource s : new java.util.TreeMap<>(config.datasources()).values()) {
+            for (DataSource t : new java.util.TreeMap<>(config.datasources()).values()) {
+                if (s != t && t.write()) {
+                    out.add(new Pair(s, t));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Runs until {@link #stop()}: connects, works, reconnects with backoff. */
+    public void run() throws InterruptedException {
+        Thread monitor = new Thread(this::monitorMounts, "pdm-mount-monitor");
+        monitor.setDaemon(true);
+        monitor.start();
+        long backoff = 1000;
+        while (!stopping) {
+            long started = System.nanoTime();
+            try (Session s = new Session()) {
+                session = s;
+                s.start();
+                log.info("worker {} connected to {}; serving {}", node, uri, pairs);
+                s.awaitEnd(stopRequested);
+                if (stopping) {
+                    s.drain();
+                    break;
+                }
+                log.warn("lost the broker connection: {}; reconnecting", s.closeReason());
+            } catch (IOException | TimeoutException | ShutdownSignalException e) {
+                log.warn("broker {} not reachable: {}; retrying in {} s", uri, Rabbit.reason(e), backoff / 1000);
+            } finally {
+                session = null;
+            }
+            if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
+                backoff = 1000;
+            }
+            if (stopRequested.await(backoff, TimeUnit.MILLISECONDS)) {
+                break;
+            }
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+        monitor.interrupt();
+        log.info("worker {} stopped", node);
+    }
+
+    /** Graceful stop (SIGTERM, SIGHUP): take nothing new, finish what is running, return what is held. */
+    public void stop() {
+        stopping = true;
+        stopRequested.countDown();
+    }
+
+    private void monitorMounts() {
+        long every = Math.max(1, config.monitorMountSec()) * 1000L;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (Pair p : pairs) {
+                    boolean ok = isMounted(p.src()) && isMounted(p.tgt());
+                    Boolean before = mounted.put(p, ok);
+                    if (before != null && before != ok) {
+                        if (ok) {
+                            log.info("filesystems of {} are mounted again: taking work for it", p);
+                        } else {
+                            log.error("a mount = true filesystem of {} is not mounted: taking no work for it until it is", p);
+                        }
+                        Session s = session;
+                        if (s != null) {
+                            s.setPaused(p, !ok);
+                        }
+                    }
+                }
+                Thread.sleep(every);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Channel ch) {
+        try {
+            if (ch.isOpen()) {
+                ch.close();
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            // the connection is gone already
+        }
+    }
+
+    private static boolean isMounted(DataSource ds) {
+        if (!ds.mount()) {
+            return true;
+        }
+        try {
+            return Mounts.isMountPoint(ds.path());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** One connection and everything on it; a new one after each reconnect. */
+    private final class Session implements AutoCloseable {
+        private final ExecutorService threads;
+        private final Connection conn;
+        private final List<PairConsumers> consumers = new ArrayList<>();
+        private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
+        private final CountDownLatch closed = new CountDownLatch(1);
+        private volatile Tracker tracker;
+        private Thread trackerCandidate;
+
+        Session() throws IOException, TimeoutException {
+            // One thread per consumer channel (each runs its tasks one at a time), plus the tracker's stream reader.
+            int channels = pairs.size() * (config.dirWorkers() + config.fileWorkers() + FileTask.LINK_SHARDS) + 4;
+            threads = Executors.newFixedThreadPool(channels, r -> {
+                Thread t = new Thread(r, "pdm-consumer");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                conn = Rabbit.connect(uri, "pdm worker " + node, threads);
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                threads.shutdownNow();
+                throw e;
+            }
+            conn.addShutdownListener(sig -> closed.countDown());
+        }
+
+        void start() throws IOException {
+            try (Channel ch = conn.createChannel()) {
+                Topology.declareCommon(ch);
+                for (Pair p : pairs) {
+                    Topology.declarePair(ch, p.src().name(), p.tgt().name());
+                }
+            } catch (TimeoutException e) {
+                throw new IOException(e);
+            }
+            for (Pair p : pairs) {
+                PairConsumers pc = new PairConsumers(p);
+                consumers.add(pc);
+                if (mounted.getOrDefault(p, true)) {
+                    pc.consume();
+                }
+            }
+            trackerCandidate = new Thread(this::tryTracker, "pdm-tracker-candidate");
+            trackerCandidate.setDaemon(true);
+            trackerCandidate.start();
+        }
+
+        /** Every few seconds, if no worker is the tracker, become it. */
+        private void tryTracker() {
+            try {
+                while (!Thread.currentThread().isInterrupted() && conn.isOpen() && !stopping) {
+                    Tracker t = tracker;
+                    if (t == null || !t.alive()) {
+                        if (t != null) {
+                            t.close();
+                        }
+                        try {
+                            tracker = new Tracker(conn);
+                        } catch (IOException | ShutdownSignalException e) {
+                            tracker = null; // another worker has it (RESOURCE_LOCKED)
+                        }
+                    }
+                    Thread.sleep(3000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void setPaused(Pair p, boolean paused) {
+            for (PairConsumers pc : consumers) {
+                if (pc.pair.equals(p)) {
+                    try {
+                        if (paused) {
+                            pc.cancel();
+                        } else {
+                            pc.consume();
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        log.warn("cannot {} consumers of {}: {}", paused ? "cancel" : "restart", p, Rabbit.reason(e));
+                    }
+                }
+            }
+        }
+
+        void awaitEnd(CountDownLatch stop) throws InterruptedException {
+            while (closed.getCount() > 0 && stop.getCount() > 0) {
+                closed.await(200, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        String closeReason() {
+            ShutdownSignalException s = conn.getCloseReason();
+            return s == null ? "closed" : Rabbit.reason(s);
+        }
+
+        /** Stop consuming, let running tasks finish and ack; unstarted prefetched ones go back on close. */
+        void drain() throws InterruptedException {
+            for (PairConsumers pc : consumers) {
+                try {
+                    pc.cancel();
+                } catch (IOException | RuntimeException e) {
+                    // the connection is gone: the broker requeues everything unacked anyway
+                }
+            }
+            int running = inFlight.get();
+            if (running > 0) {
+                log.info("stopping: finishing {} running task(s)", running);
+            }
+            while (inFlight.get() > 0 && conn.isOpen()) {
+                Thread.sleep(50);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (trackerCandidate != null) {
+                trackerCandidate.interrupt();
+            }
+            Tracker t = tracker;
+            if (t != null) {
+                t.close();
+            }
+            publishers.values().forEach(Publisher::close);
+            try {
+                if (conn.isOpen()) {
+                    conn.close(5000);
+                }
+            } catch (IOException | RuntimeException e) {
+                // already closed
+            }
+            threads.shutdownNow();
+        }
+
+        private Publisher publisher() throws IOException {
+            Publisher p = publishers.get(Thread.currentThread());
+            if (p == null || !p.channel().isOpen()) {
+                p = new Publisher(conn);
+                publishers.put(Thread.currentThread(), p);
+            }
+            return p;
+        }
+
+        /** The consumers of one pair: dir_workers on its dir queue, file_workers on its file queue, one per link queue. */
+        private final class PairConsumers {
+            private final Pair pair;
+            private final List<Channel> channels = new ArrayList<>();
+            private final Map<Channel, String> tags = new ConcurrentHashMap<>();
+
+            PairConsumers(Pair pair) {
+                this.pair = pair;
+            }
+
+            /** Fresh channels each time: those of a paused pair may still hold deliveries it turned away. */
+            synchronized void consume() throws IOException {
+                if (!tags.isEmpty()) {
+                    return;
+                }
+                channels.forEach(Worker::closeQuietly);
+                channels.clear();
+                String s = pair.src().name();
+                String t = pair.tgt().name();
+                int dirPrefetch = Math.max(1, config.dirPrefetch() / config.dirWorkers());
+                int filePrefetch = Math.max(1, config.filePrefetch() / config.fileWorkers());
+                for (int i = 0; i < config.dirWorkers(); i++) {
+                    subscribe(Topology.dirQueue(s, t), dirPrefetch);
+                }
+                for (int i = 0; i < config.fileWorkers(); i++) {
+                    subscribe(Topology.fileQueue(s, t), filePrefetch);
+                }
+                for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
+                    subscribe(Topology.linkQueue(s, t, i), filePrefetch);
+                }
+            }
+
+            private void subscribe(String queue, int prefetch) throws IOException {
+                Channel ch = conn.createChannel();
+                channels.add(ch);
+                ch.basicQos(prefetch);
+                String tag = ch.basicConsume(queue, false, (ctag, d) -> handle(ch, queue, d), ctag -> { });
+                tags.put(ch, tag);
+            }
+
+            synchronized void cancel() throws IOException {
+                for (Map.Entry<Channel, String> e : tags.entrySet()) {
+                    if (e.getKey().isOpen()) {
+                        e.getKey().basicCancel(e.getValue());
+                    }
+                }
+                tags.clear();
+            }
+
+            private boolean active(Channel ch) {
+                return tags.containsKey(ch);
+            }
+
+            private void handle(Channel ch, String queue, Delivery d) {
+                long tag = d.getEnvelope().getDeliveryTag();
+                if (stopping || !active(ch)) {
+                    reject(ch, tag);
+                    return;
+                }
+                inFlight.incrementAndGet();
+                String what = "a task";
+                try {
+                    Publisher pub = publisher();
+                    TaskMessage m;
+                    try {
+                        m = TaskCodec.decode(d.getBody());
+                        checkPair(m);
+                    } catch (BadMessageException e) {
+                        deadLetter(pub, queue, d, e.getMessage());
+                        ch.basicAck(tag, false);
+                        return;
+                    }
+                    what = "task " + m.taskId() + " of job " + m.jobId();
+                    TaskRunner.Outcome o;
+                    try {
+                        o = runner.run(m, pair.src(), pair.tgt(), sink(pub, m));
+                    } catch (RuntimeException | Error e) {
+                        log.error("{} failed in pdm itself", what, e);
+                        deadLetter(pub, queue, d, "pdm could not run it: " + e);
+                        ch.basicAck(tag, false);
+                        return;
+                    }
+                    pub.await(); // the children are with the broker before the job hears of them
+                    pub.event(done(m, o));
+                    pub.await();
+                    ch.basicAck(tag, false);
+                } catch (IOException | ShutdownSignalException e) {
+                    log.warn("{} not finished ({}); the broker delivers it again", what, Rabbit.reason(e));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            }
+
+            private void checkPair(TaskMessage m) throws BadMessageException {
+                if (!m.src().equals(pair.src().name()) || !m.tgt().equals(pair.tgt().name())) {
+                    throw new BadMessageException("the task is for " + m.src() + "->" + m.tgt()
+                            + " but came from a queue of " + pair + "; this worker acts only on its own filesystems");
+                }
+                if (!pair.tgt().write()) {
+                    throw new BadMessageException("target filesystem '" + m.tgt() + "' is not writable here (write = false)");
+                }
+            }
+
+            private TaskRunner.Sink sink(Publisher pub, TaskMessage m) {
+                return new TaskRunner.Sink() {
+                    @Override
+                    public void publish(String taskId, DirTask task) {
+                        send(taskId, task);
+                    }
+
+                    @Override
+                    public void publish(String taskId, FileTask task) {
+                        send(taskId, task);
+                    }
+
+                    private void send(String taskId, pdm.task.Task task) {
+                        try {
+                            pub.task(new TaskMessage(m.jobId(), taskId, m.action(), m.src(), m.tgt(), m.options(),
+                                    m.jobPath(), task));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                };
+            }
+
+            private JobEvent.Done done(TaskMessage m, TaskRunner.Outcome o) {
+                List<JobEvent.Child> children = new ArrayList<>(o.children().size());
+                for (TaskRunner.Child c : o.children()) {
+                    children.add(new JobEvent.Child(c.id(), c.kind(), c.rel() == null ? null : PathBytes.encode(c.rel())));
+                }
+                String kind = m.task() instanceof DirTask ? "dir" : m.task() instanceof DirMetaTask ? "dirmeta" : "files";
+                JobStats s = o.stats();
+                return new JobEvent.Done(m.jobId(), m.taskId(), kind, children, Counters.of(s), s.failures(),
+                        o.refused(), node, System.currentTimeMillis());
+            }
+
+            /** Keeps the message with its reason; if it names its job and task, the job hears of it as a failure. */
+            private void deadLetter(Publisher pub, String queue, Delivery d, String reason)
+                    throws IOException, InterruptedException {
+                log.error("message from {} sent to {}: {}", queue, Topology.DEAD, reason);
+                pub.deadLetter(d.getBody(), d.getProperties(), queue, node, reason);
+                String[] ids = TaskCodec.peekIds(d.getBody());
+                if (ids != null) {
+                    Counters oneFailure = new Counters(0, 0, 0, 1, 0, 0, 0, 0, 0);
+                    pub.event(new JobEvent.Done(ids[0], ids[1], "dead", List.of(), oneFailure,
+                            List.of(new Failure("(task " + ids[1] + " from " + queue + ")",
+                                    "not run, sent to " + Topology.DEAD + ": " + reason)), null, node,
+                            System.currentTimeMillis()));
+                }
+                pub.await();
+            }
+
+            private void reject(Channel ch, long tag) {
+                try {
+                    ch.basicReject(tag, true);
+                } catch (IOException | RuntimeException e) {
+                    // the channel is closing: the broker requeues it anyway
+                }
+            }
+        }
+    }
+}
