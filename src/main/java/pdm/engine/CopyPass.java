@@ -36,6 +36,10 @@ final class CopyPass implements Pass {
         FileMeta src = p.src();
         FileMeta tgt = p.tgt();
         if (src == null) {
+            if (tgt != null && tgt.isFile() && TempNames.isTemp(p.name())) {
+                // Left by a run that was killed while writing: ours, and never complete.
+                plan.work(new WorkItem(p.name(), Op.REMOVE, null, tgt));
+            }
             return;
         }
         switch (src.type()) {
@@ -94,6 +98,7 @@ final class CopyPass implements Pass {
             case HARDLINK -> links.handle(dir, item, this);
             case SYMLINK -> symlink(dir, item);
             case SPECIAL -> special(dir, item);
+            case REMOVE -> removeStaleTemp(dir, item);
             default -> throw new IllegalArgumentException("copy cannot " + item.op());
         }
     }
@@ -101,6 +106,17 @@ final class CopyPass implements Pass {
     @Override
     public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
         DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+    }
+
+    private void removeStaleTemp(DirPair dir, WorkItem item) throws IOException {
+        if (ctx.dryRun() || dir.tgt() == null) {
+            ctx.wouldDo("remove", dir.display(item.name()));
+            return;
+        }
+        FileMeta now = dir.tgt().stat(item.name());
+        if (now != null && now.isFile() && now.ino() == item.tgt().ino()) {
+            dir.tgt().deleteFile(item.name());
+        }
     }
 
     /** Copies a file's data, unless --checksum finds the content equal. */

@@ -25,6 +25,85 @@ final class HardLinks {
     }
 
     private final ConcurrentHashMap<Inode, CompletableFuture<Placed>> leaders = new ConcurrentHashMap<>();
+    /**
+     * Distributed mode: a directory on the target (below the job PATH) where every copied
+     * multi-link inode also gets a name, {@code DEV-INO}. A worker that takes over a link
+     * queue after another died finds the inodes that one already placed there, instead of
+     * copying them again and splitting their names. Removed when the copy phase is complete.
+     * Null in embedded mode, where one process sees every name.
+     */
+    private final Path farm;
+
+    HardLinks() {
+        this(null);
+    }
+
+    HardLinks(Path farm) {
+        this.farm = farm;
+    }
+
+    /** The farm directory name of a job (below its PATH on the target). */
+    static Path farmName(String jobId) {
+        return Path.of(".pdm-links-" + jobId);
+    }
+
+    private static Path key(FileMeta src) {
+        return Path.of(src.dev() + "-" + src.ino());
+    }
+
+    /** If an earlier worker already copied this inode, link this name to that copy. */
+    private boolean linkedFromFarm(DirPair dir, WorkItem item, FileMeta now, CopyPass copy) throws IOException {
+        FileMeta src = item.src();
+        try (Dir f = copy.ctx().tgt().open(farm)) {
+            FileMeta placed = f.stat(key(src));
+            if (placed == null || !placed.isFile() || placed.size() != src.size() || placed.mtimeNs() != src.mtimeNs()) {
+                return false;
+            }
+            if (now != null && now.ino() == placed.ino() && now.dev() == placed.dev()) {
+                copy.ctx().stats().filesSkipped.increment();
+            } else {
+                copy.link(dir, item, f.abs(key(src)));
+            }
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private void enterFarm(DirPair dir, WorkItem item, PassContext ctx) throws IOException {
+        Path parent = farm.getParent() == null ? pdm.fs.Names.ROOT : farm.getParent();
+        try (Dir p = ctx.tgt().open(parent)) {
+            if (p.stat(farm.getFileName()) == null) {
+                try {
+                    java.nio.file.Files.createDirectory(p.abs(farm.getFileName()),
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // another link queue's worker made it first
+                }
+            }
+        }
+        try (Dir f = ctx.tgt().open(farm)) {
+            Path key = key(item.src());
+            if (f.stat(key) != null) {
+                f.deleteFile(key); // an older version of the file, from an earlier pass
+            }
+            java.nio.file.Files.createLink(f.abs(key), dir.tgt().abs(item.name()));
+        }
+    }
+
+    /** Removes the farm of a finished copy phase (before its directory's times are set). */
+    static void removeFarm(PassContext ctx, Path farm) throws IOException {
+        Path parent = farm.getParent() == null ? pdm.fs.Names.ROOT : farm.getParent();
+        try (Dir p = ctx.tgt().open(parent)) {
+            FileMeta m = p.stat(farm.getFileName());
+            if (m != null && m.isDir()) {
+                p.removeTree(farm.getFileName(), m);
+            }
+        } catch (NoSuchFileException e) {
+            // nothing to remove
+        }
+    }
 
     void handle(DirPair dir, WorkItem item, CopyPass copy) throws IOException {
         FileMeta src = item.src();
@@ -36,7 +115,15 @@ final class HardLinks {
                 // redelivered task may find this name already copied and linked by a worker that
                 // died, and copying it anew would split the names that are linked to it.
                 FileMeta now = dir.tgt() == null ? null : dir.tgt().stat(item.name());
+                boolean durable = farm != null && dir.tgt() != null && !copy.ctx().dryRun();
+                if (durable && linkedFromFarm(dir, item, now, copy)) {
+                    mine.complete(new Placed(farm, key(src)));
+                    return;
+                }
                 copy.copy(dir, new WorkItem(item.name(), item.op(), src, now));
+                if (durable) {
+                    enterFarm(dir, item, copy.ctx());
+                }
                 mine.complete(new Placed(dir.rel(), item.name()));
             } catch (IOException | RuntimeException e) {
                 mine.completeExceptionally(e);

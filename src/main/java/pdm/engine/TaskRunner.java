@@ -68,7 +68,22 @@ public final class TaskRunner {
         this.filesPerTask = filesPerTask;
     }
 
-    public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, Sink sink) throws InterruptedException {
+    /**
+     * @param redelivered the broker says an earlier delivery of this task was not acked: the
+     *                    worker that had it died, and what it left half-written is removed first
+     */
+    public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, Sink sink)
+            throws InterruptedException {
+        TempNames.runningTask(m.taskId());
+        try {
+            return runTask(m, srcDs, tgtDs, redelivered, sink);
+        } finally {
+            TempNames.runningTask(null);
+        }
+    }
+
+    private Outcome runTask(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, Sink sink)
+            throws InterruptedException {
         JobStats stats = new JobStats();
         Collector children = new Collector(m.taskId(), sink);
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
@@ -77,7 +92,7 @@ public final class TaskRunner {
                     srcDs.skipNewerMinutes(), srcDs.skipOlderMinutes(), srcDs.skipLargerGb());
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, null);
             Pass pass = switch (m.action()) {
-                case COPY -> new CopyPass(ctx, linksOf(m.jobId()));
+                case COPY -> new CopyPass(ctx, linksOf(m));
                 case DELETE -> new DeletePass(ctx);
                 case DIRTIMES -> new DirtimesPass(ctx);
                 case VERIFY -> new VerifyPass(ctx);
@@ -88,8 +103,14 @@ public final class TaskRunner {
             tracker.root(m.dir());
             Walker walker = new Walker(ctx, pass, tracker, children, filesPerTask);
             if (m.task() instanceof DirMetaTask d) {
+                if (m.action() == Action.COPY && d.rel().equals(m.jobPath()) && !m.options().singleFile()) {
+                    removeFarm(ctx, m);
+                }
                 finishDir(ctx, pass, d.rel());
             } else if (m.task() instanceof FileTask f) {
+                if (redelivered && !m.options().dryRun()) {
+                    removeLeftovers(ctx, f.dir(), m.taskId());
+                }
                 walker.onFiles(f);
             } else {
                 DirTask d = (DirTask) m.task();
@@ -168,8 +189,36 @@ public final class TaskRunner {
         }
     }
 
-    private synchronized HardLinks linksOf(String jobId) {
-        return links.computeIfAbsent(jobId, j -> new HardLinks());
+    private synchronized HardLinks linksOf(TaskMessage m) {
+        return links.computeIfAbsent(m.jobId(), j -> new HardLinks(m.options().singleFile() ? null : farm(m)));
+    }
+
+    private static Path farm(TaskMessage m) {
+        return m.jobPath().resolve(HardLinks.farmName(m.jobId()));
+    }
+
+    private static void removeFarm(PassContext ctx, TaskMessage m) {
+        try {
+            HardLinks.removeFarm(ctx, farm(m));
+        } catch (IOException | RuntimeException e) {
+            ctx.stats().fail(Names.display(farm(m)), "cannot remove pdm's hard-link directory: " + Reasons.of(e));
+        }
+    }
+
+    /** Temp files an earlier, killed run of this very task left in its target directory. */
+    private static void removeLeftovers(PassContext ctx, Path dirRel, String taskId) {
+        String prefix = TempNames.prefixOf(taskId);
+        try (Dir d = ctx.tgt().open(dirRel)) {
+            for (pdm.fs.Entry e : d.list()) {
+                if (e.meta().isFile() && e.name().toString().startsWith(prefix)) {
+                    d.deleteFile(e.name());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no target directory, so nothing was left in it
+        } catch (IOException | RuntimeException e) {
+            ctx.stats().fail(Names.display(dirRel), "cannot remove temp files a killed worker left: " + Reasons.of(e));
+        }
     }
 
     /** The transport a task's walk publishes through: derives each child's id and remembers it. */

@@ -6,17 +6,41 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Names for data being written. Short (a 255-byte name must still fit), unique per
  * process, and recognisable: a crash leaves only {@code .pdm-tmp-*} files, never a
- * truncated file under a real name, and the next delete pass removes them.
+ * truncated file under a real name, and the next copy or delete pass removes them.
  */
 final class TempNames {
     static final String PREFIX = ".pdm-tmp-";
     private static final String PID = Long.toString(ProcessHandle.current().pid(), 36);
     private static final AtomicLong NEXT = new AtomicLong();
+    /**
+     * In distributed mode, the id of the task this thread runs: its temp names carry it, so a
+     * redelivery of the task (its first worker died) can find and remove what that one left.
+     */
+    private static final ThreadLocal<String> TASK = new ThreadLocal<>();
 
     private TempNames() {
     }
 
+    /** A name pdm writes data under (and that a crashed run may have left behind). */
+    static boolean isTemp(Path name) {
+        return name.toString().startsWith(PREFIX);
+    }
+
     static Path next() {
-        return Path.of(PREFIX + PID + "-" + Long.toString(NEXT.incrementAndGet(), 36));
+        String task = TASK.get();
+        return Path.of(PREFIX + (task == null ? "" : task + "-") + PID + "-" + Long.toString(NEXT.incrementAndGet(), 36));
+    }
+
+    /** The prefix of every temp name a run of task {@code taskId} makes. */
+    static String prefixOf(String taskId) {
+        return PREFIX + taskId + "-";
+    }
+
+    static void runningTask(String taskId) {
+        if (taskId == null) {
+            TASK.remove();
+        } else {
+            TASK.set(taskId);
+        }
     }
 }

@@ -40,7 +40,9 @@ public final class EventReader implements AutoCloseable {
             p.await();
         }
         ch = c.createChannel();
-        ch.basicQos(2000);
+        // Below amqp-client's per-channel dispatch queue (1000): with more in flight, a slow callback
+        // would block the connection's I/O thread, and with it the confirms the callback waits for.
+        ch.basicQos(500);
         Object offset = from instanceof java.time.Instant i ? Date.from(i) : from;
         ch.basicConsume(Topology.EVENTS, false, Map.of("x-stream-offset", offset),
                 (tag, d) -> deliver(d, onEvent, onCaughtUp), tag -> ended.countDown(),
@@ -65,7 +67,11 @@ public final class EventReader implements AutoCloseable {
         } else if (e != null) {
             onEvent.accept(e);
         }
-        ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
+        try {
+            ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
+        } catch (com.rabbitmq.client.AlreadyClosedException closed) {
+            // closed meanwhile (a reader that is done, or a tracker that lost its role): nothing to ack
+        }
     }
 
     public boolean awaitCaughtUp(long millis) throws InterruptedException {

@@ -398,7 +398,7 @@ public final class Worker {
                     what = "task " + m.taskId() + " of job " + m.jobId();
                     TaskRunner.Outcome o;
                     try {
-                        o = runner.run(m, pair.src(), pair.tgt(), sink(pub, m));
+                        o = runner.run(m, pair.src(), pair.tgt(), d.getEnvelope().isRedeliver(), sink(pub, m));
                     } catch (RuntimeException | Error e) {
                         log.error("{} failed in pdm itself", what, e);
                         deadLetter(pub, queue, d, "pdm could not run it: " + e);
