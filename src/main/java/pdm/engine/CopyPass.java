@@ -23,11 +23,19 @@ final class CopyPass implements Pass {
     private final PassContext ctx;
     private final MetaWriter meta;
     private final HardLinks links;
+    private final boolean recheck;
 
-    /** @param links the pass's hard-link leaders: one per job and process, shared by its tasks */
-    CopyPass(PassContext ctx, HardLinks links) {
+    /**
+     * @param links   the pass's hard-link leaders: one per job and process, shared by its tasks
+     * @param recheck look at each target entry again before acting instead of trusting the
+     *                listing: in distributed mode a task may run twice (a parent re-run after a
+     *                worker died publishes its children again), and the second run must find
+     *                the work done rather than rewrite it after its directory's times were set
+     */
+    CopyPass(PassContext ctx, HardLinks links, boolean recheck) {
         this.ctx = ctx;
         this.links = links;
+        this.recheck = recheck;
         this.meta = ctx.metaWriter();
     }
 
@@ -62,14 +70,19 @@ final class CopyPass implements Pass {
             }
             case SYMLINK -> plan.work(new WorkItem(p.name(), Op.SYMLINK, src, tgt));
             default -> {
-                if (tgt != null && tgt.type() == src.type() && tgt.rdev() == src.rdev()
-                        && ctx.sameOwnership(src, tgt) && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000) {
+                if (isCurrentSpecial(src, tgt)) {
                     ctx.stats().filesSkipped.increment();
                 } else {
                     plan.work(new WorkItem(p.name(), Op.SPECIAL, src, tgt));
                 }
             }
         }
+    }
+
+    /** A fifo or device node already as the source has it (times to the µs, as they are set). */
+    private boolean isCurrentSpecial(FileMeta src, FileMeta tgt) {
+        return tgt != null && tgt.type() == src.type() && tgt.rdev() == src.rdev()
+                && ctx.sameOwnership(src, tgt) && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000;
     }
 
     /** A directory the target lacks (or has as something else) is made before the walk goes in. */
@@ -91,7 +104,11 @@ final class CopyPass implements Pass {
     }
 
     @Override
-    public void work(DirPair dir, WorkItem item) throws IOException {
+    public void work(DirPair dir, WorkItem listed) throws IOException {
+        WorkItem item = listed;
+        if (recheck && dir.tgt() != null && item.op() != Op.REMOVE) {
+            item = new WorkItem(listed.name(), listed.op(), listed.src(), dir.tgt().stat(listed.name()));
+        }
         switch (item.op()) {
             case COPY -> copy(dir, item);
             case META -> fixMeta(dir, item);
@@ -221,6 +238,10 @@ final class CopyPass implements Pass {
 
     private void special(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
+        if (isCurrentSpecial(src, item.tgt())) {
+            ctx.stats().filesSkipped.increment();
+            return;
+        }
         create(dir, item, src.type().name().toLowerCase(java.util.Locale.ROOT),
                 tmp -> Unix.mknod(tmp, src.type(), src.perms(), src.rdev()));
     }

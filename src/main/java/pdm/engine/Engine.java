@@ -49,7 +49,7 @@ public final class Engine {
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(),
                 Privileges.isRoot(), changes);
         Pass pass = switch (job.action()) {
-            case COPY -> new CopyPass(ctx, new HardLinks());
+            case COPY -> new CopyPass(ctx, new HardLinks(), false);
             case DELETE -> new DeletePass(ctx);
             case DIRTIMES -> new DirtimesPass(ctx);
             case VERIFY -> new VerifyPass(ctx);

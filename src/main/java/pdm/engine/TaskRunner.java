@@ -92,7 +92,7 @@ public final class TaskRunner {
                     srcDs.skipNewerMinutes(), srcDs.skipOlderMinutes(), srcDs.skipLargerGb());
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, null);
             Pass pass = switch (m.action()) {
-                case COPY -> new CopyPass(ctx, linksOf(m));
+                case COPY -> new CopyPass(ctx, linksOf(m), true);
                 case DELETE -> new DeletePass(ctx);
                 case DIRTIMES -> new DirtimesPass(ctx);
                 case VERIFY -> new VerifyPass(ctx);

@@ -1,0 +1,190 @@
+package pdm.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import pdm.task.FileTask;
+import pdm.transport.Topology;
+
+/**
+ * Real pdm processes for distributed-mode tests: a config with two filesystems under unique
+ * names (so each test has queues of its own), worker processes started from the built jar,
+ * and pdm commands run as processes. Everything is stopped and the test's queues deleted on close.
+ */
+public final class Cluster implements AutoCloseable {
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+
+    public final Path dir;
+    public final Path src;
+    public final Path dst;
+    public final String srcName;
+    public final String tgtName;
+    /** A second writable target for embedded runs next to distributed ones ({@code dst2}). */
+    public final String tgt2Name;
+    public final Path dst2;
+    public final Path config;
+    private final List<Process> workers = new ArrayList<>();
+    private int logs;
+
+    public Cluster(Path dir) throws IOException {
+        this(dir, "", false);
+    }
+
+    /**
+     * @param extraConfig  more top-level keys for config.toml (e.g. {@code file_workers = 2})
+     * @param secondTarget also configure {@code dst2}, a second writable target (workers then
+     *                     serve every pair with a writable target, as in production)
+     */
+    public Cluster(Path dir, String extraConfig, boolean secondTarget) throws IOException {
+        this.dir = dir;
+        this.src = Files.createDirectories(dir.resolve("src"));
+        this.dst = Files.createDirectories(dir.resolve("dst"));
+        this.dst2 = secondTarget ? Files.createDirectories(dir.resolve("dst2")) : null;
+        String id = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        this.srcName = "s" + id;
+        this.tgtName = "t" + id;
+        this.tgt2Name = "u" + id;
+        this.config = dir.resolve("config.toml");
+        Files.writeString(config, """
+                dir_workers = 2
+                file_workers = 3
+                monitor_mount_sec = 1
+                %s
+                [datasource.%s]
+                type = "posix"
+                path = "%s"
+                write = false
+                [datasource.%s]
+                type = "posix"
+                path = "%s"
+                write = true
+                """.formatted(extraConfig, srcName, src, tgtName, dst)
+                + (secondTarget ? "[datasource.%s]\ntype = \"posix\"\npath = \"%s\"\nwrite = true\n".formatted(tgt2Name, dst2) : ""));
+    }
+
+    public static String jar() {
+        String jar = System.getenv("PDM_JAR");
+        return jar != null ? jar : Path.of("target/pdm.jar").toAbsolutePath().toString();
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** The command line of {@code pdm ARGS} with this cluster's config and broker. */
+    public List<String> pdm(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--config", config.toString(), "--rabbitmq", Broker.URI));
+        return cmd;
+    }
+
+    /** {@code pdm ARGS} in embedded mode: this config, no broker anywhere. */
+    public Run runEmbedded(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--config", config.toString()));
+        Path out = dir.resolve("cmd-" + (++logs) + ".out");
+        Path err = dir.resolve("cmd-" + logs + ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("PDM_RABBITMQ");
+        return finish(pb.start(), out, err);
+    }
+
+    public Process startWorker() throws IOException {
+        Path log = dir.resolve("worker-" + (++logs) + ".log");
+        Process p = new ProcessBuilder(pdm("worker")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        workers.add(p);
+        return p;
+    }
+
+    public List<Process> workers() {
+        return workers;
+    }
+
+    /** The log of the n-th worker started (1-based). */
+    public String workerLog(int n) throws IOException {
+        return Files.readString(dir.resolve("worker-" + n + ".log"), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Waits until the worker has connected (its log says so). */
+    public void awaitConnected(int n) throws Exception {
+        Process p = workers.get(n - 1);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!p.isAlive()) {
+                        throw new AssertionError("worker " + n + " exited with " + p.exitValue() + ": " + workerLog(n));
+                    }
+                    return workerLog(n).contains("connected to");
+                });
+    }
+
+    /** Result of a finished pdm process. */
+    public record Run(int exit, String stdout, String stderr) {
+        public JsonNode json() throws IOException {
+            return new ObjectMapper().readTree(stdout);
+        }
+    }
+
+    public Process start(String... args) throws IOException {
+        Path out = dir.resolve("cmd-" + (++logs) + ".out");
+        Path err = dir.resolve("cmd-" + logs + ".err");
+        return new ProcessBuilder(pdm(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+
+    /** Runs {@code pdm ARGS} to its end (bounded) and returns what it printed. */
+    public Run run(String... args) throws IOException, InterruptedException {
+        Path out = dir.resolve("cmd-" + (++logs) + ".out");
+        Path err = dir.resolve("cmd-" + logs + ".err");
+        Process p = new ProcessBuilder(pdm(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return finish(p, out, err);
+    }
+
+    public static Run finish(Process p, Path out, Path err) throws IOException, InterruptedException {
+        if (!p.waitFor(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("pdm did not finish within " + JOB_TIMEOUT + "; stderr: " + Files.readString(err));
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
+                Files.readString(err, StandardCharsets.ISO_8859_1));
+    }
+
+    /** The queues of every pair of this cluster's filesystems. */
+    public String[] queues() {
+        List<String> names = new ArrayList<>(List.of(srcName, tgtName, tgt2Name));
+        List<String> q = new ArrayList<>();
+        for (String a : names) {
+            for (String b : names) {
+                q.add(Topology.dirQueue(a, b));
+                q.add(Topology.fileQueue(a, b));
+                for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
+                    q.add(Topology.linkQueue(a, b, i));
+                }
+            }
+        }
+        return q.toArray(String[]::new);
+    }
+
+    public static void signal(Process p, String sig) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).inheritIO().start().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : workers) {
+            p.destroyForcibly();
+        }
+        for (Process p : workers) {
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        Broker.deleteQueues(queues());
+    }
+}
