@@ -175,6 +175,25 @@ public final class JobFold {
     }
 
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final boolean keepFailures;
+
+    /** A fold for status and summaries: keeps each job's failures (up to {@link #MAX_FAILURES}). */
+    public JobFold() {
+        this(true);
+    }
+
+    /** @param keepFailures false for the tracker, which needs only what is due, not what failed */
+    public JobFold(boolean keepFailures) {
+        this.keepFailures = keepFailures;
+    }
+
+    /** Drops a finished job (the tracker has no more use for it). */
+    public void forget(String jobId) {
+        Job j = jobs.get(jobId);
+        if (j != null && j.state != State.RUNNING) {
+            jobs.remove(jobId);
+        }
+    }
 
     public Job job(String id) {
         return jobs.get(id);
@@ -240,7 +259,7 @@ public final class JobFold {
             Node node = (Node) w[0];
             JobEvent.Done d = (JobEvent.Done) w[1];
             j.toPublish.remove(node.id);
-            count(j, d);
+            count(j, d, keepFailures);
             if (d.refused() != null) {
                 j.refused = d.refused();
                 j.state = State.REFUSED;
@@ -270,12 +289,12 @@ public final class JobFold {
         }
     }
 
-    private static void count(Job j, JobEvent.Done d) {
+    private static void count(Job j, JobEvent.Done d, boolean keepFailures) {
         j.tasksDone++;
         j.doneByNode.merge(d.node(), 1L, Long::sum);
         j.counters = j.counters.plus(d.counters());
         for (Failure f : d.failures()) {
-            if (j.failures.size() < MAX_FAILURES) {
+            if (keepFailures && j.failures.size() < MAX_FAILURES) {
                 j.failures.add(f);
             }
         }
@@ -289,7 +308,7 @@ public final class JobFold {
                 Node meta = new Node(TaskIds.toLong(metaId), null, META, null);
                 JobEvent.Done already = j.early.remove(meta.id);
                 if (already != null) {
-                    count(j, already);
+                    count(j, already, keepFailures);
                 } else {
                     j.pending.put(meta.id, meta);
                     j.toPublish.put(meta.id, message(j, metaId, new DirMetaTask(path(dir.rel))));

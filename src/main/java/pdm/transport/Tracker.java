@@ -30,7 +30,7 @@ final class Tracker implements AutoCloseable {
 
     private final Channel lock;
     private final Publisher publisher;
-    private final JobFold fold = new JobFold();
+    private final JobFold fold = new JobFold(false);
     private final Map<String, Set<Long>> sent = new HashMap<>();
     private final EventReader reader;
     private volatile boolean caughtUp;
@@ -47,11 +47,15 @@ final class Tracker implements AutoCloseable {
 
     private void onEvent(JobEvent e) {
         fold.apply(e);
-        if (caughtUp && e.job() != null) {
-            JobFold.Job j = fold.job(e.job());
-            if (j != null) {
-                publishDue(j);
-            }
+        JobFold.Job j = e.job() == null ? null : fold.job(e.job());
+        if (j == null) {
+            return;
+        }
+        if (j.state() != JobFold.State.RUNNING) {
+            sent.remove(j.id());
+            fold.forget(j.id()); // finished: the tracker keeps nothing of it
+        } else if (caughtUp) {
+            publishDue(j);
         }
     }
 
@@ -70,6 +74,7 @@ final class Tracker implements AutoCloseable {
     private void publishDue(JobFold.Job j) {
         if (j.state() != JobFold.State.RUNNING) {
             sent.remove(j.id());
+            fold.forget(j.id());
             return;
         }
         Set<Long> mine = sent.computeIfAbsent(j.id(), k -> new HashSet<>());
