@@ -25,7 +25,7 @@ import pdm.task.TaskMessage;
  * exactly when every task has finished, count each task once, and ask for a directory's
  * metadata task only once everything below the directory is done.
  */
-class JobFoldProperties {
+class JobFoldTest {
     private static final String JOB = "20261125-120000-test";
 
     /** A generated task tree: each task's done event, and the tasks below each directory. */
