@@ -28,11 +28,21 @@ public final class EventReader implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
 
+    /** An event and its offset in the stream. */
+    public interface Listener {
+        void onEvent(JobEvent e, long offset);
+    }
+
     /**
-     * @param from {@code "first"} or a time: events from the stream chunk written at or just
-     *             before it (the stream's own timestamp offset)
+     * @param from {@code "first"}, a time (events from the stream chunk written at or just
+     *             before it, the stream's own timestamp offset) or an offset (a Long)
      */
     public EventReader(Connection c, Object from, Consumer<JobEvent> onEvent, Runnable onCaughtUp)
+            throws IOException, InterruptedException {
+        this(c, from, (e, offset) -> onEvent.accept(e), onCaughtUp);
+    }
+
+    public EventReader(Connection c, Object from, Listener onEvent, Runnable onCaughtUp)
             throws IOException, InterruptedException {
         try (Publisher p = new Publisher(c)) {
             Topology.declareCommon(p.channel());
@@ -49,7 +59,9 @@ public final class EventReader implements AutoCloseable {
                 (tag, sig) -> ended.countDown());
     }
 
-    private void deliver(Delivery d, Consumer<JobEvent> onEvent, Runnable onCaughtUp) throws IOException {
+    private int unacked;
+
+    private void deliver(Delivery d, Listener onEvent, Runnable onCaughtUp) throws IOException {
         JobEvent e;
         try {
             e = EventCodec.decode(d.getBody());
@@ -65,10 +77,16 @@ public final class EventReader implements AutoCloseable {
                 }
             }
         } else if (e != null) {
-            onEvent.accept(e);
+            Object offset = d.getProperties().getHeaders() == null ? null
+                    : d.getProperties().getHeaders().get("x-stream-offset");
+            onEvent.onEvent(e, offset instanceof Number n ? n.longValue() : -1);
         }
         try {
-            ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
+            // Acks only give the stream credit: one per 100 deliveries (well inside the prefetch) is enough.
+            if (++unacked >= 100 || e instanceof JobEvent.Mark) {
+                ch.basicAck(d.getEnvelope().getDeliveryTag(), true);
+                unacked = 0;
+            }
         } catch (com.rabbitmq.client.AlreadyClosedException closed) {
             // closed meanwhile (a reader that is done, or a tracker that lost its role): nothing to ack
         }

@@ -11,14 +11,17 @@ import pdm.task.FileTask;
  * {@code tasks} with durable queues {@code dir.SRC.TGT}, {@code file.SRC.TGT} and the hard-link
  * queues {@code link.SRC.TGT.0..3} (single active consumer, so one consumer sees every name of
  * an inode); {@code pdm.dead} for messages no worker can act on; the stream {@code pdm.events}
- * that job tracking folds; and {@code pdm.tracker}, an exclusive queue held by the one worker
- * that acts as tracker.
+ * that job tracking folds; {@code pdm.tracker}, an exclusive queue held by the one worker
+ * that acts as tracker; and {@code pdm.tracker.checkpoint}, where that worker notes from which
+ * offset of the log a successor must read.
  */
 public final class Topology {
     public static final String TASKS = "tasks";
     public static final String DEAD = "pdm.dead";
     public static final String EVENTS = "pdm.events";
     public static final String TRACKER_LOCK = "pdm.tracker";
+    /** The newest tracker checkpoint only (max length 1): where in the event log a new tracker starts. */
+    public static final String CHECKPOINT = "pdm.tracker.checkpoint";
     /** Dead-letter headers: why, from which queue, on which worker. */
     public static final String REASON_HEADER = "x-pdm-reason";
     public static final String QUEUE_HEADER = "x-pdm-queue";
@@ -52,6 +55,7 @@ public final class Topology {
         declareQueue(ch, DEAD, Map.of());
         ch.queueBind(DEAD, DEAD, "");
         declareQueue(ch, EVENTS, Map.of("x-queue-type", "stream"));
+        declareQueue(ch, CHECKPOINT, Map.of("x-max-length", 1));
     }
 
     /** The task queues of one source/target pair, bound to {@code tasks} by their own names. */

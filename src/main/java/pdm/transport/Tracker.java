@@ -34,6 +34,10 @@ final class Tracker implements AutoCloseable {
     private final Map<String, Set<Long>> sent = new HashMap<>();
     private final EventReader reader;
     private volatile boolean caughtUp;
+    /** Where each running job's events begin in the log, for the checkpoint. */
+    private final Map<String, Long> jobOffsets = new HashMap<>();
+    private long lastOffset = -1;
+    private long lastCheckpointMs;
 
     /** Takes the tracker role, or throws IOException (RESOURCE_LOCKED) when another worker has it. */
     Tracker(Connection c) throws IOException, InterruptedException {
@@ -41,11 +45,57 @@ final class Tracker implements AutoCloseable {
         ch.queueDeclare(Topology.TRACKER_LOCK, false, true, true, null); // refused: the broker closes ch
         this.lock = ch;
         this.publisher = new Publisher(c);
-        this.reader = new EventReader(c, "first", this::onEvent, this::onCaughtUp);
-        log.info("this worker is the job tracker now");
+        Topology.declareCommon(publisher.channel());
+        Object from = checkpoint(ch);
+        this.reader = new EventReader(c, from, this::onEvent, this::onCaughtUp);
+        log.info("this worker is the job tracker now; reading the event log from {}",
+                from instanceof Long l ? "offset " + l : "its start");
     }
 
-    private void onEvent(JobEvent e) {
+    /**
+     * Where the last tracker said the log must be read from (the start of the oldest running
+     * job, or the end when none ran), so a takeover does not replay the whole history.
+     */
+    private static Object checkpoint(Channel ch) throws IOException {
+        com.rabbitmq.client.GetResponse g = ch.basicGet(Topology.CHECKPOINT, false);
+        if (g == null) {
+            return "first";
+        }
+        ch.basicReject(g.getEnvelope().getDeliveryTag(), true); // leave it for the next tracker
+        try {
+            long from = new com.fasterxml.jackson.databind.ObjectMapper().readTree(g.getBody()).path("from").asLong(-1);
+            return from >= 0 ? (Object) from : "first";
+        } catch (IOException e) {
+            return "first";
+        }
+    }
+
+    private void writeCheckpoint() {
+        long from = lastOffset + 1;
+        for (JobFold.Job j : fold.jobs()) {
+            Long o = jobOffsets.get(j.id());
+            if (j.state() == JobFold.State.RUNNING && o != null) {
+                from = Math.min(from, o);
+            }
+        }
+        try {
+            byte[] body = ("{\"from\":" + from + ",\"ts\":" + System.currentTimeMillis() + "}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            publisher.channel().basicPublish("", Topology.CHECKPOINT, com.rabbitmq.client.MessageProperties.PERSISTENT_BASIC, body);
+            lastCheckpointMs = System.currentTimeMillis();
+        } catch (IOException | RuntimeException e) {
+            log.warn("tracker could not write its checkpoint: {}", Rabbit.reason(e));
+        }
+    }
+
+    private void onEvent(JobEvent e, long offset) {
+        lastOffset = Math.max(lastOffset, offset);
+        if (e instanceof JobEvent.Submitted s && offset >= 0) {
+            jobOffsets.putIfAbsent(s.job(), offset);
+        }
+        if (caughtUp && System.currentTimeMillis() - lastCheckpointMs > 10_000) {
+            writeCheckpoint();
+        }
         fold.apply(e);
         JobFold.Job j = e.job() == null ? null : fold.job(e.job());
         if (j == null) {
@@ -53,6 +103,7 @@ final class Tracker implements AutoCloseable {
         }
         if (j.state() != JobFold.State.RUNNING) {
             sent.remove(j.id());
+            jobOffsets.remove(j.id());
             fold.forget(j.id()); // finished: the tracker keeps nothing of it
         } else if (caughtUp) {
             publishDue(j);
@@ -68,6 +119,7 @@ final class Tracker implements AutoCloseable {
                 publishDue(j);
             }
         }
+        writeCheckpoint();
         log.info("tracker has read the event log: {} job(s) running", running);
     }
 

@@ -405,12 +405,15 @@ public final class Worker {
                         ch.basicAck(tag, false);
                         return;
                     }
-                    pub.await(); // the children are with the broker before the job hears of them
+                    // One wait for the children and the done event together: should the broker lose
+                    // a child, the missing confirm keeps this task unacked, so it runs again and
+                    // publishes the child again under the same id.
                     pub.event(done(m, o));
                     pub.await();
                     ch.basicAck(tag, false);
-                } catch (IOException | ShutdownSignalException e) {
+                } catch (IOException | ShutdownSignalException | java.io.UncheckedIOException e) {
                     log.warn("{} not finished ({}); the broker delivers it again", what, Rabbit.reason(e));
+                    reject(ch, tag); // a live consumer channel would otherwise hold it unacked
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
