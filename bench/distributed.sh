@@ -17,6 +17,8 @@ mkdir -p "$WORK"
 ID=$(date +%s)
 CFG="$WORK/config.toml"
 cat > "$CFG" <<TOML
+dir_workers = ${PDM_BENCH_DIR_WORKERS:-4}
+file_workers = ${PDM_BENCH_FILE_WORKERS:-16}
 [datasource.bsrc$ID]
 type = "posix"
 path = "$WORK/src-$PROFILE"

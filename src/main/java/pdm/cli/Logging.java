@@ -11,7 +11,7 @@ final class Logging {
 
     /** pdm's own INFO lines (a worker's connects, stops, tracker role) on top of the WARN default. */
     static void info() {
-        if (LoggerFactory.getLogger("pdm") instanceof Logger pdm && (pdm.getLevel() == null || pdm.getLevel().isGreaterOrEqual(Level.INFO))) {
+        if (LoggerFactory.getLogger("pdm") instanceof Logger pdm && !pdm.isInfoEnabled()) {
             pdm.setLevel(Level.INFO);
         }
     }

@@ -12,11 +12,16 @@ final class DirMeta {
     private DirMeta() {
     }
 
+    /** The target directory already has the source's owner, mode and mtime. */
+    static boolean current(PassContext ctx, FileMeta src, FileMeta tgt) {
+        return ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs();
+    }
+
     static void restore(PassContext ctx, Path rel, FileMeta src, FileMeta tgtSelf) throws IOException {
         FileMeta tgt;
         try (Dir dir = ctx.tgt().open(rel, tgtSelf)) {
             tgt = dir.self();
-            if (ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs()) {
+            if (current(ctx, src, tgt)) {
                 return;
             }
             if (ctx.dryRun()) {

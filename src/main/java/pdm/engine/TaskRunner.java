@@ -46,10 +46,13 @@ public final class TaskRunner {
     }
 
     /**
-     * @param refused set when the job was refused before anything was touched (a root task's
-     *                preflight): the reason a user can act on
+     * @param refused  set when the job was refused before anything was touched (a root task's
+     *                 preflight): the reason a user can act on
+     * @param dirMeta  for a directory task: whether the directory's metadata must be set once its
+     *                 subtree is done (something is written into it, or its own metadata differs);
+     *                 a pass that changes nothing then costs no metadata task per directory
      */
-    public record Outcome(List<Child> children, JobStats stats, String refused) {
+    public record Outcome(List<Child> children, JobStats stats, String refused, boolean dirMeta) {
     }
 
     private static final int REMEMBERED_JOBS = 64;
@@ -86,6 +89,7 @@ public final class TaskRunner {
             throws InterruptedException {
         JobStats stats = new JobStats();
         Collector children = new Collector(m.taskId(), sink);
+        boolean dirMeta = false;
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
             SkipFilter filter = SkipFilter.of(Instant.now().getEpochSecond() * 1_000_000_000L,
@@ -100,7 +104,7 @@ public final class TaskRunner {
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
             });
-            tracker.root(m.dir());
+            SubtreeTracker.Node self = tracker.root(m.dir());
             Walker walker = new Walker(ctx, pass, tracker, children, filesPerTask);
             if (m.task() instanceof DirMetaTask d) {
                 if (m.action() == Action.COPY && d.rel().equals(m.jobPath()) && !m.options().singleFile()) {
@@ -118,16 +122,23 @@ public final class TaskRunner {
                 if (d.srcMeta() == null && d.rel().equals(dirRel)) {
                     String refused = startJob(m, srcDs, tgtDs, src, tgt, ctx, walker, dirRel);
                     if (refused != null) {
-                        return new Outcome(List.of(), stats, refused);
+                        return new Outcome(List.of(), stats, refused, false);
                     }
                 } else {
                     walker.onDir(d);
                 }
             }
+            if (m.task() instanceof DirTask d) {
+                boolean writes = stats.dirsCreated.sum() > 0 || children.children.stream().anyMatch(c -> c.kind().equals("files"));
+                // The root of a copy always: the hard-link directory may be made in it, and goes at the end.
+                boolean copyRoot = m.action() == Action.COPY && d.srcMeta() == null;
+                dirMeta = writes || copyRoot || self.srcSelf == null || self.tgtSelf == null
+                        || !DirMeta.current(ctx, self.srcSelf, self.tgtSelf);
+            }
         } catch (IOException e) {
             // FsRoot.close only; the work itself records its failures in stats
         }
-        return new Outcome(children.children, stats, null);
+        return new Outcome(children.children, stats, null, dirMeta);
     }
 
     /** The root task of a pass: the embedded preflight (refusals, mkdir -p of PATH), then the walk. */

@@ -50,6 +50,7 @@ public final class EventCodec {
             if (d.refused() != null) {
                 o.put("refused", d.refused());
             }
+            o.put("dirmeta", d.dirMeta());
             o.put("node", d.node());
             o.put("ts", d.ts());
         } else if (e instanceof JobEvent.Published p) {
@@ -94,7 +95,8 @@ public final class EventCodec {
                 }
                 return new JobEvent.Done(o.path("job").asText(), o.path("task").asText(), o.path("kind").asText(),
                         children, JSON.treeToValue(o.path("counters"), Counters.class), failures,
-                        o.has("refused") ? o.path("refused").asText() : null, o.path("node").asText(),
+                        o.has("refused") ? o.path("refused").asText() : null, o.path("dirmeta").asBoolean(true),
+                        o.path("node").asText(),
                         o.path("ts").asLong());
             }
             case "published" -> {

@@ -33,10 +33,12 @@ public sealed interface JobEvent {
 
     /**
      * A task is done: its counters, its failures and the tasks it published, which are with
-     * the broker before this event is. {@code refused} ends the job (a root task's preflight).
+     * the broker before this event is acked. {@code refused} ends the job (a root task's
+     * preflight). {@code dirMeta}: a directory task's directory needs its metadata set once its
+     * subtree is done (false when nothing is written into it and its metadata is current).
      */
     record Done(String job, String task, String kind, List<Child> children, Counters counters,
-                List<Failure> failures, String refused, String node, long ts) implements JobEvent {
+                List<Failure> failures, String refused, boolean dirMeta, String node, long ts) implements JobEvent {
         public Done {
             children = List.copyOf(children);
             failures = List.copyOf(failures);

@@ -46,6 +46,7 @@ public final class JobFold {
         final byte kind;
         final String rel;
         int open = 1;
+        boolean needsMeta = true;
 
         Node(long id, Node parent, byte kind, String rel) {
             this.id = id;
@@ -269,6 +270,7 @@ public final class JobFold {
                 return;
             }
             if (node.kind == DIR) {
+                node.needsMeta = d.dirMeta();
                 for (JobEvent.Child c : d.children()) {
                     Node child = new Node(TaskIds.toLong(c.id()), node, "dir".equals(c.kind()) ? DIR : FILES, c.rel());
                     node.open++;
@@ -303,7 +305,7 @@ public final class JobFold {
     /** One piece of a directory's subtree is done; a complete subtree gets its metadata task. */
     private void release(Job j, Node dir) {
         while (dir != null && --dir.open == 0) {
-            if (finishesDirs(j.action()) && dir.rel != null) {
+            if (finishesDirs(j.action()) && dir.rel != null && dir.needsMeta) {
                 String metaId = TaskIds.dirMeta(TaskIds.toHex(dir.id));
                 Node meta = new Node(TaskIds.toLong(metaId), null, META, null);
                 JobEvent.Done already = j.early.remove(meta.id);

@@ -48,7 +48,10 @@ public final class Publisher implements AutoCloseable {
         if (m.task() instanceof FileTask f) {
             return Topology.fileKey(m.src(), m.tgt(), f);
         }
-        if (m.task() instanceof DirTask || m.task() instanceof DirMetaTask) {
+        if (m.task() instanceof DirMetaTask) {
+            return Topology.fileQueue(m.src(), m.tgt()); // short work; keeps the walk's queue for the walk
+        }
+        if (m.task() instanceof DirTask) {
             return Topology.dirQueue(m.src(), m.tgt());
         }
         throw new IllegalArgumentException("no queue for " + m.task());

@@ -396,6 +396,7 @@ public final class Worker {
                         return;
                     }
                     what = "task " + m.taskId() + " of job " + m.jobId();
+                    long started = System.nanoTime();
                     TaskRunner.Outcome o;
                     try {
                         o = runner.run(m, pair.src(), pair.tgt(), d.getEnvelope().isRedeliver(), sink(pub, m));
@@ -408,9 +409,14 @@ public final class Worker {
                     // One wait for the children and the done event together: should the broker lose
                     // a child, the missing confirm keeps this task unacked, so it runs again and
                     // publishes the child again under the same id.
+                    long ran = System.nanoTime();
                     pub.event(done(m, o));
                     pub.await();
                     ch.basicAck(tag, false);
+                    if (log.isDebugEnabled()) {
+                        log.debug("{} ({}, {} children): ran {} ms, confirmed {} ms", what, queue, o.children().size(),
+                                (ran - started) / 1_000_000, (System.nanoTime() - ran) / 1_000_000);
+                    }
                 } catch (IOException | ShutdownSignalException | java.io.UncheckedIOException e) {
                     log.warn("{} not finished ({}); the broker delivers it again", what, Rabbit.reason(e));
                     reject(ch, tag); // a live consumer channel would otherwise hold it unacked
@@ -462,7 +468,7 @@ public final class Worker {
                 String kind = m.task() instanceof DirTask ? "dir" : m.task() instanceof DirMetaTask ? "dirmeta" : "files";
                 JobStats s = o.stats();
                 return new JobEvent.Done(m.jobId(), m.taskId(), kind, children, Counters.of(s), s.failures(),
-                        o.refused(), node, System.currentTimeMillis());
+                        o.refused(), o.dirMeta(), node, System.currentTimeMillis());
             }
 
             /** Keeps the message with its reason; if it names its job and task, the job hears of it as a failure. */
@@ -475,7 +481,7 @@ public final class Worker {
                     Counters oneFailure = new Counters(0, 0, 0, 1, 0, 0, 0, 0, 0);
                     pub.event(new JobEvent.Done(ids[0], ids[1], "dead", List.of(), oneFailure,
                             List.of(new Failure("(task " + ids[1] + " from " + queue + ")",
-                                    "not run, sent to " + Topology.DEAD + ": " + reason)), null, node,
+                                    "not run, sent to " + Topology.DEAD + ": " + reason)), null, false, node,
                             System.currentTimeMillis()));
                 }
                 pub.await();

@@ -56,7 +56,7 @@ public final class FoldMemoryBench {
 
     private static JobEvent.Done done(String job, String id, List<JobEvent.Child> children) {
         return new JobEvent.Done(job, id, "files", children, new Counters(1, 0, 0, 0, 0, 0, 0, 1, 0), List.of(), null,
-                "n", 1);
+                true, "n", 1);
     }
 
     private static long used() {

@@ -44,9 +44,14 @@ public final class Cluster implements AutoCloseable {
      *                     serve every pair with a writable target, as in production)
      */
     public Cluster(Path dir, String extraConfig, boolean secondTarget) throws IOException {
-        this.dir = dir;
+        this(dir, extraConfig, secondTarget, null);
+    }
+
+    /** @param mountedTarget a target configured with mount = true (null: dir/dst, mount = false) */
+    public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget) throws IOException {
+        this.dir = Files.createDirectories(dir);
         this.src = Files.createDirectories(dir.resolve("src"));
-        this.dst = Files.createDirectories(dir.resolve("dst"));
+        this.dst = mountedTarget != null ? mountedTarget : Files.createDirectories(dir.resolve("dst"));
         this.dst2 = secondTarget ? Files.createDirectories(dir.resolve("dst2")) : null;
         String id = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
         this.srcName = "s" + id;
@@ -66,7 +71,8 @@ public final class Cluster implements AutoCloseable {
                 type = "posix"
                 path = "%s"
                 write = true
-                """.formatted(extraConfig, srcName, src, tgtName, dst)
+                mount = %s
+                """.formatted(extraConfig, srcName, src, tgtName, dst, mountedTarget != null)
                 + (secondTarget ? "[datasource.%s]\ntype = \"posix\"\npath = \"%s\"\nwrite = true\n".formatted(tgt2Name, dst2) : ""));
     }
 

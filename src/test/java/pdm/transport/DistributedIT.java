@@ -68,6 +68,7 @@ class DistributedIT {
             Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
             awaitFilesIn(c.dst, 300);
             c.workers().get(0).destroyForcibly(); // SIGKILL, mid-task
+            c.startWorker(); // and one joins while the job runs
             Cluster.Run r = Cluster.finish(job, lastOut(c), lastErr(c));
 
             assertThat(r.exit()).as(r.stderr()).isZero();
@@ -237,6 +238,51 @@ class DistributedIT {
                 exec("chattr", "-i", c.dst.resolve("locked/secret").toString());
             }
         }
+    }
+
+    @Test
+    void aWorkerTakesNoWorkWhileAMountTrueFilesystemIsNotMounted() throws Exception {
+        Path target = Files.createDirectories(tmp.resolve("mnt"));
+        try (Cluster c = new Cluster(tmp.resolve("c"), "", false, target)) {
+            Fx.write(c.src.resolve("a/file"), "data");
+            startWorkers(c, 1);
+
+            Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+            await().atMost(Duration.ofSeconds(30)).until(() -> c.workerLog(1).contains("is not mounted"));
+            Thread.sleep(3000);
+            assertThat(job.isAlive()).as("nothing is done while the target is not mounted").isTrue();
+            try (Stream<Path> s = Files.list(target)) {
+                assertThat(s).isEmpty();
+            }
+
+            exec("mount", "-t", "tmpfs", "-o", "size=16m", "pdm-test", target.toString());
+            try {
+                Cluster.Run r = Cluster.finish(job, lastOut(c), lastErr(c));
+                assertThat(r.exit()).as(r.stderr()).isZero();
+                assertThat(c.workerLog(1)).contains("mounted again");
+                TreeComparer.assertSameTree(c.src, target);
+            } finally {
+                exec("umount", target.toString());
+            }
+        }
+    }
+
+    @Test
+    void amqpsSpeaksTlsAndChecksTheCertificate() {
+        // The test broker has no TLS listener: a TLS handshake with its plain port must fail as TLS.
+        String plain = Broker.URI.replaceFirst("^amqp://", "amqps://");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rabbit.connect(BrokerUri.parse(plain), "tls test", null).close())
+                .satisfies(e -> assertThat(rootCause(e)).isInstanceOfAny(javax.net.ssl.SSLException.class,
+                        java.io.EOFException.class, java.net.SocketException.class));
+        assertThat(BrokerUri.parse(plain).tls()).isTrue();
+        assertThat(BrokerUri.parse(plain).toString()).doesNotContain("guest:guest");
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static void startWorkers(Cluster c, int n) throws Exception {
