@@ -305,7 +305,9 @@ public final class JobFold {
     /** One piece of a directory's subtree is done; a complete subtree gets its metadata task. */
     private void release(Job j, Node dir) {
         while (dir != null && --dir.open == 0) {
-            if (finishesDirs(j.action()) && dir.rel != null && dir.needsMeta) {
+            // (--file: the file's directory is not the job's, and embedded mode leaves it alone too)
+            boolean singleFileDir = dir.parent == null && j.def.options().singleFile();
+            if (finishesDirs(j.action()) && dir.rel != null && dir.needsMeta && !singleFileDir) {
                 String metaId = TaskIds.dirMeta(TaskIds.toHex(dir.id));
                 Node meta = new Node(TaskIds.toLong(metaId), null, META, null);
                 JobEvent.Done already = j.early.remove(meta.id);
