@@ -78,17 +78,26 @@ public final class TaskRunner {
     public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, Sink sink)
             throws InterruptedException {
         TempNames.runningTask(m.taskId());
+        JobStats stats = new JobStats();
+        Collector children = new Collector(m.taskId(), sink);
         try {
-            return runTask(m, srcDs, tgtDs, redelivered, sink);
+            return runTask(m, srcDs, tgtDs, redelivered, stats, children);
+        } catch (java.io.UncheckedIOException e) {
+            throw e; // a publish failed: the worker returns the task to its queue
+        } catch (RuntimeException e) {
+            // A bug in pdm: the task is done with a failure that says so, and what it published
+            // so far stays tracked (a crash loop on a redelivery would help no one).
+            org.slf4j.LoggerFactory.getLogger(TaskRunner.class).error("task {} of job {} failed in pdm itself",
+                    m.taskId(), m.jobId(), e);
+            stats.fail(Names.display(m.dir()), "pdm failed on this task (please report it): " + e);
+            return new Outcome(children.children, stats, null, true);
         } finally {
             TempNames.runningTask(null);
         }
     }
 
-    private Outcome runTask(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, Sink sink)
-            throws InterruptedException {
-        JobStats stats = new JobStats();
-        Collector children = new Collector(m.taskId(), sink);
+    private Outcome runTask(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, JobStats stats,
+                            Collector children) throws InterruptedException {
         boolean dirMeta = false;
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {

@@ -206,7 +206,8 @@ public final class JobFold {
 
     public void apply(JobEvent e) {
         if (e instanceof JobEvent.Submitted s) {
-            if (!jobs.containsKey(s.job())) {
+            if (!jobs.containsKey(s.job()) && pdm.task.TaskIds.isJobId(s.job()) && !s.phases().isEmpty()
+                    && s.options() != null) {
                 Job j = new Job(s);
                 jobs.put(s.job(), j);
                 startPhase(j, s.submittedMs());

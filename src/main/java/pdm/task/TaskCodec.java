@@ -133,12 +133,14 @@ public final class TaskCodec {
             throw new BadMessageException("'task' must be 16 lowercase hex digits, not '" + taskId + "'");
         }
         String job = text(o, "job");
-        if (job.isEmpty() || job.length() > 200) {
-            throw new BadMessageException("'job' must be a non-empty id of at most 200 characters");
+        if (!TaskIds.isJobId(job)) {
+            throw new BadMessageException("'job' must be 1 to 64 letters, digits and '-', not '" + job + "'");
         }
         Path jobPath = PathBytes.decodeRelative(text(o, "job_path"));
         TaskMessage m = new TaskMessage(job, taskId, action, text(o, "src"), text(o, "tgt"), options, jobPath, task);
-        if (!within(m.dir(), jobPath) && !(options.singleFile() && within(jobPath, m.dir()))) {
+        boolean fileDir = options.singleFile() && !pdm.fs.Names.isRoot(jobPath)
+                && m.dir().equals(jobPath.getParent() == null ? pdm.fs.Names.ROOT : jobPath.getParent());
+        if (!(options.singleFile() ? fileDir : within(m.dir(), jobPath))) {
             throw new BadMessageException("task path '" + PathBytes.encode(m.dir()) + "' is outside the job PATH '"
                     + PathBytes.encode(jobPath) + "'");
         }

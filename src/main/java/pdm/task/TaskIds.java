@@ -34,6 +34,11 @@ public final class TaskIds {
         return hash(dirTaskId, "dirmeta", "");
     }
 
+    /** Job ids become part of names pdm creates on the target (.pdm-links-JOB): nothing but [A-Za-z0-9-]. */
+    public static boolean isJobId(String id) {
+        return id != null && id.matches("[A-Za-z0-9-]{1,64}");
+    }
+
     public static long toLong(String id) {
         if (id.length() != 16) {
             throw new IllegalArgumentException("task id must be 16 hex digits: " + id);

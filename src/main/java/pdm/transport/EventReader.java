@@ -65,8 +65,9 @@ public final class EventReader implements AutoCloseable {
         JobEvent e;
         try {
             e = EventCodec.decode(d.getBody());
-        } catch (IOException ex) {
-            log.warn("skipping an event that is not JSON in {}: {}", Topology.EVENTS, ex.getMessage());
+        } catch (IOException | RuntimeException ex) {
+            // (a writer of another version, a hand-made message): one bad event must not stop the reader
+            log.warn("skipping an event pdm cannot read in {}: {}", Topology.EVENTS, ex.toString());
             e = null;
         }
         if (e instanceof JobEvent.Mark m) {
@@ -79,7 +80,11 @@ public final class EventReader implements AutoCloseable {
         } else if (e != null) {
             Object offset = d.getProperties().getHeaders() == null ? null
                     : d.getProperties().getHeaders().get("x-stream-offset");
-            onEvent.onEvent(e, offset instanceof Number n ? n.longValue() : -1);
+            try {
+                onEvent.onEvent(e, offset instanceof Number n ? n.longValue() : -1);
+            } catch (RuntimeException ex) {
+                log.warn("skipping an event of job {} that pdm cannot apply: {}", e.job(), ex.toString());
+            }
         }
         try {
             // Acks only give the stream credit: one per 100 deliveries (well inside the prefetch) is enough.

@@ -63,6 +63,14 @@ public final class JobLog {
             try (Connection c = Rabbit.connect(uri, "pdm wait " + jobId, null);
                  EventReader r = new EventReader(c, from, e -> apply(fold, e), null)) {
                 backoff = 1000;
+                if (r.awaitCaughtUp(CATCH_UP_MS)) {
+                    synchronized (fold) {
+                        if (fold.job(jobId) == null) {
+                            throw new PdmException("job " + jobId + " is not in the event log " + Topology.EVENTS
+                                    + " (was it deleted, or is this node's clock far from the broker's?)");
+                        }
+                    }
+                }
                 while (!r.ended()) {
                     synchronized (fold) {
                         JobFold.Job j = fold.job(jobId);

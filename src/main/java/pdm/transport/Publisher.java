@@ -27,9 +27,14 @@ public final class Publisher implements AutoCloseable {
     private final Channel ch;
     private final Set<String> declaredPairs = new HashSet<>();
 
+    private volatile String returned;
+
     public Publisher(Connection c) throws IOException {
         this.ch = c.createChannel();
         ch.confirmSelect();
+        // A message no queue took is returned and then confirmed: without this it would count as delivered.
+        ch.addReturnListener(r -> returned = "the broker routed a message to no queue (" + r.getExchange() + " "
+                + r.getRoutingKey() + ": " + r.getReplyText() + ")");
     }
 
     /** Makes sure a pair's queues exist: a message routed to no queue would be dropped by the exchange. */
@@ -80,6 +85,12 @@ public final class Publisher implements AutoCloseable {
             ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
         } catch (TimeoutException e) {
             throw new IOException("the broker did not confirm within " + CONFIRM_TIMEOUT_MS / 1000 + " s", e);
+        }
+        String r = returned;
+        if (r != null) {
+            returned = null;
+            declaredPairs.clear(); // a queue was deleted: declare again on the next publish
+            throw new IOException(r);
         }
     }
 

@@ -44,12 +44,46 @@ final class Tracker implements AutoCloseable {
         Channel ch = c.createChannel();
         ch.queueDeclare(Topology.TRACKER_LOCK, false, true, true, null); // refused: the broker closes ch
         this.lock = ch;
-        this.publisher = new Publisher(c);
-        Topology.declareCommon(publisher.channel());
-        Object from = checkpoint(ch);
-        this.reader = new EventReader(c, from, this::onEvent, this::onCaughtUp);
+        Publisher p = null;
+        try {
+            p = new Publisher(c);
+            Topology.declareCommon(p.channel());
+            this.startedFrom = checkpoint(ch);
+            this.publisher = p;
+            this.reader = new EventReader(c, startedFrom, this::onEvent, this::onCaughtUp);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // Hand the role back, or no other worker could take it while this connection lives.
+            if (p != null) {
+                p.close();
+            }
+            releaseLock();
+            throw e;
+        }
+        this.startedMs = System.currentTimeMillis();
         log.info("this worker is the job tracker now; reading the event log from {}",
-                from instanceof Long l ? "offset " + l : "its start");
+                startedFrom instanceof Long l ? "offset " + l : "its start");
+    }
+
+    private final Object startedFrom;
+    private final long startedMs;
+
+    /**
+     * A tracker that started from a checkpoint but has not read up to its own mark within a
+     * minute is reading a log that was deleted and made anew (the offset lies past its end):
+     * it drops the checkpoint, so the next tracker reads from the start.
+     */
+    boolean stuckOnStaleCheckpoint() {
+        if (caughtUp || !(startedFrom instanceof Long) || System.currentTimeMillis() - startedMs < 60_000) {
+            return false;
+        }
+        try {
+            com.rabbitmq.client.GetResponse g = lock.basicGet(Topology.CHECKPOINT, true);
+            log.warn("tracker found no end of the event log from checkpoint offset {}; reading it from the start",
+                    startedFrom + (g == null ? "" : ""));
+        } catch (IOException | RuntimeException e) {
+            // the role goes anyway
+        }
+        return true;
     }
 
     /**
@@ -72,11 +106,8 @@ final class Tracker implements AutoCloseable {
 
     private void writeCheckpoint() {
         long from = lastOffset + 1;
-        for (JobFold.Job j : fold.jobs()) {
-            Long o = jobOffsets.get(j.id());
-            if (j.state() == JobFold.State.RUNNING && o != null) {
-                from = Math.min(from, o);
-            }
+        for (long o : jobOffsets.values()) { // (running jobs only: finished ones are removed)
+            from = Math.min(from, o);
         }
         try {
             byte[] body = ("{\"from\":" + from + ",\"ts\":" + System.currentTimeMillis() + "}")
@@ -93,20 +124,18 @@ final class Tracker implements AutoCloseable {
         if (e instanceof JobEvent.Submitted s && offset >= 0) {
             jobOffsets.putIfAbsent(s.job(), offset);
         }
-        if (caughtUp && System.currentTimeMillis() - lastCheckpointMs > 10_000) {
-            writeCheckpoint();
-        }
         fold.apply(e);
         JobFold.Job j = e.job() == null ? null : fold.job(e.job());
-        if (j == null) {
-            return;
-        }
-        if (j.state() != JobFold.State.RUNNING) {
+        if (j != null && j.state() != JobFold.State.RUNNING) {
             sent.remove(j.id());
             jobOffsets.remove(j.id());
             fold.forget(j.id()); // finished: the tracker keeps nothing of it
-        } else if (caughtUp) {
+        } else if (j != null && caughtUp) {
             publishDue(j);
+        }
+        // After the event is applied: a job submitted at this offset must be in the checkpoint.
+        if (caughtUp && System.currentTimeMillis() - lastCheckpointMs > 10_000) {
+            writeCheckpoint();
         }
     }
 
@@ -159,13 +188,17 @@ final class Tracker implements AutoCloseable {
     }
 
     boolean alive() {
-        return lock.isOpen() && !reader.ended();
+        return lock.isOpen() && !reader.ended() && !stuckOnStaleCheckpoint();
     }
 
     @Override
     public void close() {
         reader.close();
         publisher.close();
+        releaseLock();
+    }
+
+    private void releaseLock() {
         try {
             if (lock.isOpen()) {
                 // The queue belongs to the connection, not the channel: drop it to hand the role on.

@@ -137,24 +137,32 @@ public final class Worker {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 for (Pair p : pairs) {
-                    boolean ok = isMounted(p.src()) && isMounted(p.tgt());
-                    Boolean before = mounted.put(p, ok);
-                    if (before != null && before != ok) {
-                        if (ok) {
-                            log.info("filesystems of {} are mounted again: taking work for it", p);
-                        } else {
-                            log.error("a mount = true filesystem of {} is not mounted: taking no work for it until it is", p);
-                        }
-                        Session s = session;
-                        if (s != null) {
-                            s.setPaused(p, !ok);
-                        }
+                    try {
+                        checkMount(p);
+                    } catch (RuntimeException e) {
+                        log.warn("mount check of {} failed: {}", p, e.toString());
                     }
                 }
                 Thread.sleep(every);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkMount(Pair p) {
+        boolean ok = isMounted(p.src()) && isMounted(p.tgt());
+        Boolean before = mounted.put(p, ok);
+        if (before != null && before != ok) {
+            if (ok) {
+                log.info("filesystems of {} are mounted again: taking work for it", p);
+            } else {
+                log.error("a mount = true filesystem of {} is not mounted: taking no work for it until it is", p);
+            }
+            Session s = session;
+            if (s != null) {
+                s.setPaused(p, !ok);
+            }
         }
     }
 
@@ -183,7 +191,7 @@ public final class Worker {
     private final class Session implements AutoCloseable {
         private final ExecutorService threads;
         private final Connection conn;
-        private final List<PairConsumers> consumers = new ArrayList<>();
+        private final List<PairConsumers> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
         private final CountDownLatch closed = new CountDownLatch(1);
         private volatile Tracker tracker;
@@ -218,9 +226,7 @@ public final class Worker {
             for (Pair p : pairs) {
                 PairConsumers pc = new PairConsumers(p);
                 consumers.add(pc);
-                if (mounted.getOrDefault(p, true)) {
-                    pc.consume();
-                }
+                pc.consume();
             }
             trackerCandidate = new Thread(this::tryTracker, "pdm-tracker-candidate");
             trackerCandidate.setDaemon(true);
@@ -247,6 +253,17 @@ public final class Worker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /** Ends this session; the worker reconnects and starts over. */
+        void restart(String why) {
+            if (stopping) {
+                return;
+            }
+            log.warn("{}; reconnecting", why);
+            Thread t = new Thread(() -> conn.abort(5000), "pdm-restart");
+            t.setDaemon(true);
+            t.start();
         }
 
         void setPaused(Pair p, boolean paused) {
@@ -335,15 +352,19 @@ public final class Worker {
 
             /** Fresh channels each time: those of a paused pair may still hold deliveries it turned away. */
             synchronized void consume() throws IOException {
-                if (!tags.isEmpty()) {
+                // (mounted is read here, under the lock the monitor's cancel takes too: no consumer
+                // can start after the monitor saw the filesystem go)
+                if (!tags.isEmpty() || stopping || !mounted.getOrDefault(pair, true)) {
                     return;
                 }
                 channels.forEach(Worker::closeQuietly);
                 channels.clear();
                 String s = pair.src().name();
                 String t = pair.tgt().name();
-                int dirPrefetch = Math.max(1, config.dirPrefetch() / config.dirWorkers());
-                int filePrefetch = Math.max(1, config.filePrefetch() / config.fileWorkers());
+                // At most 500 per channel: above amqp-client's dispatch queue (1000) a busy consumer
+                // would block the connection's I/O thread, and with it the confirms it waits for.
+                int dirPrefetch = Math.min(500, Math.max(1, config.dirPrefetch() / config.dirWorkers()));
+                int filePrefetch = Math.min(500, Math.max(1, config.filePrefetch() / config.fileWorkers()));
                 for (int i = 0; i < config.dirWorkers(); i++) {
                     subscribe(Topology.dirQueue(s, t), dirPrefetch);
                 }
@@ -359,17 +380,26 @@ public final class Worker {
                 Channel ch = conn.createChannel();
                 channels.add(ch);
                 ch.basicQos(prefetch);
-                String tag = ch.basicConsume(queue, false, (ctag, d) -> handle(ch, queue, d), ctag -> { });
+                // A consumer the broker ends (queue deleted, consumer_timeout) would leave this worker
+                // idle while it looks healthy: start over on a new connection instead.
+                ch.addShutdownListener(sig -> {
+                    if (tags.containsKey(ch) && !stopping && conn.isOpen()) {
+                        restart("channel of " + queue + " closed by the broker: " + Rabbit.reason(sig));
+                    }
+                });
+                String tag = ch.basicConsume(queue, false, (ctag, d) -> handle(ch, queue, d),
+                        ctag -> restart("the broker cancelled the consumer of " + queue));
                 tags.put(ch, tag);
             }
 
             synchronized void cancel() throws IOException {
-                for (Map.Entry<Channel, String> e : tags.entrySet()) {
+                Map<Channel, String> cancelled = new java.util.HashMap<>(tags);
+                tags.clear(); // first: these channels are ours to end, not a reason to reconnect
+                for (Map.Entry<Channel, String> e : cancelled.entrySet()) {
                     if (e.getKey().isOpen()) {
                         e.getKey().basicCancel(e.getValue());
                     }
                 }
-                tags.clear();
             }
 
             private boolean active(Channel ch) {
@@ -378,11 +408,13 @@ public final class Worker {
 
             private void handle(Channel ch, String queue, Delivery d) {
                 long tag = d.getEnvelope().getDeliveryTag();
-                if (stopping || !active(ch)) {
+                // Counted before the checks, so that a stop never sees 0 while a task is starting.
+                inFlight.incrementAndGet();
+                if (stopping || !active(ch) || !mounted.getOrDefault(pair, true)) {
                     reject(ch, tag);
+                    inFlight.decrementAndGet();
                     return;
                 }
-                inFlight.incrementAndGet();
                 String what = "a task";
                 try {
                     Publisher pub = publisher();
@@ -397,19 +429,13 @@ public final class Worker {
                     }
                     what = "task " + m.taskId() + " of job " + m.jobId();
                     long started = System.nanoTime();
-                    TaskRunner.Outcome o;
-                    try {
-                        o = runner.run(m, pair.src(), pair.tgt(), d.getEnvelope().isRedeliver(), sink(pub, m));
-                    } catch (RuntimeException | Error e) {
-                        log.error("{} failed in pdm itself", what, e);
-                        deadLetter(pub, queue, d, "pdm could not run it: " + e);
-                        ch.basicAck(tag, false);
-                        return;
-                    }
-                    // One wait for the children and the done event together: should the broker lose
-                    // a child, the missing confirm keeps this task unacked, so it runs again and
-                    // publishes the child again under the same id.
+                    TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), d.getEnvelope().isRedeliver(),
+                            sink(pub, m));
                     long ran = System.nanoTime();
+                    // The children first, confirmed, then the done event that announces them: a re-run
+                    // may plan different batches, so a child lost after its parent's done event was
+                    // kept would never come again and the job would wait for it forever.
+                    pub.await();
                     pub.event(done(m, o));
                     pub.await();
                     ch.basicAck(tag, false);
@@ -420,6 +446,18 @@ public final class Worker {
                 } catch (IOException | ShutdownSignalException | java.io.UncheckedIOException e) {
                     log.warn("{} not finished ({}); the broker delivers it again", what, Rabbit.reason(e));
                     reject(ch, tag); // a live consumer channel would otherwise hold it unacked
+                } catch (RuntimeException e) {
+                    // A bug in pdm outside the task's own work: keep the message, with the reason, not a crash loop.
+                    log.error("{} could not be handled", what, e);
+                    try {
+                        Publisher pub = publisher();
+                        deadLetter(pub, queue, d, "pdm could not handle it: " + e);
+                        ch.basicAck(tag, false);
+                    } catch (IOException | RuntimeException again) {
+                        reject(ch, tag);
+                    } catch (InterruptedException again) {
+                        Thread.currentThread().interrupt();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
