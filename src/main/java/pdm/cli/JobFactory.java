@@ -39,6 +39,7 @@ final class JobFactory {
     PdmConfig config() {
         if (config == null) {
             config = new ConfigLoader().load(options.config());
+            Logging.elastic(config.elasticUrl());
         }
         return config;
     }

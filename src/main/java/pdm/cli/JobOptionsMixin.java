@@ -23,6 +23,9 @@ final class JobOptionsMixin {
             + "a crash of the target node never leaves a complete-looking file without its data (slower)."})
     boolean fsync;
 
+    @picocli.CommandLine.Mixin
+    LogFormatOption logFormat;
+
     @Option(names = "--dir-workers", paramLabel = "N", description = "Override dir_workers from the config.")
     Integer dirWorkers;
 

@@ -2,10 +2,19 @@ package pdm.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
+import pdm.PdmException;
+import pdm.logs.EcsEncoder;
+import pdm.logs.ElasticAppender;
 
-/** Log level switches the config can make (debug = true). */
+/** Log switches: the config's debug = true, the worker's INFO lines, --log-format json, elastic_url. */
 final class Logging {
+    private static ElasticAppender elastic;
+
     private Logging() {
     }
 
@@ -17,8 +26,39 @@ final class Logging {
     }
 
     static void debug() {
-        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+        if (root() instanceof Logger root) {
             root.setLevel(Level.DEBUG);
         }
+    }
+
+    /** {@code text} (the default: readable lines) or {@code json} (one ECS object per line) on stderr. */
+    static void format(String format) {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new PdmException("--log-format must be text or json, not '" + format + "'");
+        }
+        if (format.equals("json") && root() instanceof Logger root
+                && root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console) {
+            console.stop();
+            EcsEncoder ecs = new EcsEncoder();
+            ecs.setContext(root.getLoggerContext());
+            ecs.start();
+            console.setEncoder(ecs);
+            console.start();
+        }
+    }
+
+    /** With elastic_url set, log events also go to Elasticsearch (never blocking the copy). */
+    static synchronized void elastic(Optional<String> url) {
+        if (url.isEmpty() || elastic != null || !(root() instanceof Logger root)) {
+            return;
+        }
+        elastic = new ElasticAppender(url.get());
+        elastic.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+        elastic.start();
+        root.addAppender(elastic);
+    }
+
+    private static org.slf4j.Logger root() {
+        return LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 }

@@ -55,6 +55,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     BrokerOption broker;
 
+    @Mixin
+    LogFormatOption logFormat;
+
     @Override
     public Integer call() throws Exception {
         if (failures && jobId == null) {

@@ -27,10 +27,14 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     BrokerOption broker;
 
+    @Mixin
+    LogFormatOption logFormat;
+
     @Override
     public Integer call() throws Exception {
         PdmConfig cfg = new ConfigLoader().load(config);
         Logging.info();
+        Logging.elastic(cfg.elasticUrl());
         if (cfg.debug()) {
             Logging.debug();
         }
