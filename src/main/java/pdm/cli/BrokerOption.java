@@ -26,4 +26,10 @@ final class BrokerOption {
     Optional<BrokerUri> resolve(PdmConfig config) {
         return explicit().or(config::rabbitmqConnectString).map(BrokerUri::parse);
     }
+
+    /** The broker, or a refusal that says where to give it ({@code purpose}: "to work for", "to ask"). */
+    BrokerUri require(PdmConfig config, String purpose) {
+        return resolve(config).orElseThrow(() -> new pdm.PdmException("no RabbitMQ " + purpose + ": give --rabbitmq URI, "
+                + "set " + ENV + " or [rabbitmq] connect_string in the config"));
+    }
 }

@@ -3,8 +3,6 @@ package pdm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -102,13 +100,7 @@ final class Distributed {
     }
 
     private static String who() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "unknown-host";
-        }
-        return System.getProperty("user.name") + "@" + host;
+        return System.getProperty("user.name") + "@" + pdm.Hosts.name();
     }
 
     /** The progress line of a distributed job on a terminal. */

@@ -6,9 +6,8 @@ import picocli.CommandLine.Option;
 
 /** Options every pass command takes. */
 final class JobOptionsMixin {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "config.toml to use (default: ./config.toml, then ~/.pdm/config.toml).")
-    Path config;
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
 
     @Option(names = "--file", description = "PATH names a single file, not a directory tree.")
     boolean file;
@@ -33,7 +32,7 @@ final class JobOptionsMixin {
     Integer fileWorkers;
 
     Path config() {
-        return config;
+        return config.file;
     }
 
     JobOptions jobOptions(boolean checksum) {

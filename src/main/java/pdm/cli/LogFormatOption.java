@@ -4,9 +4,12 @@ import picocli.CommandLine.Option;
 
 /** {@code --log-format text|json}, applied as soon as it is parsed. */
 final class LogFormatOption {
+    enum Format { text, json }
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Log lines on stderr: text (readable, the default) or json (ECS fields, one object per line).")
-    void setFormat(String format) {
-        Logging.format(format);
+            description = "Log lines on stderr: ${COMPLETION-CANDIDATES}; text (readable) is the default, json "
+                    + "writes ECS fields, one object per line.")
+    void setFormat(Format format) {
+        Logging.format(format == Format.json);
     }
 }

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
-import pdm.PdmException;
 import pdm.logs.EcsEncoder;
 import pdm.logs.ElasticAppender;
 
@@ -31,12 +30,9 @@ final class Logging {
         }
     }
 
-    /** {@code text} (the default: readable lines) or {@code json} (one ECS object per line) on stderr. */
-    static void format(String format) {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new PdmException("--log-format must be text or json, not '" + format + "'");
-        }
-        if (format.equals("json") && root() instanceof Logger root
+    /** Readable lines (the default) or, with {@code json}, one ECS object per line on stderr. */
+    static void format(boolean json) {
+        if (json && root() instanceof Logger root
                 && root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console) {
             console.stop();
             EcsEncoder ecs = new EcsEncoder();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -16,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import pdm.PdmException;
-import pdm.config.ConfigLoader;
 import pdm.config.PdmConfig;
 import pdm.job.Failure;
 import pdm.job.JobFold;
@@ -48,9 +46,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Read the whole event log (default: jobs of the last 7 days).")
     boolean all;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "config.toml to use (default: ./config.toml, then ~/.pdm/config.toml).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Mixin
     BrokerOption broker;
@@ -63,10 +60,8 @@ final class StatusCommand implements Callable<Integer> {
         if (failures && jobId == null) {
             throw new PdmException("--failures lists the failures of one job: give its id, e.g. pdm status JOB --failures");
         }
-        PdmConfig cfg = new ConfigLoader().load(config);
-        BrokerUri uri = broker.resolve(cfg).orElseThrow(() -> new PdmException(
-                "no RabbitMQ to ask: give --rabbitmq URI, set " + BrokerOption.ENV
-                        + " or [rabbitmq] connect_string in the config"));
+        PdmConfig cfg = config.load();
+        BrokerUri uri = broker.require(cfg, "to ask");
         Object from = all ? "first" : jobId != null ? startOf(jobId) : Instant.now().minusSeconds(7 * 86400);
         JobFold fold = JobLog.read(uri, from);
         PrintStream out = System.out;

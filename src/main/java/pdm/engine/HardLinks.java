@@ -111,16 +111,14 @@ final class HardLinks {
         CompletableFuture<Placed> leader = leaders.putIfAbsent(new Inode(src.dev(), src.ino()), mine);
         if (leader == null) {
             try {
-                // Looked at again rather than trusted from the listing: in distributed mode a
-                // redelivered task may find this name already copied and linked by a worker that
-                // died, and copying it anew would split the names that are linked to it.
-                FileMeta now = dir.tgt() == null ? null : dir.tgt().stat(item.name());
+                // (in distributed mode item.tgt() was looked at again just now, see CopyPass.work: a
+                // redelivered task may find this name already copied and linked by a worker that died)
                 boolean durable = farm != null && dir.tgt() != null && !copy.ctx().dryRun();
-                if (durable && linkedFromFarm(dir, item, now, copy)) {
+                if (durable && linkedFromFarm(dir, item, item.tgt(), copy)) {
                     mine.complete(new Placed(farm, key(src)));
                     return;
                 }
-                copy.copy(dir, new WorkItem(item.name(), item.op(), src, now));
+                copy.copy(dir, item);
                 if (durable) {
                     enterFarm(dir, item, copy.ctx());
                 }

@@ -6,8 +6,6 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Map;
 import pdm.transport.BrokerUri;
@@ -21,7 +19,6 @@ import pdm.transport.BrokerUri;
 public final class EcsJson {
     public static final String ECS_VERSION = "8.11";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String HOST = host();
     private static final long PID = ProcessHandle.current().pid();
 
     private EcsJson() {
@@ -36,7 +33,7 @@ public final class EcsJson {
         o.put("log.logger", e.getLoggerName());
         o.put("process.thread.name", e.getThreadName());
         o.put("process.pid", PID);
-        o.put("host.hostname", HOST);
+        o.put("host.hostname", pdm.Hosts.name());
         o.put("service.name", "pdm");
         IThrowableProxy t = e.getThrowableProxy();
         if (t != null) {
@@ -52,14 +49,6 @@ public final class EcsJson {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("cannot happen for a tree of plain values", ex);
-        }
-    }
-
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown-host";
         }
     }
 }

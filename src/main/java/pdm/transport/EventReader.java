@@ -108,12 +108,6 @@ public final class EventReader implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (ch.isOpen()) {
-                ch.close();
-            }
-        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            // the connection is gone already
-        }
+        Rabbit.closeQuietly(ch);
     }
 }

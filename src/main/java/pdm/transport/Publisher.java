@@ -100,12 +100,6 @@ public final class Publisher implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (ch.isOpen()) {
-                ch.close();
-            }
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            // closing a channel of a dead connection: nothing left to release
-        }
+        Rabbit.closeQuietly(ch);
     }
 }

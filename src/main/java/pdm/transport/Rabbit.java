@@ -43,6 +43,17 @@ public final class Rabbit {
         return consumerThreads == null ? f.newConnection(name) : f.newConnection(consumerThreads, name);
     }
 
+    /** Closes a channel that may already be gone (with its connection): nothing is left to release then. */
+    public static void closeQuietly(com.rabbitmq.client.Channel ch) {
+        try {
+            if (ch.isOpen()) {
+                ch.close();
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            // already closed by the broker or the connection
+        }
+    }
+
     /** A broker error without the connect string (amqp-client messages never carry the password, but be sure). */
     public static String reason(Throwable e) {
         Throwable t = e;

@@ -76,10 +76,10 @@ final class Tracker implements AutoCloseable {
         if (caughtUp || !(startedFrom instanceof Long) || System.currentTimeMillis() - startedMs < 60_000) {
             return false;
         }
+        log.warn("tracker found no end of the event log from checkpoint offset {}; reading it from the start",
+                startedFrom);
         try {
-            com.rabbitmq.client.GetResponse g = lock.basicGet(Topology.CHECKPOINT, true);
-            log.warn("tracker found no end of the event log from checkpoint offset {}; reading it from the start",
-                    startedFrom + (g == null ? "" : ""));
+            lock.basicGet(Topology.CHECKPOINT, true); // taken, not put back
         } catch (IOException | RuntimeException e) {
             // the role goes anyway
         }

@@ -166,16 +166,6 @@ public final class Worker {
         }
     }
 
-    private static void closeQuietly(Channel ch) {
-        try {
-            if (ch.isOpen()) {
-                ch.close();
-            }
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            // the connection is gone already
-        }
-    }
-
     private static boolean isMounted(DataSource ds) {
         if (!ds.mount()) {
             return true;
@@ -357,7 +347,7 @@ public final class Worker {
                 if (!tags.isEmpty() || stopping || !mounted.getOrDefault(pair, true)) {
                     return;
                 }
-                channels.forEach(Worker::closeQuietly);
+                channels.forEach(Rabbit::closeQuietly);
                 channels.clear();
                 String s = pair.src().name();
                 String t = pair.tgt().name();
