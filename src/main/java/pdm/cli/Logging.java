@@ -54,6 +54,11 @@ final class Logging {
         root.addAppender(elastic);
     }
 
+    /** Log events dropped on the way to Elasticsearch so far (0 without elastic_url). */
+    static synchronized long droppedToElastic() {
+        return elastic == null ? 0 : elastic.dropped();
+    }
+
     private static org.slf4j.Logger root() {
         return LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Parallel data mover: copies huge file trees between filesystems exactly.",
         subcommands = {PassCommand.Copy.class, PassCommand.Delete.class, PassCommand.Dirtimes.class,
                 PassCommand.Verify.class, PassCommand.Sync.class, WorkerCommand.class, StatusCommand.class,
+                MonitorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 all done, 1 done but some items failed or differ, 2 usage, config or safety refusal."})
 public final class Main {

@@ -12,6 +12,9 @@ import pdm.engine.JobSpec;
 import pdm.job.JobStats;
 import pdm.job.Summaries;
 import pdm.job.JobSummary;
+import pdm.metrics.EmbeddedJob;
+import pdm.metrics.MetricsServer;
+import pdm.metrics.MetricsView;
 import pdm.task.Action;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +33,9 @@ abstract class PassCommand implements Callable<Integer> {
 
     @Mixin
     BrokerOption broker;
+
+    @Mixin
+    MetricsOption metrics;
 
     @Option(names = "--wait", description = {"Distributed mode: wait for the job to finish, showing progress, and end with "
             + "its summary and exit code as embedded mode does (without it, pdm prints the job id and returns)."})
@@ -62,6 +68,10 @@ abstract class PassCommand implements Callable<Integer> {
                     + "nodes know them), not directories: '" + src + "' and '" + tgt + "'");
         }
         if (uri.isPresent() && !adHoc) {
+            if (metrics.port != null) {
+                throw new pdm.PdmException("--metrics-port " + metrics.port + " is for embedded passes: in distributed "
+                        + "mode the work is done by workers, so start them with --metrics-port, or run pdm monitor");
+            }
             return new Distributed(spec.name(), actions(), options.jobOptions(checksum()), options.json, waitForIt)
                     .run(factory, uri.get(), src, tgt, path);
         }
@@ -74,17 +84,24 @@ abstract class PassCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         PrintStream changes = options.dryRun ? (options.json ? System.err : stdout) : null;
         Engine engine = new Engine(job.settings());
+        EmbeddedJob live = embeddedMetrics(job, engine);
         List<JobSummary> parts = new ArrayList<>();
-        for (Action a : actions()) {
-            JobSpec pass = job.spec().withAction(a);
-            Consumer<JobStats> progress = Progress.forTerminal(a.cliName());
-            try {
-                parts.add(engine.run(pass, changes, progress));
-            } finally {
-                if (progress instanceof Progress p) {
-                    p.clear();
+        try (MetricsServer server = metrics.start(live::view)) {
+            for (Action a : actions()) {
+                JobSpec pass = job.spec().withAction(a);
+                Consumer<JobStats> terminal = Progress.forTerminal(a.cliName());
+                try {
+                    parts.add(engine.run(pass, changes, s -> {
+                        live.observe(s);
+                        terminal.accept(s);
+                    }));
+                } finally {
+                    if (terminal instanceof Progress p) {
+                        p.clear();
+                    }
                 }
             }
+            live.finish();
         }
         JobSummary summary = parts.size() == 1 ? parts.get(0) : Summaries.combine(spec.name(), parts);
         if (options.json) {
@@ -94,6 +111,15 @@ abstract class PassCommand implements Callable<Integer> {
         }
         stdout.flush();
         return summary.exitCode();
+    }
+
+    private EmbeddedJob embeddedMetrics(Job job, Engine engine) {
+        JobSpec s = job.spec();
+        MetricsView.JobState def = new MetricsView.JobState(s.id(), spec.name(), s.src().name(), s.tgt().name(),
+                pdm.fs.Names.display(s.path()), "running", 1, actions().size(), 0, System.currentTimeMillis() / 1000.0,
+                System.currentTimeMillis() / 1000.0);
+        return new EmbeddedJob(def, pdm.Hosts.name(), pdm.Hosts.name() + ":" + ProcessHandle.current().pid(),
+                Logging::droppedToElastic, engine::queues);
     }
 
     @Command(name = "copy", mixinStandardHelpOptions = true,

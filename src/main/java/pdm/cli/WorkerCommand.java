@@ -1,6 +1,9 @@
 package pdm.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
+import pdm.metrics.MetricsServer;
+import pdm.metrics.ProcessStats;
 import pdm.config.PdmConfig;
 import pdm.transport.BrokerUri;
 import pdm.transport.Worker;
@@ -23,6 +26,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     LogFormatOption logFormat;
 
+    @Mixin
+    MetricsOption metrics;
+
     @Override
     public Integer call() throws Exception {
         PdmConfig cfg = config.load();
@@ -32,13 +38,22 @@ final class WorkerCommand implements Callable<Integer> {
             Logging.debug();
         }
         BrokerUri uri = broker.require(cfg, "to work for");
-        Worker worker = new Worker(cfg, uri, Worker.pairsOf(cfg), pdm.Hosts.name() + ":" + ProcessHandle.current().pid());
+        ProcessStats stats = new ProcessStats(pdm.Hosts.name(), pdm.Hosts.name() + ":" + ProcessHandle.current().pid(),
+                Logging::droppedToElastic);
+        Worker worker = new Worker(cfg, uri, Worker.pairsOf(cfg), stats);
+        MetricsServer server = metrics.start(() -> stats.view(List.of(), List.of()));
         // Our own handlers, not shutdown hooks: the JVM would exit 143/129 after the hooks, and a
         // graceful stop must end with 0 once the running tasks are finished.
         for (String sig : new String[]{"TERM", "HUP", "INT"}) {
             Signal.handle(new Signal(sig), s -> worker.stop());
         }
-        worker.run();
+        try {
+            worker.run();
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
         return 0;
     }
 }

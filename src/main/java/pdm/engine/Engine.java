@@ -26,6 +26,7 @@ import pdm.transport.InProcessTransport;
  * when the tracker says the last directory is done.
  */
 public final class Engine {
+    private volatile InProcessTransport transport;
     /** Sizes of the in-process run. */
     public record Settings(int dirWorkers, int fileWorkers, int filesPerTask) {
     }
@@ -38,14 +39,21 @@ public final class Engine {
 
     /**
      * @param changes   where a dry run lists what it would change (null: nowhere)
-     * @param progress  called about every 200 ms while the pass runs
+     * @param progress  called with the pass's stats when it starts, about every 200 ms while it runs, and at its end
      */
+    /** The running pass's in-process queues: {dir tasks waiting, file tasks waiting, tasks running}; zeros between passes. */
+    public int[] queues() {
+        InProcessTransport t = transport;
+        return t == null ? new int[3] : new int[]{t.dirsQueued(), t.filesQueued(), t.running()};
+    }
+
     public JobSummary run(JobSpec job, PrintStream changes, Consumer<JobStats> progress) throws InterruptedException {
         long started = System.nanoTime();
         boolean single = job.options().singleFile();
         Path dirRel = single ? parentOf(job.path()) : job.path();
         boolean targetThere = preflight(job, dirRel);
         JobStats stats = new JobStats();
+        progress.accept(stats);
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(),
                 Privileges.isRoot(), changes);
         Pass pass = switch (job.action()) {
@@ -61,6 +69,7 @@ public final class Engine {
             walk(job, ctx, pass, dirRel, progress);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        progress.accept(stats);
         return JobSummary.of(job.id(), job.action().cliName(), job.src().toString(), job.tgt().toString(),
                 Names.display(job.path()), job.options().dryRun(), stats, seconds);
     }
@@ -77,6 +86,7 @@ public final class Engine {
         });
         int queue = Math.max(2, settings.fileWorkers() * 2);
         try (InProcessTransport transport = new InProcessTransport(settings.dirWorkers(), settings.fileWorkers(), queue)) {
+            this.transport = transport;
             Walker walker = new Walker(ctx, pass, tracker, transport, settings.filesPerTask());
             transport.start(walker);
             tracker.root(dirRel);
@@ -89,6 +99,7 @@ public final class Engine {
                 progress.accept(stats);
             }
         } finally {
+            this.transport = null;
             closeQuietly(job.src());
             closeQuietly(job.tgt());
         }

@@ -56,6 +56,7 @@ final class Walker implements TaskHandler {
             // and above all no deletes based on a partial listing.
             ctx.stats().fail(Names.display(task.rel()), "cannot list directory: " + Reasons.of(t));
         } finally {
+            ctx.stats().tasks.increment();
             tracker.release(node);
         }
     }
@@ -94,6 +95,7 @@ final class Walker implements TaskHandler {
                 ctx.stats().fail(Names.display(task.dir().resolve(item.name())), reason);
             }
         } finally {
+            ctx.stats().tasks.increment();
             tracker.release(node);
         }
     }

@@ -56,6 +56,13 @@ public final class JobFold {
         }
     }
 
+    /** What one worker node did for a job: the sum of its first done events. */
+    public record NodeWork(Counters counters, long tasks) {
+        NodeWork plus(NodeWork o) {
+            return new NodeWork(counters.plus(o.counters), tasks + o.tasks);
+        }
+    }
+
     /** One job as the log tells it. */
     public static final class Job {
         public final JobEvent.Submitted def;
@@ -72,7 +79,7 @@ public final class JobFold {
         private final Map<Long, JobEvent.Done> early = new HashMap<>();
         /** Derived tasks the tracker must publish: phase roots and directory metadata tasks. */
         private final Map<Long, TaskMessage> toPublish = new LinkedHashMap<>();
-        private final Map<String, Long> doneByNode = new HashMap<>();
+        private final Map<String, NodeWork> byNode = new HashMap<>();
 
         Job(JobEvent.Submitted def) {
             this.def = def;
@@ -127,7 +134,14 @@ public final class JobFold {
 
         /** Tasks done per worker node (host:pid) in this job. */
         public Map<String, Long> doneByNode() {
-            return Map.copyOf(doneByNode);
+            Map<String, Long> out = new HashMap<>();
+            byNode.forEach((node, w) -> out.put(node, w.tasks()));
+            return out;
+        }
+
+        /** What each worker node (host:pid) did for this job, over all its passes: it only grows. */
+        public Map<String, NodeWork> workByNode() {
+            return Map.copyOf(byNode);
         }
 
         /** The summaries of the passes finished so far, in order. */
@@ -294,7 +308,7 @@ public final class JobFold {
 
     private static void count(Job j, JobEvent.Done d, boolean keepFailures) {
         j.tasksDone++;
-        j.doneByNode.merge(d.node(), 1L, Long::sum);
+        j.byNode.merge(d.node() == null ? "unknown" : d.node(), new NodeWork(d.counters(), 1), NodeWork::plus);
         j.counters = j.counters.plus(d.counters());
         for (Failure f : d.failures()) {
             if (keepFailures && j.failures.size() < MAX_FAILURES) {

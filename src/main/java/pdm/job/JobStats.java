@@ -22,6 +22,8 @@ public final class JobStats {
     public final LongAdder dirsCreated = new LongAdder();
     public final LongAdder bytes = new LongAdder();
     public final LongAdder differences = new LongAdder();
+    /** Tasks finished (a directory listed, a batch of files): for the metrics of an embedded pass. */
+    public final LongAdder tasks = new LongAdder();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong listed = new AtomicLong();
 

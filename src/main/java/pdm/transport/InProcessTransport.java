@@ -26,6 +26,7 @@ public final class InProcessTransport implements Transport {
     private final BlockingDeque<DirTask> dirs = new LinkedBlockingDeque<>();
     private final BlockingQueue<FileTask> files;
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
 
     public InProcessTransport(int dirWorkers, int fileWorkers, int fileQueueCapacity) {
         this.dirWorkers = dirWorkers;
@@ -36,10 +37,26 @@ public final class InProcessTransport implements Transport {
     @Override
     public void start(TaskHandler handler) {
         for (int i = 0; i < dirWorkers; i++) {
-            threads.add(thread("pdm-dir-" + i, () -> handler.onDir(dirs.takeLast())));
+            threads.add(thread("pdm-dir-" + i, () -> {
+                DirTask t = dirs.takeLast();
+                busy.incrementAndGet();
+                try {
+                    handler.onDir(t);
+                } finally {
+                    busy.decrementAndGet();
+                }
+            }));
         }
         for (int i = 0; i < fileWorkers; i++) {
-            threads.add(thread("pdm-file-" + i, () -> handler.onFiles(files.take())));
+            threads.add(thread("pdm-file-" + i, () -> {
+                FileTask t = files.take();
+                busy.incrementAndGet();
+                try {
+                    handler.onFiles(t);
+                } finally {
+                    busy.decrementAndGet();
+                }
+            }));
         }
         threads.forEach(Thread::start);
     }
@@ -74,6 +91,21 @@ public final class InProcessTransport implements Transport {
     @Override
     public void publish(FileTask task) throws InterruptedException {
         files.put(task);
+    }
+
+    /** Directory tasks waiting for a dir worker. */
+    public int dirsQueued() {
+        return dirs.size();
+    }
+
+    /** Tasks being run now. */
+    public int running() {
+        return busy.get();
+    }
+
+    /** File tasks waiting for a file worker. */
+    public int filesQueued() {
+        return files.size();
     }
 
     @Override

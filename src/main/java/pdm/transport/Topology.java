@@ -22,6 +22,8 @@ public final class Topology {
     public static final String TRACKER_LOCK = "pdm.tracker";
     /** The newest tracker checkpoint only (max length 1): where in the event log a new tracker starts. */
     public static final String CHECKPOINT = "pdm.tracker.checkpoint";
+    /** Fanout exchange of worker heartbeats; each monitor binds a queue of its own. */
+    public static final String STATS = "pdm.stats";
     /** Dead-letter headers: why, from which queue, on which worker. */
     public static final String REASON_HEADER = "x-pdm-reason";
     public static final String QUEUE_HEADER = "x-pdm-queue";
@@ -56,6 +58,12 @@ public final class Topology {
         ch.queueBind(DEAD, DEAD, "");
         declareQueue(ch, EVENTS, Map.of("x-queue-type", "stream"));
         declareQueue(ch, CHECKPOINT, Map.of("x-max-length", 1));
+        ch.exchangeDeclare(STATS, BuiltinExchangeType.FANOUT, true);
+    }
+
+    /** Whether a queue is one of pdm's: the task queues of every pair and the dead-letter queue. */
+    public static boolean isPdmQueue(String name) {
+        return name.equals(DEAD) || name.startsWith("dir.") || name.startsWith("file.") || name.startsWith("link.");
     }
 
     /** The task queues of one source/target pair, bound to {@code tasks} by their own names. */

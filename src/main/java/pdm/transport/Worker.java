@@ -25,6 +25,7 @@ import pdm.job.Counters;
 import pdm.job.Failure;
 import pdm.job.JobEvent;
 import pdm.job.JobStats;
+import pdm.metrics.ProcessStats;
 import pdm.task.BadMessageException;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
@@ -59,13 +60,15 @@ public final class Worker {
     private final List<Pair> pairs;
     private final TaskRunner runner;
     private final String node;
+    private final ProcessStats stats;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<Pair, Boolean> mounted = new ConcurrentHashMap<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Session session;
 
-    public Worker(PdmConfig config, BrokerUri uri, List<Pair> pairs, String node) {
+    /** @param stats this process's tallies: sent as heartbeats, served on --metrics-port */
+    public Worker(PdmConfig config, BrokerUri uri, List<Pair> pairs, ProcessStats stats) {
         if (pairs.isEmpty()) {
             throw new pdm.PdmException("the config has no pair of filesystems with a write = true target, so this "
                     + "worker would have nothing to do; set write = true on the target filesystems it may change");
@@ -74,7 +77,8 @@ public final class Worker {
         this.uri = uri;
         this.pairs = List.copyOf(pairs);
         this.runner = new TaskRunner(config.filesPerTask());
-        this.node = node;
+        this.node = stats.worker();
+        this.stats = stats;
         pairs.forEach(p -> mounted.put(p, true));
     }
 
@@ -186,6 +190,7 @@ public final class Worker {
         private final CountDownLatch closed = new CountDownLatch(1);
         private volatile Tracker tracker;
         private Thread trackerCandidate;
+        private HeartbeatSender heartbeats;
 
         Session() throws IOException, TimeoutException {
             // One thread per consumer channel (each runs its tasks one at a time), plus the tracker's stream reader.
@@ -218,6 +223,7 @@ public final class Worker {
                 consumers.add(pc);
                 pc.consume();
             }
+            heartbeats = new HeartbeatSender(conn, stats, Math.max(1, config.monitorInterval()));
             trackerCandidate = new Thread(this::tryTracker, "pdm-tracker-candidate");
             trackerCandidate.setDaemon(true);
             trackerCandidate.start();
@@ -305,6 +311,9 @@ public final class Worker {
         public void close() {
             if (trackerCandidate != null) {
                 trackerCandidate.interrupt();
+            }
+            if (heartbeats != null) {
+                heartbeats.close();
             }
             Tracker t = tracker;
             if (t != null) {
@@ -406,6 +415,7 @@ public final class Worker {
                     return;
                 }
                 String what = "a task";
+                stats.taskStarted();
                 try {
                     Publisher pub = publisher();
                     TaskMessage m;
@@ -426,9 +436,11 @@ public final class Worker {
                     // may plan different batches, so a child lost after its parent's done event was
                     // kept would never come again and the job would wait for it forever.
                     pub.await();
-                    pub.event(done(m, o));
+                    JobEvent.Done done = done(m, o);
+                    pub.event(done);
                     pub.await();
                     ch.basicAck(tag, false);
+                    stats.taskDone(m.jobId(), m.src(), m.tgt(), done.counters());
                     if (log.isDebugEnabled()) {
                         log.debug("{} ({}, {} children): ran {} ms, confirmed {} ms", what, queue, o.children().size(),
                                 (ran - started) / 1_000_000, (System.nanoTime() - ran) / 1_000_000);
@@ -451,6 +463,7 @@ public final class Worker {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
+                    stats.taskEnded();
                     inFlight.decrementAndGet();
                 }
             }
@@ -505,14 +518,17 @@ public final class Worker {
                 log.error("message from {} sent to {}: {}", queue, Topology.DEAD, reason);
                 pub.deadLetter(d.getBody(), d.getProperties(), queue, node, reason);
                 String[] ids = TaskCodec.peekIds(d.getBody());
+                Counters oneFailure = new Counters(0, 0, 0, 1, 0, 0, 0, 0, 0);
                 if (ids != null) {
-                    Counters oneFailure = new Counters(0, 0, 0, 1, 0, 0, 0, 0, 0);
                     pub.event(new JobEvent.Done(ids[0], ids[1], "dead", List.of(), oneFailure,
                             List.of(new Failure("(task " + ids[1] + " from " + queue + ")",
                                     "not run, sent to " + Topology.DEAD + ": " + reason)), null, false, node,
                             System.currentTimeMillis()));
                 }
                 pub.await();
+                if (ids != null) {
+                    stats.taskDone(ids[0], pair.src().name(), pair.tgt().name(), oneFailure);
+                }
             }
 
             private void reject(Channel ch, long tag) {

@@ -1,0 +1,105 @@
+package pdm.metrics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import pdm.job.JobFold;
+import pdm.task.PathBytes;
+
+/**
+ * What {@code pdm monitor} knows of the whole cluster: the jobs and what every worker did
+ * for them (folded from the event log, which is durable and counts each task once, so a
+ * restarted monitor shows the same totals), the workers' heartbeats, and the queue depths.
+ */
+public final class ClusterView {
+    /** A worker silent this long (besides the 3 intervals that make it down) is no longer shown. */
+    static final long FORGET_MS = 3_600_000;
+
+    private record Heard(Heartbeat beat, long atMs) {
+    }
+
+    private final LongSupplier clock;
+    private final Map<String, Heard> workers = new ConcurrentHashMap<>();
+    private volatile JobFold fold;
+    private volatile List<MetricsView.QueueDepth> queues = List.of();
+
+    public ClusterView(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The event log's fold, once it has been read to its end. Until then (a monitor starting, or
+     * reading the log again after a reconnect) the previous one stays: counters never go down.
+     * Callers synchronize on the fold while they apply events to it.
+     */
+    public void fold(JobFold caughtUp) {
+        this.fold = caughtUp;
+    }
+
+    /** Keeps the newest heartbeat of each worker process; an older or repeated one changes nothing. */
+    public void heartbeat(Heartbeat h) {
+        long now = clock.getAsLong();
+        workers.merge(h.worker(), new Heard(h, now), (old, neu) -> isNewer(neu.beat, old.beat) ? neu : old);
+    }
+
+    private static boolean isNewer(Heartbeat a, Heartbeat b) {
+        return a.startedMs() != b.startedMs() ? a.startedMs() > b.startedMs() : a.seq() > b.seq();
+    }
+
+    public void queues(List<MetricsView.QueueDepth> depths) {
+        this.queues = List.copyOf(depths);
+    }
+
+    public MetricsView view() {
+        long now = clock.getAsLong();
+        List<MetricsView.WorkerState> ws = new ArrayList<>();
+        workers.entrySet().removeIf(e -> now - e.getValue().atMs > silentMs(e.getValue().beat) + FORGET_MS);
+        for (Heard h : workers.values()) {
+            Heartbeat b = h.beat;
+            ws.add(new MetricsView.WorkerState(b.node(), b.worker(), now - h.atMs <= silentMs(b), b.tasksRunning(),
+                    h.atMs / 1000.0, b.logDropped()));
+        }
+        ws.sort(Comparator.comparing(MetricsView.WorkerState::worker));
+        JobFold f = fold;
+        if (f == null) {
+            return new MetricsView(List.of(), List.of(), ws, queues, false);
+        }
+        List<MetricsView.Work> work = new ArrayList<>();
+        List<MetricsView.JobState> jobs = new ArrayList<>();
+        synchronized (f) {
+            for (JobFold.Job j : f.jobs()) {
+                j.workByNode().forEach((worker, w) -> work.add(new MetricsView.Work(j.id(), j.def.src(), j.def.tgt(),
+                        hostOf(worker), worker, w.counters(), w.tasks())));
+                jobs.add(state(j));
+            }
+        }
+        return new MetricsView(work, jobs, ws, queues, true);
+    }
+
+    private static long silentMs(Heartbeat b) {
+        return 3L * b.intervalSeconds() * 1000;
+    }
+
+    static MetricsView.JobState state(JobFold.Job j) {
+        return new MetricsView.JobState(j.id(), j.def.command(), j.def.src(), j.def.tgt(), display(j.def.path()),
+                j.state().name().toLowerCase(java.util.Locale.ROOT), j.phase() + 1, j.def.phases().size(),
+                j.tasksPending(), j.def.submittedMs() / 1000.0, j.lastMs() / 1000.0);
+    }
+
+    private static String display(String encoded) {
+        try {
+            return pdm.fs.Names.display(PathBytes.decodeRelative(encoded));
+        } catch (pdm.task.BadMessageException e) {
+            return encoded;
+        }
+    }
+
+    /** Worker ids are host:pid; the node label is the host. */
+    static String hostOf(String worker) {
+        int colon = worker.lastIndexOf(':');
+        return colon < 0 ? worker : worker.substring(0, colon);
+    }
+}

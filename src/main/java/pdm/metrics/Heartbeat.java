@@ -1,0 +1,52 @@
+package pdm.metrics;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * What a worker tells the monitors every {@code monitor_interval} seconds (exchange
+ * {@code pdm.stats}). The numbers in it are the process's own, cumulative since it started,
+ * so a lost, repeated or reordered heartbeat changes nothing once a newer one arrives
+ * ({@code seq} orders them).
+ *
+ * @param worker      host:pid, the same id the worker's done events carry
+ * @param logDropped  log events it dropped because Elasticsearch was slow or down
+ */
+public record Heartbeat(
+        int v,
+        String node,
+        String worker,
+        @JsonProperty("started_ms") long startedMs,
+        long seq,
+        @JsonProperty("sent_ms") long sentMs,
+        @JsonProperty("interval_s") int intervalSeconds,
+        @JsonProperty("tasks_running") long tasksRunning,
+        @JsonProperty("log_events_dropped") long logDropped) {
+
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public byte[] encode() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a heartbeat", e);
+        }
+    }
+
+    /** Reads a heartbeat; a message of another version or without a worker id is refused with the reason. */
+    public static Heartbeat decode(byte[] body) throws IOException {
+        Heartbeat h = JSON.readValue(body, Heartbeat.class);
+        if (h.v != VERSION) {
+            throw new IOException("heartbeat version " + h.v + ", this pdm reads version " + VERSION);
+        }
+        if (h.worker == null || h.worker.isEmpty() || h.node == null || h.intervalSeconds <= 0) {
+            throw new IOException("heartbeat without node, worker or a positive interval_s");
+        }
+        return h;
+    }
+}

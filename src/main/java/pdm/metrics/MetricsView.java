@@ -1,0 +1,60 @@
+package pdm.metrics;
+
+import java.util.List;
+import pdm.job.Counters;
+
+/**
+ * Everything one /metrics scrape shows, as plain data: the monitor builds it from the event
+ * log and the worker heartbeats, a worker or an embedded pass from its own process.
+ * {@link PdmCollector} turns it into Prometheus metrics, so all three export the same names.
+ */
+public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState> workers,
+                          List<QueueDepth> queues, boolean complete) {
+
+    public MetricsView {
+        work = List.copyOf(work);
+        jobs = List.copyOf(jobs);
+        workers = List.copyOf(workers);
+        queues = List.copyOf(queues);
+    }
+
+    /**
+     * What one worker process did for one job.
+     *
+     * @param node   the host
+     * @param worker the process (host:pid): a restarted worker is a new series that starts at 0
+     */
+    public record Work(String job, String source, String target, String node, String worker, Counters counters,
+                       long tasks) {
+    }
+
+    /**
+     * A job as a whole.
+     *
+     * @param state   running, done or refused
+     * @param pass    the pass running now (1-based; the last one once the job is over)
+     * @param pending tasks announced and not yet done (queued or running)
+     */
+    public record JobState(String job, String command, String source, String target, String path, String state,
+                           int pass, int passes, long pending, double submittedSeconds, double lastEventSeconds) {
+    }
+
+    /**
+     * A worker process as its heartbeats tell it.
+     *
+     * @param up         whether it was heard from within the last 3 intervals
+     * @param logDropped log events it could not ship to Elasticsearch
+     */
+    public record WorkerState(String node, String worker, boolean up, long tasksRunning, double lastSeenSeconds,
+                              long logDropped) {
+    }
+
+    /** A queue's depth; -1 where it is not known (a queue the broker does not have yet). */
+    public record QueueDepth(String queue, long ready, long unacked, long consumers) {
+    }
+
+    /** The event-log-based parts are omitted until {@code complete}: a half-read log would make counters drop. */
+    public static MetricsView empty() {
+        return new MetricsView(List.of(), List.of(), List.of(), List.of(), true);
+    }
+}

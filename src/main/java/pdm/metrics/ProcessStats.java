@@ -1,0 +1,80 @@
+package pdm.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import pdm.job.Counters;
+
+/**
+ * This process's own tallies: what its finished tasks did, per job, and what it is doing
+ * now. A worker sends part of it as heartbeats and serves all of it on {@code --metrics-port}.
+ */
+public final class ProcessStats {
+    private record Key(String job, String source, String target) {
+    }
+
+    private static final class Tally {
+        Counters counters = Counters.ZERO;
+        long tasks;
+    }
+
+    private final String node;
+    private final String worker;
+    private final long startedMs = System.currentTimeMillis();
+    private final LongSupplier logDropped;
+    private final Map<Key, Tally> work = new ConcurrentHashMap<>();
+    private final AtomicLong running = new AtomicLong();
+    private final AtomicLong seq = new AtomicLong();
+
+    /**
+     * @param worker     host:pid
+     * @param logDropped log events dropped on the way to Elasticsearch so far
+     */
+    public ProcessStats(String node, String worker, LongSupplier logDropped) {
+        this.node = node;
+        this.worker = worker;
+        this.logDropped = logDropped;
+    }
+
+    public String worker() {
+        return worker;
+    }
+
+    public void taskStarted() {
+        running.incrementAndGet();
+    }
+
+    public void taskEnded() {
+        running.decrementAndGet();
+    }
+
+    /** A task of the job finished (its done event is written): count what it did. */
+    public void taskDone(String job, String source, String target, Counters c) {
+        Tally t = work.computeIfAbsent(new Key(job, source, target), k -> new Tally());
+        synchronized (t) {
+            t.counters = t.counters.plus(c);
+            t.tasks++;
+        }
+    }
+
+    public Heartbeat heartbeat(int intervalSeconds) {
+        return new Heartbeat(Heartbeat.VERSION, node, worker, startedMs, seq.incrementAndGet(),
+                System.currentTimeMillis(), intervalSeconds, running.get(), logDropped.getAsLong());
+    }
+
+    /** This process as its own /metrics shows it. */
+    public MetricsView view(List<MetricsView.QueueDepth> queues, List<MetricsView.JobState> jobs) {
+        List<MetricsView.Work> out = new ArrayList<>();
+        work.forEach((k, t) -> {
+            synchronized (t) {
+                out.add(new MetricsView.Work(k.job(), k.source(), k.target(), node, worker, t.counters, t.tasks));
+            }
+        });
+        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, running.get(),
+                System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
+        return new MetricsView(out, jobs, List.of(self), queues, true);
+    }
+}

@@ -1,0 +1,2 @@
+/** Prometheus metrics: what pdm exports on /metrics, and the worker heartbeats the monitor aggregates. */
+package pdm.metrics;

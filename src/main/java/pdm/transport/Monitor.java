@@ -1,0 +1,116 @@
+package pdm.transport;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.config.PdmConfig;
+import pdm.job.JobFold;
+import pdm.metrics.ClusterView;
+import pdm.metrics.Heartbeat;
+import pdm.task.FileTask;
+
+/**
+ * {@code pdm monitor}: keeps a {@link ClusterView} up to date from RabbitMQ. It folds the
+ * whole event log (so its counters are exact and the same after a restart), listens to the
+ * workers' heartbeats, and asks for the queue depths every {@code monitor_interval}. When the
+ * broker goes away it reconnects with backoff and reads the log again, serving the last
+ * complete state meanwhile.
+ */
+public final class Monitor {
+    private static final Logger log = LoggerFactory.getLogger(Monitor.class);
+
+    private final BrokerUri uri;
+    private final ClusterView view;
+    private final int intervalSeconds;
+    private final QueueDepths depths;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    /** @param management the RabbitMQ management API (for unacked counts), or null for AMQP only */
+    public Monitor(PdmConfig config, BrokerUri uri, URI management, ClusterView view) {
+        this.uri = uri;
+        this.view = view;
+        this.intervalSeconds = Math.max(1, config.monitorInterval());
+        List<String> queues = new ArrayList<>();
+        for (Worker.Pair p : Worker.pairsOf(config)) {
+            String s = p.src().name();
+            String t = p.tgt().name();
+            queues.add(Topology.dirQueue(s, t));
+            queues.add(Topology.fileQueue(s, t));
+            for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
+                queues.add(Topology.linkQueue(s, t, i));
+            }
+        }
+        queues.add(Topology.DEAD);
+        this.depths = new QueueDepths(management, uri, queues);
+    }
+
+    public void run() throws InterruptedException {
+        long backoff = 1000;
+        while (stop.getCount() > 0) {
+            try (Connection c = Rabbit.connect(uri, "pdm monitor", null)) {
+                session(c);
+                backoff = 1000;
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                log.warn("broker {} not reachable: {}; retrying in {} s", uri, Rabbit.reason(e), backoff / 1000);
+            }
+            if (stop.await(backoff, TimeUnit.MILLISECONDS)) {
+                break;
+            }
+            backoff = Math.min(30_000, backoff * 2);
+        }
+    }
+
+    public void stop() {
+        stop.countDown();
+    }
+
+    private void session(Connection c) throws IOException, InterruptedException {
+        Channel stats = c.createChannel();
+        Topology.declareCommon(stats);
+        // Our own queue, gone with us; heartbeats older than 3 intervals are of no use.
+        String q = stats.queueDeclare("", false, true, true,
+                Map.of("x-message-ttl", 3_000 * intervalSeconds)).getQueue();
+        stats.queueBind(q, Topology.STATS, "");
+        stats.basicConsume(q, true, (tag, d) -> {
+            try {
+                view.heartbeat(Heartbeat.decode(d.getBody()));
+            } catch (IOException | RuntimeException e) {
+                log.warn("ignoring a message in {} that is not a heartbeat pdm can read: {}", Topology.STATS,
+                        e.getMessage());
+            }
+        }, tag -> { });
+        JobFold fold = new JobFold(false);
+        long started = System.nanoTime();
+        try (EventReader events = new EventReader(c, "first", e -> {
+            synchronized (fold) {
+                fold.apply(e);
+            }
+        }, () -> {
+            view.fold(fold);
+            log.info("event log {} read in {} ms; serving its jobs", Topology.EVENTS,
+                    (System.nanoTime() - started) / 1_000_000);
+        })) {
+            log.info("monitor connected to {}", uri);
+            while (c.isOpen() && !events.ended() && stop.getCount() > 0) {
+                try {
+                    view.queues(depths.poll(c));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("cannot read queue depths: {}", Rabbit.reason(e));
+                }
+                stop.await(intervalSeconds, TimeUnit.SECONDS);
+            }
+        }
+        if (stop.getCount() > 0) {
+            log.warn("lost the broker or the event log; reconnecting");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package pdm.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.metrics.MetricsView.QueueDepth;
+
+/**
+ * The depth of every pdm queue. Unacked counts exist only in RabbitMQ's management API
+ * (AMQP tells ready and consumers, nothing else), so it is asked first, with the broker's
+ * credentials; without the plugin, a passive declare of each queue of the config's pairs
+ * gives ready and consumers, and unacked is left out rather than guessed.
+ */
+final class QueueDepths {
+    private static final Logger log = LoggerFactory.getLogger(QueueDepths.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI management;
+    private final String auth;
+    private final List<String> configured;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Boolean managementWorks;
+
+    /**
+     * @param management the management API's base URL (http://host:15672), or null to use AMQP only
+     * @param configured the queues of the config's pairs, asked for over AMQP when the API is not there
+     */
+    QueueDepths(URI management, BrokerUri broker, List<String> configured) {
+        this.management = management;
+        this.auth = "Basic " + Base64.getEncoder().encodeToString(
+                (broker.user() + ":" + broker.password()).getBytes(StandardCharsets.UTF_8));
+        this.configured = List.copyOf(configured);
+        String vhost = URLEncoder.encode(broker.vhost(), StandardCharsets.UTF_8).replace("+", "%20");
+        this.vhostPath = "/api/queues/" + vhost + "?columns=name,messages_ready,messages_unacknowledged,consumers";
+    }
+
+    private final String vhostPath;
+
+    List<QueueDepth> poll(Connection conn) throws IOException, InterruptedException {
+        if (management != null) {
+            try {
+                List<QueueDepth> out = fromManagement();
+                if (!Boolean.TRUE.equals(managementWorks)) {
+                    log.info("queue depths from the RabbitMQ management API at {}", management);
+                }
+                managementWorks = true;
+                return out;
+            } catch (IOException e) {
+                if (!Boolean.FALSE.equals(managementWorks)) {
+                    log.warn("RabbitMQ management API at {} not usable ({}): exporting ready counts from AMQP only, "
+                            + "no unacked counts (enable it with: rabbitmq-plugins enable rabbitmq_management)",
+                            management, e.getMessage());
+                }
+                managementWorks = false;
+            }
+        }
+        return fromAmqp(conn);
+    }
+
+    private List<QueueDepth> fromManagement() throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(management.resolve(vhostPath)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", auth).GET().build();
+        HttpResponse<byte[]> resp;
+        try {
+            resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IOException(e.toString(), e);
+        }
+        if (resp.statusCode() != 200) {
+            throw new IOException("HTTP " + resp.statusCode());
+        }
+        List<QueueDepth> out = new ArrayList<>();
+        for (JsonNode q : JSON.readTree(resp.body())) {
+            String name = q.path("name").asText();
+            if (Topology.isPdmQueue(name)) {
+                out.add(new QueueDepth(name, q.path("messages_ready").asLong(-1),
+                        q.path("messages_unacknowledged").asLong(-1), q.path("consumers").asLong(-1)));
+            }
+        }
+        return out;
+    }
+
+    private List<QueueDepth> fromAmqp(Connection conn) throws IOException {
+        List<QueueDepth> out = new ArrayList<>();
+        Channel ch = conn.createChannel();
+        try {
+            for (String q : configured) {
+                try {
+                    AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(q);
+                    out.add(new QueueDepth(q, ok.getMessageCount(), -1, ok.getConsumerCount()));
+                } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
+                    // not declared yet (no job for this pair so far): the broker closed the channel
+                    Rabbit.closeQuietly(ch);
+                    ch = conn.createChannel();
+                }
+            }
+        } finally {
+            Rabbit.closeQuietly(ch);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,100 @@
+package pdm.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import pdm.job.Counters;
+import pdm.job.JobEvent;
+import pdm.job.JobFold;
+import pdm.task.Action;
+import pdm.task.JobOptions;
+import pdm.task.TaskIds;
+
+class ClusterViewTest {
+    private static final String JOB = "20261125-101842-ab12";
+    private final AtomicLong now = new AtomicLong(1_000_000);
+
+    @Test
+    void countersComeFromFirstDoneEventsAndAreTheSameAfterAMonitorRestart() throws Exception {
+        List<JobEvent> log = log();
+        ClusterView first = new ClusterView(now::get);
+        first.fold(fold(log));
+        Map<String, Double> s = Exposition.samples(Exposition.render(first.view()));
+
+        // root (w1) + its two file batches (w1 and w2); w2's batch was delivered twice, counted once
+        assertThat(Exposition.sum(s, "pdm_files_copied_total")).isEqualTo(30.0);
+        assertThat(Exposition.sum(s, "pdm_files_copied_total", "worker=\"h2:7\"")).isEqualTo(20.0);
+        assertThat(Exposition.sum(s, "pdm_copied_bytes_total", "node=\"h1\"")).isEqualTo(1000.0);
+        assertThat(Exposition.sum(s, "pdm_tasks_done_total")).isEqualTo(4.0); // + the root's dirmeta
+        assertThat(Exposition.sum(s, "pdm_job_state", "state=\"done\"")).isEqualTo(1.0);
+        assertThat(Exposition.sum(s, "pdm_job_tasks_pending")).isZero();
+
+        ClusterView restarted = new ClusterView(now::get);
+        restarted.fold(fold(log));
+        String again = Exposition.render(restarted.view());
+        assertThat(Exposition.samples(again)).isEqualTo(s);
+    }
+
+    @Test
+    void untilTheLogIsReadCountersAreLeftOutNotShownSmall() throws Exception {
+        ClusterView v = new ClusterView(now::get);
+        assertThat(v.view().complete()).isFalse();
+        Map<String, Double> s = Exposition.samples(Exposition.render(v.view()));
+        assertThat(s.keySet()).noneMatch(k -> k.startsWith("pdm_files_copied_total"));
+    }
+
+    @Test
+    void olderOrRepeatedHeartbeatsChangeNothingAndSilentWorkersGoDown() {
+        ClusterView v = new ClusterView(now::get);
+        v.heartbeat(beat("h1:5", 100, 2, 4));
+        v.heartbeat(beat("h1:5", 100, 1, 9)); // an older one arriving late
+        v.heartbeat(beat("h1:5", 100, 2, 9)); // the same seq again
+        v.heartbeat(beat("h2:6", 100, 1, 1));
+        assertThat(v.view().workers()).extracting(MetricsView.WorkerState::tasksRunning).containsExactly(4L, 1L);
+        assertThat(v.view().workers()).allMatch(MetricsView.WorkerState::up);
+
+        now.addAndGet(20_000); // interval 10 s: 2 intervals of silence still count as alive
+        v.heartbeat(beat("h2:6", 100, 2, 0));
+        now.addAndGet(11_000); // h1 silent for 31 s > 3 intervals
+        assertThat(v.view().workers()).extracting(w -> w.worker() + "=" + w.up())
+                .containsExactly("h1:5=false", "h2:6=true");
+
+        now.addAndGet(ClusterView.FORGET_MS + 30_000); // both silent for longer than 3 intervals + FORGET_MS
+        assertThat(v.view().workers()).isEmpty();
+    }
+
+    private static Heartbeat beat(String worker, long started, long seq, long running) {
+        return new Heartbeat(Heartbeat.VERSION, worker.substring(0, 2), worker, started, seq, 0, 10, running, 0);
+    }
+
+    private static JobFold fold(List<JobEvent> log) {
+        JobFold f = new JobFold(false);
+        log.forEach(f::apply);
+        return f;
+    }
+
+    private static List<JobEvent> log() {
+        String root = TaskIds.root(JOB, 0);
+        String a = TaskIds.childFiles(root, 0, 0);
+        String b = TaskIds.childFiles(root, 0, 1);
+        List<JobEvent> log = new ArrayList<>();
+        log.add(new JobEvent.Submitted(JOB, "copy", List.of(Action.COPY), "panda", "badger", "panda (/p)",
+                "badger (/b)", "", JobOptions.DEFAULT, 1000, "me@here"));
+        log.add(new JobEvent.Done(JOB, root, "dir", List.of(new JobEvent.Child(a, "files", null),
+                new JobEvent.Child(b, "files", null)), new Counters(0, 0, 0, 0, 0, 1, 1, 0, 0), List.of(), null, true,
+                "h1:5", 2000));
+        log.add(new JobEvent.Done(JOB, b, "files", List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
+                null, false, "h2:7", 2500));
+        log.add(new JobEvent.Done(JOB, b, "files", List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
+                null, false, "h2:8", 2600));
+        log.add(new JobEvent.Done(JOB, a, "files", List.of(), new Counters(10, 0, 0, 0, 0, 0, 0, 1000, 0), List.of(),
+                null, false, "h1:5", 3000));
+        log.add(new JobEvent.Done(JOB, TaskIds.dirMeta(root), "dirmeta", List.of(), Counters.ZERO, List.of(), null,
+                false, "h1:5", 3100));
+        return log;
+    }
+}
