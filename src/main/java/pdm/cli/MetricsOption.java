@@ -18,15 +18,20 @@ final class MetricsOption {
             description = "The address --metrics-port listens on (default: every interface).")
     String bind;
 
+    /** Refuses bad values before anything is done. */
+    void validate() {
+        if (port == null && bind != null) {
+            throw new PdmException("--metrics-bind " + bind + " needs --metrics-port");
+        }
+        if (port != null) {
+            checkPort("--metrics-port", port);
+        }
+    }
+
     /** Starts the server when --metrics-port was given; null otherwise. */
     MetricsServer start(Supplier<MetricsView> view) {
-        if (port == null) {
-            if (bind != null) {
-                throw new PdmException("--metrics-bind " + bind + " needs --metrics-port");
-            }
-            return null;
-        }
-        return serve(bind, checkPort("--metrics-port", port), view);
+        validate();
+        return port == null ? null : serve(bind, port, view);
     }
 
     static int checkPort(String option, int port) {

@@ -60,6 +60,7 @@ abstract class PassCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        metrics.validate();
         JobFactory factory = new JobFactory(options);
         java.util.Optional<pdm.transport.BrokerUri> uri = broker.resolve(factory.config());
         boolean adHoc = src.startsWith("/") || tgt.startsWith("/");

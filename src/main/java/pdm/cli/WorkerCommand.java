@@ -31,6 +31,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        metrics.validate();
         PdmConfig cfg = config.load();
         Logging.info();
         Logging.elastic(cfg.elasticUrl());

@@ -51,4 +51,24 @@ class ElasticLoggingTest {
             hanging.stop(0);
         }
     }
+
+    @Test
+    @Timeout(120)
+    void aCopyWithElasticsearchOnADeadPortCompletesExactly() throws Exception {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            dead = s.getLocalPort(); // closed again: connections are refused
+        }
+        Path src = tmp.resolve("src");
+        Path dst = Files.createDirectories(tmp.resolve("dst"));
+        RichTree.build(src, false);
+        Path cfg = Pdm.config(tmp, src, dst);
+        Files.writeString(cfg, "elastic_url = \"http://elastic:pw@127.0.0.1:" + dead + "\"\n" + Files.readString(cfg));
+
+        Pdm.Result r = Pdm.run("copy", "panda", "badger", "/", "--config", cfg.toString(), "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        TreeComparer.assertSameTree(src, dst);
+        assertThat(r.err()).doesNotContain("pw@").doesNotContain(":pw");
+    }
 }

@@ -105,9 +105,12 @@ public final class Cluster implements AutoCloseable {
         return finish(pb.start(), out, err);
     }
 
-    public Process startWorker() throws IOException {
+    public Process startWorker(String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("worker"));
+        args.addAll(List.of(options));
         Path log = dir.resolve("worker-" + (++logs) + ".log");
-        Process p = new ProcessBuilder(pdm("worker")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(pdm(args.toArray(String[]::new))).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         workers.add(p);
         return p;
     }
