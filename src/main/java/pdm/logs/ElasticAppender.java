@@ -38,7 +38,8 @@ public final class ElasticAppender extends AppenderBase<ILoggingEvent> {
     private final BlockingQueue<String> buffer = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong shipped = new AtomicLong();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** Made by the shipper thread: building one costs a few hundred ms that the copy must not wait for. */
+    private HttpClient http;
     private Thread shipper;
 
     public ElasticAppender(String elasticUrl) {
@@ -105,6 +106,7 @@ public final class ElasticAppender extends AppenderBase<ILoggingEvent> {
     }
 
     private void ship() {
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         List<String> batch = new ArrayList<>(BATCH);
         long backoff = 1000;
         try {
