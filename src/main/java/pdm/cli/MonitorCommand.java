@@ -73,11 +73,14 @@ final class MonitorCommand implements Callable<Integer> {
         try {
             URI u = new URI(managementUrl);
             if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-                throw new PdmException("--management-url " + managementUrl + " must be http(s)://HOST:PORT");
+                throw new PdmException("--management-url " + BrokerUri.mask(managementUrl)
+                        + " must be http(s)://HOST:PORT");
             }
-            return u;
+            // (a base path, e.g. behind a proxy, is kept: the API's paths are resolved below it)
+            return u.getRawPath() == null || u.getRawPath().endsWith("/") ? u : new URI(managementUrl + "/");
         } catch (URISyntaxException e) {
-            throw new PdmException("--management-url " + managementUrl + " is not a URL: " + e.getReason());
+            throw new PdmException("--management-url " + BrokerUri.mask(managementUrl) + " is not a URL: "
+                    + e.getReason());
         }
     }
 

@@ -34,22 +34,28 @@ final class QueueDepths {
     private final String auth;
     private final List<String> configured;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String vhostPath;
     private Boolean managementWorks;
 
     /**
-     * @param management the management API's base URL (http://host:15672), or null to use AMQP only
+     * @param management the management API's base URL (http://host:15672; user:password@ in it
+     *                   wins over the broker's credentials), or null to use AMQP only
      * @param configured the queues of the config's pairs, asked for over AMQP when the API is not there
      */
     QueueDepths(URI management, BrokerUri broker, List<String> configured) {
+        String credentials = broker.user() + ":" + broker.password();
+        if (management != null && management.getUserInfo() != null) {
+            credentials = management.getUserInfo();
+            // (kept out of the URI: it is logged)
+            management = URI.create(management.getScheme() + "://" + management.getRawAuthority()
+                    .substring(management.getRawAuthority().indexOf('@') + 1) + management.getRawPath());
+        }
         this.management = management;
-        this.auth = "Basic " + Base64.getEncoder().encodeToString(
-                (broker.user() + ":" + broker.password()).getBytes(StandardCharsets.UTF_8));
+        this.auth = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
         this.configured = List.copyOf(configured);
         String vhost = URLEncoder.encode(broker.vhost(), StandardCharsets.UTF_8).replace("+", "%20");
-        this.vhostPath = "/api/queues/" + vhost + "?columns=name,messages_ready,messages_unacknowledged,consumers";
+        this.vhostPath = "api/queues/" + vhost + "?columns=name,messages_ready,messages_unacknowledged,consumers";
     }
-
-    private final String vhostPath;
 
     List<QueueDepth> poll(Connection conn) throws IOException, InterruptedException {
         if (management != null) {
