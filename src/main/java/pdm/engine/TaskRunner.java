@@ -77,8 +77,13 @@ public final class TaskRunner {
      */
     public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, Sink sink)
             throws InterruptedException {
+        return run(m, srcDs, tgtDs, redelivered, sink, new JobStats());
+    }
+
+    /** @param stats where the task counts what it does, live (the worker's heartbeats read it while it runs) */
+    public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, Sink sink,
+                       JobStats stats) throws InterruptedException {
         TempNames.runningTask(m.taskId());
-        JobStats stats = new JobStats();
         Collector children = new Collector(m.taskId(), sink);
         try {
             return runTask(m, srcDs, tgtDs, redelivered, stats, children);

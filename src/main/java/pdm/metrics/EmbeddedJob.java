@@ -61,8 +61,8 @@ public final class EmbeddedJob {
         MetricsView.JobState job = new MetricsView.JobState(def.job(), def.command(), def.source(), def.target(),
                 def.path(), state, Math.max(1, pass), def.passes(), 0, def.submittedSeconds(), lastMs / 1000.0);
         int[] q = queues.get();
-        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, q[2],
-                System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
+        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, q[2], c.filesCopied(),
+                c.bytes(), System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
         List<MetricsView.QueueDepth> depths = List.of(
                 new MetricsView.QueueDepth(pdm.transport.Topology.dirQueue(def.source(), def.target()), q[0], -1, -1),
                 new MetricsView.QueueDepth(pdm.transport.Topology.fileQueue(def.source(), def.target()), q[1], -1, -1));

@@ -12,6 +12,8 @@ import java.io.IOException;
  * ({@code seq} orders them).
  *
  * @param worker      host:pid, the same id the worker's done events carry
+ * @param filesCopied files this process has copied so far, running tasks included (live, per
+ *                    file; the exact per-job counts are in the event log)
  * @param logDropped  log events it dropped because Elasticsearch was slow or down
  */
 public record Heartbeat(
@@ -23,6 +25,8 @@ public record Heartbeat(
         @JsonProperty("sent_ms") long sentMs,
         @JsonProperty("interval_s") int intervalSeconds,
         @JsonProperty("tasks_running") long tasksRunning,
+        @JsonProperty("files_copied") long filesCopied,
+        @JsonProperty("bytes_copied") long bytesCopied,
         @JsonProperty("log_events_dropped") long logDropped) {
 
     public static final int VERSION = 1;

@@ -42,11 +42,13 @@ public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState
     /**
      * A worker process as its heartbeats tell it.
      *
-     * @param up         whether it was heard from within the last 3 intervals
-     * @param logDropped log events it could not ship to Elasticsearch
+     * @param up          whether it was heard from within the last 3 intervals
+     * @param filesCopied files it copied so far, running tasks included (what it did, not what
+     *                    counts for a job: a task redone after a crash counts again)
+     * @param logDropped  log events it could not ship to Elasticsearch
      */
-    public record WorkerState(String node, String worker, boolean up, long tasksRunning, double lastSeenSeconds,
-                              long logDropped) {
+    public record WorkerState(String node, String worker, boolean up, long tasksRunning, long filesCopied,
+                              long bytesCopied, double lastSeenSeconds, long logDropped) {
     }
 
     /** A queue's depth; -1 where it is not known (a queue the broker does not have yet). */

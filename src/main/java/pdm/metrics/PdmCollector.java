@@ -124,6 +124,11 @@ public final class PdmCollector implements MultiCollector {
                 .help("Tasks the worker is running now");
         GaugeSnapshot.Builder seen = GaugeSnapshot.builder().name("pdm_worker_last_seen_timestamp_seconds")
                 .help("When the worker was last heard from").unit(Unit.SECONDS);
+        CounterSnapshot.Builder files = CounterSnapshot.builder().name("pdm_worker_files_copied")
+                .help("Files the worker process copied so far, running tasks included (live; a task redone after "
+                        + "a crash counts again: job totals are pdm_files_copied_total)");
+        CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("pdm_worker_copied_bytes").unit(Unit.BYTES)
+                .help("Bytes the worker process copied so far, running tasks included (live)");
         CounterSnapshot.Builder dropped = CounterSnapshot.builder().name("pdm_log_events_dropped")
                 .help("Log events the worker could not ship to Elasticsearch (slow or down) and dropped");
         for (MetricsView.WorkerState w : workers) {
@@ -131,11 +136,15 @@ public final class PdmCollector implements MultiCollector {
             up.dataPoint(point(l, w.up() ? 1 : 0));
             running.dataPoint(point(l, w.tasksRunning()));
             seen.dataPoint(point(l, w.lastSeenSeconds()));
+            files.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(w.filesCopied()).build());
+            bytes.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(w.bytesCopied()).build());
             dropped.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(w.logDropped()).build());
         }
         out.metricSnapshot(up.build());
         out.metricSnapshot(running.build());
         out.metricSnapshot(seen.build());
+        out.metricSnapshot(files.build());
+        out.metricSnapshot(bytes.build());
         out.metricSnapshot(dropped.build());
     }
 

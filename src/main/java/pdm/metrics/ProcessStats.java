@@ -3,10 +3,13 @@ package pdm.metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import pdm.job.Counters;
+import pdm.job.JobStats;
 
 /**
  * This process's own tallies: what its finished tasks did, per job, and what it is doing
@@ -27,6 +30,10 @@ public final class ProcessStats {
     private final LongSupplier logDropped;
     private final Map<Key, Tally> work = new ConcurrentHashMap<>();
     private final AtomicLong running = new AtomicLong();
+    /** Tasks running now, with their live counters. */
+    private final Set<JobStats> live = ConcurrentHashMap.newKeySet();
+    private final LongAdder liveFiles = new LongAdder();
+    private final LongAdder liveBytes = new LongAdder();
     private final AtomicLong seq = new AtomicLong();
 
     /**
@@ -43,12 +50,31 @@ public final class ProcessStats {
         return worker;
     }
 
-    public void taskStarted() {
+    /** A task starts, counting into {@code stats} as it goes. */
+    public void taskStarted(JobStats stats) {
         running.incrementAndGet();
+        live.add(stats);
     }
 
-    public void taskEnded() {
+    /** The task is over (done, returned to its queue or dead-lettered): what it copied stays counted. */
+    public synchronized void taskEnded(JobStats stats) {
+        // (one lock with copied(): a heartbeat in between would count the task twice or not at
+        // all, and the counter would go back at the next one)
+        liveFiles.add(stats.filesCopied.sum());
+        liveBytes.add(stats.bytes.sum());
+        live.remove(stats);
         running.decrementAndGet();
+    }
+
+    /** {files, bytes} copied by this process so far, including tasks still running. */
+    private synchronized long[] copied() {
+        long files = liveFiles.sum();
+        long bytes = liveBytes.sum();
+        for (JobStats s : live) {
+            files += s.filesCopied.sum();
+            bytes += s.bytes.sum();
+        }
+        return new long[]{files, bytes};
     }
 
     /** A task of the job finished (its done event is written): count what it did. */
@@ -61,8 +87,10 @@ public final class ProcessStats {
     }
 
     public Heartbeat heartbeat(int intervalSeconds) {
+        long[] copied = copied();
         return new Heartbeat(Heartbeat.VERSION, node, worker, startedMs, seq.incrementAndGet(),
-                System.currentTimeMillis(), intervalSeconds, running.get(), logDropped.getAsLong());
+                System.currentTimeMillis(), intervalSeconds, running.get(), copied[0], copied[1],
+                logDropped.getAsLong());
     }
 
     /** This process as its own /metrics shows it. */
@@ -73,8 +101,9 @@ public final class ProcessStats {
                 out.add(new MetricsView.Work(k.job(), k.source(), k.target(), node, worker, t.counters, t.tasks));
             }
         });
-        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, running.get(),
-                System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
+        long[] copied = copied();
+        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, running.get(), copied[0],
+                copied[1], System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
         return new MetricsView(out, jobs, List.of(self), queues, true);
     }
 }

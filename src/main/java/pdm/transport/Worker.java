@@ -415,7 +415,8 @@ public final class Worker {
                     return;
                 }
                 String what = "a task";
-                stats.taskStarted();
+                JobStats taskStats = new JobStats();
+                stats.taskStarted(taskStats);
                 try {
                     Publisher pub = publisher();
                     TaskMessage m;
@@ -430,7 +431,7 @@ public final class Worker {
                     what = "task " + m.taskId() + " of job " + m.jobId();
                     long started = System.nanoTime();
                     TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), d.getEnvelope().isRedeliver(),
-                            sink(pub, m));
+                            sink(pub, m), taskStats);
                     long ran = System.nanoTime();
                     // The children first, confirmed, then the done event that announces them: a re-run
                     // may plan different batches, so a child lost after its parent's done event was
@@ -463,7 +464,7 @@ public final class Worker {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
-                    stats.taskEnded();
+                    stats.taskEnded(taskStats);
                     inFlight.decrementAndGet();
                 }
             }

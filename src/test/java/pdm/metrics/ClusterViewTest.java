@@ -55,6 +55,7 @@ class ClusterViewTest {
         v.heartbeat(beat("h1:5", 100, 2, 9)); // the same seq again
         v.heartbeat(beat("h2:6", 100, 1, 1));
         assertThat(v.view().workers()).extracting(MetricsView.WorkerState::tasksRunning).containsExactly(4L, 1L);
+        assertThat(v.view().workers()).extracting(MetricsView.WorkerState::filesCopied).containsExactly(200L, 100L);
         assertThat(v.view().workers()).allMatch(MetricsView.WorkerState::up);
 
         now.addAndGet(20_000); // interval 10 s: 2 intervals of silence still count as alive
@@ -68,7 +69,8 @@ class ClusterViewTest {
     }
 
     private static Heartbeat beat(String worker, long started, long seq, long running) {
-        return new Heartbeat(Heartbeat.VERSION, worker.substring(0, 2), worker, started, seq, 0, 10, running, 0);
+        return new Heartbeat(Heartbeat.VERSION, worker.substring(0, 2), worker, started, seq, 0, 10, running,
+                seq * 100, seq * 1000, 0);
     }
 
     private static JobFold fold(List<JobEvent> log) {

@@ -89,6 +89,13 @@ class MonitoringIT {
                     assertThat(Exposition.sum(s, "pdm_worker_up", "worker=\"" + id1 + "\"")).isEqualTo(1.0);
                     assertThat(Exposition.sum(s, "pdm_worker_up", "worker=\"" + id2 + "\"")).isEqualTo(1.0);
                     assertThat(Exposition.sum(s, "pdm_workers_alive")).isGreaterThanOrEqualTo(2.0);
+                    // live counts from the heartbeats agree with the log's when no task was redone
+                    assertThat(Exposition.sum(s, "pdm_worker_files_copied_total", "worker=\"" + id1 + "\"")
+                            + Exposition.sum(s, "pdm_worker_files_copied_total", "worker=\"" + id2 + "\""))
+                            .isEqualTo(24.0 * 8);
+                    assertThat(Exposition.sum(s, "pdm_worker_copied_bytes_total", "worker=\"" + id1 + "\"")
+                            + Exposition.sum(s, "pdm_worker_copied_bytes_total", "worker=\"" + id2 + "\""))
+                            .isEqualTo(sum.path("bytes").asDouble());
                     assertThat(s).containsKey("pdm_queue_messages_ready{queue=\"" + Topology.fileQueue(c.srcName,
                             c.tgtName) + "\"}");
                     if (managementApi()) {
@@ -107,12 +114,15 @@ class MonitoringIT {
 
                 // a heartbeat delivered again late (an older seq) does not move anything
                 try (Connection conn = Broker.connect(); Channel ch = conn.createChannel()) {
-                    Heartbeat stale = new Heartbeat(Heartbeat.VERSION, pdm.Hosts.name(), id1, 0, 1, 0, 1, 99, 0);
+                    Heartbeat stale = new Heartbeat(Heartbeat.VERSION, pdm.Hosts.name(), id1, 0, 1, 0, 1, 99, 0, 0, 0);
                     ch.basicPublish(Topology.STATS, "", new AMQP.BasicProperties(), stale.encode());
                 }
                 Thread.sleep(1500);
-                assertThat(Exposition.sum(scrape(port), "pdm_worker_tasks_running", "worker=\"" + id1 + "\""))
+                Map<String, Double> afterStale = scrape(port);
+                assertThat(Exposition.sum(afterStale, "pdm_worker_tasks_running", "worker=\"" + id1 + "\""))
                         .isNotEqualTo(99.0);
+                assertThat(Exposition.sum(afterStale, "pdm_worker_files_copied_total", "worker=\"" + id1 + "\""))
+                        .isEqualTo(Exposition.sum(before, "pdm_files_copied_total", job, "worker=\"" + id1 + "\""));
 
                 // a restarted monitor reads the event log again: the same counters, not a restart from 0
                 Cluster.signal(monitor, "TERM");
