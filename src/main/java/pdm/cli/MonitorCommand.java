@@ -28,9 +28,9 @@ final class MonitorCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--management-url", paramLabel = "URL",
-            description = {"RabbitMQ management API, for unacked counts (default: http://BROKER-HOST:15672 with the "
-                    + "broker's credentials; 'none' to use AMQP only). Without it, queues show ready messages and "
-                    + "consumers."})
+            description = {"RabbitMQ management API, for unacked counts (default: http://BROKER-HOST:15672, or "
+                    + "https://BROKER-HOST:15671 for amqps://, with the broker's credentials; 'none' to use AMQP "
+                    + "only). Without it, queues show ready messages and consumers."})
     String managementUrl;
 
     @Mixin
@@ -68,18 +68,20 @@ final class MonitorCommand implements Callable<Integer> {
             return null;
         }
         if (managementUrl == null) {
-            return URI.create((uri.tls() ? "https" : "http") + "://" + bracket(uri.host()) + ":15672/");
+            // (the management plugin's conventional ports: 15672 plain, 15671 TLS)
+            return URI.create((uri.tls() ? "https" : "http") + "://" + bracket(uri.host())
+                    + (uri.tls() ? ":15671/" : ":15672/"));
         }
         try {
             URI u = new URI(managementUrl);
             if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-                throw new PdmException("--management-url " + BrokerUri.mask(managementUrl)
+                throw new PdmException("--management-url " + pdm.Secrets.mask(managementUrl)
                         + " must be http(s)://HOST:PORT");
             }
             // (a base path, e.g. behind a proxy, is kept: the API's paths are resolved below it)
             return u.getRawPath() == null || u.getRawPath().endsWith("/") ? u : new URI(managementUrl + "/");
         } catch (URISyntaxException e) {
-            throw new PdmException("--management-url " + BrokerUri.mask(managementUrl) + " is not a URL: "
+            throw new PdmException("--management-url " + pdm.Secrets.mask(managementUrl) + " is not a URL: "
                     + e.getReason());
         }
     }

@@ -116,9 +116,9 @@ abstract class PassCommand implements Callable<Integer> {
 
     private EmbeddedJob embeddedMetrics(Job job, Engine engine) {
         JobSpec s = job.spec();
+        double now = System.currentTimeMillis() / 1000.0;
         MetricsView.JobState def = new MetricsView.JobState(s.id(), spec.name(), s.src().name(), s.tgt().name(),
-                pdm.fs.Names.display(s.path()), "running", 1, actions().size(), 0, System.currentTimeMillis() / 1000.0,
-                System.currentTimeMillis() / 1000.0);
+                pdm.fs.Names.display(s.path()), s.options().dryRun(), "running", 1, actions().size(), 0, now, now);
         return new EmbeddedJob(def, pdm.Hosts.name(), pdm.Hosts.name() + ":" + ProcessHandle.current().pid(),
                 Logging::droppedToElastic, engine::queues);
     }

@@ -1,6 +1,5 @@
 package pdm.cli;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 import pdm.metrics.MetricsServer;
 import pdm.metrics.ProcessStats;
@@ -42,7 +41,7 @@ final class WorkerCommand implements Callable<Integer> {
         ProcessStats stats = new ProcessStats(pdm.Hosts.name(), pdm.Hosts.name() + ":" + ProcessHandle.current().pid(),
                 Logging::droppedToElastic);
         Worker worker = new Worker(cfg, uri, Worker.pairsOf(cfg), stats);
-        MetricsServer server = metrics.start(() -> stats.view(List.of(), List.of()));
+        MetricsServer server = metrics.start(() -> stats.view());
         // Our own handlers, not shutdown hooks: the JVM would exit 143/129 after the hooks, and a
         // graceful stop must end with 0 once the running tasks are finished.
         for (String sig : new String[]{"TERM", "HUP", "INT"}) {

@@ -58,7 +58,7 @@ public final class JobFold {
 
     /** What one worker node did for a job: the sum of its first done events. */
     public record NodeWork(Counters counters, long tasks) {
-        NodeWork plus(NodeWork o) {
+        public NodeWork plus(NodeWork o) {
             return new NodeWork(counters.plus(o.counters), tasks + o.tasks);
         }
     }

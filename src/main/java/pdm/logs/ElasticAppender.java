@@ -64,7 +64,7 @@ public final class ElasticAppender extends AppenderBase<ILoggingEvent> {
 
     /** The URL with any password replaced. */
     static String mask(String url) {
-        return url == null ? "" : url.replaceAll("(?<=://)([^:/@]*):[^@/]*@", "$1:***@");
+        return pdm.Secrets.mask(url);
     }
 
     @Override

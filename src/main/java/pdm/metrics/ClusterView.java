@@ -25,6 +25,7 @@ public final class ClusterView {
     private final Map<String, Heard> workers = new ConcurrentHashMap<>();
     private volatile JobFold fold;
     private volatile List<MetricsView.QueueDepth> queues = List.of();
+    private volatile boolean connected;
 
     public ClusterView(LongSupplier clock) {
         this.clock = clock;
@@ -53,6 +54,14 @@ public final class ClusterView {
         this.queues = List.copyOf(depths);
     }
 
+    /** Whether the monitor has a live session with RabbitMQ; without one, queue depths are unknown. */
+    public void connected(boolean up) {
+        this.connected = up;
+        if (!up) {
+            queues = List.of();
+        }
+    }
+
     public MetricsView view() {
         long now = clock.getAsLong();
         List<MetricsView.WorkerState> ws = new ArrayList<>();
@@ -65,18 +74,21 @@ public final class ClusterView {
         ws.sort(Comparator.comparing(MetricsView.WorkerState::worker));
         JobFold f = fold;
         if (f == null) {
-            return new MetricsView(List.of(), List.of(), ws, queues, false);
+            return new MetricsView(List.of(), List.of(), ws, queues, false, connected);
         }
         List<MetricsView.Work> work = new ArrayList<>();
         List<MetricsView.JobState> jobs = new ArrayList<>();
         synchronized (f) {
             for (JobFold.Job j : f.jobs()) {
-                j.workByNode().forEach((worker, w) -> work.add(new MetricsView.Work(j.id(), j.def.src(), j.def.tgt(),
-                        hostOf(worker), worker, w.counters(), w.tasks())));
+                // per host, not per process: worker restarts must not add series for every job
+                Map<String, JobFold.NodeWork> byHost = new java.util.TreeMap<>();
+                j.workByNode().forEach((worker, w) -> byHost.merge(hostOf(worker), w, JobFold.NodeWork::plus));
+                byHost.forEach((host, w) -> work.add(new MetricsView.Work(j.id(), j.def.src(), j.def.tgt(), host, null,
+                        w.counters(), w.tasks())));
                 jobs.add(state(j));
             }
         }
-        return new MetricsView(work, jobs, ws, queues, true);
+        return new MetricsView(work, jobs, ws, queues, true, connected);
     }
 
     private static long silentMs(Heartbeat b) {
@@ -85,7 +97,7 @@ public final class ClusterView {
 
     static MetricsView.JobState state(JobFold.Job j) {
         return new MetricsView.JobState(j.id(), j.def.command(), j.def.src(), j.def.tgt(), display(j.def.path()),
-                j.state().name().toLowerCase(java.util.Locale.ROOT), j.phase() + 1, j.def.phases().size(),
+                j.def.options().dryRun(), j.state().name().toLowerCase(java.util.Locale.ROOT), j.phase() + 1, j.def.phases().size(),
                 j.tasksPending(), j.def.submittedMs() / 1000.0, j.lastMs() / 1000.0);
     }
 

@@ -58,14 +58,17 @@ public final class EmbeddedJob {
         Counters c = current == null ? finished : finished.plus(Counters.of(current));
         long tasks = finishedTasks + (current == null ? 0 : current.tasks.sum());
         MetricsView.Work work = new MetricsView.Work(def.job(), def.source(), def.target(), node, worker, c, tasks);
-        MetricsView.JobState job = new MetricsView.JobState(def.job(), def.command(), def.source(), def.target(),
-                def.path(), state, Math.max(1, pass), def.passes(), 0, def.submittedSeconds(), lastMs / 1000.0);
         int[] q = queues.get();
-        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, q[2], c.filesCopied(),
-                c.bytes(), System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
+        MetricsView.JobState job = new MetricsView.JobState(def.job(), def.command(), def.source(), def.target(),
+                def.path(), def.dryRun(), state, Math.max(1, pass), def.passes(), q[0] + q[1] + q[2],
+                def.submittedSeconds(), lastMs / 1000.0);
+        // (a dry run copies nothing: its counters say what it would copy, the live ones stay 0)
+        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, q[2],
+                def.dryRun() ? 0 : c.filesCopied(), def.dryRun() ? 0 : c.bytes(), System.currentTimeMillis() / 1000.0,
+                logDropped.getAsLong());
         List<MetricsView.QueueDepth> depths = List.of(
                 new MetricsView.QueueDepth(pdm.transport.Topology.dirQueue(def.source(), def.target()), q[0], -1, -1),
                 new MetricsView.QueueDepth(pdm.transport.Topology.fileQueue(def.source(), def.target()), q[1], -1, -1));
-        return new MetricsView(List.of(work), List.of(job), List.of(self), depths, true);
+        return new MetricsView(List.of(work), List.of(job), List.of(self), depths, true, null);
     }
 }

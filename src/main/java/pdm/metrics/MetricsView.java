@@ -9,7 +9,7 @@ import pdm.job.Counters;
  * {@link PdmCollector} turns it into Prometheus metrics, so all three export the same names.
  */
 public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState> workers,
-                          List<QueueDepth> queues, boolean complete) {
+                          List<QueueDepth> queues, boolean complete, Boolean brokerConnected) {
 
     public MetricsView {
         work = List.copyOf(work);
@@ -19,10 +19,12 @@ public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState
     }
 
     /**
-     * What one worker process did for one job.
+     * What one node, or one worker process, did for one job.
      *
      * @param node   the host
-     * @param worker the process (host:pid): a restarted worker is a new series that starts at 0
+     * @param worker the process (host:pid) on a process's own /metrics, where a restarted worker
+     *               is a new series that starts at 0; null on the monitor, which sums each host's
+     *               processes (a restart adds no series there)
      */
     public record Work(String job, String source, String target, String node, String worker, Counters counters,
                        long tasks) {
@@ -35,8 +37,9 @@ public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState
      * @param pass    the pass running now (1-based; the last one once the job is over)
      * @param pending tasks announced and not yet done (queued or running)
      */
-    public record JobState(String job, String command, String source, String target, String path, String state,
-                           int pass, int passes, long pending, double submittedSeconds, double lastEventSeconds) {
+    public record JobState(String job, String command, String source, String target, String path, boolean dryRun,
+                           String state, int pass, int passes, long pending, double submittedSeconds,
+                           double lastEventSeconds) {
     }
 
     /**
@@ -55,8 +58,11 @@ public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState
     public record QueueDepth(String queue, long ready, long unacked, long consumers) {
     }
 
-    /** The event-log-based parts are omitted until {@code complete}: a half-read log would make counters drop. */
+    /**
+     * The event-log-based parts are omitted until {@code complete}: a half-read log would make
+     * counters drop. {@code brokerConnected}: the monitor's link to RabbitMQ (null elsewhere).
+     */
     public static MetricsView empty() {
-        return new MetricsView(List.of(), List.of(), List.of(), List.of(), true);
+        return new MetricsView(List.of(), List.of(), List.of(), List.of(), true, null);
     }
 }

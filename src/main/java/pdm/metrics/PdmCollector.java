@@ -20,6 +20,7 @@ import pdm.job.Counters;
  */
 public final class PdmCollector implements MultiCollector {
     private static final String[] WORK_LABELS = {"job_id", "source", "target", "node", "worker"};
+    private static final String[] NODE_WORK_LABELS = {"job_id", "source", "target", "node"};
     private static final String[] WORKER_LABELS = {"node", "worker"};
     private static final List<String> STATES = List.of("running", "done", "refused");
 
@@ -39,6 +40,11 @@ public final class PdmCollector implements MultiCollector {
         }
         gauge(out, "pdm_event_log_caught_up", "1 once the event log has been read to its end (counters and jobs "
                 + "are exported only then)", null, Labels.EMPTY, v.complete() ? 1 : 0);
+        if (v.brokerConnected() != null) {
+            gauge(out, "pdm_monitor_broker_connected", "1 while the monitor is connected to RabbitMQ (when 0, "
+                    + "counters and jobs are as last seen and queue depths are left out)", null, Labels.EMPTY,
+                    v.brokerConnected() ? 1 : 0);
+        }
         workers(out, v.workers());
         queues(out, v.queues());
         return out.build();
@@ -79,12 +85,14 @@ public final class PdmCollector implements MultiCollector {
     }
 
     private static Labels workLabels(MetricsView.Work w) {
-        return Labels.of(WORK_LABELS, new String[]{w.job(), w.source(), w.target(), w.node(), w.worker()});
+        return w.worker() == null
+                ? Labels.of(NODE_WORK_LABELS, new String[]{w.job(), w.source(), w.target(), w.node()})
+                : Labels.of(WORK_LABELS, new String[]{w.job(), w.source(), w.target(), w.node(), w.worker()});
     }
 
     private static void jobs(MetricSnapshots.Builder out, List<MetricsView.JobState> jobs) {
         GaugeSnapshot.Builder info = GaugeSnapshot.builder().name("pdm_job_info")
-                .help("One per job, with what it moves (value 1)");
+                .help("One per job, with what it moves (value 1); a dry run's counters say what it would do");
         GaugeSnapshot.Builder state = GaugeSnapshot.builder().name("pdm_job_state")
                 .help("1 for the job's state (running, done, refused), 0 for the others");
         GaugeSnapshot.Builder pass = GaugeSnapshot.builder().name("pdm_job_pass")
@@ -99,8 +107,9 @@ public final class PdmCollector implements MultiCollector {
                 .help("When a task of the job last finished").unit(Unit.SECONDS);
         for (MetricsView.JobState j : jobs) {
             Labels job = Labels.of("job_id", j.job());
-            info.dataPoint(point(Labels.of(new String[]{"job_id", "command", "source", "target", "path"},
-                    new String[]{j.job(), j.command(), j.source(), j.target(), j.path()}), 1));
+            info.dataPoint(point(Labels.of(new String[]{"job_id", "command", "source", "target", "path", "dry_run"},
+                    new String[]{j.job(), j.command(), j.source(), j.target(), j.path(),
+                            Boolean.toString(j.dryRun())}), 1));
             for (String s : STATES) {
                 state.dataPoint(point(job.add("state", s), s.equals(j.state()) ? 1 : 0));
             }

@@ -50,24 +50,31 @@ public final class ProcessStats {
         return worker;
     }
 
-    /** A task starts, counting into {@code stats} as it goes. */
-    public void taskStarted(JobStats stats) {
+    public void taskStarted() {
         running.incrementAndGet();
-        live.add(stats);
     }
 
-    /** The task is over (done, returned to its queue or dead-lettered): what it copied stays counted. */
-    public synchronized void taskEnded(JobStats stats) {
-        // (one lock with copied(): a heartbeat in between would count the task twice or not at
-        // all, and the counter would go back at the next one)
-        liveFiles.add(stats.filesCopied.sum());
-        liveBytes.add(stats.bytes.sum());
-        live.remove(stats);
+    public void taskEnded() {
         running.decrementAndGet();
     }
 
+    /** A running task copies, counting into {@code stats} as it goes (not for dry runs: they copy nothing). */
+    public void copying(JobStats stats) {
+        live.add(stats);
+    }
+
+    /** The copying task is over (done, returned to its queue or dead-lettered): what it copied stays counted. */
+    public synchronized void copied(JobStats stats) {
+        // (one lock with copiedSoFar(): a heartbeat in between would count the task twice or not at
+        // all, and the counter would go back at the next one)
+        if (live.remove(stats)) {
+            liveFiles.add(stats.filesCopied.sum());
+            liveBytes.add(stats.bytes.sum());
+        }
+    }
+
     /** {files, bytes} copied by this process so far, including tasks still running. */
-    private synchronized long[] copied() {
+    private synchronized long[] copiedSoFar() {
         long files = liveFiles.sum();
         long bytes = liveBytes.sum();
         for (JobStats s : live) {
@@ -87,23 +94,23 @@ public final class ProcessStats {
     }
 
     public Heartbeat heartbeat(int intervalSeconds) {
-        long[] copied = copied();
+        long[] copied = copiedSoFar();
         return new Heartbeat(Heartbeat.VERSION, node, worker, startedMs, seq.incrementAndGet(),
                 System.currentTimeMillis(), intervalSeconds, running.get(), copied[0], copied[1],
                 logDropped.getAsLong());
     }
 
     /** This process as its own /metrics shows it. */
-    public MetricsView view(List<MetricsView.QueueDepth> queues, List<MetricsView.JobState> jobs) {
+    public MetricsView view() {
         List<MetricsView.Work> out = new ArrayList<>();
         work.forEach((k, t) -> {
             synchronized (t) {
                 out.add(new MetricsView.Work(k.job(), k.source(), k.target(), node, worker, t.counters, t.tasks));
             }
         });
-        long[] copied = copied();
+        long[] copied = copiedSoFar();
         MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, running.get(), copied[0],
                 copied[1], System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
-        return new MetricsView(out, jobs, List.of(self), queues, true);
+        return new MetricsView(out, List.of(), List.of(self), List.of(), true, null);
     }
 }

@@ -54,7 +54,7 @@ public record BrokerUri(boolean tls, String host, int port, String vhost, String
         if (text == null) {
             return "";
         }
-        return text.replaceAll("(?<=://)([^:/@]*):[^@/]*@", "$1:***@");
+        return pdm.Secrets.mask(text);
     }
 
     /** For people: never the password. */

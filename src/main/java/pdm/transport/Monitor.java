@@ -57,10 +57,13 @@ public final class Monitor {
         long backoff = 1000;
         while (stop.getCount() > 0) {
             try (Connection c = Rabbit.connect(uri, "pdm monitor", null)) {
+                view.connected(true);
                 session(c);
                 backoff = 1000;
             } catch (IOException | TimeoutException | RuntimeException e) {
                 log.warn("broker {} not reachable: {}; retrying in {} s", uri, Rabbit.reason(e), backoff / 1000);
+            } finally {
+                view.connected(false);
             }
             if (stop.await(backoff, TimeUnit.MILLISECONDS)) {
                 break;
@@ -74,7 +77,11 @@ public final class Monitor {
     }
 
     private void session(Connection c) throws IOException, InterruptedException {
+        // Heartbeats that stop coming (our queue deleted, the channel closed) would show every
+        // worker as down: start the session over instead.
+        CountDownLatch heartbeatsLost = new CountDownLatch(1);
         Channel stats = c.createChannel();
+        stats.addShutdownListener(sig -> heartbeatsLost.countDown());
         Topology.declareCommon(stats);
         // Our own queue, gone with us; heartbeats older than 3 intervals are of no use.
         String q = stats.queueDeclare("", false, true, true,
@@ -87,7 +94,7 @@ public final class Monitor {
                 log.warn("ignoring a message in {} that is not a heartbeat pdm can read: {}", Topology.STATS,
                         e.getMessage());
             }
-        }, tag -> { });
+        }, tag -> heartbeatsLost.countDown());
         JobFold fold = new JobFold(false);
         long started = System.nanoTime();
         try (EventReader events = new EventReader(c, "first", e -> {
@@ -100,7 +107,7 @@ public final class Monitor {
                     (System.nanoTime() - started) / 1_000_000);
         })) {
             log.info("monitor connected to {}", uri);
-            while (c.isOpen() && !events.ended() && stop.getCount() > 0) {
+            while (c.isOpen() && !events.ended() && heartbeatsLost.getCount() > 0 && stop.getCount() > 0) {
                 try {
                     view.queues(depths.poll(c));
                 } catch (IOException | RuntimeException e) {
@@ -110,7 +117,7 @@ public final class Monitor {
             }
         }
         if (stop.getCount() > 0) {
-            log.warn("lost the broker or the event log; reconnecting");
+            log.warn("lost the broker, the event log or the heartbeat queue; reconnecting");
         }
     }
 }

@@ -416,7 +416,7 @@ public final class Worker {
                 }
                 String what = "a task";
                 JobStats taskStats = new JobStats();
-                stats.taskStarted(taskStats);
+                stats.taskStarted();
                 try {
                     Publisher pub = publisher();
                     TaskMessage m;
@@ -429,6 +429,9 @@ public final class Worker {
                         return;
                     }
                     what = "task " + m.taskId() + " of job " + m.jobId();
+                    if (!m.options().dryRun()) {
+                        stats.copying(taskStats);
+                    }
                     long started = System.nanoTime();
                     TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), d.getEnvelope().isRedeliver(),
                             sink(pub, m), taskStats);
@@ -464,7 +467,8 @@ public final class Worker {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
-                    stats.taskEnded(taskStats);
+                    stats.copied(taskStats);
+                    stats.taskEnded();
                     inFlight.decrementAndGet();
                 }
             }

@@ -25,9 +25,11 @@ class ClusterViewTest {
         first.fold(fold(log));
         Map<String, Double> s = Exposition.samples(Exposition.render(first.view()));
 
-        // root (w1) + its two file batches (w1 and w2); w2's batch was delivered twice, counted once
+        // root (h1) + its two file batches (h1 and h2); h2's batch was delivered twice (to two
+        // processes of h2), counted once; per host, with no worker label
         assertThat(Exposition.sum(s, "pdm_files_copied_total")).isEqualTo(30.0);
-        assertThat(Exposition.sum(s, "pdm_files_copied_total", "worker=\"h2:7\"")).isEqualTo(20.0);
+        assertThat(Exposition.sum(s, "pdm_files_copied_total", "node=\"h2\"")).isEqualTo(20.0);
+        assertThat(s.keySet()).noneMatch(k -> k.startsWith("pdm_files_copied_total") && k.contains("worker="));
         assertThat(Exposition.sum(s, "pdm_copied_bytes_total", "node=\"h1\"")).isEqualTo(1000.0);
         assertThat(Exposition.sum(s, "pdm_tasks_done_total")).isEqualTo(4.0); // + the root's dirmeta
         assertThat(Exposition.sum(s, "pdm_job_state", "state=\"done\"")).isEqualTo(1.0);

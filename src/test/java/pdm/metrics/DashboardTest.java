@@ -21,6 +21,8 @@ class DashboardTest {
     private static final Pattern SELECTOR = Pattern.compile("\\b(pdm_[a-z_]+)\\{([^}]*)}");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
     private static final Pattern SAMPLE_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+    private static final Pattern BY = Pattern.compile("\\b(?:by|without|on|ignoring)\\s*\\(([^)]*)\\)");
+    private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((pdm_[a-z_]+)\\s*,\\s*([a-z_]+)\\)");
 
     @Test
     void everyQueryNamesAnExportedMetricAndItsLabels() throws Exception {
@@ -34,6 +36,24 @@ class DashboardTest {
             while (m.find()) {
                 used.add(m.group());
                 assertThat(exported).as("metric in query: " + q).containsKey(m.group());
+            }
+            // grouping labels must exist on one of the metrics the query reads
+            Set<String> labelsHere = new HashSet<>();
+            Matcher names = METRIC.matcher(q);
+            while (names.find()) {
+                labelsHere.addAll(exported.getOrDefault(names.group(), Set.of()));
+            }
+            Matcher by = BY.matcher(q);
+            while (by.find()) {
+                for (String l : by.group(1).split(",")) {
+                    if (!l.isBlank()) {
+                        assertThat(labelsHere).as("grouping label " + l.strip() + " in: " + q).contains(l.strip());
+                    }
+                }
+            }
+            Matcher lv = LABEL_VALUES.matcher(q);
+            while (lv.find()) {
+                assertThat(exported.get(lv.group(1))).as("label_values label in: " + q).contains(lv.group(2));
             }
             Matcher s = SELECTOR.matcher(q);
             while (s.find()) {

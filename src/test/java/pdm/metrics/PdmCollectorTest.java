@@ -12,19 +12,20 @@ import org.junit.jupiter.api.Test;
 import pdm.job.Counters;
 
 class PdmCollectorTest {
+    /** What the monitor shows (counters per node, no worker label): the dashboard is built on it. */
     static MetricsView sample() {
         return new MetricsView(
-                List.of(new MetricsView.Work("20261125-101842-ab12", "panda", "badger", "n1", "n1:100",
+                List.of(new MetricsView.Work("20261125-101842-ab12", "panda", "badger", "n1", null,
                                 new Counters(10, 2, 0, 1, 3, 4, 4, 12345, 0), 7),
-                        new MetricsView.Work("20261125-101842-ab12", "panda", "badger", "n2", "n2:200",
+                        new MetricsView.Work("20261125-101842-ab12", "panda", "badger", "n2", null,
                                 new Counters(5, 0, 0, 0, 0, 1, 1, 100, 0), 2)),
                 List.of(new MetricsView.JobState("20261125-101842-ab12", "sync", "panda", "badger", "/user \"x\"",
-                        "running", 2, 3, 17, 1764065922.5, 1764065990)),
+                        false, "running", 2, 3, 17, 1764065922.5, 1764065990)),
                 List.of(new MetricsView.WorkerState("n1", "n1:100", true, 3, 11, 12400, 1764065990, 0),
                         new MetricsView.WorkerState("n2", "n2:200", false, 0, 5, 100, 1764065000, 5)),
                 List.of(new MetricsView.QueueDepth("file.panda.badger", 40, 12, 2),
                         new MetricsView.QueueDepth("pdm.dead", 1, -1, 0)),
-                true);
+                true, true);
     }
 
     @Test
@@ -35,7 +36,7 @@ class PdmCollectorTest {
         assertThat(text).contains("# TYPE pdm_files_copied_total counter", "# TYPE pdm_copied_bytes_total counter",
                 "# TYPE pdm_queue_messages_ready gauge", "# TYPE pdm_workers_alive gauge");
         assertThat(s.get("pdm_files_copied_total{job_id=\"20261125-101842-ab12\",node=\"n1\",source=\"panda\","
-                + "target=\"badger\",worker=\"n1:100\"}")).isEqualTo(10.0);
+                + "target=\"badger\"}")).isEqualTo(10.0);
         assertThat(Exposition.sum(s, "pdm_files_copied_total")).isEqualTo(15.0);
         assertThat(Exposition.sum(s, "pdm_copied_bytes_total", "node=\"n1\"")).isEqualTo(12345.0);
         assertThat(Exposition.sum(s, "pdm_tasks_done_total")).isEqualTo(9.0);
@@ -53,13 +54,24 @@ class PdmCollectorTest {
         // an unknown count is left out, not shown as a made-up number
         assertThat(s.keySet()).noneMatch(k -> k.startsWith("pdm_queue_messages_unacked{queue=\"pdm.dead\""));
         assertThat(text).contains("path=\"/user \\\"x\\\"\"");
-        assertThat(s).containsEntry("pdm_event_log_caught_up", 1.0);
+        assertThat(s).containsEntry("pdm_event_log_caught_up", 1.0).containsEntry("pdm_monitor_broker_connected", 1.0);
+        assertThat(Exposition.sum(s, "pdm_job_info", "dry_run=\"false\"")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aProcesssOwnCountersCarryItsWorkerLabel() throws Exception {
+        MetricsView v = new MetricsView(List.of(new MetricsView.Work("j1", "panda", "badger", "n1", "n1:7",
+                new Counters(3, 0, 0, 0, 0, 0, 0, 30, 0), 1)), List.of(), List.of(), List.of(), true, null);
+        Map<String, Double> s = Exposition.samples(Exposition.render(v));
+        assertThat(s).containsEntry("pdm_files_copied_total{job_id=\"j1\",node=\"n1\",source=\"panda\","
+                + "target=\"badger\",worker=\"n1:7\"}", 3.0);
+        assertThat(s.keySet()).noneMatch(k -> k.startsWith("pdm_monitor_broker_connected"));
     }
 
     @Test
     void beforeTheLogIsReadOnlyLiveStateIsExported() throws Exception {
         MetricsView full = sample();
-        MetricsView partial = new MetricsView(full.work(), full.jobs(), full.workers(), full.queues(), false);
+        MetricsView partial = new MetricsView(full.work(), full.jobs(), full.workers(), full.queues(), false, false);
         Map<String, Double> s = Exposition.samples(Exposition.render(partial));
 
         assertThat(s.keySet()).noneMatch(k -> k.startsWith("pdm_files_") || k.startsWith("pdm_job_"));

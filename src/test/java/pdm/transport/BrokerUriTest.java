@@ -32,6 +32,7 @@ class BrokerUriTest {
         String secret = "amqp://mover:s3cret@rabbit:5672/";
         assertThat(BrokerUri.parse(secret).toString()).doesNotContain("s3cret").contains("mover:***@rabbit:5672");
         assertThat(BrokerUri.mask(secret)).isEqualTo("amqp://mover:***@rabbit:5672/");
+        assertThat(BrokerUri.mask("http://admin:p@ss/w@rd@host:15672/")).isEqualTo("http://admin:***@host:15672/");
         assertThatThrownBy(() -> BrokerUri.parse("http://mover:s3cret@rabbit/"))
                 .isInstanceOf(PdmException.class)
                 .hasMessageContaining("amqp://")
