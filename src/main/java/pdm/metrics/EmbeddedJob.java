@@ -64,7 +64,7 @@ public final class EmbeddedJob {
                 def.submittedSeconds(), lastMs / 1000.0);
         // (a dry run copies nothing: its counters say what it would copy, the live ones stay 0)
         MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, q[2],
-                def.dryRun() ? 0 : c.filesCopied(), def.dryRun() ? 0 : c.bytes(), System.currentTimeMillis() / 1000.0,
+                def.dryRun() ? 0 : c.filesCopied(), def.dryRun() ? 0 : c.bytes(), 0, System.currentTimeMillis() / 1000.0,
                 logDropped.getAsLong());
         List<MetricsView.QueueDepth> depths = List.of(
                 new MetricsView.QueueDepth(pdm.transport.Topology.dirQueue(def.source(), def.target()), q[0], -1, -1),

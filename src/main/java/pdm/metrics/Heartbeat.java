@@ -14,6 +14,7 @@ import java.io.IOException;
  * @param worker      host:pid, the same id the worker's done events carry
  * @param filesCopied files this process has copied so far, running tasks included (live, per
  *                    file; the exact per-job counts are in the event log)
+ * @param pairsPaused source/target pairs it takes no work for while a mount = true filesystem is missing
  * @param logDropped  log events it dropped because Elasticsearch was slow or down
  */
 public record Heartbeat(
@@ -27,6 +28,7 @@ public record Heartbeat(
         @JsonProperty("tasks_running") long tasksRunning,
         @JsonProperty("files_copied") long filesCopied,
         @JsonProperty("bytes_copied") long bytesCopied,
+        @JsonProperty("pairs_paused") long pairsPaused,
         @JsonProperty("log_events_dropped") long logDropped) {
 
     public static final int VERSION = 1;

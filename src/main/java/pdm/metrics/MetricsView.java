@@ -48,10 +48,11 @@ public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState
      * @param up          whether it was heard from within the last 3 intervals
      * @param filesCopied files it copied so far, running tasks included (what it did, not what
      *                    counts for a job: a task redone after a crash counts again)
+     * @param pairsPaused source/target pairs it takes no work for: a mount = true filesystem is missing
      * @param logDropped  log events it could not ship to Elasticsearch
      */
     public record WorkerState(String node, String worker, boolean up, long tasksRunning, long filesCopied,
-                              long bytesCopied, double lastSeenSeconds, long logDropped) {
+                              long bytesCopied, long pairsPaused, double lastSeenSeconds, long logDropped) {
     }
 
     /** A queue's depth; -1 where it is not known (a queue the broker does not have yet). */

@@ -131,6 +131,8 @@ public final class PdmCollector implements MultiCollector {
                 .help("1 while the worker is heard from, 0 once it has been silent for 3 monitor intervals");
         GaugeSnapshot.Builder running = GaugeSnapshot.builder().name("pdm_worker_tasks_running")
                 .help("Tasks the worker is running now");
+        GaugeSnapshot.Builder paused = GaugeSnapshot.builder().name("pdm_worker_pairs_paused")
+                .help("Source/target pairs the worker takes no work for because a mount = true filesystem is not mounted");
         GaugeSnapshot.Builder seen = GaugeSnapshot.builder().name("pdm_worker_last_seen_timestamp_seconds")
                 .help("When the worker was last heard from").unit(Unit.SECONDS);
         CounterSnapshot.Builder files = CounterSnapshot.builder().name("pdm_worker_files_copied")
@@ -144,6 +146,7 @@ public final class PdmCollector implements MultiCollector {
             Labels l = Labels.of(WORKER_LABELS, new String[]{w.node(), w.worker()});
             up.dataPoint(point(l, w.up() ? 1 : 0));
             running.dataPoint(point(l, w.tasksRunning()));
+            paused.dataPoint(point(l, w.pairsPaused()));
             seen.dataPoint(point(l, w.lastSeenSeconds()));
             files.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(w.filesCopied()).build());
             bytes.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(w.bytesCopied()).build());
@@ -151,6 +154,7 @@ public final class PdmCollector implements MultiCollector {
         }
         out.metricSnapshot(up.build());
         out.metricSnapshot(running.build());
+        out.metricSnapshot(paused.build());
         out.metricSnapshot(seen.build());
         out.metricSnapshot(files.build());
         out.metricSnapshot(bytes.build());

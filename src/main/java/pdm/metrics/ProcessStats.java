@@ -35,6 +35,7 @@ public final class ProcessStats {
     private final LongAdder liveFiles = new LongAdder();
     private final LongAdder liveBytes = new LongAdder();
     private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong pairsPaused = new AtomicLong();
 
     /**
      * @param worker     host:pid
@@ -48,6 +49,11 @@ public final class ProcessStats {
 
     public String worker() {
         return worker;
+    }
+
+    /** How many source/target pairs get no work now because a mount = true filesystem is missing. */
+    public void pairsPaused(long n) {
+        pairsPaused.set(n);
     }
 
     public void taskStarted() {
@@ -96,7 +102,7 @@ public final class ProcessStats {
     public Heartbeat heartbeat(int intervalSeconds) {
         long[] copied = copiedSoFar();
         return new Heartbeat(Heartbeat.VERSION, node, worker, startedMs, seq.incrementAndGet(),
-                System.currentTimeMillis(), intervalSeconds, running.get(), copied[0], copied[1],
+                System.currentTimeMillis(), intervalSeconds, running.get(), copied[0], copied[1], pairsPaused.get(),
                 logDropped.getAsLong());
     }
 
@@ -110,7 +116,7 @@ public final class ProcessStats {
         });
         long[] copied = copiedSoFar();
         MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, running.get(), copied[0],
-                copied[1], System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
+                copied[1], pairsPaused.get(), System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
         return new MetricsView(out, List.of(), List.of(self), List.of(), true, null);
     }
 }

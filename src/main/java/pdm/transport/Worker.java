@@ -157,6 +157,7 @@ public final class Worker {
     private void checkMount(Pair p) {
         boolean ok = isMounted(p.src()) && isMounted(p.tgt());
         Boolean before = mounted.put(p, ok);
+        stats.pairsPaused(mounted.values().stream().filter(m -> !m).count());
         if (before != null && before != ok) {
             if (ok) {
                 log.info("filesystems of {} are mounted again: taking work for it", p);

@@ -72,7 +72,7 @@ class ClusterViewTest {
 
     private static Heartbeat beat(String worker, long started, long seq, long running) {
         return new Heartbeat(Heartbeat.VERSION, worker.substring(0, 2), worker, started, seq, 0, 10, running,
-                seq * 100, seq * 1000, 0);
+                seq * 100, seq * 1000, 0, 0);
     }
 
     private static JobFold fold(List<JobEvent> log) {

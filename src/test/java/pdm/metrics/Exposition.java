@@ -14,7 +14,30 @@ import java.util.regex.Pattern;
 public final class Exposition {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
     private Exposition() {
+    }
+
+    /** GET http://127.0.0.1:PORT/metrics, parsed. */
+    public static Map<String, Double> scrape(int port) throws IOException, InterruptedException {
+        return samples(text(port));
+    }
+
+    public static String text(int port) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("HTTP " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     public static String render(MetricsView view) throws IOException {

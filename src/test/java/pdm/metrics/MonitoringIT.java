@@ -9,7 +9,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,7 +116,7 @@ class MonitoringIT {
 
                 // a heartbeat delivered again late (an older seq) does not move anything
                 try (Connection conn = Broker.connect(); Channel ch = conn.createChannel()) {
-                    Heartbeat stale = new Heartbeat(Heartbeat.VERSION, pdm.Hosts.name(), id1, 0, 1, 0, 1, 99, 0, 0, 0);
+                    Heartbeat stale = new Heartbeat(Heartbeat.VERSION, pdm.Hosts.name(), id1, 0, 1, 0, 1, 99, 0, 0, 0, 0);
                     ch.basicPublish(Topology.STATS, "", new AMQP.BasicProperties(), stale.encode());
                 }
                 Thread.sleep(1500);
@@ -150,6 +149,56 @@ class MonitoringIT {
         }
     }
 
+    @Test
+    void aMonitorRidesOutABrokerRestart() throws Exception {
+        Broker.requireControl();
+        try (Cluster c = new Cluster(tmp, "monitor_interval = 1", false)) {
+            for (int d = 0; d < 5; d++) {
+                for (int f = 0; f < 4; f++) {
+                    Fx.write(c.src.resolve("d" + d).resolve("f" + f), Fx.random(500, d * 10L + f));
+                }
+            }
+            Process w = c.startWorker();
+            c.awaitConnected(1);
+            String id = "worker=\"" + pdm.Hosts.name() + ":" + w.pid() + "\"";
+            String fileQueue = "pdm_queue_messages_ready{queue=\"" + Topology.fileQueue(c.srcName, c.tgtName) + "\"}";
+            int port = freePort();
+            Process monitor = c.start("monitor", "--port", Integer.toString(port));
+            try {
+                Cluster.Run r = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+                assertThat(r.exit()).as(r.stderr()).isZero();
+                String job = "job_id=\"" + r.json().path("job").asText() + "\"";
+                await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+                    Map<String, Double> s = scrape(port);
+                    assertThat(Exposition.sum(s, "pdm_job_state", job, "state=\"done\"")).isEqualTo(1.0);
+                    assertThat(s).containsEntry("pdm_monitor_broker_connected", 1.0).containsKey(fileQueue);
+                });
+                Map<String, Double> before = only(scrape(port), job);
+                assertThat(Exposition.sum(before, "pdm_files_copied_total", job)).isEqualTo(20.0);
+
+                Broker.ctl("stop_app");
+                try {
+                    // still serving: what it knew, and that it is cut off; no stale queue depths
+                    await().atMost(WAIT).untilAsserted(() -> {
+                        Map<String, Double> s = scrape(port);
+                        assertThat(s).containsEntry("pdm_monitor_broker_connected", 0.0).doesNotContainKey(fileQueue);
+                        assertThat(only(s, job)).isEqualTo(before);
+                    });
+                } finally {
+                    Broker.ctl("start_app");
+                }
+                await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+                    Map<String, Double> s = scrape(port);
+                    assertThat(s).containsEntry("pdm_monitor_broker_connected", 1.0).containsKey(fileQueue);
+                    assertThat(Exposition.sum(s, "pdm_worker_up", id)).isEqualTo(1.0);
+                    assertThat(only(s, job)).isEqualTo(before);
+                });
+            } finally {
+                monitor.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** The counters and job gauges of one job. */
     private static Map<String, Double> only(Map<String, Double> samples, String jobLabel) {
         Map<String, Double> out = new TreeMap<>();
@@ -161,23 +210,16 @@ class MonitoringIT {
         return out;
     }
 
-    static Map<String, Double> scrape(int port) throws IOException, InterruptedException {
-        return Exposition.samples(text(port));
+    private static Map<String, Double> scrape(int port) throws IOException, InterruptedException {
+        return Exposition.scrape(port);
     }
 
-    static String text(int port) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("HTTP " + r.statusCode());
-        }
-        return r.body();
+    private static String text(int port) throws IOException, InterruptedException {
+        return Exposition.text(port);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() throws IOException {
+        return Exposition.freePort();
     }
 
     private static boolean managementApi() {

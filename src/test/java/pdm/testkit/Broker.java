@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import pdm.transport.BrokerUri;
@@ -17,6 +21,7 @@ import pdm.transport.Rabbit;
  */
 public final class Broker {
     public static final String URI = System.getenv().getOrDefault("PDM_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/");
+    private static final Path CTL = Path.of("/usr/sbin/rabbitmqctl");
 
     private Broker() {
     }
@@ -32,6 +37,21 @@ public final class Broker {
                 fail(msg);
             }
             Assumptions.abort(msg);
+        }
+    }
+
+    /** Skips the calling test unless the broker is local and rabbitmqctl can stop and start it. */
+    public static void requireControl() {
+        Assumptions.assumeTrue(Files.isExecutable(CTL) && URI.contains("127.0.0.1"),
+                "restarting the broker needs " + CTL + " and a local broker");
+    }
+
+    /** {@code rabbitmqctl ACTION} (stop_app, start_app), bounded, failing the test if it fails. */
+    public static void ctl(String action) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(CTL.toString(), action).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail("rabbitmqctl " + action + " failed: " + out);
         }
     }
 

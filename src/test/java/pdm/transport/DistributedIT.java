@@ -78,17 +78,15 @@ class DistributedIT {
 
     @Test
     void theJobCompletesAcrossABrokerRestart() throws Exception {
-        Path ctl = Path.of("/usr/sbin/rabbitmqctl");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(ctl) && Broker.URI.contains("127.0.0.1"),
-                "restarting the broker needs rabbitmqctl and a local broker");
+        Broker.requireControl();
         try (Cluster c = new Cluster(tmp)) {
             bulkTree(c.src, 40, 60, 64 * 1024);
             startWorkers(c, 2);
 
             Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
             awaitFilesIn(c.dst, 300);
-            exec(ctl.toString(), "stop_app");
-            exec(ctl.toString(), "start_app");
+            Broker.ctl("stop_app");
+            Broker.ctl("start_app");
             Cluster.Run r = Cluster.finish(job, lastOut(c), lastErr(c));
 
             assertThat(r.exit()).as(r.stderr()).isZero();
@@ -245,10 +243,15 @@ class DistributedIT {
         Path target = Files.createDirectories(tmp.resolve("mnt"));
         try (Cluster c = new Cluster(tmp.resolve("c"), "", false, target)) {
             Fx.write(c.src.resolve("a/file"), "data");
-            startWorkers(c, 1);
+            int metrics = pdm.metrics.Exposition.freePort();
+            c.startWorker("--metrics-port", Integer.toString(metrics));
+            c.awaitConnected(1);
 
             Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
             await().atMost(Duration.ofSeconds(30)).until(() -> c.workerLog(1).contains("is not mounted"));
+            assertThat(pdm.metrics.Exposition.scrape(metrics)).as("the worker's metrics say why it is idle")
+                    .containsEntry("pdm_worker_pairs_paused{node=\"" + pdm.Hosts.name() + "\",worker=\""
+                            + pdm.Hosts.name() + ":" + c.workers().get(0).pid() + "\"}", 1.0);
             Thread.sleep(3000);
             assertThat(job.isAlive()).as("nothing is done while the target is not mounted").isTrue();
             try (Stream<Path> s = Files.list(target)) {
