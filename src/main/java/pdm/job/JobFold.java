@@ -202,6 +202,26 @@ public final class JobFold {
         this.keepFailures = keepFailures;
     }
 
+    /**
+     * Puts back a finished job as a saved fold kept it (see {@link ResumableFold}): later
+     * events of it change nothing, as for any finished job. Its numbers per node are kept,
+     * not its pass summaries (what the monitor shows, not what status prints).
+     */
+    void restore(JobEvent.Submitted def, State state, int phase, long lastMs, long tasksDone, String refused,
+                 Map<String, NodeWork> byNode) {
+        if (state == State.RUNNING || jobs.containsKey(def.job())) {
+            throw new IllegalArgumentException("only a finished job that is not there yet can be restored");
+        }
+        Job j = new Job(def);
+        j.state = state;
+        j.phase = phase;
+        j.lastMs = lastMs;
+        j.tasksDone = tasksDone;
+        j.refused = refused;
+        j.byNode.putAll(byNode);
+        jobs.put(def.job(), j);
+    }
+
     /** Drops a finished job (the tracker has no more use for it). */
     public void forget(String jobId) {
         Job j = jobs.get(jobId);

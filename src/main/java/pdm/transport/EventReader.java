@@ -60,8 +60,19 @@ public final class EventReader implements AutoCloseable {
     }
 
     private int unacked;
+    private volatile long delivered;
+
+    /**
+     * Messages delivered so far, marks included. None at all for a while, when reading from an
+     * offset, means the offset lies past the log's end (a log deleted and made anew): slow
+     * reading still delivers something.
+     */
+    public long delivered() {
+        return delivered;
+    }
 
     private void deliver(Delivery d, Listener onEvent, Runnable onCaughtUp) throws IOException {
+        delivered++; // (one consumer thread writes it)
         JobEvent e;
         try {
             e = EventCodec.decode(d.getBody());

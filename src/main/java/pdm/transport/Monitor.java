@@ -2,6 +2,8 @@ package pdm.transport;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -10,10 +12,12 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.config.PdmConfig;
-import pdm.job.JobFold;
+import pdm.job.ResumableFold;
 import pdm.metrics.ClusterView;
 import pdm.metrics.Heartbeat;
 import pdm.task.FileTask;
@@ -33,6 +37,8 @@ public final class Monitor {
     private final int intervalSeconds;
     private final QueueDepths depths;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private static final long SAVE_EVERY_MS = 60_000;
+    private static final long STALE_AFTER_S = 60;
 
     /** @param management the RabbitMQ management API (for unacked counts), or null for AMQP only */
     public Monitor(PdmConfig config, BrokerUri uri, URI management, ClusterView view) {
@@ -76,6 +82,31 @@ public final class Monitor {
         stop.countDown();
     }
 
+    /** The fold a monitor saved last, or a new one (read from the start) when there is none or it is unreadable. */
+    private static ResumableFold saved(Channel ch) throws IOException {
+        GetResponse g = ch.basicGet(Topology.MONITOR_SNAPSHOT, false);
+        if (g == null) {
+            return new ResumableFold();
+        }
+        ch.basicReject(g.getEnvelope().getDeliveryTag(), true); // left for the next monitor
+        try {
+            return ResumableFold.resume(g.getBody());
+        } catch (IOException | RuntimeException e) {
+            log.warn("ignoring the saved fold in {} ({}); reading the event log from its start",
+                    Topology.MONITOR_SNAPSHOT, e.getMessage());
+            return new ResumableFold();
+        }
+    }
+
+    private static void save(Channel ch, ResumableFold fold, AtomicLong savedAt) {
+        try {
+            ch.basicPublish("", Topology.MONITOR_SNAPSHOT, MessageProperties.PERSISTENT_BASIC, fold.save());
+            savedAt.set(System.currentTimeMillis());
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot save the monitor's fold: {}", Rabbit.reason(e));
+        }
+    }
+
     private void session(Connection c) throws IOException, InterruptedException {
         // Heartbeats that stop coming (our queue deleted, the channel closed) would show every
         // worker as down: start the session over instead.
@@ -95,19 +126,34 @@ public final class Monitor {
                         e.getMessage());
             }
         }, tag -> heartbeatsLost.countDown());
-        JobFold fold = new JobFold(false);
+        stats.queueDeclare(Topology.MONITOR_SNAPSHOT, true, false, false, Map.of("x-max-length", 1));
+        ResumableFold fold = saved(stats);
         long started = System.nanoTime();
-        try (EventReader events = new EventReader(c, "first", e -> {
-            synchronized (fold) {
-                fold.apply(e);
+        AtomicBoolean caughtUp = new AtomicBoolean();
+        AtomicLong savedAt = new AtomicLong();
+        try (EventReader events = new EventReader(c, fold.readFrom(), (e, offset) -> {
+            fold.apply(e, offset);
+            if (caughtUp.get() && System.currentTimeMillis() - savedAt.get() > SAVE_EVERY_MS) {
+                save(stats, fold, savedAt);
             }
         }, () -> {
-            view.fold(fold);
-            log.info("event log {} read in {} ms; serving its jobs", Topology.EVENTS,
+            caughtUp.set(true);
+            view.fold(fold.fold());
+            save(stats, fold, savedAt);
+            log.info("event log {} read from {} in {} ms; serving its jobs", Topology.EVENTS, fold.readFrom(),
                     (System.nanoTime() - started) / 1_000_000);
         })) {
             log.info("monitor connected to {}", uri);
             while (c.isOpen() && !events.ended() && heartbeatsLost.getCount() > 0 && stop.getCount() > 0) {
+                if (!caughtUp.get() && fold.readFrom() instanceof Long from && events.delivered() == 0
+                        && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(STALE_AFTER_S)) {
+                    // Nothing at all, not even our own mark: the log was deleted and made anew,
+                    // and the saved offset lies past its end.
+                    log.warn("nothing in the event log from saved offset {} within {} s; reading it from the start",
+                            from, STALE_AFTER_S);
+                    stats.basicGet(Topology.MONITOR_SNAPSHOT, true);
+                    return;
+                }
                 try {
                     view.queues(depths.poll(c));
                 } catch (IOException | RuntimeException e) {

@@ -22,6 +22,8 @@ public final class Topology {
     public static final String TRACKER_LOCK = "pdm.tracker";
     /** The newest tracker checkpoint only (max length 1): where in the event log a new tracker starts. */
     public static final String CHECKPOINT = "pdm.tracker.checkpoint";
+    /** The monitors' saved fold (max-length 1), so a restarted monitor need not read the whole log. */
+    public static final String MONITOR_SNAPSHOT = "pdm.monitor.snapshot";
     /** Fanout exchange of worker heartbeats; each monitor binds a queue of its own. */
     public static final String STATS = "pdm.stats";
     /** Dead-letter headers: why, from which queue, on which worker. */

@@ -68,12 +68,14 @@ final class Tracker implements AutoCloseable {
     private final long startedMs;
 
     /**
-     * A tracker that started from a checkpoint but has not read up to its own mark within a
-     * minute is reading a log that was deleted and made anew (the offset lies past its end):
-     * it drops the checkpoint, so the next tracker reads from the start.
+     * A tracker that started from a checkpoint and has been delivered nothing at all, not
+     * even its own mark, within a minute is reading a log that was deleted and made anew (the
+     * offset lies past its end): it drops the checkpoint, so the next tracker reads from the
+     * start. (A long replay of a big running job delivers events all along: not stale.)
      */
     boolean stuckOnStaleCheckpoint() {
-        if (caughtUp || !(startedFrom instanceof Long) || System.currentTimeMillis() - startedMs < 60_000) {
+        if (caughtUp || !(startedFrom instanceof Long) || reader.delivered() > 0
+                || System.currentTimeMillis() - startedMs < 60_000) {
             return false;
         }
         log.warn("tracker found no end of the event log from checkpoint offset {}; reading it from the start",

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import pdm.job.Counters;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
+import pdm.job.ResumableFold;
 import pdm.task.Action;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
@@ -39,6 +40,48 @@ class ClusterViewTest {
         restarted.fold(fold(log));
         String again = Exposition.render(restarted.view());
         assertThat(Exposition.samples(again)).isEqualTo(s);
+    }
+
+    @Test
+    void aMonitorResumedFromItsSavedFoldShowsWhatAFullReadShows() throws Exception {
+        // three jobs, interleaved: A ends early, B runs across most cut points, C starts late
+        List<JobEvent> a = log("20261125-101842-aaaa", "h1:1", "h2:2");
+        List<JobEvent> b = log("20261125-101842-bbbb", "h2:3", "h1:1");
+        List<JobEvent> c = log("20261125-101842-cccc", "h3:4", "h3:4");
+        List<JobEvent> all = new ArrayList<>(a.subList(0, 4));
+        all.addAll(b.subList(0, 2));
+        all.addAll(a.subList(4, a.size()));
+        all.addAll(c.subList(0, 3));
+        all.addAll(b.subList(2, b.size()));
+        all.addAll(c.subList(3, c.size()));
+        all.add(1, all.get(1)); // a duplicate done event, as redeliveries leave them
+        ResumableFold full = new ResumableFold();
+        for (int i = 0; i < all.size(); i++) {
+            full.apply(all.get(i), i);
+        }
+        Map<String, Double> expected = samples(full);
+        assertThat(Exposition.sum(expected, "pdm_job_state", "state=\"done\"")).isEqualTo(3.0);
+
+        for (int cut = 0; cut <= all.size(); cut++) {
+            ResumableFold before = new ResumableFold();
+            for (int i = 0; i < cut; i++) {
+                before.apply(all.get(i), i);
+            }
+            ResumableFold resumed = ResumableFold.resume(before.save());
+            long from = resumed.readFrom() instanceof Long l ? l : 0;
+            assertThat(from).as("resumes at or before the cut").isLessThanOrEqualTo(cut);
+            for (int i = (int) from; i < all.size(); i++) {
+                resumed.apply(all.get(i), i);
+            }
+            assertThat(samples(resumed)).as("resumed from a save at " + cut + " (reading from " + from + ")")
+                    .isEqualTo(expected);
+        }
+    }
+
+    private Map<String, Double> samples(ResumableFold f) throws Exception {
+        ClusterView v = new ClusterView(now::get);
+        v.fold(f.fold());
+        return Exposition.samples(Exposition.render(v.view()));
     }
 
     @Test
@@ -82,23 +125,28 @@ class ClusterViewTest {
     }
 
     private static List<JobEvent> log() {
-        String root = TaskIds.root(JOB, 0);
+        return log(JOB, "h1:5", "h2:7");
+    }
+
+    /** A copy job: its root on worker {@code w1}, two file batches (w2, w1; w2's twice), the root's dirmeta. */
+    private static List<JobEvent> log(String job, String w1, String w2) {
+        String root = TaskIds.root(job, 0);
         String a = TaskIds.childFiles(root, 0, 0);
         String b = TaskIds.childFiles(root, 0, 1);
         List<JobEvent> log = new ArrayList<>();
-        log.add(new JobEvent.Submitted(JOB, "copy", List.of(Action.COPY), "panda", "badger", "panda (/p)",
+        log.add(new JobEvent.Submitted(job, "copy", List.of(Action.COPY), "panda", "badger", "panda (/p)",
                 "badger (/b)", "", JobOptions.DEFAULT, 1000, "me@here"));
-        log.add(new JobEvent.Done(JOB, root, "dir", List.of(new JobEvent.Child(a, "files", null),
+        log.add(new JobEvent.Done(job, root, "dir", List.of(new JobEvent.Child(a, "files", null),
                 new JobEvent.Child(b, "files", null)), new Counters(0, 0, 0, 0, 0, 1, 1, 0, 0), List.of(), null, true,
-                "h1:5", 2000));
-        log.add(new JobEvent.Done(JOB, b, "files", List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
-                null, false, "h2:7", 2500));
-        log.add(new JobEvent.Done(JOB, b, "files", List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
-                null, false, "h2:8", 2600));
-        log.add(new JobEvent.Done(JOB, a, "files", List.of(), new Counters(10, 0, 0, 0, 0, 0, 0, 1000, 0), List.of(),
-                null, false, "h1:5", 3000));
-        log.add(new JobEvent.Done(JOB, TaskIds.dirMeta(root), "dirmeta", List.of(), Counters.ZERO, List.of(), null,
-                false, "h1:5", 3100));
+                w1, 2000));
+        log.add(new JobEvent.Done(job, b, "files", List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
+                null, false, w2, 2500));
+        log.add(new JobEvent.Done(job, b, "files", List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
+                null, false, w2.replace(":", ":9"), 2600));
+        log.add(new JobEvent.Done(job, a, "files", List.of(), new Counters(10, 0, 0, 0, 0, 0, 0, 1000, 0), List.of(),
+                null, false, w1, 3000));
+        log.add(new JobEvent.Done(job, TaskIds.dirMeta(root), "dirmeta", List.of(), Counters.ZERO, List.of(), null,
+                false, w1, 3100));
         return log;
     }
 }

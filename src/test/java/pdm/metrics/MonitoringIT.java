@@ -134,6 +134,8 @@ class MonitoringIT {
                 await().atMost(WAIT).ignoreExceptions()
                         .until(() -> scrape(port).get("pdm_event_log_caught_up") == 1.0);
                 assertThat(only(scrape(port), job)).isEqualTo(before);
+                assertThat(commandLogs(c)).as("the restarted monitor resumed from the saved fold, not the log's start")
+                        .containsPattern("event log pdm\\.events read from \\d+ in");
 
                 // a worker killed without a word is down within 3 intervals (1 s each here)
                 w2.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -197,6 +199,17 @@ class MonitoringIT {
                 monitor.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** stderr of every pdm command the cluster ran (monitors included). */
+    private static String commandLogs(Cluster c) throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (java.util.stream.Stream<Path> files = Files.list(c.dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".err")).toList()) {
+                b.append(Files.readString(f, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return b.toString();
     }
 
     /** The counters and job gauges of one job. */
