@@ -20,7 +20,7 @@ public final class ResumableFold {
     private final JobFold fold = new JobFold(false);
     private final Map<String, Long> runningFrom = new HashMap<>();
     private final long resumedFrom;
-    private long lastOffset = -1;
+    private long lastOffset;
 
     public ResumableFold() {
         this(-1);
@@ -28,6 +28,8 @@ public final class ResumableFold {
 
     private ResumableFold(long resumedFrom) {
         this.resumedFrom = resumedFrom;
+        // (a resumed fold that reads nothing new saves the offset it resumed at, not 0)
+        this.lastOffset = resumedFrom - 1;
     }
 
     /** The fold (callers synchronize on it while they read it; {@link #apply} does too). */
@@ -43,11 +45,14 @@ public final class ResumableFold {
     public void apply(JobEvent e, long offset) {
         synchronized (fold) {
             lastOffset = Math.max(lastOffset, offset);
-            if (e instanceof JobEvent.Submitted s && offset >= 0 && fold.job(s.job()) == null) {
-                runningFrom.put(s.job(), offset);
-            }
+            boolean known = e.job() != null && fold.job(e.job()) != null;
             fold.apply(e);
             JobFold.Job j = e.job() == null ? null : fold.job(e.job());
+            if (e instanceof JobEvent.Submitted && !known && j != null && j.state() == JobFold.State.RUNNING) {
+                // (only a job the fold took: a refused one must not pin the offset forever; an
+                // unknown offset, -1, makes a save resume from the log's start: safe, only slower)
+                runningFrom.put(j.id(), offset);
+            }
             if (j != null && j.state() != JobFold.State.RUNNING) {
                 runningFrom.remove(j.id());
             }
@@ -78,8 +83,11 @@ public final class ResumableFold {
                 if (j.refused() != null) {
                     o.put("refused", j.refused());
                 }
+                // per host, as the monitor shows them: one entry per worker process would grow with restarts
+                Map<String, JobFold.NodeWork> byHost = new HashMap<>();
+                j.workByNode().forEach((node, w) -> byHost.merge(hostOf(node), w, JobFold.NodeWork::plus));
                 ObjectNode nodes = o.putObject("by_node");
-                j.workByNode().forEach((node, w) -> nodes.putObject(node)
+                byHost.forEach((host, w) -> nodes.putObject(host)
                         .put("tasks", w.tasks()).set("counters", JSON.valueToTree(w.counters())));
             }
             try {
@@ -88,6 +96,12 @@ public final class ResumableFold {
                 throw new IllegalStateException("cannot happen for a tree of plain values", ex);
             }
         }
+    }
+
+    /** Worker ids are host:pid; their host. */
+    public static String hostOf(String worker) {
+        int colon = worker.lastIndexOf(':');
+        return colon < 0 ? worker : worker.substring(0, colon);
     }
 
     /** A fold resumed from its saved form; read the log from {@link #readFrom()} into it. */

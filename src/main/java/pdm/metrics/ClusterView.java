@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import pdm.job.JobFold;
+import pdm.job.ResumableFold;
 import pdm.task.PathBytes;
 
 /**
@@ -111,7 +112,6 @@ public final class ClusterView {
 
     /** Worker ids are host:pid; the node label is the host. */
     static String hostOf(String worker) {
-        int colon = worker.lastIndexOf(':');
-        return colon < 0 ? worker : worker.substring(0, colon);
+        return ResumableFold.hostOf(worker);
     }
 }

@@ -60,19 +60,25 @@ public final class EventReader implements AutoCloseable {
     }
 
     private int unacked;
-    private volatile long delivered;
+    private volatile long firstOffset = -1;
 
     /**
-     * Messages delivered so far, marks included. None at all for a while, when reading from an
-     * offset, means the offset lies past the log's end (a log deleted and made anew): slow
-     * reading still delivers something.
+     * Whether a reader asked to start at {@code offset} is reading past the end of the log (a
+     * log deleted and made anew, under an old checkpoint): the broker delivered something from
+     * before that offset, or nothing at all, not even the reader's own mark, for a minute since
+     * {@code sinceMs}. A slow replay delivers from the offset on all along: not past the end.
      */
-    public long delivered() {
-        return delivered;
+    public boolean pastTheEnd(long offset, long sinceMs) {
+        long first = firstOffset;
+        return first >= 0 ? first < offset : System.currentTimeMillis() - sinceMs > 60_000;
     }
 
     private void deliver(Delivery d, Listener onEvent, Runnable onCaughtUp) throws IOException {
-        delivered++; // (one consumer thread writes it)
+        if (firstOffset < 0) { // (one consumer thread writes it)
+            Object o = d.getProperties().getHeaders() == null ? null
+                    : d.getProperties().getHeaders().get("x-stream-offset");
+            firstOffset = o instanceof Number n ? n.longValue() : 0;
+        }
         JobEvent e;
         try {
             e = EventCodec.decode(d.getBody());

@@ -38,7 +38,8 @@ public final class Monitor {
     private final QueueDepths depths;
     private final CountDownLatch stop = new CountDownLatch(1);
     private static final long SAVE_EVERY_MS = 60_000;
-    private static final long STALE_AFTER_S = 60;
+    /** Well below RabbitMQ 4's default max_message_size (16 MiB). */
+    private static final int MAX_SAVE_BYTES = 8 << 20;
 
     /** @param management the RabbitMQ management API (for unacked counts), or null for AMQP only */
     public Monitor(PdmConfig config, BrokerUri uri, URI management, ClusterView view) {
@@ -99,9 +100,16 @@ public final class Monitor {
     }
 
     private static void save(Channel ch, ResumableFold fold, AtomicLong savedAt) {
+        savedAt.set(System.currentTimeMillis()); // (first: a save that fails is tried again next time, not per event)
+        byte[] body = fold.save();
+        if (body.length > MAX_SAVE_BYTES) {
+            // (above the broker's message size limit the channel would close, and with it the session)
+            log.warn("the monitor's fold is {} MB, too big to save in {}; a restart will read the whole event log "
+                    + "(delete pdm.events between migrations)", body.length >> 20, Topology.MONITOR_SNAPSHOT);
+            return;
+        }
         try {
-            ch.basicPublish("", Topology.MONITOR_SNAPSHOT, MessageProperties.PERSISTENT_BASIC, fold.save());
-            savedAt.set(System.currentTimeMillis());
+            ch.basicPublish("", Topology.MONITOR_SNAPSHOT, MessageProperties.PERSISTENT_BASIC, body);
         } catch (IOException | RuntimeException e) {
             log.warn("cannot save the monitor's fold: {}", Rabbit.reason(e));
         }
@@ -129,6 +137,7 @@ public final class Monitor {
         stats.queueDeclare(Topology.MONITOR_SNAPSHOT, true, false, false, Map.of("x-max-length", 1));
         ResumableFold fold = saved(stats);
         long started = System.nanoTime();
+        long startedMs = System.currentTimeMillis();
         AtomicBoolean caughtUp = new AtomicBoolean();
         AtomicLong savedAt = new AtomicLong();
         try (EventReader events = new EventReader(c, fold.readFrom(), (e, offset) -> {
@@ -145,12 +154,9 @@ public final class Monitor {
         })) {
             log.info("monitor connected to {}", uri);
             while (c.isOpen() && !events.ended() && heartbeatsLost.getCount() > 0 && stop.getCount() > 0) {
-                if (!caughtUp.get() && fold.readFrom() instanceof Long from && events.delivered() == 0
-                        && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(STALE_AFTER_S)) {
-                    // Nothing at all, not even our own mark: the log was deleted and made anew,
-                    // and the saved offset lies past its end.
-                    log.warn("nothing in the event log from saved offset {} within {} s; reading it from the start",
-                            from, STALE_AFTER_S);
+                if (!caughtUp.get() && fold.readFrom() instanceof Long from && events.pastTheEnd(from, startedMs)) {
+                    log.warn("the saved offset {} lies past the end of the event log (was it deleted and made "
+                            + "anew?); reading it from the start", from);
                     stats.basicGet(Topology.MONITOR_SNAPSHOT, true);
                     return;
                 }

@@ -36,7 +36,7 @@ final class Tracker implements AutoCloseable {
     private volatile boolean caughtUp;
     /** Where each running job's events begin in the log, for the checkpoint. */
     private final Map<String, Long> jobOffsets = new HashMap<>();
-    private long lastOffset = -1;
+    private long lastOffset;
     private long lastCheckpointMs;
 
     /** Takes the tracker role, or throws IOException (RESOURCE_LOCKED) when another worker has it. */
@@ -49,6 +49,8 @@ final class Tracker implements AutoCloseable {
             p = new Publisher(c);
             Topology.declareCommon(p.channel());
             this.startedFrom = checkpoint(ch);
+            // (a tracker that reads nothing new must write back the offset it started from, not 0)
+            this.lastOffset = startedFrom instanceof Long l ? l - 1 : -1;
             this.publisher = p;
             this.reader = new EventReader(c, startedFrom, this::onEvent, this::onCaughtUp);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -68,14 +70,12 @@ final class Tracker implements AutoCloseable {
     private final long startedMs;
 
     /**
-     * A tracker that started from a checkpoint and has been delivered nothing at all, not
-     * even its own mark, within a minute is reading a log that was deleted and made anew (the
-     * offset lies past its end): it drops the checkpoint, so the next tracker reads from the
-     * start. (A long replay of a big running job delivers events all along: not stale.)
+     * A tracker whose checkpoint lies past the end of the log (a log deleted and made anew)
+     * drops it, so the next tracker reads from the start (see {@link EventReader#pastTheEnd}).
+     * A long replay of a big running job is not that: it delivers events all along.
      */
     boolean stuckOnStaleCheckpoint() {
-        if (caughtUp || !(startedFrom instanceof Long) || reader.delivered() > 0
-                || System.currentTimeMillis() - startedMs < 60_000) {
+        if (caughtUp || !(startedFrom instanceof Long from) || !reader.pastTheEnd(from, startedMs)) {
             return false;
         }
         log.warn("tracker found no end of the event log from checkpoint offset {}; reading it from the start",
@@ -123,11 +123,12 @@ final class Tracker implements AutoCloseable {
 
     private void onEvent(JobEvent e, long offset) {
         lastOffset = Math.max(lastOffset, offset);
-        if (e instanceof JobEvent.Submitted s && offset >= 0) {
-            jobOffsets.putIfAbsent(s.job(), offset);
-        }
         fold.apply(e);
         JobFold.Job j = e.job() == null ? null : fold.job(e.job());
+        // (after the fold took it: a job event it refused must not pin the checkpoint forever)
+        if (e instanceof JobEvent.Submitted s && offset >= 0 && j != null && j.state() == JobFold.State.RUNNING) {
+            jobOffsets.putIfAbsent(s.job(), offset);
+        }
         if (j != null && j.state() != JobFold.State.RUNNING) {
             sent.remove(j.id());
             jobOffsets.remove(j.id());
