@@ -7,6 +7,10 @@ import pdm.job.Counters;
  * Everything one /metrics scrape shows, as plain data: the monitor builds it from the event
  * log and the worker heartbeats, a worker or an embedded pass from its own process.
  * {@link PdmCollector} turns it into Prometheus metrics, so all three export the same names.
+ *
+ * @param complete        false while the event log is still being read: the log-based parts
+ *                        are then left out, as a half-read log would make counters drop
+ * @param brokerConnected the monitor's link to RabbitMQ (null elsewhere)
  */
 public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState> workers,
                           List<QueueDepth> queues, boolean complete, Boolean brokerConnected) {
@@ -59,11 +63,4 @@ public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState
     public record QueueDepth(String queue, long ready, long unacked, long consumers) {
     }
 
-    /**
-     * The event-log-based parts are omitted until {@code complete}: a half-read log would make
-     * counters drop. {@code brokerConnected}: the monitor's link to RabbitMQ (null elsewhere).
-     */
-    public static MetricsView empty() {
-        return new MetricsView(List.of(), List.of(), List.of(), List.of(), true, null);
-    }
 }

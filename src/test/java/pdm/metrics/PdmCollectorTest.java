@@ -83,7 +83,8 @@ class PdmCollectorTest {
     void promtoolAcceptsTheOutput() throws Exception {
         File promtool = promtool();
         Assumptions.assumeTrue(promtool != null, "promtool not installed (Debian package prometheus): check skipped");
-        for (MetricsView v : List.of(sample(), MetricsView.empty())) {
+        MetricsView empty = new MetricsView(List.of(), List.of(), List.of(), List.of(), true, null);
+        for (MetricsView v : List.of(sample(), empty)) {
             Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
             p.getOutputStream().write(Exposition.render(v).getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
