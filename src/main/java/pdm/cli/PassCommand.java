@@ -15,6 +15,7 @@ import pdm.job.JobSummary;
 import pdm.metrics.EmbeddedJob;
 import pdm.metrics.MetricsServer;
 import pdm.metrics.MetricsView;
+import pdm.transport.Topology;
 import pdm.task.Action;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,7 +121,8 @@ abstract class PassCommand implements Callable<Integer> {
         MetricsView.JobState def = new MetricsView.JobState(s.id(), spec.name(), s.src().name(), s.tgt().name(),
                 pdm.fs.Names.display(s.path()), s.options().dryRun(), "running", 1, actions().size(), 0, now, now);
         return new EmbeddedJob(def, pdm.Hosts.name(), pdm.Hosts.name() + ":" + ProcessHandle.current().pid(),
-                Logging::droppedToElastic, engine::queues);
+                Logging::droppedToElastic, engine::queues, Topology.dirQueue(def.source(), def.target()),
+                Topology.fileQueue(def.source(), def.target()));
     }
 
     @Command(name = "copy", mixinStandardHelpOptions = true,

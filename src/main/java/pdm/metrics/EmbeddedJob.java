@@ -16,6 +16,8 @@ public final class EmbeddedJob {
     private final String worker;
     private final LongSupplier logDropped;
     private final Supplier<int[]> queues;
+    private final String dirQueue;
+    private final String fileQueue;
     private Counters finished = Counters.ZERO;
     private long finishedTasks;
     private JobStats current;
@@ -25,10 +27,13 @@ public final class EmbeddedJob {
 
     /**
      * @param def    the job as it starts (its state, pass and times are kept here from then on)
-     * @param queues the engine's {dir tasks waiting, file tasks waiting, tasks running}
+     * @param queues the engine's {dir tasks waiting, file tasks waiting, tasks running}, shown
+     *               under the names of the queues they stand for in distributed mode
      */
     public EmbeddedJob(MetricsView.JobState def, String node, String worker, LongSupplier logDropped,
-                       Supplier<int[]> queues) {
+                       Supplier<int[]> queues, String dirQueue, String fileQueue) {
+        this.dirQueue = dirQueue;
+        this.fileQueue = fileQueue;
         this.def = def;
         this.node = node;
         this.worker = worker;
@@ -67,8 +72,7 @@ public final class EmbeddedJob {
                 def.dryRun() ? 0 : c.filesCopied(), def.dryRun() ? 0 : c.bytes(), 0, System.currentTimeMillis() / 1000.0,
                 logDropped.getAsLong());
         List<MetricsView.QueueDepth> depths = List.of(
-                new MetricsView.QueueDepth(pdm.transport.Topology.dirQueue(def.source(), def.target()), q[0], -1, -1),
-                new MetricsView.QueueDepth(pdm.transport.Topology.fileQueue(def.source(), def.target()), q[1], -1, -1));
+                new MetricsView.QueueDepth(dirQueue, q[0], -1, -1), new MetricsView.QueueDepth(fileQueue, q[1], -1, -1));
         return new MetricsView(List.of(work), List.of(job), List.of(self), depths, true, null);
     }
 }
