@@ -37,6 +37,8 @@ import pdm.transport.Topology;
 class MonitoringIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** A monitor's first read: up to a minute more when a snapshot left by an older log must be dropped first. */
+    private static final Duration FIRST_READ = Duration.ofSeconds(150);
 
     @TempDir
     Path tmp;
@@ -64,7 +66,7 @@ class MonitoringIT {
             int port = freePort();
             Process monitor = c.start("monitor", "--port", Integer.toString(port));
             try {
-                await().atMost(WAIT).ignoreExceptions()
+                await().atMost(FIRST_READ).ignoreExceptions()
                         .until(() -> scrape(port).get("pdm_event_log_caught_up") == 1.0);
 
                 Cluster.Run r = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
@@ -170,7 +172,7 @@ class MonitoringIT {
                 Cluster.Run r = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
                 assertThat(r.exit()).as(r.stderr()).isZero();
                 String job = "job_id=\"" + r.json().path("job").asText() + "\"";
-                await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+                await().atMost(FIRST_READ).ignoreExceptions().untilAsserted(() -> {
                     Map<String, Double> s = scrape(port);
                     assertThat(Exposition.sum(s, "pdm_job_state", job, "state=\"done\"")).isEqualTo(1.0);
                     assertThat(s).containsEntry("pdm_monitor_broker_connected", 1.0).containsKey(fileQueue);
