@@ -41,18 +41,13 @@ final class WorkerCommand implements Callable<Integer> {
         ProcessStats stats = new ProcessStats(pdm.Hosts.name(), pdm.Hosts.name() + ":" + ProcessHandle.current().pid(),
                 Logging::droppedToElastic);
         Worker worker = new Worker(cfg, uri, Worker.pairsOf(cfg), stats);
-        MetricsServer server = metrics.start(() -> stats.view());
         // Our own handlers, not shutdown hooks: the JVM would exit 143/129 after the hooks, and a
         // graceful stop must end with 0 once the running tasks are finished.
         for (String sig : new String[]{"TERM", "HUP", "INT"}) {
             Signal.handle(new Signal(sig), s -> worker.stop());
         }
-        try {
+        try (MetricsServer server = metrics.start(stats::view)) {
             worker.run();
-        } finally {
-            if (server != null) {
-                server.close();
-            }
         }
         return 0;
     }
