@@ -14,6 +14,17 @@ public final class Hosts {
         return NAME;
     }
 
+    /** This process as worker ids, done events and metrics name it: host:pid. */
+    public static String processId() {
+        return NAME + ":" + ProcessHandle.current().pid();
+    }
+
+    /** The host of a process id (host:pid). */
+    public static String hostOf(String processId) {
+        int colon = processId.lastIndexOf(':');
+        return colon < 0 ? processId : processId.substring(0, colon);
+    }
+
     private static String lookUp() {
         try {
             return InetAddress.getLocalHost().getHostName();

@@ -17,6 +17,15 @@ final class Logging {
     private Logging() {
     }
 
+    /** A long-running service (worker, monitor): its INFO lines, elastic_url, and debug = true. */
+    static void forService(pdm.config.PdmConfig cfg) {
+        info();
+        elastic(cfg.elasticUrl());
+        if (cfg.debug()) {
+            debug();
+        }
+    }
+
     /** pdm's own INFO lines (a worker's connects, stops, tracker role) on top of the WARN default. */
     static void info() {
         if (LoggerFactory.getLogger("pdm") instanceof Logger pdm && !pdm.isInfoEnabled()) {

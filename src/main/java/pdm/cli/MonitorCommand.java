@@ -12,7 +12,6 @@ import pdm.transport.Monitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = {"A Prometheus target for the whole cluster: serves /metrics with what every worker did "
@@ -45,18 +44,12 @@ final class MonitorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PdmConfig cfg = config.load();
-        Logging.info();
-        Logging.elastic(cfg.elasticUrl());
-        if (cfg.debug()) {
-            Logging.debug();
-        }
+        Logging.forService(cfg);
         BrokerUri uri = broker.require(cfg, "to monitor");
         MetricsOption.checkPort("--port", port);
         ClusterView view = new ClusterView(System::currentTimeMillis);
         Monitor monitor = new Monitor(cfg, uri, management(uri), view);
-        for (String sig : new String[]{"TERM", "HUP", "INT"}) {
-            Signal.handle(new Signal(sig), s -> monitor.stop());
-        }
+        StopSignals.onStop(monitor::stop);
         try (MetricsServer server = MetricsOption.serve(bind, port, view::view)) {
             monitor.run();
         }

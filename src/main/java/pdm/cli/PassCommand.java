@@ -120,7 +120,7 @@ abstract class PassCommand implements Callable<Integer> {
         double now = System.currentTimeMillis() / 1000.0;
         MetricsView.JobState def = new MetricsView.JobState(s.id(), spec.name(), s.src().name(), s.tgt().name(),
                 pdm.fs.Names.display(s.path()), s.options().dryRun(), "running", 1, actions().size(), 0, now, now);
-        return new EmbeddedJob(def, pdm.Hosts.name(), pdm.Hosts.name() + ":" + ProcessHandle.current().pid(),
+        return new EmbeddedJob(def, pdm.Hosts.name(), pdm.Hosts.processId(),
                 Logging::droppedToElastic, engine::queues, Topology.dirQueue(def.source(), def.target()),
                 Topology.fileQueue(def.source(), def.target()));
     }

@@ -8,7 +8,6 @@ import pdm.transport.BrokerUri;
 import pdm.transport.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import sun.misc.Signal;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Work on distributed jobs: consume dir.SRC.TGT, file.SRC.TGT and link.SRC.TGT.* for every pair of "
@@ -32,20 +31,11 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         metrics.validate();
         PdmConfig cfg = config.load();
-        Logging.info();
-        Logging.elastic(cfg.elasticUrl());
-        if (cfg.debug()) {
-            Logging.debug();
-        }
+        Logging.forService(cfg);
         BrokerUri uri = broker.require(cfg, "to work for");
-        ProcessStats stats = new ProcessStats(pdm.Hosts.name(), pdm.Hosts.name() + ":" + ProcessHandle.current().pid(),
-                Logging::droppedToElastic);
+        ProcessStats stats = new ProcessStats(pdm.Hosts.name(), pdm.Hosts.processId(), Logging::droppedToElastic);
         Worker worker = new Worker(cfg, uri, Worker.pairsOf(cfg), stats);
-        // Our own handlers, not shutdown hooks: the JVM would exit 143/129 after the hooks, and a
-        // graceful stop must end with 0 once the running tasks are finished.
-        for (String sig : new String[]{"TERM", "HUP", "INT"}) {
-            Signal.handle(new Signal(sig), s -> worker.stop());
-        }
+        StopSignals.onStop(worker::stop);
         try (MetricsServer server = metrics.start(stats::view)) {
             worker.run();
         }

@@ -139,9 +139,14 @@ public final class JobFold {
             return out;
         }
 
-        /** What each worker node (host:pid) did for this job, over all its passes: it only grows. */
-        public Map<String, NodeWork> workByNode() {
-            return Map.copyOf(byNode);
+        /**
+         * What each host did for this job, over all its passes and worker processes: it only
+         * grows, and a restarted worker adds no entry.
+         */
+        public Map<String, NodeWork> workByHost() {
+            Map<String, NodeWork> out = new java.util.TreeMap<>();
+            byNode.forEach((node, w) -> out.merge(pdm.Hosts.hostOf(node), w, NodeWork::plus));
+            return out;
         }
 
         /** The summaries of the passes finished so far, in order. */

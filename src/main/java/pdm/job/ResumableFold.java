@@ -84,10 +84,8 @@ public final class ResumableFold {
                     o.put("refused", j.refused());
                 }
                 // per host, as the monitor shows them: one entry per worker process would grow with restarts
-                Map<String, JobFold.NodeWork> byHost = new HashMap<>();
-                j.workByNode().forEach((node, w) -> byHost.merge(hostOf(node), w, JobFold.NodeWork::plus));
                 ObjectNode nodes = o.putObject("by_node");
-                byHost.forEach((host, w) -> nodes.putObject(host)
+                j.workByHost().forEach((host, w) -> nodes.putObject(host)
                         .put("tasks", w.tasks()).set("counters", JSON.valueToTree(w.counters())));
             }
             try {
@@ -96,12 +94,6 @@ public final class ResumableFold {
                 throw new IllegalStateException("cannot happen for a tree of plain values", ex);
             }
         }
-    }
-
-    /** Worker ids are host:pid; their host. */
-    public static String hostOf(String worker) {
-        int colon = worker.lastIndexOf(':');
-        return colon < 0 ? worker : worker.substring(0, colon);
     }
 
     /** A fold resumed from its saved form; read the log from {@link #readFrom()} into it. */

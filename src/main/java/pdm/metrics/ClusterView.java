@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import pdm.job.JobFold;
-import pdm.job.ResumableFold;
 import pdm.task.PathBytes;
 
 /**
@@ -82,9 +81,7 @@ public final class ClusterView {
         synchronized (f) {
             for (JobFold.Job j : f.jobs()) {
                 // per host, not per process: worker restarts must not add series for every job
-                Map<String, JobFold.NodeWork> byHost = new java.util.TreeMap<>();
-                j.workByNode().forEach((worker, w) -> byHost.merge(hostOf(worker), w, JobFold.NodeWork::plus));
-                byHost.forEach((host, w) -> work.add(new MetricsView.Work(j.id(), j.def.src(), j.def.tgt(), host, null,
+                j.workByHost().forEach((host, w) -> work.add(new MetricsView.Work(j.id(), j.def.src(), j.def.tgt(), host, null,
                         w.counters(), w.tasks())));
                 jobs.add(state(j));
             }
@@ -108,10 +105,5 @@ public final class ClusterView {
         } catch (pdm.task.BadMessageException e) {
             return encoded;
         }
-    }
-
-    /** Worker ids are host:pid; the node label is the host. */
-    static String hostOf(String worker) {
-        return ResumableFold.hostOf(worker);
     }
 }
