@@ -1,7 +1,5 @@
 package pdm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -59,9 +57,7 @@ final class Distributed {
                     + "config.toml); set write = true for it to let pdm change it");
         }
         Path path = Names.jobPath(pathArg);
-        if (options.singleFile() && Names.isRoot(path)) {
-            throw new PdmException("--file needs PATH to name a file, not '" + pathArg + "'");
-        }
+        JobFactory.refuseFileRoot(options, path);
         long now = System.currentTimeMillis();
         JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), command, phases, src.name(), tgt.name(),
                 text(src), text(tgt), PathBytes.encode(path), options, now, who());
@@ -85,12 +81,7 @@ final class Distributed {
             return 2;
         }
         JobSummary summary = done.summary();
-        if (json) {
-            out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(summary));
-        } else {
-            out.println(summary.paragraph());
-        }
-        out.flush();
+        pdm.job.Summaries.print(summary, json, out);
         return summary.exitCode();
     }
 

@@ -74,23 +74,28 @@ final class JobFactory {
                         + "' does not exist or is not a directory");
             }
         }
-        Path path = Names.jobPath(pathArg == null ? "/" : pathArg);
-        if (jobOptions.singleFile() && Names.isRoot(path)) {
-            throw new PdmException("--file needs PATH to name a file, not '" + pathArg + "'");
+        if (jobOptions.singleFile() && pathArg == null) {
+            throw new PdmException("--file needs PATH, the file below both roots (e.g. pdm " + command + " --file "
+                    + srcArg + " " + tgtArg + " /user_xyz/data.bin); none was given");
         }
+        Path path = Names.jobPath(pathArg == null ? "/" : pathArg);
+        refuseFileRoot(jobOptions, path);
         SkipFilter filter = SkipFilter.of(Instant.now().getEpochSecond() * 1_000_000_000L, src.skipNewerMinutes(),
                 src.skipOlderMinutes(), src.skipLargerGb());
         JobSpec spec = new JobSpec(newId(), first, new FsRoot(src.name(), src.path(), src.write()),
-                new FsRoot(tgt.name(), tgt.path(), tgt.write()), path, jobOptions, filter);
+                new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter);
         Engine.Settings settings = new Engine.Settings(
                 positive(options.dirWorkers, config.dirWorkers(), "--dir-workers"),
                 positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),
                 config.filesPerTask());
-        if (srcDir && !jobOptions.dryRun() && first == Action.COPY) {
-            // Last, so that a job refused for any reason (bad PATH, bad option, overlap) changed nothing.
-            createTargetRoot(spec, path);
-        }
         return new Job(spec, settings);
+    }
+
+    /** --file names one file, so PATH cannot be the root. */
+    static void refuseFileRoot(JobOptions options, Path path) {
+        if (options.singleFile() && Names.isRoot(path)) {
+            throw new PdmException("--file needs PATH to name a file below the roots, not the root '/'");
+        }
     }
 
     private static int positive(Integer override, int configured, String option) {
@@ -108,26 +113,6 @@ final class JobFactory {
             throw new PdmException(which + " '" + arg + "' contains a NUL byte");
         }
         return Path.of(arg).normalize();
-    }
-
-    /**
-     * As cp and rsync do, a missing target directory is created (its parent must exist), but
-     * not when the source PATH is missing or the target would lie inside the source (or the other
-     * way round): the engine refuses those jobs, and a refused job must not have written.
-     */
-    private static void createTargetRoot(JobSpec spec, Path rel) {
-        Path dir = spec.tgt().root();
-        if (Files.isDirectory(dir) || !Files.exists(spec.src().root().resolve(rel), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                || dir.getParent() == null) {
-            return;
-        }
-        FsRoot.refuseOverlap(spec.src(), spec.tgt(), rel);
-        try {
-            Files.createDirectory(dir);
-        } catch (IOException e) {
-            throw new PdmException("cannot create target directory " + dir + ": " + e.getMessage()
-                    + " (its parent must exist)", e);
-        }
     }
 
     /** A filesystem configured with mount = true must be mounted, or pdm refuses to touch it. */

@@ -18,6 +18,11 @@ final class JobOptionsMixin {
     @Option(names = "--json", description = "Print one JSON summary object on stdout at the end.")
     boolean json;
 
+    @Option(names = {"-i", "--itemize"}, description = {"List every change, one line per path on stdout (on stderr "
+            + "with --json): mkdir, copy, meta, symlink, link, fifo, remove, dirmeta, keep. A dry run lists the same "
+            + "lines without -i. Embedded mode only; workers log every removal."})
+    boolean itemize;
+
     @Option(names = "--fsync", description = {"Flush each copied file to disk before renaming it into place, so that "
             + "a crash of the target node never leaves a complete-looking file without its data (slower)."})
     boolean fsync;
@@ -35,7 +40,11 @@ final class JobOptionsMixin {
         return config.file;
     }
 
-    JobOptions jobOptions(boolean checksum) {
-        return new JobOptions(dryRun, checksum, file, fsync);
+    /**
+     * @param deleting  the command removes what the source lacks (delete, sync)
+     * @param maxDelete the --max-delete in force, or null
+     */
+    JobOptions jobOptions(boolean checksum, boolean deleting, boolean allowEmptySource, Long maxDelete) {
+        return new JobOptions(dryRun, checksum, file, fsync, deleting, allowEmptySource, maxDelete);
     }
 }

@@ -1,12 +1,11 @@
 package pdm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import pdm.engine.ChangeList;
 import pdm.engine.Engine;
 import pdm.engine.JobSpec;
 import pdm.job.JobStats;
@@ -59,6 +58,17 @@ abstract class PassCommand implements Callable<Integer> {
         return false;
     }
 
+    /** The removal guards this command takes; none for the passes that never remove. */
+    RemovalOptions.Deleting removalGuards() {
+        return null;
+    }
+
+    private pdm.task.JobOptions jobOptions(pdm.config.PdmConfig config) {
+        RemovalOptions.Deleting g = removalGuards();
+        Long cap = g == null ? null : g.cap.resolve(config.maxDelete());
+        return options.jobOptions(checksum(), actions().contains(Action.DELETE), g != null && g.allowEmptySource, cap);
+    }
+
     @Override
     public Integer call() throws Exception {
         metrics.validate();
@@ -69,31 +79,40 @@ abstract class PassCommand implements Callable<Integer> {
             throw new pdm.PdmException("distributed mode needs filesystem names from config.toml (workers on other "
                     + "nodes know them), not directories: '" + src + "' and '" + tgt + "'");
         }
+        pdm.task.JobOptions jobOptions = jobOptions(factory.config());
         if (uri.isPresent() && !adHoc) {
             if (metrics.port != null) {
                 throw new pdm.PdmException("--metrics-port " + metrics.port + " is for embedded passes: in distributed "
                         + "mode the work is done by workers, so start them with --metrics-port, or run pdm monitor");
             }
-            return new Distributed(spec.name(), actions(), options.jobOptions(checksum()), options.json, waitForIt)
+            if (options.itemize) {
+                throw new pdm.PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
+                        + "each worker logs every removal it makes (logger pdm.removed, INFO)");
+            }
+            return new Distributed(spec.name(), actions(), jobOptions, options.json, waitForIt)
                     .run(factory, uri.get(), src, tgt, path);
         }
         if (waitForIt) {
             throw new pdm.PdmException("--wait is for distributed mode: give --rabbitmq URI, set PDM_RABBITMQ or "
                     + "[rabbitmq] connect_string");
         }
-        Job job = factory.create(spec.name(), actions().get(0), src, tgt, path,
-                options.jobOptions(checksum()));
+        Job job = factory.create(spec.name(), actions().get(0), src, tgt, path, jobOptions);
         PrintStream stdout = System.out;
-        PrintStream changes = options.dryRun ? (options.json ? System.err : stdout) : null;
-        Engine engine = new Engine(job.settings());
+        // --json keeps stdout to its one object; the list then goes to stderr
+        ChangeList changes = options.itemize || options.dryRun
+                ? new ChangeList(options.json ? System.err : stdout) : ChangeList.NONE;
+        Engine engine = new Engine(job.settings(), changes);
         EmbeddedJob live = embeddedMetrics(job, engine);
         List<JobSummary> parts = new ArrayList<>();
-        try (MetricsServer server = metrics.start(live::view)) {
+        try (MetricsServer server = metrics.start(live::view); Interruption stop = Interruption.install(engine)) {
             for (Action a : actions()) {
+                if (engine.interrupted()) {
+                    break;
+                }
                 JobSpec pass = job.spec().withAction(a);
                 Consumer<JobStats> terminal = Progress.forTerminal(a.cliName());
                 try {
-                    parts.add(engine.run(pass, changes, s -> {
+                    parts.add(engine.run(pass, s -> {
                         live.observe(s);
                         terminal.accept(s);
                     }));
@@ -104,15 +123,10 @@ abstract class PassCommand implements Callable<Integer> {
                 }
             }
             live.finish();
+            JobSummary summary = parts.size() == 1 ? parts.get(0) : Summaries.combine(spec.name(), parts);
+            Summaries.print(summary, options.json, stdout);
+            return stop.signal() != 0 ? 128 + stop.signal() : summary.exitCode();
         }
-        JobSummary summary = parts.size() == 1 ? parts.get(0) : Summaries.combine(spec.name(), parts);
-        if (options.json) {
-            stdout.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(summary));
-        } else {
-            stdout.println(summary.paragraph());
-        }
-        stdout.flush();
-        return summary.exitCode();
     }
 
     private EmbeddedJob embeddedMetrics(Job job, Engine engine) {
@@ -133,6 +147,16 @@ abstract class PassCommand implements Callable<Integer> {
         @Mixin
         ChecksumOption checksum;
 
+        @Mixin
+        RemovalOptions.Cap cap;
+
+        @Override
+        RemovalOptions.Deleting removalGuards() {
+            RemovalOptions.Deleting g = new RemovalOptions.Deleting();
+            g.cap = cap;
+            return g;
+        }
+
         @Override
         List<Action> actions() {
             return List.of(Action.COPY);
@@ -148,6 +172,14 @@ abstract class PassCommand implements Callable<Integer> {
             description = {"Remove from TGT what no longer exists on SRC under PATH (also entries whose type changed). "
                     + "Refuses (exit 2) when SRC's PATH is missing or unreadable or a mount = true filesystem is not mounted."})
     static final class Delete extends PassCommand {
+        @Mixin
+        RemovalOptions.Deleting guards;
+
+        @Override
+        RemovalOptions.Deleting removalGuards() {
+            return guards;
+        }
+
         @Override
         List<Action> actions() {
             return List.of(Action.DELETE);
@@ -177,6 +209,14 @@ abstract class PassCommand implements Callable<Integer> {
     static final class Sync extends PassCommand {
         @Mixin
         ChecksumOption checksum;
+
+        @Mixin
+        RemovalOptions.Deleting guards;
+
+        @Override
+        RemovalOptions.Deleting removalGuards() {
+            return guards;
+        }
 
         @Override
         List<Action> actions() {

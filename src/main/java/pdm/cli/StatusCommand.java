@@ -79,8 +79,8 @@ final class StatusCommand implements Callable<Integer> {
                 for (JobFold.Job j : jobs) {
                     JobSummary s = j.summary();
                     out.printf(Locale.ROOT, "%-22s %-8s %-8s %-9s %12d %10s %9.0f %8d %8d%n", j.id(), j.def.command(),
-                            state(j), j.action().cliName(), files(s), Sizes.bytes(s.bytes()), rate(s),
-                            s.filesFailed() + s.differences(), j.tasksPending());
+                            state(j), j.action().cliName(), files(s), Sizes.bytes(s.counters().bytes()), rate(s),
+                            s.counters().problems(), j.tasksPending());
                 }
             }
             return 0;
@@ -141,17 +141,10 @@ final class StatusCommand implements Callable<Integer> {
         o.put("submitted", Instant.ofEpochMilli(j.def.submittedMs()).toString());
         o.put("tasks_done", j.tasksDone());
         o.put("tasks_pending", j.tasksPending());
-        o.put("files_copied", s.filesCopied());
-        o.put("files_skipped", s.filesSkipped());
-        o.put("files_removed", s.filesRemoved());
-        o.put("files_failed", s.filesFailed());
-        o.put("meta_fixed", s.metaFixed());
-        o.put("dirs", s.dirs());
-        o.put("bytes", s.bytes());
-        o.put("differences", s.differences());
+        o.setAll((ObjectNode) new ObjectMapper().valueToTree(s.counters()));
         o.put("seconds", s.seconds());
         o.put("files_per_second", rate(s));
-        o.put("bytes_per_second", s.seconds() > 0 ? s.bytes() / s.seconds() : 0);
+        o.put("bytes_per_second", s.seconds() > 0 ? s.counters().bytes() / s.seconds() : 0);
         return o;
     }
 
@@ -160,7 +153,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static long files(JobSummary s) {
-        return s.filesCopied() + s.filesSkipped() + s.filesRemoved() + s.metaFixed() + s.filesFailed();
+        return s.counters().files();
     }
 
     private static double rate(JobSummary s) {

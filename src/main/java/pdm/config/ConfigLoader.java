@@ -27,7 +27,7 @@ public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> TOP = Set.of("dir_workers", "file_workers", "file_prefetch", "dir_prefetch",
-            "monitor_interval", "monitor_mount_sec", "debug", "elastic_url", "files_per_task", "rabbitmq", "datasource");
+            "monitor_interval", "monitor_mount_sec", "debug", "elastic_url", "files_per_task", "max_delete", "rabbitmq", "datasource");
     /** Keys of the seed's example that pdm accepts but does not use. */
     private static final Set<String> SEED_ONLY = Set.of("tika_jar", "elastic_index", "copy", "scan", "scan_update",
             "mds", "recognise_types", "purge_files_older_days");
@@ -117,6 +117,7 @@ public final class ConfigLoader {
                 r.bool(root, null, "debug", false),
                 Optional.ofNullable(r.string(root, null, "elastic_url", null)).filter(s -> !s.isBlank()),
                 r.positiveInt(root, null, "files_per_task", d.filesPerTask()),
+                r.optionalCount(root, null, "max_delete"),
                 Optional.ofNullable(rabbit == null ? null : r.string(rabbit, "rabbitmq", "connect_string", null))
                         .filter(s -> !s.isBlank()),
                 sources);
@@ -198,6 +199,18 @@ public final class ConfigLoader {
                 throw error(section, key, key + " must be a whole number from 1 to 1000000, not " + n);
             }
             return n.asInt();
+        }
+
+        /** A count of entries, 0 or more, or empty when the key is absent. */
+        Optional<Long> optionalCount(JsonNode t, String section, String key) {
+            JsonNode n = t.get(key);
+            if (n == null) {
+                return Optional.empty();
+            }
+            if (!n.isIntegralNumber() || n.asLong() < 0) {
+                throw error(section, key, key + " must be a whole number of entries, 0 or more, not " + n);
+            }
+            return Optional.of(n.asLong());
         }
 
         long nonNegativeLong(JsonNode t, String section, String key) {

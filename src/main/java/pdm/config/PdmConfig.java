@@ -7,18 +7,19 @@ import java.util.Optional;
 /**
  * Everything config.toml says, with defaults filled in.
  *
- * @param source where it was read from, or empty when pdm runs on defaults
+ * @param source    where it was read from, or empty when pdm runs on defaults
+ * @param maxDelete the default of --max-delete: at most this many entries removed by a command
  */
 public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, int filePrefetch, int dirPrefetch,
                         int monitorInterval, int monitorMountSec, boolean debug, Optional<String> elasticUrl,
-                        int filesPerTask, Optional<String> rabbitmqConnectString, Map<String, DataSource> datasources) {
+                        int filesPerTask, Optional<Long> maxDelete, Optional<String> rabbitmqConnectString, Map<String, DataSource> datasources) {
 
     public static final int DEFAULT_DIR_WORKERS = 4;
     public static final int DEFAULT_FILE_WORKERS = 16;
 
     public static PdmConfig defaults() {
         return new PdmConfig(Optional.empty(), DEFAULT_DIR_WORKERS, DEFAULT_FILE_WORKERS, 256, 36, 10, 10, false,
-                Optional.empty(), 1000, Optional.empty(), Map.of());
+                Optional.empty(), 1000, Optional.empty(), Optional.empty(), Map.of());
     }
 
     public PdmConfig {

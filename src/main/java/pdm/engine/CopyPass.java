@@ -5,8 +5,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import pdm.engine.ChangeList.Change;
 import pdm.fs.Copier;
 import pdm.fs.FileMeta;
+import pdm.fs.FileType;
 import pdm.fs.MetaWriter;
 import pdm.fs.Xattrs;
 import pdm.fs.Unix;
@@ -50,9 +52,16 @@ final class CopyPass implements Pass {
             }
             return;
         }
+        if (src.type() != FileType.FILE || !ctx.filter().skips(src)) {
+            ctx.countOwnerNotKept(src);
+        }
         switch (src.type()) {
             case DIR -> {
-                plan.descend(p.name(), src, tgt != null && tgt.isDir() ? tgt : makeDir(dir, p));
+                if (tgt != null && tgt.isDir()) {
+                    plan.descend(p.name(), src, tgt);
+                } else if (makeDir(dir, p)) {
+                    plan.descend(p.name(), src, ctx.dryRun() || dir.tgt() == null ? null : dir.tgt().stat(p.name()));
+                }
             }
             case FILE -> {
                 if (ctx.filter().skips(src)) {
@@ -85,22 +94,57 @@ final class CopyPass implements Pass {
                 && ctx.sameOwnership(src, tgt) && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000;
     }
 
-    /** A directory the target lacks (or has as something else) is made before the walk goes in. */
-    private FileMeta makeDir(DirPair dir, Pair p) throws IOException {
-        ctx.stats().dirsCreated.increment();
-        if (ctx.dryRun() || dir.tgt() == null) {
-            ctx.wouldDo("mkdir", dir.display(p.name()));
-            return null;
+    /**
+     * A directory the target lacks (or has as something else) is made before the walk goes in.
+     * Returns false when it could not be: --max-delete kept the entry in its way.
+     */
+    private boolean makeDir(DirPair dir, Pair p) throws IOException {
+        // A file or symlink where the source has a directory: replaced, never written through.
+        if (p.tgt() != null && !ctx.removals().remove(ctx, dir.tgt(), p.name(), p.tgt())) {
+            return false;
         }
-        if (p.tgt() != null) {
-            // A file or symlink where the source has a directory: replace it, never write through it.
-            dir.tgt().removeTree(p.name(), p.tgt());
+        ctx.stats().dirsCreated.increment();
+        ctx.changes().add(Change.MKDIR, dir.display(p.name()));
+        if (ctx.dryRun() || dir.tgt() == null) {
+            return true;
         }
         Path target = dir.tgt().abs(p.name());
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
         Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Xattrs.copy(dir.src().abs(p.name()), target);
-        return dir.tgt().stat(p.name());
+        return true;
+    }
+
+    /**
+     * Whether the source entry may take the name of what the target has there. Copy alone
+     * never removes a non-empty directory (as rsync without --delete and cp refuse to): that
+     * name is left alone and reported, for sync or delete to replace.
+     */
+    private boolean mayReplace(DirPair dir, WorkItem item) throws IOException {
+        FileMeta t = item.tgt();
+        if (t == null || !t.isDir() || ctx.options().deleting() || dir.tgt().isEmptyDir(item.name())) {
+            return true;
+        }
+        ctx.stats().notReplaced(dir.display(item.name()));
+        ctx.changes().add(Change.KEEP, dir.display(item.name()));
+        return false;
+    }
+
+    /**
+     * Counts, lists and (for a directory) removes what the new entry replaces; a file updated
+     * in place of a file is no removal. In a dry run only counts and lists. Returns false when
+     * --max-delete keeps the old entry.
+     */
+    private boolean clearWay(DirPair dir, WorkItem item) throws IOException {
+        FileMeta t = item.tgt();
+        if (t == null || (t.type() == item.src().type() && !t.isDir())) {
+            return true;
+        }
+        if (t.isDir()) {
+            // rename(2) cannot put a file over a directory
+            return ctx.removals().remove(ctx, dir.tgt(), item.name(), t);
+        }
+        return ctx.removals().replacedByRename(ctx, dir.rel().resolve(item.name()), t);
     }
 
     @Override
@@ -125,9 +169,9 @@ final class CopyPass implements Pass {
         DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
     }
 
+    /** pdm's own leftover: not the user's data, so neither counted nor listed as a removal. */
     private void removeStaleTemp(DirPair dir, WorkItem item) throws IOException {
         if (ctx.dryRun() || dir.tgt() == null) {
-            ctx.wouldDo("remove", dir.display(item.name()));
             return;
         }
         FileMeta now = dir.tgt().stat(item.name());
@@ -136,8 +180,11 @@ final class CopyPass implements Pass {
         }
     }
 
-    /** Copies a file's data, unless --checksum finds the content equal. */
-    void copy(DirPair dir, WorkItem item) throws IOException {
+    /**
+     * Copies a file's data, unless --checksum finds the content equal. Returns false when the
+     * file was not placed (nor would be): the name was left alone.
+     */
+    boolean copy(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
         FileMeta tgt = item.tgt();
         if (tgt != null && tgt.isFile() && src.size() == tgt.size()
@@ -145,21 +192,27 @@ final class CopyPass implements Pass {
                 && !(src.nlink() == 1 && tgt.nlink() > 1)) {
             if (!ctx.options().checksum() || sameContent(dir, item.name())) {
                 fixMeta(dir, item);
-                return;
+                return true;
             }
         }
+        if (!mayReplace(dir, item)) {
+            return false;
+        }
         if (ctx.dryRun() || dir.tgt() == null) {
-            ctx.wouldDo("copy", dir.display(item.name()));
+            if (!clearWay(dir, item)) {
+                return false;
+            }
+            ctx.changes().add(Change.COPY, dir.display(item.name()));
             ctx.stats().filesCopied.increment();
             ctx.stats().bytes.add(src.size());
-            return;
+            return true;
         }
         Path tmp = TempNames.next();
         boolean placed = false;
         try {
             long n;
             try (FileChannel in = dir.src().openRead(item.name()); FileChannel out = dir.tgt().create(tmp)) {
-                n = Copier.copy(in, out, src.size());
+                n = Copier.copy(in, out, src.size(), ctx.interrupt()::requested);
                 int inFd = Unix.fd(in);
                 FileMeta after = Unix.fstat(inFd);
                 if (after.ino() != src.ino() || after.size() != n || after.mtimeNs() != src.mtimeNs()) {
@@ -174,10 +227,13 @@ final class CopyPass implements Pass {
                     out.force(true);
                 }
             }
-            place(dir, item, tmp);
-            placed = true;
-            ctx.stats().filesCopied.increment();
-            ctx.stats().bytes.add(n);
+            placed = place(dir, item, tmp);
+            if (placed) {
+                ctx.changes().add(Change.COPY, dir.display(item.name()));
+                ctx.stats().filesCopied.increment();
+                ctx.stats().bytes.add(n);
+            }
+            return placed;
         } finally {
             if (!placed) {
                 deleteQuietly(dir, tmp);
@@ -201,9 +257,7 @@ final class CopyPass implements Pass {
             ctx.stats().filesSkipped.increment();
             return;
         }
-        if (ctx.dryRun()) {
-            ctx.wouldDo("meta", dir.display(item.name()));
-        } else {
+        if (!ctx.dryRun()) {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
             try (FileChannel ch = dir.tgt().openRead(item.name())) {
@@ -213,6 +267,7 @@ final class CopyPass implements Pass {
                 meta.apply(dir.tgt().abs(item.name()), src);
             }
         }
+        ctx.changes().add(Change.META, dir.display(item.name()));
         ctx.stats().metaFixed.increment();
     }
 
@@ -224,16 +279,16 @@ final class CopyPass implements Pass {
                 && linkTo.equals(Files.readSymbolicLink(dir.tgt().abs(item.name())))) {
             if (ctx.sameOwner(src, tgt) && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000) {
                 ctx.stats().filesSkipped.increment();
-            } else if (ctx.dryRun()) {
-                ctx.wouldDo("meta", dir.display(item.name()));
-                ctx.stats().metaFixed.increment();
             } else {
-                meta.apply(dir.tgt().abs(item.name()), src);
+                if (!ctx.dryRun()) {
+                    meta.apply(dir.tgt().abs(item.name()), src);
+                }
+                ctx.changes().add(Change.META, dir.display(item.name()));
                 ctx.stats().metaFixed.increment();
             }
             return;
         }
-        create(dir, item, "symlink", tmp -> Files.createSymbolicLink(tmp, linkTo));
+        create(dir, item, Change.SYMLINK, tmp -> Files.createSymbolicLink(tmp, linkTo));
     }
 
     private void special(DirPair dir, WorkItem item) throws IOException {
@@ -242,13 +297,16 @@ final class CopyPass implements Pass {
             ctx.stats().filesSkipped.increment();
             return;
         }
-        create(dir, item, src.type().name().toLowerCase(java.util.Locale.ROOT),
+        create(dir, item, Change.valueOf(src.type().name()),
                 tmp -> Unix.mknod(tmp, src.type(), src.perms(), src.rdev()));
     }
 
-    /** Hard link {@code item} to the target file {@code leader} already copied in this pass. */
+    /**
+     * Hard link {@code item} to the target file {@code leader} already copied in this pass
+     * (null in a dry run, where it may not exist).
+     */
     void link(DirPair dir, WorkItem item, Path leader) throws IOException {
-        create(dir, item, "link", tmp -> Files.createLink(tmp, leader));
+        create(dir, item, Change.LINK, tmp -> Files.createLink(tmp, leader));
     }
 
     private interface Maker {
@@ -256,10 +314,15 @@ final class CopyPass implements Pass {
     }
 
     /** Makes an entry under a temporary name, gives it its metadata and renames it into place. */
-    private void create(DirPair dir, WorkItem item, String what, Maker maker) throws IOException {
+    private void create(DirPair dir, WorkItem item, Change what, Maker maker) throws IOException {
+        if (!mayReplace(dir, item)) {
+            return;
+        }
         if (ctx.dryRun() || dir.tgt() == null) {
-            ctx.wouldDo(what, dir.display(item.name()));
-            ctx.stats().filesCopied.increment();
+            if (clearWay(dir, item)) {
+                ctx.changes().add(what, dir.display(item.name()));
+                ctx.stats().filesCopied.increment();
+            }
             return;
         }
         Path tmp = TempNames.next();
@@ -267,12 +330,15 @@ final class CopyPass implements Pass {
         try {
             Path tmpAbs = dir.tgt().abs(tmp);
             maker.make(tmpAbs);
-            if (!what.equals("link")) {
+            if (what != Change.LINK) {
+                // (a hard link shares its leader's metadata, which is already right)
                 meta.apply(tmpAbs, item.src());
             }
-            place(dir, item, tmp);
-            placed = true;
-            ctx.stats().filesCopied.increment();
+            placed = place(dir, item, tmp);
+            if (placed) {
+                ctx.changes().add(what, dir.display(item.name()));
+                ctx.stats().filesCopied.increment();
+            }
         } finally {
             if (!placed) {
                 deleteQuietly(dir, tmp);
@@ -280,12 +346,16 @@ final class CopyPass implements Pass {
         }
     }
 
-    /** rename(2) over whatever is there; a directory in the way is removed first (rename cannot replace it). */
-    private void place(DirPair dir, WorkItem item, Path tmp) throws IOException {
-        if (item.tgt() != null && item.tgt().isDir()) {
-            dir.tgt().removeTree(item.name(), item.tgt());
+    /**
+     * rename(2) over whatever is there, once what it replaces is counted; a directory in the
+     * way is removed first (rename cannot replace it). False when --max-delete keeps it.
+     */
+    private boolean place(DirPair dir, WorkItem item, Path tmp) throws IOException {
+        if (!clearWay(dir, item)) {
+            return false;
         }
         dir.tgt().rename(tmp, item.name());
+        return true;
     }
 
     private static void deleteQuietly(DirPair dir, Path tmp) {

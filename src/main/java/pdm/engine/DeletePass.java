@@ -39,12 +39,7 @@ final class DeletePass implements Pass {
         if (now != null && now.type() == item.tgt().type()) {
             return;
         }
-        if (ctx.dryRun()) {
-            ctx.wouldDo("remove", dir.display(item.name()));
-            ctx.stats().filesRemoved.increment();
-            return;
-        }
-        ctx.stats().filesRemoved.add(dir.tgt().removeTree(item.name(), item.tgt()));
+        ctx.removals().remove(ctx, dir.tgt(), item.name(), item.tgt());
     }
 
 }

@@ -24,11 +24,10 @@ final class DirMeta {
             if (current(ctx, src, tgt)) {
                 return;
             }
-            if (ctx.dryRun()) {
-                ctx.wouldDo("dirmeta", Names.display(rel));
-            } else {
+            if (!ctx.dryRun()) {
                 dir.setMeta(src, ctx.preserveOwner());
             }
+            ctx.changes().add(ChangeList.Change.DIRMETA, Names.display(rel));
             ctx.stats().metaFixed.increment();
         } catch (NoSuchFileException e) {
             if (!ctx.dryRun()) {

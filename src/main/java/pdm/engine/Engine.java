@@ -1,7 +1,6 @@
 package pdm.engine;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,52 +25,77 @@ import pdm.transport.InProcessTransport;
  * when the tracker says the last directory is done.
  */
 public final class Engine {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
+
     private volatile InProcessTransport transport;
     /** Sizes of the in-process run. */
     public record Settings(int dirWorkers, int fileWorkers, int filesPerTask) {
     }
 
     private final Settings settings;
+    private final ChangeList changes;
+    private final Interrupt interrupt = new Interrupt();
+    /** One for every pass this engine runs: sync's copy and delete share one --max-delete. */
+    private Removals removals;
+    private boolean ownersWarned;
 
-    public Engine(Settings settings) {
+    /** @param changes where each change is listed (-i, or a dry run); {@link ChangeList#NONE} for nowhere */
+    public Engine(Settings settings, ChangeList changes) {
         this.settings = settings;
+        this.changes = changes;
     }
 
     /**
-     * @param changes   where a dry run lists what it would change (null: nowhere)
-     * @param progress  called with the pass's stats when it starts, about every 200 ms while it runs, and at its end
+     * Asks the running pass to stop early (SIGINT, SIGTERM): no new entry is started, the
+     * files in flight finish or are undone, and {@link #run} returns an interrupted summary.
+     * Every later {@link #run} returns at once.
      */
+    public void interrupt() {
+        interrupt.request();
+    }
+
+    public boolean interrupted() {
+        return interrupt.requested();
+    }
+
     /** The running pass's in-process queues: {dir tasks waiting, file tasks waiting, tasks running}; zeros between passes. */
     public int[] queues() {
         InProcessTransport t = transport;
         return t == null ? new int[3] : new int[]{t.dirsQueued(), t.filesQueued(), t.running()};
     }
 
-    public JobSummary run(JobSpec job, PrintStream changes, Consumer<JobStats> progress) throws InterruptedException {
+    /**
+     * @param progress called with the pass's stats when it starts, about every 200 ms while it runs, and at its end
+     */
+    public JobSummary run(JobSpec job, Consumer<JobStats> progress) throws InterruptedException {
         long started = System.nanoTime();
         boolean single = job.options().singleFile();
         Path dirRel = single ? parentOf(job.path()) : job.path();
         boolean targetThere = preflight(job, dirRel);
+        if (removals == null) {
+            removals = new Removals(job.options().maxDelete());
+        }
+        boolean root = Privileges.isRoot();
+        if (!root && !ownersWarned && job.action() != Action.VERIFY && !job.options().dryRun()) {
+            ownersWarned = true;
+            LOG.warn("not running as root: owners and groups cannot be kept, the copies are yours (the summary counts "
+                    + "the entries whose owner differs); run as root to keep them");
+        }
         JobStats stats = new JobStats();
         progress.accept(stats);
-        PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(),
-                Privileges.isRoot(), changes);
-        Pass pass = switch (job.action()) {
-            case COPY -> new CopyPass(ctx, new HardLinks(), false);
-            case DELETE -> new DeletePass(ctx);
-            case DIRTIMES -> new DirtimesPass(ctx);
-            case VERIFY -> new VerifyPass(ctx);
-        };
+        PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
+                removals, interrupt);
+        Pass pass = Passes.of(job.action(), ctx, new HardLinks(), false);
         if (!targetThere && job.action() == Action.VERIFY) {
             stats.differ(Names.display(dirRel), "missing on target");
         }
-        if (targetThere || job.action() == Action.COPY) {
+        if ((targetThere || job.action() == Action.COPY) && !interrupt.requested()) {
             walk(job, ctx, pass, dirRel, progress);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         progress.accept(stats);
         return JobSummary.of(job.id(), job.action().cliName(), job.src().toString(), job.tgt().toString(),
-                Names.display(job.path()), job.options().dryRun(), stats, seconds);
+                Names.display(job.path()), job.options().dryRun(), stats, seconds, interrupt.requested());
     }
 
     private void walk(JobSpec job, PassContext ctx, Pass pass, Path dirRel, Consumer<JobStats> progress)
@@ -97,12 +121,33 @@ public final class Engine {
             }
             while (!tracker.await(200)) {
                 progress.accept(stats);
+                if (interrupt.requested()) {
+                    stop(transport, tracker, progress, stats);
+                    break;
+                }
             }
         } finally {
             this.transport = null;
             closeQuietly(job.src());
             closeQuietly(job.tgt());
         }
+    }
+
+    /**
+     * Drops the queued work, waits for what runs (each file in flight is finished or, past a
+     * megabyte, given up and its temp file removed), then sets the metadata of every directory
+     * still open, so no temp file and no owner-only directory is left behind.
+     */
+    private static void stop(InProcessTransport transport, SubtreeTracker tracker, Consumer<JobStats> progress,
+                             JobStats stats) throws InterruptedException {
+        int idle = 0;
+        while (idle < 2) {
+            // twice in a row: a worker may be between taking a task and counting itself busy
+            idle = transport.drain() ? idle + 1 : 0;
+            Thread.sleep(50);
+            progress.accept(stats);
+        }
+        tracker.finishOpen();
     }
 
     private static void closeQuietly(FsRoot root) {
@@ -138,7 +183,12 @@ public final class Engine {
             throw new PdmException("source root " + src.root() + " of filesystem '" + src.name()
                     + "' does not exist or is not a directory");
         }
-        if (!tgt.exists() && (changes || job.action() == Action.VERIFY)) {
+        if (Files.exists(tgt.root()) && !tgt.exists()) {
+            throw new PdmException("target " + tgt.root() + " exists and is not a directory; pdm does not replace "
+                    + "it: give a directory, or remove it first");
+        }
+        boolean makeRoot = !tgt.exists() && tgt.creatable() && job.action() == Action.COPY;
+        if (!tgt.exists() && !makeRoot && (changes || job.action() == Action.VERIFY)) {
             // (a dry run into a missing ad-hoc target reports the copy that would create it)
             throw new PdmException("target root " + tgt.root() + " of filesystem '" + tgt.name()
                     + "' does not exist or is not a directory");
@@ -149,7 +199,11 @@ public final class Engine {
                 FileMeta m = d.stat(job.path().getFileName());
                 if (m == null) {
                     throw new PdmException("source file " + Names.display(job.path()) + " does not exist on '"
-                            + src.name() + "' (" + src.root() + ")");
+                            + src.name() + "' (" + src.root() + "); nothing was changed");
+                }
+                if (m.isDir()) {
+                    throw new PdmException("--file names a directory (" + Names.display(job.path()) + " on '"
+                            + src.name() + "'); leave out --file to walk it; nothing was changed");
                 }
             }
         } catch (NoSuchFileException e) {
@@ -162,6 +216,16 @@ public final class Engine {
             throw new PdmException("source path " + Names.display(dirRel) + " on '" + src.name()
                     + "' cannot be read: " + e.getMessage() + "; nothing was changed", e);
         }
+        refuseEmptySource(job, dirRel);
+        if (makeRoot && changes) {
+            // Last: a job refused for any reason above must not have written anything.
+            try {
+                tgt.createRoot();
+            } catch (IOException e) {
+                throw new PdmException("cannot create target directory " + tgt.root() + ": " + Reasons.of(e)
+                        + "; nothing was changed", e);
+            }
+        }
         try {
             if (job.action() == Action.COPY && changes) {
                 makeParents(src, tgt, dirRel);
@@ -171,6 +235,29 @@ public final class Engine {
         } catch (IOException e) {
             throw new PdmException("cannot prepare target path " + Names.display(dirRel) + " on '" + tgt.name()
                     + "': " + Reasons.of(e), e);
+        }
+    }
+
+    /**
+     * An empty source PATH over a full target is how an unmounted source, a mistyped path or a
+     * failed automount wipes a migration: delete and sync refuse it unless told the source
+     * really is empty. Checked before sync's copy pass, so the refusal changes nothing.
+     */
+    private static void refuseEmptySource(JobSpec job, Path dirRel) {
+        boolean removes = job.action() == Action.DELETE || (job.options().deleting() && job.action() == Action.COPY);
+        if (!removes || job.options().allowEmptySource() || job.options().singleFile()) {
+            return;
+        }
+        try {
+            if (job.src().isEmptyDir(dirRel) && job.tgt().hasDir(dirRel) && !job.tgt().isEmptyDir(dirRel)) {
+                throw new PdmException("source path " + Names.display(dirRel) + " on '" + job.src().name() + "' ("
+                        + job.src().root() + ") is empty but the target's is not: this would remove everything "
+                        + "there. Is the source mounted, and is the path right? If the source really is empty, give "
+                        + "--allow-empty-source; nothing was changed");
+            }
+        } catch (IOException e) {
+            throw new PdmException("cannot tell whether source path " + Names.display(dirRel) + " on '"
+                    + job.src().name() + "' is empty: " + Reasons.of(e) + "; nothing was changed", e);
         }
     }
 

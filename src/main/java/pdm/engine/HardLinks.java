@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import pdm.fs.Dir;
 import pdm.fs.FileMeta;
+import pdm.job.JobSummary;
 import pdm.task.WorkItem;
 
 /**
@@ -98,7 +99,7 @@ final class HardLinks {
         try (Dir p = ctx.tgt().open(parent)) {
             FileMeta m = p.stat(farm.getFileName());
             if (m != null && m.isDir()) {
-                p.removeTree(farm.getFileName(), m);
+                p.removeTree(farm.getFileName(), m, Dir.RemovalGuard.OWN, false);
             }
         } catch (NoSuchFileException e) {
             // nothing to remove
@@ -118,7 +119,11 @@ final class HardLinks {
                     mine.complete(new Placed(farm, key(src)));
                     return;
                 }
-                copy.copy(dir, item);
+                if (!copy.copy(dir, item)) {
+                    // (this name is already reported; its other names cannot link to it)
+                    mine.completeExceptionally(new IOException("left alone: " + JobSummary.NOT_REPLACED));
+                    return;
+                }
                 if (durable) {
                     enterFarm(dir, item, copy.ctx());
                 }
@@ -145,8 +150,7 @@ final class HardLinks {
             if (placed != null && tgt != null && tgt.isFile() && tgt.ino() == placed.ino() && tgt.dev() == placed.dev()) {
                 ctx.stats().filesSkipped.increment();
             } else if (dry) {
-                ctx.wouldDo("link", dir.display(item.name()));
-                ctx.stats().filesCopied.increment();
+                copy.link(dir, item, null);
             } else if (placed == null) {
                 throw new IOException("not linked: its other name vanished from the target");
             } else {
@@ -156,8 +160,7 @@ final class HardLinks {
             if (!dry) {
                 throw e;
             }
-            ctx.wouldDo("link", dir.display(item.name()));
-            ctx.stats().filesCopied.increment();
+            copy.link(dir, item, null);
         }
     }
 }

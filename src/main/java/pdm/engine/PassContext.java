@@ -1,15 +1,17 @@
 package pdm.engine;
 
-import java.io.PrintStream;
 import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
 import pdm.fs.MetaWriter;
 import pdm.job.JobStats;
 import pdm.task.JobOptions;
 
-/** What every pass of one job shares: both roots, the options, the counters. */
+/**
+ * What every pass of one job shares: both roots, the options, the counters, where changes
+ * are listed, the one way to remove anything, and the request to stop early.
+ */
 public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
-                          boolean preserveOwner, PrintStream changes) {
+                          boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt) {
 
     public MetaWriter metaWriter() {
         return new MetaWriter(preserveOwner);
@@ -17,6 +19,11 @@ public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats s
 
     public boolean dryRun() {
         return options.dryRun();
+    }
+
+    /** Whether the pass was asked to stop: no new entry is started. */
+    public boolean stopping() {
+        return interrupt.requested();
     }
 
     /** Whether the target entry already has the source's owner, group and mode (owner only when we can set it). */
@@ -29,12 +36,10 @@ public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats s
         return !preserveOwner || (src.uid() == tgt.uid() && src.gid() == tgt.gid());
     }
 
-    /** A dry run prints what it would do, one line per change, like rsync -n. */
-    public void wouldDo(String what, String path) {
-        if (changes != null) {
-            synchronized (changes) {
-                changes.println(what + " " + path);
-            }
+    /** Counts a source entry whose owner or group the target cannot get because pdm is not root. */
+    void countOwnerNotKept(FileMeta src) {
+        if (!preserveOwner && !Privileges.owns(src)) {
+            stats.ownersNotKept.increment();
         }
     }
 }

@@ -13,8 +13,9 @@ final class Reasons {
     }
 
     static String of(Throwable t) {
-        if (t instanceof NoSuchFileException) {
-            return "vanished (no such file or directory)";
+        if (t instanceof NoSuchFileException n) {
+            // (the JDK leaves the reason empty; pdm's own checks put one in)
+            return n.getReason() != null ? n.getReason() : "vanished (no such file or directory)";
         }
         if (t instanceof AccessDeniedException) {
             return "permission denied";

@@ -1,6 +1,9 @@
 package pdm.engine;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +28,15 @@ final class SubtreeTracker {
         final AtomicInteger pending = new AtomicInteger(1);
         volatile FileMeta srcSelf;
         volatile FileMeta tgtSelf;
+        /** Both sides as the parent's listing saw them: all an interrupted pass knows of a dir it never listed. */
+        final FileMeta listedSrc;
+        final FileMeta listedTgt;
 
-        Node(Path rel, Node parent) {
+        Node(Path rel, Node parent, FileMeta listedSrc, FileMeta listedTgt) {
             this.rel = rel;
             this.parent = parent;
+            this.listedSrc = listedSrc;
+            this.listedTgt = listedTgt;
         }
     }
 
@@ -41,7 +49,7 @@ final class SubtreeTracker {
     }
 
     Node root(Path rel) {
-        Node n = new Node(rel, null);
+        Node n = new Node(rel, null, null, null);
         nodes.put(rel, n);
         return n;
     }
@@ -54,10 +62,10 @@ final class SubtreeTracker {
         return n;
     }
 
-    /** A subdirectory is about to be published. */
-    Node child(Node parent, Path rel) {
+    /** A subdirectory is about to be published; {@code src} and {@code tgt} as its parent listed them. */
+    Node child(Node parent, Path rel, FileMeta src, FileMeta tgt) {
         parent.pending.incrementAndGet();
-        Node n = new Node(rel, parent);
+        Node n = new Node(rel, parent, src, tgt);
         nodes.put(rel, n);
         return n;
     }
@@ -79,6 +87,24 @@ final class SubtreeTracker {
             }
             n = n.parent;
         }
+    }
+
+    /**
+     * The pass was stopped with directories still open: each gets its metadata now, deepest
+     * first, so none stays at the owner-only mode it was made with until the next pass (which
+     * walks it again whatever its times say).
+     */
+    void finishOpen() {
+        List<Node> open = new ArrayList<>(nodes.values());
+        nodes.clear();
+        open.sort(Comparator.comparingInt((Node n) -> n.rel.getNameCount()).reversed());
+        for (Node n : open) {
+            FileMeta src = n.srcSelf != null ? n.srcSelf : n.listedSrc;
+            if (src != null) {
+                listener.dirDone(n.rel, src, n.srcSelf != null ? n.tgtSelf : n.listedTgt);
+            }
+        }
+        done.countDown();
     }
 
     boolean await(long millis) throws InterruptedException {

@@ -67,6 +67,13 @@ public final class TaskRunner {
         }
     };
 
+    private final Map<String, Removals> removals = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Removals> eldest) {
+            return size() > REMEMBERED_JOBS;
+        }
+    };
+
     public TaskRunner(int filesPerTask) {
         this.filesPerTask = filesPerTask;
     }
@@ -108,13 +115,9 @@ public final class TaskRunner {
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
             SkipFilter filter = SkipFilter.of(Instant.now().getEpochSecond() * 1_000_000_000L,
                     srcDs.skipNewerMinutes(), srcDs.skipOlderMinutes(), srcDs.skipLargerGb());
-            PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, null);
-            Pass pass = switch (m.action()) {
-                case COPY -> new CopyPass(ctx, linksOf(m), true);
-                case DELETE -> new DeletePass(ctx);
-                case DIRTIMES -> new DirtimesPass(ctx);
-                case VERIFY -> new VerifyPass(ctx);
-            };
+            PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, ChangeList.NONE,
+                    removalsOf(m), Interrupt.NEVER);
+            Pass pass = Passes.of(m.action(), ctx, m.action() == Action.COPY ? linksOf(m) : null, true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
             });
@@ -212,6 +215,14 @@ public final class TaskRunner {
         } catch (Throwable t) {
             ctx.stats().fail(Names.display(rel), "cannot set directory metadata: " + Reasons.of(t));
         }
+    }
+
+    /**
+     * The job's --max-delete as this process can hold it: every removal this worker makes for
+     * the job counts against one cap (see the README on how far a job may overshoot it).
+     */
+    private synchronized Removals removalsOf(TaskMessage m) {
+        return removals.computeIfAbsent(m.jobId(), j -> new Removals(m.options().maxDelete()));
     }
 
     private synchronized HardLinks linksOf(TaskMessage m) {

@@ -100,13 +100,16 @@ final class VerifyPass implements Pass {
         }
     }
 
-    /** Owner, group, mode and mtime; symlinks and specials only to the microsecond the JDK can set. */
+    /**
+     * Owner, group, mode and mtime; symlinks and specials only to the microsecond the JDK can set.
+     * Owners are compared whoever runs verify: a copy made without root differs, and must say so.
+     */
     private List<String> metaDiffs(FileMeta s, FileMeta t, boolean nanos) {
         List<String> d = new ArrayList<>();
-        if (ctx.preserveOwner() && s.uid() != t.uid()) {
+        if (s.uid() != t.uid()) {
             d.add("owner");
         }
-        if (ctx.preserveOwner() && s.gid() != t.gid()) {
+        if (s.gid() != t.gid()) {
             d.add("group");
         }
         if (!s.isSymlink() && s.perms() != t.perms()) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import pdm.fs.CopyStoppedException;
 import pdm.fs.Dir;
 import pdm.fs.Entry;
 import pdm.fs.FileMeta;
@@ -42,7 +43,26 @@ final class Walker implements TaskHandler {
     @Override
     public void onDir(DirTask task) throws InterruptedException {
         SubtreeTracker.Node node = tracker.get(task.rel());
-        try (DirPair dir = open(task.rel(), task.srcMeta(), task.tgtMeta())) {
+        if (ctx.stopping()) {
+            tracker.release(node);
+            return;
+        }
+        DirPair opened;
+        try {
+            opened = open(task.rel(), task.srcMeta(), task.tgtMeta());
+        } catch (NoSuchFileException e) {
+            // (the target side's absence is no error: openTarget returns null for it)
+            ctx.stats().vanished(Names.display(task.rel()));
+            ctx.stats().tasks.increment();
+            tracker.release(node);
+            return;
+        } catch (IOException | RuntimeException e) {
+            ctx.stats().fail(Names.display(task.rel()), "cannot list directory: " + Reasons.of(e));
+            ctx.stats().tasks.increment();
+            tracker.release(node);
+            return;
+        }
+        try (DirPair dir = opened) {
             List<Entry> src = dir.src().list();
             node.srcSelf = dir.src().self();
             node.tgtSelf = dir.tgt() == null ? null : dir.tgt().self();
@@ -83,10 +103,13 @@ final class Walker implements TaskHandler {
         SubtreeTracker.Node node = tracker.get(task.dir());
         try (DirPair dir = open(task.dir(), task.srcDir(), task.tgtDir())) {
             for (WorkItem item : task.items()) {
+                if (ctx.stopping()) {
+                    break;
+                }
                 try {
                     pass.work(dir, item);
                 } catch (Throwable t) {
-                    ctx.stats().fail(dir.display(item.name()), Reasons.of(t));
+                    failed(dir, item.name(), item.src() != null, t);
                 }
             }
         } catch (Throwable t) {
@@ -122,15 +145,42 @@ final class Walker implements TaskHandler {
             throws InterruptedException {
         Batch batch = new Batch(dir.rel(), node, srcId, tgtId);
         for (Pair p : pairs) {
+            if (ctx.stopping()) {
+                return;
+            }
             try {
                 pass.plan(dir, p, batch);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Throwable t) {
-                ctx.stats().fail(dir.display(p.name()), Reasons.of(t));
+                failed(dir, p.name(), p.src() != null, t);
             }
         }
         batch.flush();
+    }
+
+    /**
+     * Records what went wrong with one entry. A source entry that is simply gone since it was
+     * listed is counted as vanished, not failed: on a live filesystem that is normal, and the
+     * next pass sees it as it is then. A copy given up because the pass is stopping is neither.
+     */
+    private void failed(DirPair dir, Path name, boolean listedOnSource, Throwable t) {
+        if (t instanceof CopyStoppedException) {
+            return;
+        }
+        if (t instanceof NoSuchFileException && listedOnSource && goneFromSource(dir, name)) {
+            ctx.stats().vanished(dir.display(name));
+        } else {
+            ctx.stats().fail(dir.display(name), Reasons.of(t));
+        }
+    }
+
+    private static boolean goneFromSource(DirPair dir, Path name) {
+        try {
+            return dir.src().stat(name) == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Merges two listings by name bytes, as rclone's march does. */
@@ -188,7 +238,7 @@ final class Walker implements TaskHandler {
         @Override
         public void descend(Path name, FileMeta src, FileMeta tgt) throws InterruptedException {
             Path child = rel.resolve(name);
-            tracker.child(node, child);
+            tracker.child(node, child, src, tgt);
             transport.publish(new DirTask(child, src, tgt));
         }
 

@@ -24,10 +24,22 @@ public final class Copier {
      * fewer when the file shrank. Growth is not read; the caller's fstat afterwards sees it.
      */
     public static long copy(FileChannel in, FileChannel out, long expected) throws IOException {
+        return copy(in, out, expected, () -> false);
+    }
+
+    /**
+     * The same, giving up between two blocks of a megabyte when {@code stop} says so (an
+     * interrupted pass does not wait for a terabyte file), with {@link CopyStoppedException}.
+     */
+    public static long copy(FileChannel in, FileChannel out, long expected, java.util.function.BooleanSupplier stop)
+            throws IOException {
         ByteBuffer buf = BUFFERS.get();
         long pos = 0;
         long written = 0;
         while (true) {
+            if (stop.getAsBoolean()) {
+                throw new CopyStoppedException();
+            }
             buf.clear();
             if (expected - pos < buf.capacity()) {
                 buf.limit((int) (expected - pos));

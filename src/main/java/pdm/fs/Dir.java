@@ -118,23 +118,80 @@ public final class Dir implements Closeable {
         stream.deleteFile(name);
     }
 
+    /** Asked about each entry of a tree before it goes, and told when it went. */
+    public interface RemovalGuard {
+        /**
+         * @param rel the entry's path below the filesystem root
+         * @return false to leave it, and with it everything not yet removed of the tree
+         */
+        boolean mayRemove(Path rel, FileMeta meta);
+
+        /** The entry is gone (in a dry run: would be). */
+        void removed(Path rel, FileMeta meta);
+
+        /** For pdm's own trees (its hard-link directory): nothing of the user's, nothing to count. */
+        RemovalGuard OWN = new RemovalGuard() {
+            @Override
+            public boolean mayRemove(Path rel, FileMeta meta) {
+                return true;
+            }
+
+            @Override
+            public void removed(Path rel, FileMeta meta) {
+            }
+        };
+    }
+
     /**
-     * Removes an entry of any type; a directory with everything below it, depth first,
-     * each level opened without following symlinks. Returns how many entries went.
+     * Removes an entry of any type; a directory with everything below it, depth first, each
+     * level opened without following symlinks, each entry cleared with {@code guard} first.
+     * With {@code dryRun} nothing is removed but the guard hears the same entries, so a dry
+     * run counts exactly what the real one would remove.
+     *
+     * @return true when the whole tree is gone, false when the guard stopped it part way
      */
-    public long removeTree(Path name, FileMeta meta) throws IOException {
-        if (!meta.isDir()) {
-            stream.deleteFile(name);
-            return 1;
-        }
-        long n = 1;
-        try (Dir child = openDir(name)) {
-            for (Entry e : child.list()) {
-                n += child.removeTree(e.name(), e.meta());
+    public boolean removeTree(Path name, FileMeta meta, RemovalGuard guard, boolean dryRun) throws IOException {
+        Path entry = rel.resolve(name);
+        if (meta.isDir()) {
+            try (Dir child = openDir(name)) {
+                for (Entry e : child.list()) {
+                    if (!child.removeTree(e.name(), e.meta(), guard, dryRun)) {
+                        return false;
+                    }
+                }
             }
         }
-        stream.deleteDirectory(name);
-        return n;
+        if (!guard.mayRemove(entry, meta)) {
+            return false;
+        }
+        if (!dryRun) {
+            if (meta.isDir()) {
+                stream.deleteDirectory(name);
+            } else {
+                stream.deleteFile(name);
+            }
+        }
+        guard.removed(entry, meta);
+        return true;
+    }
+
+    /** Whether the subdirectory {@code name} has no entries (opened without following a symlink). */
+    public boolean isEmptyDir(Path name) throws IOException {
+        try (Dir child = openDir(name)) {
+            return child.unlisted();
+        }
+    }
+
+    /**
+     * Whether this directory has no entries. Reads this handle's one listing, so only for a
+     * Dir opened for the question.
+     */
+    boolean unlisted() throws IOException {
+        try {
+            return !stream.iterator().hasNext();
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
     }
 
     @Override

@@ -16,14 +16,38 @@ public final class FsRoot implements java.io.Closeable {
     private final String name;
     private final Path root;
     private final boolean writable;
+    private final boolean creatable;
 
     public FsRoot(String name, Path root, boolean writable) {
+        this(name, root, writable, false);
+    }
+
+    /**
+     * @param creatable the root itself may be made when missing: a directory given on the command
+     *                  line as a target, as cp and rsync make it (never a configured filesystem,
+     *                  whose absence means it is not mounted)
+     */
+    public FsRoot(String name, Path root, boolean writable, boolean creatable) {
         if (!root.isAbsolute()) {
             throw new IllegalArgumentException("root must be absolute: " + root);
         }
         this.name = name;
         this.root = root;
         this.writable = writable;
+        this.creatable = creatable;
+    }
+
+    public boolean creatable() {
+        return creatable;
+    }
+
+    /** Makes the missing root (its parent must exist), for a {@link #creatable()} target. */
+    public void createRoot() throws IOException {
+        Path parent = root.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new NoSuchFileException(root.toString(), null, "its parent directory " + parent + " does not exist");
+        }
+        Files.createDirectory(root);
     }
 
     public String name() {
@@ -132,6 +156,13 @@ public final class FsRoot implements java.io.Closeable {
     /** True when the root exists and is a directory. */
     public boolean exists() {
         return Files.isDirectory(root);
+    }
+
+    /** Whether the directory {@code rel} has no entries (it must exist). */
+    public boolean isEmptyDir(Path rel) throws IOException {
+        try (Dir d = open(rel)) {
+            return d.unlisted();
+        }
     }
 
     /** Whether {@code rel} exists as a directory, without following symlinks below the root. */

@@ -2,7 +2,16 @@ package pdm.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** The numbers of a task, a pass or a job, as they travel in done events and add up in the tracker. */
+/**
+ * The numbers of a task, a pass or a job, as they travel in done events and add up in the tracker.
+ *
+ * @param notReplaced     names copy left alone because the target has a non-empty directory there
+ *                        (only sync or delete may remove what is below it)
+ * @param filesVanished   source entries gone between the listing and their copy: normal on a live
+ *                        filesystem, not a failure
+ * @param ownersNotKept   entries whose owner or group could not be given to the target (not root)
+ * @param removalsSkipped removals left undone because the pass reached --max-delete
+ */
 public record Counters(
         @JsonProperty("files_copied") long filesCopied,
         @JsonProperty("files_skipped") long filesSkipped,
@@ -12,29 +21,54 @@ public record Counters(
         long dirs,
         @JsonProperty("dirs_created") long dirsCreated,
         long bytes,
-        long differences) {
+        long differences,
+        @JsonProperty("not_replaced") long notReplaced,
+        @JsonProperty("files_vanished") long filesVanished,
+        @JsonProperty("owners_not_kept") long ownersNotKept,
+        @JsonProperty("removals_skipped") long removalsSkipped) {
 
     public static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
+    /** The counters every pass has had since the first release; the safety counters at zero. */
+    public Counters(long filesCopied, long filesSkipped, long filesRemoved, long filesFailed, long metaFixed, long dirs,
+                    long dirsCreated, long bytes, long differences) {
+        this(filesCopied, filesSkipped, filesRemoved, filesFailed, metaFixed, dirs, dirsCreated, bytes, differences,
+                0, 0, 0, 0);
+    }
+
     public static Counters of(JobStats s) {
         return new Counters(s.filesCopied.sum(), s.filesSkipped.sum(), s.filesRemoved.sum(), s.filesFailed.sum(),
-                s.metaFixed.sum(), s.dirs.sum(), s.dirsCreated.sum(), s.bytes.sum(), s.differences.sum());
+                s.metaFixed.sum(), s.dirs.sum(), s.dirsCreated.sum(), s.bytes.sum(), s.differences.sum(),
+                s.notReplaced.sum(), s.filesVanished.sum(), s.ownersNotKept.sum(), s.removalsSkipped.sum());
     }
 
     public Counters plus(Counters o) {
         return new Counters(filesCopied + o.filesCopied, filesSkipped + o.filesSkipped, filesRemoved + o.filesRemoved,
                 filesFailed + o.filesFailed, metaFixed + o.metaFixed, dirs + o.dirs, dirsCreated + o.dirsCreated,
-                bytes + o.bytes, differences + o.differences);
+                bytes + o.bytes, differences + o.differences, notReplaced + o.notReplaced,
+                filesVanished + o.filesVanished, ownersNotKept + o.ownersNotKept, removalsSkipped + o.removalsSkipped);
+    }
+
+    /** The passes of one sync: everything adds up except dirs, which each pass walks again. */
+    Counters andThen(Counters next) {
+        Counters sum = plus(next);
+        return new Counters(sum.filesCopied, sum.filesSkipped, sum.filesRemoved, sum.filesFailed, sum.metaFixed,
+                Math.max(dirs, next.dirs), sum.dirsCreated, sum.bytes, sum.differences, sum.notReplaced,
+                sum.filesVanished, sum.ownersNotKept, sum.removalsSkipped);
     }
 
     /** Entries a pass has dealt with, for progress and rates. */
     public long files() {
-        return filesCopied + filesSkipped + filesRemoved + filesFailed + metaFixed;
+        return filesCopied + filesSkipped + filesRemoved + filesFailed + metaFixed + notReplaced + filesVanished;
+    }
+
+    /** What makes a pass end with exit 1: failures, differences, and what a guard left undone. */
+    public long problems() {
+        return filesFailed + differences + notReplaced + removalsSkipped;
     }
 
     public JobSummary summary(String job, String action, String source, String target, String path, boolean dryRun,
                               double seconds, java.util.List<Failure> failures) {
-        return new JobSummary(job, action, source, target, path, dryRun, filesCopied, filesSkipped, filesRemoved,
-                filesFailed, metaFixed, dirs, dirsCreated, bytes, differences, seconds, failures);
+        return new JobSummary(job, action, source, target, path, dryRun, this, seconds, false, failures);
     }
 }

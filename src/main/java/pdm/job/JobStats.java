@@ -22,6 +22,10 @@ public final class JobStats {
     public final LongAdder dirsCreated = new LongAdder();
     public final LongAdder bytes = new LongAdder();
     public final LongAdder differences = new LongAdder();
+    public final LongAdder notReplaced = new LongAdder();
+    public final LongAdder filesVanished = new LongAdder();
+    public final LongAdder ownersNotKept = new LongAdder();
+    public final LongAdder removalsSkipped = new LongAdder();
     /** Tasks finished (a directory listed, a batch of files): for the metrics of an embedded pass. */
     public final LongAdder tasks = new LongAdder();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
@@ -39,6 +43,18 @@ public final class JobStats {
         list(path, what);
     }
 
+    /** Records a name copy left alone: the target has a non-empty directory where the source has no directory. */
+    public void notReplaced(String path) {
+        notReplaced.increment();
+        list(path, JobSummary.NOT_REPLACED);
+    }
+
+    /** Records a source entry that was listed and then was gone when its turn came. */
+    public void vanished(String path) {
+        filesVanished.increment();
+        LOG.info("{}: vanished from the source since it was listed", path);
+    }
+
     private void list(String path, String error) {
         // Logged as it happens, like rsync's errors, so a long run's problems show before the summary.
         LOG.warn("{}: {}", path, error);
@@ -53,7 +69,8 @@ public final class JobStats {
         return out;
     }
 
+    /** Failures, differences and what a guard left undone, for the progress line. */
     public long problems() {
-        return filesFailed.sum() + differences.sum();
+        return filesFailed.sum() + differences.sum() + notReplaced.sum() + removalsSkipped.sum();
     }
 }

@@ -2,13 +2,18 @@ package pdm.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
 import java.util.Locale;
 
-/** What a finished pass (or sync, summed over its passes) did: printed as a paragraph or as --json. */
+/**
+ * What a finished pass (or sync, summed over its passes) did: printed as a paragraph or as --json.
+ *
+ * @param interrupted the pass was stopped by SIGINT or SIGTERM before it was complete
+ */
 @JsonPropertyOrder({"job", "action", "source", "target", "path", "dry_run", "files_copied", "files_skipped",
-        "files_removed", "files_failed", "meta_fixed", "dirs", "dirs_created", "bytes", "differences", "seconds",
-        "failures"})
+        "files_removed", "files_failed", "meta_fixed", "dirs", "dirs_created", "bytes", "differences", "not_replaced",
+        "files_vanished", "owners_not_kept", "removals_skipped", "seconds", "interrupted", "failures"})
 public record JobSummary(
         String job,
         String action,
@@ -16,50 +21,94 @@ public record JobSummary(
         String target,
         String path,
         @JsonProperty("dry_run") boolean dryRun,
-        @JsonProperty("files_copied") long filesCopied,
-        @JsonProperty("files_skipped") long filesSkipped,
-        @JsonProperty("files_removed") long filesRemoved,
-        @JsonProperty("files_failed") long filesFailed,
-        @JsonProperty("meta_fixed") long metaFixed,
-        long dirs,
-        @JsonProperty("dirs_created") long dirsCreated,
-        long bytes,
-        long differences,
+        @JsonUnwrapped Counters counters,
         double seconds,
+        boolean interrupted,
         List<Failure> failures) {
 
     /** How many failures the paragraph lists before it refers to the log. */
     static final int PARAGRAPH_FAILURES = 1000;
 
+    /** Why copy leaves a name alone; the summary and --json list it with this reason. */
+    public static final String NOT_REPLACED = "target has a non-empty directory here; sync or delete replaces it";
+
     public static JobSummary of(String job, String action, String source, String target, String path,
-                                boolean dryRun, JobStats s, double seconds) {
-        return new JobSummary(job, action, source, target, path, dryRun, s.filesCopied.sum(), s.filesSkipped.sum(),
-                s.filesRemoved.sum(), s.filesFailed.sum(), s.metaFixed.sum(), s.dirs.sum(), s.dirsCreated.sum(),
-                s.bytes.sum(), s.differences.sum(), seconds, s.failures());
+                                boolean dryRun, JobStats s, double seconds, boolean interrupted) {
+        return new JobSummary(job, action, source, target, path, dryRun, Counters.of(s), seconds, interrupted,
+                s.failures());
     }
 
-    /** Exit code of SPEC.md: 0 all done, 1 done but some items failed or differ. */
+    /**
+     * Exit code of SPEC.md: 0 all done, 1 done but some items failed, differ, or were left
+     * undone by a guard (a directory copy would not replace, --max-delete). Vanished source
+     * files alone are not a problem: on a live filesystem they are normal.
+     */
     public int exitCode() {
-        return filesFailed > 0 || differences > 0 ? 1 : 0;
+        return counters.problems() > 0 ? 1 : 0;
     }
 
-    /** The one-paragraph summary for people. */
+    public long filesCopied() {
+        return counters.filesCopied();
+    }
+
+    public long filesRemoved() {
+        return counters.filesRemoved();
+    }
+
+    public long filesFailed() {
+        return counters.filesFailed();
+    }
+
+    public long differences() {
+        return counters.differences();
+    }
+
+    /** The one-paragraph summary for people, in the words of a real run or of a dry run. */
     public String paragraph() {
+        Counters c = counters;
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "pdm %s%s %s -> %s %s: ", action, dryRun ? " (dry run)" : "",
                 source, target, path));
-        b.append(String.format(Locale.ROOT,
-                "%d files copied, %d skipped (up to date), %d removed, %d metadata fixed, %d failed; "
-                        + "%d dirs (%d created); %s in %.1f s (%s/s, %.0f files/s).",
-                filesCopied, filesSkipped, filesRemoved, metaFixed, filesFailed, dirs, dirsCreated, Sizes.bytes(bytes),
-                seconds, Sizes.bytes(seconds > 0 ? (long) (bytes / seconds) : 0),
-                seconds > 0 ? (filesCopied + filesSkipped + filesRemoved) / seconds : 0.0));
-        if (differences > 0) {
-            b.append(String.format(Locale.ROOT, " %d differences.", differences));
+        if (dryRun) {
+            b.append(String.format(Locale.ROOT,
+                    "would copy %d files (%s), would remove %d, would fix metadata of %d, %d up to date, %d failed; "
+                            + "%d dirs (%d would be created); looked in %.1f s.",
+                    c.filesCopied(), Sizes.bytes(c.bytes()), c.filesRemoved(), c.metaFixed(), c.filesSkipped(),
+                    c.filesFailed(), c.dirs(), c.dirsCreated(), seconds));
+        } else {
+            b.append(String.format(Locale.ROOT,
+                    "%d files copied, %d skipped (up to date), %d removed, %d metadata fixed, %d failed; "
+                            + "%d dirs (%d created); %s in %.1f s (%s/s, %.0f files/s).",
+                    c.filesCopied(), c.filesSkipped(), c.filesRemoved(), c.metaFixed(), c.filesFailed(), c.dirs(),
+                    c.dirsCreated(), Sizes.bytes(c.bytes()), seconds,
+                    Sizes.bytes(seconds > 0 ? (long) (c.bytes() / seconds) : 0),
+                    seconds > 0 ? (c.filesCopied() + c.filesSkipped() + c.filesRemoved()) / seconds : 0.0));
+        }
+        if (c.differences() > 0) {
+            b.append(String.format(Locale.ROOT, " %d differences.", c.differences()));
+        }
+        if (c.notReplaced() > 0) {
+            b.append(String.format(Locale.ROOT, " %d %snot replaced (%s).", c.notReplaced(),
+                    dryRun ? "would be " : "", NOT_REPLACED));
+        }
+        if (c.removalsSkipped() > 0) {
+            b.append(String.format(Locale.ROOT, " --max-delete reached: %d removals skipped (raise --max-delete, "
+                    + "or check why so much is to be removed).", c.removalsSkipped()));
+        }
+        if (c.filesVanished() > 0) {
+            b.append(String.format(Locale.ROOT, " %d vanished from the source while the pass ran (normal on a live "
+                    + "filesystem).", c.filesVanished()));
+        }
+        if (c.ownersNotKept() > 0) {
+            b.append(String.format(Locale.ROOT, " %d entries keep your owner or group, not the source's (only root "
+                    + "can give files away).", c.ownersNotKept()));
+        }
+        if (interrupted) {
+            b.append(" Interrupted: the pass stopped before it was complete; run the same command again to finish it.");
         }
         failures.stream().limit(PARAGRAPH_FAILURES).forEach(f ->
                 b.append(System.lineSeparator()).append("  ").append(f.path()).append(": ").append(f.error()));
-        long more = filesFailed + differences - Math.min(failures.size(), PARAGRAPH_FAILURES);
+        long more = c.filesFailed() + c.differences() + c.notReplaced() - Math.min(failures.size(), PARAGRAPH_FAILURES);
         if (more > 0) {
             b.append(System.lineSeparator()).append("  ... and ").append(more)
                     .append(" more (all are in the log; --json lists up to ").append(JobStats.MAX_LISTED_FAILURES).append(")");

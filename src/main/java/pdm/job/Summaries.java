@@ -8,27 +8,35 @@ public final class Summaries {
     private Summaries() {
     }
 
+    /** The summary as every pass command ends, embedded or --wait: one JSON object or the paragraph. */
+    public static void print(JobSummary summary, boolean json, java.io.PrintStream out) {
+        if (json) {
+            try {
+                out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(summary));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a summary that does not serialize: " + e.getMessage(), e);
+            }
+        } else {
+            out.println(summary.paragraph());
+        }
+        out.flush();
+    }
+
     public static JobSummary combine(String action, List<JobSummary> parts) {
         JobSummary first = parts.get(0);
-        long copied = 0, skipped = 0, removed = 0, failed = 0, meta = 0, dirs = 0, created = 0, bytes = 0, diffs = 0;
+        Counters sum = null;
         double seconds = 0;
+        boolean interrupted = false;
         List<Failure> failures = new ArrayList<>();
         for (JobSummary s : parts) {
-            copied += s.filesCopied();
-            skipped += s.filesSkipped();
-            removed += s.filesRemoved();
-            failed += s.filesFailed();
-            meta += s.metaFixed();
-            dirs = Math.max(dirs, s.dirs());
-            created += s.dirsCreated();
-            bytes += s.bytes();
-            diffs += s.differences();
+            sum = sum == null ? s.counters() : sum.andThen(s.counters());
             seconds += s.seconds();
+            interrupted |= s.interrupted();
             for (Failure f : s.failures()) {
                 failures.add(new Failure(f.path(), s.action() + ": " + f.error()));
             }
         }
         return new JobSummary(first.job(), action, first.source(), first.target(), first.path(), first.dryRun(),
-                copied, skipped, removed, failed, meta, dirs, created, bytes, diffs, seconds, failures);
+                sum, seconds, interrupted, failures);
     }
 }

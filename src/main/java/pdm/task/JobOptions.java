@@ -3,11 +3,27 @@ package pdm.task;
 /**
  * Options of one job.
  *
- * @param dryRun   report what would change, change nothing
- * @param checksum copy: compare content instead of size and mtime
- * @param singleFile the job PATH names one file, not a directory tree
- * @param fsync    flush each file's data to disk before it is renamed into place
+ * @param dryRun           report what would change, change nothing
+ * @param checksum         copy: compare content instead of size and mtime
+ * @param singleFile       the job PATH names one file, not a directory tree
+ * @param fsync            flush each file's data to disk before it is renamed into place
+ * @param deleting         the user asked for deletion (sync, delete): only then may copy remove a
+ *                         non-empty target directory that stands where the source has no directory,
+ *                         and only then does the empty-source guard apply
+ * @param allowEmptySource let delete and sync run although the source PATH is empty and the target's is not
+ * @param maxDelete        at most this many entries removed by the job, or null for no cap
  */
-public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync) {
-    public static final JobOptions DEFAULT = new JobOptions(false, false, false, false);
+public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
+                         boolean allowEmptySource, Long maxDelete) {
+    public static final JobOptions DEFAULT = new JobOptions(false, false, false, false, false, false, null);
+
+    public JobOptions {
+        if (maxDelete != null && maxDelete < 0) {
+            throw new IllegalArgumentException("maxDelete must be 0 or more, not " + maxDelete);
+        }
+    }
+
+    public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync) {
+        this(dryRun, checksum, singleFile, fsync, false, false, null);
+    }
 }

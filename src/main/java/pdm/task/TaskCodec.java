@@ -21,7 +21,9 @@ import pdm.fs.FileType;
  */
 public final class TaskCodec {
     /** The version this pdm writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** Version 1 had no deleting, allow_empty_source and max_delete; its jobs never set them. */
+    private static final int OLDEST_READ = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TaskCodec() {
@@ -41,6 +43,11 @@ public final class TaskCodec {
         opts.put("checksum", m.options().checksum());
         opts.put("single_file", m.options().singleFile());
         opts.put("fsync", m.options().fsync());
+        opts.put("deleting", m.options().deleting());
+        opts.put("allow_empty_source", m.options().allowEmptySource());
+        if (m.options().maxDelete() != null) {
+            opts.put("max_delete", m.options().maxDelete());
+        }
         if (m.task() instanceof DirTask d) {
             ObjectNode n = o.putObject("dir");
             n.put("path", PathBytes.encode(d.rel()));
@@ -98,14 +105,15 @@ public final class TaskCodec {
             throw new BadMessageException("not a JSON object");
         }
         int v = (int) number(o, "v");
-        if (v != VERSION) {
-            throw new BadMessageException("message version " + v + " is not supported; this pdm reads version "
-                    + VERSION + " (upgrade the workers or the client so they match)");
+        if (v < OLDEST_READ || v > VERSION) {
+            throw new BadMessageException("message version " + v + " is not supported; this pdm reads versions "
+                    + OLDEST_READ + " to " + VERSION + " (upgrade the workers or the client so they match)");
         }
         Action action = action(text(o, "action"));
         JsonNode opts = object(o, "options");
         JobOptions options = new JobOptions(bool(opts, "dry_run"), bool(opts, "checksum"), bool(opts, "single_file"),
-                bool(opts, "fsync"));
+                bool(opts, "fsync"), v >= 2 && bool(opts, "deleting"), v >= 2 && bool(opts, "allow_empty_source"),
+                opts.has("max_delete") ? maxDelete(opts.get("max_delete")) : null);
         Task task;
         int kinds = (o.has("dir") ? 1 : 0) + (o.has("files") ? 1 : 0) + (o.has("dirmeta") ? 1 : 0);
         if (kinds != 1) {
@@ -231,6 +239,13 @@ public final class TaskCodec {
         JsonNode n = o.get(field);
         if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
             throw new BadMessageException("'" + field + "' must be a whole number");
+        }
+        return n.asLong();
+    }
+
+    private static long maxDelete(JsonNode n) throws BadMessageException {
+        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
+            throw new BadMessageException("'max_delete' must be a whole number of 0 or more");
         }
         return n.asLong();
     }

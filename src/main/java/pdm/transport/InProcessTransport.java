@@ -93,6 +93,16 @@ public final class InProcessTransport implements Transport {
         files.put(task);
     }
 
+    /**
+     * Drops every task not yet started (a stopping pass); the running ones go on. Returns
+     * whether nothing runs any more and nothing is queued.
+     */
+    public boolean drain() {
+        dirs.clear();
+        files.clear();
+        return busy.get() == 0 && dirs.isEmpty() && files.isEmpty();
+    }
+
     /** Directory tasks waiting for a dir worker. */
     public int dirsQueued() {
         return dirs.size();

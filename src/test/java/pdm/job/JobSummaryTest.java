@@ -14,7 +14,7 @@ class JobSummaryTest {
             stats.fail(String.format("/d/f%05d", i), "permission denied");
         }
 
-        JobSummary s = JobSummary.of("j1", "copy", "panda", "badger", "/d", false, stats, 2.0);
+        JobSummary s = JobSummary.of("j1", "copy", "panda", "badger", "/d", false, stats, 2.0, false);
         String[] lines = s.paragraph().split(System.lineSeparator());
 
         assertThat(s.exitCode()).isEqualTo(1);
@@ -30,7 +30,7 @@ class JobSummaryTest {
         JobStats stats = new JobStats();
         stats.filesSkipped.add(3);
 
-        JobSummary s = JobSummary.of("j2", "verify", "a", "b", "/", false, stats, 1.0);
+        JobSummary s = JobSummary.of("j2", "verify", "a", "b", "/", false, stats, 1.0, false);
 
         assertThat(s.exitCode()).isZero();
         assertThat(s.paragraph()).doesNotContain("\n  ");

@@ -57,6 +57,26 @@ class TaskCodecTest {
     }
 
     @Test
+    void removalGuardsTravelAndVersionOneMessagesKeepTheirMeaning() throws BadMessageException {
+        JobOptions guarded = new JobOptions(false, false, false, false, true, true, 25L);
+        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b", guarded,
+                Names.ROOT, new DirTask(Names.ROOT, null, null));
+
+        assertThat(TaskCodec.decode(TaskCodec.encode(m)).options()).isEqualTo(guarded);
+
+        // what a worker of this version reads from a client of the one before: no guard, no cap
+        String v1 = new String(TaskCodec.encode(new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))), StandardCharsets.UTF_8)
+                .replace("\"v\":2", "\"v\":1").replace(",\"deleting\":false,\"allow_empty_source\":false", "");
+        assertThat(v1).doesNotContain("deleting");
+        assertThat(TaskCodec.decode(v1.getBytes(StandardCharsets.UTF_8)).options()).isEqualTo(JobOptions.DEFAULT);
+        byte[] negative = new String(TaskCodec.encode(m), StandardCharsets.UTF_8)
+                .replace("\"max_delete\":25", "\"max_delete\":-1").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> TaskCodec.decode(negative))
+                .isInstanceOf(BadMessageException.class).hasMessageContaining("max_delete");
+    }
+
+    @Test
     void dirMetaTasksRoundTripAndIdsAreDerivedNotRandom() throws BadMessageException {
         String dirId = TaskIds.childDir(TaskIds.root("j", 0), "a");
         TaskMessage m = new TaskMessage("j", TaskIds.dirMeta(dirId), Action.DIRTIMES, "a", "b", JobOptions.DEFAULT,
@@ -82,7 +102,7 @@ class TaskCodecTest {
 
         assertRefused("{not json", "not JSON");
         assertRefused("[1,2]", "not a JSON object");
-        assertRefused(ok.replace("\"v\":1", "\"v\":2"), "version 2 is not supported");
+        assertRefused(ok.replace("\"v\":2", "\"v\":3"), "version 3 is not supported");
         assertRefused(ok.replace("\"copy\"", "\"shred\""), "unknown action 'shred'");
         assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"../etc\""), "'..'");
         assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"/etc\""), "absolute");

@@ -1,0 +1,94 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.engine.ChangeList.Change;
+import pdm.fs.Dir;
+import pdm.fs.FileMeta;
+import pdm.fs.Names;
+
+/**
+ * Every removal of the user's data in every pass and mode goes through here, entry by entry:
+ * each is counted (recursively, in a dry run too), listed with -i, logged at INFO on the
+ * {@code pdm.removed} logger so a delete pass can be audited afterwards, and held to
+ * {@code --max-delete}. One instance serves a whole command (sync's copy and delete passes
+ * share its cap); in distributed mode one per job and worker process.
+ */
+public final class Removals {
+    private static final Logger REMOVED = LoggerFactory.getLogger("pdm.removed");
+    private static final Logger LOG = LoggerFactory.getLogger(Removals.class);
+
+    private final long max;
+    private final AtomicLong reserved = new AtomicLong();
+    private final AtomicBoolean capMet = new AtomicBoolean();
+
+    /** @param maxDelete the cap, or null for none */
+    public Removals(Long maxDelete) {
+        this.max = maxDelete == null ? Long.MAX_VALUE : maxDelete;
+    }
+
+    /**
+     * Removes the target entry {@code name} of {@code dir} (a directory with all below it).
+     *
+     * @return true when it is gone (or would be, in a dry run); false when --max-delete stopped
+     *         it, which is counted in the pass's {@code removals_skipped}
+     */
+    boolean remove(PassContext ctx, Dir dir, Path name, FileMeta meta) throws IOException {
+        if (dir.removeTree(name, meta, guard(ctx), ctx.dryRun())) {
+            return true;
+        }
+        ctx.stats().removalsSkipped.increment();
+        return false;
+    }
+
+    /**
+     * Counts and lists an entry that a rename is about to replace (a file where the source now
+     * has a symlink): rename(2) removes it atomically, so nothing is deleted here.
+     *
+     * @return false when --max-delete forbids it; the caller then leaves the entry as it is
+     */
+    boolean replacedByRename(PassContext ctx, Path rel, FileMeta meta) {
+        Dir.RemovalGuard g = guard(ctx);
+        if (!g.mayRemove(rel, meta)) {
+            ctx.stats().removalsSkipped.increment();
+            return false;
+        }
+        g.removed(rel, meta);
+        return true;
+    }
+
+    private Dir.RemovalGuard guard(PassContext ctx) {
+        return new Dir.RemovalGuard() {
+            @Override
+            public boolean mayRemove(Path rel, FileMeta meta) {
+                if (reserved.incrementAndGet() <= max) {
+                    return true;
+                }
+                reserved.decrementAndGet();
+                if (capMet.compareAndSet(false, true)) {
+                    LOG.warn("--max-delete {} reached: no more entries are removed in this run (first one left: {})",
+                            max, Names.display(rel));
+                }
+                return false;
+            }
+
+            @Override
+            public void removed(Path rel, FileMeta meta) {
+                String path = Names.display(rel);
+                ctx.stats().filesRemoved.increment();
+                ctx.changes().add(Change.REMOVE, path);
+                if (!ctx.dryRun()) {
+                    REMOVED.info("removed {} {}", kind(meta), path);
+                }
+            }
+        };
+    }
+
+    private static String kind(FileMeta m) {
+        return m.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+}
