@@ -106,6 +106,7 @@ final class CopyPass implements Pass {
         ctx.stats().dirsCreated.increment();
         ctx.changes().add(Change.MKDIR, dir.display(p.name()));
         if (ctx.dryRun() || dir.tgt() == null) {
+            ctx.wouldTouch(dir.rel());
             return true;
         }
         Path target = dir.tgt().abs(p.name());
@@ -172,6 +173,7 @@ final class CopyPass implements Pass {
     /** pdm's own leftover: not the user's data, so neither counted nor listed as a removal. */
     private void removeStaleTemp(DirPair dir, WorkItem item) throws IOException {
         if (ctx.dryRun() || dir.tgt() == null) {
+            ctx.wouldTouch(dir.rel());
             return;
         }
         FileMeta now = dir.tgt().stat(item.name());
@@ -202,6 +204,7 @@ final class CopyPass implements Pass {
             if (!clearWay(dir, item)) {
                 return false;
             }
+            ctx.wouldTouch(dir.rel());
             ctx.changes().add(Change.COPY, dir.display(item.name()));
             ctx.stats().filesCopied.increment();
             ctx.stats().bytes.add(src.size());
@@ -320,6 +323,7 @@ final class CopyPass implements Pass {
         }
         if (ctx.dryRun() || dir.tgt() == null) {
             if (clearWay(dir, item)) {
+                ctx.wouldTouch(dir.rel());
                 ctx.changes().add(what, dir.display(item.name()));
                 ctx.stats().filesCopied.increment();
             }

@@ -19,9 +19,14 @@ final class DirMeta {
 
     static void restore(PassContext ctx, Path rel, FileMeta src, FileMeta tgtSelf) throws IOException {
         FileMeta tgt;
+        if (ctx.dryRun() && ctx.ledger().wasReplaced(rel)) {
+            wouldSetNew(ctx, rel); // what is there now the real run would have replaced by this directory
+            return;
+        }
         try (Dir dir = ctx.tgt().open(rel, tgtSelf)) {
             tgt = dir.self();
-            if (current(ctx, src, tgt)) {
+            boolean differs = !current(ctx, src, tgt);
+            if (ctx.dryRun() ? !ctx.ledger().wouldSetMeta(rel, differs) : !differs) {
                 return;
             }
             if (!ctx.dryRun()) {
@@ -32,7 +37,17 @@ final class DirMeta {
         } catch (NoSuchFileException e) {
             if (!ctx.dryRun()) {
                 ctx.stats().fail(Names.display(rel), "target directory vanished before its times were set");
+            } else {
+                wouldSetNew(ctx, rel);
             }
+        }
+    }
+
+    /** A directory this dry run would have made: the real one sets its metadata here. */
+    private static void wouldSetNew(PassContext ctx, Path rel) {
+        if (ctx.ledger().wouldSetMeta(rel, true)) {
+            ctx.changes().add(ChangeList.Change.DIRMETA, Names.display(rel));
+            ctx.stats().metaFixed.increment();
         }
     }
 }

@@ -37,6 +37,8 @@ public final class Engine {
     private final Interrupt interrupt = new Interrupt();
     /** One for every pass this engine runs: sync's copy and delete share one --max-delete. */
     private Removals removals;
+    /** What this engine's dry-run passes would have changed: sync's later passes see it. */
+    private final DryRunLedger ledger = new DryRunLedger();
     private boolean ownersWarned;
 
     /** @param changes where each change is listed (-i, or a dry run); {@link ChangeList#NONE} for nowhere */
@@ -84,7 +86,7 @@ public final class Engine {
         JobStats stats = new JobStats();
         progress.accept(stats);
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
-                removals, interrupt);
+                removals, interrupt, ledger);
         Pass pass = Passes.of(job.action(), ctx, new HardLinks(), false);
         if (!targetThere && job.action() == Action.VERIFY) {
             stats.differ(Names.display(dirRel), "missing on target");
@@ -188,6 +190,10 @@ public final class Engine {
                     + "it: give a directory, or remove it first");
         }
         boolean makeRoot = !tgt.exists() && tgt.creatable() && job.action() == Action.COPY;
+        if (makeRoot && (tgt.root().getParent() == null || !Files.isDirectory(tgt.root().getParent()))) {
+            throw new PdmException("cannot create target directory " + tgt.root() + ": its parent directory "
+                    + tgt.root().getParent() + " does not exist; nothing was changed");
+        }
         if (!tgt.exists() && !makeRoot && (changes || job.action() == Action.VERIFY)) {
             // (a dry run into a missing ad-hoc target reports the copy that would create it)
             throw new PdmException("target root " + tgt.root() + " of filesystem '" + tgt.name()

@@ -8,10 +8,12 @@ import pdm.task.JobOptions;
 
 /**
  * What every pass of one job shares: both roots, the options, the counters, where changes
- * are listed, the one way to remove anything, and the request to stop early.
+ * are listed, the one way to remove anything, the request to stop early, and in a dry run
+ * what its earlier passes would have changed.
  */
 public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
-                          boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt) {
+                          boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
+                          DryRunLedger ledger) {
 
     public MetaWriter metaWriter() {
         return new MetaWriter(preserveOwner);
@@ -19,6 +21,13 @@ public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats s
 
     public boolean dryRun() {
         return options.dryRun();
+    }
+
+    /** In a dry run: an entry would be created, renamed into or removed from the target directory {@code dirRel}. */
+    void wouldTouch(java.nio.file.Path dirRel) {
+        if (dryRun()) {
+            ledger.touch(dirRel);
+        }
     }
 
     /** Whether the pass was asked to stop: no new entry is started. */

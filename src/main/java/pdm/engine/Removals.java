@@ -38,7 +38,15 @@ public final class Removals {
      *         it, which is counted in the pass's {@code removals_skipped}
      */
     boolean remove(PassContext ctx, Dir dir, Path name, FileMeta meta) throws IOException {
+        Path rel = dir.rel().resolve(name);
+        if (ctx.dryRun() && ctx.ledger().wasReplaced(rel)) {
+            return true; // an earlier pass of this dry run already counted it
+        }
         if (dir.removeTree(name, meta, guard(ctx), ctx.dryRun())) {
+            if (ctx.dryRun()) {
+                ctx.ledger().replaced(rel);
+                ctx.wouldTouch(dir.rel());
+            }
             return true;
         }
         ctx.stats().removalsSkipped.increment();
@@ -52,6 +60,9 @@ public final class Removals {
      * @return false when --max-delete forbids it; the caller then leaves the entry as it is
      */
     boolean replacedByRename(PassContext ctx, Path rel, FileMeta meta) {
+        if (ctx.dryRun()) {
+            ctx.ledger().replaced(rel);
+        }
         Dir.RemovalGuard g = guard(ctx);
         if (!g.mayRemove(rel, meta)) {
             ctx.stats().removalsSkipped.increment();

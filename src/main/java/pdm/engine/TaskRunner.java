@@ -116,7 +116,7 @@ public final class TaskRunner {
             SkipFilter filter = SkipFilter.of(Instant.now().getEpochSecond() * 1_000_000_000L,
                     srcDs.skipNewerMinutes(), srcDs.skipOlderMinutes(), srcDs.skipLargerGb());
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, ChangeList.NONE,
-                    removalsOf(m), Interrupt.NEVER);
+                    removalsOf(m), Interrupt.NEVER, new DryRunLedger());
             Pass pass = Passes.of(m.action(), ctx, m.action() == Action.COPY ? linksOf(m) : null, true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done

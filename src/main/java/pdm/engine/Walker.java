@@ -134,6 +134,9 @@ final class Walker implements TaskHandler {
     }
 
     private Dir openTarget(Path rel, FileMeta id) throws IOException {
+        if (ctx.dryRun() && ctx.ledger().wasReplaced(rel)) {
+            return null; // in the dry run's world the entry there is gone, this directory made anew
+        }
         try {
             return ctx.tgt().open(rel, id);
         } catch (NoSuchFileException e) {

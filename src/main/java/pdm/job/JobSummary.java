@@ -11,9 +11,8 @@ import java.util.Locale;
  *
  * @param interrupted the pass was stopped by SIGINT or SIGTERM before it was complete
  */
-@JsonPropertyOrder({"job", "action", "source", "target", "path", "dry_run", "files_copied", "files_skipped",
-        "files_removed", "files_failed", "meta_fixed", "dirs", "dirs_created", "bytes", "differences", "not_replaced",
-        "files_vanished", "owners_not_kept", "removals_skipped", "seconds", "interrupted", "failures"})
+@JsonPropertyOrder({"job", "action", "source", "target", "path", "dry_run", "counters", "seconds", "interrupted",
+        "failures"})
 public record JobSummary(
         String job,
         String action,
