@@ -44,8 +44,7 @@ final class Walker implements TaskHandler {
     public void onDir(DirTask task) throws InterruptedException {
         SubtreeTracker.Node node = tracker.get(task.rel());
         if (ctx.stopping()) {
-            tracker.release(node);
-            return;
+            return; // left open: the stopping engine gives it its metadata (SubtreeTracker.finishOpen)
         }
         DirPair opened;
         try {
