@@ -3,7 +3,6 @@ package pdm.engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.engine.ChangeList.Change;
@@ -22,13 +21,19 @@ public final class Removals {
     private static final Logger REMOVED = LoggerFactory.getLogger("pdm.removed");
     private static final Logger LOG = LoggerFactory.getLogger(Removals.class);
 
-    private final long max;
-    private final AtomicLong reserved = new AtomicLong();
+    private final RemovalBudget budget;
+    private final String cap;
     private final AtomicBoolean capMet = new AtomicBoolean();
 
-    /** @param maxDelete the cap, or null for none */
+    /** @param maxDelete the cap of this process's removals, or null for none */
     public Removals(Long maxDelete) {
-        this.max = maxDelete == null ? Long.MAX_VALUE : maxDelete;
+        this(RemovalBudget.counting(maxDelete), maxDelete == null ? "" : Long.toString(maxDelete));
+    }
+
+    /** @param cap the --max-delete value, for the message when the budget is spent */
+    public Removals(RemovalBudget budget, String cap) {
+        this.budget = budget;
+        this.cap = cap;
     }
 
     /**
@@ -59,7 +64,7 @@ public final class Removals {
      *
      * @return false when --max-delete forbids it; the caller then leaves the entry as it is
      */
-    boolean replacedByRename(PassContext ctx, Path rel, FileMeta meta) {
+    boolean replacedByRename(PassContext ctx, Path rel, FileMeta meta) throws IOException {
         if (ctx.dryRun()) {
             ctx.ledger().replaced(rel);
         }
@@ -75,14 +80,13 @@ public final class Removals {
     private Dir.RemovalGuard guard(PassContext ctx) {
         return new Dir.RemovalGuard() {
             @Override
-            public boolean mayRemove(Path rel, FileMeta meta) {
-                if (reserved.incrementAndGet() <= max) {
+            public boolean mayRemove(Path rel, FileMeta meta) throws IOException {
+                if (budget.take()) {
                     return true;
                 }
-                reserved.decrementAndGet();
                 if (capMet.compareAndSet(false, true)) {
                     LOG.warn("--max-delete {} reached: no more entries are removed in this run (first one left: {})",
-                            max, Names.display(rel));
+                            cap, Names.display(rel));
                 }
                 return false;
             }

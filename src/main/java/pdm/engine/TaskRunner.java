@@ -74,8 +74,15 @@ public final class TaskRunner {
         }
     };
 
-    public TaskRunner(int filesPerTask) {
+    private final java.util.function.Function<TaskMessage, RemovalBudget> budgets;
+
+    /**
+     * @param budgets the shared --max-delete budget of a job that has one: in distributed mode
+     *                the whole job's, not this process's (see the transport's budget)
+     */
+    public TaskRunner(int filesPerTask, java.util.function.Function<TaskMessage, RemovalBudget> budgets) {
         this.filesPerTask = filesPerTask;
+        this.budgets = budgets;
     }
 
     /**
@@ -217,12 +224,11 @@ public final class TaskRunner {
         }
     }
 
-    /**
-     * The job's --max-delete as this process can hold it: every removal this worker makes for
-     * the job counts against one cap (see the README on how far a job may overshoot it).
-     */
+    /** The job's removals, held to its --max-delete budget, which every worker of the job shares. */
     private synchronized Removals removalsOf(TaskMessage m) {
-        return removals.computeIfAbsent(m.jobId(), j -> new Removals(m.options().maxDelete()));
+        Long max = m.options().maxDelete();
+        return removals.computeIfAbsent(m.jobId(), j -> max == null ? new Removals(null)
+                : new Removals(budgets.apply(m), Long.toString(max)));
     }
 
     private synchronized HardLinks linksOf(TaskMessage m) {

@@ -124,7 +124,7 @@ public final class Dir implements Closeable {
          * @param rel the entry's path below the filesystem root
          * @return false to leave it, and with it everything not yet removed of the tree
          */
-        boolean mayRemove(Path rel, FileMeta meta);
+        boolean mayRemove(Path rel, FileMeta meta) throws IOException;
 
         /** The entry is gone (in a dry run: would be). */
         void removed(Path rel, FileMeta meta);

@@ -24,6 +24,12 @@ public final class JobLog {
         try (Connection c = Rabbit.connect(uri, "pdm submit " + job.job(), null); Publisher p = new Publisher(c)) {
             Topology.declareCommon(p.channel());
             p.declarePair(job.src(), job.tgt());
+            if (job.options().maxDelete() != null) {
+                // before the job exists: no worker may remove for it without its budget in place
+                try (com.rabbitmq.client.Channel b = c.createChannel()) {
+                    RemovalBudgets.create(b, job.job(), job.options().maxDelete());
+                }
+            }
             p.event(job);
             p.await();
         } catch (IOException | TimeoutException e) {

@@ -133,6 +133,7 @@ final class Tracker implements AutoCloseable {
             sent.remove(j.id());
             jobOffsets.remove(j.id());
             fold.forget(j.id()); // finished: the tracker keeps nothing of it
+            deleteBudget(j);
         } else if (j != null && caughtUp) {
             publishDue(j);
         }
@@ -153,6 +154,19 @@ final class Tracker implements AutoCloseable {
         }
         writeCheckpoint();
         log.info("tracker has read the event log: {} job(s) running", running);
+    }
+
+    /** A finished job's --max-delete budget goes with it (a later tracker deletes it again: harmless). */
+    private void deleteBudget(JobFold.Job j) {
+        if (j.def.options().maxDelete() == null) {
+            return;
+        }
+        try {
+            RemovalBudgets.delete(publisher.channel(), j.id());
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not delete the --max-delete budget {} of finished job {}: {}", RemovalBudgets.queue(j.id()),
+                    j.id(), Rabbit.reason(e));
+        }
     }
 
     private void publishDue(JobFold.Job j) {

@@ -76,10 +76,20 @@ public final class Worker {
         this.config = config;
         this.uri = uri;
         this.pairs = List.copyOf(pairs);
-        this.runner = new TaskRunner(config.filesPerTask());
+        RemovalBudgets budgets = new RemovalBudgets(this::connection);
+        this.runner = new TaskRunner(config.filesPerTask(), m -> budgets.of(m.jobId()));
         this.node = stats.worker();
         this.stats = stats;
         pairs.forEach(p -> mounted.put(p, true));
+    }
+
+    /** The connection of the current session, for the --max-delete budgets. */
+    private Connection connection() {
+        Session s = session;
+        if (s == null) {
+            throw new IllegalStateException("not connected to RabbitMQ");
+        }
+        return s.conn;
     }
 
     /** Every pair of configured filesystems whose target may be written, as the seed's worker serves them. */

@@ -95,6 +95,55 @@ class DistributedIT {
         }
     }
 
+    /** Issue 8's guards hold for the whole job, whichever worker runs which task. */
+    @Test
+    void removalGuardsHoldForTheWholeJob() throws Exception {
+        try (Cluster c = new Cluster(tmp); Connection conn = Broker.connect()) {
+            Fx.write(c.src.resolve("keep/a.txt"), "a");
+            Fx.write(c.src.resolve("x"), "now a file");
+            Fx.mkdirs(c.src.resolve("empty"));
+            startWorkers(c, 2);
+            assertThat(c.run("copy", c.srcName, c.tgtName, "/keep", "--wait").exit()).isZero();
+            for (int i = 0; i < 30; i++) {
+                Fx.write(c.dst.resolve("keep/gone" + i), "g");
+            }
+            Fx.write(c.dst.resolve("x/sub/p.txt"), "precious");
+            Fx.write(c.dst.resolve("empty/full"), "f");
+
+            Cluster.Run copy = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+
+            assertThat(copy.exit()).as(copy.stderr()).isEqualTo(1);
+            assertThat(copy.json().path("not_replaced").asLong()).isEqualTo(1);
+            assertThat(c.dst.resolve("x/sub/p.txt")).hasContent("precious");
+
+            Cluster.Run capped = c.run("delete", c.srcName, c.tgtName, "/keep", "--max-delete", "5", "--wait", "--json");
+
+            assertThat(capped.exit()).as(capped.stderr()).isEqualTo(1);
+            assertThat(capped.json().path("files_removed").asLong()).isEqualTo(5);
+            assertThat(capped.json().path("removals_skipped").asLong()).isPositive();
+            assertThat(Fx.count(c.dst.resolve("keep"))).isEqualTo(1 + 30 - 5);
+            String budget = RemovalBudgets.queue(capped.json().path("job").asText());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !queueExists(conn, budget));
+
+            Cluster.Run empty = c.run("sync", c.srcName, c.tgtName, "/empty", "--wait");
+
+            assertThat(empty.exit()).as(empty.stderr()).isEqualTo(2);
+            assertThat(empty.stderr()).contains("is empty but the target's is not");
+            assertThat(c.dst.resolve("empty/full")).exists();
+        }
+    }
+
+    private static boolean queueExists(Connection conn, String queue) throws IOException {
+        try (Channel ch = conn.createChannel()) {
+            ch.queueDeclarePassive(queue);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
     @Test
     void poisonMessagesGoToTheDeadLetterQueueWithTheirReason() throws Exception {
         try (Cluster c = new Cluster(tmp); Connection conn = Broker.connect()) {
