@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
                 PassCommand.Verify.class, PassCommand.Sync.class, WorkerCommand.class, StatusCommand.class,
                 MonitorCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit status: 0 all done, 1 done but some items failed or differ, 2 usage, config or safety refusal."})
+        footer = {"", "Exit status: 0 all done, 1 done but some items failed, differ or were left by a guard, "
+                + "2 usage, config or safety refusal (nothing changed), 130/143 interrupted by SIGINT/SIGTERM."})
 public final class Main {
 
     public static void main(String[] args) {

@@ -170,7 +170,8 @@ abstract class PassCommand implements Callable<Integer> {
 
     @Command(name = "delete", aliases = "clear", mixinStandardHelpOptions = true,
             description = {"Remove from TGT what no longer exists on SRC under PATH (also entries whose type changed). "
-                    + "Refuses (exit 2) when SRC's PATH is missing or unreadable or a mount = true filesystem is not mounted."})
+                    + "Refuses (exit 2) when SRC's PATH is missing, unreadable or empty while TGT's is not, or a "
+                    + "mount = true filesystem is not mounted. Every removed entry is counted and logged (-i lists them)."})
     static final class Delete extends PassCommand {
         @Mixin
         RemovalOptions.Deleting guards;
