@@ -15,29 +15,43 @@ import sun.misc.SignalHandler;
 final class Interruption implements AutoCloseable {
     private final Map<Signal, SignalHandler> previous = new HashMap<>();
     private volatile int signal;
+    private Engine engine;
 
     private Interruption() {
     }
 
-    static Interruption install(Engine engine) {
+    /** Installed as early as the command can: a signal before the engine exists stops it as it starts. */
+    static Interruption install() {
         Interruption i = new Interruption();
         for (String name : new String[]{"INT", "TERM"}) {
             Signal sig = new Signal(name);
-            i.previous.put(sig, Signal.handle(sig, s -> i.received(s, engine)));
+            i.previous.put(sig, Signal.handle(sig, i::received));
         }
         return i;
     }
 
-    private synchronized void received(Signal s, Engine engine) {
+    /** The engine the signals stop from now on. */
+    synchronized void stops(Engine e) {
+        engine = e;
         if (signal != 0) {
-            System.err.println("pdm: SIG" + s.getName() + " again: quitting at once (temp files of the files in "
-                    + "flight may be left; the next pass removes them)");
+            e.interrupt();
+        }
+    }
+
+    private synchronized void received(Signal s) {
+        // (a progress line may be on the terminal: the message starts on a line of its own)
+        String lead = System.console() != null ? System.lineSeparator() : "";
+        if (signal != 0) {
+            System.err.println(lead + "pdm: SIG" + s.getName() + " again: quitting at once (temp files of the files "
+                    + "in flight may be left; the next pass removes them)");
             Runtime.getRuntime().halt(128 + s.getNumber());
         }
         signal = s.getNumber();
-        System.err.println("pdm: SIG" + s.getName() + ": stopping; the files in flight are finished or undone "
-                + "(press Ctrl-C again to quit at once)");
-        engine.interrupt();
+        System.err.println(lead + "pdm: SIG" + s.getName() + ": stopping; the files in flight are finished or "
+                + "undone (press Ctrl-C again to quit at once)");
+        if (engine != null) {
+            engine.interrupt();
+        }
     }
 
     /** The number of the first signal received, or 0. */

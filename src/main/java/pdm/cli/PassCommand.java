@@ -96,6 +96,12 @@ abstract class PassCommand implements Callable<Integer> {
             throw new pdm.PdmException("--wait is for distributed mode: give --rabbitmq URI, set PDM_RABBITMQ or "
                     + "[rabbitmq] connect_string");
         }
+        try (Interruption stop = Interruption.install()) {
+            return embedded(factory, jobOptions, stop);
+        }
+    }
+
+    private int embedded(JobFactory factory, pdm.task.JobOptions jobOptions, Interruption stop) throws Exception {
         Job job = factory.create(spec.name(), actions().get(0), src, tgt, path, jobOptions);
         PrintStream stdout = System.out;
         // --json keeps stdout to its one object; the list then goes to stderr
@@ -104,7 +110,8 @@ abstract class PassCommand implements Callable<Integer> {
         Engine engine = new Engine(job.settings(), changes);
         EmbeddedJob live = embeddedMetrics(job, engine);
         List<JobSummary> parts = new ArrayList<>();
-        try (MetricsServer server = metrics.start(live::view); Interruption stop = Interruption.install(engine)) {
+        stop.stops(engine);
+        try (MetricsServer server = metrics.start(live::view)) {
             for (Action a : actions()) {
                 if (engine.interrupted()) {
                     break;

@@ -73,7 +73,8 @@ public final class Engine {
         long started = System.nanoTime();
         boolean single = job.options().singleFile();
         Path dirRel = single ? parentOf(job.path()) : job.path();
-        boolean targetThere = preflight(job, dirRel);
+        // (stopped before it began: not even the target root is made)
+        boolean targetThere = !interrupt.requested() && preflight(job, dirRel);
         if (removals == null) {
             removals = new Removals(job.options().maxDelete());
         }
@@ -88,7 +89,7 @@ public final class Engine {
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
                 removals, interrupt, ledger);
         Pass pass = Passes.of(job.action(), ctx, new HardLinks(), false);
-        if (!targetThere && job.action() == Action.VERIFY) {
+        if (!targetThere && job.action() == Action.VERIFY && !interrupt.requested()) {
             stats.differ(Names.display(dirRel), "missing on target");
         }
         if ((targetThere || job.action() == Action.COPY) && !interrupt.requested()) {
