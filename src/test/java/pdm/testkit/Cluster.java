@@ -87,9 +87,17 @@ public final class Cluster implements AutoCloseable {
 
     /** The command line of {@code pdm ARGS} with this cluster's config and broker. */
     public List<String> pdm(String... args) {
+        return pdmAt(Broker.URI, args);
+    }
+
+    /** The command line of {@code pdm ARGS} with this cluster's config and the given connect string (null: none). */
+    public List<String> pdmAt(String rabbitmq, String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar()));
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--config", config.toString(), "--rabbitmq", Broker.URI));
+        cmd.addAll(List.of("--config", config.toString()));
+        if (rabbitmq != null) {
+            cmd.addAll(List.of("--rabbitmq", rabbitmq));
+        }
         return cmd;
     }
 
@@ -106,10 +114,20 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Process startWorker(String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of("worker"));
+        return startWorkerAt(Broker.URI, options);
+    }
+
+    /** A worker given this connect string (e.g. one with a wrong password); its log is {@link #workerLog}. */
+    public Process startWorkerAt(String rabbitmq, String... options) throws IOException {
+        return startService("worker", rabbitmq, options);
+    }
+
+    /** {@code pdm COMMAND} (worker, monitor) as a process that runs until stopped, logging like a worker. */
+    public Process startService(String command, String rabbitmq, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of(options));
         Path log = dir.resolve("worker-" + (++logs) + ".log");
-        Process p = new ProcessBuilder(pdm(args.toArray(String[]::new))).redirectErrorStream(true)
+        Process p = new ProcessBuilder(pdmAt(rabbitmq, args.toArray(String[]::new))).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         workers.add(p);
         return p;
@@ -155,6 +173,18 @@ public final class Cluster implements AutoCloseable {
         Path err = dir.resolve("cmd-" + logs + ".err");
         Process p = new ProcessBuilder(pdm(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return finish(p, out, err);
+    }
+
+    /** {@code pdm ARGS} to its end with the given connect string (null: none) and more environment. */
+    public Run runAt(String rabbitmq, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        Path out = dir.resolve("cmd-" + (++logs) + ".out");
+        Path err = dir.resolve("cmd-" + logs + ".err");
+        ProcessBuilder pb = new ProcessBuilder(pdmAt(rabbitmq, args)).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().remove("PDM_RABBITMQ");
+        pb.environment().putAll(env);
+        return finish(pb.start(), out, err);
     }
 
     public static Run finish(Process p, Path out, Path err) throws IOException, InterruptedException {
