@@ -101,6 +101,22 @@ final class QueueDepths {
         return out;
     }
 
+    /** How many consumers {@code queue} has now (0 when it does not exist). */
+    static int consumers(Connection conn, String queue) throws IOException {
+        Channel ch = conn.createChannel();
+        try {
+            return ch.queueDeclarePassive(queue).getConsumerCount();
+        } catch (IOException e) {
+            if (e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException s && !s.isHardError()
+                    && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
+                return 0;
+            }
+            throw e;
+        } finally {
+            Rabbit.closeQuietly(ch);
+        }
+    }
+
     private List<QueueDepth> fromAmqp(Connection conn) throws IOException {
         List<QueueDepth> out = new ArrayList<>();
         Channel ch = conn.createChannel();

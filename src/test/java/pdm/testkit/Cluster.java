@@ -32,6 +32,7 @@ public final class Cluster implements AutoCloseable {
     public final Path dst2;
     public final Path config;
     private final List<Process> workers = new ArrayList<>();
+    private final java.util.Map<Process, Path> commands = new java.util.concurrent.ConcurrentHashMap<>();
     private int logs;
 
     public Cluster(Path dir) throws IOException {
@@ -162,9 +163,27 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Process start(String... args) throws IOException {
+        return startAt(Broker.URI, java.util.Map.of(), args);
+    }
+
+    /**
+     * {@code pdm ARGS} started with the given connect string (null: none) and more environment
+     * (e.g. JAVA_TOOL_OPTIONS); {@link #stderr} reads what it printed; stopped on close.
+     */
+    public Process startAt(String rabbitmq, java.util.Map<String, String> env, String... args) throws IOException {
         Path out = dir.resolve("cmd-" + (++logs) + ".out");
         Path err = dir.resolve("cmd-" + logs + ".err");
-        return new ProcessBuilder(pdm(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(pdmAt(rabbitmq, args)).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        commands.put(p, err);
+        return p;
+    }
+
+    /** What a process from {@link #startAt} has printed on stderr so far. */
+    public String stderr(Process p) throws IOException {
+        return Files.readString(commands.get(p), StandardCharsets.ISO_8859_1);
     }
 
     /** Runs {@code pdm ARGS} to its end (bounded) and returns what it printed. */
@@ -218,6 +237,9 @@ public final class Cluster implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (Process p : commands.keySet()) {
+            p.destroyForcibly(); // (one still running failed its test; it must not outlive it)
+        }
         for (Process p : workers) {
             p.destroyForcibly();
         }
