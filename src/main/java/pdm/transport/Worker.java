@@ -5,9 +5,12 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -150,8 +153,10 @@ public final class Worker {
 
     private void monitorMounts() {
         long every = Math.max(1, config.monitorMountSec()) * 1000L;
+        Set<String> missing = new TreeSet<>();
         try {
             while (!Thread.currentThread().isInterrupted()) {
+                checkTargets(missing);
                 for (Pair p : pairs) {
                     try {
                         checkMount(p);
@@ -164,6 +169,26 @@ public final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A target whose path is not there (a typo in config.toml, a mount = false filesystem that
+     * is not mounted) would fail every task: warn at start and whenever it changes, and report
+     * it in the heartbeat.
+     */
+    private void checkTargets(Set<String> missing) {
+        Map<String, DataSource> targets = new java.util.TreeMap<>();
+        pairs.forEach(p -> targets.put(p.tgt().name(), p.tgt()));
+        for (DataSource t : targets.values()) {
+            boolean there = Files.isDirectory(t.path());
+            if (!there && missing.add(t.name())) {
+                log.warn("target filesystem '{}': path {} does not exist or is not a directory; every task for it "
+                        + "fails until it is there (check path in the config, or mount it)", t.name(), t.path());
+            } else if (there && missing.remove(t.name())) {
+                log.info("target filesystem '{}': path {} is there now", t.name(), t.path());
+            }
+        }
+        stats.targetsMissing(List.copyOf(missing));
     }
 
     private void checkMount(Pair p) {
