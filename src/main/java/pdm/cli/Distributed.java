@@ -72,7 +72,13 @@ final class Distributed {
         System.err.println("pdm: job " + job.job() + " submitted to " + uri + "; waiting for it (Ctrl-C stops "
                 + "waiting, not the job)");
         Consumer<JobFold.Job> progress = System.console() != null ? new Line(System.err) : j -> { };
-        JobFold.Job done = JobLog.follow(uri, job.job(), Instant.ofEpochMilli(now).minusSeconds(300), progress);
+        JobFold.Job done = JobLog.follow(uri, job.job(), Instant.ofEpochMilli(now).minusSeconds(300), progress,
+                notice -> {
+                    if (progress instanceof Line l) {
+                        l.clear();
+                    }
+                    System.err.println("pdm: " + notice);
+                });
         if (progress instanceof Line l) {
             l.clear();
         }

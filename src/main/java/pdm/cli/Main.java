@@ -21,7 +21,9 @@ public final class Main {
     /** Runs a command line and returns its exit code (0, 1 or 2). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler(new Errors());
+        Errors errors = new Errors();
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli.execute(args);
     }

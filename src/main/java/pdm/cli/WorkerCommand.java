@@ -8,13 +8,19 @@ import pdm.transport.BrokerUri;
 import pdm.transport.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Work on distributed jobs: consume dir.SRC.TGT, file.SRC.TGT and link.SRC.TGT.* for every pair of "
                 + "filesystems in the config whose target is write = true. Reconnects when the broker goes away; "
                 + "takes no work for a pair while one of its mount = true filesystems is not mounted; "
-                + "SIGTERM or SIGHUP: finishes the tasks it is running, returns the others, exits 0."})
+                + "SIGTERM or SIGHUP: finishes the tasks it is running, returns the others, exits 0. "
+                + "Exits 2 when the broker refuses its user (unless --retry-auth)."})
 final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--retry-auth", description = {"When the broker refuses the user (wrong password, no "
+            + "permission), keep retrying with backoff instead of exiting with status 2."})
+    boolean retryAuth;
+
     @Mixin
     ConfigOption config;
 
@@ -34,7 +40,7 @@ final class WorkerCommand implements Callable<Integer> {
         Logging.forService(cfg);
         BrokerUri uri = broker.require(cfg, "to work for");
         ProcessStats stats = new ProcessStats(pdm.Hosts.name(), pdm.Hosts.processId(), Logging::droppedToElastic);
-        Worker worker = new Worker(cfg, uri, Worker.pairsOf(cfg), stats);
+        Worker worker = new Worker(cfg, uri, Worker.pairsOf(cfg), stats, retryAuth);
         StopSignals.onStop(worker::stop);
         try (MetricsServer server = metrics.start(stats::view)) {
             worker.run();

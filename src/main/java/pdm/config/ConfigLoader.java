@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pdm.Secrets;
 
 /**
  * Finds and reads config.toml: {@code --config PATH}, else {@code ./config.toml}, else
@@ -196,7 +197,7 @@ public final class ConfigLoader {
                 return dflt;
             }
             if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > 1_000_000) {
-                throw error(section, key, key + " must be a whole number from 1 to 1000000, not " + n);
+                throw error(section, key, key + " must be a whole number from 1 to 1000000, not " + shown(n));
             }
             return n.asInt();
         }
@@ -219,7 +220,7 @@ public final class ConfigLoader {
                 return 0;
             }
             if (!n.isIntegralNumber() || n.asLong() < 0) {
-                throw error(section, key, key + " must be a whole number of minutes, 0 or more (0 = off), not " + n);
+                throw error(section, key, key + " must be a whole number of minutes, 0 or more (0 = off), not " + shown(n));
             }
             return n.asLong();
         }
@@ -230,7 +231,7 @@ public final class ConfigLoader {
                 return 0;
             }
             if (!n.isNumber() || n.asDouble() < 0) {
-                throw error(section, key, key + " must be a number of GiB, 0 or more (0 = off), not " + n);
+                throw error(section, key, key + " must be a number of GiB, 0 or more (0 = off), not " + shown(n));
             }
             return n.asDouble();
         }
@@ -241,7 +242,7 @@ public final class ConfigLoader {
                 return dflt;
             }
             if (!n.isBoolean()) {
-                throw error(section, key, key + " must be true or false, not " + n);
+                throw error(section, key, key + " must be true or false, not " + shown(n));
             }
             return n.asBoolean();
         }
@@ -252,9 +253,14 @@ public final class ConfigLoader {
                 return dflt;
             }
             if (!n.isTextual()) {
-                throw error(section, key, key + " must be a string in quotes, not " + n);
+                throw error(section, key, key + " must be a string in quotes, not " + shown(n));
             }
             return n.asText();
+        }
+
+        /** A wrong value as the error quotes it: it may be a connect string, password and all. */
+        private static String shown(JsonNode n) {
+            return Secrets.mask(n.toString());
         }
 
         /** "FILE line N, [section] key" as precisely as the text allows. */

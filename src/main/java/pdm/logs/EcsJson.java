@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Map;
-import pdm.transport.BrokerUri;
 
 /**
  * One log event as an Elastic Common Schema (ECS) document: {@code @timestamp}, {@code log.level},
@@ -28,7 +27,7 @@ public final class EcsJson {
         ObjectNode o = JSON.createObjectNode();
         o.put("@timestamp", Instant.ofEpochMilli(e.getTimeStamp()).toString());
         o.put("log.level", e.getLevel().toString());
-        o.put("message", BrokerUri.mask(e.getFormattedMessage()));
+        o.put("message", pdm.Secrets.mask(e.getFormattedMessage()));
         o.put("ecs.version", ECS_VERSION);
         o.put("log.logger", e.getLoggerName());
         o.put("process.thread.name", e.getThreadName());
@@ -38,8 +37,8 @@ public final class EcsJson {
         IThrowableProxy t = e.getThrowableProxy();
         if (t != null) {
             o.put("error.type", t.getClassName());
-            o.put("error.message", BrokerUri.mask(String.valueOf(t.getMessage())));
-            o.put("error.stack_trace", BrokerUri.mask(ThrowableProxyUtil.asString(t)));
+            o.put("error.message", pdm.Secrets.mask(String.valueOf(t.getMessage())));
+            o.put("error.stack_trace", pdm.Secrets.mask(ThrowableProxyUtil.asString(t)));
         }
         Map<String, String> mdc = e.getMDCPropertyMap();
         if (mdc != null) {

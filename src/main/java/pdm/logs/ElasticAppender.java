@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import pdm.PdmException;
+import pdm.Secrets;
 
 /**
  * Ships log events to Elasticsearch ({@code elastic_url}) through {@code _bulk}, in batches, from
@@ -47,14 +48,12 @@ public final class ElasticAppender extends AppenderBase<ILoggingEvent> {
         try {
             u = new URI(elasticUrl.strip());
         } catch (URISyntaxException e) {
-            throw new PdmException("elastic_url " + mask(elasticUrl) + " is not a URL: " + e.getReason());
+            throw new PdmException("elastic_url " + Secrets.mask(elasticUrl) + " is not a URL: " + e.getReason());
         }
         if (u.getScheme() == null || !u.getScheme().matches("https?") || u.getHost() == null) {
-            throw new PdmException("elastic_url " + mask(elasticUrl) + " must be http://host:port or https://host:port");
+            throw new PdmException("elastic_url " + Secrets.mask(elasticUrl) + " must be http://host:port or https://host:port");
         }
-        String info = u.getRawUserInfo();
-        this.authorization = info == null ? null : "Basic " + Base64.getEncoder().encodeToString(
-                URLDecoder.decode(info.replace("+", "%2B"), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        this.authorization = basic(u.getRawUserInfo(), elasticUrl);
         String base = u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort())
                 + (u.getRawPath() == null ? "" : u.getRawPath().replaceAll("/+$", ""));
         this.bulk = URI.create(base + "/_bulk");
@@ -62,9 +61,18 @@ public final class ElasticAppender extends AppenderBase<ILoggingEvent> {
         setName("elastic");
     }
 
-    /** The URL with any password replaced. */
-    static String mask(String url) {
-        return pdm.Secrets.mask(url);
+    private static String basic(String userInfo, String elasticUrl) {
+        if (userInfo == null) {
+            return null;
+        }
+        try {
+            return "Basic " + Base64.getEncoder().encodeToString(URLDecoder.decode(userInfo.replace("+", "%2B"),
+                    StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            // (the decoder's message quotes the bad escape, which may be part of the password)
+            throw new PdmException("elastic_url " + Secrets.mask(elasticUrl) + ": the user or password has a bad "
+                    + "%-escape (write %25 for a % sign)");
+        }
     }
 
     @Override

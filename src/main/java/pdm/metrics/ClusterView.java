@@ -69,7 +69,8 @@ public final class ClusterView {
         for (Heard h : workers.values()) {
             Heartbeat b = h.beat;
             ws.add(new MetricsView.WorkerState(b.node(), b.worker(), now - h.atMs <= silentMs(b), b.tasksRunning(),
-                    b.filesCopied(), b.bytesCopied(), b.pairsPaused(), h.atMs / 1000.0, b.logDropped()));
+                    b.filesCopied(), b.bytesCopied(), b.pairsPaused(), h.atMs / 1000.0, b.logDropped(),
+                    b.targetsMissing()));
         }
         ws.sort(Comparator.comparing(MetricsView.WorkerState::worker));
         JobFold f = fold;

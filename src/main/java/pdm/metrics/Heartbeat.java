@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * What a worker tells the monitors every {@code monitor_interval} seconds (exchange
@@ -16,6 +17,8 @@ import java.io.IOException;
  *                    file; the exact per-job counts are in the event log)
  * @param pairsPaused source/target pairs it takes no work for while a mount = true filesystem is missing
  * @param logDropped  log events it dropped because Elasticsearch was slow or down
+ * @param targetsMissing write = true filesystems it serves whose path is missing or not a directory
+ *                    (absent from older workers' heartbeats: read as none)
  */
 public record Heartbeat(
         int v,
@@ -29,9 +32,14 @@ public record Heartbeat(
         @JsonProperty("files_copied") long filesCopied,
         @JsonProperty("bytes_copied") long bytesCopied,
         @JsonProperty("pairs_paused") long pairsPaused,
-        @JsonProperty("log_events_dropped") long logDropped) {
+        @JsonProperty("log_events_dropped") long logDropped,
+        @JsonProperty("targets_missing") List<String> targetsMissing) {
 
     public static final int VERSION = 1;
+
+    public Heartbeat {
+        targetsMissing = targetsMissing == null ? List.of() : List.copyOf(targetsMissing);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

@@ -54,9 +54,11 @@ public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState
      *                    counts for a job: a task redone after a crash counts again)
      * @param pairsPaused source/target pairs it takes no work for: a mount = true filesystem is missing
      * @param logDropped  log events it could not ship to Elasticsearch
+     * @param targetsMissing write = true filesystems it serves whose path is missing or not a directory
      */
     public record WorkerState(String node, String worker, boolean up, long tasksRunning, long filesCopied,
-                              long bytesCopied, long pairsPaused, double lastSeenSeconds, long logDropped) {
+                              long bytesCopied, long pairsPaused, double lastSeenSeconds, long logDropped,
+                              List<String> targetsMissing) {
     }
 
     /** A queue's depth; -1 where it is not known (a queue the broker does not have yet). */

@@ -22,6 +22,7 @@ public final class PdmCollector implements MultiCollector {
     private static final String[] WORK_LABELS = {"job_id", "source", "target", "node", "worker"};
     private static final String[] NODE_WORK_LABELS = {"job_id", "source", "target", "node"};
     private static final String[] WORKER_LABELS = {"node", "worker"};
+    private static final String[] MISSING_LABELS = {"node", "worker", "filesystem"};
     private static final List<String> STATES = List.of("running", "done", "refused");
 
     private final Supplier<MetricsView> view;
@@ -133,6 +134,9 @@ public final class PdmCollector implements MultiCollector {
                 .help("Tasks the worker is running now");
         GaugeSnapshot.Builder paused = GaugeSnapshot.builder().name("pdm_worker_pairs_paused")
                 .help("Source/target pairs the worker takes no work for because a mount = true filesystem is not mounted");
+        GaugeSnapshot.Builder missing = GaugeSnapshot.builder().name("pdm_worker_target_missing")
+                .help("1 for each write = true filesystem the worker serves whose path does not exist or is not a "
+                        + "directory (its tasks fail until it is there)");
         GaugeSnapshot.Builder seen = GaugeSnapshot.builder().name("pdm_worker_last_seen_timestamp_seconds")
                 .help("When the worker was last heard from").unit(Unit.SECONDS);
         CounterSnapshot.Builder files = CounterSnapshot.builder().name("pdm_worker_files_copied")
@@ -147,6 +151,9 @@ public final class PdmCollector implements MultiCollector {
             up.dataPoint(point(l, w.up() ? 1 : 0));
             running.dataPoint(point(l, w.tasksRunning()));
             paused.dataPoint(point(l, w.pairsPaused()));
+            for (String fs : w.targetsMissing()) {
+                missing.dataPoint(point(Labels.of(MISSING_LABELS, new String[]{w.node(), w.worker(), fs}), 1));
+            }
             seen.dataPoint(point(l, w.lastSeenSeconds()));
             files.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(w.filesCopied()).build());
             bytes.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(w.bytesCopied()).build());
@@ -155,6 +162,7 @@ public final class PdmCollector implements MultiCollector {
         out.metricSnapshot(up.build());
         out.metricSnapshot(running.build());
         out.metricSnapshot(paused.build());
+        out.metricSnapshot(missing.build());
         out.metricSnapshot(seen.build());
         out.metricSnapshot(files.build());
         out.metricSnapshot(bytes.build());

@@ -36,6 +36,7 @@ public final class ProcessStats {
     private final LongAdder liveBytes = new LongAdder();
     private final AtomicLong seq = new AtomicLong();
     private final AtomicLong pairsPaused = new AtomicLong();
+    private volatile List<String> targetsMissing = List.of();
 
     /**
      * @param worker     host:pid
@@ -54,6 +55,11 @@ public final class ProcessStats {
     /** How many source/target pairs get no work now because a mount = true filesystem is missing. */
     public void pairsPaused(long n) {
         pairsPaused.set(n);
+    }
+
+    /** The write = true filesystems it serves whose path is missing or not a directory now. */
+    public void targetsMissing(List<String> names) {
+        targetsMissing = List.copyOf(names);
     }
 
     public void taskStarted() {
@@ -103,7 +109,7 @@ public final class ProcessStats {
         long[] copied = copiedSoFar();
         return new Heartbeat(Heartbeat.VERSION, node, worker, startedMs, seq.incrementAndGet(),
                 System.currentTimeMillis(), intervalSeconds, running.get(), copied[0], copied[1], pairsPaused.get(),
-                logDropped.getAsLong());
+                logDropped.getAsLong(), targetsMissing);
     }
 
     /** This process as its own /metrics shows it. */
@@ -116,7 +122,7 @@ public final class ProcessStats {
         });
         long[] copied = copiedSoFar();
         MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, running.get(), copied[0],
-                copied[1], pairsPaused.get(), System.currentTimeMillis() / 1000.0, logDropped.getAsLong());
+                copied[1], pairsPaused.get(), System.currentTimeMillis() / 1000.0, logDropped.getAsLong(), targetsMissing);
         return new MetricsView(out, List.of(), List.of(self), List.of(), true, null);
     }
 }

@@ -3,6 +3,7 @@ package pdm.transport;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -15,6 +16,8 @@ import pdm.job.JobFold;
 public final class JobLog {
     private static final Logger log = LoggerFactory.getLogger(JobLog.class);
     private static final long CATCH_UP_MS = 120_000;
+    /** System property: how long --wait waits for a job's first task before checking that a worker serves it (ms). */
+    public static final String NO_WORKER_HINT_MS = "pdm.noWorkerHintMs";
 
     private JobLog() {
     }
@@ -59,11 +62,15 @@ public final class JobLog {
 
     /**
      * Follows one job until it is over, calling {@code progress} about every 200 ms with its
-     * state; survives broker restarts by reading the log again.
+     * state; survives broker restarts by reading the log again. When no task of the job is done
+     * after {@link #NO_WORKER_HINT_MS} and no worker consumes its pair's dir queue, tells
+     * {@code notice} once (the wait goes on: the job stays queued for a worker to come).
      */
-    public static JobFold.Job follow(BrokerUri uri, String jobId, Instant from, Consumer<JobFold.Job> progress)
-            throws InterruptedException {
+    public static JobFold.Job follow(BrokerUri uri, String jobId, Instant from, Consumer<JobFold.Job> progress,
+                                     Consumer<String> notice) throws InterruptedException {
         long backoff = 1000;
+        long hintAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong(NO_WORKER_HINT_MS, 30_000));
+        boolean hinted = false;
         while (true) {
             JobFold fold = new JobFold();
             try (Connection c = Rabbit.connect(uri, "pdm wait " + jobId, null);
@@ -87,6 +94,10 @@ public final class JobLog {
                             progress.accept(j);
                         }
                     }
+                    if (!hinted && System.nanoTime() - hintAt > 0) {
+                        hinted = noWorkerHint(c, fold, jobId, notice);
+                        hintAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    }
                     Thread.sleep(200);
                 }
                 log.warn("lost the event log while waiting for job {}; reading it again", jobId);
@@ -97,6 +108,37 @@ public final class JobLog {
             Thread.sleep(backoff);
             backoff = Math.min(30_000, backoff * 2);
         }
+    }
+
+    /** Whether the question is settled: the job has started, or the notice that no worker serves it is given. */
+    private static boolean noWorkerHint(Connection c, JobFold fold, String jobId, Consumer<String> notice) {
+        String src;
+        String tgt;
+        synchronized (fold) {
+            JobFold.Job j = fold.job(jobId);
+            if (j == null) {
+                return false;
+            }
+            if (j.tasksDone() > 0) {
+                return true;
+            }
+            src = j.def.src();
+            tgt = j.def.tgt();
+        }
+        String queue = Topology.dirQueue(src, tgt);
+        int consumers;
+        try {
+            consumers = QueueDepths.consumers(c, queue);
+        } catch (IOException e) {
+            log.debug("cannot count the consumers of {}: {}", queue, Rabbit.reason(e));
+            return false;
+        }
+        if (consumers > 0) {
+            return false; // served, only busy: ask again later, a worker may go
+        }
+        notice.accept("no worker is consuming " + queue + " (0 consumers); start pdm worker on a node with "
+                + "write = true for '" + tgt + "', or Ctrl-C (the job stays queued)");
+        return true;
     }
 
     private static void apply(JobFold fold, JobEvent e) {

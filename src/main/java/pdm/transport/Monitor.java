@@ -36,14 +36,19 @@ public final class Monitor {
     private final ClusterView view;
     private final int intervalSeconds;
     private final QueueDepths depths;
+    private final boolean retryAuth;
     private final CountDownLatch stop = new CountDownLatch(1);
     private static final long SAVE_EVERY_MS = 60_000;
     /** Well below RabbitMQ 4's default max_message_size (16 MiB). */
     private static final int MAX_SAVE_BYTES = 8 << 20;
 
-    /** @param management the RabbitMQ management API (for unacked counts), or null for AMQP only */
-    public Monitor(PdmConfig config, BrokerUri uri, URI management, ClusterView view) {
+    /**
+     * @param management the RabbitMQ management API (for unacked counts), or null for AMQP only
+     * @param retryAuth  keep retrying when the broker refuses the user, instead of ending with {@link AccessRefused}
+     */
+    public Monitor(PdmConfig config, BrokerUri uri, URI management, ClusterView view, boolean retryAuth) {
         this.uri = uri;
+        this.retryAuth = retryAuth;
         this.view = view;
         this.intervalSeconds = Math.max(1, config.monitorInterval());
         List<String> queues = new ArrayList<>();
@@ -60,6 +65,7 @@ public final class Monitor {
         this.depths = new QueueDepths(management, uri, queues);
     }
 
+    /** Serves until {@link #stop()}; throws {@link AccessRefused} when the broker refuses the user and retryAuth is off. */
     public void run() throws InterruptedException {
         long backoff = 1000;
         while (stop.getCount() > 0) {
@@ -68,7 +74,7 @@ public final class Monitor {
                 session(c);
                 backoff = 1000;
             } catch (IOException | TimeoutException | RuntimeException e) {
-                log.warn("broker {} not reachable: {}; retrying in {} s", uri, Rabbit.reason(e), backoff / 1000);
+                log.warn("{}; retrying in {} s", AccessRefused.reasonOrThrow(e, uri, retryAuth), backoff / 1000);
             } finally {
                 view.connected(false);
             }

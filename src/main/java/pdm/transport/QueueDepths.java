@@ -62,7 +62,7 @@ final class QueueDepths {
             try {
                 List<QueueDepth> out = fromManagement();
                 if (!Boolean.TRUE.equals(managementWorks)) {
-                    log.info("queue depths from the RabbitMQ management API at {}", management);
+                    log.info("queue depths from the RabbitMQ management API at {}", pdm.Secrets.mask(management.toString()));
                 }
                 managementWorks = true;
                 return out;
@@ -70,7 +70,7 @@ final class QueueDepths {
                 if (!Boolean.FALSE.equals(managementWorks)) {
                     log.warn("RabbitMQ management API at {} not usable ({}): exporting ready counts from AMQP only, "
                             + "no unacked counts (enable it with: rabbitmq-plugins enable rabbitmq_management)",
-                            management, e.getMessage());
+                            pdm.Secrets.mask(management.toString()), pdm.Secrets.mask(e.getMessage()));
                 }
                 managementWorks = false;
             }
@@ -99,6 +99,22 @@ final class QueueDepths {
             }
         }
         return out;
+    }
+
+    /** How many consumers {@code queue} has now (0 when it does not exist). */
+    static int consumers(Connection conn, String queue) throws IOException {
+        Channel ch = conn.createChannel();
+        try {
+            return ch.queueDeclarePassive(queue).getConsumerCount();
+        } catch (IOException e) {
+            if (e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException s && !s.isHardError()
+                    && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
+                return 0;
+            }
+            throw e;
+        } finally {
+            Rabbit.closeQuietly(ch);
+        }
     }
 
     private List<QueueDepth> fromAmqp(Connection conn) throws IOException {

@@ -61,6 +61,6 @@ public final class Rabbit {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return BrokerUri.mask(m);
+        return pdm.Secrets.mask(m);
     }
 }

@@ -5,9 +5,12 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -61,14 +64,18 @@ public final class Worker {
     private final TaskRunner runner;
     private final String node;
     private final ProcessStats stats;
+    private final boolean retryAuth;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<Pair, Boolean> mounted = new ConcurrentHashMap<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Session session;
 
-    /** @param stats this process's tallies: sent as heartbeats, served on --metrics-port */
-    public Worker(PdmConfig config, BrokerUri uri, List<Pair> pairs, ProcessStats stats) {
+    /**
+     * @param stats     this process's tallies: sent as heartbeats, served on --metrics-port
+     * @param retryAuth keep retrying when the broker refuses the user, instead of ending with {@link AccessRefused}
+     */
+    public Worker(PdmConfig config, BrokerUri uri, List<Pair> pairs, ProcessStats stats, boolean retryAuth) {
         if (pairs.isEmpty()) {
             throw new pdm.PdmException("the config has no pair of filesystems with a write = true target, so this "
                     + "worker would have nothing to do; set write = true on the target filesystems it may change");
@@ -80,6 +87,7 @@ public final class Worker {
         this.runner = new TaskRunner(config.filesPerTask(), m -> budgets.of(m.jobId()));
         this.node = stats.worker();
         this.stats = stats;
+        this.retryAuth = retryAuth;
         pairs.forEach(p -> mounted.put(p, true));
     }
 
@@ -105,38 +113,45 @@ public final class Worker {
         return out;
     }
 
-    /** Runs until {@link #stop()}: connects, works, reconnects with backoff. */
+    /**
+     * Runs until {@link #stop()}: connects, works, reconnects with backoff.
+     *
+     * @throws AccessRefused when the broker refuses the user and retryAuth is off
+     */
     public void run() throws InterruptedException {
         Thread monitor = new Thread(this::monitorMounts, "pdm-mount-monitor");
         monitor.setDaemon(true);
         monitor.start();
-        long backoff = 1000;
-        while (!stopping) {
-            long started = System.nanoTime();
-            try (Session s = new Session()) {
-                session = s;
-                s.start();
-                log.info("worker {} connected to {}; serving {}", node, uri, pairs);
-                s.awaitEnd(stopRequested);
-                if (stopping) {
-                    s.drain();
+        try {
+            long backoff = 1000;
+            while (!stopping) {
+                long started = System.nanoTime();
+                try (Session s = new Session()) {
+                    session = s;
+                    s.start();
+                    log.info("worker {} connected to {}; serving {}", node, uri, pairs);
+                    s.awaitEnd(stopRequested);
+                    if (stopping) {
+                        s.drain();
+                        break;
+                    }
+                    log.warn("lost the broker connection: {}; reconnecting", s.closeReason());
+                } catch (IOException | TimeoutException | ShutdownSignalException e) {
+                    log.warn("{}; retrying in {} s", AccessRefused.reasonOrThrow(e, uri, retryAuth), backoff / 1000);
+                } finally {
+                    session = null;
+                }
+                if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
+                    backoff = 1000;
+                }
+                if (stopRequested.await(backoff, TimeUnit.MILLISECONDS)) {
                     break;
                 }
-                log.warn("lost the broker connection: {}; reconnecting", s.closeReason());
-            } catch (IOException | TimeoutException | ShutdownSignalException e) {
-                log.warn("broker {} not reachable: {}; retrying in {} s", uri, Rabbit.reason(e), backoff / 1000);
-            } finally {
-                session = null;
+                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
-            if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
-                backoff = 1000;
-            }
-            if (stopRequested.await(backoff, TimeUnit.MILLISECONDS)) {
-                break;
-            }
-            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        } finally {
+            monitor.interrupt();
         }
-        monitor.interrupt();
         log.info("worker {} stopped", node);
     }
 
@@ -148,8 +163,10 @@ public final class Worker {
 
     private void monitorMounts() {
         long every = Math.max(1, config.monitorMountSec()) * 1000L;
+        Set<String> missing = new TreeSet<>();
         try {
             while (!Thread.currentThread().isInterrupted()) {
+                checkTargets(missing);
                 for (Pair p : pairs) {
                     try {
                         checkMount(p);
@@ -162,6 +179,26 @@ public final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A target whose path is not there (a typo in config.toml, a mount = false filesystem that
+     * is not mounted) would fail every task: warn at start and whenever it changes, and report
+     * it in the heartbeat.
+     */
+    private void checkTargets(Set<String> missing) {
+        Map<String, DataSource> targets = new java.util.TreeMap<>();
+        pairs.forEach(p -> targets.put(p.tgt().name(), p.tgt()));
+        for (DataSource t : targets.values()) {
+            boolean there = Files.isDirectory(t.path());
+            if (!there && missing.add(t.name())) {
+                log.warn("target filesystem '{}': path {} does not exist or is not a directory; every task for it "
+                        + "fails until it is there (check path in the config, or mount it)", t.name(), t.path());
+            } else if (there && missing.remove(t.name())) {
+                log.info("target filesystem '{}': path {} is there now", t.name(), t.path());
+            }
+        }
+        stats.targetsMissing(List.copyOf(missing));
     }
 
     private void checkMount(Pair p) {

@@ -118,7 +118,8 @@ class MonitoringIT {
 
                 // a heartbeat delivered again late (an older seq) does not move anything
                 try (Connection conn = Broker.connect(); Channel ch = conn.createChannel()) {
-                    Heartbeat stale = new Heartbeat(Heartbeat.VERSION, pdm.Hosts.name(), id1, 0, 1, 0, 1, 99, 0, 0, 0, 0);
+                    Heartbeat stale = new Heartbeat(Heartbeat.VERSION, pdm.Hosts.name(), id1, 0, 1, 0, 1, 99, 0, 0, 0, 0,
+                            java.util.List.of());
                     ch.basicPublish(Topology.STATS, "", new AMQP.BasicProperties(), stale.encode());
                 }
                 Thread.sleep(1500);

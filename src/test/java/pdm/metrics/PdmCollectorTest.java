@@ -21,8 +21,9 @@ class PdmCollectorTest {
                                 new Counters(5, 0, 0, 0, 0, 1, 1, 100, 0), 2)),
                 List.of(new MetricsView.JobState("20261125-101842-ab12", "sync", "panda", "badger", "/user \"x\"",
                         false, "running", 2, 3, 17, 1764065922.5, 1764065990)),
-                List.of(new MetricsView.WorkerState("n1", "n1:100", true, 3, 11, 12400, 1, 1764065990, 0),
-                        new MetricsView.WorkerState("n2", "n2:200", false, 0, 5, 100, 0, 1764065000, 5)),
+                List.of(new MetricsView.WorkerState("n1", "n1:100", true, 3, 11, 12400, 1, 1764065990, 0,
+                                List.of("badger")),
+                        new MetricsView.WorkerState("n2", "n2:200", false, 0, 5, 100, 0, 1764065000, 5, List.of())),
                 List.of(new MetricsView.QueueDepth("file.panda.badger", 40, 12, 2),
                         new MetricsView.QueueDepth("pdm.dead", 1, -1, 0)),
                 true, true);
@@ -50,6 +51,8 @@ class PdmCollectorTest {
         assertThat(Exposition.sum(s, "pdm_log_events_dropped_total")).isEqualTo(5.0);
         assertThat(Exposition.sum(s, "pdm_worker_files_copied_total")).isEqualTo(16.0);
         assertThat(Exposition.sum(s, "pdm_worker_pairs_paused", "worker=\"n1:100\"")).isEqualTo(1.0);
+        assertThat(s).containsEntry("pdm_worker_target_missing{filesystem=\"badger\",node=\"n1\",worker=\"n1:100\"}", 1.0);
+        assertThat(Exposition.sum(s, "pdm_worker_target_missing", "worker=\"n2:200\"")).isZero();
         assertThat(Exposition.sum(s, "pdm_worker_copied_bytes_total", "worker=\"n1:100\"")).isEqualTo(12400.0);
         assertThat(Exposition.sum(s, "pdm_queue_messages_unacked", "file.panda.badger")).isEqualTo(12.0);
         // an unknown count is left out, not shown as a made-up number

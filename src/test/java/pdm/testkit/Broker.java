@@ -31,7 +31,7 @@ public final class Broker {
         try (Connection c = connect()) {
             c.createChannel().close();
         } catch (IOException | TimeoutException | RuntimeException e) {
-            String msg = "RabbitMQ at " + BrokerUri.mask(URI) + " is not reachable (" + e + "); start it with "
+            String msg = "RabbitMQ at " + pdm.Secrets.mask(URI) + " is not reachable (" + e + "); start it with "
                     + "'rabbitmq-server -detached' or point PDM_TEST_RABBITMQ at one";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(msg);

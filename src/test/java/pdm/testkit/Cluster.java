@@ -32,6 +32,7 @@ public final class Cluster implements AutoCloseable {
     public final Path dst2;
     public final Path config;
     private final List<Process> workers = new ArrayList<>();
+    private final java.util.Map<Process, Path> commands = new java.util.concurrent.ConcurrentHashMap<>();
     private int logs;
 
     public Cluster(Path dir) throws IOException {
@@ -87,9 +88,17 @@ public final class Cluster implements AutoCloseable {
 
     /** The command line of {@code pdm ARGS} with this cluster's config and broker. */
     public List<String> pdm(String... args) {
+        return pdmAt(Broker.URI, args);
+    }
+
+    /** The command line of {@code pdm ARGS} with this cluster's config and the given connect string (null: none). */
+    public List<String> pdmAt(String rabbitmq, String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar()));
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--config", config.toString(), "--rabbitmq", Broker.URI));
+        cmd.addAll(List.of("--config", config.toString()));
+        if (rabbitmq != null) {
+            cmd.addAll(List.of("--rabbitmq", rabbitmq));
+        }
         return cmd;
     }
 
@@ -106,10 +115,20 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Process startWorker(String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of("worker"));
+        return startWorkerAt(Broker.URI, options);
+    }
+
+    /** A worker given this connect string (e.g. one with a wrong password); its log is {@link #workerLog}. */
+    public Process startWorkerAt(String rabbitmq, String... options) throws IOException {
+        return startService("worker", rabbitmq, options);
+    }
+
+    /** {@code pdm COMMAND} (worker, monitor) as a process that runs until stopped, logging like a worker. */
+    public Process startService(String command, String rabbitmq, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of(options));
         Path log = dir.resolve("worker-" + (++logs) + ".log");
-        Process p = new ProcessBuilder(pdm(args.toArray(String[]::new))).redirectErrorStream(true)
+        Process p = new ProcessBuilder(pdmAt(rabbitmq, args.toArray(String[]::new))).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         workers.add(p);
         return p;
@@ -144,9 +163,27 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Process start(String... args) throws IOException {
+        return startAt(Broker.URI, java.util.Map.of(), args);
+    }
+
+    /**
+     * {@code pdm ARGS} started with the given connect string (null: none) and more environment
+     * (e.g. JAVA_TOOL_OPTIONS); {@link #stderr} reads what it printed; stopped on close.
+     */
+    public Process startAt(String rabbitmq, java.util.Map<String, String> env, String... args) throws IOException {
         Path out = dir.resolve("cmd-" + (++logs) + ".out");
         Path err = dir.resolve("cmd-" + logs + ".err");
-        return new ProcessBuilder(pdm(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(pdmAt(rabbitmq, args)).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        commands.put(p, err);
+        return p;
+    }
+
+    /** What a process from {@link #startAt} has printed on stderr so far. */
+    public String stderr(Process p) throws IOException {
+        return Files.readString(commands.get(p), StandardCharsets.ISO_8859_1);
     }
 
     /** Runs {@code pdm ARGS} to its end (bounded) and returns what it printed. */
@@ -155,6 +192,18 @@ public final class Cluster implements AutoCloseable {
         Path err = dir.resolve("cmd-" + logs + ".err");
         Process p = new ProcessBuilder(pdm(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return finish(p, out, err);
+    }
+
+    /** {@code pdm ARGS} to its end with the given connect string (null: none) and more environment. */
+    public Run runAt(String rabbitmq, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        Path out = dir.resolve("cmd-" + (++logs) + ".out");
+        Path err = dir.resolve("cmd-" + logs + ".err");
+        ProcessBuilder pb = new ProcessBuilder(pdmAt(rabbitmq, args)).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().remove("PDM_RABBITMQ");
+        pb.environment().putAll(env);
+        return finish(pb.start(), out, err);
     }
 
     public static Run finish(Process p, Path out, Path err) throws IOException, InterruptedException {
@@ -188,6 +237,9 @@ public final class Cluster implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (Process p : commands.keySet()) {
+            p.destroyForcibly(); // (one still running failed its test; it must not outlive it)
+        }
         for (Process p : workers) {
             p.destroyForcibly();
         }
