@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -DskipTests package test-compile
-java -Xmx4g -XX:+UseSerialGC --add-opens java.base/sun.nio.fs=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -cp target/pdm.jar:target/test-classes pdm.job.FoldMemoryBench "$@"
+"${PDM_JAVA:-java}" -Xmx4g -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -cp target/pdm.jar:target/test-classes pdm.job.FoldMemoryBench "$@"

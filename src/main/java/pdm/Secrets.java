@@ -100,9 +100,9 @@ public final class Secrets {
         while (i < b.length()) {
             char c = b.charAt(i);
             boolean wordStart = i == first || startsWord(b.charAt(i - 1));
-            // (":PASSWORD@host", no user: after a blank only, so that "[::1]" stays)
+            // (":PASSWORD@host", no user: after a blank only, so that "[::1]" stays, unless an @host follows)
             boolean noUser = c == ':' && (i == first || Character.isWhitespace(b.charAt(i - 1))
-                    && (i + 1 >= b.length() || b.charAt(i + 1) != ':'));
+                    && (i + 1 >= b.length() || b.charAt(i + 1) != ':' || wordHasAt(b, i)));
             if (!wordStart || !isUserChar(c) && !noUser) {
                 i++;
                 continue;
@@ -160,6 +160,15 @@ public final class Secrets {
         }
         b.replace(colon + 1, end, STARS);
         return colon + 1 + STARS.length();
+    }
+
+    private static boolean wordHasAt(StringBuilder b, int from) {
+        for (int k = from; k < b.length() && !Character.isWhitespace(b.charAt(k)); k++) {
+            if (b.charAt(k) == '@') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUserChar(char c) {

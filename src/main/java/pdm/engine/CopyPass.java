@@ -1,17 +1,15 @@
 package pdm.engine;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Copier;
+import pdm.fs.Dir;
+import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
 import pdm.fs.MetaWriter;
 import pdm.fs.Xattrs;
-import pdm.fs.Unix;
 import pdm.task.WorkItem;
 import pdm.task.WorkItem.Op;
 
@@ -88,10 +86,10 @@ final class CopyPass implements Pass {
         }
     }
 
-    /** A fifo or device node already as the source has it (times to the µs, as they are set). */
+    /** A fifo or device node already as the source has it. */
     private boolean isCurrentSpecial(FileMeta src, FileMeta tgt) {
         return tgt != null && tgt.type() == src.type() && tgt.rdev() == src.rdev()
-                && ctx.sameOwnership(src, tgt) && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000;
+                && ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs();
     }
 
     /**
@@ -109,10 +107,11 @@ final class CopyPass implements Pass {
             ctx.wouldTouch(dir.rel());
             return true;
         }
-        Path target = dir.tgt().abs(p.name());
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
-        Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Xattrs.copy(dir.src().abs(p.name()), target);
+        dir.tgt().mkdir(p.name(), 0700);
+        try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
+            Xattrs.copy(from, to);
+        }
         return true;
     }
 
@@ -214,20 +213,19 @@ final class CopyPass implements Pass {
         boolean placed = false;
         try {
             long n;
-            try (FileChannel in = dir.src().openRead(item.name()); FileChannel out = dir.tgt().create(tmp)) {
+            try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = dir.tgt().create(tmp)) {
                 n = Copier.copy(in, out, src.size(), ctx.interrupt()::requested);
-                int inFd = Unix.fd(in);
-                FileMeta after = Unix.fstat(inFd);
+                FileMeta after = in.meta();
                 if (after.ino() != src.ino() || after.size() != n || after.mtimeNs() != src.mtimeNs()) {
                     throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
                 }
-                if (Unix.hasXattrs(inFd)) {
-                    Xattrs.copy(dir.src().abs(item.name()), dir.tgt().abs(tmp));
+                if (in.hasXattrs()) {
+                    Xattrs.copy(in, out);
                 }
                 // On the open file: no path lookups, and the times are final since nothing writes after.
-                meta.apply(Unix.fd(out), src);
+                meta.apply(out, src);
                 if (ctx.options().fsync()) {
-                    out.force(true);
+                    out.fsync();
                 }
             }
             placed = place(dir, item, tmp);
@@ -248,7 +246,7 @@ final class CopyPass implements Pass {
         if (dir.tgt() == null) {
             return false;
         }
-        try (FileChannel a = dir.src().openRead(name); FileChannel b = dir.tgt().openRead(name)) {
+        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
             return Copier.sameContent(a, b);
         }
     }
@@ -263,11 +261,12 @@ final class CopyPass implements Pass {
         if (!ctx.dryRun()) {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
-            try (FileChannel ch = dir.tgt().openRead(item.name())) {
-                meta.apply(Unix.fd(ch), src);
+            try (FileHandle f = dir.tgt().openRead(item.name())) {
+                meta.apply(f, src);
             } catch (java.nio.file.AccessDeniedException e) {
                 // not root and the file is unreadable (mode 0000): its owner may still chmod it
-                meta.apply(dir.tgt().abs(item.name()), src);
+                // (by name, never following: the kernel's *at calls with AT_SYMLINK_NOFOLLOW)
+                meta.apply(dir.tgt(), item.name(), src);
             }
         }
         ctx.changes().add(Change.META, dir.display(item.name()));
@@ -277,21 +276,21 @@ final class CopyPass implements Pass {
     private void symlink(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
         FileMeta tgt = item.tgt();
-        Path linkTo = Files.readSymbolicLink(dir.src().abs(item.name()));
+        byte[] linkTo = dir.src().readlink(item.name());
         if (tgt != null && tgt.isSymlink() && dir.tgt() != null
-                && linkTo.equals(Files.readSymbolicLink(dir.tgt().abs(item.name())))) {
-            if (ctx.sameOwner(src, tgt) && src.mtimeNs() / 1000 == tgt.mtimeNs() / 1000) {
+                && java.util.Arrays.equals(linkTo, dir.tgt().readlink(item.name()))) {
+            if (ctx.sameOwner(src, tgt) && src.mtimeNs() == tgt.mtimeNs()) {
                 ctx.stats().filesSkipped.increment();
             } else {
                 if (!ctx.dryRun()) {
-                    meta.apply(dir.tgt().abs(item.name()), src);
+                    meta.apply(dir.tgt(), item.name(), src);
                 }
                 ctx.changes().add(Change.META, dir.display(item.name()));
                 ctx.stats().metaFixed.increment();
             }
             return;
         }
-        create(dir, item, Change.SYMLINK, tmp -> Files.createSymbolicLink(tmp, linkTo));
+        create(dir, item, Change.SYMLINK, (d, tmp) -> d.symlink(tmp, linkTo));
     }
 
     private void special(DirPair dir, WorkItem item) throws IOException {
@@ -301,19 +300,19 @@ final class CopyPass implements Pass {
             return;
         }
         create(dir, item, Change.valueOf(src.type().name()),
-                tmp -> Unix.mknod(tmp, src.type(), src.perms(), src.rdev()));
+                (d, tmp) -> d.mknod(tmp, src.type(), src.perms(), src.rdev()));
     }
 
     /**
-     * Hard link {@code item} to the target file {@code leader} already copied in this pass
-     * (null in a dry run, where it may not exist).
+     * Hard link {@code item} to the target file {@code leaderName} of {@code leaderDir}, already
+     * copied in this pass (both null in a dry run, where it may not exist).
      */
-    void link(DirPair dir, WorkItem item, Path leader) throws IOException {
-        create(dir, item, Change.LINK, tmp -> Files.createLink(tmp, leader));
+    void link(DirPair dir, WorkItem item, Dir leaderDir, Path leaderName) throws IOException {
+        create(dir, item, Change.LINK, (d, tmp) -> d.link(tmp, leaderDir, leaderName));
     }
 
     private interface Maker {
-        void make(Path tmpAbs) throws IOException;
+        void make(Dir dir, Path tmp) throws IOException;
     }
 
     /** Makes an entry under a temporary name, gives it its metadata and renames it into place. */
@@ -332,11 +331,10 @@ final class CopyPass implements Pass {
         Path tmp = TempNames.next();
         boolean placed = false;
         try {
-            Path tmpAbs = dir.tgt().abs(tmp);
-            maker.make(tmpAbs);
+            maker.make(dir.tgt(), tmp);
             if (what != Change.LINK) {
                 // (a hard link shares its leader's metadata, which is already right)
-                meta.apply(tmpAbs, item.src());
+                meta.apply(dir.tgt(), tmp, item.src());
             }
             placed = place(dir, item, tmp);
             if (placed) {

@@ -5,7 +5,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Consumer;
 import pdm.PdmException;
 import pdm.fs.Dir;
@@ -131,8 +130,8 @@ public final class Engine {
             }
         } finally {
             this.transport = null;
-            closeQuietly(job.src());
-            closeQuietly(job.tgt());
+            job.src().close();
+            job.tgt().close();
         }
     }
 
@@ -153,13 +152,6 @@ public final class Engine {
         tracker.finishOpen();
     }
 
-    private static void closeQuietly(FsRoot root) {
-        try {
-            root.close();
-        } catch (IOException e) {
-            // a root handle that does not close leaks one descriptor; nothing to report
-        }
-    }
 
     static Path parentOf(Path p) {
         if (Names.isRoot(p)) {
@@ -281,10 +273,9 @@ public final class Engine {
                     try (Dir d = src.open(done)) {
                         s = d.stat(part);
                     }
-                    Files.createDirectory(t.abs(part),
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    t.mkdir(part, 0700);
                     if (s != null) {
-                        meta.apply(t.abs(part), s);
+                        meta.apply(t, part, s);
                     }
                 } else if (!there.isDir()) {
                     throw new PdmException("target path " + Names.display(next) + " on '" + tgt.name()

@@ -63,7 +63,7 @@ final class HardLinks {
             if (now != null && now.ino() == placed.ino() && now.dev() == placed.dev()) {
                 copy.ctx().stats().filesSkipped.increment();
             } else {
-                copy.link(dir, item, f.abs(key(src)));
+                copy.link(dir, item, f, key(src));
             }
             return true;
         } catch (NoSuchFileException e) {
@@ -76,9 +76,7 @@ final class HardLinks {
         try (Dir p = ctx.tgt().open(parent)) {
             if (p.stat(farm.getFileName()) == null) {
                 try {
-                    java.nio.file.Files.createDirectory(p.abs(farm.getFileName()),
-                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                    p.mkdir(farm.getFileName(), 0700);
                 } catch (java.nio.file.FileAlreadyExistsException e) {
                     // another link queue's worker made it first
                 }
@@ -89,7 +87,7 @@ final class HardLinks {
             if (f.stat(key) != null) {
                 f.deleteFile(key); // an older version of the file, from an earlier pass
             }
-            java.nio.file.Files.createLink(f.abs(key), dir.tgt().abs(item.name()));
+            f.link(key, dir.tgt(), item.name());
         }
     }
 
@@ -150,17 +148,17 @@ final class HardLinks {
             if (placed != null && tgt != null && tgt.isFile() && tgt.ino() == placed.ino() && tgt.dev() == placed.dev()) {
                 ctx.stats().filesSkipped.increment();
             } else if (dry) {
-                copy.link(dir, item, null);
+                copy.link(dir, item, null, null);
             } else if (placed == null) {
                 throw new IOException("not linked: its other name vanished from the target");
             } else {
-                copy.link(dir, item, leaderDir.abs(target.name()));
+                copy.link(dir, item, leaderDir, target.name());
             }
         } catch (NoSuchFileException e) {
             if (!dry) {
                 throw e;
             }
-            copy.link(dir, item, null);
+            copy.link(dir, item, null, null);
         }
     }
 }

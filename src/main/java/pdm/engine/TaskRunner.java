@@ -159,8 +159,6 @@ public final class TaskRunner {
                 dirMeta = writes || copyRoot || self.srcSelf == null || self.tgtSelf == null
                         || !DirMeta.current(ctx, self.srcSelf, self.tgtSelf);
             }
-        } catch (IOException e) {
-            // FsRoot.close only; the work itself records its failures in stats
         }
         return new Outcome(children.children, stats, null, dirMeta);
     }

@@ -1,13 +1,12 @@
 package pdm.engine;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import pdm.fs.Copier;
+import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.Xattrs;
 import pdm.task.WorkItem;
@@ -64,7 +63,7 @@ final class VerifyPass implements Pass {
                 } else if (!sameContent(dir, item.name())) {
                     d.add(0, "content");
                 }
-                if (!Xattrs.read(dir.src().abs(item.name())).equals(Xattrs.read(dir.tgt().abs(item.name())))) {
+                if (!sameXattrs(dir, item.name())) {
                     d.add("xattrs");
                 }
                 if (s.nlink() > 1 || t.nlink() > 1) {
@@ -75,9 +74,7 @@ final class VerifyPass implements Pass {
                 }
             }
             case SYMLINK -> {
-                Path a = Files.readSymbolicLink(dir.src().abs(item.name()));
-                Path b = Files.readSymbolicLink(dir.tgt().abs(item.name()));
-                if (!a.equals(b)) {
+                if (!java.util.Arrays.equals(dir.src().readlink(item.name()), dir.tgt().readlink(item.name()))) {
                     d.add(0, "symlink target");
                 }
             }
@@ -95,8 +92,14 @@ final class VerifyPass implements Pass {
     }
 
     private boolean sameContent(DirPair dir, Path name) throws IOException {
-        try (FileChannel a = dir.src().openRead(name); FileChannel b = dir.tgt().openRead(name)) {
+        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
             return Copier.sameContent(a, b);
+        }
+    }
+
+    private static boolean sameXattrs(DirPair dir, Path name) throws IOException {
+        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
+            return Xattrs.read(a).equals(Xattrs.read(b));
         }
     }
 

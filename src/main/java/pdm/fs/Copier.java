@@ -1,118 +1,127 @@
 package pdm.fs;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.function.BooleanSupplier;
+import pdm.fs.linux.Sys;
 
 /**
- * Moves file data. Blocks of zeros are skipped instead of written, so sparse files stay
- * sparse (like {@code cp --sparse=always}); the last block is always written so the file
- * gets its full length without ftruncate.
+ * Moves file data. Only the source's data extents are copied (lseek SEEK_DATA/SEEK_HOLE), so
+ * holes stay exactly where the source has them and a block of zeros the source wrote stays
+ * written; the target's length is then set with ftruncate, which keeps a trailing hole a hole.
+ * Data goes with copy_file_range (in the kernel, or a reflink where the filesystem offers it),
+ * and falls back to pread/pwrite where that is refused (across filesystems on old kernels,
+ * EOPNOTSUPP, ENOSYS).
  */
 public final class Copier {
-    static final int BLOCK = 4096;
+    /** Between two checks of the stop request: a terabyte file is given up within a second or so. */
+    private static final long CHUNK = 64L << 20;
     private static final int BUFFER = 1 << 20;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(BLOCK).asReadOnlyBuffer();
-    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
-    private static final ThreadLocal<ByteBuffer> SECOND = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+    private static final ThreadLocal<MemorySegment[]> BUFFERS = ThreadLocal.withInitial(() -> {
+        Arena a = Arena.ofAuto();
+        return new MemorySegment[]{a.allocate(BUFFER, 4096), a.allocate(BUFFER, 4096)};
+    });
+    private static volatile boolean copyFileRange = true;
 
     private Copier() {
     }
 
     /**
-     * Copies up to {@code expected} bytes (the size lstat saw) and returns how many were read:
-     * fewer when the file shrank. Growth is not read; the caller's fstat afterwards sees it.
+     * Copies the first {@code expected} bytes (the size lstat saw) and returns how many the
+     * source had: fewer when it shrank. Growth is not copied; the caller's fstat afterwards sees it.
+     *
+     * @throws CopyStoppedException when {@code stop} says so between two chunks
      */
-    public static long copy(FileChannel in, FileChannel out, long expected) throws IOException {
+    public static long copy(FileHandle in, FileHandle out, long expected, BooleanSupplier stop) throws IOException {
+        int src = in.fd();
+        int dst = out.fd();
+        Sys.fadvise(src, false);
+        long pos = 0;
+        while (pos < expected) {
+            long data = Sys.seek(src, pos, true);
+            if (data < 0 || data >= expected) {
+                break; // only a hole (or nothing) is left
+            }
+            long hole = Sys.seek(src, data, false);
+            long end = Math.min(hole < 0 ? expected : hole, expected);
+            for (long at = data; at < end; ) {
+                if (stop.getAsBoolean()) {
+                    throw new CopyStoppedException();
+                }
+                long n = range(src, dst, at, Math.min(CHUNK, end - at));
+                if (n == 0) {
+                    return finish(dst, at); // the source ended early: it shrank
+                }
+                at += n;
+            }
+            pos = end;
+        }
+        long size = Math.min(expected, in.meta().size());
+        return finish(dst, size);
+    }
+
+    public static long copy(FileHandle in, FileHandle out, long expected) throws IOException {
         return copy(in, out, expected, () -> false);
     }
 
-    /**
-     * The same, giving up between two blocks of a megabyte when {@code stop} says so (an
-     * interrupted pass does not wait for a terabyte file), with {@link CopyStoppedException}.
-     */
-    public static long copy(FileChannel in, FileChannel out, long expected, java.util.function.BooleanSupplier stop)
-            throws IOException {
-        ByteBuffer buf = BUFFERS.get();
-        long pos = 0;
-        long written = 0;
-        while (true) {
-            if (stop.getAsBoolean()) {
-                throw new CopyStoppedException();
-            }
-            buf.clear();
-            if (expected - pos < buf.capacity()) {
-                buf.limit((int) (expected - pos));
-            }
-            int n = buf.hasRemaining() ? readFully(in, buf) : 0;
-            if (n <= 0) {
-                break;
-            }
-            boolean eof = pos + n >= expected || n < buf.limit();
-            int runStart = -1;
-            for (int off = 0; off < n; off += BLOCK) {
-                int len = Math.min(BLOCK, n - off);
-                boolean hole = len == BLOCK && !(eof && off + len == n) && buf.slice(off, len).mismatch(ZEROS) == -1;
-                if (hole && runStart >= 0) {
-                    written = write(out, buf, runStart, off, pos);
-                    runStart = -1;
-                } else if (!hole && runStart < 0) {
-                    runStart = off;
+    private static long finish(int dst, long size) throws IOException {
+        Sys.ftruncate(dst, size);
+        return size;
+    }
+
+    private static long range(int src, int dst, long at, long len) throws IOException {
+        if (copyFileRange) {
+            try {
+                return Sys.copyFileRange(src, dst, at, len);
+            } catch (IOException e) {
+                if (!(Sys.is(e, "EXDEV") || Sys.is(e, "EOPNOTSUPP") || Sys.is(e, "ENOSYS") || Sys.is(e, "EINVAL"))) {
+                    throw e;
+                }
+                // (this kernel or these filesystems cannot: plain reads and writes from now on, for this pair too)
+                if (Sys.is(e, "ENOSYS")) {
+                    copyFileRange = false;
                 }
             }
-            if (runStart >= 0) {
-                written = write(out, buf, runStart, n, pos);
+        }
+        MemorySegment buf = BUFFERS.get()[0];
+        long n = Sys.pread(src, buf, Math.min(len, BUFFER), at);
+        for (long w = 0; w < n; ) {
+            w += Sys.pwrite(dst, buf.asSlice(w), n - w, at + w);
+        }
+        return n;
+    }
+
+    /** True when both files hold the same bytes to their ends. */
+    public static boolean sameContent(FileHandle a, FileHandle b) throws IOException {
+        MemorySegment[] bufs = BUFFERS.get();
+        Sys.fadvise(a.fd(), false);
+        Sys.fadvise(b.fd(), false);
+        for (long at = 0; ; ) {
+            long n = readFully(a.fd(), bufs[0], at);
+            long m = readFully(b.fd(), bufs[1], at);
+            if (n != m) {
+                return false;
             }
-            pos += n;
+            if (n == 0) {
+                return true;
+            }
+            if (MemorySegment.mismatch(bufs[0], 0, n, bufs[1], 0, n) != -1) {
+                return false;
+            }
+            at += n;
         }
-        if (written < pos) {
-            // The file ends in a hole: writing its last byte gives it its full length.
-            out.write(ByteBuffer.allocate(1), pos - 1);
-        }
-        return pos;
     }
 
-    private static long write(FileChannel out, ByteBuffer buf, int from, int to, long base) throws IOException {
-        ByteBuffer run = buf.slice(from, to - from);
-        long at = base + from;
-        while (run.hasRemaining()) {
-            at += out.write(run, at);
-        }
-        return base + to;
-    }
-
-    private static int readFully(FileChannel in, ByteBuffer buf) throws IOException {
-        int total = 0;
-        while (buf.hasRemaining()) {
-            int r = in.read(buf);
-            if (r < 0) {
+    private static long readFully(int fd, MemorySegment buf, long at) throws IOException {
+        long total = 0;
+        while (total < BUFFER) {
+            long r = Sys.pread(fd, buf.asSlice(total), BUFFER - total, at + total);
+            if (r == 0) {
                 break;
             }
             total += r;
         }
         return total;
-    }
-
-    /** True when both channels hold the same bytes to EOF. */
-    public static boolean sameContent(FileChannel a, FileChannel b) throws IOException {
-        ByteBuffer x = BUFFERS.get();
-        ByteBuffer y = SECOND.get();
-        while (true) {
-            x.clear();
-            y.clear();
-            int n = readFully(a, x);
-            int m = readFully(b, y);
-            if (n != m) {
-                return false;
-            }
-            if (n <= 0) {
-                return true;
-            }
-            x.flip();
-            y.flip();
-            if (x.mismatch(y) != -1) {
-                return false;
-            }
-        }
     }
 }

@@ -2,41 +2,27 @@ package pdm.fs;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import pdm.fs.linux.Sys;
 
 /**
- * An open directory. Everything below it is reached relative to its file descriptor with
- * NOFOLLOW (openat/fstatat/renameat/unlinkat), so a user who swaps a directory for a
- * symlink while pdm runs cannot redirect a read or a write.
+ * An open directory. Everything below it is reached relative to its descriptor, never
+ * following a symlink (openat2 RESOLVE_NO_SYMLINKS or O_NOFOLLOW, *at calls with
+ * AT_SYMLINK_NOFOLLOW), so a user who swaps a directory for a symlink while pdm runs cannot
+ * redirect a read or a write, and no absolute path below the root ever reaches the kernel.
  */
 public final class Dir implements Closeable {
-    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
-    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.WRITE,
-            StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS);
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-
-    private final SecureDirectoryStream<Path> stream;
-    private final Path viaFd;
+    private final int fd;
     private final Path rel;
+    private final Path root;
+    private boolean closed;
 
-    Dir(SecureDirectoryStream<Path> stream, Path rel) {
-        this.stream = stream;
+    Dir(int fd, Path rel, Path root) {
+        this.fd = fd;
         this.rel = rel;
-        this.viaFd = Path.of("/proc/self/fd", Integer.toString(Unix.fd(stream)));
+        this.root = root;
     }
 
     /** Where this directory is below its filesystem root. */
@@ -44,78 +30,108 @@ public final class Dir implements Closeable {
         return rel;
     }
 
-    /**
-     * A path to an entry for the few calls the JDK has no *at() form of (mkdir, symlink,
-     * link, mknod, xattrs): through /proc/self/fd, so it is still resolved relative to this
-     * open directory (no parent can be swapped for a symlink) and is short whatever the depth.
-     */
-    public Path abs(Path name) {
-        return viaFd.resolve(name);
+    int fd() {
+        return fd;
     }
 
-    int fd() {
-        return Unix.fd(stream);
+    /** The absolute path of an entry: for messages only, never for a system call. */
+    public Path abs(Path name) {
+        return root.resolve(rel).resolve(name);
     }
 
     /** Sets this directory's own owner, mode and times through its descriptor. */
     public void setMeta(FileMeta m, boolean owner) throws IOException {
-        Unix.setMeta(Unix.fd(stream), m, owner);
+        Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());
     }
 
     /** Every entry with its lstat, in no particular order. Fails as a whole or not at all. */
     public List<Entry> list() throws IOException {
-        List<Entry> out = new ArrayList<>();
-        try {
-            for (Path p : stream) {
-                Path name = p.getFileName();
-                FileMeta m = stat(name);
-                if (m != null) {
-                    out.add(new Entry(name, m));
-                }
+        List<Sys.Dirent> names = Sys.list(fd);
+        List<Entry> out = new ArrayList<>(names.size());
+        for (Sys.Dirent d : names) {
+            Sys.Stat s = Sys.lstat(fd, d.name());
+            if (s != null) { // (gone since the listing: as if it had not been listed)
+                out.add(new Entry(Unix.path(d.name()), Unix.meta(s)));
             }
-        } catch (DirectoryIteratorException e) {
-            throw e.getCause();
         }
         return out;
     }
 
     /** lstat of one entry, or null when it does not exist. */
     public FileMeta stat(Path name) throws IOException {
-        try {
-            return Unix.meta(stream.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes());
-        } catch (NoSuchFileException e) {
-            return null;
-        }
+        Sys.Stat s = Sys.lstat(fd, Unix.bytes(name));
+        return s == null ? null : Unix.meta(s);
     }
 
     /** fstat of this directory itself. */
     public FileMeta self() throws IOException {
-        return Unix.meta(stream.getFileAttributeView(PosixFileAttributeView.class).readAttributes());
+        return Unix.meta(Sys.fstat(fd));
     }
 
-    /** Opens a subdirectory; fails (ELOOP / not a directory) rather than follow a symlink. */
+    /** Opens a subdirectory (or a deeper relative path); fails (ELOOP / not a directory) rather than follow a symlink. */
     public Dir openDir(Path name) throws IOException {
-        SecureDirectoryStream<Path> child = Unix.openDir(Unix.fd(stream), name, viaFd.resolve(name));
-        return new Dir(child, rel.resolve(name));
+        return new Dir(Sys.openDirBeneath(fd, Unix.bytes(name)), rel.resolve(name), root);
     }
 
     /** Opens a regular file for reading; refuses (never blocks on) anything else put in its place. */
-    public FileChannel openRead(Path name) throws IOException {
-        return Unix.openFile(Unix.fd(stream), name);
+    public FileHandle openRead(Path name) throws IOException {
+        return FileHandle.openRegular(fd, Unix.bytes(name));
     }
 
-    /** Creates a new file readable only by its owner until its metadata is applied. */
-    public FileChannel create(Path name) throws IOException {
-        return (FileChannel) stream.newByteChannel(name, CREATE, OWNER_ONLY);
+    /** Creates a new file (O_EXCL, never through a symlink), readable only by its owner until its metadata is applied. */
+    public FileHandle create(Path name) throws IOException {
+        int flags = Sys.ARCH.oWronly() | Sys.ARCH.oCreat() | Sys.ARCH.oExcl() | Sys.ARCH.oNofollow()
+                | Sys.ARCH.oCloexec();
+        return new FileHandle(Sys.openat(fd, Unix.bytes(name), flags, 0600));
+    }
+
+    /** mkdir with the given permission bits (the umask applies; pdm sets the final mode later). */
+    public void mkdir(Path name, int perms) throws IOException {
+        Sys.mkdirat(fd, Unix.bytes(name), perms);
+    }
+
+    /** A symlink holding exactly {@code target}'s bytes. */
+    public void symlink(Path name, byte[] target) throws IOException {
+        Sys.symlinkat(target, fd, Unix.bytes(name));
+    }
+
+    /** The exact bytes a symlink holds. */
+    public byte[] readlink(Path name) throws IOException {
+        return Sys.readlinkat(fd, Unix.bytes(name));
+    }
+
+    /** A hard link {@code name} here to {@code otherName} in {@code other}. */
+    public void link(Path name, Dir other, Path otherName) throws IOException {
+        Sys.linkat(other.fd, Unix.bytes(otherName), fd, Unix.bytes(name));
+    }
+
+    /** A fifo, socket or device node. */
+    public void mknod(Path name, FileType type, int perms, long rdev) throws IOException {
+        Sys.mknodat(fd, Unix.bytes(name), type.modeBits() | perms, rdev);
+    }
+
+    /**
+     * Owner, mode and ns times of an entry by name, never following a symlink: a symlink gets
+     * its own owner and times (it has no mode of its own), anything else all three.
+     */
+    public void setMeta(Path name, FileMeta m, boolean owner) throws IOException {
+        byte[] b = Unix.bytes(name);
+        if (owner) {
+            Sys.lchownat(fd, b, m.uid(), m.gid()); // first: chown clears setuid/setgid
+        }
+        if (!m.isSymlink()) {
+            Sys.chmodat(fd, b, m.perms());
+        }
+        Sys.lutimensat(fd, b, m.atimeNs(), m.mtimeNs());
     }
 
     /** renameat within this directory; replaces a file or symlink at {@code to}. */
     public void rename(Path from, Path to) throws IOException {
-        stream.move(from, stream, to);
+        Sys.renameat(fd, Unix.bytes(from), fd, Unix.bytes(to));
     }
 
     public void deleteFile(Path name) throws IOException {
-        stream.deleteFile(name);
+        Sys.unlinkat(fd, Unix.bytes(name), false);
     }
 
     /** Asked about each entry of a tree before it goes, and told when it went. */
@@ -165,11 +181,7 @@ public final class Dir implements Closeable {
             return false;
         }
         if (!dryRun) {
-            if (meta.isDir()) {
-                stream.deleteDirectory(name);
-            } else {
-                stream.deleteFile(name);
-            }
+            Sys.unlinkat(fd, Unix.bytes(name), meta.isDir());
         }
         guard.removed(entry, meta);
         return true;
@@ -182,20 +194,16 @@ public final class Dir implements Closeable {
         }
     }
 
-    /**
-     * Whether this directory has no entries. Reads this handle's one listing, so only for a
-     * Dir opened for the question.
-     */
+    /** Whether this directory has no entries. */
     boolean unlisted() throws IOException {
-        try {
-            return !stream.iterator().hasNext();
-        } catch (DirectoryIteratorException e) {
-            throw e.getCause();
-        }
+        return Sys.list(fd).isEmpty();
     }
 
     @Override
-    public void close() throws IOException {
-        stream.close();
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Sys.close(fd);
+        }
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
+import pdm.fs.linux.Sys;
 
 /**
  * The root directory of a filesystem as the config names it. Every directory below it is
@@ -77,51 +77,32 @@ public final class FsRoot implements java.io.Closeable {
     }
 
     /**
-     * Like {@link #open(Path)}, but when the caller knows the directory's identity (device
-     * and inode from its parent's listing) it opens the whole path in one openat and checks
-     * that it reached that very directory; if a parent was swapped for a symlink meanwhile,
-     * the inode differs and the careful walk below decides. Saves a syscall chain per level.
+     * Like {@link #open(Path)}. The whole path is opened in one openat2 that refuses every
+     * symlink on the way, so no parent swapped for a symlink can redirect it. When the caller
+     * knows the directory's identity (device and inode from its parent's listing), a
+     * directory replaced by another since then is refused too, as a vanished one.
      */
     public Dir open(Path rel, FileMeta expected) throws IOException {
-        if (expected != null && !Names.isRoot(rel)) {
-            Dir fast = null;
-            try {
-                Dir r = sharedRoot();
-                fast = new Dir(Unix.openDir(r.fd(), rel, r.abs(rel)), rel);
-                FileMeta m = fast.self();
-                if (m.dev() == expected.dev() && m.ino() == expected.ino()) {
-                    return fast;
-                }
-            } catch (IOException e) {
-                // the careful walk reports it properly
-            }
-            if (fast != null) {
-                fast.close();
+        Dir r = sharedRoot();
+        if (Names.isRoot(rel)) {
+            return new Dir(Sys.openDirBeneath(r.fd(), new byte[]{'.'}), rel, root);
+        }
+        Dir d;
+        try {
+            d = new Dir(Sys.openDirBeneath(r.fd(), Unix.bytes(rel)), rel, root);
+        } catch (FileSystemLoopException | NotDirectoryException e) {
+            throw new SafetyException("a component of '" + Names.text(root.resolve(rel)) + "' on filesystem '" + name
+                    + "' is a symlink or not a directory: pdm does not follow it; nothing was changed");
+        }
+        if (expected != null) {
+            FileMeta m = d.self();
+            if (m.dev() != expected.dev() || m.ino() != expected.ino()) {
+                d.close();
+                throw new NoSuchFileException(Names.text(root.resolve(rel)), null,
+                        "replaced by another directory since it was listed");
             }
         }
-        Dir dir = openRoot();
-        for (Path part : Names.parts(rel)) {
-            Dir next;
-            try {
-                next = dir.openDir(part);
-            } catch (FileSystemLoopException | NotDirectoryException e) {
-                String kind = kind(dir, part);
-                dir.close();
-                throw new SafetyException(kind + " '" + Names.text(root.resolve(dir.rel()).resolve(part))
-                        + "' on filesystem '" + name + "' is not a directory: pdm does not follow it; nothing was changed");
-            } catch (IOException e) {
-                dir.close();
-                throw e;
-            }
-            dir.close();
-            dir = next;
-        }
-        return dir;
-    }
-
-    private static String kind(Dir dir, Path part) throws IOException {
-        FileMeta m = dir.stat(part);
-        return m != null && m.isSymlink() ? "symlink" : "path";
+        return d;
     }
 
     private Dir rootDir;
@@ -136,21 +117,18 @@ public final class FsRoot implements java.io.Closeable {
 
     /** Closes the shared root handle; the next open makes a new one. */
     @Override
-    public synchronized void close() throws IOException {
+    public synchronized void close() {
         if (rootDir != null) {
             rootDir.close();
             rootDir = null;
         }
     }
 
+    /** The configured root itself (a path the admin gave, so symlinks in it are theirs to make). */
     private Dir openRoot() throws IOException {
-        var stream = Files.newDirectoryStream(root);
-        if (!(stream instanceof SecureDirectoryStream<Path> sds)) {
-            stream.close();
-            throw new SafetyException("this platform cannot open directories relative to a handle "
-                    + "(no SecureDirectoryStream); pdm needs Linux");
-        }
-        return new Dir(sds, Names.ROOT);
+        int fd = Sys.openat(Sys.ARCH.atFdcwd(), Unix.bytes(root), Sys.ARCH.oRdonly() | Sys.ARCH.oDirectory()
+                | Sys.ARCH.oCloexec(), 0);
+        return new Dir(fd, Names.ROOT, root);
     }
 
     /** True when the root exists and is a directory. */

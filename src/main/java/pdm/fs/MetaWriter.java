@@ -1,14 +1,12 @@
 package pdm.fs;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
 
 /**
- * Puts a source entry's owner, mode, times and user xattrs on a target path, in the only
- * order that works: chown first (it clears setuid/setgid), then chmod, then times.
+ * Puts a source entry's owner, mode and times on a target entry, in the only order that
+ * works: chown first (it clears setuid/setgid), then chmod, then times, to the nanosecond for
+ * every type (utimensat with AT_SYMLINK_NOFOLLOW for symlinks and special files).
  */
 public final class MetaWriter {
     private final boolean setOwner;
@@ -18,30 +16,13 @@ public final class MetaWriter {
         this.setOwner = setOwner;
     }
 
-    public void apply(Path target, FileMeta src) throws IOException {
-        if (setOwner) {
-            Unix.lchown(target, src.uid(), src.gid());
-        }
-        if (!src.isSymlink()) {
-            // chmod(2) by path: the entry is known not to be a symlink, and unlike the JDK's
-            // NOFOLLOW variant it does not open the file (which blocks on a fifo).
-            Files.setAttribute(target, "unix:mode", src.perms());
-        }
-        setTimes(target, src);
+    /** On the entry {@code name} of {@code dir}, never following it if it is a symlink. */
+    public void apply(Dir dir, Path name, FileMeta src) throws IOException {
+        dir.setMeta(name, src, setOwner);
     }
 
     /** The same on a file this process holds open. */
-    public void apply(int fd, FileMeta src) throws IOException {
-        Unix.setMeta(fd, src, setOwner);
-    }
-
-    public void setTimes(Path target, FileMeta src) throws IOException {
-        if (src.isFile() || src.isDir()) {
-            Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setTimes(Unix.fileTime(src.mtimeNs()), Unix.fileTime(src.atimeNs()), null);
-        } else {
-            // Symlinks and special files: lutimes(2), microseconds (the JDK 17 limit).
-            Unix.lutimes(target, src.atimeNs() / 1000, src.mtimeNs() / 1000);
-        }
+    public void apply(FileHandle file, FileMeta src) throws IOException {
+        file.setMeta(src, setOwner);
     }
 }

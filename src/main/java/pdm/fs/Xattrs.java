@@ -1,55 +1,83 @@
 package pdm.fs;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import pdm.fs.linux.Sys;
 
-/** The {@code user.*} extended attributes of a file or directory (the JDK's view shows only that namespace). */
+/**
+ * The {@code user.*} extended attributes of files and directories, through descriptors pdm
+ * holds open (the kernel allows user xattrs on nothing else). Other namespaces are left
+ * alone: security.* and trusted.* belong to the target system's policy.
+ */
 public final class Xattrs {
+    private static final String USER = "user.";
+
     private Xattrs() {
     }
 
-    /** Name to value; empty where the filesystem has no user xattrs. */
-    public static Map<String, ByteBuffer> read(Path p) throws IOException {
-        Map<String, ByteBuffer> out = new TreeMap<>();
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null) {
-            return out;
-        }
-        try {
-            for (String name : view.list()) {
-                ByteBuffer value = ByteBuffer.allocate(view.size(name));
-                view.read(name, value);
-                out.put(name, value.flip());
+    /** Name to value of the user xattrs; empty where there are none or the filesystem has none. */
+    public static Map<String, Value> read(FileHandle f) throws IOException {
+        return read(f.fd());
+    }
+
+    public static Map<String, Value> read(Dir d) throws IOException {
+        return read(d.fd());
+    }
+
+    private static Map<String, Value> read(int fd) throws IOException {
+        Map<String, Value> out = new TreeMap<>();
+        for (String name : Sys.listXattrs(fd)) {
+            if (name.startsWith(USER)) {
+                byte[] v = Sys.getXattr(fd, name);
+                if (v != null) {
+                    out.put(name, new Value(v));
+                }
             }
-        } catch (UnsupportedOperationException e) {
-            return out;
-        } catch (FileSystemException e) {
-            if (String.valueOf(e.getReason()).contains("not supported")) {
-                return out;
-            }
-            throw e;
         }
         return out;
     }
 
-    /** Copies every user xattr of {@code source} to {@code target}; a no-op where there are none. */
-    public static void copy(Path source, Path target) throws IOException {
-        Map<String, ByteBuffer> values = read(source);
-        if (values.isEmpty()) {
-            return;
+    /** Makes the target's user xattrs those of the source: adds, changes and removes. */
+    public static void copy(FileHandle from, FileHandle to) throws IOException {
+        copy(from.fd(), to.fd());
+    }
+
+    public static void copy(Dir from, Dir to) throws IOException {
+        copy(from.fd(), to.fd());
+    }
+
+    private static void copy(int from, int to) throws IOException {
+        Map<String, Value> want = read(from);
+        Map<String, Value> have = read(to);
+        for (var e : want.entrySet()) {
+            if (!e.getValue().equals(have.get(e.getKey()))) {
+                Sys.setXattr(to, e.getKey(), e.getValue().bytes());
+            }
         }
-        UserDefinedFileAttributeView to = Files.getFileAttributeView(target, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        for (var e : values.entrySet()) {
-            to.write(e.getKey(), e.getValue());
+        for (String name : have.keySet()) {
+            if (!want.containsKey(name)) {
+                Sys.removeXattr(to, name);
+            }
+        }
+    }
+
+    /** An xattr value, compared by content. */
+    public record Value(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Value v && Arrays.equals(bytes, v.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return bytes.length + " bytes";
         }
     }
 }

@@ -109,9 +109,14 @@ class LiveSourceTest {
             assertThat(Files.readSymbolicLink(swapped)).isEqualTo(outside);
         }
 
-        // the source is quiet now: one more pass and the copy is exact
+        // the source is quiet now: another copy leaves the swapped directory (non-empty on the
+        // target, a symlink on the source) for sync, which then makes the copy exact
         Pdm.Result second = Pdm.json("copy", src, dst);
-        assertThat(second.exit()).as(second.toString()).isZero();
+        assertThat(second.exit()).as(second.toString()).isIn(0, 1);
+        assertThat(second.count("files_failed")).as(second.toString()).isZero();
+        assertThat(second.failedPaths()).isSubsetOf("/d15/swap");
+        Pdm.Result last = Pdm.json("sync", src, dst);
+        assertThat(last.exit()).as(last.toString()).isZero();
         TreeComparer.assertSameTree(src, dst);
         assertThat(Fx.names(dst)).noneMatch(n -> n.startsWith(".pdm-tmp-"));
     }

@@ -3,75 +3,111 @@ package pdm.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
+import pdm.fs.linux.Sys;
 import pdm.testkit.Fx;
 
-/** The data mover: exact bytes whatever the zero runs, holes where the source has zeros. */
+/** The data mover: exact bytes, holes exactly where the source has them (by SEEK_DATA, not by content). */
 class CopierTest {
     @TempDir
     Path tmp;
 
-    private byte[] copy(byte[] data) throws IOException {
-        Path in = Files.write(tmp.resolve("in"), data);
+    private Path copy(Path in) throws IOException {
         Path out = tmp.resolve("out");
         Files.deleteIfExists(out);
-        try (FileChannel a = FileChannel.open(in); FileChannel b = FileChannel.open(out, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            assertThat(Copier.copy(a, b, data.length)).isEqualTo(data.length);
+        try (FsRoot root = new FsRoot("t", tmp, true); Dir d = root.open(Names.ROOT);
+             FileHandle a = d.openRead(in.getFileName()); FileHandle b = d.create(out.getFileName())) {
+            assertThat(Copier.copy(a, b, Files.size(in))).isEqualTo(Files.size(in));
         }
-        return Files.readAllBytes(out);
+        return out;
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 4095, 4096, 4097, 8192, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5})
-    void zeroFilesAndZeroRunsOfEverySizeArriveExactly(int size) throws IOException {
-        assertThat(copy(new byte[size])).isEqualTo(new byte[size]);
+    void everySizeArrivesExactly(int size) throws IOException {
         byte[] data = Fx.random(size, size);
         for (int i = 0; i < size; i += 3 * 4096) {
             java.util.Arrays.fill(data, i, Math.min(size, i + 2 * 4096), (byte) 0);
         }
-        assertThat(copy(data)).isEqualTo(data);
+        Path in = Files.write(tmp.resolve("in"), data);
+        assertThat(Files.readAllBytes(copy(in))).isEqualTo(data);
     }
 
     @Test
-    void trailingZerosKeepTheLength() throws IOException {
-        byte[] data = new byte[5 * 4096 + 3];
-        data[0] = 1;
-        assertThat(copy(data)).isEqualTo(data);
+    void writtenZerosStayWrittenAndHolesStayHoles() throws IOException {
+        // 8 MiB of written zeros, then an 8 MiB hole, then one byte
+        Path in = tmp.resolve("in");
+        try (RandomAccessFile f = new RandomAccessFile(in.toFile(), "rw")) {
+            f.write(new byte[8 << 20]);
+            f.seek((16 << 20));
+            f.write(7);
+        }
+        Path out = copy(in);
+
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(in));
+        assertThat(Fx.allocatedBlocks(out)).as("blocks of the copy, as the source has them")
+                .isEqualTo(Fx.allocatedBlocks(in));
+        assertThat(dataAt(out, 0)).as("the written zeros are data").isZero();
+        assertThat(dataAt(out, 8 << 20)).as("the hole is a hole").isGreaterThanOrEqualTo(12 << 20);
     }
 
     @Test
-    void zeroBlocksBecomeHoles() throws IOException {
-        byte[] data = new byte[16 << 20];
-        data[0] = 1;
-        data[data.length - 1] = 2;
-        copy(data);
-        assertThat(Fx.allocatedBlocks(tmp.resolve("out"))).as("512-byte blocks of a 16 MiB file of two bytes").isLessThan(128);
+    void aTrailingHoleStaysAHole() throws IOException {
+        Path in = Files.write(tmp.resolve("in"), new byte[]{1, 2, 3});
+        try (RandomAccessFile f = new RandomAccessFile(in.toFile(), "rw")) {
+            f.setLength(131073); // truncate -s 131073: a hole to the end
+        }
+        Path out = copy(in);
+
+        assertThat(Files.size(out)).isEqualTo(131073);
+        assertThat(Fx.allocatedBlocks(out)).as("no block allocated for the trailing hole")
+                .isEqualTo(Fx.allocatedBlocks(in));
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(in));
+    }
+
+    @Test
+    void anEmptyFileAndAFileOfOnlyAHole() throws IOException {
+        Path empty = Files.write(tmp.resolve("in"), new byte[0]);
+        assertThat(Files.size(copy(empty))).isZero();
+        Path hole = tmp.resolve("hole");
+        try (RandomAccessFile f = new RandomAccessFile(hole.toFile(), "rw")) {
+            f.setLength(1 << 20);
+        }
+        Path out = copy(hole);
+        assertThat(Files.size(out)).isEqualTo(1 << 20);
+        assertThat(Fx.allocatedBlocks(out)).isZero();
     }
 
     @Test
     void sameContent() throws IOException {
-        Path a = Files.write(tmp.resolve("a"), Fx.random(3 << 20, 1));
-        Path b = Files.write(tmp.resolve("b"), Fx.random(3 << 20, 1));
+        Files.write(tmp.resolve("a"), Fx.random(3 << 20, 1));
+        Files.write(tmp.resolve("b"), Fx.random(3 << 20, 1));
         byte[] other = Fx.random(3 << 20, 1);
         other[(2 << 20) + 7] ^= 1;
-        Path c = Files.write(tmp.resolve("c"), other);
-        Path d = Files.write(tmp.resolve("d"), java.util.Arrays.copyOf(other, (3 << 20) - 1));
-        try (FileChannel x = FileChannel.open(a); FileChannel y = FileChannel.open(b)) {
-            assertThat(Copier.sameContent(x, y)).isTrue();
+        Files.write(tmp.resolve("c"), other);
+        Files.write(tmp.resolve("d"), java.util.Arrays.copyOf(other, (3 << 20) - 1));
+        assertThat(same("a", "b")).isTrue();
+        assertThat(same("a", "c")).isFalse();
+        assertThat(same("c", "d")).isFalse();
+    }
+
+    private boolean same(String x, String y) throws IOException {
+        try (FsRoot root = new FsRoot("t", tmp, true); Dir d = root.open(Names.ROOT);
+             FileHandle a = d.openRead(Path.of(x)); FileHandle b = d.openRead(Path.of(y))) {
+            return Copier.sameContent(a, b);
         }
-        try (FileChannel x = FileChannel.open(a); FileChannel y = FileChannel.open(c)) {
-            assertThat(Copier.sameContent(x, y)).isFalse();
-        }
-        try (FileChannel x = FileChannel.open(c); FileChannel y = FileChannel.open(d)) {
-            assertThat(Copier.sameContent(x, y)).isFalse();
+    }
+
+    private static long dataAt(Path p, long offset) throws IOException {
+        try (FsRoot root = new FsRoot("t", p.getParent(), false); Dir d = root.open(Names.ROOT);
+             FileHandle f = d.openRead(p.getFileName())) {
+            return Sys.seek(f.fd(), offset, true);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import pdm.fs.FileType;
 import pdm.fs.Unix;
+import pdm.fs.linux.Sys;
 
 /** Small helpers to build test trees with exact metadata. Times are ns since the epoch. */
 public final class Fx {
@@ -57,16 +58,9 @@ public final class Fx {
         return Files.createDirectories(p);
     }
 
-    /** Sets the mtime (and atime) without following a symlink; specials via lutimes so a fifo is never opened. */
+    /** Sets the mtime (and atime) to the ns of any entry, never following a symlink nor opening a fifo. */
     public static void mtime(Path p, long ns) throws IOException {
-        Map<String, Object> m = Files.readAttributes(p, "unix:mode", NOFOLLOW);
-        String type = TreeComparer.type((Integer) m.get("mode"));
-        if (type.equals("file") || type.equals("dir") || type.equals("symlink")) {
-            FileTime t = FileTime.from(ns, TimeUnit.NANOSECONDS);
-            Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW).setTimes(t, t, null);
-        } else {
-            Unix.lutimes(p, ns / 1000, ns / 1000);
-        }
+        Sys.lutimensat(Sys.ARCH.atFdcwd(), Unix.bytes(p.toAbsolutePath()), ns, ns);
     }
 
     public static long mtime(Path p) throws IOException {
@@ -101,11 +95,11 @@ public final class Fx {
     }
 
     public static void fifo(Path p, int perms) throws IOException {
-        Unix.mknod(p, FileType.FIFO, perms, 0);
+        Sys.mknodat(Sys.ARCH.atFdcwd(), Unix.bytes(p.toAbsolutePath()), 0010000 | perms, 0);
     }
 
     public static void charDevice(Path p, int perms, int major, int minor) throws IOException {
-        Unix.mknod(p, FileType.CHAR_DEVICE, perms, ((long) major << 8) | minor);
+        Sys.mknodat(Sys.ARCH.atFdcwd(), Unix.bytes(p.toAbsolutePath()), 0020000 | perms, ((long) major << 8) | minor);
     }
 
     /** A file of {@code length} bytes that is one hole and then one byte. */

@@ -25,6 +25,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import pdm.fs.Unix;
+import pdm.fs.linux.Sys;
 
 /**
  * Compares two trees the way an admin checking a migration would, independent of pdm's own
@@ -133,6 +134,7 @@ public final class TreeComparer {
             case "file" -> {
                 b.append(" size=").append(m.get("size"));
                 b.append(" sha256=").append(sha256(p));
+                b.append(" data=").append(dataExtents(p));
                 b.append(" mtime=").append(mtimeNs);
                 TreeSet<String> g = groups.get(m.get("dev") + ":" + m.get("ino"));
                 if (g != null) {
@@ -146,11 +148,11 @@ public final class TreeComparer {
             }
             case "symlink" -> {
                 b.append(" -> ").append(display(new String(Unix.bytes(Files.readSymbolicLink(p)), StandardCharsets.ISO_8859_1)));
-                b.append(" mtime_us=").append(Math.floorDiv(mtimeNs, 1000));
+                b.append(" mtime=").append(mtimeNs);
             }
             default -> {
                 b.append(" rdev=").append(m.get("rdev"));
-                b.append(" mtime_us=").append(Math.floorDiv(mtimeNs, 1000));
+                b.append(" mtime=").append(mtimeNs);
             }
         }
         if (identity) {
@@ -170,6 +172,28 @@ public final class TreeComparer {
             case 0140000 -> "socket";
             default -> "unknown(0" + Integer.toOctalString(mode) + ")";
         };
+    }
+
+    /** Where the file has data, as lseek SEEK_DATA/SEEK_HOLE says: "[0-4096,1048576-1052672]"; holes are the rest. */
+    public static String dataExtents(Path p) throws IOException {
+        int fd = Sys.openat(Sys.ARCH.atFdcwd(), Unix.bytes(p.toAbsolutePath()),
+                Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec(), 0);
+        try {
+            StringBuilder b = new StringBuilder("[");
+            long at = 0;
+            while (true) {
+                long data = Sys.seek(fd, at, true);
+                if (data < 0) {
+                    break;
+                }
+                long hole = Sys.seek(fd, data, false);
+                b.append(b.length() > 1 ? "," : "").append(data).append('-').append(hole);
+                at = hole;
+            }
+            return b.append(']').toString();
+        } finally {
+            Sys.close(fd);
+        }
     }
 
     static long nanos(FileTime t) {

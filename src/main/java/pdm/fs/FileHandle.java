@@ -1,0 +1,65 @@
+package pdm.fs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Locale;
+import pdm.fs.linux.Sys;
+
+/** A regular file pdm holds open: its data, metadata and xattrs are reached through the descriptor, never a name. */
+public final class FileHandle implements Closeable {
+    private final int fd;
+    private boolean closed;
+
+    FileHandle(int fd) {
+        this.fd = fd;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    /** fstat. */
+    public FileMeta meta() throws IOException {
+        return Unix.meta(Sys.fstat(fd));
+    }
+
+    /** Whether the file has any extended attribute (one flistxattr asking only for the size). */
+    public boolean hasXattrs() throws IOException {
+        return !Sys.listXattrs(fd).isEmpty();
+    }
+
+    /** Owner (when {@code owner}), mode and ns times, in the order that keeps setuid/setgid. */
+    public void setMeta(FileMeta m, boolean owner) throws IOException {
+        Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());
+    }
+
+    public void fsync() throws IOException {
+        Sys.fsync(fd);
+    }
+
+    /** Opened O_NONBLOCK|O_NOFOLLOW, then checked to be a regular file: a fifo put in its place never blocks. */
+    static FileHandle openRegular(int dirFd, byte[] name) throws IOException {
+        int fd = Sys.openat(dirFd, name, Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock()
+                | Sys.ARCH.oCloexec(), 0);
+        FileHandle h = new FileHandle(fd);
+        try {
+            FileMeta m = h.meta();
+            if (!m.isFile()) {
+                throw new IOException("is no longer a regular file (now " + m.type().name().toLowerCase(Locale.ROOT)
+                        + "); not read");
+            }
+            return h;
+        } catch (IOException | RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Sys.close(fd);
+        }
+    }
+}

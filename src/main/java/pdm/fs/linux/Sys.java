@@ -1,0 +1,755 @@
+package pdm.fs.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The system calls pdm makes, each through one downcall handle of java.lang.foreign with
+ * errno captured by the linker. Names are exact bytes (no charset anywhere); every call that
+ * takes a name is relative to a directory descriptor, and every failure is an IOException
+ * naming the call, the errno and the path.
+ */
+public final class Sys {
+    public static final Arch ARCH = Arch.current();
+    private static final Errors ERRORS = new Errors(ARCH);
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final int PATH_MAX = 4096;
+    private static final int DIRENTS = 64 << 10;
+    private static final int STATX_SIZE = 256;
+    /** STATX_BASIC_STATS: type, mode, nlink, uid, gid, times, ino, size, blocks. */
+    private static final int STATX_BASIC_STATS = 0x7ff;
+
+    private static final MethodHandle OPENAT = errno("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            JAVA_INT, JAVA_INT), 3);
+    private static final MethodHandle SYSCALL4 = errno("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT,
+            ADDRESS, ADDRESS, JAVA_LONG), 1);
+    private static final MethodHandle CLOSE = errno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+    private static final MethodHandle GETDENTS = errno("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+            ADDRESS, JAVA_LONG), -1);
+    private static final MethodHandle STATX = errno("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            JAVA_INT, JAVA_INT, ADDRESS), -1);
+    private static final MethodHandle MKDIRAT = errno("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            JAVA_INT), -1);
+    private static final MethodHandle MKNODAT = errno("mknodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            JAVA_INT, JAVA_LONG), -1);
+    private static final MethodHandle SYMLINKAT = errno("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+            JAVA_INT, ADDRESS), -1);
+    private static final MethodHandle READLINKAT = errno("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+            ADDRESS, ADDRESS, JAVA_LONG), -1);
+    private static final MethodHandle LINKAT = errno("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            JAVA_INT, ADDRESS, JAVA_INT), -1);
+    private static final MethodHandle RENAMEAT2 = errno("renameat2", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+            ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), -1);
+    private static final MethodHandle UNLINKAT = errno("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            JAVA_INT), -1);
+    private static final MethodHandle FCHOWNAT = errno("fchownat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            JAVA_INT, JAVA_INT, JAVA_INT), -1);
+    private static final MethodHandle FCHOWN = errno("fchown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT,
+            JAVA_INT), -1);
+    private static final MethodHandle FCHMODAT = errno("fchmodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            JAVA_INT, JAVA_INT), -1);
+    private static final MethodHandle FCHMOD = errno("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+    private static final MethodHandle UTIMENSAT = errno("utimensat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+            ADDRESS, JAVA_INT), -1);
+    private static final MethodHandle FUTIMENS = errno("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
+            -1);
+    private static final MethodHandle FLISTXATTR = errno("flistxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+            ADDRESS, JAVA_LONG), -1);
+    private static final MethodHandle FGETXATTR = errno("fgetxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+            ADDRESS, ADDRESS, JAVA_LONG), -1);
+    private static final MethodHandle FSETXATTR = errno("fsetxattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+            ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+    private static final MethodHandle FREMOVEXATTR = errno("fremovexattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+            ADDRESS), -1);
+    private static final MethodHandle COPY_FILE_RANGE = errno("copy_file_range", FunctionDescriptor.of(JAVA_LONG,
+            JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+    private static final MethodHandle PREAD = errno("pread64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
+            JAVA_LONG, JAVA_LONG), -1);
+    private static final MethodHandle PWRITE = errno("pwrite64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
+            JAVA_LONG, JAVA_LONG), -1);
+    private static final MethodHandle LSEEK = errno("lseek64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG,
+            JAVA_INT), -1);
+    private static final MethodHandle FTRUNCATE = errno("ftruncate64", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+            JAVA_LONG), -1);
+    private static final MethodHandle FSYNC = errno("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+    /** posix_fadvise returns its error instead of setting errno. */
+    private static final MethodHandle FADVISE = LINKER.downcallHandle(symbol("posix_fadvise64"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+
+    /** Whether openat2(2) exists here (Linux 5.6+); without it directories are opened one component at a time. */
+    private static volatile boolean openat2 = true;
+
+    static {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(STATX_SIZE);
+            MemorySegment cap = a.allocate(CAPTURE);
+            int r = (int) STATX.invokeExact(cap, ARCH.atFdcwd(), a.allocateFrom("/"), 0, STATX_BASIC_STATS, buf);
+            if (r != 0 && ERRORS.is((int) ERRNO.get(cap, 0L), "ENOSYS")) {
+                throw new UnsupportedPlatformException("this kernel has no statx(2) (Linux 4.11 or newer is needed)");
+            }
+        } catch (UnsupportedPlatformException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new UnsupportedPlatformException("cannot make system calls through java.lang.foreign: " + t);
+        }
+    }
+
+    private Sys() {
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LIBC.find(name).orElseThrow(() -> new UnsupportedPlatformException("the C library has no " + name));
+    }
+
+    private static MethodHandle errno(String name, FunctionDescriptor fd, int firstVariadic) {
+        Linker.Option capture = Linker.Option.captureCallState("errno");
+        return firstVariadic < 0 ? LINKER.downcallHandle(symbol(name), fd, capture)
+                : LINKER.downcallHandle(symbol(name), fd, Linker.Option.firstVariadicArg(firstVariadic), capture);
+    }
+
+    /** Per-thread memory for the calls: the errno capture, two names, a statx buffer, times, dirents. */
+    private static final class Scratch {
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment capture = arena.allocate(CAPTURE);
+        final MemorySegment name1 = arena.allocate(PATH_MAX + 1);
+        final MemorySegment name2 = arena.allocate(PATH_MAX + 1);
+        final MemorySegment statx = arena.allocate(STATX_SIZE, 8);
+        final MemorySegment times = arena.allocate(32, 8);
+        final MemorySegment how = arena.allocate(24, 8);
+        final MemorySegment offsets = arena.allocate(16, 8);
+        final MemorySegment small = arena.allocate(PATH_MAX + 1);
+        MemorySegment dirents;
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static MemorySegment cstr(MemorySegment into, byte[] name) throws IOException {
+        if (name.length > PATH_MAX) {
+            throw ERRORS.of("path", ARCH.errno("ENAMETOOLONG"), Text.of(name));
+        }
+        MemorySegment.copy(name, 0, into, JAVA_BYTE, 0, name.length);
+        into.set(JAVA_BYTE, name.length, (byte) 0);
+        return into;
+    }
+
+    private static int errnoOf(Scratch s) {
+        return (int) ERRNO.get(s.capture, 0L);
+    }
+
+    private static IOException fail(Scratch s, String call, byte[] name) {
+        return ERRORS.of(call, errnoOf(s), Text.of(name));
+    }
+
+    private static IOException fail(Scratch s, String call, String what) {
+        return ERRORS.of(call, errnoOf(s), what);
+    }
+
+    private static RuntimeException bug(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    /** Whether {@code e} came from this errno, e.g. {@code is(e, "EXDEV")}. */
+    public static boolean is(IOException e, String errno) {
+        String m = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
+        return m != null && m.contains(": " + errno + " (");
+    }
+
+    // ---- descriptors and names
+
+    /** openat(2) of a name in {@code dirFd} (AT_FDCWD for an absolute path given by the user). */
+    public static int openat(int dirFd, byte[] name, int flags, int mode) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            int fd = (int) OPENAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags, mode);
+            if (fd < 0) {
+                throw fail(s, "openat", name);
+            }
+            return fd;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /**
+     * Opens the directory {@code rel} (several components) below {@code dirFd} in one call,
+     * refusing any symlink, magic link or escape on the way (openat2 RESOLVE_BENEATH |
+     * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS); where the kernel lacks openat2, one
+     * component at a time with O_NOFOLLOW. A symlink fails with ELOOP, a file with ENOTDIR.
+     */
+    public static int openDirBeneath(int dirFd, byte[] rel) throws IOException {
+        int flags = ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oNofollow() | ARCH.oCloexec();
+        if (openat2) {
+            Scratch s = SCRATCH.get();
+            s.how.set(JAVA_LONG, 0, flags);
+            s.how.set(JAVA_LONG, 8, 0L);
+            s.how.set(JAVA_LONG, 16, ARCH.resolveBeneath() | ARCH.resolveNoSymlinks() | ARCH.resolveNoMagiclinks());
+            try {
+                long fd = (long) SYSCALL4.invokeExact(s.capture, ARCH.sysOpenat2(), dirFd, cstr(s.name1, rel), s.how,
+                        24L);
+                if (fd >= 0) {
+                    return (int) fd;
+                }
+                if (!ERRORS.is(errnoOf(s), "ENOSYS")) {
+                    throw fail(s, "openat2", rel);
+                }
+                openat2 = false;
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw bug(t);
+            }
+        }
+        int fd = openat(dirFd, new byte[]{'.'}, ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oCloexec(), 0);
+        try {
+            for (byte[] part : components(rel)) {
+                int next = openat(fd, part, flags, 0);
+                close(fd);
+                fd = next;
+            }
+            return fd;
+        } catch (IOException e) {
+            close(fd);
+            throw e;
+        }
+    }
+
+    private static List<byte[]> components(byte[] rel) {
+        List<byte[]> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= rel.length; i++) {
+            if (i == rel.length || rel[i] == '/') {
+                if (i > start) {
+                    out.add(java.util.Arrays.copyOfRange(rel, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
+    public static void close(int fd) {
+        Scratch s = SCRATCH.get();
+        try {
+            int ignored = (int) CLOSE.invokeExact(s.capture, fd);
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** One entry of a directory listing: its exact name bytes and the d_type the kernel gave. */
+    public record Dirent(byte[] name, int type) {
+    }
+
+    /** Every entry of an open directory but . and .., in the kernel's order (getdents64). */
+    public static List<Dirent> list(int dirFd) throws IOException {
+        Scratch s = SCRATCH.get();
+        if (s.dirents == null) {
+            s.dirents = s.arena.allocate(DIRENTS, 8);
+        }
+        List<Dirent> out = new ArrayList<>();
+        try {
+            while (true) {
+                long n = (long) GETDENTS.invokeExact(s.capture, dirFd, s.dirents, (long) DIRENTS);
+                if (n < 0) {
+                    throw fail(s, "getdents64", "directory");
+                }
+                if (n == 0) {
+                    return out;
+                }
+                long off = 0;
+                while (off < n) {
+                    int reclen = Short.toUnsignedInt(s.dirents.get(JAVA_SHORT, off + 16));
+                    int type = Byte.toUnsignedInt(s.dirents.get(JAVA_BYTE, off + 18));
+                    long nameAt = off + 19;
+                    int len = 0;
+                    while (s.dirents.get(JAVA_BYTE, nameAt + len) != 0) {
+                        len++;
+                    }
+                    if (!(len == 1 && s.dirents.get(JAVA_BYTE, nameAt) == '.')
+                            && !(len == 2 && s.dirents.get(JAVA_BYTE, nameAt) == '.'
+                            && s.dirents.get(JAVA_BYTE, nameAt + 1) == '.')) {
+                        byte[] name = new byte[len];
+                        MemorySegment.copy(s.dirents, JAVA_BYTE, nameAt, name, 0, len);
+                        out.add(new Dirent(name, type));
+                    }
+                    off += reclen;
+                }
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    // ---- metadata
+
+    /** The fields of statx(2) pdm uses; times in ns since the epoch, dev and rdev as glibc's dev_t. */
+    public record Stat(int mode, int uid, int gid, long size, long mtimeNs, long atimeNs, long dev, long ino, int nlink,
+                       long rdev, long blocks) {
+    }
+
+    /** lstat of {@code name} in {@code dirFd}, or null when it does not exist. */
+    public static Stat lstat(int dirFd, byte[] name) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            int r = (int) STATX.invokeExact(s.capture, dirFd, cstr(s.name1, name), ARCH.atSymlinkNofollow(),
+                    STATX_BASIC_STATS, s.statx);
+            if (r != 0) {
+                if (ERRORS.is(errnoOf(s), "ENOENT")) {
+                    return null;
+                }
+                throw fail(s, "statx", name);
+            }
+            return stat(s.statx);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** fstat of an open descriptor (statx with AT_EMPTY_PATH). */
+    public static Stat fstat(int fd) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            s.small.set(JAVA_BYTE, 0, (byte) 0);
+            int r = (int) STATX.invokeExact(s.capture, fd, s.small, ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
+                    STATX_BASIC_STATS, s.statx);
+            if (r != 0) {
+                throw fail(s, "statx", "descriptor " + fd);
+            }
+            return stat(s.statx);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** Decodes struct statx (linux/stat.h: the same layout on every architecture). */
+    static Stat stat(MemorySegment b) {
+        int nlink = b.get(JAVA_INT, 16);
+        int uid = b.get(JAVA_INT, 20);
+        int gid = b.get(JAVA_INT, 24);
+        int mode = Short.toUnsignedInt(b.get(JAVA_SHORT, 28));
+        long ino = b.get(JAVA_LONG, 32);
+        long size = b.get(JAVA_LONG, 40);
+        long blocks = b.get(JAVA_LONG, 48);
+        long atime = b.get(JAVA_LONG, 64) * 1_000_000_000L + Integer.toUnsignedLong(b.get(JAVA_INT, 72));
+        long mtime = b.get(JAVA_LONG, 112) * 1_000_000_000L + Integer.toUnsignedLong(b.get(JAVA_INT, 120));
+        long rdev = makedev(b.get(JAVA_INT, 128), b.get(JAVA_INT, 132));
+        long dev = makedev(b.get(JAVA_INT, 136), b.get(JAVA_INT, 140));
+        return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks);
+    }
+
+    /** glibc's makedev: what st_dev and st_rdev hold, and what mknod takes. */
+    static long makedev(int major, int minor) {
+        long ma = Integer.toUnsignedLong(major);
+        long mi = Integer.toUnsignedLong(minor);
+        return ((ma & 0xfffff000L) << 32) | ((ma & 0xfffL) << 8) | ((mi & 0xffffff00L) << 12) | (mi & 0xffL);
+    }
+
+    public static void mkdirat(int dirFd, byte[] name, int mode) throws IOException {
+        call2(MKDIRAT, "mkdirat", dirFd, name, mode);
+    }
+
+    public static void mknodat(int dirFd, byte[] name, int mode, long dev) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) MKNODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, dev) != 0) {
+                throw fail(s, "mknodat", name);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static void symlinkat(byte[] target, int dirFd, byte[] name) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) SYMLINKAT.invokeExact(s.capture, cstr(s.name2, target), dirFd, cstr(s.name1, name)) != 0) {
+                throw fail(s, "symlinkat", name);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** The exact bytes a symlink holds. */
+    public static byte[] readlinkat(int dirFd, byte[] name) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            long n = (long) READLINKAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.small, (long) PATH_MAX + 1);
+            if (n < 0) {
+                throw fail(s, "readlinkat", name);
+            }
+            byte[] out = new byte[(int) n];
+            MemorySegment.copy(s.small, JAVA_BYTE, 0, out, 0, (int) n);
+            return out;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** A hard link {@code newName} in {@code newDir} to {@code oldName} in {@code oldDir} (never following a symlink). */
+    public static void linkat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) LINKAT.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir, cstr(s.name2, newName), 0)
+                    != 0) {
+                throw fail(s, "linkat", newName);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** rename within or between directories; replaces a file or symlink at the new name. */
+    public static void renameat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) RENAMEAT2.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir, cstr(s.name2, newName),
+                    0) != 0) {
+                throw fail(s, "renameat2", newName);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static void unlinkat(int dirFd, byte[] name, boolean dir) throws IOException {
+        call2(UNLINKAT, "unlinkat", dirFd, name, dir ? ARCH.atRemovedir() : 0);
+    }
+
+    private static void call2(MethodHandle h, String call, int dirFd, byte[] name, int arg) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) h.invokeExact(s.capture, dirFd, cstr(s.name1, name), arg) != 0) {
+                throw fail(s, call, name);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** lchown of a name: never follows a symlink. */
+    public static void lchownat(int dirFd, byte[] name, int uid, int gid) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) FCHOWNAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), uid, gid, ARCH.atSymlinkNofollow())
+                    != 0) {
+                throw fail(s, "fchownat", name);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** chmod of a name known not to be a symlink (the kernel cannot chmod a symlink itself). */
+    public static void chmodat(int dirFd, byte[] name, int mode) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) FCHMODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, 0) != 0) {
+                throw fail(s, "fchmodat", name);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** utimensat with AT_SYMLINK_NOFOLLOW: the entry's own times, to the nanosecond, whatever its type. */
+    public static void lutimensat(int dirFd, byte[] name, long atimeNs, long mtimeNs) throws IOException {
+        Scratch s = SCRATCH.get();
+        times(s, atimeNs, mtimeNs);
+        try {
+            if ((int) UTIMENSAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.times, ARCH.atSymlinkNofollow())
+                    != 0) {
+                throw fail(s, "utimensat", name);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    private static void times(Scratch s, long atimeNs, long mtimeNs) {
+        s.times.set(JAVA_LONG, 0, Math.floorDiv(atimeNs, 1_000_000_000L));
+        s.times.set(JAVA_LONG, 8, Math.floorMod(atimeNs, 1_000_000_000L));
+        s.times.set(JAVA_LONG, 16, Math.floorDiv(mtimeNs, 1_000_000_000L));
+        s.times.set(JAVA_LONG, 24, Math.floorMod(mtimeNs, 1_000_000_000L));
+    }
+
+    /** fchown, fchmod and futimens on an open descriptor, in the only order that keeps setuid bits. */
+    public static void setMeta(int fd, int uid, int gid, boolean owner, int perms, long atimeNs, long mtimeNs)
+            throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if (owner && (int) FCHOWN.invokeExact(s.capture, fd, uid, gid) != 0) {
+                throw fail(s, "fchown", "descriptor " + fd);
+            }
+            if ((int) FCHMOD.invokeExact(s.capture, fd, perms) != 0) {
+                throw fail(s, "fchmod", "descriptor " + fd);
+            }
+            times(s, atimeNs, mtimeNs);
+            if ((int) FUTIMENS.invokeExact(s.capture, fd, s.times) != 0) {
+                throw fail(s, "futimens", "descriptor " + fd);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    // ---- extended attributes (on descriptors: a file or directory pdm holds open)
+
+    /** The names of every xattr of an open file or directory (all namespaces the caller may see). */
+    public static List<String> listXattrs(int fd) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            long size = (long) FLISTXATTR.invokeExact(s.capture, fd, MemorySegment.NULL, 0L);
+            if (size < 0) {
+                if (ERRORS.is(errnoOf(s), "EOPNOTSUPP")) {
+                    return List.of();
+                }
+                throw fail(s, "flistxattr", "descriptor " + fd);
+            }
+            if (size == 0) {
+                return List.of();
+            }
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment buf = a.allocate(size + 1);
+                long n = (long) FLISTXATTR.invokeExact(s.capture, fd, buf, size + 1);
+                if (n < 0) {
+                    throw fail(s, "flistxattr", "descriptor " + fd);
+                }
+                List<String> out = new ArrayList<>();
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf.get(JAVA_BYTE, i) == 0) {
+                        byte[] name = new byte[i - start];
+                        MemorySegment.copy(buf, JAVA_BYTE, start, name, 0, name.length);
+                        out.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+                        start = i + 1;
+                    }
+                }
+                return out;
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** The value of one xattr, or null when it is gone. */
+    public static byte[] getXattr(int fd, String name) throws IOException {
+        Scratch s = SCRATCH.get();
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            long size = (long) FGETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), MemorySegment.NULL, 0L);
+            if (size < 0) {
+                if (ERRORS.is(errnoOf(s), "ENODATA")) {
+                    return null;
+                }
+                throw fail(s, "fgetxattr", name);
+            }
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment buf = a.allocate(Math.max(1, size));
+                long got = (long) FGETXATTR.invokeExact(s.capture, fd, s.name1, buf, size);
+                if (got < 0) {
+                    throw fail(s, "fgetxattr", name);
+                }
+                byte[] out = new byte[(int) got];
+                MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, out.length);
+                return out;
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static void setXattr(int fd, String name, byte[] value) throws IOException {
+        Scratch s = SCRATCH.get();
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
+            if ((int) FSETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), v, (long) value.length, 0) != 0) {
+                throw fail(s, "fsetxattr", name);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static void removeXattr(int fd, String name) throws IOException {
+        Scratch s = SCRATCH.get();
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if ((int) FREMOVEXATTR.invokeExact(s.capture, fd, cstr(s.name1, n)) != 0
+                    && !ERRORS.is(errnoOf(s), "ENODATA")) {
+                throw fail(s, "fremovexattr", name);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    // ---- data
+
+    /** copy_file_range(2) of up to {@code len} bytes at the same offset of both files; 0 at the source's end. */
+    public static long copyFileRange(int in, int out, long offset, long len) throws IOException {
+        Scratch s = SCRATCH.get();
+        s.offsets.set(JAVA_LONG, 0, offset);
+        s.offsets.set(JAVA_LONG, 8, offset);
+        try {
+            long n = (long) COPY_FILE_RANGE.invokeExact(s.capture, in, s.offsets, out, s.offsets.asSlice(8), len, 0);
+            if (n < 0) {
+                throw fail(s, "copy_file_range", "descriptor " + in);
+            }
+            return n;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static long pread(int fd, MemorySegment buf, long len, long offset) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            long n = (long) PREAD.invokeExact(s.capture, fd, buf, len, offset);
+            if (n < 0) {
+                throw fail(s, "pread", "descriptor " + fd);
+            }
+            return n;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static long pwrite(int fd, MemorySegment buf, long len, long offset) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            long n = (long) PWRITE.invokeExact(s.capture, fd, buf, len, offset);
+            if (n < 0) {
+                throw fail(s, "pwrite", "descriptor " + fd);
+            }
+            return n;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /**
+     * lseek with SEEK_DATA or SEEK_HOLE: the next data or hole at or after {@code offset}; -1
+     * for ENXIO (no more data past it).
+     */
+    public static long seek(int fd, long offset, boolean data) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            long r = (long) LSEEK.invokeExact(s.capture, fd, offset, data ? ARCH.seekData() : ARCH.seekHole());
+            if (r < 0) {
+                if (errnoOf(s) == 6) { // ENXIO: offset at or past the end, or only a hole follows
+                    return -1;
+                }
+                throw fail(s, "lseek", "descriptor " + fd);
+            }
+            return r;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static void ftruncate(int fd, long length) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) FTRUNCATE.invokeExact(s.capture, fd, length) != 0) {
+                throw fail(s, "ftruncate", "descriptor " + fd);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static void fsync(int fd) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            if ((int) FSYNC.invokeExact(s.capture, fd) != 0) {
+                throw fail(s, "fsync", "descriptor " + fd);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** posix_fadvise(POSIX_FADV_SEQUENTIAL) or (DONTNEED): a hint; a failure is ignored. */
+    public static void fadvise(int fd, boolean dontNeed) {
+        try {
+            int ignored = (int) FADVISE.invokeExact(fd, 0L, 0L, dontNeed ? 4 : 2);
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+}
