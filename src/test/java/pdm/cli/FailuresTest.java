@@ -82,7 +82,8 @@ class FailuresTest {
     void fileGrowingWhileCopiedFailsWithReasonAndTheRestIsCopied() throws Exception {
         Path src = tmp.resolve("src");
         Path dst = tmp.resolve("dst");
-        Path growing = Fx.write(src.resolve("logs/growing.log"), Fx.random(16 << 20, 1));
+        // big enough that its copy (in the kernel, copy_file_range) outlasts a scheduling slice of the writer
+        Path growing = Fx.write(src.resolve("logs/growing.log"), Fx.random(96 << 20, 1));
         for (int i = 0; i < 20; i++) {
             Fx.write(src.resolve("logs/quiet-" + i), "quiet " + i);
         }
