@@ -46,53 +46,65 @@ public final class Sys {
             ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle STATX = errno("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
             JAVA_INT, JAVA_INT, ADDRESS), -1);
-    private static final MethodHandle MKDIRAT = errno("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            JAVA_INT), -1);
-    private static final MethodHandle MKNODAT = errno("mknodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            JAVA_INT, JAVA_LONG), -1);
-    private static final MethodHandle SYMLINKAT = errno("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-            JAVA_INT, ADDRESS), -1);
-    private static final MethodHandle READLINKAT = errno("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
-            ADDRESS, ADDRESS, JAVA_LONG), -1);
-    private static final MethodHandle LINKAT = errno("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            JAVA_INT, ADDRESS, JAVA_INT), -1);
-    private static final MethodHandle RENAMEAT2 = errno("renameat2", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-            ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), -1);
-    private static final MethodHandle UNLINKAT = errno("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            JAVA_INT), -1);
-    private static final MethodHandle FCHOWNAT = errno("fchownat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            JAVA_INT, JAVA_INT, JAVA_INT), -1);
-    private static final MethodHandle FCHOWN = errno("fchown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT,
-            JAVA_INT), -1);
-    private static final MethodHandle FCHMODAT = errno("fchmodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            JAVA_INT, JAVA_INT), -1);
-    private static final MethodHandle FCHMOD = errno("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
-    private static final MethodHandle UTIMENSAT = errno("utimensat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            ADDRESS, JAVA_INT), -1);
-    private static final MethodHandle FUTIMENS = errno("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
-            -1);
-    private static final MethodHandle FLISTXATTR = errno("flistxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
-            ADDRESS, JAVA_LONG), -1);
-    private static final MethodHandle FGETXATTR = errno("fgetxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
-            ADDRESS, ADDRESS, JAVA_LONG), -1);
-    private static final MethodHandle FSETXATTR = errno("fsetxattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-            ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-    private static final MethodHandle FREMOVEXATTR = errno("fremovexattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-            ADDRESS), -1);
-    private static final MethodHandle COPY_FILE_RANGE = errno("copy_file_range", FunctionDescriptor.of(JAVA_LONG,
-            JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-    private static final MethodHandle PREAD = errno("pread64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
-            JAVA_LONG, JAVA_LONG), -1);
-    private static final MethodHandle PWRITE = errno("pwrite64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
-            JAVA_LONG, JAVA_LONG), -1);
-    private static final MethodHandle LSEEK = errno("lseek64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG,
-            JAVA_INT), -1);
-    private static final MethodHandle FTRUNCATE = errno("ftruncate64", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-            JAVA_LONG), -1);
-    private static final MethodHandle FSYNC = errno("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-    /** posix_fadvise returns its error instead of setting errno. */
-    private static final MethodHandle FADVISE = LINKER.downcallHandle(symbol("posix_fadvise64"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+
+    /** Metadata calls: made on first use (a downcall handle costs a few ms to make, at every start). */
+    private static final class Meta {
+        static final MethodHandle MKDIRAT = errno("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_INT), -1);
+        static final MethodHandle MKNODAT = errno("mknodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_INT, JAVA_LONG), -1);
+        static final MethodHandle SYMLINKAT = errno("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                JAVA_INT, ADDRESS), -1);
+        static final MethodHandle READLINKAT = errno("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+                ADDRESS, ADDRESS, JAVA_LONG), -1);
+        static final MethodHandle LINKAT = errno("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_INT, ADDRESS, JAVA_INT), -1);
+        static final MethodHandle RENAMEAT2 = errno("renameat2", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), -1);
+        static final MethodHandle UNLINKAT = errno("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_INT), -1);
+        static final MethodHandle FCHOWNAT = errno("fchownat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT), -1);
+        static final MethodHandle FCHOWN = errno("fchown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT), -1);
+        static final MethodHandle FCHMODAT = errno("fchmodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_INT, JAVA_INT), -1);
+        static final MethodHandle FCHMOD = errno("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+        static final MethodHandle UTIMENSAT = errno("utimensat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
+                ADDRESS, JAVA_INT), -1);
+        static final MethodHandle FUTIMENS = errno("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
+                -1);
+    }
+
+    /** Extended attribute calls, made on first use. */
+    private static final class Xattr {
+        static final MethodHandle FLISTXATTR = errno("flistxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+                ADDRESS, JAVA_LONG), -1);
+        static final MethodHandle FGETXATTR = errno("fgetxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+                ADDRESS, ADDRESS, JAVA_LONG), -1);
+        static final MethodHandle FSETXATTR = errno("fsetxattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+        static final MethodHandle FREMOVEXATTR = errno("fremovexattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                ADDRESS), -1);
+    }
+
+    /** Data calls, made on first use. */
+    private static final class Data {
+        static final MethodHandle COPY_FILE_RANGE = errno("copy_file_range", FunctionDescriptor.of(JAVA_LONG,
+                JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+        static final MethodHandle PREAD = errno("pread64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
+                JAVA_LONG, JAVA_LONG), -1);
+        static final MethodHandle PWRITE = errno("pwrite64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
+                JAVA_LONG, JAVA_LONG), -1);
+        static final MethodHandle LSEEK = errno("lseek64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG,
+                JAVA_INT), -1);
+        static final MethodHandle FTRUNCATE = errno("ftruncate64", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                JAVA_LONG), -1);
+        static final MethodHandle FSYNC = errno("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+        /** posix_fadvise returns its error instead of setting errno. */
+        static final MethodHandle FADVISE = LINKER.downcallHandle(symbol("posix_fadvise64"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
 
     /** Whether openat2(2) exists here (Linux 5.6+); without it directories are opened one component at a time. */
     private static volatile boolean openat2 = true;
@@ -377,13 +389,13 @@ public final class Sys {
     }
 
     public static void mkdirat(int dirFd, byte[] name, int mode) throws IOException {
-        call2(MKDIRAT, "mkdirat", dirFd, name, mode);
+        call2(Meta.MKDIRAT, "mkdirat", dirFd, name, mode);
     }
 
     public static void mknodat(int dirFd, byte[] name, int mode, long dev) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if ((int) MKNODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, dev) != 0) {
+            if ((int) Meta.MKNODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, dev) != 0) {
                 throw fail(s, "mknodat", name);
             }
         } catch (IOException e) {
@@ -396,7 +408,7 @@ public final class Sys {
     public static void symlinkat(byte[] target, int dirFd, byte[] name) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if ((int) SYMLINKAT.invokeExact(s.capture, cstr(s.name2, target), dirFd, cstr(s.name1, name)) != 0) {
+            if ((int) Meta.SYMLINKAT.invokeExact(s.capture, cstr(s.name2, target), dirFd, cstr(s.name1, name)) != 0) {
                 throw fail(s, "symlinkat", name);
             }
         } catch (IOException e) {
@@ -410,7 +422,7 @@ public final class Sys {
     public static byte[] readlinkat(int dirFd, byte[] name) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            long n = (long) READLINKAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.small, (long) PATH_MAX + 1);
+            long n = (long) Meta.READLINKAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.small, (long) PATH_MAX + 1);
             if (n < 0) {
                 throw fail(s, "readlinkat", name);
             }
@@ -428,7 +440,7 @@ public final class Sys {
     public static void linkat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if ((int) LINKAT.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir, cstr(s.name2, newName), 0)
+            if ((int) Meta.LINKAT.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir, cstr(s.name2, newName), 0)
                     != 0) {
                 throw fail(s, "linkat", newName);
             }
@@ -443,7 +455,7 @@ public final class Sys {
     public static void renameat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if ((int) RENAMEAT2.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir, cstr(s.name2, newName),
+            if ((int) Meta.RENAMEAT2.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir, cstr(s.name2, newName),
                     0) != 0) {
                 throw fail(s, "renameat2", newName);
             }
@@ -455,7 +467,7 @@ public final class Sys {
     }
 
     public static void unlinkat(int dirFd, byte[] name, boolean dir) throws IOException {
-        call2(UNLINKAT, "unlinkat", dirFd, name, dir ? ARCH.atRemovedir() : 0);
+        call2(Meta.UNLINKAT, "unlinkat", dirFd, name, dir ? ARCH.atRemovedir() : 0);
     }
 
     private static void call2(MethodHandle h, String call, int dirFd, byte[] name, int arg) throws IOException {
@@ -475,7 +487,7 @@ public final class Sys {
     public static void lchownat(int dirFd, byte[] name, int uid, int gid) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if ((int) FCHOWNAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), uid, gid, ARCH.atSymlinkNofollow())
+            if ((int) Meta.FCHOWNAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), uid, gid, ARCH.atSymlinkNofollow())
                     != 0) {
                 throw fail(s, "fchownat", name);
             }
@@ -490,7 +502,7 @@ public final class Sys {
     public static void chmodat(int dirFd, byte[] name, int mode) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if ((int) FCHMODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, 0) != 0) {
+            if ((int) Meta.FCHMODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, 0) != 0) {
                 throw fail(s, "fchmodat", name);
             }
         } catch (IOException e) {
@@ -505,7 +517,7 @@ public final class Sys {
         Scratch s = SCRATCH.get();
         times(s, atimeNs, mtimeNs);
         try {
-            if ((int) UTIMENSAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.times, ARCH.atSymlinkNofollow())
+            if ((int) Meta.UTIMENSAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.times, ARCH.atSymlinkNofollow())
                     != 0) {
                 throw fail(s, "utimensat", name);
             }
@@ -528,14 +540,14 @@ public final class Sys {
             throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if (owner && (int) FCHOWN.invokeExact(s.capture, fd, uid, gid) != 0) {
+            if (owner && (int) Meta.FCHOWN.invokeExact(s.capture, fd, uid, gid) != 0) {
                 throw fail(s, "fchown", "descriptor " + fd);
             }
-            if ((int) FCHMOD.invokeExact(s.capture, fd, perms) != 0) {
+            if ((int) Meta.FCHMOD.invokeExact(s.capture, fd, perms) != 0) {
                 throw fail(s, "fchmod", "descriptor " + fd);
             }
             times(s, atimeNs, mtimeNs);
-            if ((int) FUTIMENS.invokeExact(s.capture, fd, s.times) != 0) {
+            if ((int) Meta.FUTIMENS.invokeExact(s.capture, fd, s.times) != 0) {
                 throw fail(s, "futimens", "descriptor " + fd);
             }
         } catch (IOException e) {
@@ -551,7 +563,7 @@ public final class Sys {
     public static List<String> listXattrs(int fd) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            long size = (long) FLISTXATTR.invokeExact(s.capture, fd, MemorySegment.NULL, 0L);
+            long size = (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd, MemorySegment.NULL, 0L);
             if (size < 0) {
                 if (ERRORS.is(errnoOf(s), "EOPNOTSUPP")) {
                     return List.of();
@@ -563,7 +575,7 @@ public final class Sys {
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment buf = a.allocate(size + 1);
-                long n = (long) FLISTXATTR.invokeExact(s.capture, fd, buf, size + 1);
+                long n = (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd, buf, size + 1);
                 if (n < 0) {
                     throw fail(s, "flistxattr", "descriptor " + fd);
                 }
@@ -591,7 +603,7 @@ public final class Sys {
         Scratch s = SCRATCH.get();
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
-            long size = (long) FGETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), MemorySegment.NULL, 0L);
+            long size = (long) Xattr.FGETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), MemorySegment.NULL, 0L);
             if (size < 0) {
                 if (ERRORS.is(errnoOf(s), "ENODATA")) {
                     return null;
@@ -600,7 +612,7 @@ public final class Sys {
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment buf = a.allocate(Math.max(1, size));
-                long got = (long) FGETXATTR.invokeExact(s.capture, fd, s.name1, buf, size);
+                long got = (long) Xattr.FGETXATTR.invokeExact(s.capture, fd, s.name1, buf, size);
                 if (got < 0) {
                     throw fail(s, "fgetxattr", name);
                 }
@@ -621,7 +633,7 @@ public final class Sys {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
-            if ((int) FSETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), v, (long) value.length, 0) != 0) {
+            if ((int) Xattr.FSETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), v, (long) value.length, 0) != 0) {
                 throw fail(s, "fsetxattr", name);
             }
         } catch (IOException e) {
@@ -635,7 +647,7 @@ public final class Sys {
         Scratch s = SCRATCH.get();
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
-            if ((int) FREMOVEXATTR.invokeExact(s.capture, fd, cstr(s.name1, n)) != 0
+            if ((int) Xattr.FREMOVEXATTR.invokeExact(s.capture, fd, cstr(s.name1, n)) != 0
                     && !ERRORS.is(errnoOf(s), "ENODATA")) {
                 throw fail(s, "fremovexattr", name);
             }
@@ -654,7 +666,7 @@ public final class Sys {
         s.offsets.set(JAVA_LONG, 0, offset);
         s.offsets.set(JAVA_LONG, 8, offset);
         try {
-            long n = (long) COPY_FILE_RANGE.invokeExact(s.capture, in, s.offsets, out, s.offsets.asSlice(8), len, 0);
+            long n = (long) Data.COPY_FILE_RANGE.invokeExact(s.capture, in, s.offsets, out, s.offsets.asSlice(8), len, 0);
             if (n < 0) {
                 throw fail(s, "copy_file_range", "descriptor " + in);
             }
@@ -669,7 +681,7 @@ public final class Sys {
     public static long pread(int fd, MemorySegment buf, long len, long offset) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            long n = (long) PREAD.invokeExact(s.capture, fd, buf, len, offset);
+            long n = (long) Data.PREAD.invokeExact(s.capture, fd, buf, len, offset);
             if (n < 0) {
                 throw fail(s, "pread", "descriptor " + fd);
             }
@@ -684,7 +696,7 @@ public final class Sys {
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            long n = (long) PWRITE.invokeExact(s.capture, fd, buf, len, offset);
+            long n = (long) Data.PWRITE.invokeExact(s.capture, fd, buf, len, offset);
             if (n < 0) {
                 throw fail(s, "pwrite", "descriptor " + fd);
             }
@@ -703,7 +715,7 @@ public final class Sys {
     public static long seek(int fd, long offset, boolean data) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            long r = (long) LSEEK.invokeExact(s.capture, fd, offset, data ? ARCH.seekData() : ARCH.seekHole());
+            long r = (long) Data.LSEEK.invokeExact(s.capture, fd, offset, data ? ARCH.seekData() : ARCH.seekHole());
             if (r < 0) {
                 if (errnoOf(s) == 6) { // ENXIO: offset at or past the end, or only a hole follows
                     return -1;
@@ -721,7 +733,7 @@ public final class Sys {
     public static void ftruncate(int fd, long length) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if ((int) FTRUNCATE.invokeExact(s.capture, fd, length) != 0) {
+            if ((int) Data.FTRUNCATE.invokeExact(s.capture, fd, length) != 0) {
                 throw fail(s, "ftruncate", "descriptor " + fd);
             }
         } catch (IOException e) {
@@ -734,7 +746,7 @@ public final class Sys {
     public static void fsync(int fd) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            if ((int) FSYNC.invokeExact(s.capture, fd) != 0) {
+            if ((int) Data.FSYNC.invokeExact(s.capture, fd) != 0) {
                 throw fail(s, "fsync", "descriptor " + fd);
             }
         } catch (IOException e) {
@@ -747,7 +759,7 @@ public final class Sys {
     /** posix_fadvise(POSIX_FADV_SEQUENTIAL) or (DONTNEED): a hint; a failure is ignored. */
     public static void fadvise(int fd, boolean dontNeed) {
         try {
-            int ignored = (int) FADVISE.invokeExact(fd, 0L, 0L, dontNeed ? 4 : 2);
+            int ignored = (int) Data.FADVISE.invokeExact(fd, 0L, 0L, dontNeed ? 4 : 2);
         } catch (Throwable t) {
             throw bug(t);
         }
