@@ -37,6 +37,9 @@ public final class Copier {
         int src = in.fd();
         int dst = out.fd();
         Sys.fadvise(src, false);
+        if (in.dense(expected)) {
+            return copyRun(src, dst, 0, expected, stop);
+        }
         long pos = 0;
         while (pos < expected) {
             long data = Sys.seek(src, pos, true);
@@ -45,20 +48,29 @@ public final class Copier {
             }
             long hole = Sys.seek(src, data, false);
             long end = Math.min(hole < 0 ? expected : hole, expected);
-            for (long at = data; at < end; ) {
-                if (stop.getAsBoolean()) {
-                    throw new CopyStoppedException();
-                }
-                long n = range(src, dst, at, Math.min(CHUNK, end - at));
-                if (n == 0) {
-                    return finish(dst, at); // the source ended early: it shrank
-                }
-                at += n;
+            long copied = copyRun(src, dst, data, end, stop);
+            if (copied < end) {
+                return copied; // the source ended early: it shrank
             }
             pos = end;
         }
-        long size = Math.min(expected, in.meta().size());
-        return finish(dst, size);
+        // (grown meanwhile: the caller's fstat sees it and refuses the copy)
+        return finish(dst, expected);
+    }
+
+    /** Copies [from, to) and returns where it ended: {@code to}, or the source's end if it shrank (then truncated there). */
+    private static long copyRun(int src, int dst, long from, long to, BooleanSupplier stop) throws IOException {
+        for (long at = from; at < to; ) {
+            if (stop.getAsBoolean()) {
+                throw new CopyStoppedException();
+            }
+            long n = range(src, dst, at, Math.min(CHUNK, to - at));
+            if (n == 0) {
+                return finish(dst, at);
+            }
+            at += n;
+        }
+        return to;
     }
 
     public static long copy(FileHandle in, FileHandle out, long expected) throws IOException {

@@ -8,10 +8,20 @@ import pdm.fs.linux.Sys;
 /** A regular file pdm holds open: its data, metadata and xattrs are reached through the descriptor, never a name. */
 public final class FileHandle implements Closeable {
     private final int fd;
+    /** What fstat said when it was opened for reading (null for a file pdm created). */
+    private Sys.Stat opened;
     private boolean closed;
 
     FileHandle(int fd) {
         this.fd = fd;
+    }
+
+    /**
+     * Whether the file had as many blocks as bytes when it was opened: no hole to look for,
+     * so its data can go in one run (saves two lseeks per small file).
+     */
+    boolean dense(long size) {
+        return opened != null && opened.blocks() * 512 >= size;
     }
 
     int fd() {
@@ -43,7 +53,8 @@ public final class FileHandle implements Closeable {
                 | Sys.ARCH.oCloexec(), 0);
         FileHandle h = new FileHandle(fd);
         try {
-            FileMeta m = h.meta();
+            h.opened = Sys.fstat(fd);
+            FileMeta m = Unix.meta(h.opened);
             if (!m.isFile()) {
                 throw new IOException("is no longer a regular file (now " + m.type().name().toLowerCase(Locale.ROOT)
                         + "); not read");
