@@ -131,20 +131,25 @@ final class CopyPass implements Pass {
     }
 
     /**
-     * Counts, lists and (for a directory) removes what the new entry replaces; a file updated
-     * in place of a file is no removal. In a dry run only counts and lists. Returns false when
-     * --max-delete keeps the old entry.
+     * Puts the new entry (made under the temp name {@code tmp}; null in a dry run) where the
+     * target has {@code item}'s name, counting, listing and logging what it replaces: a
+     * directory is removed first (rename(2) cannot put a file over one), another type is
+     * replaced by the rename itself; a file updated in place of a file is no removal. Returns
+     * false when --max-delete keeps the old entry.
      */
-    private boolean clearWay(DirPair dir, WorkItem item) throws IOException {
+    private boolean putInPlace(DirPair dir, WorkItem item, Path tmp) throws IOException {
         FileMeta t = item.tgt();
-        if (t == null || (t.type() == item.src().type() && !t.isDir())) {
-            return true;
+        if (t != null && t.isDir()) {
+            if (!ctx.removals().remove(ctx, dir.tgt(), item.name(), t)) {
+                return false;
+            }
+        } else if (t != null && t.type() != item.src().type()) {
+            return ctx.removals().replaceByRename(ctx, dir.tgt(), tmp, item.name(), t);
         }
-        if (t.isDir()) {
-            // rename(2) cannot put a file over a directory
-            return ctx.removals().remove(ctx, dir.tgt(), item.name(), t);
+        if (tmp != null) {
+            dir.tgt().rename(tmp, item.name());
         }
-        return ctx.removals().replacedByRename(ctx, dir.rel().resolve(item.name()), t);
+        return true;
     }
 
     @Override
@@ -200,7 +205,7 @@ final class CopyPass implements Pass {
             return false;
         }
         if (ctx.dryRun() || dir.tgt() == null) {
-            if (!clearWay(dir, item)) {
+            if (!putInPlace(dir, item, null)) {
                 return false;
             }
             ctx.wouldTouch(dir.rel());
@@ -228,7 +233,7 @@ final class CopyPass implements Pass {
                     out.fsync();
                 }
             }
-            placed = place(dir, item, tmp);
+            placed = putInPlace(dir, item, tmp);
             if (placed) {
                 ctx.changes().add(Change.COPY, dir.display(item.name()));
                 ctx.stats().filesCopied.increment();
@@ -321,7 +326,7 @@ final class CopyPass implements Pass {
             return;
         }
         if (ctx.dryRun() || dir.tgt() == null) {
-            if (clearWay(dir, item)) {
+            if (putInPlace(dir, item, null)) {
                 ctx.wouldTouch(dir.rel());
                 ctx.changes().add(what, dir.display(item.name()));
                 ctx.stats().filesCopied.increment();
@@ -336,7 +341,7 @@ final class CopyPass implements Pass {
                 // (a hard link shares its leader's metadata, which is already right)
                 meta.apply(dir.tgt(), tmp, item.src());
             }
-            placed = place(dir, item, tmp);
+            placed = putInPlace(dir, item, tmp);
             if (placed) {
                 ctx.changes().add(what, dir.display(item.name()));
                 ctx.stats().filesCopied.increment();
@@ -346,18 +351,6 @@ final class CopyPass implements Pass {
                 deleteQuietly(dir, tmp);
             }
         }
-    }
-
-    /**
-     * rename(2) over whatever is there, once what it replaces is counted; a directory in the
-     * way is removed first (rename cannot replace it). False when --max-delete keeps it.
-     */
-    private boolean place(DirPair dir, WorkItem item, Path tmp) throws IOException {
-        if (!clearWay(dir, item)) {
-            return false;
-        }
-        dir.tgt().rename(tmp, item.name());
-        return true;
     }
 
     private static void deleteQuietly(DirPair dir, Path tmp) {

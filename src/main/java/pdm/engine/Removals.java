@@ -59,19 +59,23 @@ public final class Removals {
     }
 
     /**
-     * Counts and lists an entry that a rename is about to replace (a file where the source now
-     * has a symlink): rename(2) removes it atomically, so nothing is deleted here.
+     * Replaces the target entry {@code name} of {@code dir} (a file where the source now has a
+     * symlink, say) by {@code tmp}: rename(2) removes it atomically, and it is counted, listed
+     * and logged once the rename is done (in a dry run, at once).
      *
-     * @return false when --max-delete forbids it; the caller then leaves the entry as it is
+     * @return false when --max-delete forbids it; the entry is then left as it is
      */
-    boolean replacedByRename(PassContext ctx, Path rel, FileMeta meta) throws IOException {
-        if (ctx.dryRun()) {
-            ctx.ledger().replaced(rel);
-        }
+    boolean replaceByRename(PassContext ctx, Dir dir, Path tmp, Path name, FileMeta meta) throws IOException {
+        Path rel = dir == null ? null : dir.rel().resolve(name);
         Dir.RemovalGuard g = guard(ctx);
         if (!g.mayRemove(rel, meta)) {
             ctx.stats().removalsSkipped.increment();
             return false;
+        }
+        if (!ctx.dryRun()) {
+            dir.rename(tmp, name);
+        } else {
+            ctx.ledger().replaced(rel);
         }
         g.removed(rel, meta);
         return true;
