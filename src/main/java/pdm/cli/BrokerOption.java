@@ -2,7 +2,7 @@ package pdm.cli;
 
 import java.util.Optional;
 import pdm.config.PdmConfig;
-import pdm.transport.BrokerUri;
+import pdm.cluster.BrokerUri;
 import picocli.CommandLine.Option;
 
 /** Where the broker is: {@code --rabbitmq URI}, else {@code PDM_RABBITMQ}, else {@code [rabbitmq] connect_string}. */

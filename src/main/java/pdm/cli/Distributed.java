@@ -17,8 +17,8 @@ import pdm.job.Sizes;
 import pdm.task.Action;
 import pdm.task.JobOptions;
 import pdm.task.PathBytes;
-import pdm.transport.BrokerUri;
-import pdm.transport.JobLog;
+import pdm.cluster.BrokerUri;
+import pdm.cluster.JobLog;
 
 /**
  * A pass command in distributed mode: records the job in the event log (the tracker in a

@@ -15,7 +15,7 @@ import pdm.metrics.EmbeddedJob;
 import pdm.metrics.MetricsServer;
 import pdm.metrics.MetricsView;
 import pdm.task.Action;
-import pdm.transport.Topology;
+import pdm.cluster.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,7 +73,7 @@ abstract class PassCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         metrics.validate();
         JobFactory factory = new JobFactory(options);
-        java.util.Optional<pdm.transport.BrokerUri> uri = broker.resolve(factory.config());
+        java.util.Optional<pdm.cluster.BrokerUri> uri = broker.resolve(factory.config());
         boolean adHoc = src.startsWith("/") || tgt.startsWith("/");
         if (uri.isPresent() && adHoc && broker.explicit().isPresent()) {
             throw new pdm.PdmException("distributed mode needs filesystem names from config.toml (workers on other "

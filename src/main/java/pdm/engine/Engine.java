@@ -17,7 +17,6 @@ import pdm.job.JobStats;
 import pdm.job.JobSummary;
 import pdm.task.Action;
 import pdm.task.DirTask;
-import pdm.transport.InProcessTransport;
 
 /**
  * Runs one pass in this process: checks that the job is safe to start, walks the job

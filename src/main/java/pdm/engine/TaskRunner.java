@@ -23,8 +23,6 @@ import pdm.task.FileTask;
 import pdm.task.PathBytes;
 import pdm.task.TaskIds;
 import pdm.task.TaskMessage;
-import pdm.transport.TaskHandler;
-import pdm.transport.Transport;
 
 /**
  * Runs one task of a distributed job with the same walk and passes as embedded mode. What

@@ -15,8 +15,6 @@ import pdm.fs.SafetyException;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
 import pdm.task.WorkItem;
-import pdm.transport.TaskHandler;
-import pdm.transport.Transport;
 
 /**
  * The one walk every pass shares. For each directory it lists the source and the target

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
-import pdm.transport.Topology;
+import pdm.cluster.Topology;
 
 /**
  * pdm monitor against the real RabbitMQ with two real worker processes: the counters add up

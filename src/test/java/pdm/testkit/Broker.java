@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
-import pdm.transport.BrokerUri;
-import pdm.transport.Rabbit;
+import pdm.cluster.BrokerUri;
+import pdm.cluster.Rabbit;
 
 /**
  * The real RabbitMQ the integration tests use: {@code PDM_TEST_RABBITMQ}, default

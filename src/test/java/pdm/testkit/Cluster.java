@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import pdm.task.FileTask;
-import pdm.transport.Topology;
+import pdm.cluster.Topology;
 
 /**
  * Real pdm processes for distributed-mode tests: a config with two filesystems under unique

@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.engine;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.engine;
 
 import pdm.task.DirTask;
 import pdm.task.FileTask;
