@@ -2,6 +2,7 @@ package pdm.engine;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,10 +11,10 @@ import pdm.fs.Copier;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
 import pdm.fs.MetaWriter;
-import pdm.fs.Xattrs;
 import pdm.fs.Unix;
-import pdm.task.WorkItem;
+import pdm.fs.Xattrs;
 import pdm.task.WorkItem.Op;
+import pdm.task.WorkItem;
 
 /**
  * Makes the target like the source: creates directories on the walk, copies files whose
@@ -265,7 +266,7 @@ final class CopyPass implements Pass {
             // since the listing, the open refuses it instead of chmod following it.
             try (FileChannel ch = dir.tgt().openRead(item.name())) {
                 meta.apply(Unix.fd(ch), src);
-            } catch (java.nio.file.AccessDeniedException e) {
+            } catch (AccessDeniedException e) {
                 // not root and the file is unreadable (mode 0000): its owner may still chmod it
                 meta.apply(dir.tgt().abs(item.name()), src);
             }

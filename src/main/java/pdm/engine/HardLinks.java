@@ -1,13 +1,17 @@
 package pdm.engine;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import pdm.fs.Dir;
 import pdm.fs.FileMeta;
+import pdm.fs.Names;
 import pdm.job.JobSummary;
 import pdm.task.WorkItem;
 
@@ -72,14 +76,14 @@ final class HardLinks {
     }
 
     private void enterFarm(DirPair dir, WorkItem item, PassContext ctx) throws IOException {
-        Path parent = farm.getParent() == null ? pdm.fs.Names.ROOT : farm.getParent();
+        Path parent = farm.getParent() == null ? Names.ROOT : farm.getParent();
         try (Dir p = ctx.tgt().open(parent)) {
             if (p.stat(farm.getFileName()) == null) {
                 try {
-                    java.nio.file.Files.createDirectory(p.abs(farm.getFileName()),
-                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    Files.createDirectory(p.abs(farm.getFileName()),
+                            PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException e) {
                     // another link queue's worker made it first
                 }
             }
@@ -89,13 +93,13 @@ final class HardLinks {
             if (f.stat(key) != null) {
                 f.deleteFile(key); // an older version of the file, from an earlier pass
             }
-            java.nio.file.Files.createLink(f.abs(key), dir.tgt().abs(item.name()));
+            Files.createLink(f.abs(key), dir.tgt().abs(item.name()));
         }
     }
 
     /** Removes the farm of a finished copy phase (before its directory's times are set). */
     static void removeFarm(PassContext ctx, Path farm) throws IOException {
-        Path parent = farm.getParent() == null ? pdm.fs.Names.ROOT : farm.getParent();
+        Path parent = farm.getParent() == null ? Names.ROOT : farm.getParent();
         try (Dir p = ctx.tgt().open(parent)) {
             FileMeta m = p.stat(farm.getFileName());
             if (m != null && m.isDir()) {

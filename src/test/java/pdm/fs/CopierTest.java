@@ -7,10 +7,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import pdm.testkit.Fx;
 
 /** The data mover: exact bytes whatever the zero runs, holes where the source has zeros. */
@@ -35,7 +36,7 @@ class CopierTest {
         assertThat(copy(new byte[size])).isEqualTo(new byte[size]);
         byte[] data = Fx.random(size, size);
         for (int i = 0; i < size; i += 3 * 4096) {
-            java.util.Arrays.fill(data, i, Math.min(size, i + 2 * 4096), (byte) 0);
+            Arrays.fill(data, i, Math.min(size, i + 2 * 4096), (byte) 0);
         }
         assertThat(copy(data)).isEqualTo(data);
     }
@@ -63,7 +64,7 @@ class CopierTest {
         byte[] other = Fx.random(3 << 20, 1);
         other[(2 << 20) + 7] ^= 1;
         Path c = Files.write(tmp.resolve("c"), other);
-        Path d = Files.write(tmp.resolve("d"), java.util.Arrays.copyOf(other, (3 << 20) - 1));
+        Path d = Files.write(tmp.resolve("d"), Arrays.copyOf(other, (3 << 20) - 1));
         try (FileChannel x = FileChannel.open(a); FileChannel y = FileChannel.open(b)) {
             assertThat(Copier.sameContent(x, y)).isTrue();
         }

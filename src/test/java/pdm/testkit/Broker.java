@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
+import pdm.Secrets;
 import pdm.cluster.BrokerUri;
 import pdm.cluster.Rabbit;
 
@@ -31,7 +32,7 @@ public final class Broker {
         try (Connection c = connect()) {
             c.createChannel().close();
         } catch (IOException | TimeoutException | RuntimeException e) {
-            String msg = "RabbitMQ at " + pdm.Secrets.mask(URI) + " is not reachable (" + e + "); start it with "
+            String msg = "RabbitMQ at " + Secrets.mask(URI) + " is not reachable (" + e + "); start it with "
                     + "'rabbitmq-server -detached' or point PDM_TEST_RABBITMQ at one";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(msg);
