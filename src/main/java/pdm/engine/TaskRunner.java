@@ -65,7 +65,7 @@ public final class TaskRunner {
 
     /**
      * @param budgets the shared --max-delete budget of a job that has one: in distributed mode
-     *                the whole job's, not this process's (see the transport's budget)
+     *                the whole job's, not this process's (see pdm.cluster.RemovalBudgets)
      */
     public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets) {
         this.filesPerTask = filesPerTask;
