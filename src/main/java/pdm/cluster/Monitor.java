@@ -113,6 +113,11 @@ public final class Monitor {
         }
     }
 
+    /** As this line has always shown it (MonitoringIT reads it): the offset, or "first". */
+    private static Object shown(LogPosition p) {
+        return p instanceof LogPosition.At at ? (Object) at.offset() : "first";
+    }
+
     private void session(Connection c) throws IOException, InterruptedException {
         // Heartbeats that stop coming (our queue deleted, the channel closed) would show every
         // worker as down: start the session over instead.
@@ -147,7 +152,7 @@ public final class Monitor {
             caughtUp.set(true);
             view.fold(fold.fold());
             save(stats, fold, savedAt);
-            log.info("event log {} read from {} in {} ms; serving its jobs", Topology.EVENTS, fold.readFrom(),
+            log.info("event log {} read from {} in {} ms; serving its jobs", Topology.EVENTS, shown(fold.readFrom()),
                     (System.nanoTime() - started) / 1_000_000);
         })) {
             log.info("monitor connected to {}", uri);
