@@ -1,2 +1,2 @@
-/** pdm, the parallel data mover: the error family shared by every layer. */
+/** pdm, the parallel data mover. The root package, below every layer: the error family, secret masking and host ids they share. */
 package pdm;

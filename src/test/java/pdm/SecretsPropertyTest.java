@@ -9,7 +9,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import pdm.transport.BrokerUri;
+import pdm.cluster.BrokerUri;
 
 /**
  * Connect strings in every shape users get wrong, each with a known password: masked, parsed or

@@ -1,8 +1,9 @@
 package pdm.cli;
 
 import java.util.Optional;
+import pdm.PdmException;
+import pdm.cluster.BrokerUri;
 import pdm.config.PdmConfig;
-import pdm.transport.BrokerUri;
 import picocli.CommandLine.Option;
 
 /** Where the broker is: {@code --rabbitmq URI}, else {@code PDM_RABBITMQ}, else {@code [rabbitmq] connect_string}. */
@@ -29,7 +30,7 @@ final class BrokerOption {
 
     /** The broker, or a refusal that says where to give it ({@code purpose}: "to work for", "to ask"). */
     BrokerUri require(PdmConfig config, String purpose) {
-        return resolve(config).orElseThrow(() -> new pdm.PdmException("no RabbitMQ " + purpose + ": give --rabbitmq URI, "
+        return resolve(config).orElseThrow(() -> new PdmException("no RabbitMQ " + purpose + ": give --rabbitmq URI, "
                 + "set " + ENV + " or [rabbitmq] connect_string in the config"));
     }
 }

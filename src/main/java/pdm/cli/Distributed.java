@@ -6,19 +6,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import pdm.Hosts;
 import pdm.PdmException;
 import pdm.config.DataSource;
 import pdm.config.PdmConfig;
+import pdm.engine.Preflight;
 import pdm.fs.Names;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.job.JobSummary;
 import pdm.job.Sizes;
+import pdm.job.Summaries;
 import pdm.task.Action;
 import pdm.task.JobOptions;
 import pdm.task.PathBytes;
-import pdm.transport.BrokerUri;
-import pdm.transport.JobLog;
+import pdm.cluster.BrokerUri;
+import pdm.cluster.JobLog;
 
 /**
  * A pass command in distributed mode: records the job in the event log (the tracker in a
@@ -51,10 +54,8 @@ final class Distributed {
         if (src.name().equals(tgt.name())) {
             throw new PdmException("SRC and TGT are the same filesystem '" + src.name() + "'");
         }
-        boolean changes = !options.dryRun() && !(phases.size() == 1 && phases.get(0) == Action.VERIFY);
-        if (changes && !tgt.write()) {
-            throw new PdmException("target filesystem '" + tgt.name() + "' is not writable (write = false in "
-                    + "config.toml); set write = true for it to let pdm change it");
+        if (Preflight.changesTarget(phases, options)) {
+            Preflight.requireWritable(tgt.name(), tgt.write()); // early: the root task's preflight checks it again
         }
         Path path = Names.jobPath(pathArg);
         JobFactory.refuseFileRoot(options, path);
@@ -87,7 +88,7 @@ final class Distributed {
             return 2;
         }
         JobSummary summary = done.summary();
-        pdm.job.Summaries.print(summary, json, out);
+        Summaries.print(summary, json, out);
         return summary.exitCode();
     }
 
@@ -97,7 +98,7 @@ final class Distributed {
     }
 
     private static String who() {
-        return System.getProperty("user.name") + "@" + pdm.Hosts.name();
+        return System.getProperty("user.name") + "@" + Hosts.name();
     }
 
     /** The progress line of a distributed job on a terminal. */

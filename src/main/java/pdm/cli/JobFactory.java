@@ -1,6 +1,5 @@
 package pdm.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,9 +12,9 @@ import pdm.config.DataSource;
 import pdm.config.PdmConfig;
 import pdm.engine.Engine;
 import pdm.engine.JobSpec;
+import pdm.engine.Preflight;
 import pdm.engine.SkipFilter;
 import pdm.fs.FsRoot;
-import pdm.fs.Mounts;
 import pdm.fs.Names;
 import pdm.task.Action;
 import pdm.task.JobOptions;
@@ -67,8 +66,8 @@ final class JobFactory {
             }
             src = config.datasource(srcArg);
             tgt = config.datasource(tgtArg);
-            checkMounted(src);
-            checkMounted(tgt);
+            Preflight.requireMounted(src, "");
+            Preflight.requireMounted(tgt, "");
             if (jobOptions.dryRun() && !Files.isDirectory(tgt.path())) {
                 throw new PdmException("target root " + tgt.path() + " of filesystem '" + tgt.name()
                         + "' does not exist or is not a directory");
@@ -80,8 +79,7 @@ final class JobFactory {
         }
         Path path = Names.jobPath(pathArg == null ? "/" : pathArg);
         refuseFileRoot(jobOptions, path);
-        SkipFilter filter = SkipFilter.of(Instant.now().getEpochSecond() * 1_000_000_000L, src.skipNewerMinutes(),
-                src.skipOlderMinutes(), src.skipLargerGb());
+        SkipFilter filter = SkipFilter.of(src);
         JobSpec spec = new JobSpec(newId(), first, new FsRoot(src.name(), src.path(), src.write()),
                 new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter);
         Engine.Settings settings = new Engine.Settings(
@@ -113,23 +111,6 @@ final class JobFactory {
             throw new PdmException(which + " '" + arg + "' contains a NUL byte");
         }
         return Path.of(arg).normalize();
-    }
-
-    /** A filesystem configured with mount = true must be mounted, or pdm refuses to touch it. */
-    private static void checkMounted(DataSource ds) {
-        if (!ds.mount()) {
-            return;
-        }
-        boolean mounted;
-        try {
-            mounted = Mounts.isMountPoint(ds.path());
-        } catch (IOException e) {
-            mounted = false;
-        }
-        if (!mounted) {
-            throw new PdmException("filesystem '" + ds.name() + "' is configured with mount = true but " + ds.path()
-                    + " is not a mount point; mount it (or set mount = false) and run again; nothing was changed");
-        }
     }
 
     static String newId() {

@@ -3,10 +3,11 @@ package pdm.cli;
 import java.nio.file.Path;
 import pdm.task.JobOptions;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Options every pass command takes. */
 final class JobOptionsMixin {
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     ConfigOption config;
 
     @Option(names = "--file", description = "PATH names a single file, not a directory tree.")
@@ -27,7 +28,7 @@ final class JobOptionsMixin {
             + "a crash of the target node never leaves a complete-looking file without its data (slower)."})
     boolean fsync;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     LogFormatOption logFormat;
 
     @Option(names = "--dir-workers", paramLabel = "N", description = "Override dir_workers from the config.")

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
+import pdm.config.PdmConfig;
 import pdm.logs.EcsEncoder;
 import pdm.logs.ElasticAppender;
 
@@ -18,7 +19,7 @@ final class Logging {
     }
 
     /** A long-running service (worker, monitor): its INFO lines, elastic_url, and debug = true. */
-    static void forService(pdm.config.PdmConfig cfg) {
+    static void forService(PdmConfig cfg) {
         info();
         elastic(cfg.elasticUrl());
         if (cfg.debug()) {

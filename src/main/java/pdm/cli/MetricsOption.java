@@ -2,6 +2,7 @@ package pdm.cli;
 
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
+import pdm.Hosts;
 import pdm.PdmException;
 import pdm.metrics.MetricsServer;
 import pdm.metrics.MetricsView;
@@ -44,7 +45,7 @@ final class MetricsOption {
     static MetricsServer serve(String bind, int port, Supplier<MetricsView> view) {
         MetricsServer s = MetricsServer.start(bind, port, view);
         LoggerFactory.getLogger("pdm.metrics").info("serving metrics on http://{}:{}/metrics",
-                bind == null ? pdm.Hosts.name() : bind, s.port());
+                bind == null ? Hosts.name() : bind, s.port());
         return s;
     }
 }

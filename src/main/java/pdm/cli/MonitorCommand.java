@@ -4,11 +4,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.concurrent.Callable;
 import pdm.PdmException;
+import pdm.Secrets;
+import pdm.cluster.BrokerUri;
+import pdm.cluster.Monitor;
 import pdm.config.PdmConfig;
 import pdm.metrics.ClusterView;
 import pdm.metrics.MetricsServer;
-import pdm.transport.BrokerUri;
-import pdm.transport.Monitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,13 +73,13 @@ final class MonitorCommand implements Callable<Integer> {
         try {
             URI u = new URI(managementUrl);
             if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-                throw new PdmException("--management-url " + pdm.Secrets.mask(managementUrl)
+                throw new PdmException("--management-url " + Secrets.mask(managementUrl)
                         + " must be http(s)://HOST:PORT");
             }
             // (a base path, e.g. behind a proxy, is kept: the API's paths are resolved below it)
             return u.getRawPath() == null || u.getRawPath().endsWith("/") ? u : new URI(managementUrl + "/");
         } catch (URISyntaxException e) {
-            throw new PdmException("--management-url " + pdm.Secrets.mask(managementUrl) + " is not a URL: "
+            throw new PdmException("--management-url " + Secrets.mask(managementUrl) + " is not a URL: "
                     + e.getReason());
         }
     }

@@ -3,23 +3,30 @@ package pdm.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import pdm.Hosts;
+import pdm.PdmException;
+import pdm.cluster.BrokerUri;
+import pdm.cluster.Topology;
+import pdm.config.PdmConfig;
 import pdm.engine.ChangeList;
 import pdm.engine.Engine;
 import pdm.engine.JobSpec;
+import pdm.fs.Names;
 import pdm.job.JobStats;
-import pdm.job.Summaries;
 import pdm.job.JobSummary;
+import pdm.job.Summaries;
 import pdm.metrics.EmbeddedJob;
 import pdm.metrics.MetricsServer;
 import pdm.metrics.MetricsView;
 import pdm.task.Action;
-import pdm.transport.Topology;
+import pdm.task.JobOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -63,7 +70,7 @@ abstract class PassCommand implements Callable<Integer> {
         return null;
     }
 
-    private pdm.task.JobOptions jobOptions(pdm.config.PdmConfig config) {
+    private JobOptions jobOptions(PdmConfig config) {
         RemovalOptions.Deleting g = removalGuards();
         Long cap = g == null ? null : g.cap.resolve(config.maxDelete());
         return options.jobOptions(checksum(), actions().contains(Action.DELETE), g != null && g.allowEmptySource, cap);
@@ -73,27 +80,27 @@ abstract class PassCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         metrics.validate();
         JobFactory factory = new JobFactory(options);
-        java.util.Optional<pdm.transport.BrokerUri> uri = broker.resolve(factory.config());
+        Optional<BrokerUri> uri = broker.resolve(factory.config());
         boolean adHoc = src.startsWith("/") || tgt.startsWith("/");
         if (uri.isPresent() && adHoc && broker.explicit().isPresent()) {
-            throw new pdm.PdmException("distributed mode needs filesystem names from config.toml (workers on other "
+            throw new PdmException("distributed mode needs filesystem names from config.toml (workers on other "
                     + "nodes know them), not directories: '" + src + "' and '" + tgt + "'");
         }
-        pdm.task.JobOptions jobOptions = jobOptions(factory.config());
+        JobOptions jobOptions = jobOptions(factory.config());
         if (uri.isPresent() && !adHoc) {
             if (metrics.port != null) {
-                throw new pdm.PdmException("--metrics-port " + metrics.port + " is for embedded passes: in distributed "
+                throw new PdmException("--metrics-port " + metrics.port + " is for embedded passes: in distributed "
                         + "mode the work is done by workers, so start them with --metrics-port, or run pdm monitor");
             }
             if (options.itemize) {
-                throw new pdm.PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
+                throw new PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
                         + "each worker logs every removal it makes (logger pdm.removed, INFO)");
             }
             return new Distributed(spec.name(), actions(), jobOptions, options.json, waitForIt)
                     .run(factory, uri.get(), src, tgt, path);
         }
         if (waitForIt) {
-            throw new pdm.PdmException("--wait is for distributed mode: give --rabbitmq URI, set PDM_RABBITMQ or "
+            throw new PdmException("--wait is for distributed mode: give --rabbitmq URI, set PDM_RABBITMQ or "
                     + "[rabbitmq] connect_string");
         }
         try (Interruption stop = Interruption.install()) {
@@ -101,7 +108,7 @@ abstract class PassCommand implements Callable<Integer> {
         }
     }
 
-    private int embedded(JobFactory factory, pdm.task.JobOptions jobOptions, Interruption stop) throws Exception {
+    private int embedded(JobFactory factory, JobOptions jobOptions, Interruption stop) throws Exception {
         Job job = factory.create(spec.name(), actions().get(0), src, tgt, path, jobOptions);
         PrintStream stdout = System.out;
         // --json keeps stdout to its one object; the list then goes to stderr
@@ -140,8 +147,8 @@ abstract class PassCommand implements Callable<Integer> {
         JobSpec s = job.spec();
         double now = System.currentTimeMillis() / 1000.0;
         MetricsView.JobState def = new MetricsView.JobState(s.id(), spec.name(), s.src().name(), s.tgt().name(),
-                pdm.fs.Names.display(s.path()), s.options().dryRun(), "running", 1, actions().size(), 0, now, now);
-        return new EmbeddedJob(def, pdm.Hosts.name(), pdm.Hosts.processId(),
+                Names.display(s.path()), s.options().dryRun(), "running", 1, actions().size(), 0, now, now);
+        return new EmbeddedJob(def, Hosts.name(), Hosts.processId(),
                 Logging::droppedToElastic, engine::queues, Topology.dirQueue(def.source(), def.target()),
                 Topology.fileQueue(def.source(), def.target()));
     }

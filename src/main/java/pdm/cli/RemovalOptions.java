@@ -1,7 +1,9 @@
 package pdm.cli;
 
+import java.util.Optional;
 import pdm.PdmException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The guards of the commands that may remove: --max-delete (and, for delete and sync, --allow-empty-source). */
 final class RemovalOptions {
@@ -13,7 +15,7 @@ final class RemovalOptions {
         Long maxDelete;
 
         /** The cap in force: the option, else the config's, else none (null). */
-        Long resolve(java.util.Optional<Long> configured) {
+        Long resolve(Optional<Long> configured) {
             if (maxDelete != null && maxDelete < 0) {
                 throw new PdmException("--max-delete must be 0 or more, not " + maxDelete);
             }
@@ -23,7 +25,7 @@ final class RemovalOptions {
 
     /** delete and sync. */
     static final class Deleting {
-        @picocli.CommandLine.Mixin
+        @CommandLine.Mixin
         Cap cap;
 
         @Option(names = "--allow-empty-source",

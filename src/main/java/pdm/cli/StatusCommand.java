@@ -1,5 +1,6 @@
 package pdm.cli;
 
+import pdm.job.LogPosition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,8 +21,8 @@ import pdm.job.Failure;
 import pdm.job.JobFold;
 import pdm.job.JobSummary;
 import pdm.job.Sizes;
-import pdm.transport.BrokerUri;
-import pdm.transport.JobLog;
+import pdm.cluster.BrokerUri;
+import pdm.cluster.JobLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,7 +63,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         PdmConfig cfg = config.load();
         BrokerUri uri = broker.require(cfg, "to ask");
-        Object from = all ? "first" : jobId != null ? startOf(jobId) : Instant.now().minusSeconds(7 * 86400);
+        LogPosition from = all ? LogPosition.FIRST
+                : LogPosition.since(jobId != null ? startOf(jobId) : Instant.now().minusSeconds(7 * 86400));
         JobFold fold = JobLog.read(uri, from);
         PrintStream out = System.out;
         if (jobId == null) {

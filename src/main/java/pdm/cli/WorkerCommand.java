@@ -1,11 +1,13 @@
 package pdm.cli;
 
 import java.util.concurrent.Callable;
+import pdm.Hosts;
+import pdm.cluster.BrokerUri;
+import pdm.cluster.FsPair;
+import pdm.cluster.Worker;
+import pdm.config.PdmConfig;
 import pdm.metrics.MetricsServer;
 import pdm.metrics.ProcessStats;
-import pdm.config.PdmConfig;
-import pdm.transport.BrokerUri;
-import pdm.transport.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,8 +41,8 @@ final class WorkerCommand implements Callable<Integer> {
         PdmConfig cfg = config.load();
         Logging.forService(cfg);
         BrokerUri uri = broker.require(cfg, "to work for");
-        ProcessStats stats = new ProcessStats(pdm.Hosts.name(), pdm.Hosts.processId(), Logging::droppedToElastic);
-        Worker worker = new Worker(cfg, uri, Worker.pairsOf(cfg), stats, retryAuth);
+        ProcessStats stats = new ProcessStats(Hosts.name(), Hosts.processId(), Logging::droppedToElastic);
+        Worker worker = new Worker(cfg, uri, FsPair.servedBy(cfg), stats, retryAuth);
         StopSignals.onStop(worker::stop);
         try (MetricsServer server = metrics.start(stats::view)) {
             worker.run();

@@ -3,6 +3,7 @@ package pdm.config;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Everything config.toml says, with defaults filled in.
@@ -32,7 +33,7 @@ public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, 
         if (ds == null) {
             throw new ConfigException("no filesystem named '" + name + "' in "
                     + source.map(Path::toString).orElse("the config (no config.toml found)")
-                    + (datasources.isEmpty() ? "" : "; configured: " + String.join(", ", new java.util.TreeSet<>(datasources.keySet())))
+                    + (datasources.isEmpty() ? "" : "; configured: " + String.join(", ", new TreeSet<>(datasources.keySet())))
                     + "; add a [datasource." + name + "] table or give two absolute directories");
         }
         return ds;

@@ -1,6 +1,7 @@
 package pdm.engine;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Copier;
@@ -268,7 +269,7 @@ final class CopyPass implements Pass {
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
                 meta.apply(f, src);
-            } catch (java.nio.file.AccessDeniedException e) {
+            } catch (AccessDeniedException e) {
                 // not root and the file is unreadable (mode 0000): its owner may still chmod it
                 // (by name, never following: the kernel's *at calls with AT_SYMLINK_NOFOLLOW)
                 meta.apply(dir.tgt(), item.name(), src);

@@ -1,5 +1,6 @@
 package pdm.engine;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import pdm.fs.FileMeta;
 import pdm.task.WorkItem;
@@ -25,7 +26,7 @@ final class DirtimesPass implements Pass {
     }
 
     @Override
-    public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws java.io.IOException {
+    public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
         DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
     }
 }

@@ -1,6 +1,7 @@
 package pdm.engine;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import pdm.fs.Dir;
 import pdm.fs.FileMeta;
+import pdm.fs.Names;
 import pdm.job.JobSummary;
 import pdm.task.WorkItem;
 
@@ -72,12 +74,12 @@ final class HardLinks {
     }
 
     private void enterFarm(DirPair dir, WorkItem item, PassContext ctx) throws IOException {
-        Path parent = farm.getParent() == null ? pdm.fs.Names.ROOT : farm.getParent();
+        Path parent = farm.getParent() == null ? Names.ROOT : farm.getParent();
         try (Dir p = ctx.tgt().open(parent)) {
             if (p.stat(farm.getFileName()) == null) {
                 try {
                     p.mkdir(farm.getFileName(), 0700);
-                } catch (java.nio.file.FileAlreadyExistsException e) {
+                } catch (FileAlreadyExistsException e) {
                     // another link queue's worker made it first
                 }
             }
@@ -93,7 +95,7 @@ final class HardLinks {
 
     /** Removes the farm of a finished copy phase (before its directory's times are set). */
     static void removeFarm(PassContext ctx, Path farm) throws IOException {
-        Path parent = farm.getParent() == null ? pdm.fs.Names.ROOT : farm.getParent();
+        Path parent = farm.getParent() == null ? Names.ROOT : farm.getParent();
         try (Dir p = ctx.tgt().open(parent)) {
             FileMeta m = p.stat(farm.getFileName());
             if (m != null && m.isDir()) {

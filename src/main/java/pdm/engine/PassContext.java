@@ -1,5 +1,6 @@
 package pdm.engine;
 
+import java.nio.file.Path;
 import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
 import pdm.fs.MetaWriter;
@@ -24,7 +25,7 @@ public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats s
     }
 
     /** In a dry run: an entry would be created, renamed into or removed from the target directory {@code dirRel}. */
-    void wouldTouch(java.nio.file.Path dirRel) {
+    void wouldTouch(Path dirRel) {
         if (dryRun()) {
             ledger.touch(dirRel);
         }

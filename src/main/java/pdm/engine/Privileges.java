@@ -3,6 +3,7 @@ package pdm.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import pdm.fs.FileMeta;
 
 /** Whether this process may give files away (chown): only root may, as rsync knows too. */
 final class Privileges {
@@ -20,7 +21,7 @@ final class Privileges {
      * Whether an entry a non-root pdm creates can carry {@code src}'s owner and group: only
      * when they are already this process's own.
      */
-    static boolean owns(pdm.fs.FileMeta src) {
+    static boolean owns(FileMeta src) {
         return src.uid() == IDS[0] && src.gid() == IDS[1];
     }
 

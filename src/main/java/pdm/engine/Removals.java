@@ -2,6 +2,7 @@ package pdm.engine;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +109,6 @@ public final class Removals {
     }
 
     private static String kind(FileMeta m) {
-        return m.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return m.type().name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

@@ -1,5 +1,7 @@
 package pdm.engine;
 
+import java.time.Instant;
+import pdm.config.DataSource;
 import pdm.fs.FileMeta;
 
 /**
@@ -12,6 +14,12 @@ import pdm.fs.FileMeta;
  */
 public record SkipFilter(long newerThanNs, long olderThanNs, long largerThan) {
     public static final SkipFilter NONE = new SkipFilter(Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE);
+
+    /** The skip_files_* settings of a source filesystem, counted from now: the one place every mode builds its filter. */
+    public static SkipFilter of(DataSource src) {
+        return of(Instant.now().getEpochSecond() * 1_000_000_000L, src.skipNewerMinutes(), src.skipOlderMinutes(),
+                src.skipLargerGb());
+    }
 
     /** From the config's minutes and GiB; 0 or less switches a limit off, as in the seed. */
     public static SkipFilter of(long nowNs, long newerMinutes, long olderMinutes, double largerGb) {

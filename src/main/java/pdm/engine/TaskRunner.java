@@ -3,47 +3,34 @@ package pdm.engine;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pdm.PdmException;
 import pdm.config.DataSource;
 import pdm.fs.Dir;
+import pdm.fs.Entry;
 import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
-import pdm.fs.Mounts;
 import pdm.fs.Names;
 import pdm.job.JobStats;
 import pdm.task.Action;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
-import pdm.task.PathBytes;
-import pdm.task.TaskIds;
 import pdm.task.TaskMessage;
-import pdm.transport.TaskHandler;
-import pdm.transport.Transport;
 
 /**
  * Runs one task of a distributed job with the same walk and passes as embedded mode. What
- * the task publishes (subdirectories, file batches) goes to a {@link Sink} under derived ids
- * and is returned, with the task's own counters, for the job's done event. The subtree
- * bookkeeping of embedded mode is replaced by the job tracker, which publishes a
- * {@link DirMetaTask} when a directory's subtree is complete.
+ * the task makes (subdirectories, file batches) goes to the {@link TaskSink} it is given,
+ * which names and publishes each; what it returns is the task's own outcome for the job's
+ * done event. The subtree bookkeeping of embedded mode is replaced by the job tracker, which
+ * publishes a {@link DirMetaTask} when a directory's subtree is complete.
  */
 public final class TaskRunner {
-    /** Where a task's children go; each must be safely with the broker when the call returns or later confirmed. */
-    public interface Sink {
-        void publish(String taskId, DirTask task) throws InterruptedException;
-
-        void publish(String taskId, FileTask task) throws InterruptedException;
-    }
-
-    /** A task published by a task: its id, {@code dir} or {@code files}, and a directory's path. */
-    public record Child(String id, String kind, Path rel) {
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
     /**
      * @param refused  set when the job was refused before anything was touched (a root task's
@@ -52,7 +39,7 @@ public final class TaskRunner {
      *                 subtree is done (something is written into it, or its own metadata differs);
      *                 a pass that changes nothing then costs no metadata task per directory
      */
-    public record Outcome(List<Child> children, JobStats stats, String refused, boolean dirMeta) {
+    public record Outcome(JobStats stats, String refused, boolean dirMeta) {
     }
 
     private static final int REMEMBERED_JOBS = 64;
@@ -74,13 +61,13 @@ public final class TaskRunner {
         }
     };
 
-    private final java.util.function.Function<TaskMessage, RemovalBudget> budgets;
+    private final Function<TaskMessage, RemovalBudget> budgets;
 
     /**
      * @param budgets the shared --max-delete budget of a job that has one: in distributed mode
-     *                the whole job's, not this process's (see the transport's budget)
+     *                the whole job's, not this process's (see pdm.cluster.RemovalBudgets)
      */
-    public TaskRunner(int filesPerTask, java.util.function.Function<TaskMessage, RemovalBudget> budgets) {
+    public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets) {
         this.filesPerTask = filesPerTask;
         this.budgets = budgets;
     }
@@ -89,39 +76,36 @@ public final class TaskRunner {
      * @param redelivered the broker says an earlier delivery of this task was not acked: the
      *                    worker that had it died, and what it left half-written is removed first
      */
-    public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, Sink sink)
-            throws InterruptedException {
-        return run(m, srcDs, tgtDs, redelivered, sink, new JobStats());
-    }
-
-    /** @param stats where the task counts what it does, live (the worker's heartbeats read it while it runs) */
-    public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, Sink sink,
+    /**
+     * @param children where the task's subdirectories and file batches go; a publish that fails
+     *                 throws {@link TaskSink.PublishFailed} out of this call (the worker returns the task)
+     * @param stats    where the task counts what it does, live (the worker's heartbeats read it while it runs)
+     */
+    public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, TaskSink children,
                        JobStats stats) throws InterruptedException {
         TempNames.runningTask(m.taskId());
-        Collector children = new Collector(m.taskId(), sink);
+        Watched watched = new Watched(children);
         try {
-            return runTask(m, srcDs, tgtDs, redelivered, stats, children);
-        } catch (java.io.UncheckedIOException e) {
-            throw e; // a publish failed: the worker returns the task to its queue
+            return runTask(m, srcDs, tgtDs, redelivered, stats, watched);
+        } catch (TaskSink.PublishFailed e) {
+            throw e; // the worker returns the task to its queue
         } catch (RuntimeException e) {
             // A bug in pdm: the task is done with a failure that says so, and what it published
             // so far stays tracked (a crash loop on a redelivery would help no one).
-            org.slf4j.LoggerFactory.getLogger(TaskRunner.class).error("task {} of job {} failed in pdm itself",
-                    m.taskId(), m.jobId(), e);
+            LOG.error("task {} of job {} failed in pdm itself", m.taskId(), m.jobId(), e);
             stats.fail(Names.display(m.dir()), "pdm failed on this task (please report it): " + e);
-            return new Outcome(children.children, stats, null, true);
+            return new Outcome(stats, null, true);
         } finally {
             TempNames.runningTask(null);
         }
     }
 
     private Outcome runTask(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, JobStats stats,
-                            Collector children) throws InterruptedException {
+                            Watched children) throws InterruptedException {
         boolean dirMeta = false;
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
-            SkipFilter filter = SkipFilter.of(Instant.now().getEpochSecond() * 1_000_000_000L,
-                    srcDs.skipNewerMinutes(), srcDs.skipOlderMinutes(), srcDs.skipLargerGb());
+            SkipFilter filter = SkipFilter.of(srcDs);
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, ChangeList.NONE,
                     removalsOf(m), Interrupt.NEVER, new DryRunLedger());
             Pass pass = Passes.of(m.action(), ctx, m.action() == Action.COPY ? linksOf(m) : null, true);
@@ -142,36 +126,36 @@ public final class TaskRunner {
                 walker.onFiles(f);
             } else {
                 DirTask d = (DirTask) m.task();
-                Path dirRel = m.options().singleFile() ? Engine.parentOf(m.jobPath()) : m.jobPath();
+                Path dirRel = m.options().singleFile() ? Preflight.parentOf(m.jobPath()) : m.jobPath();
                 if (d.srcMeta() == null && d.rel().equals(dirRel)) {
                     String refused = startJob(m, srcDs, tgtDs, src, tgt, ctx, walker, dirRel);
                     if (refused != null) {
-                        return new Outcome(List.of(), stats, refused, false);
+                        return new Outcome(stats, refused, false);
                     }
                 } else {
                     walker.onDir(d);
                 }
             }
             if (m.task() instanceof DirTask d) {
-                boolean writes = stats.dirsCreated.sum() > 0 || children.children.stream().anyMatch(c -> c.kind().equals("files"));
+                boolean writes = stats.dirsCreated.sum() > 0 || children.files;
                 // The root of a copy always: the hard-link directory may be made in it, and goes at the end.
                 boolean copyRoot = m.action() == Action.COPY && d.srcMeta() == null;
                 dirMeta = writes || copyRoot || self.srcSelf == null || self.tgtSelf == null
                         || !DirMeta.current(ctx, self.srcSelf, self.tgtSelf);
             }
         }
-        return new Outcome(children.children, stats, null, dirMeta);
+        return new Outcome(stats, null, dirMeta);
     }
 
-    /** The root task of a pass: the embedded preflight (refusals, mkdir -p of PATH), then the walk. */
+    /** The root task of a pass: the preflight every mode runs (refusals, mkdir -p of PATH), then the walk. */
     private static String startJob(TaskMessage m, DataSource srcDs, DataSource tgtDs, FsRoot src, FsRoot tgt,
                                    PassContext ctx, Walker walker, Path dirRel) throws InterruptedException {
         JobSpec spec = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), ctx.filter());
         boolean targetThere;
         try {
-            mounted(srcDs);
-            mounted(tgtDs);
-            targetThere = Engine.preflight(spec, dirRel);
+            Preflight.requireMounted(srcDs, " on this worker");
+            Preflight.requireMounted(tgtDs, " on this worker");
+            targetThere = Preflight.check(spec, dirRel);
         } catch (PdmException e) {
             return e.getMessage();
         }
@@ -188,22 +172,6 @@ public final class TaskRunner {
         return null;
     }
 
-    private static void mounted(DataSource ds) {
-        if (!ds.mount()) {
-            return;
-        }
-        boolean ok;
-        try {
-            ok = Mounts.isMountPoint(ds.path());
-        } catch (IOException e) {
-            ok = false;
-        }
-        if (!ok) {
-            throw new PdmException("filesystem '" + ds.name() + "' is configured with mount = true but " + ds.path()
-                    + " is not a mount point on this worker; nothing was changed");
-        }
-    }
-
     /** A directory's subtree is complete: set its metadata from the source as it is now. */
     private static void finishDir(PassContext ctx, Pass pass, Path rel) {
         FileMeta srcSelf;
@@ -217,8 +185,8 @@ public final class TaskRunner {
         }
         try {
             pass.dirDone(rel, srcSelf, null);
-        } catch (Throwable t) {
-            ctx.stats().fail(Names.display(rel), "cannot set directory metadata: " + Reasons.of(t));
+        } catch (IOException | RuntimeException e) {
+            ctx.stats().fail(Names.display(rel), "cannot set directory metadata: " + Reasons.of(e));
         }
     }
 
@@ -249,7 +217,7 @@ public final class TaskRunner {
     private static void removeLeftovers(PassContext ctx, Path dirRel, String taskId) {
         String prefix = TempNames.prefixOf(taskId);
         try (Dir d = ctx.tgt().open(dirRel)) {
-            for (pdm.fs.Entry e : d.list()) {
+            for (Entry e : d.list()) {
                 if (e.meta().isFile() && e.name().toString().startsWith(prefix)) {
                     d.deleteFile(e.name());
                 }
@@ -261,39 +229,24 @@ public final class TaskRunner {
         }
     }
 
-    /** The transport a task's walk publishes through: derives each child's id and remembers it. */
-    private static final class Collector implements Transport {
-        private final String parentId;
-        private final Sink sink;
-        private final List<Child> children = new ArrayList<>();
-        private final int[] batches = new int[FileTask.LINK_SHARDS + 1];
+    /** Passes the task's children on, noting whether it made any file batch. */
+    private static final class Watched implements TaskSink {
+        private final TaskSink sink;
+        private volatile boolean files;
 
-        Collector(String parentId, Sink sink) {
-            this.parentId = parentId;
+        Watched(TaskSink sink) {
             this.sink = sink;
         }
 
         @Override
-        public void start(TaskHandler handler) {
+        public void publish(DirTask task) throws InterruptedException {
+            sink.publish(task);
         }
 
         @Override
-        public synchronized void publish(DirTask task) throws InterruptedException {
-            String id = TaskIds.childDir(parentId, PathBytes.encode(task.rel().getFileName()));
-            sink.publish(id, task);
-            children.add(new Child(id, "dir", task.rel()));
-        }
-
-        @Override
-        public synchronized void publish(FileTask task) throws InterruptedException {
-            int shard = task.linkShard();
-            String id = TaskIds.childFiles(parentId, shard, batches[shard + 1]++);
-            sink.publish(id, task);
-            children.add(new Child(id, "files", null));
-        }
-
-        @Override
-        public void close() {
+        public void publish(FileTask task) throws InterruptedException {
+            sink.publish(task);
+            files = true;
         }
     }
 }

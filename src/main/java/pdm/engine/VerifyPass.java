@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import pdm.fs.Copier;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.Xattrs;
-import pdm.task.WorkItem;
 import pdm.task.WorkItem.Op;
+import pdm.task.WorkItem;
 
 /**
  * Compares both sides: every name, type, size, content (byte by byte, which no checksum
@@ -126,6 +127,6 @@ final class VerifyPass implements Pass {
     }
 
     private static String name(FileMeta m) {
-        return m.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return m.type().name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

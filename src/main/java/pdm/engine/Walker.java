@@ -15,13 +15,14 @@ import pdm.fs.SafetyException;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
 import pdm.task.WorkItem;
-import pdm.transport.TaskHandler;
-import pdm.transport.Transport;
 
 /**
  * The one walk every pass shares. For each directory it lists the source and the target
  * side, merges both sorted listings and shows every name to the pass; the pass decides.
- * File work goes out in tasks of up to {@code files_per_task} entries of one directory.
+ * File work goes out in tasks of up to {@code files_per_task} entries of one directory, and
+ * subdirectories as tasks of their own, through the engine's one port, {@link TaskSink}.
+ * An entry's failure (IOException, RuntimeException) is recorded and the walk goes on; an
+ * Error of the JVM is not an entry's failure and stops the process.
  */
 final class Walker implements TaskHandler {
     private static final Comparator<Entry> BY_NAME = Comparator.comparing(Entry::name);
@@ -29,14 +30,14 @@ final class Walker implements TaskHandler {
     private final PassContext ctx;
     private final Pass pass;
     private final SubtreeTracker tracker;
-    private final Transport transport;
+    private final TaskSink sink;
     private final int filesPerTask;
 
-    Walker(PassContext ctx, Pass pass, SubtreeTracker tracker, Transport transport, int filesPerTask) {
+    Walker(PassContext ctx, Pass pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask) {
         this.ctx = ctx;
         this.pass = pass;
         this.tracker = tracker;
-        this.transport = transport;
+        this.sink = sink;
         this.filesPerTask = filesPerTask;
     }
 
@@ -68,12 +69,12 @@ final class Walker implements TaskHandler {
             List<Entry> tgt = dir.tgt() == null ? List.of() : dir.tgt().list();
             ctx.stats().dirs.increment();
             plan(dir, node, node.srcSelf, node.tgtSelf, merge(src, tgt));
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | TaskSink.PublishFailed e) {
             throw e;
-        } catch (Throwable t) {
+        } catch (IOException | RuntimeException e) {
             // Nothing below a directory that could not be listed is touched: no copies,
             // and above all no deletes based on a partial listing.
-            ctx.stats().fail(Names.display(task.rel()), "cannot list directory: " + Reasons.of(t));
+            ctx.stats().fail(Names.display(task.rel()), "cannot list directory: " + Reasons.of(e));
         } finally {
             ctx.stats().tasks.increment();
             tracker.release(node);
@@ -107,12 +108,12 @@ final class Walker implements TaskHandler {
                 }
                 try {
                     pass.work(dir, item);
-                } catch (Throwable t) {
-                    failed(dir, item.name(), item.src() != null, t);
+                } catch (IOException | RuntimeException e) {
+                    failed(dir, item.name(), item.src() != null, e);
                 }
             }
-        } catch (Throwable t) {
-            String reason = "cannot open directory: " + Reasons.of(t);
+        } catch (IOException | RuntimeException e) {
+            String reason = "cannot open directory: " + Reasons.of(e);
             for (WorkItem item : task.items()) {
                 ctx.stats().fail(Names.display(task.dir().resolve(item.name())), reason);
             }
@@ -152,10 +153,10 @@ final class Walker implements TaskHandler {
             }
             try {
                 pass.plan(dir, p, batch);
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | TaskSink.PublishFailed e) {
                 throw e;
-            } catch (Throwable t) {
-                failed(dir, p.name(), p.src() != null, t);
+            } catch (IOException | RuntimeException e) {
+                failed(dir, p.name(), p.src() != null, e);
             }
         }
         batch.flush();
@@ -166,7 +167,7 @@ final class Walker implements TaskHandler {
      * listed is counted as vanished, not failed: on a live filesystem that is normal, and the
      * next pass sees it as it is then. A copy given up because the pass is stopping is neither.
      */
-    private void failed(DirPair dir, Path name, boolean listedOnSource, Throwable t) {
+    private void failed(DirPair dir, Path name, boolean listedOnSource, Exception t) {
         if (t instanceof CopyStoppedException) {
             return;
         }
@@ -241,7 +242,7 @@ final class Walker implements TaskHandler {
         public void descend(Path name, FileMeta src, FileMeta tgt) throws InterruptedException {
             Path child = rel.resolve(name);
             tracker.child(node, child, src, tgt);
-            transport.publish(new DirTask(child, src, tgt));
+            sink.publish(new DirTask(child, src, tgt));
         }
 
         void flush() throws InterruptedException {
@@ -256,7 +257,7 @@ final class Walker implements TaskHandler {
                 return;
             }
             tracker.hold(node);
-            transport.publish(new FileTask(rel, srcId, tgtId, items));
+            sink.publish(new FileTask(rel, srcId, tgtId, items));
             pending.set(slot, new ArrayList<>());
         }
     }

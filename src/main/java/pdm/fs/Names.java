@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Names are bytes; this turns user input into safe relative paths and paths into readable text. */
@@ -48,8 +49,8 @@ public final class Names {
     }
 
     /** The components of a relative path; none for the root. */
-    public static java.util.List<Path> parts(Path rel) {
-        java.util.List<Path> out = new ArrayList<>();
+    public static List<Path> parts(Path rel) {
+        List<Path> out = new ArrayList<>();
         if (!isRoot(rel)) {
             rel.forEach(out::add);
         }
@@ -135,7 +136,7 @@ public final class Names {
                 return 1;
             }
         }
-        byte[] seq = java.util.Arrays.copyOfRange(b, i, i + n);
+        byte[] seq = Arrays.copyOfRange(b, i, i + n);
         try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(seq));
             return n;

@@ -1,6 +1,7 @@
 package pdm.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /**
  * The numbers of a task, a pass or a job, as they travel in done events and add up in the tracker.
@@ -68,7 +69,7 @@ public record Counters(
     }
 
     public JobSummary summary(String job, String action, String source, String target, String path, boolean dryRun,
-                              double seconds, java.util.List<Failure> failures) {
+                              double seconds, List<Failure> failures) {
         return new JobSummary(job, action, source, target, path, dryRun, this, seconds, false, failures);
     }
 }

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import pdm.task.Action;
 import pdm.task.JobOptions;
+import pdm.task.TaskKind;
 
 /** Job events as one JSON object per stream message ({@code "e"} names the kind). */
 public final class EventCodec {
@@ -37,10 +39,10 @@ public final class EventCodec {
             o.put("e", "done");
             o.put("job", d.job());
             o.put("task", d.task());
-            o.put("kind", d.kind());
+            o.put("kind", wire(d.kind()));
             ArrayNode children = o.putArray("children");
             for (JobEvent.Child c : d.children()) {
-                ObjectNode n = children.addObject().put("id", c.id()).put("kind", c.kind());
+                ObjectNode n = children.addObject().put("id", c.id()).put("kind", wire(c.kind()));
                 if (c.rel() != null) {
                     n.put("rel", c.rel());
                 }
@@ -65,6 +67,10 @@ public final class EventCodec {
         }
     }
 
+    private static String wire(TaskKind k) {
+        return k == null ? null : k.wire();
+    }
+
     /** Decodes one event; an event this pdm does not know (a newer writer) gives null and is skipped. */
     public static JobEvent decode(byte[] body) throws IOException {
         JsonNode o = JSON.readTree(body);
@@ -75,7 +81,7 @@ public final class EventCodec {
             case "job" -> {
                 List<Action> phases = new ArrayList<>();
                 for (JsonNode p : o.path("phases")) {
-                    phases.add(Action.valueOf(p.asText().toUpperCase(java.util.Locale.ROOT)));
+                    phases.add(Action.valueOf(p.asText().toUpperCase(Locale.ROOT)));
                 }
                 return new JobEvent.Submitted(o.path("job").asText(), o.path("command").asText(), phases,
                         o.path("src").asText(), o.path("tgt").asText(), o.path("source_text").asText(),
@@ -86,14 +92,15 @@ public final class EventCodec {
             case "done" -> {
                 List<JobEvent.Child> children = new ArrayList<>();
                 for (JsonNode c : o.path("children")) {
-                    children.add(new JobEvent.Child(c.path("id").asText(), c.path("kind").asText(),
+                    children.add(new JobEvent.Child(c.path("id").asText(), TaskKind.fromWire(c.path("kind").asText()),
                             c.has("rel") ? c.path("rel").asText() : null));
                 }
                 List<Failure> failures = new ArrayList<>();
                 for (JsonNode f : o.path("failures")) {
                     failures.add(new Failure(f.path("path").asText(), f.path("error").asText()));
                 }
-                return new JobEvent.Done(o.path("job").asText(), o.path("task").asText(), o.path("kind").asText(),
+                return new JobEvent.Done(o.path("job").asText(), o.path("task").asText(),
+                        TaskKind.fromWire(o.path("kind").asText()),
                         children, JSON.treeToValue(o.path("counters"), Counters.class), failures,
                         o.has("refused") ? o.path("refused").asText() : null, o.path("dirmeta").asBoolean(true),
                         o.path("node").asText(),

@@ -3,6 +3,7 @@ package pdm.job;
 import java.util.List;
 import pdm.task.Action;
 import pdm.task.JobOptions;
+import pdm.task.TaskKind;
 
 /**
  * What the durable event log ({@code pdm.events}, a RabbitMQ stream) records. The state of
@@ -28,16 +29,16 @@ public sealed interface JobEvent {
     }
 
     /** A task the job's parent tasks announced (or a root) as published to a queue. */
-    record Child(String id, String kind, String rel) {
+    record Child(String id, TaskKind kind, String rel) {
     }
 
     /**
-     * A task is done: its counters, its failures and the tasks it published, which are with
+     * A task is done ({@code kind} is null for a kind this pdm does not know): its counters, its failures and the tasks it published, which are with
      * the broker before this event is acked. {@code refused} ends the job (a root task's
      * preflight). {@code dirMeta}: a directory task's directory needs its metadata set once its
      * subtree is done (false when nothing is written into it and its metadata is current).
      */
-    record Done(String job, String task, String kind, List<Child> children, Counters counters,
+    record Done(String job, String task, TaskKind kind, List<Child> children, Counters counters,
                 List<Failure> failures, String refused, boolean dirMeta, String node, long ts) implements JobEvent {
         public Done {
             children = List.copyOf(children);

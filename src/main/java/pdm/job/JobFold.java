@@ -4,17 +4,23 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import pdm.Hosts;
+import pdm.fs.Names;
 import pdm.task.Action;
 import pdm.task.BadMessageException;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
 import pdm.task.PathBytes;
+import pdm.task.Task;
 import pdm.task.TaskIds;
+import pdm.task.TaskKind;
 import pdm.task.TaskMessage;
 
 /**
@@ -144,8 +150,8 @@ public final class JobFold {
          * grows, and a restarted worker adds no entry.
          */
         public Map<String, NodeWork> workByHost() {
-            Map<String, NodeWork> out = new java.util.TreeMap<>();
-            byNode.forEach((node, w) -> out.merge(pdm.Hosts.hostOf(node), w, NodeWork::plus));
+            Map<String, NodeWork> out = new TreeMap<>();
+            byNode.forEach((node, w) -> out.merge(Hosts.hostOf(node), w, NodeWork::plus));
             return out;
         }
 
@@ -168,14 +174,14 @@ public final class JobFold {
 
         private JobSummary current() {
             List<Failure> sorted = new ArrayList<>(failures);
-            sorted.sort(java.util.Comparator.comparing(Failure::path).thenComparing(Failure::error));
+            sorted.sort(Comparator.comparing(Failure::path).thenComparing(Failure::error));
             return counters.summary(def.job(), action().cliName(), def.sourceText(), def.targetText(), display(),
                     def.options().dryRun(), (lastMs - phaseStartMs) / 1000.0, sorted);
         }
 
         private String display() {
             try {
-                return pdm.fs.Names.display(PathBytes.decodeRelative(def.path()));
+                return Names.display(PathBytes.decodeRelative(def.path()));
             } catch (BadMessageException e) {
                 return def.path();
             }
@@ -245,7 +251,7 @@ public final class JobFold {
 
     public void apply(JobEvent e) {
         if (e instanceof JobEvent.Submitted s) {
-            if (!jobs.containsKey(s.job()) && pdm.task.TaskIds.isJobId(s.job()) && !s.phases().isEmpty()
+            if (!jobs.containsKey(s.job()) && TaskIds.isJobId(s.job()) && !s.phases().isEmpty()
                     && s.options() != null) {
                 Job j = new Job(s);
                 jobs.put(s.job(), j);
@@ -284,6 +290,10 @@ public final class JobFold {
         return slash < 0 ? "" : j.def.path().substring(0, slash);
     }
 
+    /** A task's node and its done event, to be counted. */
+    private record Arrived(Node node, JobEvent.Done done) {
+    }
+
     private void done(Job j, JobEvent.Done first) {
         j.lastMs = Math.max(j.lastMs, first.ts());
         long firstId = TaskIds.toLong(first.task());
@@ -293,12 +303,12 @@ public final class JobFold {
             j.early.putIfAbsent(firstId, first);
             return;
         }
-        Deque<Object[]> work = new ArrayDeque<>();
-        work.push(new Object[]{firstNode, first});
+        Deque<Arrived> work = new ArrayDeque<>();
+        work.push(new Arrived(firstNode, first));
         while (!work.isEmpty() && j.state == State.RUNNING) {
-            Object[] w = work.pop();
-            Node node = (Node) w[0];
-            JobEvent.Done d = (JobEvent.Done) w[1];
+            Arrived w = work.pop();
+            Node node = w.node();
+            JobEvent.Done d = w.done();
             j.toPublish.remove(node.id);
             count(j, d, keepFailures);
             if (d.refused() != null) {
@@ -312,11 +322,11 @@ public final class JobFold {
             if (node.kind == DIR) {
                 node.needsMeta = d.dirMeta();
                 for (JobEvent.Child c : d.children()) {
-                    Node child = new Node(TaskIds.toLong(c.id()), node, "dir".equals(c.kind()) ? DIR : FILES, c.rel());
+                    Node child = new Node(TaskIds.toLong(c.id()), node, c.kind() == TaskKind.DIR ? DIR : FILES, c.rel());
                     node.open++;
                     JobEvent.Done already = j.early.remove(child.id);
                     if (already != null) {
-                        work.push(new Object[]{child, already});
+                        work.push(new Arrived(child, already));
                     } else {
                         j.pending.put(child.id, child);
                     }
@@ -378,7 +388,7 @@ public final class JobFold {
         }
     }
 
-    private static TaskMessage message(Job j, String taskId, pdm.task.Task task) {
+    private static TaskMessage message(Job j, String taskId, Task task) {
         return new TaskMessage(j.id(), taskId, j.action(), j.def.src(), j.def.tgt(), j.def.options(),
                 path(j.def.path()), task);
     }

@@ -1,17 +1,20 @@
 package pdm.job;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Live counters of a running job, updated by every worker thread without locks. */
 public final class JobStats {
     /** Failures kept for the summary; beyond this they are only counted (each is logged as it happens). */
     public static final int MAX_LISTED_FAILURES = 1_000_000;
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobStats.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JobStats.class);
 
     public final LongAdder filesCopied = new LongAdder();
     public final LongAdder filesSkipped = new LongAdder();
@@ -65,7 +68,7 @@ public final class JobStats {
 
     public List<Failure> failures() {
         List<Failure> out = new ArrayList<>(failures);
-        out.sort(java.util.Comparator.comparing(Failure::path).thenComparing(Failure::error));
+        out.sort(Comparator.comparing(Failure::path).thenComparing(Failure::error));
         return out;
     }
 

@@ -37,9 +37,9 @@ public final class ResumableFold {
         return fold;
     }
 
-    /** Where to read the log from: "first", or the offset a saved fold resumes at. */
-    public Object readFrom() {
-        return resumedFrom < 0 ? "first" : (Object) resumedFrom;
+    /** Where to read the log from: its first event, or the offset a saved fold resumes at. */
+    public LogPosition readFrom() {
+        return resumedFrom < 0 ? LogPosition.FIRST : LogPosition.at(resumedFrom);
     }
 
     public void apply(JobEvent e, long offset) {

@@ -1,5 +1,8 @@
 package pdm.job;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,11 +12,11 @@ public final class Summaries {
     }
 
     /** The summary as every pass command ends, embedded or --wait: one JSON object or the paragraph. */
-    public static void print(JobSummary summary, boolean json, java.io.PrintStream out) {
+    public static void print(JobSummary summary, boolean json, PrintStream out) {
         if (json) {
             try {
-                out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(summary));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                out.println(new ObjectMapper().writeValueAsString(summary));
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a summary that does not serialize: " + e.getMessage(), e);
             }
         } else {

@@ -1,2 +1,2 @@
-/** Job tracking: counters, failures, completion and the summary a user reads at the end. */
+/** Job tracking, below the engine: counters, failures, events and the completion fold, and the summary a user reads at the end. */
 package pdm.job;

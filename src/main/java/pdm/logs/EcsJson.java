@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Map;
+import pdm.Hosts;
+import pdm.Secrets;
 
 /**
  * One log event as an Elastic Common Schema (ECS) document: {@code @timestamp}, {@code log.level},
@@ -27,18 +29,18 @@ public final class EcsJson {
         ObjectNode o = JSON.createObjectNode();
         o.put("@timestamp", Instant.ofEpochMilli(e.getTimeStamp()).toString());
         o.put("log.level", e.getLevel().toString());
-        o.put("message", pdm.Secrets.mask(e.getFormattedMessage()));
+        o.put("message", Secrets.mask(e.getFormattedMessage()));
         o.put("ecs.version", ECS_VERSION);
         o.put("log.logger", e.getLoggerName());
         o.put("process.thread.name", e.getThreadName());
         o.put("process.pid", PID);
-        o.put("host.hostname", pdm.Hosts.name());
+        o.put("host.hostname", Hosts.name());
         o.put("service.name", "pdm");
         IThrowableProxy t = e.getThrowableProxy();
         if (t != null) {
             o.put("error.type", t.getClassName());
-            o.put("error.message", pdm.Secrets.mask(String.valueOf(t.getMessage())));
-            o.put("error.stack_trace", pdm.Secrets.mask(ThrowableProxyUtil.asString(t)));
+            o.put("error.message", Secrets.mask(String.valueOf(t.getMessage())));
+            o.put("error.stack_trace", Secrets.mask(ThrowableProxyUtil.asString(t)));
         }
         Map<String, String> mdc = e.getMDCPropertyMap();
         if (mdc != null) {

@@ -2,6 +2,7 @@ package pdm.logs;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -156,7 +157,7 @@ public final class ElasticAppender extends AppenderBase<ILoggingEvent> {
             HttpResponse<String> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
             // (item-level errors in a 200 answer are not retried either; they are rare mapping errors)
             return resp.statusCode() / 100 == 2;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -3,10 +3,13 @@ package pdm.metrics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import pdm.fs.Names;
 import pdm.job.JobFold;
+import pdm.task.BadMessageException;
 import pdm.task.PathBytes;
 
 /**
@@ -96,14 +99,14 @@ public final class ClusterView {
 
     static MetricsView.JobState state(JobFold.Job j) {
         return new MetricsView.JobState(j.id(), j.def.command(), j.def.src(), j.def.tgt(), display(j.def.path()),
-                j.def.options().dryRun(), j.state().name().toLowerCase(java.util.Locale.ROOT), j.phase() + 1, j.def.phases().size(),
+                j.def.options().dryRun(), j.state().name().toLowerCase(Locale.ROOT), j.phase() + 1, j.def.phases().size(),
                 j.tasksPending(), j.def.submittedMs() / 1000.0, j.lastMs() / 1000.0);
     }
 
     private static String display(String encoded) {
         try {
-            return pdm.fs.Names.display(PathBytes.decodeRelative(encoded));
-        } catch (pdm.task.BadMessageException e) {
+            return Names.display(PathBytes.decodeRelative(encoded));
+        } catch (BadMessageException e) {
             return encoded;
         }
     }

@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.file.Path;
 import java.util.Locale;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
+import pdm.fs.Names;
 
 /**
  * The wire format of tasks, version 1: one JSON object per message, paths as exact bytes
@@ -146,8 +147,8 @@ public final class TaskCodec {
         }
         Path jobPath = PathBytes.decodeRelative(text(o, "job_path"));
         TaskMessage m = new TaskMessage(job, taskId, action, text(o, "src"), text(o, "tgt"), options, jobPath, task);
-        boolean fileDir = options.singleFile() && !pdm.fs.Names.isRoot(jobPath)
-                && m.dir().equals(jobPath.getParent() == null ? pdm.fs.Names.ROOT : jobPath.getParent());
+        boolean fileDir = options.singleFile() && !Names.isRoot(jobPath)
+                && m.dir().equals(jobPath.getParent() == null ? Names.ROOT : jobPath.getParent());
         if (!(options.singleFile() ? fileDir : within(m.dir(), jobPath))) {
             throw new BadMessageException("task path '" + PathBytes.encode(m.dir()) + "' is outside the job PATH '"
                     + PathBytes.encode(jobPath) + "'");
@@ -156,7 +157,7 @@ public final class TaskCodec {
     }
 
     private static boolean within(Path p, Path top) {
-        return pdm.fs.Names.isRoot(top) || p.startsWith(top);
+        return Names.isRoot(top) || p.startsWith(top);
     }
 
     private static JsonNode meta(FileMeta m) {

@@ -1,2 +1,2 @@
-/** What travels between the walk and the workers: immutable task records and their wire format (docs/message-format.md). */
+/** What travels between the walk and the workers: immutable task records, their kinds and wire format (docs/message-format.md). */
 package pdm.task;

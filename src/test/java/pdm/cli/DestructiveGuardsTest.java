@@ -3,9 +3,11 @@ package pdm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
@@ -253,7 +255,7 @@ class DestructiveGuardsTest {
         assertThat(noPath.err()).contains("--file needs PATH").doesNotContain("null");
         assertThat(fresh).doesNotExist();
 
-        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+        try (ServerSocket busy = new ServerSocket(0)) {
             Pdm.Result port = Pdm.run("copy", "--metrics-port", Integer.toString(busy.getLocalPort()),
                     src().toString(), fresh.toString());
             assertThat(port.exit()).as(port.toString()).isEqualTo(2);
@@ -279,7 +281,7 @@ class DestructiveGuardsTest {
 
     private static void deleteTree(Path p) throws IOException {
         try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(q);
             }
         }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,7 @@ class ElasticLoggingTest {
                 Thread.currentThread().interrupt();
             }
         });
-        hanging.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        hanging.setExecutor(Executors.newCachedThreadPool());
         hanging.start();
         try {
             Path src = tmp.resolve("src");
@@ -56,7 +58,7 @@ class ElasticLoggingTest {
     @Timeout(120)
     void aCopyWithElasticsearchOnADeadPortCompletesExactly() throws Exception {
         int dead;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             dead = s.getLocalPort(); // closed again: connections are refused
         }
         Path src = tmp.resolve("src");

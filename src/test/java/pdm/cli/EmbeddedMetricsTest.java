@@ -2,6 +2,7 @@ package pdm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +53,7 @@ class EmbeddedMetricsTest {
         while (copy.isAlive()) {
             try {
                 scrapes.add(Exposition.samples(http.send(get, HttpResponse.BodyHandlers.ofString()).body()));
-            } catch (java.io.IOException notYetOrGone) {
+            } catch (IOException notYetOrGone) {
                 // not listening yet, or the copy has just finished
             }
             Thread.sleep(5);

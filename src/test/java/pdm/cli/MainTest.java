@@ -3,11 +3,12 @@ package pdm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import pdm.testkit.Fx;
 import pdm.testkit.Pdm;
 
@@ -65,7 +66,7 @@ class MainTest {
         Pdm.Result r = Pdm.run("copy", "--config", cfg.toString(), "panda", "wombat", "/");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("wombat");
-        Path broken = java.nio.file.Files.writeString(tmp.resolve("broken.toml"), "dir_workers = \"x\"\n");
+        Path broken = Files.writeString(tmp.resolve("broken.toml"), "dir_workers = \"x\"\n");
         assertThat(Pdm.run("copy", "--config", broken.toString(), "/a", "/b").exit()).isEqualTo(2);
         assertThat(Pdm.run("copy", "--config", tmp.resolve("missing.toml").toString(), "/a", "/b").exit()).isEqualTo(2);
     }

@@ -3,8 +3,10 @@ package pdm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +47,8 @@ class VerifyTest {
     void changedUserXattrIsADifference() throws IOException {
         Path t = dst.resolve("sizes/s4097");
         long m = Fx.mtime(t);
-        Files.getFileAttributeView(t, java.nio.file.attribute.UserDefinedFileAttributeView.class)
-                .write("pdm.test", java.nio.ByteBuffer.wrap(new byte[]{1, 2, 3}));
+        Files.getFileAttributeView(t, UserDefinedFileAttributeView.class)
+                .write("pdm.test", ByteBuffer.wrap(new byte[]{1, 2, 3}));
         Fx.mtime(t, m);
 
         Pdm.Result r = Pdm.json("verify", src, dst);

@@ -3,7 +3,9 @@ package pdm.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +72,7 @@ class NamesPropertyTest {
         Map<String, String> seen = new HashMap<>();
         List<byte[]> level = List.of(new byte[0]);
         for (int len = 1; len <= 4; len++) {
-            List<byte[]> next = new java.util.ArrayList<>();
+            List<byte[]> next = new ArrayList<>();
             for (byte[] prefix : level) {
                 for (byte b : alphabet) {
                     byte[] n = Arrays.copyOf(prefix, len);
@@ -92,7 +94,7 @@ class NamesPropertyTest {
         assertThat(Names.text(Unix.path(new byte[]{'c', 'a', 'f', (byte) 0xe9}))).isEqualTo("caf\\xe9");
         assertThat(Names.text(Unix.path("new\nline".getBytes()))).isEqualTo("new\\nline");
         assertThat(Names.text(Unix.path("caf\\xe9".getBytes()))).isEqualTo("caf\\\\xe9");
-        assertThat(Names.text(Unix.path("ünï".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo("ünï");
+        assertThat(Names.text(Unix.path("ünï".getBytes(StandardCharsets.UTF_8)))).isEqualTo("ünï");
         assertThat(Names.display(Names.ROOT)).isEqualTo("/");
     }
 

@@ -5,6 +5,8 @@ import java.util.List;
 import pdm.task.Action;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
+import pdm.task.TaskKind;
+import pdm.task.TaskMessage;
 
 /**
  * How much memory job tracking needs: folds a job with one million tasks in flight (1000
@@ -26,7 +28,7 @@ public final class FoldMemoryBench {
         String root = TaskIds.root(job, 0);
         List<JobEvent.Child> top = new ArrayList<>();
         for (int d = 0; d < dirs; d++) {
-            top.add(new JobEvent.Child(TaskIds.childDir(root, "dir-" + d), "dir", "some/typical/path/dir-" + d));
+            top.add(new JobEvent.Child(TaskIds.childDir(root, "dir-" + d), TaskKind.DIR, "some/typical/path/dir-" + d));
         }
         fold.apply(done(job, root, top));
         List<String> fileIds = new ArrayList<>();
@@ -34,7 +36,7 @@ public final class FoldMemoryBench {
             List<JobEvent.Child> files = new ArrayList<>(filesPerDir);
             for (int f = 0; f < filesPerDir; f++) {
                 String id = TaskIds.childFiles(c.id(), -1, f);
-                files.add(new JobEvent.Child(id, "files", null));
+                files.add(new JobEvent.Child(id, TaskKind.FILES, null));
             }
             fold.apply(done(job, c.id(), files));
             files.forEach(x -> fileIds.add(x.id()));
@@ -47,7 +49,7 @@ public final class FoldMemoryBench {
         for (String id : fileIds) {
             fold.apply(done(job, id, List.of()));
         }
-        for (pdm.task.TaskMessage m : fold.job(job).toPublish()) { // the directories' metadata tasks
+        for (TaskMessage m : fold.job(job).toPublish()) { // the directories' metadata tasks
             fold.apply(done(job, m.taskId(), List.of()));
         }
         System.out.printf("after all done: state %s, %d tasks done, tasks in flight %d%n", fold.job(job).state(),
@@ -55,7 +57,7 @@ public final class FoldMemoryBench {
     }
 
     private static JobEvent.Done done(String job, String id, List<JobEvent.Child> children) {
-        return new JobEvent.Done(job, id, "files", children, new Counters(1, 0, 0, 0, 0, 0, 0, 1, 0), List.of(), null,
+        return new JobEvent.Done(job, id, TaskKind.FILES, children, new Counters(1, 0, 0, 0, 0, 0, 0, 1, 0), List.of(), null,
                 true, "n", 1);
     }
 

@@ -18,6 +18,7 @@ import pdm.task.DirMetaTask;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
 import pdm.task.TaskMessage;
+import pdm.task.TaskKind;
 
 /**
  * The fold decides when a job is complete from done events that arrive in any order (a child
@@ -48,27 +49,27 @@ class JobFoldTest {
             int nFiles = rnd.nextInt(3);
             for (int i = 0; i < nFiles; i++) {
                 String f = TaskIds.childFiles(id, i % 2 == 0 ? -1 : 1, i);
-                children.add(new JobEvent.Child(f, "files", null));
-                done.put(f, doneEvent(f, "files", List.of(), 1 + rnd.nextInt(1000)));
+                children.add(new JobEvent.Child(f, TaskKind.FILES, null));
+                done.put(f, doneEvent(f, TaskKind.FILES, List.of(), 1 + rnd.nextInt(1000)));
                 sub.add(f);
             }
             int nDirs = depth >= 4 ? 0 : rnd.nextInt(4);
             for (int i = 0; i < nDirs; i++) {
                 String childRel = rel.isEmpty() ? "d" + i : rel + "/d" + i;
                 String d = TaskIds.childDir(id, "d" + i);
-                children.add(new JobEvent.Child(d, "dir", childRel));
+                children.add(new JobEvent.Child(d, TaskKind.DIR, childRel));
                 sub.addAll(dir(d, childRel, depth + 1));
             }
-            done.put(id, doneEvent(id, "dir", children, 0));
+            done.put(id, doneEvent(id, TaskKind.DIR, children, 0));
             below.put(id, sub);
             relOf.put(id, rel);
             return sub;
         }
 
-        JobEvent.Done doneEvent(String id, String kind, List<JobEvent.Child> children, int copied) {
+        JobEvent.Done doneEvent(String id, TaskKind kind, List<JobEvent.Child> children, int copied) {
             files += copied;
-            return new JobEvent.Done(JOB, id, kind, children, new Counters(copied, 0, 0, 0, 0, "dir".equals(kind) ? 1 : 0,
-                    0, copied * 10L, 0), List.of(), null, !"dir".equals(kind) || needsMeta(id), "node-" + rnd.nextInt(3),
+            return new JobEvent.Done(JOB, id, kind, children, new Counters(copied, 0, 0, 0, 0, TaskKind.DIR.equals(kind) ? 1 : 0,
+                    0, copied * 10L, 0), List.of(), null, !TaskKind.DIR.equals(kind) || needsMeta(id), "node-" + rnd.nextInt(3),
                     1000 + done.size());
         }
 
@@ -111,7 +112,7 @@ class JobFoldTest {
             assertThat(choices).as("the fold waits for nothing that can still happen").isNotEmpty();
             String id = choices.get(rnd.nextInt(choices.size()));
             JobEvent.Done e = t.done.containsKey(id) ? t.done.get(id)
-                    : new JobEvent.Done(JOB, id, "dirmeta", List.of(), new Counters(0, 0, 0, 0, 1, 0, 0, 0, 0), List.of(),
+                    : new JobEvent.Done(JOB, id, TaskKind.DIRMETA, List.of(), new Counters(0, 0, 0, 0, 1, 0, 0, 0, 0), List.of(),
                     null, false, "n", 5000);
             fold.apply(e);
             if (finished.add(id)) {
@@ -163,7 +164,7 @@ class JobFoldTest {
     void aRefusedRootEndsTheJobWithExitCode2() {
         JobFold fold = new JobFold();
         fold.apply(submitted(List.of(Action.DELETE)));
-        fold.apply(new JobEvent.Done(JOB, TaskIds.root(JOB, 0), "dir", List.of(), Counters.ZERO, List.of(),
+        fold.apply(new JobEvent.Done(JOB, TaskIds.root(JOB, 0), TaskKind.DIR, List.of(), Counters.ZERO, List.of(),
                 "source path /x does not exist", false, "n", 2000));
 
         assertThat(fold.job(JOB).state()).isEqualTo(JobFold.State.REFUSED);
@@ -174,8 +175,8 @@ class JobFoldTest {
     @Test
     void eventsRoundTripThroughTheirJson() throws Exception {
         JobEvent.Submitted s = submitted(List.of(Action.COPY, Action.DELETE));
-        JobEvent.Done d = new JobEvent.Done(JOB, TaskIds.root(JOB, 0), "dir",
-                List.of(new JobEvent.Child(TaskIds.childDir(TaskIds.root(JOB, 0), "a"), "dir", "caf%E9")),
+        JobEvent.Done d = new JobEvent.Done(JOB, TaskIds.root(JOB, 0), TaskKind.DIR,
+                List.of(new JobEvent.Child(TaskIds.childDir(TaskIds.root(JOB, 0), "a"), TaskKind.DIR, "caf%E9")),
                 new Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), List.of(new Failure("a/b", "Permission denied")), null, true, "vm:1", 42);
 
         assertThat(EventCodec.decode(EventCodec.encode(s))).isEqualTo(s);
@@ -186,7 +187,7 @@ class JobFoldTest {
     }
 
     private static JobEvent.Done done(String id, int copied) {
-        return new JobEvent.Done(JOB, id, "dir", List.of(), new Counters(copied, 0, 0, 0, 0, 0, 0, 0, 0), List.of(), null,
+        return new JobEvent.Done(JOB, id, TaskKind.DIR, List.of(), new Counters(copied, 0, 0, 0, 0, 0, 0, 0, 0), List.of(), null,
                 true, "n", 2000);
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import pdm.task.Action;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
+import pdm.task.TaskKind;
 
 /** Where a saved fold resumes (what it resumes to is checked in ClusterViewTest, at every cut point). */
 class ResumableFoldTest {
@@ -20,13 +21,13 @@ class ResumableFoldTest {
         ResumableFold f = new ResumableFold();
         f.apply(job("20261125-101842-aaaa"), 10);
         f.apply(new JobEvent.Mark("m"), 11);
-        assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo(10L);
+        assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo(LogPosition.at(10));
 
         String root = TaskIds.root("20261125-101842-aaaa", 0);
-        f.apply(new JobEvent.Done("20261125-101842-aaaa", root, "dir", List.of(), Counters.ZERO, List.of(), null,
+        f.apply(new JobEvent.Done("20261125-101842-aaaa", root, TaskKind.DIR, List.of(), Counters.ZERO, List.of(), null,
                 false, "h:1", 2000), 12);
         assertThat(f.fold().job("20261125-101842-aaaa").state()).isEqualTo(JobFold.State.DONE);
-        assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo(13L);
+        assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo(LogPosition.at(13));
     }
 
     @Test
@@ -34,7 +35,7 @@ class ResumableFoldTest {
         ResumableFold f = new ResumableFold();
         f.apply(job("20261125-101842-aaaa"), 40);
         ResumableFold again = ResumableFold.resume(ResumableFold.resume(f.save()).save());
-        assertThat(again.readFrom()).isEqualTo(40L);
+        assertThat(again.readFrom()).isEqualTo(LogPosition.at(40));
     }
 
     @Test
@@ -44,7 +45,7 @@ class ResumableFoldTest {
         f.apply(new JobEvent.Submitted("20261125-101842-bbbb", "copy", List.of(), "panda", "badger", "p", "b", "",
                 JobOptions.DEFAULT, 1000, "me@here"), 6); // no phases: refused
         f.apply(new JobEvent.Mark("m"), 7);
-        assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo(8L);
+        assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo(LogPosition.at(8));
     }
 
     @Test
@@ -52,6 +53,6 @@ class ResumableFoldTest {
         ResumableFold f = new ResumableFold();
         f.apply(job("20261125-101842-cccc"), -1);
         f.apply(new JobEvent.Mark("m"), 9);
-        assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo("first");
+        assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo(LogPosition.FIRST);
     }
 }

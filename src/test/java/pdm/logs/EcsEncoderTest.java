@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ class EcsEncoderTest {
     @Test
     void oneEcsObjectPerLine() throws Exception {
         LoggerContext ctx = new LoggerContext();
-        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        ctx.setMDCAdapter(new LogbackMDCAdapter());
         LoggingEvent e = new LoggingEvent("pdm.Foo", ctx.getLogger("pdm.Foo"), Level.ERROR,
                 "cannot reach {}", new IllegalStateException("down"), new Object[]{"amqps://u:secret@mq:5671/"});
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -16,6 +17,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,14 +57,14 @@ class ElasticAppenderTest {
             x.getResponseBody().write(ok);
             x.close();
         });
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+        server.setExecutor(Executors.newFixedThreadPool(2));
         server.start();
         return server.getAddress().getPort();
     }
 
     private static Logger logger(ElasticAppender appender) {
         LoggerContext ctx = new LoggerContext();
-        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        ctx.setMDCAdapter(new LogbackMDCAdapter());
         ctx.start();
         appender.setContext(ctx);
         appender.start();
@@ -139,7 +142,7 @@ class ElasticAppenderTest {
 
     @Test
     void aBadUrlIsRefusedNamingItWithoutItsPassword() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ElasticAppender("ftp://u:pw@host/"))
+        Assertions.assertThatThrownBy(() -> new ElasticAppender("ftp://u:pw@host/"))
                 .hasMessageContaining("ftp://u:***@host/").hasMessageNotContaining("pw@");
     }
 }

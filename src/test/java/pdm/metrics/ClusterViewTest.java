@@ -1,7 +1,9 @@
 package pdm.metrics;
 
+import pdm.job.LogPosition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import pdm.job.ResumableFold;
 import pdm.task.Action;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
+import pdm.task.TaskKind;
 
 class ClusterViewTest {
     private static final String JOB = "20261125-101842-ab12";
@@ -68,7 +71,7 @@ class ClusterViewTest {
                 before.apply(all.get(i), i);
             }
             ResumableFold resumed = ResumableFold.resume(before.save());
-            long from = resumed.readFrom() instanceof Long l ? l : 0;
+            long from = resumed.readFrom() instanceof LogPosition.At at ? at.offset() : 0;
             assertThat(from).as("resumes at or before the cut").isLessThanOrEqualTo(cut);
             for (int i = (int) from; i < all.size(); i++) {
                 resumed.apply(all.get(i), i);
@@ -123,7 +126,7 @@ class ClusterViewTest {
         String old = "{\"v\":1,\"node\":\"h2\",\"worker\":\"h2:6\",\"started_ms\":1,\"seq\":1,\"sent_ms\":0,"
                 + "\"interval_s\":10,\"tasks_running\":0,\"files_copied\":0,\"bytes_copied\":0,\"pairs_paused\":0,"
                 + "\"log_events_dropped\":0}";
-        assertThat(Heartbeat.decode(old.getBytes(java.nio.charset.StandardCharsets.UTF_8)).targetsMissing()).isEmpty();
+        assertThat(Heartbeat.decode(old.getBytes(StandardCharsets.UTF_8)).targetsMissing()).isEmpty();
     }
 
     private static Heartbeat beat(String worker, long started, long seq, long running) {
@@ -149,16 +152,16 @@ class ClusterViewTest {
         List<JobEvent> log = new ArrayList<>();
         log.add(new JobEvent.Submitted(job, "copy", List.of(Action.COPY), "panda", "badger", "panda (/p)",
                 "badger (/b)", "", JobOptions.DEFAULT, 1000, "me@here"));
-        log.add(new JobEvent.Done(job, root, "dir", List.of(new JobEvent.Child(a, "files", null),
-                new JobEvent.Child(b, "files", null)), new Counters(0, 0, 0, 0, 0, 1, 1, 0, 0), List.of(), null, true,
+        log.add(new JobEvent.Done(job, root, TaskKind.DIR, List.of(new JobEvent.Child(a, TaskKind.FILES, null),
+                new JobEvent.Child(b, TaskKind.FILES, null)), new Counters(0, 0, 0, 0, 0, 1, 1, 0, 0), List.of(), null, true,
                 w1, 2000));
-        log.add(new JobEvent.Done(job, b, "files", List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
+        log.add(new JobEvent.Done(job, b, TaskKind.FILES, List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
                 null, false, w2, 2500));
-        log.add(new JobEvent.Done(job, b, "files", List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
+        log.add(new JobEvent.Done(job, b, TaskKind.FILES, List.of(), new Counters(20, 0, 0, 0, 0, 0, 0, 2000, 0), List.of(),
                 null, false, w2.replace(":", ":9"), 2600));
-        log.add(new JobEvent.Done(job, a, "files", List.of(), new Counters(10, 0, 0, 0, 0, 0, 0, 1000, 0), List.of(),
+        log.add(new JobEvent.Done(job, a, TaskKind.FILES, List.of(), new Counters(10, 0, 0, 0, 0, 0, 0, 1000, 0), List.of(),
                 null, false, w1, 3000));
-        log.add(new JobEvent.Done(job, TaskIds.dirMeta(root), "dirmeta", List.of(), Counters.ZERO, List.of(), null,
+        log.add(new JobEvent.Done(job, TaskIds.dirMeta(root), TaskKind.DIRMETA, List.of(), Counters.ZERO, List.of(), null,
                 false, w1, 3100));
         return log;
     }

@@ -18,16 +18,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pdm.Hosts;
+import pdm.cluster.Topology;
 import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
-import pdm.transport.Topology;
 
 /**
  * pdm monitor against the real RabbitMQ with two real worker processes: the counters add up
@@ -61,8 +64,8 @@ class MonitoringIT {
             Process w2 = c.startWorker();
             c.awaitConnected(1);
             c.awaitConnected(2);
-            String id1 = pdm.Hosts.name() + ":" + w1.pid();
-            String id2 = pdm.Hosts.name() + ":" + w2.pid();
+            String id1 = Hosts.name() + ":" + w1.pid();
+            String id2 = Hosts.name() + ":" + w2.pid();
             int port = freePort();
             Process monitor = c.start("monitor", "--port", Integer.toString(port));
             try {
@@ -84,7 +87,7 @@ class MonitoringIT {
                     assertThat(Exposition.sum(s, "pdm_dirs_processed_total", job)).isEqualTo(sum.path("dirs").asDouble());
                     assertThat(Exposition.sum(s, "pdm_files_failed_total", job)).isZero();
                     assertThat(Exposition.sum(s, "pdm_job_tasks_pending", job)).isZero();
-                    assertThat(Exposition.sum(s, "pdm_tasks_done_total", job, "node=\"" + pdm.Hosts.name() + "\""))
+                    assertThat(Exposition.sum(s, "pdm_tasks_done_total", job, "node=\"" + Hosts.name() + "\""))
                             .isPositive();
                     // the work was shared: each worker process copied some of it
                     assertThat(Exposition.sum(s, "pdm_worker_files_copied_total", "worker=\"" + id1 + "\"")).isPositive();
@@ -118,8 +121,8 @@ class MonitoringIT {
 
                 // a heartbeat delivered again late (an older seq) does not move anything
                 try (Connection conn = Broker.connect(); Channel ch = conn.createChannel()) {
-                    Heartbeat stale = new Heartbeat(Heartbeat.VERSION, pdm.Hosts.name(), id1, 0, 1, 0, 1, 99, 0, 0, 0, 0,
-                            java.util.List.of());
+                    Heartbeat stale = new Heartbeat(Heartbeat.VERSION, Hosts.name(), id1, 0, 1, 0, 1, 99, 0, 0, 0, 0,
+                            List.of());
                     ch.basicPublish(Topology.STATS, "", new AMQP.BasicProperties(), stale.encode());
                 }
                 Thread.sleep(1500);
@@ -165,7 +168,7 @@ class MonitoringIT {
             }
             Process w = c.startWorker();
             c.awaitConnected(1);
-            String id = "worker=\"" + pdm.Hosts.name() + ":" + w.pid() + "\"";
+            String id = "worker=\"" + Hosts.name() + ":" + w.pid() + "\"";
             String fileQueue = "pdm_queue_messages_ready{queue=\"" + Topology.fileQueue(c.srcName, c.tgtName) + "\"}";
             int port = freePort();
             Process monitor = c.start("monitor", "--port", Integer.toString(port));
@@ -207,7 +210,7 @@ class MonitoringIT {
     /** stderr of every pdm command the cluster ran (monitors included). */
     private static String commandLogs(Cluster c) throws IOException {
         StringBuilder b = new StringBuilder();
-        try (java.util.stream.Stream<Path> files = Files.list(c.dir)) {
+        try (Stream<Path> files = Files.list(c.dir)) {
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".err")).toList()) {
                 b.append(Files.readString(f, StandardCharsets.ISO_8859_1));
             }

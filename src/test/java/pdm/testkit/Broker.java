@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
-import pdm.transport.BrokerUri;
-import pdm.transport.Rabbit;
+import pdm.Secrets;
+import pdm.cluster.BrokerUri;
+import pdm.cluster.Rabbit;
 
 /**
  * The real RabbitMQ the integration tests use: {@code PDM_TEST_RABBITMQ}, default
@@ -31,7 +32,7 @@ public final class Broker {
         try (Connection c = connect()) {
             c.createChannel().close();
         } catch (IOException | TimeoutException | RuntimeException e) {
-            String msg = "RabbitMQ at " + pdm.Secrets.mask(URI) + " is not reachable (" + e + "); start it with "
+            String msg = "RabbitMQ at " + Secrets.mask(URI) + " is not reachable (" + e + "); start it with "
                     + "'rabbitmq-server -detached' or point PDM_TEST_RABBITMQ at one";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(msg);

@@ -9,10 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import pdm.cluster.Topology;
 import pdm.task.FileTask;
-import pdm.transport.Topology;
 
 /**
  * Real pdm processes for distributed-mode tests: a config with two filesystems under unique
@@ -32,7 +35,7 @@ public final class Cluster implements AutoCloseable {
     public final Path dst2;
     public final Path config;
     private final List<Process> workers = new ArrayList<>();
-    private final java.util.Map<Process, Path> commands = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Process, Path> commands = new ConcurrentHashMap<>();
     private int logs;
 
     public Cluster(Path dir) throws IOException {
@@ -146,7 +149,7 @@ public final class Cluster implements AutoCloseable {
     /** Waits until the worker has connected (its log says so). */
     public void awaitConnected(int n) throws Exception {
         Process p = workers.get(n - 1);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (!p.isAlive()) {
                         throw new AssertionError("worker " + n + " exited with " + p.exitValue() + ": " + workerLog(n));
@@ -163,14 +166,14 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Process start(String... args) throws IOException {
-        return startAt(Broker.URI, java.util.Map.of(), args);
+        return startAt(Broker.URI, Map.of(), args);
     }
 
     /**
      * {@code pdm ARGS} started with the given connect string (null: none) and more environment
      * (e.g. JAVA_TOOL_OPTIONS); {@link #stderr} reads what it printed; stopped on close.
      */
-    public Process startAt(String rabbitmq, java.util.Map<String, String> env, String... args) throws IOException {
+    public Process startAt(String rabbitmq, Map<String, String> env, String... args) throws IOException {
         Path out = dir.resolve("cmd-" + (++logs) + ".out");
         Path err = dir.resolve("cmd-" + logs + ".err");
         ProcessBuilder pb = new ProcessBuilder(pdmAt(rabbitmq, args)).redirectOutput(out.toFile())
@@ -195,7 +198,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** {@code pdm ARGS} to its end with the given connect string (null: none) and more environment. */
-    public Run runAt(String rabbitmq, java.util.Map<String, String> env, String... args)
+    public Run runAt(String rabbitmq, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         Path out = dir.resolve("cmd-" + (++logs) + ".out");
         Path err = dir.resolve("cmd-" + logs + ".err");

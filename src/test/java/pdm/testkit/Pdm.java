@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import pdm.cli.Main;
 
 /** Runs the CLI in this JVM ({@link Main#run}) and captures what it prints. */
@@ -26,11 +29,11 @@ public final class Pdm {
      * keeps changing the tree; {@code started} tells that it has made its first change, and
      * {@code stop} ends it once pdm returns.
      */
-    public static Result jsonWhile(Thread writer, java.util.concurrent.CountDownLatch started,
-                                   java.util.concurrent.atomic.AtomicBoolean stop, String command, Path src, Path dst)
+    public static Result jsonWhile(Thread writer, CountDownLatch started,
+                                   AtomicBoolean stop, String command, Path src, Path dst)
             throws InterruptedException {
         writer.start();
-        if (!started.await(1, java.util.concurrent.TimeUnit.MINUTES)) {
+        if (!started.await(1, TimeUnit.MINUTES)) {
             throw new AssertionError("the writer thread never started changing the tree");
         }
         try {

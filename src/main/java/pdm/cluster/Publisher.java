@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -22,7 +22,7 @@ import pdm.task.TaskMessage;
  * One channel in confirm mode: persistent messages, and {@link #await()} returns only when
  * the broker has taken everything published so far (or throws). Not thread-safe: one per thread.
  */
-public final class Publisher implements AutoCloseable {
+public final class Publisher implements TaskDelivery.Outbox, AutoCloseable {
     private static final long CONFIRM_TIMEOUT_MS = 120_000;
     private final Channel ch;
     private final Set<String> declaredPairs = new HashSet<>();
@@ -44,6 +44,7 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
+    @Override
     public void task(TaskMessage m) throws IOException {
         declarePair(m.src(), m.tgt());
         ch.basicPublish(Topology.TASKS, routingKey(m), true, MessageProperties.PERSISTENT_BASIC, TaskCodec.encode(m));
@@ -62,11 +63,13 @@ public final class Publisher implements AutoCloseable {
         throw new IllegalArgumentException("no queue for " + m.task());
     }
 
+    @Override
     public void event(JobEvent e) throws IOException {
         ch.basicPublish("", Topology.EVENTS, true, MessageProperties.PERSISTENT_BASIC, EventCodec.encode(e));
     }
 
     /** A message no worker can act on, kept with the reason (and where it came from) in pdm.dead. */
+    @Override
     public void deadLetter(byte[] body, AMQP.BasicProperties original, String queue, String node, String reason)
             throws IOException {
         Map<String, Object> headers = new HashMap<>();
@@ -80,6 +83,7 @@ public final class Publisher implements AutoCloseable {
         ch.basicPublish(Topology.DEAD, "", true, props, body);
     }
 
+    @Override
     public void await() throws IOException, InterruptedException {
         try {
             ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);

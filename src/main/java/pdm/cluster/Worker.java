@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -7,11 +7,14 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,22 +23,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pdm.PdmException;
 import pdm.config.DataSource;
 import pdm.config.PdmConfig;
+import pdm.engine.Preflight;
 import pdm.engine.TaskRunner;
-import pdm.fs.Mounts;
-import pdm.job.Counters;
-import pdm.job.Failure;
-import pdm.job.JobEvent;
-import pdm.job.JobStats;
 import pdm.metrics.ProcessStats;
-import pdm.task.BadMessageException;
-import pdm.task.DirMetaTask;
-import pdm.task.DirTask;
 import pdm.task.FileTask;
-import pdm.task.PathBytes;
-import pdm.task.TaskCodec;
-import pdm.task.TaskMessage;
 
 /**
  * {@code pdm worker}: consumes the task queues of every source/target pair of its config
@@ -48,25 +42,16 @@ import pdm.task.TaskMessage;
  */
 public final class Worker {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
-    private static final long MAX_BACKOFF_MS = 30_000;
-
-    /** A source/target pair this worker serves. */
-    public record Pair(DataSource src, DataSource tgt) {
-        @Override
-        public String toString() {
-            return src.name() + "->" + tgt.name();
-        }
-    }
 
     private final PdmConfig config;
     private final BrokerUri uri;
-    private final List<Pair> pairs;
+    private final List<FsPair> pairs;
     private final TaskRunner runner;
     private final String node;
     private final ProcessStats stats;
     private final boolean retryAuth;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<Pair, Boolean> mounted = new ConcurrentHashMap<>();
+    private final Map<FsPair, Boolean> mounted = new ConcurrentHashMap<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Session session;
@@ -75,9 +60,9 @@ public final class Worker {
      * @param stats     this process's tallies: sent as heartbeats, served on --metrics-port
      * @param retryAuth keep retrying when the broker refuses the user, instead of ending with {@link AccessRefused}
      */
-    public Worker(PdmConfig config, BrokerUri uri, List<Pair> pairs, ProcessStats stats, boolean retryAuth) {
+    public Worker(PdmConfig config, BrokerUri uri, List<FsPair> pairs, ProcessStats stats, boolean retryAuth) {
         if (pairs.isEmpty()) {
-            throw new pdm.PdmException("the config has no pair of filesystems with a write = true target, so this "
+            throw new PdmException("the config has no pair of filesystems with a write = true target, so this "
                     + "worker would have nothing to do; set write = true on the target filesystems it may change");
         }
         this.config = config;
@@ -100,21 +85,8 @@ public final class Worker {
         return s.conn;
     }
 
-    /** Every pair of configured filesystems whose target may be written, as the seed's worker serves them. */
-    public static List<Pair> pairsOf(PdmConfig config) {
-        List<Pair> out = new ArrayList<>();
-        for (DataSource s : new java.util.TreeMap<>(config.datasources()).values()) {
-            for (DataSource t : new java.util.TreeMap<>(config.datasources()).values()) {
-                if (s != t && t.write()) {
-                    out.add(new Pair(s, t));
-                }
-            }
-        }
-        return out;
-    }
-
     /**
-     * Runs until {@link #stop()}: connects, works, reconnects with backoff.
+     * Runs until {@link #stop()}: connects, works, reconnects with backoff ({@link Reconnect}).
      *
      * @throws AccessRefused when the broker refuses the user and retryAuth is off
      */
@@ -123,9 +95,7 @@ public final class Worker {
         monitor.setDaemon(true);
         monitor.start();
         try {
-            long backoff = 1000;
-            while (!stopping) {
-                long started = System.nanoTime();
+            Reconnect.loop(uri, retryAuth, stopRequested, () -> {
                 try (Session s = new Session()) {
                     session = s;
                     s.start();
@@ -133,22 +103,13 @@ public final class Worker {
                     s.awaitEnd(stopRequested);
                     if (stopping) {
                         s.drain();
-                        break;
+                    } else {
+                        log.warn("lost the broker connection: {}; reconnecting", s.closeReason());
                     }
-                    log.warn("lost the broker connection: {}; reconnecting", s.closeReason());
-                } catch (IOException | TimeoutException | ShutdownSignalException e) {
-                    log.warn("{}; retrying in {} s", AccessRefused.reasonOrThrow(e, uri, retryAuth), backoff / 1000);
                 } finally {
                     session = null;
                 }
-                if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
-                    backoff = 1000;
-                }
-                if (stopRequested.await(backoff, TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
-            }
+            });
         } finally {
             monitor.interrupt();
         }
@@ -167,7 +128,7 @@ public final class Worker {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 checkTargets(missing);
-                for (Pair p : pairs) {
+                for (FsPair p : pairs) {
                     try {
                         checkMount(p);
                     } catch (RuntimeException e) {
@@ -187,7 +148,7 @@ public final class Worker {
      * it in the heartbeat.
      */
     private void checkTargets(Set<String> missing) {
-        Map<String, DataSource> targets = new java.util.TreeMap<>();
+        Map<String, DataSource> targets = new TreeMap<>();
         pairs.forEach(p -> targets.put(p.tgt().name(), p.tgt()));
         for (DataSource t : targets.values()) {
             boolean there = Files.isDirectory(t.path());
@@ -201,8 +162,8 @@ public final class Worker {
         stats.targetsMissing(List.copyOf(missing));
     }
 
-    private void checkMount(Pair p) {
-        boolean ok = isMounted(p.src()) && isMounted(p.tgt());
+    private void checkMount(FsPair p) {
+        boolean ok = Preflight.isMounted(p.src()) && Preflight.isMounted(p.tgt());
         Boolean before = mounted.put(p, ok);
         stats.pairsPaused(mounted.values().stream().filter(m -> !m).count());
         if (before != null && before != ok) {
@@ -218,22 +179,11 @@ public final class Worker {
         }
     }
 
-    private static boolean isMounted(DataSource ds) {
-        if (!ds.mount()) {
-            return true;
-        }
-        try {
-            return Mounts.isMountPoint(ds.path());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** One connection and everything on it; a new one after each reconnect. */
     private final class Session implements AutoCloseable {
         private final ExecutorService threads;
         private final Connection conn;
-        private final List<PairConsumers> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<PairConsumers> consumers = new CopyOnWriteArrayList<>();
         private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
         private final CountDownLatch closed = new CountDownLatch(1);
         private volatile Tracker tracker;
@@ -260,13 +210,13 @@ public final class Worker {
         void start() throws IOException {
             try (Channel ch = conn.createChannel()) {
                 Topology.declareCommon(ch);
-                for (Pair p : pairs) {
+                for (FsPair p : pairs) {
                     Topology.declarePair(ch, p.src().name(), p.tgt().name());
                 }
             } catch (TimeoutException e) {
                 throw new IOException(e);
             }
-            for (Pair p : pairs) {
+            for (FsPair p : pairs) {
                 PairConsumers pc = new PairConsumers(p);
                 consumers.add(pc);
                 pc.consume();
@@ -310,7 +260,7 @@ public final class Worker {
             t.start();
         }
 
-        void setPaused(Pair p, boolean paused) {
+        void setPaused(FsPair p, boolean paused) {
             for (PairConsumers pc : consumers) {
                 if (pc.pair.equals(p)) {
                     try {
@@ -389,12 +339,15 @@ public final class Worker {
 
         /** The consumers of one pair: dir_workers on its dir queue, file_workers on its file queue, one per link queue. */
         private final class PairConsumers {
-            private final Pair pair;
+            private final FsPair pair;
             private final List<Channel> channels = new ArrayList<>();
             private final Map<Channel, String> tags = new ConcurrentHashMap<>();
 
-            PairConsumers(Pair pair) {
+            private final TaskDelivery delivery;
+
+            PairConsumers(FsPair pair) {
                 this.pair = pair;
+                this.delivery = new TaskDelivery(pair, runner, stats, node);
             }
 
             /** Fresh channels each time: those of a paused pair may still hold deliveries it turned away. */
@@ -440,7 +393,7 @@ public final class Worker {
             }
 
             synchronized void cancel() throws IOException {
-                Map<Channel, String> cancelled = new java.util.HashMap<>(tags);
+                Map<Channel, String> cancelled = new HashMap<>(tags);
                 tags.clear(); // first: these channels are ours to end, not a reason to reconnect
                 for (Map.Entry<Channel, String> e : cancelled.entrySet()) {
                     if (e.getKey().isOpen()) {
@@ -457,130 +410,22 @@ public final class Worker {
                 long tag = d.getEnvelope().getDeliveryTag();
                 // Counted before the checks, so that a stop never sees 0 while a task is starting.
                 inFlight.incrementAndGet();
-                if (stopping || !active(ch) || !mounted.getOrDefault(pair, true)) {
-                    reject(ch, tag);
-                    inFlight.decrementAndGet();
-                    return;
-                }
-                String what = "a task";
-                JobStats taskStats = new JobStats();
-                stats.taskStarted();
                 try {
-                    Publisher pub = publisher();
-                    TaskMessage m;
-                    try {
-                        m = TaskCodec.decode(d.getBody());
-                        checkPair(m);
-                    } catch (BadMessageException e) {
-                        deadLetter(pub, queue, d, e.getMessage());
-                        ch.basicAck(tag, false);
-                        return;
-                    }
-                    what = "task " + m.taskId() + " of job " + m.jobId();
-                    if (!m.options().dryRun()) {
-                        stats.copying(taskStats);
-                    }
-                    long started = System.nanoTime();
-                    TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), d.getEnvelope().isRedeliver(),
-                            sink(pub, m), taskStats);
-                    long ran = System.nanoTime();
-                    // The children first, confirmed, then the done event that announces them: a re-run
-                    // may plan different batches, so a child lost after its parent's done event was
-                    // kept would never come again and the job would wait for it forever.
-                    pub.await();
-                    JobEvent.Done done = done(m, o);
-                    pub.event(done);
-                    pub.await();
-                    ch.basicAck(tag, false);
-                    stats.taskDone(m.jobId(), m.src(), m.tgt(), done.counters());
-                    if (log.isDebugEnabled()) {
-                        log.debug("{} ({}, {} children): ran {} ms, confirmed {} ms", what, queue, o.children().size(),
-                                (ran - started) / 1_000_000, (System.nanoTime() - ran) / 1_000_000);
-                    }
-                } catch (IOException | ShutdownSignalException | java.io.UncheckedIOException e) {
-                    log.warn("{} not finished ({}); the broker delivers it again", what, Rabbit.reason(e));
-                    reject(ch, tag); // a live consumer channel would otherwise hold it unacked
-                } catch (RuntimeException e) {
-                    // A bug in pdm outside the task's own work: keep the message, with the reason, not a crash loop.
-                    log.error("{} could not be handled", what, e);
-                    try {
-                        Publisher pub = publisher();
-                        deadLetter(pub, queue, d, "pdm could not handle it: " + e);
-                        ch.basicAck(tag, false);
-                    } catch (IOException | RuntimeException again) {
-                        reject(ch, tag);
-                    } catch (InterruptedException again) {
-                        Thread.currentThread().interrupt();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    boolean admitted = !stopping && active(ch) && mounted.getOrDefault(pair, true);
+                    delivery.handle(new TaskDelivery.Incoming(queue, d.getBody(), d.getProperties(),
+                            d.getEnvelope().isRedeliver()), new TaskDelivery.Receipt() {
+                                @Override
+                                public void ack() throws IOException {
+                                    ch.basicAck(tag, false);
+                                }
+
+                                @Override
+                                public void requeue() {
+                                    reject(ch, tag);
+                                }
+                            }, Session.this::publisher, admitted);
                 } finally {
-                    stats.copied(taskStats);
-                    stats.taskEnded();
                     inFlight.decrementAndGet();
-                }
-            }
-
-            private void checkPair(TaskMessage m) throws BadMessageException {
-                if (!m.src().equals(pair.src().name()) || !m.tgt().equals(pair.tgt().name())) {
-                    throw new BadMessageException("the task is for " + m.src() + "->" + m.tgt()
-                            + " but came from a queue of " + pair + "; this worker acts only on its own filesystems");
-                }
-                if (!pair.tgt().write()) {
-                    throw new BadMessageException("target filesystem '" + m.tgt() + "' is not writable here (write = false)");
-                }
-            }
-
-            private TaskRunner.Sink sink(Publisher pub, TaskMessage m) {
-                return new TaskRunner.Sink() {
-                    @Override
-                    public void publish(String taskId, DirTask task) {
-                        send(taskId, task);
-                    }
-
-                    @Override
-                    public void publish(String taskId, FileTask task) {
-                        send(taskId, task);
-                    }
-
-                    private void send(String taskId, pdm.task.Task task) {
-                        try {
-                            pub.task(new TaskMessage(m.jobId(), taskId, m.action(), m.src(), m.tgt(), m.options(),
-                                    m.jobPath(), task));
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }
-                };
-            }
-
-            private JobEvent.Done done(TaskMessage m, TaskRunner.Outcome o) {
-                List<JobEvent.Child> children = new ArrayList<>(o.children().size());
-                for (TaskRunner.Child c : o.children()) {
-                    children.add(new JobEvent.Child(c.id(), c.kind(), c.rel() == null ? null : PathBytes.encode(c.rel())));
-                }
-                String kind = m.task() instanceof DirTask ? "dir" : m.task() instanceof DirMetaTask ? "dirmeta" : "files";
-                JobStats s = o.stats();
-                return new JobEvent.Done(m.jobId(), m.taskId(), kind, children, Counters.of(s), s.failures(),
-                        o.refused(), o.dirMeta(), node, System.currentTimeMillis());
-            }
-
-            /** Keeps the message with its reason; if it names its job and task, the job hears of it as a failure. */
-            private void deadLetter(Publisher pub, String queue, Delivery d, String reason)
-                    throws IOException, InterruptedException {
-                log.error("message from {} sent to {}: {}", queue, Topology.DEAD, reason);
-                pub.deadLetter(d.getBody(), d.getProperties(), queue, node, reason);
-                String[] ids = TaskCodec.peekIds(d.getBody());
-                Counters oneFailure = new Counters(0, 0, 0, 1, 0, 0, 0, 0, 0);
-                if (ids != null) {
-                    pub.event(new JobEvent.Done(ids[0], ids[1], "dead", List.of(), oneFailure,
-                            List.of(new Failure("(task " + ids[1] + " from " + queue + ")",
-                                    "not run, sent to " + Topology.DEAD + ": " + reason)), null, false, node,
-                            System.currentTimeMillis()));
-                }
-                pub.await();
-                if (ids != null) {
-                    stats.taskDone(ids[0], pair.src().name(), pair.tgt().name(), oneFailure);
                 }
             }
 

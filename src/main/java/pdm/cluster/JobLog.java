@@ -1,5 +1,7 @@
-package pdm.transport;
+package pdm.cluster;
 
+import pdm.job.LogPosition;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Instant;
@@ -29,7 +31,7 @@ public final class JobLog {
             p.declarePair(job.src(), job.tgt());
             if (job.options().maxDelete() != null) {
                 // before the job exists: no worker may remove for it without its budget in place
-                try (com.rabbitmq.client.Channel b = c.createChannel()) {
+                try (Channel b = c.createChannel()) {
                     RemovalBudgets.create(b, job.job(), job.options().maxDelete());
                 }
             }
@@ -43,8 +45,8 @@ public final class JobLog {
         }
     }
 
-    /** Every job with events since {@code from} ("first" or an Instant), as the log tells it now. */
-    public static JobFold read(BrokerUri uri, Object from) throws InterruptedException {
+    /** Every job with events since {@code from}, as the log tells it now. */
+    public static JobFold read(BrokerUri uri, LogPosition from) throws InterruptedException {
         JobFold fold = new JobFold();
         try (Connection c = Rabbit.connect(uri, "pdm status", null);
              EventReader r = new EventReader(c, from, e -> apply(fold, e), null)) {
@@ -74,7 +76,7 @@ public final class JobLog {
         while (true) {
             JobFold fold = new JobFold();
             try (Connection c = Rabbit.connect(uri, "pdm wait " + jobId, null);
-                 EventReader r = new EventReader(c, from, e -> apply(fold, e), null)) {
+                 EventReader r = new EventReader(c, LogPosition.since(from), e -> apply(fold, e), null)) {
                 backoff = 1000;
                 if (r.awaitCaughtUp(CATCH_UP_MS)) {
                     synchronized (fold) {

@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;

@@ -1,5 +1,6 @@
-package pdm.transport;
+package pdm.cluster;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
+import pdm.Secrets;
 
 /** Connections to the broker a connect string names. */
 public final class Rabbit {
@@ -44,7 +46,7 @@ public final class Rabbit {
     }
 
     /** Closes a channel that may already be gone (with its connection): nothing is left to release then. */
-    public static void closeQuietly(com.rabbitmq.client.Channel ch) {
+    public static void closeQuietly(Channel ch) {
         try {
             if (ch.isOpen()) {
                 ch.close();
@@ -61,6 +63,6 @@ public final class Rabbit {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return pdm.Secrets.mask(m);
+        return Secrets.mask(m);
     }
 }

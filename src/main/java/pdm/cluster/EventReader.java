@@ -1,5 +1,7 @@
-package pdm.transport;
+package pdm.cluster;
 
+import pdm.job.LogPosition;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
@@ -34,15 +36,15 @@ public final class EventReader implements AutoCloseable {
     }
 
     /**
-     * @param from {@code "first"}, a time (events from the stream chunk written at or just
-     *             before it, the stream's own timestamp offset) or an offset (a Long)
+     * @param from where to start: the first event, an offset, or a time (events from the stream
+     *             chunk written at or just before it, the stream's own timestamp offset)
      */
-    public EventReader(Connection c, Object from, Consumer<JobEvent> onEvent, Runnable onCaughtUp)
+    public EventReader(Connection c, LogPosition from, Consumer<JobEvent> onEvent, Runnable onCaughtUp)
             throws IOException, InterruptedException {
         this(c, from, (e, offset) -> onEvent.accept(e), onCaughtUp);
     }
 
-    public EventReader(Connection c, Object from, Listener onEvent, Runnable onCaughtUp)
+    public EventReader(Connection c, LogPosition from, Listener onEvent, Runnable onCaughtUp)
             throws IOException, InterruptedException {
         try (Publisher p = new Publisher(c)) {
             Topology.declareCommon(p.channel());
@@ -53,7 +55,8 @@ public final class EventReader implements AutoCloseable {
         // Below amqp-client's per-channel dispatch queue (1000): with more in flight, a slow callback
         // would block the connection's I/O thread, and with it the confirms the callback waits for.
         ch.basicQos(500);
-        Object offset = from instanceof java.time.Instant i ? Date.from(i) : from;
+        Object offset = from instanceof LogPosition.At at ? (Object) at.offset()
+                : from instanceof LogPosition.Since since ? Date.from(since.time()) : "first";
         ch.basicConsume(Topology.EVENTS, false, Map.of("x-stream-offset", offset),
                 (tag, d) -> deliver(d, onEvent, onCaughtUp), tag -> ended.countDown(),
                 (tag, sig) -> ended.countDown());
@@ -109,7 +112,7 @@ public final class EventReader implements AutoCloseable {
                 ch.basicAck(d.getEnvelope().getDeliveryTag(), true);
                 unacked = 0;
             }
-        } catch (com.rabbitmq.client.AlreadyClosedException closed) {
+        } catch (AlreadyClosedException closed) {
             // closed meanwhile (a reader that is done, or a tracker that lost its role): nothing to ack
         }
     }

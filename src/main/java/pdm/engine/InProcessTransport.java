@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.engine;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.task.DirTask;
@@ -18,7 +19,7 @@ import pdm.task.FileTask;
  * paths, bounded by the tree's width times its depth rather than by its size, and the
  * queue never blocks the dir workers that fill it (which would deadlock).
  */
-public final class InProcessTransport implements Transport {
+final class InProcessTransport implements TaskSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InProcessTransport.class);
 
     private final int dirWorkers;
@@ -26,7 +27,7 @@ public final class InProcessTransport implements Transport {
     private final BlockingDeque<DirTask> dirs = new LinkedBlockingDeque<>();
     private final BlockingQueue<FileTask> files;
     private final List<Thread> threads = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
 
     public InProcessTransport(int dirWorkers, int fileWorkers, int fileQueueCapacity) {
         this.dirWorkers = dirWorkers;
@@ -34,8 +35,8 @@ public final class InProcessTransport implements Transport {
         this.files = new ArrayBlockingQueue<>(fileQueueCapacity);
     }
 
-    @Override
-    public void start(TaskHandler handler) {
+    /** Starts the consumers; each task is handed to {@code handler} on one of them. */
+    void start(TaskHandler handler) {
         for (int i = 0; i < dirWorkers; i++) {
             threads.add(thread("pdm-dir-" + i, () -> {
                 DirTask t = dirs.takeLast();
@@ -65,7 +66,18 @@ public final class InProcessTransport implements Transport {
         void run() throws InterruptedException;
     }
 
-    private static Thread thread(String name, Step step) {
+    /** What ended a worker thread that should never end (an OutOfMemoryError, a bug), or null. */
+    private volatile Throwable died;
+
+    /**
+     * The error that killed a worker thread: the pass cannot complete without it, so the
+     * engine ends the pass with it instead of waiting for work that will never be done.
+     */
+    public Throwable died() {
+        return died;
+    }
+
+    private Thread thread(String name, Step step) {
         Thread t = new Thread(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -74,7 +86,8 @@ public final class InProcessTransport implements Transport {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException | Error e) {
-                // Handlers record item failures themselves; reaching here is a bug in pdm.
+                // Handlers record item failures themselves; reaching here is a bug in pdm or the JVM failing.
+                died = e;
                 log.error("worker {} stopped by an unexpected error", name, e);
                 throw e;
             }
@@ -118,6 +131,7 @@ public final class InProcessTransport implements Transport {
         return files.size();
     }
 
+    /** Stops the consumers and waits for them; tasks still queued are dropped. */
     @Override
     public void close() {
         threads.forEach(Thread::interrupt);

@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,18 +9,27 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pdm.Hosts;
+import pdm.metrics.Exposition;
 import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
@@ -139,7 +148,7 @@ class DistributedIT {
             return true;
         } catch (IOException e) {
             return false;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IOException(e);
         }
     }
@@ -292,15 +301,15 @@ class DistributedIT {
         Path target = Files.createDirectories(tmp.resolve("mnt"));
         try (Cluster c = new Cluster(tmp.resolve("c"), "", false, target)) {
             Fx.write(c.src.resolve("a/file"), "data");
-            int metrics = pdm.metrics.Exposition.freePort();
+            int metrics = Exposition.freePort();
             c.startWorker("--metrics-port", Integer.toString(metrics));
             c.awaitConnected(1);
 
             Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
             await().atMost(Duration.ofSeconds(30)).until(() -> c.workerLog(1).contains("is not mounted"));
-            assertThat(pdm.metrics.Exposition.scrape(metrics)).as("the worker's metrics say why it is idle")
-                    .containsEntry("pdm_worker_pairs_paused{node=\"" + pdm.Hosts.name() + "\",worker=\""
-                            + pdm.Hosts.name() + ":" + c.workers().get(0).pid() + "\"}", 1.0);
+            assertThat(Exposition.scrape(metrics)).as("the worker's metrics say why it is idle")
+                    .containsEntry("pdm_worker_pairs_paused{node=\"" + Hosts.name() + "\",worker=\""
+                            + Hosts.name() + ":" + c.workers().get(0).pid() + "\"}", 1.0);
             Thread.sleep(3000);
             assertThat(job.isAlive()).as("nothing is done while the target is not mounted").isTrue();
             try (Stream<Path> s = Files.list(target)) {
@@ -323,9 +332,9 @@ class DistributedIT {
     void amqpsSpeaksTlsAndChecksTheCertificate() {
         // The test broker has no TLS listener: a TLS handshake with its plain port must fail as TLS.
         String plain = Broker.URI.replaceFirst("^amqp://", "amqps://");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rabbit.connect(BrokerUri.parse(plain), "tls test", null).close())
-                .satisfies(e -> assertThat(rootCause(e)).isInstanceOfAny(javax.net.ssl.SSLException.class,
-                        java.io.EOFException.class, java.net.SocketException.class));
+        Assertions.assertThatThrownBy(() -> Rabbit.connect(BrokerUri.parse(plain), "tls test", null).close())
+                .satisfies(e -> assertThat(rootCause(e)).isInstanceOfAny(SSLException.class,
+                        EOFException.class, SocketException.class));
         assertThat(BrokerUri.parse(plain).tls()).isTrue();
         assertThat(BrokerUri.parse(plain).toString()).doesNotContain("guest:guest");
     }
@@ -363,7 +372,7 @@ class DistributedIT {
     private static long countFiles(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).count();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             return 0; // a file vanished while walking (renamed into place): try again
         }
     }
@@ -379,7 +388,7 @@ class DistributedIT {
     private static Path newest(Cluster c, String suffix) throws IOException {
         try (Stream<Path> s = Files.list(c.dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith("cmd-") && p.toString().endsWith(suffix))
-                    .max(java.util.Comparator.comparingInt(p -> Integer.parseInt(
+                    .max(Comparator.comparingInt(p -> Integer.parseInt(
                             p.getFileName().toString().replaceAll("\\D", ""))))
                     .orElseThrow();
         }

@@ -1,10 +1,12 @@
-package pdm.transport;
+package pdm.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pdm.Secrets;
 import pdm.metrics.MetricsView.QueueDepth;
 
 /**
@@ -62,7 +65,7 @@ final class QueueDepths {
             try {
                 List<QueueDepth> out = fromManagement();
                 if (!Boolean.TRUE.equals(managementWorks)) {
-                    log.info("queue depths from the RabbitMQ management API at {}", pdm.Secrets.mask(management.toString()));
+                    log.info("queue depths from the RabbitMQ management API at {}", Secrets.mask(management.toString()));
                 }
                 managementWorks = true;
                 return out;
@@ -70,7 +73,7 @@ final class QueueDepths {
                 if (!Boolean.FALSE.equals(managementWorks)) {
                     log.warn("RabbitMQ management API at {} not usable ({}): exporting ready counts from AMQP only, "
                             + "no unacked counts (enable it with: rabbitmq-plugins enable rabbitmq_management)",
-                            pdm.Secrets.mask(management.toString()), pdm.Secrets.mask(e.getMessage()));
+                            Secrets.mask(management.toString()), Secrets.mask(e.getMessage()));
                 }
                 managementWorks = false;
             }
@@ -107,7 +110,7 @@ final class QueueDepths {
         try {
             return ch.queueDeclarePassive(queue).getConsumerCount();
         } catch (IOException e) {
-            if (e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException s && !s.isHardError()
+            if (e.getCause() instanceof ShutdownSignalException s && !s.isHardError()
                     && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
                 return 0;
             }
@@ -125,7 +128,7 @@ final class QueueDepths {
                 try {
                     AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(q);
                     out.add(new QueueDepth(q, ok.getMessageCount(), -1, ok.getConsumerCount()));
-                } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
+                } catch (IOException | AlreadyClosedException e) {
                     // not declared yet (no job for this pair so far): the broker closed the channel
                     Rabbit.closeQuietly(ch);
                     ch = conn.createChannel();

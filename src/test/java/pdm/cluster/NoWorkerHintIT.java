@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class NoWorkerHintIT {
             // later checks (every 5 s) find it unserved still, and say nothing more
             Thread.sleep(6000);
             assertThat(wait.isAlive()).as(c.stderr(wait)).isTrue();
-            assertThat(c.stderr(wait).split(java.util.regex.Pattern.quote(hint), -1)).hasSize(2);
+            assertThat(c.stderr(wait).split(Pattern.quote(hint), -1)).hasSize(2);
         }
     }
 }

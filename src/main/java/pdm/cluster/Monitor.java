@@ -1,5 +1,6 @@
-package pdm.transport;
+package pdm.cluster;
 
+import pdm.job.LogPosition;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -52,7 +52,7 @@ public final class Monitor {
         this.view = view;
         this.intervalSeconds = Math.max(1, config.monitorInterval());
         List<String> queues = new ArrayList<>();
-        for (Worker.Pair p : Worker.pairsOf(config)) {
+        for (FsPair p : FsPair.servedBy(config)) {
             String s = p.src().name();
             String t = p.tgt().name();
             queues.add(Topology.dirQueue(s, t));
@@ -67,22 +67,14 @@ public final class Monitor {
 
     /** Serves until {@link #stop()}; throws {@link AccessRefused} when the broker refuses the user and retryAuth is off. */
     public void run() throws InterruptedException {
-        long backoff = 1000;
-        while (stop.getCount() > 0) {
+        Reconnect.loop(uri, retryAuth, stop, () -> {
             try (Connection c = Rabbit.connect(uri, "pdm monitor", null)) {
                 view.connected(true);
                 session(c);
-                backoff = 1000;
-            } catch (IOException | TimeoutException | RuntimeException e) {
-                log.warn("{}; retrying in {} s", AccessRefused.reasonOrThrow(e, uri, retryAuth), backoff / 1000);
             } finally {
                 view.connected(false);
             }
-            if (stop.await(backoff, TimeUnit.MILLISECONDS)) {
-                break;
-            }
-            backoff = Math.min(30_000, backoff * 2);
-        }
+        });
     }
 
     public void stop() {
@@ -121,6 +113,11 @@ public final class Monitor {
         }
     }
 
+    /** As this line has always shown it (MonitoringIT reads it): the offset, or "first". */
+    private static Object shown(LogPosition p) {
+        return p instanceof LogPosition.At at ? (Object) at.offset() : "first";
+    }
+
     private void session(Connection c) throws IOException, InterruptedException {
         // Heartbeats that stop coming (our queue deleted, the channel closed) would show every
         // worker as down: start the session over instead.
@@ -155,13 +152,13 @@ public final class Monitor {
             caughtUp.set(true);
             view.fold(fold.fold());
             save(stats, fold, savedAt);
-            log.info("event log {} read from {} in {} ms; serving its jobs", Topology.EVENTS, fold.readFrom(),
+            log.info("event log {} read from {} in {} ms; serving its jobs", Topology.EVENTS, shown(fold.readFrom()),
                     (System.nanoTime() - started) / 1_000_000);
         })) {
             log.info("monitor connected to {}", uri);
             while (c.isOpen() && !events.ended() && heartbeatsLost.getCount() > 0 && stop.getCount() > 0) {
-                if (!caughtUp.get() && fold.readFrom() instanceof Long from && events.pastTheEnd(from, startedMs)) {
-                    log.warn("the saved offset {} lies past the end of the event log (was it deleted and made "
+                if (!caughtUp.get() && fold.readFrom() instanceof LogPosition.At from && events.pastTheEnd(from.offset(), startedMs)) {
+                    log.warn("the saved {} lies past the end of the event log (was it deleted and made "
                             + "anew?); reading it from the start", from);
                     stats.basicGet(Topology.MONITOR_SNAPSHOT, true);
                     return;

@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pdm.Hosts;
 import pdm.metrics.Heartbeat;
 import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
@@ -43,7 +44,7 @@ class WorkerTargetIT {
             }, tag -> { });
 
             Process w = c.startWorker();
-            String id = pdm.Hosts.name() + ":" + w.pid();
+            String id = Hosts.name() + ":" + w.pid();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> last.containsKey(id) || !w.isAlive());
             assertThat(last.get(id).targetsMissing()).as(c.workerLog(1)).containsExactly(c.tgtName);

@@ -1,14 +1,20 @@
-package pdm.transport;
+package pdm.cluster;
 
+import pdm.job.LogPosition;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.job.JobEvent;
@@ -50,7 +56,7 @@ final class Tracker implements AutoCloseable {
             Topology.declareCommon(p.channel());
             this.startedFrom = checkpoint(ch);
             // (a tracker that reads nothing new must write back the offset it started from, not 0)
-            this.lastOffset = startedFrom instanceof Long l ? l - 1 : -1;
+            this.lastOffset = startedFrom instanceof LogPosition.At at ? at.offset() - 1 : -1;
             this.publisher = p;
             this.reader = new EventReader(c, startedFrom, this::onEvent, this::onCaughtUp);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -62,11 +68,10 @@ final class Tracker implements AutoCloseable {
             throw e;
         }
         this.startedMs = System.currentTimeMillis();
-        log.info("this worker is the job tracker now; reading the event log from {}",
-                startedFrom instanceof Long l ? "offset " + l : "its start");
+        log.info("this worker is the job tracker now; reading the event log from {}", startedFrom);
     }
 
-    private final Object startedFrom;
+    private final LogPosition startedFrom;
     private final long startedMs;
 
     /**
@@ -75,10 +80,10 @@ final class Tracker implements AutoCloseable {
      * A long replay of a big running job is not that: it delivers events all along.
      */
     boolean stuckOnStaleCheckpoint() {
-        if (caughtUp || !(startedFrom instanceof Long from) || !reader.pastTheEnd(from, startedMs)) {
+        if (caughtUp || !(startedFrom instanceof LogPosition.At from) || !reader.pastTheEnd(from.offset(), startedMs)) {
             return false;
         }
-        log.warn("tracker found no end of the event log from checkpoint offset {}; reading it from the start",
+        log.warn("tracker found no end of the event log from its checkpoint at {}; reading it from the start",
                 startedFrom);
         try {
             lock.basicGet(Topology.CHECKPOINT, true); // taken, not put back
@@ -92,17 +97,17 @@ final class Tracker implements AutoCloseable {
      * Where the last tracker said the log must be read from (the start of the oldest running
      * job, or the end when none ran), so a takeover does not replay the whole history.
      */
-    private static Object checkpoint(Channel ch) throws IOException {
-        com.rabbitmq.client.GetResponse g = ch.basicGet(Topology.CHECKPOINT, false);
+    private static LogPosition checkpoint(Channel ch) throws IOException {
+        GetResponse g = ch.basicGet(Topology.CHECKPOINT, false);
         if (g == null) {
-            return "first";
+            return LogPosition.FIRST;
         }
         ch.basicReject(g.getEnvelope().getDeliveryTag(), true); // leave it for the next tracker
         try {
-            long from = new com.fasterxml.jackson.databind.ObjectMapper().readTree(g.getBody()).path("from").asLong(-1);
-            return from >= 0 ? (Object) from : "first";
+            long from = new ObjectMapper().readTree(g.getBody()).path("from").asLong(-1);
+            return from >= 0 ? LogPosition.at(from) : LogPosition.FIRST;
         } catch (IOException e) {
-            return "first";
+            return LogPosition.FIRST;
         }
     }
 
@@ -113,8 +118,8 @@ final class Tracker implements AutoCloseable {
         }
         try {
             byte[] body = ("{\"from\":" + from + ",\"ts\":" + System.currentTimeMillis() + "}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            publisher.channel().basicPublish("", Topology.CHECKPOINT, com.rabbitmq.client.MessageProperties.PERSISTENT_BASIC, body);
+                    .getBytes(StandardCharsets.UTF_8);
+            publisher.channel().basicPublish("", Topology.CHECKPOINT, MessageProperties.PERSISTENT_BASIC, body);
             lastCheckpointMs = System.currentTimeMillis();
         } catch (IOException | RuntimeException e) {
             log.warn("tracker could not write its checkpoint: {}", Rabbit.reason(e));
@@ -222,7 +227,7 @@ final class Tracker implements AutoCloseable {
                 lock.queueDelete(Topology.TRACKER_LOCK);
                 lock.close();
             }
-        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (IOException | TimeoutException | RuntimeException e) {
             // connection already gone: the broker has dropped the exclusive queue with it
         }
     }

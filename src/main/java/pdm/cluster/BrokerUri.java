@@ -1,8 +1,9 @@
-package pdm.transport;
+package pdm.cluster;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import pdm.PdmException;
@@ -84,7 +85,7 @@ public record BrokerUri(boolean tls, String host, int port, String vhost, String
     /** For people: never the password. */
     @Override
     public String toString() {
-        String v = vhost.equals("/") ? "" : java.net.URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+        String v = vhost.equals("/") ? "" : URLEncoder.encode(vhost, StandardCharsets.UTF_8);
         return (tls ? "amqps" : "amqp") + "://" + user + ":***@" + host + ":" + port + "/" + v;
     }
 }

@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

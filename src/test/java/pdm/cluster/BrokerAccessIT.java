@@ -1,4 +1,4 @@
-package pdm.transport;
+package pdm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,7 @@ class BrokerAccessIT {
     @BeforeEach
     void broker() {
         Broker.require();
-        org.junit.jupiter.api.Assumptions.assumeTrue(Broker.URI.contains("127.0.0.1"),
+        Assumptions.assumeTrue(Broker.URI.contains("127.0.0.1"),
                 "the wrong-password connect string is made for the local broker");
     }
 

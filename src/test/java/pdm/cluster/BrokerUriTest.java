@@ -1,10 +1,11 @@
-package pdm.transport;
+package pdm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import pdm.PdmException;
+import pdm.Secrets;
 
 /** Connect strings as seed users wrote them; passwords never shown. */
 class BrokerUriTest {
@@ -31,8 +32,8 @@ class BrokerUriTest {
     void passwordsNeverAppearInTextOrErrors() {
         String secret = "amqp://mover:s3cret@rabbit:5672/";
         assertThat(BrokerUri.parse(secret).toString()).doesNotContain("s3cret").contains("mover:***@rabbit:5672");
-        assertThat(pdm.Secrets.mask(secret)).isEqualTo("amqp://mover:***@rabbit:5672/");
-        assertThat(pdm.Secrets.mask("http://admin:p@ss/w@rd@host:15672/")).isEqualTo("http://admin:***@host:15672/");
+        assertThat(Secrets.mask(secret)).isEqualTo("amqp://mover:***@rabbit:5672/");
+        assertThat(Secrets.mask("http://admin:p@ss/w@rd@host:15672/")).isEqualTo("http://admin:***@host:15672/");
         assertThatThrownBy(() -> BrokerUri.parse("http://mover:s3cret@rabbit/"))
                 .isInstanceOf(PdmException.class)
                 .hasMessageContaining("amqp://")

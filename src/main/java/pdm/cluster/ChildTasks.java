@@ -1,0 +1,61 @@
+package pdm.cluster;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import pdm.engine.TaskSink;
+import pdm.job.JobEvent;
+import pdm.task.DirTask;
+import pdm.task.FileTask;
+import pdm.task.PathBytes;
+import pdm.task.Task;
+import pdm.task.TaskIds;
+import pdm.task.TaskKind;
+import pdm.task.TaskMessage;
+
+/**
+ * The engine's {@link TaskSink} for one task of a distributed job: names each task the walk
+ * makes with its derived id (so a re-run makes the same ids), publishes it through the
+ * delivery's outbox (confirmed later, before the done event), and remembers it for the done
+ * event that announces it. A publish that fails throws {@link TaskSink.PublishFailed}.
+ */
+final class ChildTasks implements TaskSink {
+    private final TaskMessage parent;
+    private final TaskDelivery.Outbox outbox;
+    private final List<JobEvent.Child> children = new ArrayList<>();
+    private final int[] batches = new int[FileTask.LINK_SHARDS + 1];
+
+    ChildTasks(TaskMessage parent, TaskDelivery.Outbox outbox) {
+        this.parent = parent;
+        this.outbox = outbox;
+    }
+
+    @Override
+    public synchronized void publish(DirTask task) {
+        String id = TaskIds.childDir(parent.taskId(), PathBytes.encode(task.rel().getFileName()));
+        send(id, task);
+        children.add(new JobEvent.Child(id, TaskKind.DIR, PathBytes.encode(task.rel())));
+    }
+
+    @Override
+    public synchronized void publish(FileTask task) {
+        int shard = task.linkShard();
+        String id = TaskIds.childFiles(parent.taskId(), shard, batches[shard + 1]++);
+        send(id, task);
+        children.add(new JobEvent.Child(id, TaskKind.FILES, null));
+    }
+
+    private void send(String id, Task task) {
+        try {
+            outbox.task(new TaskMessage(parent.jobId(), id, parent.action(), parent.src(), parent.tgt(),
+                    parent.options(), parent.jobPath(), task));
+        } catch (IOException e) {
+            throw new TaskSink.PublishFailed(e);
+        }
+    }
+
+    /** The children published so far, in order. */
+    synchronized List<JobEvent.Child> children() {
+        return List.copyOf(children);
+    }
+}

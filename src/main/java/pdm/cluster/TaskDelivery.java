@@ -1,0 +1,175 @@
+package pdm.cluster;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.engine.TaskRunner;
+import pdm.engine.TaskSink;
+import pdm.job.Counters;
+import pdm.job.Failure;
+import pdm.job.JobEvent;
+import pdm.job.JobStats;
+import pdm.metrics.ProcessStats;
+import pdm.task.BadMessageException;
+import pdm.task.TaskCodec;
+import pdm.task.TaskKind;
+import pdm.task.TaskMessage;
+
+/**
+ * The worker's ack protocol for one delivered task: decode, run it with the engine, wait until
+ * the broker has confirmed every task it published, publish its done event and wait for that
+ * confirm too, and only then ack. Whatever fails before the ack gives the task back to its queue
+ * (the broker delivers it again, and everything a task does is idempotent); a message that cannot
+ * be a task of this worker's pair goes to the dead-letter queue, with a done event naming the
+ * failure when it names its job. Its inputs are explicit: the delivery, its receipt (the
+ * consumer channel's ack and requeue), the outbox (a confirm-mode {@link Publisher}) and whether
+ * the worker admits work now.
+ */
+final class TaskDelivery {
+    private static final Logger log = LoggerFactory.getLogger(TaskDelivery.class);
+
+    /** Where a delivery's messages go, each confirmed by {@link #await()}: {@link Publisher} in a worker. */
+    interface Outbox {
+        void task(TaskMessage m) throws IOException;
+
+        void event(JobEvent e) throws IOException;
+
+        void deadLetter(byte[] body, AMQP.BasicProperties original, String queue, String node, String reason)
+                throws IOException;
+
+        /** Returns when the broker has taken everything published so far; throws when it did not. */
+        void await() throws IOException, InterruptedException;
+    }
+
+    /** Gives the calling thread's outbox, opened on first use. */
+    interface Outboxes {
+        Outbox get() throws IOException;
+    }
+
+    /** The delivery's consumer channel: the ack that ends the protocol, or the task back to its queue. */
+    interface Receipt {
+        void ack() throws IOException;
+
+        /** Never throws: a channel that is gone has given the task back already. */
+        void requeue();
+    }
+
+    /** A message as the broker delivered it, from {@code queue}. */
+    record Incoming(String queue, byte[] body, AMQP.BasicProperties properties, boolean redelivered) {
+    }
+
+    private final FsPair pair;
+    private final TaskRunner runner;
+    private final ProcessStats stats;
+    private final String node;
+
+    TaskDelivery(FsPair pair, TaskRunner runner, ProcessStats stats, String node) {
+        this.pair = pair;
+        this.runner = runner;
+        this.stats = stats;
+        this.node = node;
+    }
+
+    /**
+     * @param admitted false when the worker takes no work now (stopping, its consumer cancelled,
+     *                 a filesystem unmounted): the task goes back untouched
+     */
+    void handle(Incoming in, Receipt receipt, Outboxes outboxes, boolean admitted) {
+        if (!admitted) {
+            receipt.requeue();
+            return;
+        }
+        String what = "a task";
+        JobStats taskStats = new JobStats();
+        stats.taskStarted();
+        try {
+            Outbox out = outboxes.get();
+            TaskMessage m;
+            try {
+                m = TaskCodec.decode(in.body());
+                checkPair(m);
+            } catch (BadMessageException e) {
+                deadLetter(out, in, e.getMessage());
+                receipt.ack();
+                return;
+            }
+            what = "task " + m.taskId() + " of job " + m.jobId();
+            if (!m.options().dryRun()) {
+                stats.copying(taskStats);
+            }
+            long started = System.nanoTime();
+            ChildTasks children = new ChildTasks(m, out);
+            TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), in.redelivered(), children, taskStats);
+            long ran = System.nanoTime();
+            // The children first, confirmed, then the done event that announces them: a re-run
+            // may plan different batches, so a child lost after its parent's done event was
+            // kept would never come again and the job would wait for it forever.
+            out.await();
+            JobEvent.Done done = done(m, o, children.children());
+            out.event(done);
+            out.await();
+            receipt.ack();
+            stats.taskDone(m.jobId(), m.src(), m.tgt(), done.counters());
+            if (log.isDebugEnabled()) {
+                log.debug("{} ({}, {} children): ran {} ms, confirmed {} ms", what, in.queue(),
+                        done.children().size(), (ran - started) / 1_000_000, (System.nanoTime() - ran) / 1_000_000);
+            }
+        } catch (IOException | ShutdownSignalException | TaskSink.PublishFailed e) {
+            log.warn("{} not finished ({}); the broker delivers it again", what, Rabbit.reason(e));
+            receipt.requeue(); // a live consumer channel would otherwise hold it unacked
+        } catch (RuntimeException e) {
+            // A bug in pdm outside the task's own work: keep the message, with the reason, not a crash loop.
+            log.error("{} could not be handled", what, e);
+            try {
+                deadLetter(outboxes.get(), in, "pdm could not handle it: " + e);
+                receipt.ack();
+            } catch (IOException | RuntimeException again) {
+                receipt.requeue();
+            } catch (InterruptedException again) {
+                Thread.currentThread().interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stats.copied(taskStats);
+            stats.taskEnded();
+        }
+    }
+
+    private void checkPair(TaskMessage m) throws BadMessageException {
+        if (!m.src().equals(pair.src().name()) || !m.tgt().equals(pair.tgt().name())) {
+            throw new BadMessageException("the task is for " + m.src() + "->" + m.tgt()
+                    + " but came from a queue of " + pair + "; this worker acts only on its own filesystems");
+        }
+        if (!pair.tgt().write()) {
+            throw new BadMessageException("target filesystem '" + m.tgt() + "' is not writable here (write = false)");
+        }
+    }
+
+    private JobEvent.Done done(TaskMessage m, TaskRunner.Outcome o, List<JobEvent.Child> children) {
+        JobStats s = o.stats();
+        return new JobEvent.Done(m.jobId(), m.taskId(), TaskKind.of(m.task()), children, Counters.of(s),
+                s.failures(), o.refused(), o.dirMeta(), node, System.currentTimeMillis());
+    }
+
+    /** Keeps the message with its reason; if it names its job and task, the job hears of it as a failure. */
+    private void deadLetter(Outbox out, Incoming in, String reason) throws IOException, InterruptedException {
+        log.error("message from {} sent to {}: {}", in.queue(), Topology.DEAD, reason);
+        out.deadLetter(in.body(), in.properties(), in.queue(), node, reason);
+        String[] ids = TaskCodec.peekIds(in.body());
+        Counters oneFailure = new Counters(0, 0, 0, 1, 0, 0, 0, 0, 0);
+        if (ids != null) {
+            out.event(new JobEvent.Done(ids[0], ids[1], TaskKind.DEAD, List.of(), oneFailure,
+                    List.of(new Failure("(task " + ids[1] + " from " + in.queue() + ")",
+                            "not run, sent to " + Topology.DEAD + ": " + reason)), null, false, node,
+                    System.currentTimeMillis()));
+        }
+        out.await();
+        if (ids != null) {
+            stats.taskDone(ids[0], pair.src().name(), pair.tgt().name(), oneFailure);
+        }
+    }
+}

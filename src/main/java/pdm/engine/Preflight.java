@@ -1,0 +1,203 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import pdm.PdmException;
+import pdm.config.DataSource;
+import pdm.fs.Dir;
+import pdm.fs.FileMeta;
+import pdm.fs.FsRoot;
+import pdm.fs.MetaWriter;
+import pdm.fs.Mounts;
+import pdm.fs.Names;
+import pdm.task.Action;
+import pdm.task.JobOptions;
+
+/**
+ * The refusals every job goes through before anything is touched, in every mode (exit 2,
+ * "nothing was changed"): a filesystem configured {@code mount = true} that is not mounted, a
+ * target that may not be written, a missing or unreadable source, an empty source over a full
+ * target, overlapping trees. Embedded passes, the distributed client and the worker running a
+ * job's root task all call these; no other class writes them again.
+ */
+public final class Preflight {
+    private Preflight() {
+    }
+
+    /** Whether a pass over these phases would change the target (not a dry run, not only verify). */
+    public static boolean changesTarget(List<Action> phases, JobOptions options) {
+        return !options.dryRun() && phases.stream().anyMatch(a -> a != Action.VERIFY);
+    }
+
+    /** A job that changes the target needs it configured write = true. */
+    public static void requireWritable(String target, boolean writable) {
+        if (!writable) {
+            throw new PdmException("target filesystem '" + target + "' is not writable (write = false in "
+                    + "config.toml); set write = true for it to let pdm change it");
+        }
+    }
+
+    /** Whether a filesystem is usable as configured: mounted, when it says {@code mount = true}. */
+    public static boolean isMounted(DataSource ds) {
+        if (!ds.mount()) {
+            return true;
+        }
+        try {
+            return Mounts.isMountPoint(ds.path());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A filesystem configured with mount = true must be mounted, or pdm refuses to touch it.
+     *
+     * @param where where it was checked, for the message: "" or " on this worker"
+     */
+    public static void requireMounted(DataSource ds, String where) {
+        if (!isMounted(ds)) {
+            throw new PdmException("filesystem '" + ds.name() + "' is configured with mount = true but " + ds.path()
+                    + " is not a mount point" + where + "; mount it (or set mount = false) and run again; "
+                    + "nothing was changed");
+        }
+    }
+
+    /** The directory a --file job walks: PATH's parent. */
+    public static Path parentOf(Path p) {
+        if (Names.isRoot(p)) {
+            throw new PdmException("--file needs PATH to name a file, not the filesystem root");
+        }
+        Path parent = p.getParent();
+        return parent == null ? Names.ROOT : parent;
+    }
+
+    /**
+     * Refuses unsafe or impossible jobs before anything is touched (exit 2), and for a copy
+     * creates the job PATH's directories on the target. Returns whether the target
+     * directory exists (in a dry run it may not). Embedded passes run it before their walk,
+     * a distributed job in the worker that runs its root task.
+     */
+    public static boolean check(JobSpec job, Path dirRel) {
+        FsRoot src = job.src();
+        FsRoot tgt = job.tgt();
+        boolean changes = changesTarget(List.of(job.action()), job.options());
+        if (changes) {
+            requireWritable(tgt.name(), tgt.writable());
+        }
+        if (!src.exists()) {
+            throw new PdmException("source root " + src.root() + " of filesystem '" + src.name()
+                    + "' does not exist or is not a directory");
+        }
+        if (Files.exists(tgt.root()) && !tgt.exists()) {
+            throw new PdmException("target " + tgt.root() + " exists and is not a directory; pdm does not replace "
+                    + "it: give a directory, or remove it first");
+        }
+        boolean makeRoot = !tgt.exists() && tgt.creatable() && job.action() == Action.COPY;
+        if (makeRoot && (tgt.root().getParent() == null || !Files.isDirectory(tgt.root().getParent()))) {
+            throw new PdmException("cannot create target directory " + tgt.root() + ": its parent directory "
+                    + tgt.root().getParent() + " does not exist; nothing was changed");
+        }
+        if (!tgt.exists() && !makeRoot && (changes || job.action() == Action.VERIFY)) {
+            // (a dry run into a missing ad-hoc target reports the copy that would create it)
+            throw new PdmException("target root " + tgt.root() + " of filesystem '" + tgt.name()
+                    + "' does not exist or is not a directory");
+        }
+        FsRoot.refuseOverlap(src, tgt, dirRel);
+        try (Dir d = src.open(dirRel)) {
+            if (job.options().singleFile() && job.action() != Action.DELETE) {
+                FileMeta m = d.stat(job.path().getFileName());
+                if (m == null) {
+                    throw new PdmException("source file " + Names.display(job.path()) + " does not exist on '"
+                            + src.name() + "' (" + src.root() + "); nothing was changed");
+                }
+                if (m.isDir()) {
+                    throw new PdmException("--file names a directory (" + Names.display(job.path()) + " on '"
+                            + src.name() + "'); leave out --file to walk it; nothing was changed");
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new PdmException("source path " + Names.display(dirRel) + " does not exist on '" + src.name()
+                    + "' (" + src.root() + "); nothing was changed");
+        } catch (AccessDeniedException e) {
+            throw new PdmException("source path " + Names.display(dirRel) + " on '" + src.name()
+                    + "' cannot be read (permission denied); nothing was changed");
+        } catch (IOException e) {
+            throw new PdmException("source path " + Names.display(dirRel) + " on '" + src.name()
+                    + "' cannot be read: " + e.getMessage() + "; nothing was changed", e);
+        }
+        refuseEmptySource(job, dirRel);
+        if (makeRoot && changes) {
+            // Last: a job refused for any reason above must not have written anything.
+            try {
+                tgt.createRoot();
+            } catch (IOException e) {
+                throw new PdmException("cannot create target directory " + tgt.root() + ": " + Reasons.of(e)
+                        + "; nothing was changed", e);
+            }
+        }
+        try {
+            if (job.action() == Action.COPY && changes) {
+                makeParents(src, tgt, dirRel);
+                return true;
+            }
+            return tgt.hasDir(dirRel);
+        } catch (IOException e) {
+            throw new PdmException("cannot prepare target path " + Names.display(dirRel) + " on '" + tgt.name()
+                    + "': " + Reasons.of(e), e);
+        }
+    }
+
+    /**
+     * An empty source PATH over a full target is how an unmounted source, a mistyped path or a
+     * failed automount wipes a migration: delete and sync refuse it unless told the source
+     * really is empty. Checked before sync's copy pass, so the refusal changes nothing.
+     */
+    private static void refuseEmptySource(JobSpec job, Path dirRel) {
+        boolean removes = job.action() == Action.DELETE || (job.options().deleting() && job.action() == Action.COPY);
+        if (!removes || job.options().allowEmptySource() || job.options().singleFile()) {
+            return;
+        }
+        try {
+            if (job.src().isEmptyDir(dirRel) && job.tgt().hasDir(dirRel) && !job.tgt().isEmptyDir(dirRel)) {
+                throw new PdmException("source path " + Names.display(dirRel) + " on '" + job.src().name() + "' ("
+                        + job.src().root() + ") is empty but the target's is not: this would remove everything "
+                        + "there. Is the source mounted, and is the path right? If the source really is empty, give "
+                        + "--allow-empty-source; nothing was changed");
+            }
+        } catch (IOException e) {
+            throw new PdmException("cannot tell whether source path " + Names.display(dirRel) + " on '"
+                    + job.src().name() + "' is empty: " + Reasons.of(e) + "; nothing was changed", e);
+        }
+    }
+
+    /** mkdir -p of the job PATH on the target, each new directory with its source's owner and mode. */
+    private static void makeParents(FsRoot src, FsRoot tgt, Path rel) throws IOException {
+        Path done = Names.ROOT;
+        MetaWriter meta = new MetaWriter(Privileges.isRoot());
+        for (Path part : Names.parts(rel)) {
+            Path next = done.resolve(part);
+            try (Dir t = tgt.open(done)) {
+                FileMeta there = t.stat(part);
+                if (there == null) {
+                    FileMeta s;
+                    try (Dir d = src.open(done)) {
+                        s = d.stat(part);
+                    }
+                    t.mkdir(part, 0700);
+                    if (s != null) {
+                        meta.apply(t, part, s);
+                    }
+                } else if (!there.isDir()) {
+                    throw new PdmException("target path " + Names.display(next) + " on '" + tgt.name()
+                            + "' exists and is not a directory (" + there.type().name().toLowerCase() + "); "
+                            + "pdm does not replace or follow it: remove it first");
+                }
+            }
+            done = next;
+        }
+    }
+}

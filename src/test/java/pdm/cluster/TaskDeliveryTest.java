@@ -1,0 +1,217 @@
+package pdm.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pdm.config.DataSource;
+import pdm.engine.TaskRunner;
+import pdm.fs.Names;
+import pdm.job.JobEvent;
+import pdm.metrics.ProcessStats;
+import pdm.task.Action;
+import pdm.task.DirTask;
+import pdm.task.JobOptions;
+import pdm.task.TaskCodec;
+import pdm.task.TaskIds;
+import pdm.task.TaskKind;
+import pdm.task.TaskMessage;
+import pdm.testkit.Fx;
+
+/**
+ * The worker's ack protocol, one delivery at a time, against a recording outbox and receipt
+ * (doubles of pdm's own ports; the broker itself is exercised by DistributedIT). The task runs
+ * for real on temp directories. The rule in every case: the ack comes last, after the children
+ * and then the done event are confirmed; anything that fails before it gives the task back.
+ */
+class TaskDeliveryTest {
+    private static final String JOB = "20261201-120000-test";
+
+    @TempDir
+    Path tmp;
+
+    private final List<String> log = new ArrayList<>();
+    private final List<JobEvent> events = new ArrayList<>();
+    private Set<String> failing = Set.of();
+    private int awaits;
+    private ProcessStats stats;
+    private TaskDelivery delivery;
+
+    @BeforeEach
+    void tree() throws IOException {
+        Path src = tmp.resolve("src");
+        Path tgt = tmp.resolve("tgt");
+        Fx.write(src.resolve("a/one"), "1");
+        Fx.write(src.resolve("b/two"), "2");
+        Fx.write(src.resolve("f"), "file");
+        Files.createDirectories(tgt);
+        FsPair pair = new FsPair(new DataSource("src", "posix", src, false, false, 0, 0, 0),
+                new DataSource("tgt", "posix", tgt, false, true, 0, 0, 0));
+        stats = new ProcessStats("node", "node:1", () -> 0);
+        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1");
+    }
+
+    /** A confirm-mode publisher that records what it is asked, and fails where the test says. */
+    private final TaskDelivery.Outbox outbox = new TaskDelivery.Outbox() {
+        @Override
+        public void task(TaskMessage m) throws IOException {
+            fail("task");
+            log.add("task " + TaskKind.of(m.task()).wire());
+        }
+
+        @Override
+        public void event(JobEvent e) throws IOException {
+            fail("event");
+            events.add(e);
+            log.add("event");
+        }
+
+        @Override
+        public void deadLetter(byte[] body, AMQP.BasicProperties original, String queue, String node, String reason)
+                throws IOException {
+            fail("deadLetter");
+            log.add("dead-letter");
+        }
+
+        @Override
+        public void await() throws IOException {
+            awaits++;
+            fail("await" + awaits);
+            log.add("confirmed");
+        }
+    };
+
+    private final TaskDelivery.Receipt receipt = new TaskDelivery.Receipt() {
+        @Override
+        public void ack() throws IOException {
+            if (failing.contains("ack")) {
+                log.add("ack failed");
+                throw new ShutdownSignalException(false, false, null, "channel closed");
+            }
+            log.add("ack");
+        }
+
+        @Override
+        public void requeue() {
+            log.add("requeue");
+        }
+    };
+
+    private void fail(String where) throws IOException {
+        if (failing.contains(where)) {
+            throw new IOException(where + " failed (test)");
+        }
+    }
+
+    private void deliver(byte[] body) {
+        delivery.handle(new TaskDelivery.Incoming("dir.src.tgt", body, null, false), receipt, () -> outbox, true);
+    }
+
+    private static byte[] rootTask() {
+        return TaskCodec.encode(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "src", "tgt",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)));
+    }
+
+    private boolean counted() {
+        return !stats.view().work().isEmpty();
+    }
+
+    @Test
+    void childrenConfirmedThenTheDoneEventConfirmedThenTheAck() {
+        deliver(rootTask());
+        assertThat(log).containsExactly("task dir", "task dir", "task files", "confirmed", "event", "confirmed", "ack");
+        JobEvent.Done done = (JobEvent.Done) events.get(0);
+        assertThat(done.kind()).isEqualTo(TaskKind.DIR);
+        assertThat(done.children()).extracting(JobEvent.Child::kind)
+                .containsExactly(TaskKind.DIR, TaskKind.DIR, TaskKind.FILES);
+        assertThat(done.children().get(0).id()).isEqualTo(TaskIds.childDir(TaskIds.root(JOB, 0), "a"));
+        assertThat(counted()).isTrue();
+    }
+
+    @Test
+    void aPublishThatFailsGivesTheTaskBackWithoutADoneEvent() {
+        failing = Set.of("task");
+        deliver(rootTask());
+        assertThat(log).containsExactly("requeue");
+        assertThat(events).isEmpty();
+        assertThat(counted()).isFalse();
+    }
+
+    @Test
+    void aLostConfirmOfTheChildrenGivesTheTaskBackWithoutADoneEvent() {
+        failing = Set.of("await1");
+        deliver(rootTask());
+        assertThat(log).containsExactly("task dir", "task dir", "task files", "requeue");
+        assertThat(events).isEmpty();
+        assertThat(counted()).isFalse();
+    }
+
+    @Test
+    void aDoneEventThatFailsGivesTheTaskBack() {
+        failing = Set.of("event");
+        deliver(rootTask());
+        assertThat(log).containsExactly("task dir", "task dir", "task files", "confirmed", "requeue");
+        assertThat(counted()).isFalse();
+    }
+
+    @Test
+    void aLostConfirmOfTheDoneEventGivesTheTaskBack() {
+        failing = Set.of("await2");
+        deliver(rootTask());
+        assertThat(log).containsExactly("task dir", "task dir", "task files", "confirmed", "event", "requeue");
+        assertThat(counted()).isFalse();
+    }
+
+    /** The done event is with the broker but the ack is lost: the redelivery's duplicate done event is folded once. */
+    @Test
+    void aChannelThatDiesBeforeTheAckGivesTheTaskBack() {
+        failing = Set.of("ack");
+        deliver(rootTask());
+        assertThat(log).containsExactly("task dir", "task dir", "task files", "confirmed", "event", "confirmed",
+                "ack failed", "requeue");
+        assertThat(counted()).isFalse();
+    }
+
+    @Test
+    void aMessageThatIsNoTaskGoesToTheDeadLetterQueueAndIsAcked() {
+        deliver("not a task".getBytes(StandardCharsets.UTF_8));
+        assertThat(log).containsExactly("dead-letter", "confirmed", "ack");
+        assertThat(events).isEmpty(); // it names no job
+    }
+
+    @Test
+    void aTaskOfAnotherPairIsDeadLetteredWithADoneEventForItsJob() {
+        deliver(TaskCodec.encode(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "tgt", "src",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))));
+        assertThat(log).containsExactly("dead-letter", "event", "confirmed", "ack");
+        JobEvent.Done done = (JobEvent.Done) events.get(0);
+        assertThat(done.kind()).isEqualTo(TaskKind.DEAD);
+        assertThat(done.counters().filesFailed()).isEqualTo(1);
+        assertThat(Files.exists(tmp.resolve("tgt/a"))).as("nothing run").isFalse();
+    }
+
+    @Test
+    void aDeadLetterThatFailsGivesTheMessageBack() {
+        failing = Set.of("deadLetter");
+        deliver("not a task".getBytes(StandardCharsets.UTF_8));
+        assertThat(log).containsExactly("requeue");
+    }
+
+    @Test
+    void aWorkerThatTakesNoWorkGivesTheTaskBackUntouched() {
+        delivery.handle(new TaskDelivery.Incoming("dir.src.tgt", rootTask(), null, false), receipt, () -> outbox,
+                false);
+        assertThat(log).containsExactly("requeue");
+        assertThat(tmp.resolve("tgt/a")).doesNotExist();
+    }
+}
