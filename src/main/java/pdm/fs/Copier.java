@@ -90,8 +90,11 @@ public final class Copier {
                 if (!(Sys.is(e, "EXDEV") || Sys.is(e, "EOPNOTSUPP") || Sys.is(e, "ENOSYS") || Sys.is(e, "EINVAL"))) {
                     throw e;
                 }
-                // (this kernel or these filesystems cannot: plain reads and writes from now on, for this pair too)
-                if (Sys.is(e, "ENOSYS")) {
+                // This kernel (ENOSYS) or these filesystems (EXDEV, EOPNOTSUPP) cannot: plain reads
+                // and writes from now on, for this process, without a failing call per chunk (a
+                // worker serving a same-filesystem pair too then reads and writes there as well).
+                // EINVAL may be this one file's filesystem: only this chunk.
+                if (!Sys.is(e, "EINVAL")) {
                     copyFileRange = false;
                 }
             }

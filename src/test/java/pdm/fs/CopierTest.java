@@ -84,6 +84,43 @@ class CopierTest {
         assertThat(Fx.allocatedBlocks(out)).isZero();
     }
 
+    /**
+     * Between two filesystems (tmpfs to the temp dir's) copy_file_range is refused (EXDEV) and
+     * pread/pwrite carry the data: the same exact bytes and holes.
+     */
+    @Test
+    void acrossFilesystemsTheFallbackIsJustAsExact() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm)
+                && !Files.getFileStore(shm).equals(Files.getFileStore(tmp)), "needs /dev/shm on another filesystem");
+        Path dir = Files.createTempDirectory(shm, "pdm-copier");
+        try {
+            Path in = dir.resolve("in");
+            byte[] head = Fx.random(3 << 20, 5);
+            try (RandomAccessFile f = new RandomAccessFile(in.toFile(), "rw")) {
+                f.write(head);
+                f.seek(16 << 20);
+                f.write(head, 0, 4096);
+                f.setLength(24 << 20);
+            }
+            Path out = tmp.resolve("out");
+            try (FsRoot from = new FsRoot("s", dir, false); Dir s = from.open(Names.ROOT);
+                 FsRoot to = new FsRoot("t", tmp, true); Dir t = to.open(Names.ROOT);
+                 FileHandle a = s.openRead(Path.of("in")); FileHandle b = t.create(Path.of("out"))) {
+                assertThat(Copier.copy(a, b, Files.size(in))).isEqualTo(24 << 20);
+            }
+            assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(in));
+            assertThat(pdm.testkit.TreeComparer.dataExtents(out)).as("data where the source has data")
+                    .isEqualTo("[0-3145728,16777216-16781312]");
+        } finally {
+            try (var w = Files.walk(dir)) {
+                for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     @Test
     void sameContent() throws IOException {
         Files.write(tmp.resolve("a"), Fx.random(3 << 20, 1));
