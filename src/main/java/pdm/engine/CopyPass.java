@@ -57,6 +57,9 @@ final class CopyPass implements Pass {
         switch (src.type()) {
             case DIR -> {
                 if (tgt != null && tgt.isDir()) {
+                    if (dir.src().hasUserXattrs(p.name())) {
+                        syncDirXattrs(dir, p.name());
+                    }
                     plan.descend(p.name(), src, tgt);
                 } else if (makeDir(dir, p)) {
                     plan.descend(p.name(), src, ctx.dryRun() || dir.tgt() == null ? null : dir.tgt().stat(p.name()));
@@ -70,7 +73,8 @@ final class CopyPass implements Pass {
                 } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum() || tgt.nlink() > 1) {
                     // (a target still hard-linked where the source no longer is gets its own inode)
                     plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
-                } else if (!ctx.sameOwnership(src, tgt)) {
+                } else if (!ctx.sameOwnership(src, tgt) || dir.src().hasUserXattrs(p.name())) {
+                    // (xattrs may have changed with nothing else: compared where the source has any)
                     plan.work(new WorkItem(p.name(), Op.META, src, tgt));
                 } else {
                     ctx.stats().filesSkipped.increment();
@@ -257,10 +261,16 @@ final class CopyPass implements Pass {
         }
     }
 
+    /**
+     * Owner, mode and times of a file whose data is current, and its user xattrs where the
+     * source has any: they may change with nothing else (an xattr write moves no mtime).
+     */
     private void fixMeta(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
         FileMeta tgt = item.tgt();
-        if (ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs()) {
+        boolean stampCurrent = ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs();
+        boolean xattrs = dir.tgt() != null && dir.src().hasUserXattrs(item.name()) && xattrsDiffer(dir, item.name());
+        if (stampCurrent && !xattrs) {
             ctx.stats().filesSkipped.increment();
             return;
         }
@@ -268,6 +278,11 @@ final class CopyPass implements Pass {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
+                if (xattrs) {
+                    try (FileHandle from = dir.src().openRead(item.name())) {
+                        Xattrs.copy(from, f);
+                    }
+                }
                 meta.apply(f, src);
             } catch (AccessDeniedException e) {
                 // not root and the file is unreadable (mode 0000): its owner may still chmod it
@@ -276,6 +291,29 @@ final class CopyPass implements Pass {
             }
         }
         ctx.changes().add(Change.META, dir.display(item.name()));
+        ctx.stats().metaFixed.increment();
+    }
+
+    private static boolean xattrsDiffer(DirPair dir, Path name) throws IOException {
+        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
+            return !Xattrs.read(a).equals(Xattrs.read(b));
+        }
+    }
+
+    /** The user xattrs of an existing target directory made the source's (before the walk goes in). */
+    private void syncDirXattrs(DirPair dir, Path name) throws IOException {
+        if (dir.tgt() == null) {
+            return;
+        }
+        try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
+            if (Xattrs.read(from).equals(Xattrs.read(to))) {
+                return;
+            }
+            if (!ctx.dryRun()) {
+                Xattrs.copy(from, to);
+            }
+        }
+        ctx.changes().add(Change.META, dir.display(name));
         ctx.stats().metaFixed.increment();
     }
 

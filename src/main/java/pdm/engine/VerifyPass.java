@@ -43,6 +43,14 @@ final class VerifyPass implements Pass {
             ctx.stats().differ(path, "type differs: " + name(s) + " on source, " + name(t) + " on target");
         } else if (s.isDir()) {
             List<String> d = metaDiffs(s, t, true);
+            try {
+                if ((dir.src().hasUserXattrs(p.name()) || dir.tgt().hasUserXattrs(p.name()))
+                        && !sameDirXattrs(dir, p.name())) {
+                    d.add("xattrs");
+                }
+            } catch (java.io.IOException e) {
+                d.add("xattrs unreadable (" + Reasons.of(e) + ")");
+            }
             if (!d.isEmpty()) {
                 ctx.stats().differ(path, "differs: " + String.join(", ", d));
             }
@@ -95,6 +103,12 @@ final class VerifyPass implements Pass {
     private boolean sameContent(DirPair dir, Path name) throws IOException {
         try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
             return Copier.sameContent(a, b);
+        }
+    }
+
+    private static boolean sameDirXattrs(DirPair dir, Path name) throws IOException {
+        try (pdm.fs.Dir a = dir.src().openDir(name); pdm.fs.Dir b = dir.tgt().openDir(name)) {
+            return Xattrs.read(a).equals(Xattrs.read(b));
         }
     }
 

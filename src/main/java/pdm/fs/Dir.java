@@ -100,6 +100,11 @@ public final class Dir implements Closeable {
         return Sys.readlinkat(fd, Unix.bytes(name));
     }
 
+    /** Whether the entry has any {@code user.*} xattr: one system call, no open (see {@link Xattrs}). */
+    public boolean hasUserXattrs(Path name) throws IOException {
+        return Sys.hasXattrWithPrefix(fd, Unix.bytes(name), "user.");
+    }
+
     /** A hard link {@code name} here to {@code otherName} in {@code other}. */
     public void link(Path name, Dir other, Path otherName) throws IOException {
         Sys.linkat(other.fd, Unix.bytes(otherName), fd, Unix.bytes(name));

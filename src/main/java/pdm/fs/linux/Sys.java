@@ -34,6 +34,8 @@ public final class Sys {
     private static final int PATH_MAX = 4096;
     private static final int DIRENTS = 64 << 10;
     private static final int STATX_SIZE = 256;
+    /** Enough for the xattr names of nearly every file in one call; more is read in a second one. */
+    private static final int XATTR_NAMES = 4096;
     /** STATX_BASIC_STATS: type, mode, nlink, uid, gid, times, ino, size, blocks. */
     private static final int STATX_BASIC_STATS = 0x7ff;
 
@@ -86,6 +88,8 @@ public final class Sys {
                 ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT), -1);
         static final MethodHandle FREMOVEXATTR = errno("fremovexattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
                 ADDRESS), -1);
+        static final MethodHandle LLISTXATTR = errno("llistxattr", FunctionDescriptor.of(JAVA_LONG, ADDRESS,
+                ADDRESS, JAVA_LONG), -1);
     }
 
     /** Data calls, made on first use. */
@@ -148,6 +152,7 @@ public final class Sys {
         final MemorySegment how = arena.allocate(24, 8);
         final MemorySegment offsets = arena.allocate(16, 8);
         final MemorySegment small = arena.allocate(PATH_MAX + 1);
+        final MemorySegment xattrNames = arena.allocate(XATTR_NAMES);
         MemorySegment dirents;
     }
 
@@ -591,6 +596,59 @@ public final class Sys {
                 }
                 return out;
             }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /**
+     * Whether the entry {@code name} of the open directory {@code dirFd} has an xattr whose
+     * name starts with {@code prefix}, asked without opening it: one llistxattr through the
+     * directory's /proc/self/fd link (resolved below that descriptor, never following the
+     * entry if it is a symlink). An entry that vanished has none.
+     */
+    public static boolean hasXattrWithPrefix(int dirFd, byte[] name, String prefix) throws IOException {
+        Scratch s = SCRATCH.get();
+        byte[] dir = ("/proc/self/fd/" + dirFd + "/").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] path = new byte[dir.length + name.length];
+        System.arraycopy(dir, 0, path, 0, dir.length);
+        System.arraycopy(name, 0, path, dir.length, name.length);
+        try {
+            MemorySegment p = cstr(s.name2, path);
+            long n = (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, s.xattrNames, (long) XATTR_NAMES);
+            MemorySegment names = s.xattrNames;
+            if (n < 0 && ERRORS.is(errnoOf(s), "ERANGE")) {
+                long size = (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, MemorySegment.NULL, 0L);
+                names = Arena.ofAuto().allocate(Math.max(1, size));
+                n = (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, names, size);
+            }
+            if (n < 0) {
+                int e = errnoOf(s);
+                if (ERRORS.is(e, "ENOENT") || ERRORS.is(e, "EOPNOTSUPP")) {
+                    return false;
+                }
+                throw ERRORS.of("llistxattr", e, Text.of(name));
+            }
+            byte[] want = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (long start = 0; start < n; ) {
+                long end = start;
+                while (end < n && names.get(JAVA_BYTE, end) != 0) {
+                    end++;
+                }
+                if (end - start >= want.length) {
+                    boolean match = true;
+                    for (int k = 0; k < want.length && match; k++) {
+                        match = names.get(JAVA_BYTE, start + k) == want[k];
+                    }
+                    if (match) {
+                        return true;
+                    }
+                }
+                start = end + 1;
+            }
+            return false;
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
