@@ -80,9 +80,12 @@ final class CopyPass implements Pass {
                     ctx.stats().filesSkipped.increment();
                 }
             }
-            case SYMLINK -> plan.work(new WorkItem(p.name(), Op.SYMLINK, src, tgt));
+            // (a symlink, fifo or device with several names keeps them, as rsync -aH does)
+            case SYMLINK -> plan.work(new WorkItem(p.name(), src.nlink() > 1 ? Op.HARDLINK : Op.SYMLINK, src, tgt));
             default -> {
-                if (isCurrentSpecial(src, tgt)) {
+                if (src.nlink() > 1) {
+                    plan.work(new WorkItem(p.name(), Op.HARDLINK, src, tgt));
+                } else if (isCurrentSpecial(src, tgt)) {
                     ctx.stats().filesSkipped.increment();
                 } else {
                     plan.work(new WorkItem(p.name(), Op.SPECIAL, src, tgt));
@@ -317,7 +320,20 @@ final class CopyPass implements Pass {
         ctx.stats().metaFixed.increment();
     }
 
-    private void symlink(DirPair dir, WorkItem item) throws IOException {
+    /**
+     * Makes the first name of a multi-link inode as its type is made (a file's data copied, a
+     * symlink or special created); false when it was left alone.
+     */
+    boolean placeLeader(DirPair dir, WorkItem item) throws IOException {
+        return switch (item.src().type()) {
+            case FILE -> copy(dir, item);
+            case SYMLINK -> symlink(dir, item);
+            case DIR -> throw new IllegalArgumentException("a directory has no hard links");
+            default -> special(dir, item);
+        };
+    }
+
+    private boolean symlink(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
         FileMeta tgt = item.tgt();
         byte[] linkTo = dir.src().readlink(item.name());
@@ -332,18 +348,18 @@ final class CopyPass implements Pass {
                 ctx.changes().add(Change.META, dir.display(item.name()));
                 ctx.stats().metaFixed.increment();
             }
-            return;
+            return true;
         }
-        create(dir, item, Change.SYMLINK, (d, tmp) -> d.symlink(tmp, linkTo));
+        return create(dir, item, Change.SYMLINK, (d, tmp) -> d.symlink(tmp, linkTo));
     }
 
-    private void special(DirPair dir, WorkItem item) throws IOException {
+    private boolean special(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
         if (isCurrentSpecial(src, item.tgt())) {
             ctx.stats().filesSkipped.increment();
-            return;
+            return true;
         }
-        create(dir, item, Change.valueOf(src.type().name()),
+        return create(dir, item, Change.valueOf(src.type().name()),
                 (d, tmp) -> d.mknod(tmp, src.type(), src.perms(), src.rdev()));
     }
 
@@ -360,17 +376,18 @@ final class CopyPass implements Pass {
     }
 
     /** Makes an entry under a temporary name, gives it its metadata and renames it into place. */
-    private void create(DirPair dir, WorkItem item, Change what, Maker maker) throws IOException {
+    private boolean create(DirPair dir, WorkItem item, Change what, Maker maker) throws IOException {
         if (!mayReplace(dir, item)) {
-            return;
+            return false;
         }
         if (ctx.dryRun() || dir.tgt() == null) {
-            if (putInPlace(dir, item, null)) {
-                ctx.wouldTouch(dir.rel());
-                ctx.changes().add(what, dir.display(item.name()));
-                ctx.stats().filesCopied.increment();
+            if (!putInPlace(dir, item, null)) {
+                return false;
             }
-            return;
+            ctx.wouldTouch(dir.rel());
+            ctx.changes().add(what, dir.display(item.name()));
+            ctx.stats().filesCopied.increment();
+            return true;
         }
         Path tmp = TempNames.next();
         boolean placed = false;
@@ -390,6 +407,7 @@ final class CopyPass implements Pass {
                 deleteQuietly(dir, tmp);
             }
         }
+        return placed;
     }
 
     private static void deleteQuietly(DirPair dir, Path tmp) {

@@ -114,12 +114,14 @@ final class HardLinks {
             try {
                 // (in distributed mode item.tgt() was looked at again just now, see CopyPass.work: a
                 // redelivered task may find this name already copied and linked by a worker that died)
-                boolean durable = farm != null && dir.tgt() != null && !copy.ctx().dryRun();
+                // (the farm holds files: symlinks and specials with several names are rare enough
+                // that a worker taking over from a dead one may split them, to be joined next pass)
+                boolean durable = farm != null && src.isFile() && dir.tgt() != null && !copy.ctx().dryRun();
                 if (durable && linkedFromFarm(dir, item, item.tgt(), copy)) {
                     mine.complete(new Placed(farm, key(src)));
                     return;
                 }
-                if (!copy.copy(dir, item)) {
+                if (!copy.placeLeader(dir, item)) {
                     // (this name is already reported; its other names cannot link to it)
                     mine.completeExceptionally(new IOException("left alone: " + JobSummary.NOT_REPLACED));
                     return;
@@ -147,7 +149,8 @@ final class HardLinks {
         try (Dir leaderDir = ctx.tgt().open(target.dir())) {
             FileMeta placed = leaderDir.stat(target.name());
             FileMeta tgt = item.tgt();
-            if (placed != null && tgt != null && tgt.isFile() && tgt.ino() == placed.ino() && tgt.dev() == placed.dev()) {
+            if (placed != null && tgt != null && tgt.type() == src.type() && tgt.ino() == placed.ino()
+                    && tgt.dev() == placed.dev()) {
                 ctx.stats().filesSkipped.increment();
             } else if (dry) {
                 copy.link(dir, item, null, null);

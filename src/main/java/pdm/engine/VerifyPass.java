@@ -64,7 +64,7 @@ final class VerifyPass implements Pass {
     public void work(DirPair dir, WorkItem item) throws IOException {
         FileMeta s = item.src();
         FileMeta t = item.tgt();
-        List<String> d = metaDiffs(s, t, s.isFile());
+        List<String> d = metaDiffs(s, t, true); // (ns for every type: the fs layer sets them so)
         switch (s.type()) {
             case FILE -> {
                 if (s.size() != t.size()) {
@@ -74,12 +74,6 @@ final class VerifyPass implements Pass {
                 }
                 if (!sameXattrs(dir, item.name())) {
                     d.add("xattrs");
-                }
-                if (s.nlink() > 1 || t.nlink() > 1) {
-                    Inode first = links.putIfAbsent(new Inode(s.dev(), s.ino()), new Inode(t.dev(), t.ino()));
-                    if (s.nlink() == 1 || (first != null && !first.equals(new Inode(t.dev(), t.ino())))) {
-                        d.add("hard links");
-                    }
                 }
             }
             case SYMLINK -> {
@@ -91,6 +85,13 @@ final class VerifyPass implements Pass {
                 if (s.rdev() != t.rdev()) {
                     d.add(0, "device number");
                 }
+            }
+        }
+        // (files, symlinks and specials alike: the names of one source inode share one target inode)
+        if (s.nlink() > 1 || t.nlink() > 1) {
+            Inode first = links.putIfAbsent(new Inode(s.dev(), s.ino()), new Inode(t.dev(), t.ino()));
+            if (s.nlink() == 1 || (first != null && !first.equals(new Inode(t.dev(), t.ino())))) {
+                d.add("hard links");
             }
         }
         if (d.isEmpty()) {

@@ -61,4 +61,45 @@ class NativeExactnessTest {
         assertThat(again.count("files_copied")).as("nothing differs any more, to the ns").isZero();
         assertThat(again.count("meta_fixed")).isZero();
     }
+
+    /** rsync -aH keeps hard links among fifos, devices and symlinks; so does pdm, and verify checks them. */
+    @Test
+    void hardLinksAmongFifosDevicesAndSymlinksAreKept() throws IOException {
+        Path src = tmp.resolve("src");
+        Path dst = tmp.resolve("dst");
+        Fx.mkdirs(src.resolve("a"));
+        Fx.mkdirs(src.resolve("b"));
+        Fx.fifo(src.resolve("a/fifo"), 0640);
+        Files.createLink(src.resolve("b/fifo-too"), src.resolve("a/fifo"));
+        Fx.charDevice(src.resolve("a/dev"), 0600, 1, 3);
+        Files.createLink(src.resolve("b/dev-too"), src.resolve("a/dev"));
+        Files.createSymbolicLink(src.resolve("a/link"), Path.of("../b"));
+        linkSymlink(src.resolve("a/link"), src.resolve("b/link-too"));
+
+        Pdm.Result r = Pdm.json("copy", src, dst);
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Fx.inode(dst.resolve("b/fifo-too"))).isEqualTo(Fx.inode(dst.resolve("a/fifo")));
+        assertThat(Fx.inode(dst.resolve("b/dev-too"))).isEqualTo(Fx.inode(dst.resolve("a/dev")));
+        assertThat(Fx.inode(dst.resolve("b/link-too"))).isEqualTo(Fx.inode(dst.resolve("a/link")));
+        TreeComparer.assertSameTree(src, dst);
+        assertThat(Pdm.json("verify", src, dst).exit()).isZero();
+        assertThat(Pdm.json("copy", src, dst).count("files_copied")).as("a second pass finds them linked").isZero();
+
+        // a split link group is what verify reports, and what copy joins again
+        Files.delete(dst.resolve("b/fifo-too"));
+        Fx.fifo(dst.resolve("b/fifo-too"), 0640);
+        Fx.mtime(dst.resolve("b/fifo-too"), Fx.mtime(src.resolve("a/fifo")));
+        Pdm.Result verify = Pdm.json("verify", src, dst);
+        assertThat(verify.exit()).isEqualTo(1);
+        assertThat(verify.out()).contains("hard links");
+        assertThat(Pdm.json("copy", src, dst).exit()).isZero();
+        assertThat(Fx.inode(dst.resolve("b/fifo-too"))).isEqualTo(Fx.inode(dst.resolve("a/fifo")));
+    }
+
+    /** link(2) of a symlink itself (Files.createLink would follow it). */
+    private static void linkSymlink(Path existing, Path link) throws IOException {
+        pdm.fs.linux.Sys.linkat(pdm.fs.linux.Sys.ARCH.atFdcwd(), pdm.fs.Unix.bytes(existing.toAbsolutePath()),
+                pdm.fs.linux.Sys.ARCH.atFdcwd(), pdm.fs.Unix.bytes(link.toAbsolutePath()));
+    }
 }

@@ -86,7 +86,7 @@ public final class TreeComparer {
         Map<String, TreeSet<String>> groups = new TreeMap<>();
         for (var e : attrs.entrySet()) {
             Map<String, Object> m = e.getValue();
-            if (type((Integer) m.get("mode")).equals("file") && ((Integer) m.get("nlink")) > 1) {
+            if (!type((Integer) m.get("mode")).equals("dir") && ((Integer) m.get("nlink")) > 1) {
                 groups.computeIfAbsent(m.get("dev") + ":" + m.get("ino"), k -> new TreeSet<>()).add(display(e.getKey()));
             }
         }
@@ -149,10 +149,12 @@ public final class TreeComparer {
             case "symlink" -> {
                 b.append(" -> ").append(display(new String(Unix.bytes(Files.readSymbolicLink(p)), StandardCharsets.ISO_8859_1)));
                 b.append(" mtime=").append(mtimeNs);
+                linkGroup(b, m, groups);
             }
             default -> {
                 b.append(" rdev=").append(m.get("rdev"));
                 b.append(" mtime=").append(mtimeNs);
+                linkGroup(b, m, groups);
             }
         }
         if (identity) {
@@ -172,6 +174,13 @@ public final class TreeComparer {
             case 0140000 -> "socket";
             default -> "unknown(0" + Integer.toOctalString(mode) + ")";
         };
+    }
+
+    private static void linkGroup(StringBuilder b, Map<String, Object> m, Map<String, TreeSet<String>> groups) {
+        TreeSet<String> g = groups.get(m.get("dev") + ":" + m.get("ino"));
+        if (g != null) {
+            b.append(" links=").append(g);
+        }
     }
 
     /** Where the file has data, as lseek SEEK_DATA/SEEK_HOLE says: "[0-4096,1048576-1052672]"; holes are the rest. */
