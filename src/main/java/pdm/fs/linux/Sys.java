@@ -189,6 +189,32 @@ public final class Sys {
         return new IllegalStateException(t);
     }
 
+    /** One downcall, given the thread's scratch memory; returns what the C function returned. */
+    @FunctionalInterface
+    private interface Downcall {
+        long call(Scratch s) throws Throwable;
+    }
+
+    /**
+     * Runs a downcall whose negative result means failure, which is thrown as the IOException
+     * of {@code call} on {@code what} (name bytes, or a description); returns the result.
+     */
+    private static long check(String call, Object what, Downcall d) throws IOException {
+        Scratch s = SCRATCH.get();
+        long r;
+        try {
+            r = d.call(s);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+        if (r < 0) {
+            throw ERRORS.of(call, errnoOf(s), what instanceof byte[] b ? Text.of(b) : String.valueOf(what));
+        }
+        return r;
+    }
+
     /** Whether {@code e} came from this errno, e.g. {@code is(e, "EXDEV")}. */
     public static boolean is(IOException e, String errno) {
         String m = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
@@ -199,18 +225,8 @@ public final class Sys {
 
     /** openat(2) of a name in {@code dirFd} (AT_FDCWD for an absolute path given by the user). */
     public static int openat(int dirFd, byte[] name, int flags, int mode) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            int fd = (int) OPENAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags, mode);
-            if (fd < 0) {
-                throw fail(s, "openat", name);
-            }
-            return fd;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        return (int) check("openat", name, s -> (int) OPENAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags,
+                mode));
     }
 
     /**
@@ -354,20 +370,13 @@ public final class Sys {
 
     /** fstat of an open descriptor (statx with AT_EMPTY_PATH). */
     public static Stat fstat(int fd) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
+        Scratch scratch = SCRATCH.get();
+        check("statx", "descriptor " + fd, s -> {
             s.small.set(JAVA_BYTE, 0, (byte) 0);
-            int r = (int) STATX.invokeExact(s.capture, fd, s.small, ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
+            return (int) STATX.invokeExact(s.capture, fd, s.small, ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
                     STATX_BASIC_STATS, s.statx);
-            if (r != 0) {
-                throw fail(s, "statx", "descriptor " + fd);
-            }
-            return stat(s.statx);
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        });
+        return stat(scratch.statx);
     }
 
     /** Decodes struct statx (linux/stat.h: the same layout on every architecture). */
@@ -394,143 +403,64 @@ public final class Sys {
     }
 
     public static void mkdirat(int dirFd, byte[] name, int mode) throws IOException {
-        call2(Meta.MKDIRAT, "mkdirat", dirFd, name, mode);
+        check("mkdirat", name, s -> (int) Meta.MKDIRAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode));
     }
 
     public static void mknodat(int dirFd, byte[] name, int mode, long dev) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) Meta.MKNODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, dev) != 0) {
-                throw fail(s, "mknodat", name);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("mknodat", name, s -> (int) Meta.MKNODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, dev));
     }
 
     public static void symlinkat(byte[] target, int dirFd, byte[] name) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) Meta.SYMLINKAT.invokeExact(s.capture, cstr(s.name2, target), dirFd, cstr(s.name1, name)) != 0) {
-                throw fail(s, "symlinkat", name);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("symlinkat", name, s -> (int) Meta.SYMLINKAT.invokeExact(s.capture, cstr(s.name2, target), dirFd,
+                cstr(s.name1, name)));
     }
 
     /** The exact bytes a symlink holds. */
     public static byte[] readlinkat(int dirFd, byte[] name) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            long n = (long) Meta.READLINKAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.small, (long) PATH_MAX + 1);
-            if (n < 0) {
-                throw fail(s, "readlinkat", name);
-            }
-            byte[] out = new byte[(int) n];
-            MemorySegment.copy(s.small, JAVA_BYTE, 0, out, 0, (int) n);
-            return out;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        Scratch scratch = SCRATCH.get();
+        int n = (int) check("readlinkat", name, s -> (long) Meta.READLINKAT.invokeExact(s.capture, dirFd,
+                cstr(s.name1, name), s.small, (long) PATH_MAX + 1));
+        byte[] out = new byte[n];
+        MemorySegment.copy(scratch.small, JAVA_BYTE, 0, out, 0, n);
+        return out;
     }
 
     /** A hard link {@code newName} in {@code newDir} to {@code oldName} in {@code oldDir} (never following a symlink). */
     public static void linkat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) Meta.LINKAT.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir, cstr(s.name2, newName), 0)
-                    != 0) {
-                throw fail(s, "linkat", newName);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("linkat", newName, s -> (int) Meta.LINKAT.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir,
+                cstr(s.name2, newName), 0));
     }
 
     /** rename within or between directories; replaces a file or symlink at the new name. */
     public static void renameat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) Meta.RENAMEAT2.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir, cstr(s.name2, newName),
-                    0) != 0) {
-                throw fail(s, "renameat2", newName);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("renameat2", newName, s -> (int) Meta.RENAMEAT2.invokeExact(s.capture, oldDir, cstr(s.name1, oldName),
+                newDir, cstr(s.name2, newName), 0));
     }
 
     public static void unlinkat(int dirFd, byte[] name, boolean dir) throws IOException {
-        call2(Meta.UNLINKAT, "unlinkat", dirFd, name, dir ? ARCH.atRemovedir() : 0);
+        int flags = dir ? ARCH.atRemovedir() : 0;
+        check("unlinkat", name, s -> (int) Meta.UNLINKAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags));
     }
 
-    private static void call2(MethodHandle h, String call, int dirFd, byte[] name, int arg) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) h.invokeExact(s.capture, dirFd, cstr(s.name1, name), arg) != 0) {
-                throw fail(s, call, name);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
-    }
 
     /** lchown of a name: never follows a symlink. */
     public static void lchownat(int dirFd, byte[] name, int uid, int gid) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) Meta.FCHOWNAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), uid, gid, ARCH.atSymlinkNofollow())
-                    != 0) {
-                throw fail(s, "fchownat", name);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("fchownat", name, s -> (int) Meta.FCHOWNAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), uid, gid,
+                ARCH.atSymlinkNofollow()));
     }
 
     /** chmod of a name known not to be a symlink (the kernel cannot chmod a symlink itself). */
     public static void chmodat(int dirFd, byte[] name, int mode) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) Meta.FCHMODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, 0) != 0) {
-                throw fail(s, "fchmodat", name);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("fchmodat", name, s -> (int) Meta.FCHMODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, 0));
     }
 
     /** utimensat with AT_SYMLINK_NOFOLLOW: the entry's own times, to the nanosecond, whatever its type. */
     public static void lutimensat(int dirFd, byte[] name, long atimeNs, long mtimeNs) throws IOException {
-        Scratch s = SCRATCH.get();
-        times(s, atimeNs, mtimeNs);
-        try {
-            if ((int) Meta.UTIMENSAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.times, ARCH.atSymlinkNofollow())
-                    != 0) {
-                throw fail(s, "utimensat", name);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("utimensat", name, s -> {
+            times(s, atimeNs, mtimeNs);
+            return (int) Meta.UTIMENSAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.times,
+                    ARCH.atSymlinkNofollow());
+        });
     }
 
     private static void times(Scratch s, long atimeNs, long mtimeNs) {
@@ -543,23 +473,15 @@ public final class Sys {
     /** fchown, fchmod and futimens on an open descriptor, in the only order that keeps setuid bits. */
     public static void setMeta(int fd, int uid, int gid, boolean owner, int perms, long atimeNs, long mtimeNs)
             throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if (owner && (int) Meta.FCHOWN.invokeExact(s.capture, fd, uid, gid) != 0) {
-                throw fail(s, "fchown", "descriptor " + fd);
-            }
-            if ((int) Meta.FCHMOD.invokeExact(s.capture, fd, perms) != 0) {
-                throw fail(s, "fchmod", "descriptor " + fd);
-            }
-            times(s, atimeNs, mtimeNs);
-            if ((int) Meta.FUTIMENS.invokeExact(s.capture, fd, s.times) != 0) {
-                throw fail(s, "futimens", "descriptor " + fd);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
+        String what = "descriptor " + fd;
+        if (owner) {
+            check("fchown", what, s -> (int) Meta.FCHOWN.invokeExact(s.capture, fd, uid, gid));
         }
+        check("fchmod", what, s -> (int) Meta.FCHMOD.invokeExact(s.capture, fd, perms));
+        check("futimens", what, s -> {
+            times(s, atimeNs, mtimeNs);
+            return (int) Meta.FUTIMENS.invokeExact(s.capture, fd, s.times);
+        });
     }
 
     // ---- extended attributes (on descriptors: a file or directory pdm holds open)
@@ -686,18 +608,12 @@ public final class Sys {
     }
 
     public static void setXattr(int fd, String name, byte[] value) throws IOException {
-        Scratch s = SCRATCH.get();
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
-            if ((int) Xattr.FSETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), v, (long) value.length, 0) != 0) {
-                throw fail(s, "fsetxattr", name);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
+            check("fsetxattr", name, s -> (int) Xattr.FSETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), v,
+                    (long) value.length, 0));
         }
     }
 
@@ -720,50 +636,19 @@ public final class Sys {
 
     /** copy_file_range(2) of up to {@code len} bytes at the same offset of both files; 0 at the source's end. */
     public static long copyFileRange(int in, int out, long offset, long len) throws IOException {
-        Scratch s = SCRATCH.get();
-        s.offsets.set(JAVA_LONG, 0, offset);
-        s.offsets.set(JAVA_LONG, 8, offset);
-        try {
-            long n = (long) Data.COPY_FILE_RANGE.invokeExact(s.capture, in, s.offsets, out, s.offsets.asSlice(8), len, 0);
-            if (n < 0) {
-                throw fail(s, "copy_file_range", "descriptor " + in);
-            }
-            return n;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        return check("copy_file_range", "descriptor " + in, s -> {
+            s.offsets.set(JAVA_LONG, 0, offset);
+            s.offsets.set(JAVA_LONG, 8, offset);
+            return (long) Data.COPY_FILE_RANGE.invokeExact(s.capture, in, s.offsets, out, s.offsets.asSlice(8), len, 0);
+        });
     }
 
     public static long pread(int fd, MemorySegment buf, long len, long offset) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            long n = (long) Data.PREAD.invokeExact(s.capture, fd, buf, len, offset);
-            if (n < 0) {
-                throw fail(s, "pread", "descriptor " + fd);
-            }
-            return n;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        return check("pread", "descriptor " + fd, s -> (long) Data.PREAD.invokeExact(s.capture, fd, buf, len, offset));
     }
 
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            long n = (long) Data.PWRITE.invokeExact(s.capture, fd, buf, len, offset);
-            if (n < 0) {
-                throw fail(s, "pwrite", "descriptor " + fd);
-            }
-            return n;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        return check("pwrite", "descriptor " + fd, s -> (long) Data.PWRITE.invokeExact(s.capture, fd, buf, len, offset));
     }
 
     /**
@@ -789,29 +674,11 @@ public final class Sys {
     }
 
     public static void ftruncate(int fd, long length) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) Data.FTRUNCATE.invokeExact(s.capture, fd, length) != 0) {
-                throw fail(s, "ftruncate", "descriptor " + fd);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("ftruncate", "descriptor " + fd, s -> (int) Data.FTRUNCATE.invokeExact(s.capture, fd, length));
     }
 
     public static void fsync(int fd) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            if ((int) Data.FSYNC.invokeExact(s.capture, fd) != 0) {
-                throw fail(s, "fsync", "descriptor " + fd);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        check("fsync", "descriptor " + fd, s -> (int) Data.FSYNC.invokeExact(s.capture, fd));
     }
 
     /** posix_fadvise(POSIX_FADV_SEQUENTIAL) or (DONTNEED): a hint; a failure is ignored. */
