@@ -67,7 +67,7 @@ public final class Removals {
      * @return false when --max-delete forbids it; the entry is then left as it is
      */
     boolean replaceByRename(PassContext ctx, Dir dir, Path tmp, Path name, FileMeta meta) throws IOException {
-        Path rel = dir == null ? null : dir.rel().resolve(name);
+        Path rel = dir.rel().resolve(name);
         Dir.RemovalGuard g = guard(ctx);
         if (!g.mayRemove(rel, meta)) {
             ctx.stats().removalsSkipped.increment();
