@@ -28,11 +28,19 @@ public final class Main {
         return cli.execute(args);
     }
 
+    /** The version and git commit the build recorded in {@code pdm/build.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[]{"pdm " + (v == null ? "(development build)" : v)};
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("/pdm/build.properties")) {
+                if (in == null) {
+                    return new String[]{"pdm (built without its version: no pdm/build.properties)"};
+                }
+                p.load(in);
+            }
+            return new String[]{"pdm " + p.getProperty("version", "?") + " (commit " + p.getProperty("commit", "?") + ")",
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }
 }

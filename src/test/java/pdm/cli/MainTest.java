@@ -34,6 +34,27 @@ class MainTest {
     }
 
     @Test
+    void versionSaysTheBuildAndItsCommit() {
+        Pdm.Result r = Pdm.run("--version");
+        assertThat(r.exit()).isZero();
+        // (built from a git checkout its commit is known; from a bare source tree it says so)
+        String commit = java.nio.file.Files.exists(java.nio.file.Path.of(".git")) ? "[0-9a-f]{12}(-dirty)?" : "unknown";
+        assertThat(r.out()).containsPattern("pdm \\d+\\.\\d+\\.\\d+\\S* \\(commit " + commit + "\\)")
+                .contains("Java 25");
+    }
+
+    @Test
+    void aMistypedCommandGetsOneLineWithTheNearestCommand() {
+        Pdm.Result r = Pdm.run("cpoy", "/a", "/b");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("pdm: unknown command 'cpoy'; did you mean 'copy'?");
+        assertThat(r.out()).isEmpty();
+        Pdm.Result far = Pdm.run("frobnicate");
+        assertThat(far.err().lines()).singleElement().asString().startsWith("pdm: unknown command 'frobnicate'; ")
+                .contains("copy").contains("sync");
+    }
+
+    @Test
     void unknownCommandOrOptionIsUsageError() {
         assertThat(Pdm.run("frobnicate").exit()).isEqualTo(2);
         assertThat(Pdm.run("copy", "--frobnicate", "/a", "/b").exit()).isEqualTo(2);
