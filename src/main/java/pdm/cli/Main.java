@@ -1,5 +1,6 @@
 package pdm.cli;
 
+import pdm.fs.linux.UnsupportedPlatformException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +26,20 @@ public final class Main {
         cli.setExecutionExceptionHandler(errors);
         cli.setParameterExceptionHandler(errors);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+            // The system call layer refuses this machine when it first loads (another
+            // architecture, a kernel without statx): a reason and exit 2, not a JVM trace.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UnsupportedPlatformException u) {
+                    cli.getErr().println("pdm: " + u.getMessage() + "; nothing was changed");
+                    cli.getErr().flush();
+                    return 2;
+                }
+            }
+            throw e;
+        }
     }
 
     /** The version and git commit the build recorded in {@code pdm/build.properties}. */

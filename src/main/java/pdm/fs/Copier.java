@@ -18,6 +18,8 @@ public final class Copier {
     /** Between two checks of the stop request: a terabyte file is given up within a second or so. */
     private static final long CHUNK = 64L << 20;
     private static final int BUFFER = 1 << 20;
+    /** Below this a read-ahead hint costs a system call per file and gains nothing. */
+    private static final long HINTED = 4L << 20;
     private static final ThreadLocal<MemorySegment[]> BUFFERS = ThreadLocal.withInitial(() -> {
         Arena a = Arena.ofAuto();
         return new MemorySegment[]{a.allocate(BUFFER, 4096), a.allocate(BUFFER, 4096)};
@@ -36,7 +38,9 @@ public final class Copier {
     public static long copy(FileHandle in, FileHandle out, long expected, BooleanSupplier stop) throws IOException {
         int src = in.fd();
         int dst = out.fd();
-        Sys.fadvise(src, false);
+        if (in.large(HINTED)) {
+            Sys.fadvise(src, false);
+        }
         if (in.dense(expected)) {
             return copyRun(src, dst, 0, expected, stop);
         }
@@ -110,8 +114,10 @@ public final class Copier {
     /** True when both files hold the same bytes to their ends. */
     public static boolean sameContent(FileHandle a, FileHandle b) throws IOException {
         MemorySegment[] bufs = BUFFERS.get();
-        Sys.fadvise(a.fd(), false);
-        Sys.fadvise(b.fd(), false);
+        if (a.large(HINTED)) {
+            Sys.fadvise(a.fd(), false);
+            Sys.fadvise(b.fd(), false);
+        }
         for (long at = 0; ; ) {
             long n = readFully(a.fd(), bufs[0], at);
             long m = readFully(b.fd(), bufs[1], at);

@@ -16,13 +16,11 @@ import pdm.fs.linux.Sys;
 public final class Dir implements Closeable {
     private final int fd;
     private final Path rel;
-    private final Path root;
     private boolean closed;
 
-    Dir(int fd, Path rel, Path root) {
+    Dir(int fd, Path rel) {
         this.fd = fd;
         this.rel = rel;
-        this.root = root;
     }
 
     /** Where this directory is below its filesystem root. */
@@ -32,11 +30,6 @@ public final class Dir implements Closeable {
 
     int fd() {
         return fd;
-    }
-
-    /** The absolute path of an entry: for messages only, never for a system call. */
-    public Path abs(Path name) {
-        return root.resolve(rel).resolve(name);
     }
 
     /** Sets this directory's own owner, mode and times through its descriptor. */
@@ -70,7 +63,7 @@ public final class Dir implements Closeable {
 
     /** Opens a subdirectory (or a deeper relative path); fails (ELOOP / not a directory) rather than follow a symlink. */
     public Dir openDir(Path name) throws IOException {
-        return new Dir(Sys.openDirBeneath(fd, Unix.bytes(name)), rel.resolve(name), root);
+        return new Dir(Sys.openDirBeneath(fd, Unix.bytes(name)), rel.resolve(name));
     }
 
     /** Opens a regular file for reading; refuses (never blocks on) anything else put in its place. */
@@ -199,9 +192,9 @@ public final class Dir implements Closeable {
         }
     }
 
-    /** Whether this directory has no entries. */
+    /** Whether this directory has no entries (reads at most one batch of its listing). */
     boolean unlisted() throws IOException {
-        return Sys.list(fd).isEmpty();
+        return Sys.isEmpty(fd);
     }
 
     @Override

@@ -24,6 +24,11 @@ public final class FileHandle implements Closeable {
         return opened != null && opened.blocks() * 512 >= size;
     }
 
+    /** Whether the file was at least {@code bytes} long when opened: worth a read-ahead hint. */
+    boolean large(long bytes) {
+        return opened != null && opened.size() >= bytes;
+    }
+
     int fd() {
         return fd;
     }

@@ -85,11 +85,11 @@ public final class FsRoot implements java.io.Closeable {
     public Dir open(Path rel, FileMeta expected) throws IOException {
         Dir r = sharedRoot();
         if (Names.isRoot(rel)) {
-            return new Dir(Sys.openDirBeneath(r.fd(), new byte[]{'.'}), rel, root);
+            return new Dir(Sys.openDirBeneath(r.fd(), new byte[]{'.'}), rel);
         }
         Dir d;
         try {
-            d = new Dir(Sys.openDirBeneath(r.fd(), Unix.bytes(rel)), rel, root);
+            d = new Dir(Sys.openDirBeneath(r.fd(), Unix.bytes(rel)), rel);
         } catch (FileSystemLoopException | NotDirectoryException e) {
             throw new SafetyException("a component of '" + Names.text(root.resolve(rel)) + "' on filesystem '" + name
                     + "' is a symlink or not a directory: pdm does not follow it; nothing was changed");
@@ -128,7 +128,7 @@ public final class FsRoot implements java.io.Closeable {
     private Dir openRoot() throws IOException {
         int fd = Sys.openat(Sys.ARCH.atFdcwd(), Unix.bytes(root), Sys.ARCH.oRdonly() | Sys.ARCH.oDirectory()
                 | Sys.ARCH.oCloexec(), 0);
-        return new Dir(fd, Names.ROOT, root);
+        return new Dir(fd, Names.ROOT);
     }
 
     /** True when the root exists and is a directory. */

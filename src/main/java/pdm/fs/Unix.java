@@ -3,8 +3,6 @@ package pdm.fs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.concurrent.TimeUnit;
 import pdm.fs.linux.Sys;
 
 /**
@@ -86,14 +84,5 @@ public final class Unix {
     static FileMeta meta(Sys.Stat s) {
         return new FileMeta(FileType.ofMode(s.mode()), s.mode() & 07777, s.uid(), s.gid(), s.size(), s.mtimeNs(),
                 s.atimeNs(), s.dev(), s.ino(), s.nlink(), s.rdev());
-    }
-
-    public static long nanos(FileTime t) {
-        long s = t.to(TimeUnit.SECONDS);
-        return s * 1_000_000_000L + (t.to(TimeUnit.NANOSECONDS) - s * 1_000_000_000L);
-    }
-
-    public static FileTime fileTime(long nanos) {
-        return FileTime.from(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -46,22 +46,6 @@ public record JobSummary(
         return counters.problems() > 0 ? 1 : 0;
     }
 
-    public long filesCopied() {
-        return counters.filesCopied();
-    }
-
-    public long filesRemoved() {
-        return counters.filesRemoved();
-    }
-
-    public long filesFailed() {
-        return counters.filesFailed();
-    }
-
-    public long differences() {
-        return counters.differences();
-    }
-
     /** The one-paragraph summary for people, in the words of a real run or of a dry run. */
     public String paragraph() {
         Counters c = counters;

@@ -157,7 +157,7 @@ class JobFoldTest {
         assertThat(job.state()).isEqualTo(JobFold.State.DONE);
         assertThat(job.finished()).extracting(JobSummary::action).containsExactly("copy", "delete", "dirtimes");
         assertThat(job.summary().action()).isEqualTo("sync");
-        assertThat(job.summary().filesCopied()).isEqualTo(5);
+        assertThat(job.summary().counters().filesCopied()).isEqualTo(5);
     }
 
     @Test

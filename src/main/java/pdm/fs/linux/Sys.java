@@ -167,6 +167,23 @@ public final class Sys {
         return into;
     }
 
+    private static final byte[] PROC_FD = "/proc/self/fd/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** "/proc/self/fd/DIRFD/NAME" and a NUL in {@code into}, built in place (on the per-entry path: no garbage). */
+    private static MemorySegment procPath(MemorySegment into, int dirFd, byte[] name) throws IOException {
+        byte[] digits = Integer.toString(dirFd).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        long length = PROC_FD.length + digits.length + 1L + name.length;
+        if (length > PATH_MAX) {
+            throw ERRORS.of("path", ARCH.errno("ENAMETOOLONG"), Text.of(name));
+        }
+        MemorySegment.copy(PROC_FD, 0, into, JAVA_BYTE, 0, PROC_FD.length);
+        MemorySegment.copy(digits, 0, into, JAVA_BYTE, PROC_FD.length, digits.length);
+        into.set(JAVA_BYTE, PROC_FD.length + digits.length, (byte) '/');
+        MemorySegment.copy(name, 0, into, JAVA_BYTE, PROC_FD.length + digits.length + 1, name.length);
+        into.set(JAVA_BYTE, length, (byte) 0);
+        return into;
+    }
+
     private static int errnoOf(Scratch s) {
         return (int) ERRNO.get(s.capture, 0L);
     }
@@ -338,6 +355,33 @@ public final class Sys {
             throw e;
         } catch (Throwable t) {
             throw bug(t);
+        }
+    }
+
+    /**
+     * Whether an open directory has no entry but . and ..: reads one batch of its listing, not
+     * all of it (a directory of a million names answers as fast as an empty one).
+     */
+    public static boolean isEmpty(int dirFd) throws IOException {
+        Scratch scratch = SCRATCH.get();
+        if (scratch.dirents == null) {
+            scratch.dirents = scratch.arena.allocate(DIRENTS, 8);
+        }
+        while (true) {
+            long n = check("getdents64", "directory", s -> (long) GETDENTS.invokeExact(s.capture, dirFd, s.dirents,
+                    (long) DIRENTS));
+            if (n == 0) {
+                return true;
+            }
+            for (long off = 0; off < n; off += Short.toUnsignedInt(scratch.dirents.get(JAVA_SHORT, off + 16))) {
+                byte c0 = scratch.dirents.get(JAVA_BYTE, off + 19);
+                byte c1 = scratch.dirents.get(JAVA_BYTE, off + 20);
+                byte c2 = c1 == 0 ? 0 : scratch.dirents.get(JAVA_BYTE, off + 21);
+                boolean dot = c0 == '.' && (c1 == 0 || (c1 == '.' && c2 == 0));
+                if (!dot) {
+                    return false;
+                }
+            }
         }
     }
 
@@ -533,12 +577,8 @@ public final class Sys {
      */
     public static boolean hasXattrWithPrefix(int dirFd, byte[] name, String prefix) throws IOException {
         Scratch s = SCRATCH.get();
-        byte[] dir = ("/proc/self/fd/" + dirFd + "/").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] path = new byte[dir.length + name.length];
-        System.arraycopy(dir, 0, path, 0, dir.length);
-        System.arraycopy(name, 0, path, dir.length, name.length);
         try {
-            MemorySegment p = cstr(s.name2, path);
+            MemorySegment p = procPath(s.name2, dirFd, name);
             long n = (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, s.xattrNames, (long) XATTR_NAMES);
             MemorySegment names = s.xattrNames;
             if (n < 0 && ERRORS.is(errnoOf(s), "ERANGE")) {
