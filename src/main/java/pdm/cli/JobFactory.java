@@ -11,6 +11,7 @@ import pdm.config.ConfigLoader;
 import pdm.config.DataSource;
 import pdm.config.PdmConfig;
 import pdm.engine.Engine;
+import pdm.engine.ExcludeFilter;
 import pdm.engine.JobSpec;
 import pdm.engine.Preflight;
 import pdm.engine.SkipFilter;
@@ -43,7 +44,8 @@ final class JobFactory {
         return config;
     }
 
-    Job create(String command, Action first, String srcArg, String tgtArg, String pathArg, JobOptions jobOptions) {
+    Job create(String command, Action first, String srcArg, String tgtArg, String pathArg, JobOptions jobOptions,
+               ThrottleOptions limits) {
         PdmConfig config = config();
         if (config.debug()) {
             Logging.debug();
@@ -80,12 +82,14 @@ final class JobFactory {
         Path path = Names.jobPath(pathArg == null ? "/" : pathArg);
         refuseFileRoot(jobOptions, path);
         SkipFilter filter = SkipFilter.of(src);
-        JobSpec spec = new JobSpec(newId(), first, new FsRoot(src.name(), src.path(), src.write()),
-                new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter);
+        ExcludeFilter excludes = ExcludeFilter.of(jobOptions, src,
+                jobOptions.singleFile() ? Preflight.parentOf(path) : path);
         Engine.Settings settings = new Engine.Settings(
                 positive(options.dirWorkers, config.dirWorkers(), "--dir-workers"),
                 positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),
-                config.filesPerTask());
+                config.filesPerTask(), limits.bytesPerSecond(config), limits.filesPerSecond(config));
+        JobSpec spec = new JobSpec(newId(), first, new FsRoot(src.name(), src.path(), src.write()),
+                new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter, excludes);
         return new Job(spec, settings);
     }
 

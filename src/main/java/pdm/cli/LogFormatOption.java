@@ -1,15 +1,47 @@
 package pdm.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code --log-format text|json}, applied as soon as it is parsed. */
+/** {@code --log-format text|json}, {@code -v} and {@code --log-file FILE}, each applied as soon as it is parsed. */
 final class LogFormatOption {
     enum Format { text, json }
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Log lines on stderr: ${COMPLETION-CANDIDATES}; text (readable) is the default, json "
                     + "writes ECS fields, one object per line.")
     void setFormat(Format format) {
         Logging.format(format == Format.json);
+    }
+
+    @Option(names = {"-v", "--verbose"}, description = {"Log pdm's INFO lines too (on stderr, and to --log-file); "
+            + "-vv: DEBUG. The default is WARN."})
+    void setVerbose(boolean[] verbose) {
+        if (verbose.length >= 2) {
+            Logging.debug();
+        } else if (verbose.length == 1) {
+            Logging.info();
+        }
+    }
+
+    @Option(names = "--log-file", paramLabel = "FILE", description = {"Also append every log line to FILE, in the "
+            + "--log-format, at the same level as stderr."})
+    void setLogFile(Path file) {
+        try {
+            Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--log-file " + file
+                    + ": cannot write to it (" + (e.getMessage() == null ? e : e.getMessage()) + ")");
+        }
+        Logging.file(file);
     }
 }

@@ -4,7 +4,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
 import pdm.config.PdmConfig;
@@ -14,6 +18,10 @@ import pdm.logs.ElasticAppender;
 /** Log switches: the config's debug = true, the worker's INFO lines, --log-format json, elastic_url. */
 final class Logging {
     private static ElasticAppender elastic;
+    private static FileAppender<ILoggingEvent> file;
+    private static boolean json;
+    /** As logback.xml writes stderr's lines (its conversion words mask passwords). */
+    private static final String TEXT = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %maskedMsg%n%maskedEx";
 
     private Logging() {
     }
@@ -38,19 +46,62 @@ final class Logging {
         if (root() instanceof Logger root) {
             root.setLevel(Level.DEBUG);
         }
+        if (LoggerFactory.getLogger("pdm") instanceof Logger pdm && pdm.getLevel() != null
+                && !pdm.isDebugEnabled()) {
+            pdm.setLevel(Level.DEBUG); // (-v then -vv: the pdm logger's own INFO level would hide it)
+        }
     }
 
-    /** Readable lines (the default) or, with {@code json}, one ECS object per line on stderr. */
-    static void format(boolean json) {
-        if (json && root() instanceof Logger root
-                && root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console) {
+    /** Readable lines (the default) or, with {@code json}, one ECS object per line on stderr (and in --log-file). */
+    static synchronized void format(boolean json) {
+        if (!json || Logging.json || !(root() instanceof Logger root)) {
+            return;
+        }
+        Logging.json = true;
+        if (root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console) {
             console.stop();
+            console.setEncoder(encoder(root));
+            console.start();
+        }
+        if (file != null) {
+            file.stop();
+            file.setEncoder(encoder(root));
+            file.start();
+        }
+    }
+
+    /** --log-file: every line stderr gets is also appended to {@code path}, in the same format. */
+    static synchronized void file(Path path) {
+        if (!(root() instanceof Logger root)) {
+            return;
+        }
+        if (file != null) {
+            root.detachAppender(file);
+            file.stop();
+        }
+        file = new FileAppender<>();
+        file.setName("FILE");
+        file.setContext(root.getLoggerContext());
+        file.setFile(path.toString());
+        file.setAppend(true);
+        file.setEncoder(encoder(root));
+        file.start();
+        root.addAppender(file);
+    }
+
+    /** ECS with --log-format json, else the readable pattern of logback.xml's STDERR appender. */
+    private static Encoder<ILoggingEvent> encoder(Logger root) {
+        if (json) {
             EcsEncoder ecs = new EcsEncoder();
             ecs.setContext(root.getLoggerContext());
             ecs.start();
-            console.setEncoder(ecs);
-            console.start();
+            return ecs;
         }
+        PatternLayoutEncoder text = new PatternLayoutEncoder();
+        text.setContext(root.getLoggerContext());
+        text.setPattern(TEXT);
+        text.start();
+        return text;
     }
 
     /** With elastic_url set, log events also go to Elasticsearch (never blocking the copy). */

@@ -44,6 +44,12 @@ abstract class PassCommand implements Callable<Integer> {
     @Mixin
     MetricsOption metrics;
 
+    @Mixin
+    FilterOptions filters;
+
+    @Mixin
+    ThrottleOptions throttle;
+
     @Option(names = "--wait", description = {"Distributed mode: wait for the job to finish, showing progress, and end with "
             + "its summary and exit code as embedded mode does (without it, pdm prints the job id and returns)."})
     boolean waitForIt;
@@ -73,7 +79,8 @@ abstract class PassCommand implements Callable<Integer> {
     private JobOptions jobOptions(PdmConfig config) {
         RemovalOptions.Deleting g = removalGuards();
         Long cap = g == null ? null : g.cap.resolve(config.maxDelete());
-        return options.jobOptions(checksum(), actions().contains(Action.DELETE), g != null && g.allowEmptySource, cap);
+        return options.jobOptions(checksum(), actions().contains(Action.DELETE), g != null && g.allowEmptySource, cap)
+                .withExcludes(filters.patterns(), g != null && g.deleteExcluded);
     }
 
     @Override
@@ -92,6 +99,11 @@ abstract class PassCommand implements Callable<Integer> {
                 throw new PdmException("--metrics-port " + metrics.port + " is for embedded passes: in distributed "
                         + "mode the work is done by workers, so start them with --metrics-port, or run pdm monitor");
             }
+            if (throttle.given()) {
+                throw new PdmException("--bwlimit and --max-files-per-second limit the process that copies; in "
+                        + "distributed mode that is each worker: give them to pdm worker, or set bwlimit and "
+                        + "max_files_per_second in the workers' config.toml");
+            }
             if (options.itemize) {
                 throw new PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
                         + "each worker logs every removal it makes (logger pdm.removed, INFO)");
@@ -109,7 +121,7 @@ abstract class PassCommand implements Callable<Integer> {
     }
 
     private int embedded(JobFactory factory, JobOptions jobOptions, Interruption stop) throws Exception {
-        Job job = factory.create(spec.name(), actions().get(0), src, tgt, path, jobOptions);
+        Job job = factory.create(spec.name(), actions().get(0), src, tgt, path, jobOptions, throttle);
         PrintStream stdout = System.out;
         // --json keeps stdout to its one object; the list then goes to stderr
         ChangeList changes = options.itemize || options.dryRun

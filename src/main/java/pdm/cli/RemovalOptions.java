@@ -32,6 +32,11 @@ final class RemovalOptions {
                 description = {"Run although the source PATH is empty and the target's is not. Without it pdm refuses "
                         + "(exit 2): an unmounted source or a wrong path would otherwise remove everything on the target."})
         boolean allowEmptySource;
+
+        @Option(names = "--delete-excluded",
+                description = {"Also remove from TGT what --exclude, --exclude-from or skip_paths exclude (counted, "
+                        + "listed and capped by --max-delete like every removal). Without it excluded entries stay."})
+        boolean deleteExcluded;
     }
 
     private RemovalOptions() {

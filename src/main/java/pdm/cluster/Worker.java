@@ -28,6 +28,7 @@ import pdm.config.DataSource;
 import pdm.config.PdmConfig;
 import pdm.engine.Preflight;
 import pdm.engine.TaskRunner;
+import pdm.engine.Throttle;
 import pdm.metrics.ProcessStats;
 import pdm.task.FileTask;
 
@@ -59,8 +60,10 @@ public final class Worker {
     /**
      * @param stats     this process's tallies: sent as heartbeats, served on --metrics-port
      * @param retryAuth keep retrying when the broker refuses the user, instead of ending with {@link AccessRefused}
+     * @param throttle  this process's limits (--bwlimit, --max-files-per-second), which may change while it runs
      */
-    public Worker(PdmConfig config, BrokerUri uri, List<FsPair> pairs, ProcessStats stats, boolean retryAuth) {
+    public Worker(PdmConfig config, BrokerUri uri, List<FsPair> pairs, ProcessStats stats, boolean retryAuth,
+                  Throttle throttle) {
         if (pairs.isEmpty()) {
             throw new PdmException("the config has no pair of filesystems with a write = true target, so this "
                     + "worker would have nothing to do; set write = true on the target filesystems it may change");
@@ -69,7 +72,7 @@ public final class Worker {
         this.uri = uri;
         this.pairs = List.copyOf(pairs);
         RemovalBudgets budgets = new RemovalBudgets(this::connection);
-        this.runner = new TaskRunner(config.filesPerTask(), m -> budgets.of(m.jobId()));
+        this.runner = new TaskRunner(config.filesPerTask(), m -> budgets.of(m.jobId()), throttle);
         this.node = stats.worker();
         this.stats = stats;
         this.retryAuth = retryAuth;

@@ -28,12 +28,13 @@ public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> TOP = Set.of("dir_workers", "file_workers", "file_prefetch", "dir_prefetch",
-            "monitor_interval", "monitor_mount_sec", "debug", "elastic_url", "files_per_task", "max_delete", "rabbitmq", "datasource");
+            "monitor_interval", "monitor_mount_sec", "debug", "elastic_url", "files_per_task", "max_delete", "rabbitmq", "datasource",
+            "bwlimit", "max_files_per_second");
     /** Keys of the seed's example that pdm accepts but does not use. */
     private static final Set<String> SEED_ONLY = Set.of("tika_jar", "elastic_index", "copy", "scan", "scan_update",
             "mds", "recognise_types", "purge_files_older_days");
     private static final Set<String> DATASOURCE = Set.of("type", "path", "mount", "write", "skip_files_newer_minutes",
-            "skip_files_older_minutes", "skip_files_larger_gb");
+            "skip_files_older_minutes", "skip_files_larger_gb", "skip_paths");
 
     private final List<String> warnings = new ArrayList<>();
 
@@ -121,7 +122,9 @@ public final class ConfigLoader {
                 r.optionalCount(root, null, "max_delete"),
                 Optional.ofNullable(rabbit == null ? null : r.string(rabbit, "rabbitmq", "connect_string", null))
                         .filter(s -> !s.isBlank()),
-                sources);
+                sources,
+                r.rate(root, null, "bwlimit"),
+                r.optionalCount(root, null, "max_files_per_second").orElse(0L));
     }
 
     private DataSource datasource(Reader r, String name, JsonNode t) {
@@ -157,7 +160,8 @@ public final class ConfigLoader {
                 r.bool(t, section, "write", false),
                 r.nonNegativeLong(t, section, "skip_files_newer_minutes"),
                 r.nonNegativeLong(t, section, "skip_files_older_minutes"),
-                r.nonNegativeDouble(t, section, "skip_files_larger_gb"));
+                r.nonNegativeDouble(t, section, "skip_files_larger_gb"),
+                r.strings(t, section, "skip_paths"));
     }
 
     /** Typed reads that know where each key is written, for messages. */
@@ -212,6 +216,48 @@ public final class ConfigLoader {
                 throw error(section, key, key + " must be a whole number of entries, 0 or more, not " + n);
             }
             return Optional.of(n.asLong());
+        }
+
+        /** Bytes per second: a whole number, or a string with a K/M/G/T suffix; 0 (or absent) = no limit. */
+        long rate(JsonNode t, String section, String key) {
+            JsonNode n = t.get(key);
+            if (n == null) {
+                return 0;
+            }
+            try {
+                if (n.isIntegralNumber() && n.asLong() >= 0) {
+                    return n.asLong();
+                }
+                if (n.isTextual()) {
+                    return Rates.bytesPerSecond(n.asText());
+                }
+            } catch (IllegalArgumentException e) {
+                throw error(section, key, key + ": " + e.getMessage());
+            }
+            throw error(section, key, key + " must be bytes per second, a whole number or a string such as \"50M\", "
+                    + "not " + shown(n));
+        }
+
+        /** A list of strings (patterns), empty when the key is absent. */
+        List<String> strings(JsonNode t, String section, String key) {
+            JsonNode n = t.get(key);
+            if (n == null) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            if (n.isArray()) {
+                for (JsonNode x : n) {
+                    if (!x.isTextual()) {
+                        break;
+                    }
+                    out.add(x.asText());
+                }
+            }
+            if (!n.isArray() || out.size() != n.size()) {
+                throw error(section, key, key + " must be a list of patterns in quotes, e.g. [\"*.tmp\", \"/scratch/\"], "
+                        + "not " + shown(n));
+            }
+            return out;
         }
 
         long nonNegativeLong(JsonNode t, String section, String key) {

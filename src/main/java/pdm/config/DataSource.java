@@ -1,6 +1,7 @@
 package pdm.config;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One {@code [datasource.NAME]} table.
@@ -11,9 +12,20 @@ import java.nio.file.Path;
  * @param skipNewerMinutes skip files modified in the last N minutes (0 = off)
  * @param skipOlderMinutes skip files not modified for N minutes (0 = off)
  * @param skipLargerGb     skip files larger than N GiB (0 = off)
+ * @param skipPaths        exclude patterns of this filesystem as a source (see engine.Glob); anchored
+ *                         ones are below this filesystem's root
  */
 public record DataSource(String name, String type, Path path, boolean mount, boolean write,
-                         long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb) {
+                         long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb, List<String> skipPaths) {
+
+    public DataSource {
+        skipPaths = List.copyOf(skipPaths);
+    }
+
+    public DataSource(String name, String type, Path path, boolean mount, boolean write,
+                      long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb) {
+        this(name, type, path, mount, write, skipNewerMinutes, skipOlderMinutes, skipLargerGb, List.of());
+    }
 
     /** A plain directory given on the command line instead of a configured filesystem. */
     public static DataSource adHoc(Path dir, boolean write) {

@@ -10,17 +10,20 @@ import java.util.TreeSet;
  *
  * @param source    where it was read from, or empty when pdm runs on defaults
  * @param maxDelete the default of --max-delete: at most this many entries removed by a command
+ * @param bwlimit   bytes per second one process (an embedded pass, a worker) copies at most; 0 = no limit
+ * @param maxFilesPerSecond entries per second one process's file workers take on at most; 0 = no limit
  */
 public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, int filePrefetch, int dirPrefetch,
                         int monitorInterval, int monitorMountSec, boolean debug, Optional<String> elasticUrl,
-                        int filesPerTask, Optional<Long> maxDelete, Optional<String> rabbitmqConnectString, Map<String, DataSource> datasources) {
+                        int filesPerTask, Optional<Long> maxDelete, Optional<String> rabbitmqConnectString,
+                        Map<String, DataSource> datasources, long bwlimit, long maxFilesPerSecond) {
 
     public static final int DEFAULT_DIR_WORKERS = 4;
     public static final int DEFAULT_FILE_WORKERS = 16;
 
     public static PdmConfig defaults() {
         return new PdmConfig(Optional.empty(), DEFAULT_DIR_WORKERS, DEFAULT_FILE_WORKERS, 256, 36, 10, 10, false,
-                Optional.empty(), 1000, Optional.empty(), Optional.empty(), Map.of());
+                Optional.empty(), 1000, Optional.empty(), Optional.empty(), Map.of(), 0, 0);
     }
 
     public PdmConfig {

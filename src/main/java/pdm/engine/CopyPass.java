@@ -227,7 +227,7 @@ final class CopyPass implements Pass {
         try {
             long n;
             try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = dir.tgt().create(tmp)) {
-                n = Copier.copy(in, out, src.size(), ctx.interrupt()::requested);
+                n = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
                 FileMeta after = in.meta();
                 if (after.ino() != src.ino() || after.size() != n || after.mtimeNs() != src.mtimeNs()) {
                     throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");

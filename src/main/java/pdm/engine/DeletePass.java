@@ -30,16 +30,32 @@ final class DeletePass implements Pass {
         }
     }
 
+    /** Left alone, unless --delete-excluded asks to remove it from the target. */
+    @Override
+    public void excluded(DirPair dir, Pair p, Plan plan) throws InterruptedException {
+        if (p.tgt() != null && ctx.excludes().deletesExcluded()) {
+            plan.work(new WorkItem(p.name(), Op.REMOVE, p.src(), p.tgt()));
+        }
+    }
+
     @Override
     public void work(DirPair dir, WorkItem item) throws IOException {
         if (item.op() != Op.REMOVE) {
             throw new IllegalArgumentException("delete cannot " + item.op());
         }
-        FileMeta now = dir.src().stat(item.name());
-        if (now != null && now.type() == item.tgt().type()) {
-            return;
+        if (!excluded(dir, item)) {
+            FileMeta now = dir.src().stat(item.name());
+            if (now != null && now.type() == item.tgt().type()) {
+                return;
+            }
         }
         ctx.removals().remove(ctx, dir.tgt(), item.name(), item.tgt());
+    }
+
+    /** An excluded entry planned for removal by --delete-excluded: the source may well have it. */
+    private boolean excluded(DirPair dir, WorkItem item) {
+        ExcludeFilter.Scope scope = ctx.excludes().in(dir.rel());
+        return scope != null && scope.excludes(new Pair(item.name(), item.src(), item.tgt()));
     }
 
 }

@@ -21,8 +21,12 @@ public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private volatile InProcessTransport transport;
-    /** Sizes of the in-process run. */
-    public record Settings(int dirWorkers, int fileWorkers, int filesPerTask) {
+    /** Sizes of the in-process run, and its limits (--bwlimit, --max-files-per-second; 0 = none). */
+    public record Settings(int dirWorkers, int fileWorkers, int filesPerTask, long bytesPerSecond,
+                           long filesPerSecond) {
+        public Settings(int dirWorkers, int fileWorkers, int filesPerTask) {
+            this(dirWorkers, fileWorkers, filesPerTask, 0, 0);
+        }
     }
 
     private final Settings settings;
@@ -33,11 +37,14 @@ public final class Engine {
     /** What this engine's dry-run passes would have changed: sync's later passes see it. */
     private final DryRunLedger ledger = new DryRunLedger();
     private boolean ownersWarned;
+    /** One for every pass this engine runs: the limits hold for the process. */
+    private final Throttle throttle;
 
     /** @param changes where each change is listed (-i, or a dry run); {@link ChangeList#NONE} for nowhere */
     public Engine(Settings settings, ChangeList changes) {
         this.settings = settings;
         this.changes = changes;
+        this.throttle = new Throttle(settings.bytesPerSecond(), settings.filesPerSecond());
     }
 
     /**
@@ -80,7 +87,7 @@ public final class Engine {
         JobStats stats = new JobStats();
         progress.accept(stats);
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
-                removals, interrupt, ledger);
+                removals, interrupt, ledger, job.excludes(), throttle);
         Pass pass = Passes.of(job.action(), ctx, new HardLinks(), false);
         if (!targetThere && job.action() == Action.VERIFY && !interrupt.requested()) {
             stats.differ(Names.display(dirRel), "missing on target");

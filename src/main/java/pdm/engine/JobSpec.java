@@ -11,9 +11,9 @@ import pdm.task.JobOptions;
  * @param path the job PATH below both roots (a file with {@code options.singleFile()})
  */
 public record JobSpec(String id, Action action, FsRoot src, FsRoot tgt, Path path, JobOptions options,
-                      SkipFilter filter) {
+                      SkipFilter filter, ExcludeFilter excludes) {
 
     public JobSpec withAction(Action a) {
-        return new JobSpec(id, a, src, tgt, path, options, filter);
+        return new JobSpec(id, a, src, tgt, path, options, filter, excludes);
     }
 }

@@ -14,6 +14,13 @@ public interface Pass {
     /** Decide about one name. Runs on a dir worker; cheap decisions only. */
     void plan(DirPair dir, Pair pair, Plan plan) throws IOException, InterruptedException;
 
+    /**
+     * A name the job excludes (--exclude, skip_paths): by default left alone on both sides, not
+     * descended. Runs on a dir worker instead of {@link #plan}.
+     */
+    default void excluded(DirPair dir, Pair pair, Plan plan) throws InterruptedException {
+    }
+
     /** Do one entry's work. Runs on a file worker; {@code dir.tgt()} may be null. */
     void work(DirPair dir, WorkItem item) throws IOException;
 

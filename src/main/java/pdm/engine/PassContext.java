@@ -9,12 +9,20 @@ import pdm.task.JobOptions;
 
 /**
  * What every pass of one job shares: both roots, the options, the counters, where changes
- * are listed, the one way to remove anything, the request to stop early, and in a dry run
- * what its earlier passes would have changed.
+ * are listed, the one way to remove anything, the request to stop early, in a dry run
+ * what its earlier passes would have changed, what the job leaves out, and the process's limits.
  */
 public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
                           boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
-                          DryRunLedger ledger) {
+                          DryRunLedger ledger, ExcludeFilter excludes, Throttle throttle) {
+
+    /** Without exclusions and limits (the engine's own tests). */
+    public PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
+                       boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
+                       DryRunLedger ledger) {
+        this(src, tgt, options, stats, filter, preserveOwner, changes, removals, interrupt, ledger, ExcludeFilter.NONE,
+                Throttle.none());
+    }
 
     public MetaWriter metaWriter() {
         return new MetaWriter(preserveOwner);

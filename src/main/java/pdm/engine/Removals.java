@@ -48,14 +48,20 @@ public final class Removals {
         if (ctx.dryRun() && ctx.ledger().wasReplaced(rel)) {
             return true; // an earlier pass of this dry run already counted it
         }
-        if (dir.removeTree(name, meta, guard(ctx), ctx.dryRun())) {
+        Guard guard = new Guard(ctx);
+        if (dir.removeTree(name, meta, guard, ctx.dryRun())) {
             if (ctx.dryRun()) {
                 ctx.ledger().replaced(rel);
                 ctx.wouldTouch(dir.rel());
             }
             return true;
         }
-        ctx.stats().removalsSkipped.increment();
+        if (guard.refused) {
+            ctx.stats().removalsSkipped.increment();
+        } else {
+            LOG.info("{} stays: it holds entries the job excludes (--delete-excluded removes them too)",
+                    Names.display(rel));
+        }
         return false;
     }
 
@@ -68,7 +74,7 @@ public final class Removals {
      */
     boolean replaceByRename(PassContext ctx, Dir dir, Path tmp, Path name, FileMeta meta) throws IOException {
         Path rel = dir.rel().resolve(name);
-        Dir.RemovalGuard g = guard(ctx);
+        Dir.RemovalGuard g = new Guard(ctx);
         if (!g.mayRemove(rel, meta)) {
             ctx.stats().removalsSkipped.increment();
             return false;
@@ -82,30 +88,43 @@ public final class Removals {
         return true;
     }
 
-    private Dir.RemovalGuard guard(PassContext ctx) {
-        return new Dir.RemovalGuard() {
-            @Override
-            public boolean mayRemove(Path rel, FileMeta meta) throws IOException {
-                if (budget.take()) {
-                    return true;
-                }
-                if (capMet.compareAndSet(false, true)) {
-                    LOG.warn("--max-delete {} reached: no more entries are removed in this run (first one left: {})",
-                            cap, Names.display(rel));
-                }
-                return false;
-            }
+    /** One removal's guard: the budget, the count, the listing and the log; excluded entries stay. */
+    private final class Guard implements Dir.RemovalGuard {
+        private final PassContext ctx;
+        /** --max-delete stopped the removal (not an excluded entry it kept). */
+        boolean refused;
 
-            @Override
-            public void removed(Path rel, FileMeta meta) {
-                String path = Names.display(rel);
-                ctx.stats().filesRemoved.increment();
-                ctx.changes().add(Change.REMOVE, path);
-                if (!ctx.dryRun()) {
-                    REMOVED.info("removed {} {}", kind(meta), path);
-                }
+        Guard(PassContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public boolean keeps(Path rel, FileMeta meta) {
+            return ctx.excludes().keeps(rel, meta);
+        }
+
+        @Override
+        public boolean mayRemove(Path rel, FileMeta meta) throws IOException {
+            if (budget.take()) {
+                return true;
             }
-        };
+            refused = true;
+            if (capMet.compareAndSet(false, true)) {
+                LOG.warn("--max-delete {} reached: no more entries are removed in this run (first one left: {})",
+                        cap, Names.display(rel));
+            }
+            return false;
+        }
+
+        @Override
+        public void removed(Path rel, FileMeta meta) {
+            String path = Names.display(rel);
+            ctx.stats().filesRemoved.increment();
+            ctx.changes().add(Change.REMOVE, path);
+            if (!ctx.dryRun()) {
+                REMOVED.info("removed {} {}", kind(meta), path);
+            }
+        }
     }
 
     private static String kind(FileMeta m) {

@@ -61,15 +61,30 @@ public final class TaskRunner {
         }
     };
 
+    /** Each job's exclude filter, made once per process rather than per task. */
+    private final Map<String, ExcludeFilter> excludes = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ExcludeFilter> eldest) {
+            return size() > REMEMBERED_JOBS;
+        }
+    };
+
     private final Function<TaskMessage, RemovalBudget> budgets;
+    private final Throttle throttle;
 
     /**
-     * @param budgets the shared --max-delete budget of a job that has one: in distributed mode
-     *                the whole job's, not this process's (see pdm.cluster.RemovalBudgets)
+     * @param budgets  the shared --max-delete budget of a job that has one: in distributed mode
+     *                 the whole job's, not this process's (see pdm.cluster.RemovalBudgets)
+     * @param throttle this process's limits, shared by all its tasks (a worker's --bwlimit)
      */
-    public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets) {
+    public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets, Throttle throttle) {
         this.filesPerTask = filesPerTask;
         this.budgets = budgets;
+        this.throttle = throttle;
+    }
+
+    public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets) {
+        this(filesPerTask, budgets, Throttle.none());
     }
 
     /**
@@ -107,7 +122,7 @@ public final class TaskRunner {
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
             SkipFilter filter = SkipFilter.of(srcDs);
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, ChangeList.NONE,
-                    removalsOf(m), Interrupt.NEVER, new DryRunLedger());
+                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), excludesOf(m, srcDs), throttle);
             Pass pass = Passes.of(m.action(), ctx, m.action() == Action.COPY ? linksOf(m) : null, true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
@@ -150,7 +165,8 @@ public final class TaskRunner {
     /** The root task of a pass: the preflight every mode runs (refusals, mkdir -p of PATH), then the walk. */
     private static String startJob(TaskMessage m, DataSource srcDs, DataSource tgtDs, FsRoot src, FsRoot tgt,
                                    PassContext ctx, Walker walker, Path dirRel) throws InterruptedException {
-        JobSpec spec = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), ctx.filter());
+        JobSpec spec = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), ctx.filter(),
+                ctx.excludes());
         boolean targetThere;
         try {
             Preflight.requireMounted(srcDs, " on this worker");
@@ -195,6 +211,12 @@ public final class TaskRunner {
         Long max = m.options().maxDelete();
         return removals.computeIfAbsent(m.jobId(), j -> max == null ? new Removals(null)
                 : new Removals(budgets.apply(m), Long.toString(max)));
+    }
+
+    /** The job's --exclude patterns and this node's skip_paths of the source (checked when the worker started). */
+    private synchronized ExcludeFilter excludesOf(TaskMessage m, DataSource srcDs) {
+        return excludes.computeIfAbsent(m.jobId() + "\0" + srcDs.name(), j -> ExcludeFilter.of(m.options(), srcDs,
+                m.options().singleFile() ? Preflight.parentOf(m.jobPath()) : m.jobPath()));
     }
 
     private synchronized HardLinks linksOf(TaskMessage m) {

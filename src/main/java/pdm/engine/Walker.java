@@ -107,6 +107,7 @@ final class Walker implements TaskHandler {
                     break;
                 }
                 try {
+                    ctx.throttle().file(ctx.interrupt()); // --max-files-per-second
                     pass.work(dir, item);
                 } catch (IOException | RuntimeException e) {
                     failed(dir, item.name(), item.src() != null, e);
@@ -147,11 +148,16 @@ final class Walker implements TaskHandler {
     private void plan(DirPair dir, SubtreeTracker.Node node, FileMeta srcId, FileMeta tgtId, List<Pair> pairs)
             throws InterruptedException {
         Batch batch = new Batch(dir.rel(), node, srcId, tgtId);
+        ExcludeFilter.Scope excluded = ctx.excludes().in(dir.rel()); // null when the job excludes nothing
         for (Pair p : pairs) {
             if (ctx.stopping()) {
                 return;
             }
             try {
+                if (excluded != null && excluded.excludes(p)) {
+                    pass.excluded(dir, p, batch);
+                    continue;
+                }
                 pass.plan(dir, p, batch);
             } catch (InterruptedException | TaskSink.PublishFailed e) {
                 throw e;

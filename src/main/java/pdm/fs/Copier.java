@@ -33,16 +33,18 @@ public final class Copier {
      * Copies the first {@code expected} bytes (the size lstat saw) and returns how many the
      * source had: fewer when it shrank. Growth is not copied; the caller's fstat afterwards sees it.
      *
+     * @param pace each chunk waits its turn here (--bwlimit); {@link Pace#NONE} for none
      * @throws CopyStoppedException when {@code stop} says so between two chunks
      */
-    public static long copy(FileHandle in, FileHandle out, long expected, BooleanSupplier stop) throws IOException {
+    public static long copy(FileHandle in, FileHandle out, long expected, BooleanSupplier stop, Pace pace)
+            throws IOException {
         int src = in.fd();
         int dst = out.fd();
         if (in.large(HINTED)) {
             Sys.fadvise(src, false);
         }
         if (in.dense(expected)) {
-            return copyRun(src, dst, 0, expected, stop);
+            return copyRun(src, dst, 0, expected, stop, pace);
         }
         long pos = 0;
         while (pos < expected) {
@@ -52,7 +54,7 @@ public final class Copier {
             }
             long hole = Sys.seek(src, data, false);
             long end = Math.min(hole < 0 ? expected : hole, expected);
-            long copied = copyRun(src, dst, data, end, stop);
+            long copied = copyRun(src, dst, data, end, stop, pace);
             if (copied < end) {
                 return copied; // the source ended early: it shrank
             }
@@ -63,12 +65,16 @@ public final class Copier {
     }
 
     /** Copies [from, to) and returns where it ended: {@code to}, or the source's end if it shrank (then truncated there). */
-    private static long copyRun(int src, int dst, long from, long to, BooleanSupplier stop) throws IOException {
+    private static long copyRun(int src, int dst, long from, long to, BooleanSupplier stop, Pace pace)
+            throws IOException {
+        long chunk = Math.min(CHUNK, pace.chunk());
         for (long at = from; at < to; ) {
+            long len = Math.min(chunk, to - at);
+            pace.take(len, stop);
             if (stop.getAsBoolean()) {
                 throw new CopyStoppedException();
             }
-            long n = range(src, dst, at, Math.min(CHUNK, to - at));
+            long n = range(src, dst, at, len);
             if (n == 0) {
                 return finish(dst, at);
             }
@@ -78,7 +84,7 @@ public final class Copier {
     }
 
     public static long copy(FileHandle in, FileHandle out, long expected) throws IOException {
-        return copy(in, out, expected, () -> false);
+        return copy(in, out, expected, () -> false, Pace.NONE);
     }
 
     private static long finish(int dst, long size) throws IOException {

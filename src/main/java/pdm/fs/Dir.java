@@ -143,6 +143,14 @@ public final class Dir implements Closeable {
         /** The entry is gone (in a dry run: would be). */
         void removed(Path rel, FileMeta meta);
 
+        /**
+         * Whether the entry must stay although the tree holding it goes (one a job excludes):
+         * its siblings are still removed, the directories above it are not.
+         */
+        default boolean keeps(Path rel, FileMeta meta) {
+            return false;
+        }
+
         /** For pdm's own trees (its hard-link directory): nothing of the user's, nothing to count. */
         RemovalGuard OWN = new RemovalGuard() {
             @Override
@@ -162,27 +170,43 @@ public final class Dir implements Closeable {
      * With {@code dryRun} nothing is removed but the guard hears the same entries, so a dry
      * run counts exactly what the real one would remove.
      *
-     * @return true when the whole tree is gone, false when the guard stopped it part way
+     * @return true when the whole tree is gone, false when the guard stopped it part way or kept
+     *         some of it
      */
     public boolean removeTree(Path name, FileMeta meta, RemovalGuard guard, boolean dryRun) throws IOException {
+        return remove(name, meta, guard, dryRun) == Removed.ALL;
+    }
+
+    private enum Removed { ALL, KEPT, STOPPED }
+
+    private Removed remove(Path name, FileMeta meta, RemovalGuard guard, boolean dryRun) throws IOException {
         Path entry = rel.resolve(name);
+        if (guard.keeps(entry, meta)) {
+            return Removed.KEPT;
+        }
         if (meta.isDir()) {
+            boolean kept = false;
             try (Dir child = openDir(name)) {
                 for (Entry e : child.list()) {
-                    if (!child.removeTree(e.name(), e.meta(), guard, dryRun)) {
-                        return false;
+                    Removed r = child.remove(e.name(), e.meta(), guard, dryRun);
+                    if (r == Removed.STOPPED) {
+                        return r;
                     }
+                    kept |= r == Removed.KEPT;
                 }
+            }
+            if (kept) {
+                return Removed.KEPT; // (not empty: it stays, with what it holds)
             }
         }
         if (!guard.mayRemove(entry, meta)) {
-            return false;
+            return Removed.STOPPED;
         }
         if (!dryRun) {
             Sys.unlinkat(fd, Unix.bytes(name), meta.isDir());
         }
         guard.removed(entry, meta);
-        return true;
+        return Removed.ALL;
     }
 
     /** Whether the subdirectory {@code name} has no entries (opened without following a symlink). */

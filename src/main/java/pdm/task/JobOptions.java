@@ -1,5 +1,7 @@
 package pdm.task;
 
+import java.util.List;
+
 /**
  * Options of one job.
  *
@@ -12,18 +14,33 @@ package pdm.task;
  *                         and only then does the empty-source guard apply
  * @param allowEmptySource let delete and sync run although the source PATH is empty and the target's is not
  * @param maxDelete        at most this many entries removed by the job, or null for no cap
+ * @param excludes         --exclude and --exclude-from patterns, each held one byte per char
+ *                         (ISO-8859-1) so a non-UTF-8 pattern keeps its exact bytes; see engine.Glob
+ * @param deleteExcluded   delete and sync also remove what the patterns exclude from the target
  */
 public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
-                         boolean allowEmptySource, Long maxDelete) {
+                         boolean allowEmptySource, Long maxDelete, List<String> excludes, boolean deleteExcluded) {
     public static final JobOptions DEFAULT = new JobOptions(false, false, false, false, false, false, null);
 
     public JobOptions {
         if (maxDelete != null && maxDelete < 0) {
             throw new IllegalArgumentException("maxDelete must be 0 or more, not " + maxDelete);
         }
+        excludes = List.copyOf(excludes);
+    }
+
+    public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
+                      boolean allowEmptySource, Long maxDelete) {
+        this(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, List.of(), false);
     }
 
     public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync) {
         this(dryRun, checksum, singleFile, fsync, false, false, null);
+    }
+
+    /** The same options with these exclude patterns. */
+    public JobOptions withExcludes(List<String> patterns, boolean deleteThem) {
+        return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, patterns,
+                deleteThem);
     }
 }

@@ -20,7 +20,11 @@ public final class PathBytes {
         if (Names.isRoot(rel)) {
             return "";
         }
-        byte[] b = Unix.bytes(rel);
+        return encodeBytes(Unix.bytes(rel));
+    }
+
+    /** Any bytes (an exclude pattern, say) in the same text form. */
+    public static String encodeBytes(byte[] b) {
         StringBuilder out = new StringBuilder(b.length + 8);
         for (byte x : b) {
             int c = x & 0xff;
@@ -80,7 +84,7 @@ public final class PathBytes {
         }
     }
 
-    private static byte[] decodeBytes(String s) throws BadMessageException {
+    static byte[] decodeBytes(String s) throws BadMessageException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,14 @@ import pdm.fs.Names;
  * described in docs/message-format.md.
  */
 public final class TaskCodec {
-    /** The version this pdm writes and reads. */
-    public static final int VERSION = 2;
+    /** The newest version this pdm writes and reads. */
+    public static final int VERSION = 3;
+    /**
+     * Version 3 added excludes and delete_excluded. A job without them is still written as
+     * version 2, so workers of the previous release serve it; one with them is refused by
+     * those workers (to the dead-letter queue, with the reason) rather than run unfiltered.
+     */
+    private static final int WITHOUT_EXCLUDES = 2;
     /** Version 1 had no deleting, allow_empty_source and max_delete; its jobs never set them. */
     private static final int OLDEST_READ = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +39,8 @@ public final class TaskCodec {
 
     public static byte[] encode(TaskMessage m) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("v", VERSION);
+        boolean filtered = !m.options().excludes().isEmpty() || m.options().deleteExcluded();
+        o.put("v", filtered ? VERSION : WITHOUT_EXCLUDES);
         o.put("job", m.jobId());
         o.put("task", m.taskId());
         o.put("action", m.action().cliName());
@@ -48,6 +56,13 @@ public final class TaskCodec {
         opts.put("allow_empty_source", m.options().allowEmptySource());
         if (m.options().maxDelete() != null) {
             opts.put("max_delete", m.options().maxDelete());
+        }
+        if (filtered) {
+            ArrayNode ex = opts.putArray("excludes");
+            for (String p : m.options().excludes()) {
+                ex.add(PathBytes.encodeBytes(p.getBytes(StandardCharsets.ISO_8859_1)));
+            }
+            opts.put("delete_excluded", m.options().deleteExcluded());
         }
         if (m.task() instanceof DirTask d) {
             ObjectNode n = o.putObject("dir");
@@ -114,7 +129,8 @@ public final class TaskCodec {
         JsonNode opts = object(o, "options");
         JobOptions options = new JobOptions(bool(opts, "dry_run"), bool(opts, "checksum"), bool(opts, "single_file"),
                 bool(opts, "fsync"), v >= 2 && bool(opts, "deleting"), v >= 2 && bool(opts, "allow_empty_source"),
-                opts.has("max_delete") ? maxDelete(opts.get("max_delete")) : null);
+                opts.has("max_delete") ? maxDelete(opts.get("max_delete")) : null,
+                v >= 3 ? excludes(opts) : List.of(), v >= 3 && bool(opts, "delete_excluded"));
         Task task;
         int kinds = (o.has("dir") ? 1 : 0) + (o.has("files") ? 1 : 0) + (o.has("dirmeta") ? 1 : 0);
         if (kinds != 1) {
@@ -249,6 +265,21 @@ public final class TaskCodec {
             throw new BadMessageException("'max_delete' must be a whole number of 0 or more");
         }
         return n.asLong();
+    }
+
+    private static List<String> excludes(JsonNode opts) throws BadMessageException {
+        JsonNode n = opts.get("excludes");
+        if (n == null || !n.isArray()) {
+            throw new BadMessageException("'excludes' must be an array of patterns");
+        }
+        List<String> out = new ArrayList<>(n.size());
+        for (JsonNode p : n) {
+            if (!p.isTextual()) {
+                throw new BadMessageException("'excludes' must hold strings, not " + p);
+            }
+            out.add(new String(PathBytes.decodeBytes(p.asText()), StandardCharsets.ISO_8859_1));
+        }
+        return out;
     }
 
     private static boolean bool(JsonNode o, String field) throws BadMessageException {

@@ -1,0 +1,44 @@
+package pdm.config;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Rates as users type them, in --bwlimit and in config.toml's bwlimit. */
+public final class Rates {
+    private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT]?)(?:I?B)?(?:/S)?");
+
+    private Rates() {
+    }
+
+    /**
+     * Bytes per second from {@code 500000}, {@code 800K}, {@code 1.5M}, {@code 2G} (K, M, G, T are
+     * powers of 1024, as in rsync; a trailing {@code B}, {@code iB} or {@code /s} is allowed);
+     * 0 means no limit.
+     *
+     * @throws IllegalArgumentException naming the value and what would be right
+     */
+    public static long bytesPerSecond(String text) {
+        Matcher m = RATE.matcher(text.strip().toUpperCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a rate: give bytes per second as a number with "
+                    + "an optional K, M, G or T suffix (powers of 1024), e.g. 500K or 1.5G; 0 for no limit");
+        }
+        int shift = switch (m.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        double v = Double.parseDouble(m.group(1)) * (1L << shift);
+        if (v >= Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("'" + text + "' is more bytes per second than any disk moves");
+        }
+        long rate = (long) v;
+        if (rate == 0 && v > 0) {
+            throw new IllegalArgumentException("'" + text + "' is less than 1 byte per second");
+        }
+        return rate;
+    }
+}
