@@ -165,6 +165,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void limitsAndSkipPathsAreReadAndCheckedNamingKeyAndLine() throws IOException {
+        PdmConfig c = new ConfigLoader().read(file("bwlimit = \"50M\"\nmax_files_per_second = 2000\n"
+                + "[datasource.p]\ntype = \"posix\"\npath = \"/p\"\nskip_paths = [\"*.tmp\", \"/scratch/\"]\n"));
+        assertThat(c.bwlimit()).isEqualTo(50L << 20);
+        assertThat(c.maxFilesPerSecond()).isEqualTo(2000);
+        assertThat(c.datasource("p").skipPaths()).containsExactly("*.tmp", "/scratch/");
+        assertThat(new ConfigLoader().read(file("bwlimit = 1000\n")).bwlimit()).isEqualTo(1000);
+        PdmConfig none = new ConfigLoader().read(file("[datasource.p]\ntype = \"posix\"\npath = \"/p\"\n"));
+        assertThat(none.bwlimit()).isZero();
+        assertThat(none.maxFilesPerSecond()).isZero();
+        assertThat(none.datasource("p").skipPaths()).isEmpty();
+
+        assertThatThrownBy(() -> new ConfigLoader().read(file("dir_workers = 2\nbwlimit = \"fast\"\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bwlimit").hasMessageContaining("line 2")
+                .hasMessageContaining("'fast' is not a rate");
+        assertThatThrownBy(() -> new ConfigLoader().read(file("bwlimit = -5\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bwlimit");
+        assertThatThrownBy(() -> new ConfigLoader().read(file("max_files_per_second = \"many\"\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max_files_per_second");
+        assertThatThrownBy(() -> new ConfigLoader().read(file(
+                "[datasource.p]\ntype = \"posix\"\npath = \"/p\"\nskip_paths = [\"a\", 3]\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("skip_paths").hasMessageContaining("line 4");
+    }
+
+    @Test
     void unknownFilesystemNameListsTheConfiguredOnes() throws IOException {
         PdmConfig c = new ConfigLoader().read(file(SEED_EXAMPLE));
         assertThatThrownBy(() -> c.datasource("badger"))

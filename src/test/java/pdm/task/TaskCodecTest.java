@@ -77,6 +77,27 @@ class TaskCodecTest {
     }
 
     @Test
+    void excludesTravelAsExactBytesInVersionThreeAndOnlyThen() throws BadMessageException {
+        String latin1 = new String(new byte[]{'c', 'a', 'f', (byte) 0xe9, '*'}, StandardCharsets.ISO_8859_1);
+        JobOptions filtered = JobOptions.DEFAULT.withExcludes(List.of("*.log", "/cache/", latin1, "a b%"), true);
+        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b", filtered,
+                Names.ROOT, new DirTask(Names.ROOT, null, null));
+
+        String wire = new String(TaskCodec.encode(m), StandardCharsets.UTF_8);
+
+        assertThat(wire).contains("\"v\":3").contains("\"excludes\":[\"*.log\",\"/cache/\",\"caf%E9*\",\"a%20b%25\"]")
+                .contains("\"delete_excluded\":true");
+        assertThat(TaskCodec.decode(wire.getBytes(StandardCharsets.UTF_8)).options()).isEqualTo(filtered);
+        // a job without them stays version 2, which the workers of the release before read
+        String plain = new String(TaskCodec.encode(new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a", "b",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))), StandardCharsets.UTF_8);
+        assertThat(plain).contains("\"v\":2").doesNotContain("excludes");
+        byte[] badList = wire.replace("\"excludes\":[", "\"excludes\":[7,").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> TaskCodec.decode(badList))
+                .isInstanceOf(BadMessageException.class).hasMessageContaining("excludes");
+    }
+
+    @Test
     void dirMetaTasksRoundTripAndIdsAreDerivedNotRandom() throws BadMessageException {
         String dirId = TaskIds.childDir(TaskIds.root("j", 0), "a");
         TaskMessage m = new TaskMessage("j", TaskIds.dirMeta(dirId), Action.DIRTIMES, "a", "b", JobOptions.DEFAULT,
@@ -102,7 +123,7 @@ class TaskCodecTest {
 
         assertRefused("{not json", "not JSON");
         assertRefused("[1,2]", "not a JSON object");
-        assertRefused(ok.replace("\"v\":2", "\"v\":3"), "version 3 is not supported");
+        assertRefused(ok.replace("\"v\":2", "\"v\":4"), "version 4 is not supported");
         assertRefused(ok.replace("\"copy\"", "\"shred\""), "unknown action 'shred'");
         assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"../etc\""), "'..'");
         assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"/etc\""), "absolute");
