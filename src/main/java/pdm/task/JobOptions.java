@@ -26,7 +26,8 @@ public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, b
         if (maxDelete != null && maxDelete < 0) {
             throw new IllegalArgumentException("maxDelete must be 0 or more, not " + maxDelete);
         }
-        excludes = List.copyOf(excludes);
+        // (null: a job event written before excludes existed, read back by Jackson)
+        excludes = excludes == null ? List.of() : List.copyOf(excludes);
     }
 
     public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,

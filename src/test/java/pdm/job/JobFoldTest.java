@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -184,6 +185,20 @@ class JobFoldTest {
         assertThat(EventCodec.decode(EventCodec.encode(new JobEvent.Published(JOB, "00000000000000ff"))))
                 .isEqualTo(new JobEvent.Published(JOB, "00000000000000ff"));
         assertThat(EventCodec.decode("{\"e\":\"from-a-newer-pdm\"}".getBytes())).isNull();
+    }
+
+    @Test
+    void jobEventsKeepExcludesAndOlderOnesWithoutThemStillRead() throws Exception {
+        JobOptions filtered = JobOptions.DEFAULT.withExcludes(List.of("*.log", "caf\u00e9"), true);
+        JobEvent.Submitted s = new JobEvent.Submitted(JOB, "sync", List.of(Action.COPY), "panda", "badger", "p", "b",
+                "", filtered, 1000, "me@here");
+        assertThat(EventCodec.decode(EventCodec.encode(s))).isEqualTo(s);
+
+        String older = new String(EventCodec.encode(submitted(List.of(Action.COPY))), StandardCharsets.UTF_8)
+                .replaceAll(",\"excludes\":\\[\\],\"deleteExcluded\":false", "");
+        assertThat(older).doesNotContain("xclude");
+        assertThat(((JobEvent.Submitted) EventCodec.decode(older.getBytes(StandardCharsets.UTF_8))).options())
+                .isEqualTo(JobOptions.DEFAULT);
     }
 
     private static JobEvent.Done done(String id, int copied) {
