@@ -8,9 +8,10 @@
 #      amqp://guest:guest@127.0.0.1:5672).
 #
 #   bench/throttle.sh [RATE] [SECONDS]       defaults: 20M 30; RATE in bytes/s, K/M/G = 1024^n
+#   PARTS=3 bench/throttle.sh                only part 3 (PARTS=12: only the embedded parts)
 #
 # Uses target/pdm.jar as built (`mvn -q -DskipTests package`), copied first so a rebuild cannot
-# change what is measured. Work files go to $WORK (default /tmp/pdm-throttle, about 3 GiB).
+# change what is measured. Work files go to $WORK (default /tmp/pdm-throttle, about 5 GiB).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 rate_arg="${1:-20M}"
@@ -32,24 +33,35 @@ pdm() { PDM_JAR="$work/pdm.jar" "$repo/pdm" "$@"; }
 # for `pdm_bg ... &`: the subshell becomes the JVM, so $! is the process that gets the signals
 pdm_bg() { PDM_JAR="$work/pdm.jar" exec "$repo/pdm" "$@"; }
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "${src_name:-}" ] && command -v rabbitmqctl >/dev/null; then  # this run's queues, where the broker is local
+    for q in dir file link; do
+      for n in "" .0 .1 .2 .3; do rabbitmqctl -q delete_queue "$q.$src_name.$tgt_name$n" >/dev/null 2>&1 || true; done
+    done
+  fi
+}
 trap cleanup EXIT
 
-# 16 files of 64 MiB (written data, not holes: holes are not copied), one task each, so all
+# 32 files of 64 MiB (written data, not holes: holes are not copied), one task each, so all
 # 16 file workers share one limit.
 mkdir -p "$work/src"
-for i in $(seq -w 1 16); do head -c 64M /dev/zero > "$work/src/f$i"; done
+for i in $(seq -w 1 32); do head -c 64M /dev/zero > "$work/src/f$i"; done
 mkdir -p "$work/small"
 (cd "$work/small" && for d in $(seq 1 10); do mkdir "d$d"; for f in $(seq 1 300); do : > "d$d/e$f"; done; done)
+# filesystem names of this run only: its queues hold no task of an earlier, interrupted run
+run="$(date +%s)$$"
+src_name="bsrc$run"; tgt_name="btgt$run"
 cat > "$work/config.toml" <<EOF
 files_per_task = 1
 file_workers = 16
 [rabbitmq]
 connect_string = "$broker"
-[datasource.bench_src]
+[datasource.$src_name]
 type = "posix"
 path = "$work/src"
-[datasource.bench_tgt]
+[datasource.$tgt_name]
 type = "posix"
 path = "$work/dst-worker"
 write = true
@@ -83,13 +95,16 @@ report() {
     }'
 }
 
-# waits until DIR has some data (the JVM has started and the walk is done)
+# waits until DIR holds more than MIN (bytes or files): the JVM has started, the walk is done,
+# and (distributed) the worker has the job's file tasks
 await_start() {
-  local v
-  while v="$($2 "$1")"; [ "${v:-0}" -eq 0 ]; do sleep 0.05; done
+  local v min="${3:-0}"
+  while v="$($2 "$1")"; [ "${v:-0}" -le "$min" ]; do sleep 0.05; done
 }
 
 mib=$(echo "scale=1; $rate / 1048576" | bc)
+parts="${PARTS:-123}"  # PARTS=3: the distributed part only
+if [[ "$parts" == *1* ]]; then
 echo "== 1. embedded copy --bwlimit $rate_arg ($mib MiB/s), $seconds s"
 pdm_bg copy --config "$work/config.toml" --bwlimit "$rate_arg" "$work/src" "$work/dst-embedded" >/dev/null 2>"$work/embedded.err" &
 pids+=($!); p=$!
@@ -98,6 +113,8 @@ sample "$work/dst-embedded" "$seconds" bytes_in > "$work/embedded.samples"
 kill -INT "$p"; wait "$p" || true
 awk '{ printf "%s %.1f\n", $1, $2 / 1048576 }' "$work/embedded.samples" > "$work/embedded.mib"
 report "embedded --bwlimit" "$mib" "MiB/s" < "$work/embedded.mib"
+fi
+if [[ "$parts" == *2* ]]; then
 
 echo "== 2. embedded copy --max-files-per-second 100, 15 s"
 pdm_bg copy --config "$work/config.toml" --max-files-per-second 100 "$work/small" "$work/dst-files" >/dev/null 2>"$work/files.err" &
@@ -106,6 +123,8 @@ await_start "$work/dst-files" files_in
 sample "$work/dst-files" 15 files_in > "$work/files.samples"
 kill -INT "$p"; wait "$p" || true
 report "embedded --max-files-per-second" 100 "files/s" < "$work/files.samples"
+fi
+[[ "$parts" == *3* ]] || exit 0
 
 echo "== 3. distributed: one worker, bwlimit = $rate_arg, then SIGUSR1 with 2x in the config, then SIGUSR2"
 if ! pdm status --config "$work/config.toml" >/dev/null 2>&1; then
@@ -115,8 +134,8 @@ sed -i "1i bwlimit = $rate" "$work/config.toml"
 pdm_bg worker --config "$work/config.toml" -v > "$work/worker.log" 2>&1 &
 pids+=($!); worker=$!
 until grep -q "connected to" "$work/worker.log"; do sleep 0.2; done
-job=$(pdm copy --config "$work/config.toml" bench_src bench_tgt / 2>/dev/null | grep -o '[0-9]\{8\}-[0-9]\{6\}-[a-z0-9]*' | head -1)
-await_start "$work/dst-worker" bytes_in
+job=$(pdm copy --config "$work/config.toml" "$src_name" "$tgt_name" / 2>/dev/null | grep -o '[0-9]\{8\}-[0-9]\{6\}-[a-z0-9]*' | head -1)
+await_start "$work/dst-worker" bytes_in $((1 << 20))
 sample "$work/dst-worker" 10 bytes_in > "$work/worker1.samples"
 sed -i "s/^bwlimit = .*/bwlimit = $((2 * rate))/" "$work/config.toml"
 kill -USR1 "$worker"
