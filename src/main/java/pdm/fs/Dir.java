@@ -44,7 +44,7 @@ public final class Dir implements Closeable {
         for (Sys.Dirent d : names) {
             Sys.Stat s = Sys.lstat(fd, d.name());
             if (s != null) { // (gone since the listing: as if it had not been listed)
-                out.add(new Entry(Unix.path(d.name()), Unix.meta(s)));
+                out.add(new Entry(d.name(), Unix.meta(s)));
             }
         }
         return out;
@@ -75,7 +75,7 @@ public final class Dir implements Closeable {
     public FileHandle create(Path name) throws IOException {
         int flags = Sys.ARCH.oWronly() | Sys.ARCH.oCreat() | Sys.ARCH.oExcl() | Sys.ARCH.oNofollow()
                 | Sys.ARCH.oCloexec();
-        return new FileHandle(Sys.openat(fd, Unix.bytes(name), flags, 0600));
+        return new FileHandle(Sys.openat(fd, Unix.bytes(name), flags, 0600), name);
     }
 
     /** mkdir with the given permission bits (the umask applies; pdm sets the final mode later). */
