@@ -116,7 +116,7 @@ final class CopyPass implements Pass {
             return true;
         }
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
-        dir.tgt().mkdir(p.name(), 0700);
+        ctx.placement().makeDir(dir, p.name());
         try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
             Xattrs.copy(from, to);
         }
@@ -226,7 +226,8 @@ final class CopyPass implements Pass {
         boolean placed = false;
         try {
             long n;
-            try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = dir.tgt().create(tmp)) {
+            try (FileHandle in = dir.src().openRead(item.name());
+                 FileHandle out = ctx.placement().createFile(dir, tmp, in, src)) {
                 n = Copier.copy(in, out, src.size(), ctx.interrupt()::requested);
                 FileMeta after = in.meta();
                 if (after.ino() != src.ino() || after.size() != n || after.mtimeNs() != src.mtimeNs()) {
