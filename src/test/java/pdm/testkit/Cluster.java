@@ -53,6 +53,15 @@ public final class Cluster implements AutoCloseable {
 
     /** @param mountedTarget a target configured with mount = true (null: dir/dst, mount = false) */
     public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget) throws IOException {
+        this(dir, extraConfig, secondTarget, mountedTarget, "type = \"posix\"");
+    }
+
+    /**
+     * @param targetKeys the target table's type and any more keys of it, e.g. {@code type = "lustre"}
+     *                   with its Lustre keys
+     */
+    public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget, String targetKeys)
+            throws IOException {
         this.dir = Files.createDirectories(dir);
         this.src = Files.createDirectories(dir.resolve("src"));
         this.dst = mountedTarget != null ? mountedTarget : Files.createDirectories(dir.resolve("dst"));
@@ -72,11 +81,11 @@ public final class Cluster implements AutoCloseable {
                 path = "%s"
                 write = false
                 [datasource.%s]
-                type = "posix"
+                %s
                 path = "%s"
                 write = true
                 mount = %s
-                """.formatted(extraConfig, srcName, src, tgtName, dst, mountedTarget != null)
+                """.formatted(extraConfig, srcName, src, tgtName, targetKeys, dst, mountedTarget != null)
                 + (secondTarget ? "[datasource.%s]\ntype = \"posix\"\npath = \"%s\"\nwrite = true\n".formatted(tgt2Name, dst2) : ""));
     }
 
