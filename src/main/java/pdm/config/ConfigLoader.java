@@ -223,11 +223,8 @@ public final class ConfigLoader {
             throw r.error(section, "stripe_thresholds", "stripe_thresholds: \"" + text + "\" is not a size; write "
                     + "digits and a unit K, M, G, T or P (powers of 1024), e.g. \"10G\"");
         }
-        int shift = 10 * "KMGTP".indexOf(mt.group(2).isEmpty() ? "?" : mt.group(2)) + 10;
         long n = Long.parseLong(mt.group(1));
-        if (mt.group(2).isEmpty()) {
-            return n;
-        }
+        int shift = mt.group(2).isEmpty() ? 0 : 10 * (1 + "KMGTP".indexOf(mt.group(2)));
         if (n > (Long.MAX_VALUE >> shift)) {
             throw r.error(section, "stripe_thresholds", "stripe_thresholds: \"" + text + "\" is too large");
         }

@@ -107,6 +107,43 @@ class LustreDistributedIT {
         }
     }
 
+    @Test
+    void workersKeepTheSourcesLayouts() throws Exception {
+        FakeLfs lfs = FakeLfs.install(tmp);
+        String lustre = "type = \"lustre\"\nlfs_path = \"" + lfs.script + "\"";
+        try (Cluster c = new Cluster(tmp.resolve("c"), "files_per_task = 2", false, null, lustre,
+                lustre + "\nstripe = \"source\"")) {
+            for (String u : USERS) {
+                Path dir = Files.createDirectories(c.src.resolve(u + "/wide"));
+                lfs.run("setstripe", "-c", "6", "-S", "8M", dir.toString());
+                Path f = dir.resolve("data");
+                lfs.run("setstripe", "-E", "4M", "-c", "1", "-E", "-1", "-c", Integer.toString(u.length() + 2), "-p",
+                        "flash", f.toString());
+                Files.write(f, Fx.random(4_000, u.hashCode()), java.nio.file.StandardOpenOption.APPEND);
+                Fx.write(c.src.resolve(u + "/plain"), u);
+            }
+            c.startWorker();
+            c.startWorker();
+            c.awaitConnected(1);
+            c.awaitConnected(2);
+
+            Cluster.Run r = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            TreeComparer.assertSameTree(c.src, c.dst);
+            for (String u : USERS) {
+                assertThat(lfs.record(c.dst.resolve(u + "/wide/data")).get("layout"))
+                        .isEqualTo(lfs.record(c.src.resolve(u + "/wide/data")).get("layout")).hasSize(2);
+                assertThat(lfs.record(c.dst.resolve(u + "/wide")).get("default"))
+                        .isEqualTo(lfs.record(c.src.resolve(u + "/wide")).get("default"));
+            }
+            assertThat(createdBy(lfs, c.dst)).hasSize(2 * USERS.size())
+                    .allSatisfy((name, call) -> assertThat(call.argv().get(1)).startsWith("--copy=/proc/"));
+            Cluster.Run verify = c.run("verify", c.srcName, c.tgtName, "/", "--wait", "--json");
+            assertThat(verify.exit()).as(verify.stdout() + verify.stderr()).isZero();
+        }
+    }
+
     /** Each setstripe that created a file, by the name that file has now in the target. */
     private static Map<String, FakeLfs.Call> createdBy(FakeLfs lfs, Path dst) throws IOException {
         Map<Long, FakeLfs.Call> byIno = new HashMap<>();

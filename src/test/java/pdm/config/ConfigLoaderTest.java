@@ -234,4 +234,13 @@ class ConfigLoaderTest {
                 "[datasource.p]\ntype = \"posix\"\npath = \"/p\"\nmds = 2\n")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("mds").hasMessageContaining("lustre");
     }
+
+    @Test
+    void theExampleConfigLoadsWithoutWarnings() {
+        ConfigLoader loader = new ConfigLoader();
+        PdmConfig c = loader.read(Path.of("config.toml.example"));
+        assertThat(loader.warnings()).isEmpty();
+        assertThat(c.datasource("badger").lustre().thresholds()).isEqualTo(LustreOptions.ORIGINAL);
+        assertThat(c.datasource("panda").isLustre()).isTrue();
+    }
 }

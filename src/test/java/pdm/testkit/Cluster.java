@@ -53,7 +53,7 @@ public final class Cluster implements AutoCloseable {
 
     /** @param mountedTarget a target configured with mount = true (null: dir/dst, mount = false) */
     public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget) throws IOException {
-        this(dir, extraConfig, secondTarget, mountedTarget, "type = \"posix\"");
+        this(dir, extraConfig, secondTarget, mountedTarget, "type = \"posix\"", "type = \"posix\"");
     }
 
     /**
@@ -62,6 +62,12 @@ public final class Cluster implements AutoCloseable {
      */
     public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget, String targetKeys)
             throws IOException {
+        this(dir, extraConfig, secondTarget, mountedTarget, "type = \"posix\"", targetKeys);
+    }
+
+    /** @param sourceKeys the source table's type and any more keys of it (a Lustre source) */
+    public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget, String sourceKeys,
+                   String targetKeys) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.src = Files.createDirectories(dir.resolve("src"));
         this.dst = mountedTarget != null ? mountedTarget : Files.createDirectories(dir.resolve("dst"));
@@ -77,7 +83,7 @@ public final class Cluster implements AutoCloseable {
                 monitor_mount_sec = 1
                 %s
                 [datasource.%s]
-                type = "posix"
+                %s
                 path = "%s"
                 write = false
                 [datasource.%s]
@@ -85,7 +91,7 @@ public final class Cluster implements AutoCloseable {
                 path = "%s"
                 write = true
                 mount = %s
-                """.formatted(extraConfig, srcName, src, tgtName, targetKeys, dst, mountedTarget != null)
+                """.formatted(extraConfig, srcName, sourceKeys, src, tgtName, targetKeys, dst, mountedTarget != null)
                 + (secondTarget ? "[datasource.%s]\ntype = \"posix\"\npath = \"%s\"\nwrite = true\n".formatted(tgt2Name, dst2) : ""));
     }
 
