@@ -81,7 +81,8 @@ final class JobFactory {
         refuseFileRoot(jobOptions, path);
         SkipFilter filter = SkipFilter.of(src);
         JobSpec spec = new JobSpec(newId(), first, new FsRoot(src.name(), src.path(), src.write()),
-                new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter);
+                new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter,
+                JobSpec.placementOf(src, tgt, path, jobOptions));
         Engine.Settings settings = new Engine.Settings(
                 positive(options.dirWorkers, config.dirWorkers(), "--dir-workers"),
                 positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),

@@ -11,9 +11,22 @@ import java.nio.file.Path;
  * @param skipNewerMinutes skip files modified in the last N minutes (0 = off)
  * @param skipOlderMinutes skip files not modified for N minutes (0 = off)
  * @param skipLargerGb     skip files larger than N GiB (0 = off)
+ * @param lustre           the Lustre keys of a {@code type = "lustre"} filesystem; null for posix
  */
 public record DataSource(String name, String type, Path path, boolean mount, boolean write,
-                         long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb) {
+                         long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb, LustreOptions lustre) {
+
+    /** A posix filesystem. */
+    public DataSource(String name, String type, Path path, boolean mount, boolean write,
+                      long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb) {
+        this(name, type, path, mount, write, skipNewerMinutes, skipOlderMinutes, skipLargerGb,
+                type.equals("lustre") ? LustreOptions.defaults() : null);
+    }
+
+    /** Whether pdm places data on it through Lustre's {@code lfs}. */
+    public boolean isLustre() {
+        return lustre != null;
+    }
 
     /** A plain directory given on the command line instead of a configured filesystem. */
     public static DataSource adHoc(Path dir, boolean write) {

@@ -118,7 +118,7 @@ final class CopyPass implements Pass {
             return true;
         }
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
-        dir.tgt().mkdir(p.name(), 0700);
+        ctx.placement().makeDir(dir, p.name());
         try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
             Xattrs.copy(from, to);
         }
@@ -228,7 +228,7 @@ final class CopyPass implements Pass {
         boolean placed = false;
         try {
             long n;
-            try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = openNewFile(dir, item)) {
+            try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = openNewFile(dir, item, in)) {
                 tmp = out.createdAs();
                 n = Copier.copy(in, out, src.size(), ctx.interrupt()::requested);
                 settleMeta(in, out, src, n);
@@ -258,15 +258,23 @@ final class CopyPass implements Pass {
      * sees: it is made under its own name (O_EXCL), which saves the rename. Should the name be
      * taken meanwhile (a task run twice), the copy takes the temp way after all.
      */
-    private static FileHandle openNewFile(DirPair dir, WorkItem item) throws IOException {
-        if (item.tgt() == null && item.src().size() == 0) {
+    private FileHandle openNewFile(DirPair dir, WorkItem item, FileHandle in) throws IOException {
+        if (item.tgt() == null && item.src().size() == 0 && ctx.placement() == Placement.POSIX) {
             try {
                 return dir.tgt().create(item.name());
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // (fall through)
             }
         }
-        return dir.tgt().create(TempNames.next());
+        // (the target's placement makes it: a Lustre layout is set before any data is written,
+        // by a program that may leave the file behind when it fails half way)
+        Path tmp = TempNames.next();
+        try {
+            return ctx.placement().createFile(dir, tmp, in, item.src());
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(dir, tmp);
+            throw e;
+        }
     }
 
     /**

@@ -14,7 +14,14 @@ import pdm.task.JobOptions;
  */
 public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
                           boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
-                          DryRunLedger ledger) {
+                          DryRunLedger ledger, Placement placement) {
+
+    /** A pass onto a plain POSIX target. */
+    public PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
+                       boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
+                       DryRunLedger ledger) {
+        this(src, tgt, options, stats, filter, preserveOwner, changes, removals, interrupt, ledger, Placement.POSIX);
+    }
 
     public MetaWriter metaWriter() {
         return new MetaWriter(preserveOwner);

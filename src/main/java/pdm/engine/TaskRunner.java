@@ -106,8 +106,9 @@ public final class TaskRunner {
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
             SkipFilter filter = SkipFilter.of(srcDs);
+            Placement placement = JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options());
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, ChangeList.NONE,
-                    removalsOf(m), Interrupt.NEVER, new DryRunLedger());
+                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), placement);
             Pass pass = Passes.of(m.action(), ctx, m.action() == Action.COPY ? linksOf(m) : null, true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
@@ -150,7 +151,8 @@ public final class TaskRunner {
     /** The root task of a pass: the preflight every mode runs (refusals, mkdir -p of PATH), then the walk. */
     private static String startJob(TaskMessage m, DataSource srcDs, DataSource tgtDs, FsRoot src, FsRoot tgt,
                                    PassContext ctx, Walker walker, Path dirRel) throws InterruptedException {
-        JobSpec spec = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), ctx.filter());
+        JobSpec spec = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), ctx.filter(),
+                ctx.placement());
         boolean targetThere;
         try {
             Preflight.requireMounted(srcDs, " on this worker");

@@ -61,6 +61,11 @@ public final class FileHandle implements Closeable {
         Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());
     }
 
+    /** This open file as a path a helper program can open ({@code /proc/PID/fd/N}), whatever its name. */
+    public String procPath() {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+    }
+
     public void fsync() throws IOException {
         Sys.fsync(fd);
     }
