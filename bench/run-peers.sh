@@ -10,8 +10,8 @@ peers="${PDM_PEERS:-$repo/../shared/bench/run-peers}"
 # A copy of the jar, so a rebuild during the run cannot change what is measured.
 work="${TMPDIR:-/tmp}/pdm-bench-jar"
 mkdir -p "$work"
-cp "$repo/target/pdm.jar" "$work/pdm.jar"
+cp -p "$repo/target/pdm.jar" "$work/pdm.jar"
 # (and its AOT cache, which ./pdm looks for beside the jar)
-if [ -f "$repo/target/pdm.aot" ]; then cp "$repo/target/pdm.aot" "$work/pdm.aot"; else rm -f "$work/pdm.aot"; fi
+if [ -f "$repo/target/pdm.aot" ]; then cp -p "$repo/target/pdm.aot" "$work/pdm.aot"; else rm -f "$work/pdm.aot"; fi
 export PDM_CMD="PDM_JAR='$work/pdm.jar' '$repo/pdm' copy \"\$SRC\" \"\$DST\""
 exec "$peers" "$@"

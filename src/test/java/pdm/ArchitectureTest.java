@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <pre>
  * 0  pdm            the error family, Secrets (masking), Hosts: used by every layer
  * 1  config fs logs  leaves: config.toml; the mounted filesystem; log output. None knows another.
- * 2  task           what travels: task records and their wire format (uses fs for names and metadata)
+ * 2  task lustre    what travels: task records and their wire format (uses fs for names and metadata);
+ *                   lustre: the stripe/MDT policy of a Lustre target and the lfs runner (uses config and fs)
  * 3  job            stats, events, the completion fold, summaries
  * 4  engine metrics the walk and passes, with their one publish port (TaskSink) and the in-process
  *                   queues; metrics (what /metrics shows) sits beside it: it reads job's stats and
@@ -39,7 +40,7 @@ class ArchitectureTest {
     static final List<Set<String>> LAYERS = List.of(
             Set.of(""), // the root package pdm itself
             Set.of("config", "fs", "logs"),
-            Set.of("task"),
+            Set.of("task", "lustre"),
             Set.of("job"),
             Set.of("engine", "metrics"),
             Set.of("cluster"),

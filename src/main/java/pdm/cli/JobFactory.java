@@ -89,7 +89,8 @@ final class JobFactory {
                 positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),
                 config.filesPerTask(), limits.bytesPerSecond(config), limits.filesPerSecond(config));
         JobSpec spec = new JobSpec(newId(), first, new FsRoot(src.name(), src.path(), src.write()),
-                new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter, excludes);
+                new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter,
+                JobSpec.placementOf(src, tgt, path, jobOptions), excludes);
         return new Job(spec, settings);
     }
 

@@ -34,7 +34,11 @@ public final class ConfigLoader {
     private static final Set<String> SEED_ONLY = Set.of("tika_jar", "elastic_index", "copy", "scan", "scan_update",
             "mds", "recognise_types", "purge_files_older_days");
     private static final Set<String> DATASOURCE = Set.of("type", "path", "mount", "write", "skip_files_newer_minutes",
-            "skip_files_older_minutes", "skip_files_larger_gb", "skip_paths");
+            "skip_files_older_minutes", "skip_files_larger_gb", "stripe", "stripe_thresholds", "mds", "lfs_path", "skip_paths");
+    /** The keys only a type = "lustre" filesystem has. */
+    private static final List<String> LUSTRE = List.of("stripe", "stripe_thresholds", "mds", "lfs_path");
+    /** A size as lfs writes one: digits and an optional binary unit (K, M, G, T, P). */
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([KMGTP]?)");
 
     private final List<String> warnings = new ArrayList<>();
 
@@ -156,12 +160,88 @@ public final class ConfigLoader {
         if (!path.startsWith("/")) {
             throw r.error(section, "path", "path must be absolute, not \"" + path + "\"");
         }
+        LustreOptions lustre = null;
+        if (type.equals("lustre")) {
+            lustre = lustre(r, section, t);
+        } else {
+            for (String key : LUSTRE) {
+                if (t.has(key)) {
+                    throw r.error(section, key, key + " is a key of Lustre filesystems; set type = \"lustre\" or remove it");
+                }
+            }
+        }
         return new DataSource(name, type, Path.of(path), r.bool(t, section, "mount", false),
                 r.bool(t, section, "write", false),
                 r.nonNegativeLong(t, section, "skip_files_newer_minutes"),
                 r.nonNegativeLong(t, section, "skip_files_older_minutes"),
-                r.nonNegativeDouble(t, section, "skip_files_larger_gb"),
+                r.nonNegativeDouble(t, section, "skip_files_larger_gb"), lustre,
                 r.strings(t, section, "skip_paths"));
+    }
+
+    private static LustreOptions lustre(Reader r, String section, JsonNode t) {
+        LustreOptions d = LustreOptions.defaults();
+        String stripeText = r.string(t, section, "stripe", d.stripe().key());
+        LustreOptions.Stripe stripe = null;
+        for (LustreOptions.Stripe s : LustreOptions.Stripe.values()) {
+            if (s.key().equals(stripeText)) {
+                stripe = s;
+            }
+        }
+        if (stripe == null) {
+            throw r.error(section, "stripe", "stripe must be \"size\", \"source\" or \"none\", not \"" + stripeText + "\"");
+        }
+        List<LustreOptions.Threshold> thresholds = d.thresholds();
+        JsonNode th = t.get("stripe_thresholds");
+        if (th != null) {
+            if (!th.isObject() || th.isEmpty()) {
+                throw r.error(section, "stripe_thresholds", "stripe_thresholds must be a table of SIZE = STRIPE_COUNT, "
+                        + "e.g. { \"10G\" = 5, \"100G\" = 10 }, not " + Reader.shown(th));
+            }
+            thresholds = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = th.fields(); it.hasNext(); ) {
+                var e = it.next();
+                thresholds.add(new LustreOptions.Threshold(size(r, section, e.getKey()), stripeCount(r, section, e)));
+            }
+        }
+        int mds = 0;
+        JsonNode m = t.get("mds");
+        if (m != null) {
+            if (!m.isIntegralNumber() || m.asLong() < 1 || m.asLong() > 4096) {
+                throw r.error(section, "mds", "mds must be the number of MDTs to spread top-level directories over, "
+                        + "from 1 to 4096, not " + Reader.shown(m));
+            }
+            mds = m.asInt();
+        }
+        String lfs = r.string(t, section, "lfs_path", d.lfs());
+        if (lfs.isBlank() || lfs.contains("\0") || (lfs.contains("/") && !lfs.startsWith("/"))) {
+            throw r.error(section, "lfs_path", "lfs_path must be an absolute path or a command name on PATH, not \""
+                    + lfs + "\"");
+        }
+        return new LustreOptions(stripe, thresholds, mds, lfs);
+    }
+
+    /** "10G" as bytes (binary units, as lfs reads them). */
+    private static long size(Reader r, String section, String text) {
+        var mt = SIZE.matcher(text.strip().toUpperCase(java.util.Locale.ROOT));
+        if (!mt.matches()) {
+            throw r.error(section, "stripe_thresholds", "stripe_thresholds: \"" + text + "\" is not a size; write "
+                    + "digits and a unit K, M, G, T or P (powers of 1024), e.g. \"10G\"");
+        }
+        long n = Long.parseLong(mt.group(1));
+        int shift = mt.group(2).isEmpty() ? 0 : 10 * (1 + "KMGTP".indexOf(mt.group(2)));
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw r.error(section, "stripe_thresholds", "stripe_thresholds: \"" + text + "\" is too large");
+        }
+        return n << shift;
+    }
+
+    private static int stripeCount(Reader r, String section, Map.Entry<String, JsonNode> e) {
+        JsonNode n = e.getValue();
+        if (!n.isIntegralNumber() || (n.asLong() != -1 && (n.asLong() < 1 || n.asLong() > 2000))) {
+            throw r.error(section, "stripe_thresholds", "stripe_thresholds: the stripe count of \"" + e.getKey()
+                    + "\" must be from 1 to 2000, or -1 for every OST, not " + Reader.shown(n));
+        }
+        return n.asInt();
     }
 
     /** Typed reads that know where each key is written, for messages. */
@@ -305,7 +385,7 @@ public final class ConfigLoader {
         }
 
         /** A wrong value as the error quotes it: it may be a connect string, password and all. */
-        private static String shown(JsonNode n) {
+        static String shown(JsonNode n) {
             return Secrets.mask(n.toString());
         }
 

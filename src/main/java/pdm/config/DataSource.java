@@ -12,19 +12,28 @@ import java.util.List;
  * @param skipNewerMinutes skip files modified in the last N minutes (0 = off)
  * @param skipOlderMinutes skip files not modified for N minutes (0 = off)
  * @param skipLargerGb     skip files larger than N GiB (0 = off)
+ * @param lustre           the Lustre keys of a {@code type = "lustre"} filesystem; null for posix
  * @param skipPaths        exclude patterns of this filesystem as a source (see engine.Glob); anchored
  *                         ones are below this filesystem's root
  */
 public record DataSource(String name, String type, Path path, boolean mount, boolean write,
-                         long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb, List<String> skipPaths) {
+                         long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb, LustreOptions lustre,
+                         List<String> skipPaths) {
 
     public DataSource {
         skipPaths = List.copyOf(skipPaths);
     }
 
+    /** A posix filesystem. */
     public DataSource(String name, String type, Path path, boolean mount, boolean write,
                       long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb) {
-        this(name, type, path, mount, write, skipNewerMinutes, skipOlderMinutes, skipLargerGb, List.of());
+        this(name, type, path, mount, write, skipNewerMinutes, skipOlderMinutes, skipLargerGb,
+                type.equals("lustre") ? LustreOptions.defaults() : null, List.of());
+    }
+
+    /** Whether pdm places data on it through Lustre's {@code lfs}. */
+    public boolean isLustre() {
+        return lustre != null;
     }
 
     /** A plain directory given on the command line instead of a configured filesystem. */

@@ -73,8 +73,10 @@ final class CopyPass implements Pass {
                 } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum() || tgt.nlink() > 1) {
                     // (a target still hard-linked where the source no longer is gets its own inode)
                     plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
-                } else if (!ctx.sameOwnership(src, tgt) || dir.src().hasUserXattrs(p.name())) {
-                    // (xattrs may have changed with nothing else: compared where the source has any)
+                } else if (!ctx.sameOwnership(src, tgt)
+                        || src.mayHaveChangedSince(tgt) && dir.src().hasUserXattrs(p.name())) {
+                    // (xattrs may have changed with nothing else: compared where the source has
+                    // any and changed since the copy, so a pass over unchanged files lists none)
                     plan.work(new WorkItem(p.name(), Op.META, src, tgt));
                 } else {
                     ctx.stats().filesSkipped.increment();
@@ -116,7 +118,7 @@ final class CopyPass implements Pass {
             return true;
         }
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
-        dir.tgt().mkdir(p.name(), 0700);
+        ctx.placement().makeDir(dir, p.name());
         try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
             Xattrs.copy(from, to);
         }
@@ -222,26 +224,20 @@ final class CopyPass implements Pass {
             ctx.stats().bytes.add(src.size());
             return true;
         }
-        Path tmp = TempNames.next();
+        Path tmp = null;
         boolean placed = false;
         try {
             long n;
-            try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = dir.tgt().create(tmp)) {
+            try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = openNewFile(dir, item, in)) {
+                tmp = out.createdAs();
                 n = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
-                FileMeta after = in.meta();
-                if (after.ino() != src.ino() || after.size() != n || after.mtimeNs() != src.mtimeNs()) {
-                    throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
-                }
-                if (in.hasXattrs()) {
-                    Xattrs.copy(in, out);
-                }
-                // On the open file: no path lookups, and the times are final since nothing writes after.
-                meta.apply(out, src);
+                settleMeta(in, out, src, n);
                 if (ctx.options().fsync()) {
                     out.fsync();
                 }
             }
-            placed = putInPlace(dir, item, tmp);
+            boolean inPlace = tmp.equals(item.name()); // (made under its own name: see openNewFile)
+            placed = inPlace || putInPlace(dir, item, tmp);
             if (placed) {
                 ctx.changes().add(Change.COPY, dir.display(item.name()));
                 ctx.stats().filesCopied.increment();
@@ -249,9 +245,65 @@ final class CopyPass implements Pass {
             }
             return placed;
         } finally {
-            if (!placed) {
+            if (!placed && tmp != null) {
                 deleteQuietly(dir, tmp);
             }
+        }
+    }
+
+    /**
+     * The file a copy writes: under a temp name, renamed into place once complete, so that no
+     * name ever shows a file with part of its data. A new empty file has no data to be half
+     * written, and its mtime is set last, so a crash before that is a difference the next pass
+     * sees: it is made under its own name (O_EXCL), which saves the rename. Should the name be
+     * taken meanwhile (a task run twice), the copy takes the temp way after all.
+     */
+    private FileHandle openNewFile(DirPair dir, WorkItem item, FileHandle in) throws IOException {
+        if (item.tgt() == null && item.src().size() == 0 && ctx.placement() == Placement.POSIX) {
+            try {
+                return dir.tgt().create(item.name());
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // (fall through)
+            }
+        }
+        // (the target's placement makes it: a Lustre layout is set before any data is written,
+        // by a program that may leave the file behind when it fails half way)
+        Path tmp = TempNames.next();
+        try {
+            return ctx.placement().createFile(dir, tmp, in, item.src());
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(dir, tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * The xattrs, owner, mode and times of a freshly copied file, and a last look at the source:
+     * its data must not have moved during the copy, and its ctime must not have moved after its
+     * xattrs were read. Later passes look at xattrs only where the source's ctime is newer than
+     * the copy's ({@link FileMeta#mayHaveChangedSince}), so a change that slipped in between would
+     * otherwise never be seen. A chmod or xattr write during the copy is simply applied again.
+     */
+    private void settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied) throws IOException {
+        FileMeta stamp = src;
+        for (int round = 0; ; round++) {
+            if (round > 0 || in.hasXattrs()) {
+                Xattrs.copy(in, out);
+            }
+            // On the open file: no path lookups, and the times are final since nothing writes after.
+            meta.apply(out, stamp);
+            FileMeta after = in.meta();
+            if (after.ino() != src.ino() || after.size() != copied || after.mtimeNs() != src.mtimeNs()) {
+                throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
+            }
+            if (after.ctimeNs() == stamp.ctimeNs()) {
+                return;
+            }
+            if (round == 2) {
+                throw new IOException("changed while being copied (its owner, mode or xattrs kept moving);"
+                        + " the next pass copies it");
+            }
+            stamp = after;
         }
     }
 
@@ -397,7 +449,8 @@ final class CopyPass implements Pass {
                 // (a hard link shares its leader's metadata, which is already right)
                 meta.apply(dir.tgt(), tmp, item.src());
             }
-            placed = putInPlace(dir, item, tmp);
+            boolean inPlace = tmp.equals(item.name()); // (made under its own name: see openNewFile)
+            placed = inPlace || putInPlace(dir, item, tmp);
             if (placed) {
                 ctx.changes().add(what, dir.display(item.name()));
                 ctx.stats().filesCopied.increment();

@@ -87,7 +87,7 @@ public final class Engine {
         JobStats stats = new JobStats();
         progress.accept(stats);
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
-                removals, interrupt, ledger, job.excludes(), throttle);
+                removals, interrupt, ledger, job.placement(), job.excludes(), throttle);
         Pass pass = Passes.of(job.action(), ctx, new HardLinks(), false);
         if (!targetThere && job.action() == Action.VERIFY && !interrupt.requested()) {
             stats.differ(Names.display(dirRel), "missing on target");

@@ -1,6 +1,7 @@
 package pdm.engine;
 
 import java.nio.file.Path;
+import pdm.config.DataSource;
 import pdm.fs.FsRoot;
 import pdm.task.Action;
 import pdm.task.JobOptions;
@@ -8,12 +9,24 @@ import pdm.task.JobOptions;
 /**
  * One pass to run: what, from where to where, below which PATH.
  *
- * @param path the job PATH below both roots (a file with {@code options.singleFile()})
+ * @param path      the job PATH below both roots (a file with {@code options.singleFile()})
+ * @param placement how the target places new data (Lustre's layouts), {@link Placement#POSIX} for plain targets
+ * @param excludes  what the job leaves out (--exclude, skip_paths)
  */
 public record JobSpec(String id, Action action, FsRoot src, FsRoot tgt, Path path, JobOptions options,
-                      SkipFilter filter, ExcludeFilter excludes) {
+                      SkipFilter filter, Placement placement, ExcludeFilter excludes) {
+
+    /** A job onto a plain POSIX target, excluding nothing. */
+    public JobSpec(String id, Action action, FsRoot src, FsRoot tgt, Path path, JobOptions options, SkipFilter filter) {
+        this(id, action, src, tgt, path, options, filter, Placement.POSIX, ExcludeFilter.NONE);
+    }
+
+    /** The placement for a job from {@code src} to {@code tgt} below {@code path}: Lustre's for a lustre target. */
+    public static Placement placementOf(DataSource src, DataSource tgt, Path path, JobOptions options) {
+        return LustrePlacement.of(src, tgt, options.singleFile() ? Preflight.parentOf(path) : path);
+    }
 
     public JobSpec withAction(Action a) {
-        return new JobSpec(id, a, src, tgt, path, options, filter, excludes);
+        return new JobSpec(id, a, src, tgt, path, options, filter, placement, excludes);
     }
 }

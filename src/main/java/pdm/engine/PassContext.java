@@ -14,14 +14,14 @@ import pdm.task.JobOptions;
  */
 public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
                           boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
-                          DryRunLedger ledger, ExcludeFilter excludes, Throttle throttle) {
+                          DryRunLedger ledger, Placement placement, ExcludeFilter excludes, Throttle throttle) {
 
-    /** Without exclusions and limits (the engine's own tests). */
+    /** A pass onto a plain POSIX target, without exclusions and limits. */
     public PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
                        boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
                        DryRunLedger ledger) {
-        this(src, tgt, options, stats, filter, preserveOwner, changes, removals, interrupt, ledger, ExcludeFilter.NONE,
-                Throttle.none());
+        this(src, tgt, options, stats, filter, preserveOwner, changes, removals, interrupt, ledger, Placement.POSIX,
+                ExcludeFilter.NONE, Throttle.none());
     }
 
     public MetaWriter metaWriter() {

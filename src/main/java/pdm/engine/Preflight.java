@@ -130,6 +130,9 @@ public final class Preflight {
                     + "' cannot be read: " + e.getMessage() + "; nothing was changed", e);
         }
         refuseEmptySource(job, dirRel);
+        if (job.action() == Action.COPY || job.action() == Action.VERIFY) {
+            job.placement().preflight(job); // (lfs for a Lustre target: checked before the first file needs it)
+        }
         if (makeRoot && changes) {
             // Last: a job refused for any reason above must not have written anything.
             try {

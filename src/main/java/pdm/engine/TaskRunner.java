@@ -121,8 +121,9 @@ public final class TaskRunner {
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
             SkipFilter filter = SkipFilter.of(srcDs);
+            Placement placement = JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options());
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, ChangeList.NONE,
-                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), excludesOf(m, srcDs), throttle);
+                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), placement, excludesOf(m, srcDs), throttle);
             Pass pass = Passes.of(m.action(), ctx, m.action() == Action.COPY ? linksOf(m) : null, true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
@@ -166,7 +167,7 @@ public final class TaskRunner {
     private static String startJob(TaskMessage m, DataSource srcDs, DataSource tgtDs, FsRoot src, FsRoot tgt,
                                    PassContext ctx, Walker walker, Path dirRel) throws InterruptedException {
         JobSpec spec = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), ctx.filter(),
-                ctx.excludes());
+                ctx.placement(), ctx.excludes());
         boolean targetThere;
         try {
             Preflight.requireMounted(srcDs, " on this worker");

@@ -51,6 +51,7 @@ final class VerifyPass implements Pass {
             } catch (java.io.IOException e) {
                 d.add("xattrs unreadable (" + Reasons.of(e) + ")");
             }
+            d.addAll(ctx.placement().dirDiffs(dir, p.name()));
             if (!d.isEmpty()) {
                 ctx.stats().differ(path, "differs: " + String.join(", ", d));
             }
@@ -75,6 +76,7 @@ final class VerifyPass implements Pass {
                 if (!sameXattrs(dir, item.name())) {
                     d.add("xattrs");
                 }
+                d.addAll(ctx.placement().fileDiffs(dir, item.name(), s, t));
             }
             case SYMLINK -> {
                 if (!java.util.Arrays.equals(dir.src().readlink(item.name()), dir.tgt().readlink(item.name()))) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import pdm.fs.CopyStoppedException;
 import pdm.fs.Dir;
@@ -25,8 +24,6 @@ import pdm.task.WorkItem;
  * Error of the JVM is not an entry's failure and stops the process.
  */
 final class Walker implements TaskHandler {
-    private static final Comparator<Entry> BY_NAME = Comparator.comparing(Entry::name);
-
     private final PassContext ctx;
     private final Pass pass;
     private final SubtreeTracker tracker;
@@ -194,20 +191,20 @@ final class Walker implements TaskHandler {
 
     /** Merges two listings by name bytes, as rclone's march does. */
     static List<Pair> merge(List<Entry> src, List<Entry> tgt) {
-        src.sort(BY_NAME);
+        src.sort(null);
         List<Entry> t = new ArrayList<>(tgt);
-        t.sort(BY_NAME);
+        t.sort(null);
         List<Pair> out = new ArrayList<>(Math.max(src.size(), t.size()));
         int i = 0;
         int j = 0;
         while (i < src.size() || j < t.size()) {
-            int c = i == src.size() ? 1 : j == t.size() ? -1 : src.get(i).name().compareTo(t.get(j).name());
+            int c = i == src.size() ? 1 : j == t.size() ? -1 : src.get(i).compareTo(t.get(j));
             if (c < 0) {
-                out.add(new Pair(src.get(i).name(), src.get(i++).meta(), null));
+                out.add(new Pair(src.get(i), src.get(i++).meta(), null));
             } else if (c > 0) {
-                out.add(new Pair(t.get(j).name(), null, t.get(j++).meta()));
+                out.add(new Pair(t.get(j), null, t.get(j++).meta()));
             } else {
-                out.add(new Pair(src.get(i).name(), src.get(i++).meta(), t.get(j++).meta()));
+                out.add(new Pair(src.get(i), src.get(i++).meta(), t.get(j++).meta()));
             }
         }
         return out;

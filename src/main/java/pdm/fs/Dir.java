@@ -44,7 +44,7 @@ public final class Dir implements Closeable {
         for (Sys.Dirent d : names) {
             Sys.Stat s = Sys.lstat(fd, d.name());
             if (s != null) { // (gone since the listing: as if it had not been listed)
-                out.add(new Entry(Unix.path(d.name()), Unix.meta(s)));
+                out.add(new Entry(d.name(), Unix.meta(s)));
             }
         }
         return out;
@@ -75,7 +75,50 @@ public final class Dir implements Closeable {
     public FileHandle create(Path name) throws IOException {
         int flags = Sys.ARCH.oWronly() | Sys.ARCH.oCreat() | Sys.ARCH.oExcl() | Sys.ARCH.oNofollow()
                 | Sys.ARCH.oCloexec();
-        return new FileHandle(Sys.openat(fd, Unix.bytes(name), flags, 0600));
+        return new FileHandle(Sys.openat(fd, Unix.bytes(name), flags, 0600), name);
+    }
+
+    /**
+     * Opens for writing the empty regular file {@code name} that a helper program (Lustre's
+     * {@code lfs setstripe}) has just created with its data layout: never through a symlink,
+     * refused unless it is still a regular, empty, single-link file, and made owner-only before
+     * any data goes in (the helper created it with the umask's mode).
+     */
+    public FileHandle openCreated(Path name) throws IOException {
+        int flags = Sys.ARCH.oWronly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec();
+        FileHandle h = new FileHandle(Sys.openat(fd, Unix.bytes(name), flags, 0), name);
+        try {
+            Sys.Stat s = Sys.fstat(h.fd());
+            FileMeta m = Unix.meta(s);
+            if (!m.isFile() || m.size() != 0 || m.nlink() != 1) {
+                throw new IOException("the file made to hold the data is not a new empty file (" + m.type().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ", " + m.size() + " bytes, " + m.nlink() + " links); not written");
+            }
+            Sys.setMeta(h.fd(), m.uid(), m.gid(), false, 0600, m.atimeNs(), m.mtimeNs());
+            return h;
+        } catch (IOException | RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A path that names {@code name} in this directory through this process's descriptor
+     * ({@code /proc/PID/fd/N/NAME}), for a helper program that takes paths: the directory it
+     * reaches is this one, whatever a user has renamed or swapped for a symlink above it.
+     */
+    public String procPath(Path name) {
+        return procPath() + "/" + name;
+    }
+
+    /** This directory itself, as {@link #procPath(Path)} names it. */
+    public String procPath() {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+    }
+
+    /** chmod of an entry pdm made itself under a name only it uses (a directory made by a helper program). */
+    public void chmod(Path name, int perms) throws IOException {
+        Sys.chmodat(fd, Unix.bytes(name), perms);
     }
 
     /** mkdir with the given permission bits (the umask applies; pdm sets the final mode later). */

@@ -2,6 +2,7 @@ package pdm.fs;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 import pdm.fs.linux.Sys;
 
@@ -10,10 +11,22 @@ public final class FileHandle implements Closeable {
     private final int fd;
     /** What fstat said when it was opened for reading (null for a file pdm created). */
     private Sys.Stat opened;
+    /** The name a file pdm created was made under (null for one opened for reading). */
+    private final Path createdAs;
     private boolean closed;
 
     FileHandle(int fd) {
+        this(fd, null);
+    }
+
+    FileHandle(int fd, Path createdAs) {
         this.fd = fd;
+        this.createdAs = createdAs;
+    }
+
+    /** The name this file was created under in its directory, or null when pdm opened it for reading. */
+    public Path createdAs() {
+        return createdAs;
     }
 
     /**
@@ -46,6 +59,11 @@ public final class FileHandle implements Closeable {
     /** Owner (when {@code owner}), mode and ns times, in the order that keeps setuid/setgid. */
     public void setMeta(FileMeta m, boolean owner) throws IOException {
         Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());
+    }
+
+    /** This open file as a path a helper program can open ({@code /proc/PID/fd/N}), whatever its name. */
+    public String procPath() {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
     }
 
     public void fsync() throws IOException {

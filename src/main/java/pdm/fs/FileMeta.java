@@ -2,10 +2,22 @@ package pdm.fs;
 
 /**
  * What lstat says about one entry, with times in nanoseconds since the epoch.
- * {@code perms} holds the 12 permission bits (setuid, setgid, sticky and rwx).
+ * {@code perms} holds the 12 permission bits (setuid, setgid, sticky and rwx);
+ * {@code ctimeNs} is {@link #UNKNOWN_CTIME} where the filesystem (or an older peer's
+ * message) did not say.
  */
 public record FileMeta(FileType type, int perms, int uid, int gid, long size,
-                       long mtimeNs, long atimeNs, long dev, long ino, int nlink, long rdev) {
+                       long mtimeNs, long atimeNs, long dev, long ino, int nlink, long rdev, long ctimeNs) {
+
+    public static final long UNKNOWN_CTIME = Long.MAX_VALUE;
+
+    /**
+     * How far apart the clocks that stamp the source's and the target's ctimes may be (the
+     * servers, or on Lustre the clients, that change them) for {@link #mayHaveChangedSince} to
+     * stay right: NTP keeps them within milliseconds. A wider margin would cost a look at the
+     * xattrs of every entry copied within that long of its last change, in every later pass.
+     */
+    static final long CLOCK_SKEW_NS = 5_000_000_000L;
 
     public boolean isDir() {
         return type == FileType.DIR;
@@ -17,6 +29,21 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
 
     public boolean isSymlink() {
         return type == FileType.SYMLINK;
+    }
+
+    /**
+     * Whether this source entry may have changed in a way that moves no mtime (a user xattr
+     * written) since {@code copy}, its target entry, was last written: its ctime is not clearly
+     * older than the copy's. Every change of an inode moves its ctime, and nobody can set a
+     * ctime; the copy's ctime is the moment pdm last wrote it (a copy re-checks the source's
+     * ctime after it has read the xattrs, see CopyPass). An unknown ctime on either side
+     * answers yes.
+     */
+    public boolean mayHaveChangedSince(FileMeta copy) {
+        if (ctimeNs == UNKNOWN_CTIME || copy.ctimeNs == UNKNOWN_CTIME || ctimeNs <= 0 || copy.ctimeNs <= 0) {
+            return true;
+        }
+        return ctimeNs > copy.ctimeNs - CLOCK_SKEW_NS;
     }
 
     /** The quick check of rsync and the seed: same type, size and mtime (to the ns). */

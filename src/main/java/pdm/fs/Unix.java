@@ -83,6 +83,6 @@ public final class Unix {
     /** What statx said, as pdm's FileMeta. */
     static FileMeta meta(Sys.Stat s) {
         return new FileMeta(FileType.ofMode(s.mode()), s.mode() & 07777, s.uid(), s.gid(), s.size(), s.mtimeNs(),
-                s.atimeNs(), s.dev(), s.ino(), s.nlink(), s.rdev());
+                s.atimeNs(), s.dev(), s.ino(), s.nlink(), s.rdev(), s.ctimeNs());
     }
 }

@@ -192,6 +192,9 @@ public final class TaskCodec {
         n.put("ino", m.ino());
         n.put("nlink", m.nlink());
         n.put("rdev", m.rdev());
+        if (m.ctimeNs() != FileMeta.UNKNOWN_CTIME) {
+            n.put("ctime_ns", m.ctimeNs());
+        }
         return n;
     }
 
@@ -215,7 +218,9 @@ public final class TaskCodec {
         }
         return new FileMeta(type, (int) perms, (int) number(n, "uid"), (int) number(n, "gid"), number(n, "size"),
                 number(n, "mtime_ns"), number(n, "atime_ns"), number(n, "dev"), number(n, "ino"),
-                (int) number(n, "nlink"), number(n, "rdev"));
+                (int) number(n, "nlink"), number(n, "rdev"),
+                // (optional: a peer of before it says nothing, and unknown means "look")
+                n.hasNonNull("ctime_ns") ? number(n, "ctime_ns") : FileMeta.UNKNOWN_CTIME);
     }
 
     private static Action action(String s) throws BadMessageException {

@@ -23,6 +23,18 @@ class MainTest {
         Pdm.Result r = Pdm.run(command, "--help");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("SRC").contains("TGT").contains("PATH").contains("--dry-run").contains("--json");
+        // (only the named command is modelled at start: its usage still says where it belongs)
+        assertThat(r.out()).contains("Usage: pdm " + (command.equals("clear") ? "delete" : command));
+    }
+
+    @Test
+    void theWholeTreeAndTheOneCommandTreeAgreeOnEveryCommand() {
+        for (String name : Main.commandLine().getSubcommands().keySet()) {
+            if (!name.equals("help")) {
+                assertThat(Main.commandLine(name, "--help").getSubcommands()).containsOnlyKeys(
+                        Main.commandLine().getSubcommands().get(name).getCommandSpec().names().toArray(String[]::new));
+            }
+        }
     }
 
     @Test

@@ -69,11 +69,15 @@ class ConfigLoaderTest {
         assertThat(panda.skipOlderMinutes()).isZero();
         assertThat(panda.skipLargerGb()).isEqualTo(500.0);
         assertThat(c.datasources()).containsOnlyKeys("panda");
-        for (String key : new String[]{"copy", "scan", "scan_update", "mds", "elastic_index", "recognise_types",
+        assertThat(panda.lustre().mds()).as("the seed's mds is a Lustre key of the datasource").isEqualTo(2);
+        assertThat(panda.lustre().stripe()).isEqualTo(LustreOptions.Stripe.SIZE);
+        assertThat(panda.lustre().thresholds()).isEqualTo(LustreOptions.ORIGINAL);
+        assertThat(panda.lustre().lfs()).isEqualTo("lfs");
+        for (String key : new String[]{"copy", "scan", "scan_update", "elastic_index", "recognise_types",
                 "purge_files_older_days"}) {
             assertThat(loader.warnings()).as("warning for %s", key).anySatisfy(w -> assertThat(w).contains("'" + key + "'"));
         }
-        assertThat(loader.warnings()).hasSize(7);
+        assertThat(loader.warnings()).hasSize(6);
         assertThat(loader.warnings()).noneSatisfy(w -> assertThat(w).contains("'dir_workers'"));
     }
 
@@ -203,5 +207,65 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader().load(tmp.resolve("nope.toml")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("nope.toml");
+    }
+
+    private static final String LUSTRE = "[datasource.l]\ntype = \"lustre\"\npath = \"/l\"\n";
+
+    @Test
+    void lustreKeysAreRead() throws IOException {
+        DataSource l = new ConfigLoader().read(file(LUSTRE + """
+                stripe = "source"
+                stripe_thresholds = { "64K" = 2, "1G" = -1, "100" = 3 }
+                mds = 4
+                lfs_path = "/opt/lustre/bin/lfs"
+                """)).datasource("l");
+
+        assertThat(l.isLustre()).isTrue();
+        assertThat(l.lustre().stripe()).isEqualTo(LustreOptions.Stripe.SOURCE);
+        assertThat(l.lustre().thresholds()).as("sorted by size, binary units").containsExactly(
+                new LustreOptions.Threshold(100, 3), new LustreOptions.Threshold(64 * 1024, 2),
+                new LustreOptions.Threshold(1L << 30, -1));
+        assertThat(l.lustre().mds()).isEqualTo(4);
+        assertThat(l.lustre().lfs()).isEqualTo("/opt/lustre/bin/lfs");
+        assertThat(new ConfigLoader().read(file("[datasource.p]\ntype = \"posix\"\npath = \"/p\"\n"))
+                .datasource("p").isLustre()).isFalse();
+    }
+
+    @Test
+    void badLustreValuesAreErrorsNamingTheValue() {
+        String[][] cases = {
+                {"stripe = \"striped\"", "striped"},
+                {"stripe = 5", "stripe"},
+                {"stripe_thresholds = { \"10X\" = 5 }", "10X"},
+                {"stripe_thresholds = { \"10G\" = 0 }", "10G"},
+                {"stripe_thresholds = { \"10G\" = 2001 }", "2001"},
+                {"stripe_thresholds = {}", "stripe_thresholds"},
+                {"stripe_thresholds = 5", "5"},
+                {"mds = 0", "0"},
+                {"mds = \"two\"", "two"},
+                {"lfs_path = \"bin/lfs\"", "bin/lfs"},
+                {"lfs_path = \"\"", "lfs_path"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> new ConfigLoader().read(file(LUSTRE + c[0] + "\n")))
+                    .as(c[0]).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(c[1]).hasMessageContaining("line 4");
+        }
+    }
+
+    @Test
+    void lustreKeysOnAPosixFilesystemAreErrors() {
+        assertThatThrownBy(() -> new ConfigLoader().read(file(
+                "[datasource.p]\ntype = \"posix\"\npath = \"/p\"\nmds = 2\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mds").hasMessageContaining("lustre");
+    }
+
+    @Test
+    void theExampleConfigLoadsWithoutWarnings() {
+        ConfigLoader loader = new ConfigLoader();
+        PdmConfig c = loader.read(Path.of("config.toml.example"));
+        assertThat(loader.warnings()).isEmpty();
+        assertThat(c.datasource("badger").lustre().thresholds()).isEqualTo(LustreOptions.ORIGINAL);
+        assertThat(c.datasource("panda").isLustre()).isTrue();
     }
 }

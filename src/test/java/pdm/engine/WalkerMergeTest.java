@@ -20,8 +20,8 @@ import pdm.fs.FileType;
  * "a=" on both sides.
  */
 class WalkerMergeTest {
-    private static final FileMeta SRC = new FileMeta(FileType.FILE, 0644, 0, 0, 1, 0, 0, 0, 1, 1, 0);
-    private static final FileMeta TGT = new FileMeta(FileType.DIR, 0755, 0, 0, 0, 0, 0, 0, 2, 1, 0);
+    private static final FileMeta SRC = new FileMeta(FileType.FILE, 0644, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0);
+    private static final FileMeta TGT = new FileMeta(FileType.DIR, 0755, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0);
 
     static Stream<Arguments> table() {
         return Stream.of(

@@ -189,6 +189,6 @@ class TaskCodecTest {
         Arbitrary<Integer> id = Arbitraries.integers();
         Arbitrary<Long> any = Arbitraries.longs();
         return Combinators.combine(type, perms, id, id, any, any, any).as((t, p, u, g, size, mtime, ino) ->
-                new FileMeta(t, p, u, g, size, mtime, mtime ^ 12345, ino >>> 3, ino, u & 0xffff, size ^ ino));
+                new FileMeta(t, p, u, g, size, mtime, mtime ^ 12345, ino >>> 3, ino, u & 0xffff, size ^ ino, mtime ^ 777));
     }
 }

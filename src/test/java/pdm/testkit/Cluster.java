@@ -53,6 +53,21 @@ public final class Cluster implements AutoCloseable {
 
     /** @param mountedTarget a target configured with mount = true (null: dir/dst, mount = false) */
     public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget) throws IOException {
+        this(dir, extraConfig, secondTarget, mountedTarget, "type = \"posix\"", "type = \"posix\"");
+    }
+
+    /**
+     * @param targetKeys the target table's type and any more keys of it, e.g. {@code type = "lustre"}
+     *                   with its Lustre keys
+     */
+    public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget, String targetKeys)
+            throws IOException {
+        this(dir, extraConfig, secondTarget, mountedTarget, "type = \"posix\"", targetKeys);
+    }
+
+    /** @param sourceKeys the source table's type and any more keys of it (a Lustre source) */
+    public Cluster(Path dir, String extraConfig, boolean secondTarget, Path mountedTarget, String sourceKeys,
+                   String targetKeys) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.src = Files.createDirectories(dir.resolve("src"));
         this.dst = mountedTarget != null ? mountedTarget : Files.createDirectories(dir.resolve("dst"));
@@ -68,15 +83,15 @@ public final class Cluster implements AutoCloseable {
                 monitor_mount_sec = 1
                 %s
                 [datasource.%s]
-                type = "posix"
+                %s
                 path = "%s"
                 write = false
                 [datasource.%s]
-                type = "posix"
+                %s
                 path = "%s"
                 write = true
                 mount = %s
-                """.formatted(extraConfig, srcName, src, tgtName, dst, mountedTarget != null)
+                """.formatted(extraConfig, srcName, sourceKeys, src, tgtName, targetKeys, dst, mountedTarget != null)
                 + (secondTarget ? "[datasource.%s]\ntype = \"posix\"\npath = \"%s\"\nwrite = true\n".formatted(tgt2Name, dst2) : ""));
     }
 

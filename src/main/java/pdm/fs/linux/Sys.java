@@ -38,6 +38,8 @@ public final class Sys {
     private static final int XATTR_NAMES = 4096;
     /** STATX_BASIC_STATS: type, mode, nlink, uid, gid, times, ino, size, blocks. */
     private static final int STATX_BASIC_STATS = 0x7ff;
+    /** The bit of stx_mask that says stx_ctime is filled in. */
+    private static final int STATX_CTIME = 0x80;
 
     private static final MethodHandle OPENAT = errno("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
             JAVA_INT, JAVA_INT), 3);
@@ -387,9 +389,13 @@ public final class Sys {
 
     // ---- metadata
 
-    /** The fields of statx(2) pdm uses; times in ns since the epoch, dev and rdev as glibc's dev_t. */
+    /**
+     * The fields of statx(2) pdm uses; times in ns since the epoch, dev and rdev as glibc's dev_t;
+     * ctimeNs is Long.MAX_VALUE where the filesystem does not report a ctime (statx leaves
+     * STATX_CTIME out of the mask it returns).
+     */
     public record Stat(int mode, int uid, int gid, long size, long mtimeNs, long atimeNs, long dev, long ino, int nlink,
-                       long rdev, long blocks) {
+                       long rdev, long blocks, long ctimeNs) {
     }
 
     /** lstat of {@code name} in {@code dirFd}, or null when it does not exist. */
@@ -434,9 +440,11 @@ public final class Sys {
         long blocks = b.get(JAVA_LONG, 48);
         long atime = b.get(JAVA_LONG, 64) * 1_000_000_000L + Integer.toUnsignedLong(b.get(JAVA_INT, 72));
         long mtime = b.get(JAVA_LONG, 112) * 1_000_000_000L + Integer.toUnsignedLong(b.get(JAVA_INT, 120));
+        long ctime = (b.get(JAVA_INT, 0) & STATX_CTIME) == 0 ? Long.MAX_VALUE
+                : b.get(JAVA_LONG, 96) * 1_000_000_000L + Integer.toUnsignedLong(b.get(JAVA_INT, 104));
         long rdev = makedev(b.get(JAVA_INT, 128), b.get(JAVA_INT, 132));
         long dev = makedev(b.get(JAVA_INT, 136), b.get(JAVA_INT, 140));
-        return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks);
+        return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks, ctime);
     }
 
     /** glibc's makedev: what st_dev and st_rdev hold, and what mknod takes. */
