@@ -76,10 +76,11 @@ record ProgressLine(String action, Counters counters, double seconds, Total tota
 
     private static String render(List<Part> parts, int[] form, boolean[] gone) {
         StringBuilder b = new StringBuilder();
+        int shown = 0;
         for (int i = 0; i < parts.size(); i++) {
             if (!gone[i]) {
-                if (!b.isEmpty()) {
-                    b.append(i == 1 ? " " : ", ");
+                if (shown++ > 0) {
+                    b.append(shown == 2 ? " " : ", "); // "copy: 0:47, 12%, ..."
                 }
                 b.append(parts.get(i).forms().get(form[i]));
             }
@@ -93,6 +94,7 @@ record ProgressLine(String action, Counters counters, double seconds, Total tota
         long files = c.files();
         List<Part> p = new ArrayList<>();
         p.add(Part.of(action + ":", 100));
+        p.add(Part.of(duration(seconds) + " elapsed", 62, duration(seconds), 90));
         if (total != null && total.entries() > 0) {
             long done = entries();
             if (done <= total.entries()) {
@@ -108,7 +110,6 @@ record ProgressLine(String action, Counters counters, double seconds, Total tota
                         "past the total (" + total.shortFrom() + ")", 80, "100%+", 88));
             }
         }
-        p.add(Part.of(duration(seconds) + " elapsed", 62, duration(seconds), 90));
         p.add(Part.of(count(files) + " files (" + count(Math.round(files / secs)) + "/s)", 70,
                 count(files) + " files", 96));
         p.add(Part.of(Sizes.bytes(c.bytes()) + " (" + Sizes.bytes((long) (c.bytes() / secs)) + "/s)", 50,

@@ -26,7 +26,7 @@ class ProgressLineTest {
     void eightyColumnsKeepWhatMatters() {
         String line = new ProgressLine("copy", BUSY, 3_725.4, PREVIOUS).fit(79);
 
-        assertThat(line).startsWith("copy: 50% (previous pass), ETA ").contains("1:02:05").contains("2.47M files")
+        assertThat(line).startsWith("copy: 1:02:05, 50% (previous pass), ETA ").contains("2.47M files")
                 .contains("3 failed").contains("/s");
     }
 
@@ -34,7 +34,7 @@ class ProgressLineTest {
     void aWideLineSaysEverything() {
         String line = new ProgressLine("copy", BUSY, 100, PREVIOUS).full();
 
-        assertThat(line).isEqualTo("copy: 50% of ~5.00M entries (from the previous copy pass), ETA 1:39, 1:40 elapsed, "
+        assertThat(line).isEqualTo("copy: 1:40 elapsed, 50% of ~5.00M entries (from the previous copy pass), ETA 1:39, "
                 + "2.47M files (24.7k/s), 919.8 GiB (9.2 GiB/s), 3 failed, 45.7k dirs");
     }
 
@@ -44,7 +44,13 @@ class ProgressLineTest {
 
         String line = new ProgressLine("copy", BUSY, 10, small).full();
 
-        assertThat(line).startsWith("copy: past the total of ~1000 entries (from the previous copy pass),").doesNotContain("ETA").doesNotContain("%,");
+        assertThat(line).startsWith("copy: 0:10 elapsed, past the total of ~1000 entries (from the previous copy pass),").doesNotContain("ETA").doesNotContain("%,");
+    }
+
+    @Test
+    void aPartGoneLeavesNoStraySeparator() {
+        assertThat(new ProgressLine("copy", BUSY, 5, PREVIOUS).fit(17)).isEqualTo("copy: 2.47M files");
+        assertThat(new ProgressLine("copy", BUSY, 5, PREVIOUS).fit(30)).doesNotContain(":,").doesNotContain(", ,");
     }
 
     @Test
