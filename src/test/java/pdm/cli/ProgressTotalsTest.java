@@ -60,6 +60,24 @@ class ProgressTotalsTest {
         assertThat(totals.find(copy)).isEmpty();
     }
 
+    @Test
+    void aMountedSourcesRootHasItsUsedInodesAsTotal() throws IOException {
+        ProgressTotals totals = new ProgressTotals(tmp.resolve("state"));
+        // "/" is a mount point wherever this runs; nothing is walked or written here
+        JobSpec copy = new JobSpec("j", Action.COPY, new FsRoot("root", Path.of("/"), false),
+                new FsRoot("b", Files.createDirectories(tmp.resolve("b")), true), Names.jobPath("/"),
+                new JobOptions(false, false, false, false), SkipFilter.NONE);
+
+        assertThat(totals.find(copy)).hasValueSatisfying(t -> {
+            assertThat(t.entries()).isPositive();
+            assertThat(t.from()).isEqualTo("inodes in use on /, statvfs");
+            assertThat(t.shortFrom()).isEqualTo("statvfs");
+        });
+        assertThat(totals.find(copy.withAction(Action.DELETE))).as("delete counts no source entries").isEmpty();
+        assertThat(totals.find(new JobSpec("j", Action.COPY, copy.src(), copy.tgt(), Names.jobPath("/usr"),
+                copy.options(), SkipFilter.NONE))).as("PATH below the root: statvfs would count too much").isEmpty();
+    }
+
     private JobSpec spec(Action a, String src, String tgt, String path) throws IOException {
         Path s = Files.createDirectories(tmp.resolve(src));
         Path t = Files.createDirectories(tmp.resolve(tgt));
