@@ -27,7 +27,7 @@ final class PassWords {
     /** Identical entries are counted as skipped by the engine; each difference once, with its path below. */
     static String verify(Counters c, double seconds) {
         long compared = c.filesSkipped() + c.differences();
-        return String.format(Locale.ROOT, "%d compared: %d identical, %d differ, %d could not be compared (failed); "
+        return String.format(Locale.ROOT, "%d compared: %d identical, %d differ, %d failed; "
                         + "%d dirs; in %.1f s (%.0f entries/s).",
                 compared, c.filesSkipped(), c.differences(), c.filesFailed(), c.dirs(), seconds, rate(compared, seconds));
     }

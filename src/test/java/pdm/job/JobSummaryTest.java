@@ -43,7 +43,7 @@ class JobSummaryTest {
         Counters dirtimes = new Counters(0, 0, 0, 0, 30, 40, 0, 0, 0);
 
         assertThat(summary("verify", verify, false).paragraph().lines().findFirst().orElseThrow())
-                .contains("218 compared: 212 identical, 6 differ, 0 could not be compared (failed); 12 dirs")
+                .contains("218 compared: 212 identical, 6 differ, 0 failed; 12 dirs")
                 .doesNotContain("copied").doesNotContain("skipped").doesNotContain("differences");
         assertThat(summary("delete", delete, false).paragraph())
                 .contains(": removed 35, 1 failed; 40 dirs looked at").doesNotContain("copied");
