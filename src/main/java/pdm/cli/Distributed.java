@@ -3,8 +3,14 @@ package pdm.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pdm.Hosts;
 import pdm.PdmException;
 import pdm.config.DataSource;
@@ -72,8 +78,11 @@ final class Distributed {
                 + "waiting, not the job)");
         JobFold.Job done;
         // on a terminal it owns stdout and stderr, so that a notice erases the progress line first
+        ProgressTotals totals = ProgressTotals.forUser();
         try (Terminal terminal = Terminal.onStderr()) {
-            Line progress = new Line(terminal);
+            // this node's view of the trees: the previous pass it followed, or statvfs where it mounts the source
+            Line progress = new Line(terminal, a -> totals.find(new ProgressTotals.Pass(a, src.path(), tgt.path(), path))
+                    .orElse(null));
             done = JobLog.follow(uri, job.job(), Instant.ofEpochMilli(now).minusSeconds(300), progress,
                     notice -> System.err.println("pdm: " + notice));
         }
@@ -82,6 +91,9 @@ final class Distributed {
             return 2;
         }
         JobSummary summary = done.summary();
+        if (phases.size() == 1) { // (a sync's summary adds its passes up: no total of one of them)
+            totals.remember(new ProgressTotals.Pass(phases.get(0), src.path(), tgt.path(), path), summary);
+        }
         Summaries.print(summary, json, out);
         return summary.exitCode();
     }
@@ -97,13 +109,19 @@ final class Distributed {
 
     /** The progress of a distributed job: a line fitted to the terminal, else an INFO line every 30 s. */
     static final class Line implements Consumer<JobFold.Job> {
-        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pdm.progress");
+        private static final Logger LOG = LoggerFactory.getLogger("pdm.progress");
         private final Terminal terminal;
+        private final Function<Action, ProgressLine.Total> totals;
+        private final Map<Action, Optional<ProgressLine.Total>> found = new HashMap<>();
         private long last = System.nanoTime();
 
-        /** @param terminal where the line is drawn, or null to log instead */
-        Line(Terminal terminal) {
+        /**
+         * @param terminal where the line is drawn, or null to log instead
+         * @param totals   the expected entries of a pass, or null when unknown
+         */
+        Line(Terminal terminal, Function<Action, ProgressLine.Total> totals) {
             this.terminal = terminal;
+            this.totals = totals;
         }
 
         @Override
@@ -115,7 +133,9 @@ final class Distributed {
             }
             last = now;
             double secs = Math.max(1e-3, (System.currentTimeMillis() - j.phaseStartMs()) / 1000.0);
-            ProgressLine line = new ProgressLine(j.action().cliName(), j.counters(), secs, null);
+            ProgressLine.Total total = found.computeIfAbsent(j.action(),
+                    a -> Optional.ofNullable(totals.apply(a))).orElse(null);
+            ProgressLine line = new ProgressLine(j.action().cliName(), j.counters(), secs, total);
             if (terminal != null) {
                 int columns = Terminal.columns();
                 terminal.draw(line.fit(Math.max(20, (columns > 0 ? columns : 80) - 1)));

@@ -45,13 +45,28 @@ final class ProgressTotals {
                 : Path.of(System.getProperty("user.home"), ".pdm", "state"));
     }
 
+    /** What one pass over these trees is expected to reach. */
+    record Pass(Action action, Path src, Path tgt, Path path) {
+        static Pass of(JobSpec spec) {
+            return new Pass(spec.action(), spec.src().root(), spec.tgt().root(), spec.path());
+        }
+    }
+
     Optional<ProgressLine.Total> find(JobSpec pass) {
+        return find(Pass.of(pass));
+    }
+
+    Optional<ProgressLine.Total> find(Pass pass) {
         Optional<ProgressLine.Total> previous = previous(pass);
         return previous.isPresent() ? previous : usedInodes(pass);
     }
 
-    /** Keeps what a complete pass dealt with, for the next pass of its kind over the same trees. */
     void remember(JobSpec pass, JobSummary summary) {
+        remember(Pass.of(pass), summary);
+    }
+
+    /** Keeps what a complete pass dealt with, for the next pass of its kind over the same trees. */
+    void remember(Pass pass, JobSummary summary) {
         if (summary.interrupted()) {
             return; // a part of the tree is no total
         }
@@ -76,7 +91,7 @@ final class ProgressTotals {
         }
     }
 
-    private Optional<ProgressLine.Total> previous(JobSpec pass) {
+    private Optional<ProgressLine.Total> previous(Pass pass) {
         Path file = file(pass);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -97,12 +112,12 @@ final class ProgressTotals {
     }
 
     /** statvfs counts the whole filesystem: right only when PATH is the source's root and that is a mount point. */
-    private static Optional<ProgressLine.Total> usedInodes(JobSpec pass) {
+    private static Optional<ProgressLine.Total> usedInodes(Pass pass) {
         // copy and verify deal with every source entry; delete and dirtimes count other things
         if (!Names.isRoot(pass.path()) || !(pass.action() == Action.COPY || pass.action() == Action.VERIFY)) {
             return Optional.empty();
         }
-        Path root = pass.src().root();
+        Path root = pass.src();
         try {
             if (!Mounts.isMountPoint(root)) {
                 return Optional.empty();
@@ -116,7 +131,7 @@ final class ProgressTotals {
         }
     }
 
-    private Path file(JobSpec pass) {
+    private Path file(Pass pass) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key(pass).getBytes(StandardCharsets.UTF_8));
             return dir.resolve("totals-" + HexFormat.of().formatHex(d, 0, 12) + ".properties");
@@ -126,10 +141,10 @@ final class ProgressTotals {
     }
 
     /** The pass, and its trees and PATH as exact bytes (hex): names need not be UTF-8. */
-    private static String key(JobSpec pass) {
+    private static String key(Pass pass) {
         HexFormat hex = HexFormat.of();
-        return pass.action().cliName() + " " + hex.formatHex(Unix.bytes(pass.src().root())) + " "
-                + hex.formatHex(Unix.bytes(pass.tgt().root())) + " "
+        return pass.action().cliName() + " " + hex.formatHex(Unix.bytes(pass.src())) + " "
+                + hex.formatHex(Unix.bytes(pass.tgt())) + " "
                 + (Names.isRoot(pass.path()) ? "/" : hex.formatHex(Unix.bytes(pass.path())));
     }
 }
