@@ -88,7 +88,8 @@ public final class Main {
                 p.load(in);
             }
             return new String[]{"pdm " + p.getProperty("version", "?") + " (commit " + p.getProperty("commit", "?") + ")",
-                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ") in "
+                            + System.getProperty("java.home")};
         }
     }
 }
