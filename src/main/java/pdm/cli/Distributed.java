@@ -3,9 +3,14 @@ package pdm.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pdm.Hosts;
 import pdm.PdmException;
 import pdm.config.DataSource;
@@ -15,7 +20,6 @@ import pdm.fs.Names;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.job.JobSummary;
-import pdm.job.Sizes;
 import pdm.job.Summaries;
 import pdm.task.Action;
 import pdm.task.JobOptions;
@@ -72,22 +76,24 @@ final class Distributed {
         }
         System.err.println("pdm: job " + job.job() + " submitted to " + uri + "; waiting for it (Ctrl-C stops "
                 + "waiting, not the job)");
-        Consumer<JobFold.Job> progress = System.console() != null ? new Line(System.err) : j -> { };
-        JobFold.Job done = JobLog.follow(uri, job.job(), Instant.ofEpochMilli(now).minusSeconds(300), progress,
-                notice -> {
-                    if (progress instanceof Line l) {
-                        l.clear();
-                    }
-                    System.err.println("pdm: " + notice);
-                });
-        if (progress instanceof Line l) {
-            l.clear();
+        JobFold.Job done;
+        // on a terminal it owns stdout and stderr, so that a notice erases the progress line first
+        ProgressTotals totals = ProgressTotals.forUser();
+        try (Terminal terminal = Terminal.onStderr()) {
+            // this node's view of the trees: the previous pass it followed, or statvfs where it mounts the source
+            Line progress = new Line(terminal, a -> totals.find(new ProgressTotals.Pass(a, src.path(), tgt.path(), path))
+                    .orElse(null));
+            done = JobLog.follow(uri, job.job(), Instant.ofEpochMilli(now).minusSeconds(300), progress,
+                    notice -> System.err.println("pdm: " + notice));
         }
         if (done.state() == JobFold.State.REFUSED) {
             System.err.println("pdm: job " + job.job() + " refused by a worker: " + done.refused());
             return 2;
         }
         JobSummary summary = done.summary();
+        if (phases.size() == 1) { // (a sync's summary adds its passes up: no total of one of them)
+            totals.remember(new ProgressTotals.Pass(phases.get(0), src.path(), tgt.path(), path), summary);
+        }
         Summaries.print(summary, json, out);
         return summary.exitCode();
     }
@@ -101,33 +107,40 @@ final class Distributed {
         return System.getProperty("user.name") + "@" + Hosts.name();
     }
 
-    /** The progress line of a distributed job on a terminal. */
+    /** The progress of a distributed job: a line fitted to the terminal, else an INFO line every 30 s. */
     static final class Line implements Consumer<JobFold.Job> {
-        private final PrintStream err;
-        private long last;
+        private static final Logger LOG = LoggerFactory.getLogger("pdm.progress");
+        private final Terminal terminal;
+        private final Function<Action, ProgressLine.Total> totals;
+        private final Map<Action, Optional<ProgressLine.Total>> found = new HashMap<>();
+        private long last = System.nanoTime();
 
-        Line(PrintStream err) {
-            this.err = err;
+        /**
+         * @param terminal where the line is drawn, or null to log instead
+         * @param totals   the expected entries of a pass, or null when unknown
+         */
+        Line(Terminal terminal, Function<Action, ProgressLine.Total> totals) {
+            this.terminal = terminal;
+            this.totals = totals;
         }
 
         @Override
         public void accept(JobFold.Job j) {
             long now = System.nanoTime();
-            if (now - last < 1_000_000_000L) {
+            if (now - last < (terminal != null ? 1_000_000_000L : 30_000_000_000L)
+                    || j.counters().files() + j.counters().dirs() == 0) {
                 return;
             }
             last = now;
             double secs = Math.max(1e-3, (System.currentTimeMillis() - j.phaseStartMs()) / 1000.0);
-            err.printf(Locale.ROOT, "\r%s: %d files, %d dirs, %s, %.0f files/s, %d tasks queued or running, %d failed   ",
-                    j.action().cliName(), j.counters().files(), j.counters().dirs(), Sizes.bytes(j.counters().bytes()),
-                    j.counters().files() / secs, j.tasksPending(), j.counters().filesFailed() + j.counters().differences());
-            err.flush();
-        }
-
-        void clear() {
-            if (last != 0) {
-                err.print("\r" + " ".repeat(120) + "\r");
-                err.flush();
+            ProgressLine.Total total = found.computeIfAbsent(j.action(),
+                    a -> Optional.ofNullable(totals.apply(a))).orElse(null);
+            ProgressLine line = new ProgressLine(j.action().cliName(), j.counters(), secs, total);
+            if (terminal != null) {
+                int columns = Terminal.columns();
+                terminal.draw(line.fit(Math.max(20, (columns > 0 ? columns : 80) - 1)));
+            } else if (LOG.isInfoEnabled()) {
+                LOG.info(line.full() + ", " + j.tasksPending() + " tasks queued or running");
             }
         }
     }

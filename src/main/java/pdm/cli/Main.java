@@ -1,7 +1,6 @@
 package pdm.cli;
 
 import java.util.Arrays;
-import java.util.List;
 import pdm.fs.linux.UnsupportedPlatformException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,13 +8,20 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code pdm copy|delete|dirtimes|verify|sync ...}. */
 @Command(name = "pdm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Parallel data mover: copies huge file trees between filesystems exactly.",
+        subcommands = {PassCommand.Copy.class, PassCommand.Delete.class, PassCommand.Dirtimes.class,
+                PassCommand.Verify.class, PassCommand.Sync.class, WorkerCommand.class, StatusCommand.class,
+                MonitorCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 all done, 1 done but some items failed, differ or were left by a guard, "
                 + "2 usage, config or safety refusal (nothing changed), 130/143 interrupted by SIGINT/SIGTERM."})
 public final class Main {
-    /** pdm's commands, in the order help lists them. */
-    private static final List<Class<?>> COMMANDS = List.of(PassCommand.Copy.class, PassCommand.Delete.class,
-            PassCommand.Dirtimes.class, PassCommand.Verify.class, PassCommand.Sync.class, WorkerCommand.class,
-            StatusCommand.class, MonitorCommand.class, CommandLine.HelpCommand.class);
+    /**
+     * The root of a command line that names its command (see {@link #commandLine(String...)}):
+     * what the command's own usage and options need of its parent, no more.
+     */
+    @Command(name = "pdm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
+    static final class Bare {
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -44,9 +50,9 @@ public final class Main {
         }
     }
 
-    /** The whole command tree: for help, the man page and shell completion. */
+    /** The whole command tree, as help, the man page and shell completion (given this class) see it. */
     public static CommandLine commandLine() {
-        return withCommands(COMMANDS);
+        return new CommandLine(new Main());
     }
 
     /**
@@ -57,23 +63,15 @@ public final class Main {
      */
     static CommandLine commandLine(String... args) {
         if (args.length > 0) {
-            for (Class<?> c : COMMANDS) {
+            for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
                 Command a = c.getAnnotation(Command.class);
                 if (c != CommandLine.HelpCommand.class
                         && (a.name().equals(args[0]) || Arrays.asList(a.aliases()).contains(args[0]))) {
-                    return withCommands(List.of(c));
+                    return new CommandLine(new Bare()).addSubcommand(c);
                 }
             }
         }
         return commandLine();
-    }
-
-    private static CommandLine withCommands(List<Class<?>> commands) {
-        CommandLine cli = new CommandLine(new Main());
-        for (Class<?> c : commands) {
-            cli.addSubcommand(c);
-        }
-        return cli;
     }
 
     /** The version and git commit the build recorded in {@code pdm/build.properties}. */
@@ -88,7 +86,8 @@ public final class Main {
                 p.load(in);
             }
             return new String[]{"pdm " + p.getProperty("version", "?") + " (commit " + p.getProperty("commit", "?") + ")",
-                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ") in "
+                            + System.getProperty("java.home")};
         }
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import pdm.Hosts;
 import pdm.PdmException;
 import pdm.cluster.BrokerUri;
@@ -15,7 +14,6 @@ import pdm.engine.ChangeList;
 import pdm.engine.Engine;
 import pdm.engine.JobSpec;
 import pdm.fs.Names;
-import pdm.job.JobStats;
 import pdm.job.JobSummary;
 import pdm.job.Summaries;
 import pdm.metrics.EmbeddedJob;
@@ -122,12 +120,20 @@ abstract class PassCommand implements Callable<Integer> {
 
     private int embedded(JobFactory factory, JobOptions jobOptions, Interruption stop) throws Exception {
         Job job = factory.create(spec.name(), actions().get(0), src, tgt, path, jobOptions, throttle);
+        // first: on a terminal it owns stdout and stderr, so that what they print erases the progress line
+        try (Terminal terminal = Terminal.onStderr()) {
+            return embedded(job, stop, terminal);
+        }
+    }
+
+    private int embedded(Job job, Interruption stop, Terminal terminal) throws Exception {
         PrintStream stdout = System.out;
         // --json keeps stdout to its one object; the list then goes to stderr
         ChangeList changes = options.itemize || options.dryRun
                 ? new ChangeList(options.json ? System.err : stdout) : ChangeList.NONE;
         Engine engine = new Engine(job.settings(), changes);
         EmbeddedJob live = embeddedMetrics(job, engine);
+        ProgressTotals totals = ProgressTotals.forUser();
         List<JobSummary> parts = new ArrayList<>();
         stop.stops(engine);
         try (MetricsServer server = metrics.start(live::view)) {
@@ -136,16 +142,16 @@ abstract class PassCommand implements Callable<Integer> {
                     break;
                 }
                 JobSpec pass = job.spec().withAction(a);
-                Consumer<JobStats> terminal = Progress.forTerminal(a.cliName());
+                Progress progress = new Progress(terminal, a.cliName(), totals.find(pass).orElse(null));
                 try {
-                    parts.add(engine.run(pass, s -> {
+                    JobSummary done = engine.run(pass, s -> {
                         live.observe(s);
-                        terminal.accept(s);
-                    }));
+                        progress.accept(s);
+                    });
+                    parts.add(done);
+                    totals.remember(pass, done);
                 } finally {
-                    if (terminal instanceof Progress p) {
-                        p.clear();
-                    }
+                    progress.clear();
                 }
             }
             live.finish();

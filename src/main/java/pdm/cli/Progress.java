@@ -1,50 +1,64 @@
 package pdm.cli;
 
-import java.io.PrintStream;
-import java.util.Locale;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.job.Counters;
 import pdm.job.JobStats;
-import pdm.job.Sizes;
 
-/** The live progress line, once a second, only when a person watches a terminal. */
+/**
+ * The live progress of a pass: on a terminal, one line redrawn every second that fits its width
+ * (elapsed, files and bytes with their rates, failures, and percent and ETA when a total is
+ * known); elsewhere (a log file, a pipe, systemd) one INFO line on logger pdm.progress every 30 s.
+ * The first update waits until something is counted, so it is never all zeros.
+ */
 final class Progress implements Consumer<JobStats> {
-    private final PrintStream out;
+    private static final Logger LOG = LoggerFactory.getLogger("pdm.progress");
+    private static final long TERMINAL_EVERY_NS = 1_000_000_000L;
+    private static final long LOG_EVERY_NS = 30_000_000_000L;
+
+    private final Terminal terminal;
     private final String action;
+    private final ProgressLine.Total total;
     private final long started = System.nanoTime();
-    private long lastPrint;
-    private boolean printed;
+    private long last;
 
-    Progress(PrintStream out, String action) {
-        this.out = out;
+    /**
+     * @param terminal where the line is drawn, or null to log instead
+     * @param total    the expected entries, or null when unknown
+     */
+    Progress(Terminal terminal, String action, ProgressLine.Total total) {
+        this.terminal = terminal;
         this.action = action;
-    }
-
-    /** A progress line on stderr when stdout is a terminal, else nothing. */
-    static Consumer<JobStats> forTerminal(String action) {
-        return System.console() != null ? new Progress(System.err, action) : s -> { };
+        this.total = total;
+        this.last = started;
     }
 
     @Override
     public void accept(JobStats s) {
         long now = System.nanoTime();
-        if (now - lastPrint < 1_000_000_000L) {
+        if (now - last < (terminal != null ? TERMINAL_EVERY_NS : LOG_EVERY_NS)) {
             return;
         }
-        lastPrint = now;
-        double secs = Math.max(1e-3, (now - started) / 1e9);
-        long files = s.filesCopied.sum() + s.filesSkipped.sum() + s.filesRemoved.sum();
-        long bytes = s.bytes.sum();
-        out.printf(Locale.ROOT, "\r%s: %d files (%d copied, %d skipped, %d removed), %d dirs, %s, %.0f files/s, %s/s, %d failed   ",
-                action, files, s.filesCopied.sum(), s.filesSkipped.sum(), s.filesRemoved.sum(), s.dirs.sum(),
-                Sizes.bytes(bytes), files / secs, Sizes.bytes((long) (bytes / secs)), s.problems());
-        out.flush();
-        printed = true;
+        Counters c = Counters.of(s);
+        if (c.files() + c.dirs() + c.bytes() == 0) {
+            return; // nothing to say yet
+        }
+        last = now;
+        ProgressLine line = new ProgressLine(action, c, (now - started) / 1e9, total);
+        if (terminal != null) {
+            int columns = Terminal.columns();
+            // one column short of the width: a line that fills the last column wraps on some terminals
+            terminal.draw(line.fit(Math.max(20, (columns > 0 ? columns : 80) - 1)));
+        } else if (LOG.isInfoEnabled()) {
+            LOG.info(line.full());
+        }
     }
 
+    /** Erases the line at the end of the pass (the summary follows). */
     void clear() {
-        if (printed) {
-            out.print("\r\033[K");
-            out.flush();
+        if (terminal != null) {
+            terminal.erase();
         }
     }
 }

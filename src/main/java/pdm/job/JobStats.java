@@ -34,21 +34,28 @@ public final class JobStats {
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong listed = new AtomicLong();
 
-    /** Records a failed item: counted, listed (up to the cap) and logged. */
+    /** Records a failed item: counted, listed (up to the cap) and logged as a WARN line as it happens. */
     public void fail(String path, String error) {
         filesFailed.increment();
+        // Logged as it happens, like rsync's errors, so a long run's failures show before the summary.
+        LOG.warn("{}: {}", path, error);
         list(path, error);
     }
 
-    /** Records a difference found by verify. */
+    /**
+     * Records a difference found by verify. It is what verify reports, so it appears once, in the
+     * summary (and --json); the log has it at INFO (-v, a log file, Elasticsearch), not as a WARN too.
+     */
     public void differ(String path, String what) {
         differences.increment();
+        LOG.info("{}: {}", path, what);
         list(path, what);
     }
 
     /** Records a name copy left alone: the target has a non-empty directory where the source has no directory. */
     public void notReplaced(String path) {
         notReplaced.increment();
+        LOG.info("{}: {}", path, JobSummary.NOT_REPLACED);
         list(path, JobSummary.NOT_REPLACED);
     }
 
@@ -59,8 +66,6 @@ public final class JobStats {
     }
 
     private void list(String path, String error) {
-        // Logged as it happens, like rsync's errors, so a long run's problems show before the summary.
-        LOG.warn("{}: {}", path, error);
         if (listed.incrementAndGet() <= MAX_LISTED_FAILURES) {
             failures.add(new Failure(path, error));
         }

@@ -46,28 +46,20 @@ public record JobSummary(
         return counters.problems() > 0 ? 1 : 0;
     }
 
-    /** The one-paragraph summary for people, in the words of a real run or of a dry run. */
+    /** The one-paragraph summary for people, in the words of its pass, of a real run or of a dry run. */
     public String paragraph() {
         Counters c = counters;
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "pdm %s%s %s -> %s %s: ", action, dryRun ? " (dry run)" : "",
                 source, target, path));
-        if (dryRun) {
-            b.append(String.format(Locale.ROOT,
-                    "would copy %d files (%s), would remove %d, would fix metadata of %d, %d up to date, %d failed; "
-                            + "%d dirs (%d would be created); looked in %.1f s.",
-                    c.filesCopied(), Sizes.bytes(c.bytes()), c.filesRemoved(), c.metaFixed(), c.filesSkipped(),
-                    c.filesFailed(), c.dirs(), c.dirsCreated(), seconds));
-        } else {
-            b.append(String.format(Locale.ROOT,
-                    "%d files copied, %d skipped (up to date), %d removed, %d metadata fixed, %d failed; "
-                            + "%d dirs (%d created); %s in %.1f s (%s/s, %.0f files/s).",
-                    c.filesCopied(), c.filesSkipped(), c.filesRemoved(), c.metaFixed(), c.filesFailed(), c.dirs(),
-                    c.dirsCreated(), Sizes.bytes(c.bytes()), seconds,
-                    Sizes.bytes(seconds > 0 ? (long) (c.bytes() / seconds) : 0),
-                    seconds > 0 ? (c.filesCopied() + c.filesSkipped() + c.filesRemoved()) / seconds : 0.0));
-        }
-        if (c.differences() > 0) {
+        b.append(switch (action) {
+            case "verify" -> PassWords.verify(c, seconds);
+            case "delete", "clear" -> PassWords.delete(c, dryRun, seconds);
+            case "dirtimes" -> PassWords.dirtimes(c, dryRun, seconds);
+            default -> dryRun ? PassWords.copyDry(c, seconds) : PassWords.copy(c, seconds);
+        });
+        // verify's differences are its main count, said above; every other pass names them here
+        if (c.differences() > 0 && !action.equals("verify")) {
             b.append(String.format(Locale.ROOT, " %d differences.", c.differences()));
         }
         if (c.notReplaced() > 0) {
@@ -94,7 +86,8 @@ public record JobSummary(
         long more = c.filesFailed() + c.differences() + c.notReplaced() - Math.min(failures.size(), PARAGRAPH_FAILURES);
         if (more > 0) {
             b.append(System.lineSeparator()).append("  ... and ").append(more)
-                    .append(" more (all are in the log; --json lists up to ").append(JobStats.MAX_LISTED_FAILURES).append(")");
+                    .append(" more (--json lists up to ").append(JobStats.MAX_LISTED_FAILURES)
+                    .append("; the log has each as it was found: failures as WARN, differences as INFO)");
         }
         return b.toString();
     }

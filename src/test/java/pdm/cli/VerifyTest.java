@@ -44,6 +44,22 @@ class VerifyTest {
     }
 
     @Test
+    void eachDifferenceIsSaidOnceInVerifysWords() throws IOException {
+        Path t = dst.resolve("sizes/s4097");
+        Fx.mtime(t, Fx.mtime(t) + 1_000_000_000L);
+
+        Pdm.Result r = Pdm.run("verify", src.toString(), dst.toString());
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        String first = r.out().lines().findFirst().orElseThrow();
+        assertThat(first).as(r.toString()).contains(" compared: ").contains(" identical, 1 differ, ")
+                .doesNotContain("copied").doesNotContain("skipped");
+        assertThat(r.out().lines().filter(l -> l.contains("/sizes/s4097"))).as(r.toString())
+                .containsExactly("  /sizes/s4097: differs: mtime");
+        assertThat(r.err()).as("no WARN line repeats what the summary lists").doesNotContain("s4097");
+    }
+
+    @Test
     void changedUserXattrIsADifference() throws IOException {
         Path t = dst.resolve("sizes/s4097");
         long m = Fx.mtime(t);

@@ -35,4 +35,27 @@ class JobSummaryTest {
         assertThat(s.exitCode()).isZero();
         assertThat(s.paragraph()).doesNotContain("\n  ");
     }
+
+    @Test
+    void eachPassSpeaksItsOwnWords() {
+        Counters verify = new Counters(0, 212, 0, 0, 0, 12, 0, 0, 6);
+        Counters delete = new Counters(0, 0, 35, 1, 0, 40, 0, 0, 0);
+        Counters dirtimes = new Counters(0, 0, 0, 0, 30, 40, 0, 0, 0);
+
+        assertThat(summary("verify", verify, false).paragraph().lines().findFirst().orElseThrow())
+                .contains("218 compared: 212 identical, 6 differ, 0 failed; 12 dirs")
+                .doesNotContain("copied").doesNotContain("skipped").doesNotContain("differences");
+        assertThat(summary("delete", delete, false).paragraph())
+                .contains(": removed 35, 1 failed; 40 dirs looked at").doesNotContain("copied");
+        assertThat(summary("delete", delete, true).paragraph()).contains("(dry run)").contains("would remove 35");
+        assertThat(summary("dirtimes", dirtimes, false).paragraph())
+                .contains(": set owner, mode and times of 30 dirs, 10 already matched, 0 failed")
+                .doesNotContain("copied");
+        assertThat(summary("copy", verify, false).paragraph()).contains("0 files copied, 212 skipped (up to date)")
+                .contains(" 6 differences.");
+    }
+
+    private static JobSummary summary(String action, Counters c, boolean dryRun) {
+        return new JobSummary("j", action, "a", "b", "/", dryRun, c, 2.0, false, java.util.List.of());
+    }
 }

@@ -737,4 +737,48 @@ public final class Sys {
             throw bug(t);
         }
     }
+
+    // ---- the terminal and the filesystem as a whole (for the progress line)
+
+    /** Calls made once in a while, on first use. */
+    private static final class Info {
+        /** ioctl(fd, TIOCGWINSZ, struct winsize *): variadic after the request. */
+        static final MethodHandle IOCTL = errno("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG,
+                ADDRESS), 2);
+        static final MethodHandle STATVFS = errno("statvfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), -1);
+        /** TIOCGWINSZ: the same on x86_64 and arm64 (asm-generic/ioctls.h). */
+        static final long TIOCGWINSZ = 0x5413;
+        /** struct statvfs of glibc on LP64: eleven unsigned longs, then six ints of padding. */
+        static final int STATVFS_SIZE = 112;
+    }
+
+    /** The number of columns of the terminal {@code fd} is, or 0 when it is no terminal (or says no width). */
+    public static int terminalColumns(int fd) {
+        Scratch s = SCRATCH.get();
+        try {
+            int r = (int) Info.IOCTL.invokeExact(s.capture, fd, Info.TIOCGWINSZ, s.offsets);
+            // struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; }
+            return r < 0 ? 0 : Short.toUnsignedInt(s.offsets.get(JAVA_SHORT, 2));
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** What a filesystem holds: inodes and bytes in use (statvfs: total less free). */
+    public record Usage(long usedInodes, long usedBytes) {
+    }
+
+    /** statvfs(3) of the filesystem {@code path} is on. */
+    public static Usage statvfs(byte[] path) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(Info.STATVFS_SIZE, 8);
+            check("statvfs", path, x -> (int) Info.STATVFS.invokeExact(x.capture, cstr(x.name1, path), buf));
+            long frsize = buf.get(JAVA_LONG, 8);
+            long blocks = buf.get(JAVA_LONG, 16);
+            long bfree = buf.get(JAVA_LONG, 24);
+            long files = buf.get(JAVA_LONG, 40);
+            long ffree = buf.get(JAVA_LONG, 48);
+            return new Usage(Math.max(0, files - ffree), Math.max(0, (blocks - bfree) * frsize));
+        }
+    }
 }

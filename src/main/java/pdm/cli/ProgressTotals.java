@@ -1,0 +1,150 @@
+package pdm.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.engine.JobSpec;
+import pdm.fs.Mounts;
+import pdm.fs.Names;
+import pdm.fs.Unix;
+import pdm.fs.linux.Sys;
+import pdm.job.JobSummary;
+import pdm.task.Action;
+
+/**
+ * Where the progress line's total comes from: the previous complete pass of the same kind over
+ * the same SRC, TGT and PATH (kept in a small file per job under the state dir), else, when PATH
+ * is the root of a source that is a mount point, the inodes in use on it (statvfs). A total is a
+ * guess; nothing depends on it but the percent and ETA shown.
+ */
+final class ProgressTotals {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressTotals.class);
+
+    private final Path dir;
+
+    ProgressTotals(Path dir) {
+        this.dir = dir;
+    }
+
+    /** $PDM_STATE_DIR, else ~/.pdm/state (next to ~/.pdm/config.toml). */
+    static ProgressTotals forUser() {
+        String env = System.getenv("PDM_STATE_DIR");
+        return new ProgressTotals(env != null && !env.isBlank() ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".pdm", "state"));
+    }
+
+    /** What one pass over these trees is expected to reach. */
+    record Pass(Action action, Path src, Path tgt, Path path) {
+        static Pass of(JobSpec spec) {
+            return new Pass(spec.action(), spec.src().root(), spec.tgt().root(), spec.path());
+        }
+    }
+
+    Optional<ProgressLine.Total> find(JobSpec pass) {
+        return find(Pass.of(pass));
+    }
+
+    Optional<ProgressLine.Total> find(Pass pass) {
+        Optional<ProgressLine.Total> previous = previous(pass);
+        return previous.isPresent() ? previous : usedInodes(pass);
+    }
+
+    void remember(JobSpec pass, JobSummary summary) {
+        remember(Pass.of(pass), summary);
+    }
+
+    /** Keeps what a complete pass dealt with, for the next pass of its kind over the same trees. */
+    void remember(Pass pass, JobSummary summary) {
+        if (summary.interrupted()) {
+            return; // a part of the tree is no total
+        }
+        Properties p = new Properties();
+        p.setProperty("key", key(pass));
+        p.setProperty("entries", Long.toString(summary.counters().files() + summary.counters().dirs()));
+        p.setProperty("finished", java.time.Instant.now().toString());
+        Path file = file(pass);
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".totals-", ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                p.store(w, "pdm: what the last complete pass dealt with (for the progress line's percent)");
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot keep the pass's total in {}: {}", dir, e.toString()); // only the next percent is lost
+        }
+    }
+
+    private Optional<ProgressLine.Total> previous(Pass pass) {
+        Path file = file(pass);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+            long entries = Long.parseLong(p.getProperty("entries", "0"));
+            if (!key(pass).equals(p.getProperty("key")) || entries <= 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new ProgressLine.Total(entries, "from the previous " + pass.action().cliName()
+                    + " pass", "previous pass"));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read the previous pass's total {}: {}", file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** statvfs counts the whole filesystem: right only when PATH is the source's root and that is a mount point. */
+    private static Optional<ProgressLine.Total> usedInodes(Pass pass) {
+        // copy and verify deal with every source entry; delete and dirtimes count other things
+        if (!Names.isRoot(pass.path()) || !(pass.action() == Action.COPY || pass.action() == Action.VERIFY)) {
+            return Optional.empty();
+        }
+        Path root = pass.src();
+        try {
+            if (!Mounts.isMountPoint(root)) {
+                return Optional.empty();
+            }
+            long inodes = Sys.statvfs(Unix.bytes(root)).usedInodes();
+            return inodes > 0 ? Optional.of(new ProgressLine.Total(inodes, "inodes in use on " + root
+                    + ", statvfs", "statvfs")) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no statvfs total for {}: {}", root, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private Path file(Pass pass) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key(pass).getBytes(StandardCharsets.UTF_8));
+            return dir.resolve("totals-" + HexFormat.of().formatHex(d, 0, 12) + ".properties");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The pass, and its trees and PATH as exact bytes (hex): names need not be UTF-8. */
+    private static String key(Pass pass) {
+        HexFormat hex = HexFormat.of();
+        return pass.action().cliName() + " " + hex.formatHex(Unix.bytes(pass.src())) + " "
+                + hex.formatHex(Unix.bytes(pass.tgt())) + " "
+                + (Names.isRoot(pass.path()) ? "/" : hex.formatHex(Unix.bytes(pass.path())));
+    }
+}
