@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,9 @@ import pdm.task.TaskMessage;
  */
 final class Tracker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tracker.class);
+
+    /** Metadata tasks due at once go in messages of at most this many (one consumer runs them in order). */
+    static final int MAX_PER_MESSAGE = 500;
 
     private final Channel lock;
     private final Publisher publisher;
@@ -191,13 +195,18 @@ final class Tracker implements AutoCloseable {
             return;
         }
         try {
+            // Few messages, not one per task: every task due now for one queue in one message.
+            Map<String, List<TaskMessage>> byQueue = new LinkedHashMap<>();
             for (TaskMessage m : due) {
-                publisher.task(m);
+                byQueue.computeIfAbsent(Publisher.routingKey(m) + " " + m.action(), q -> new ArrayList<>()).add(m);
+            }
+            for (List<TaskMessage> batch : byQueue.values()) {
+                for (int i = 0; i < batch.size(); i += MAX_PER_MESSAGE) {
+                    publisher.tasks(batch.subList(i, Math.min(batch.size(), i + MAX_PER_MESSAGE)));
+                }
             }
             publisher.await();
-            for (TaskMessage m : due) {
-                publisher.event(new JobEvent.Published(m.jobId(), m.taskId()));
-            }
+            publisher.event(new JobEvent.Published(j.id(), due.stream().map(TaskMessage::taskId).toList()));
             publisher.await();
         } catch (IOException | RuntimeException e) {
             // The channel is gone; the next tracker republishes what has no Published event.

@@ -42,6 +42,7 @@ class TaskDeliveryTest {
 
     private final List<String> log = new ArrayList<>();
     private final List<JobEvent> events = new ArrayList<>();
+    private final List<List<TaskMessage>> sent = new ArrayList<>();
     private Set<String> failing = Set.of();
     private int awaits;
     private ProcessStats stats;
@@ -58,15 +59,16 @@ class TaskDeliveryTest {
         FsPair pair = new FsPair(new DataSource("src", "posix", src, false, false, 0, 0, 0),
                 new DataSource("tgt", "posix", tgt, false, true, 0, 0, 0));
         stats = new ProcessStats("node", "node:1", () -> 0);
-        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1");
+        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1", 1000);
     }
 
     /** A confirm-mode publisher that records what it is asked, and fails where the test says. */
     private final TaskDelivery.Outbox outbox = new TaskDelivery.Outbox() {
         @Override
-        public void task(TaskMessage m) throws IOException {
+        public void tasks(List<TaskMessage> batch) throws IOException {
             fail("task");
-            log.add("task " + TaskKind.of(m.task()).wire());
+            log.add("task " + String.join(",", batch.stream().map(m -> TaskKind.of(m.task()).wire()).toList()));
+            sent.add(batch);
         }
 
         @Override
@@ -122,6 +124,10 @@ class TaskDeliveryTest {
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)));
     }
 
+    private JobEvent.Done done(int i) {
+        return ((JobEvent.Dones) events.get(0)).done().get(i);
+    }
+
     private boolean counted() {
         return !stats.view().work().isEmpty();
     }
@@ -130,7 +136,7 @@ class TaskDeliveryTest {
     void childrenConfirmedThenTheDoneEventConfirmedThenTheAck() {
         deliver(rootTask());
         assertThat(log).containsExactly("task dir", "task dir", "task files", "confirmed", "event", "confirmed", "ack");
-        JobEvent.Done done = (JobEvent.Done) events.get(0);
+        JobEvent.Done done = done(0);
         assertThat(done.kind()).isEqualTo(TaskKind.DIR);
         assertThat(done.children()).extracting(JobEvent.Child::kind)
                 .containsExactly(TaskKind.DIR, TaskKind.DIR, TaskKind.FILES);
@@ -194,7 +200,7 @@ class TaskDeliveryTest {
         deliver(TaskCodec.encode(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "tgt", "src",
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))));
         assertThat(log).containsExactly("dead-letter", "event", "confirmed", "ack");
-        JobEvent.Done done = (JobEvent.Done) events.get(0);
+        JobEvent.Done done = done(0);
         assertThat(done.kind()).isEqualTo(TaskKind.DEAD);
         assertThat(done.counters().filesFailed()).isEqualTo(1);
         assertThat(Files.exists(tmp.resolve("tgt/a"))).as("nothing run").isFalse();
@@ -205,6 +211,53 @@ class TaskDeliveryTest {
         failing = Set.of("deadLetter");
         deliver("not a task".getBytes(StandardCharsets.UTF_8));
         assertThat(log).containsExactly("requeue");
+    }
+
+    /**
+     * The two directory tasks the root made, delivered together: one run each, their file tasks
+     * in one message, their done events in one stream message, one ack for both.
+     */
+    @Test
+    void aBatchIsRunTaskByTaskAndAckedOnceAfterItsDoneEvents() {
+        deliver(rootTask());
+        List<TaskMessage> dirs = new ArrayList<>();
+        sent.stream().flatMap(List::stream).filter(m -> m.task() instanceof DirTask).forEach(dirs::add);
+        log.clear();
+        events.clear();
+        sent.clear();
+
+        delivery.handle(new TaskDelivery.Incoming("dir.src.tgt", TaskCodec.encode(dirs), null, false), receipt,
+                () -> outbox, true);
+
+        assertThat(log).containsExactly("task files,files", "confirmed", "event", "confirmed", "ack");
+        assertThat(((JobEvent.Dones) events.get(0)).done()).extracting(JobEvent.Done::task)
+                .containsExactly(dirs.get(0).taskId(), dirs.get(1).taskId());
+        assertThat(done(0).children()).singleElement().extracting(JobEvent.Child::kind).isEqualTo(TaskKind.FILES);
+    }
+
+    /** Redelivered, the batch is run again and publishes the same task ids: the fold counts each once. */
+    @Test
+    void aRedeliveredBatchPublishesTheSameTasks() {
+        deliver(rootTask());
+        List<String> first = sent.stream().flatMap(List::stream).map(TaskMessage::taskId).toList();
+        sent.clear();
+        delivery.handle(new TaskDelivery.Incoming("dir.src.tgt", rootTask(), null, true), receipt, () -> outbox, true);
+        assertThat(sent.stream().flatMap(List::stream).map(TaskMessage::taskId).toList())
+                .containsExactlyInAnyOrderElementsOf(first);
+    }
+
+    /** One task of a batch that is not this worker's: the whole message is kept, each of its tasks reported. */
+    @Test
+    void aBatchWithABadTaskIsDeadLetteredWithADoneEventPerTask() {
+        TaskMessage a = new TaskMessage(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "a"), Action.COPY, "tgt", "src",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Path.of("a"), null, null));
+        TaskMessage b = new TaskMessage(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "b"), Action.COPY, "tgt", "src",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Path.of("b"), null, null));
+        deliver(TaskCodec.encode(List.of(a, b)));
+        assertThat(log).containsExactly("dead-letter", "event", "confirmed", "ack");
+        assertThat(((JobEvent.Dones) events.get(0)).done()).extracting(JobEvent.Done::task)
+                .containsExactly(a.taskId(), b.taskId());
+        assertThat(tmp.resolve("tgt/a")).doesNotExist();
     }
 
     @Test
