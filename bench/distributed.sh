@@ -27,7 +27,8 @@ WORK=${PDM_BENCH_DIR:-/tmp/pdm-dist-bench}
 mkdir -p "$WORK/jar"
 if [ -z "${PDM_BENCH_NO_BUILD:-}" ]; then mvnl -o -q -DskipTests package; fi
 # A copy of the jar: a build during the run must not change what is measured.
-cp target/pdm.jar "$WORK/jar/pdm.jar"; [ -f target/pdm.aot ] && cp target/pdm.aot "$WORK/jar/pdm.aot"
+JAR=${PDM_BENCH_JAR:-target/pdm.jar}; rm -f "$WORK/jar/pdm.aot"
+cp "$JAR" "$WORK/jar/pdm.jar"; [ -f "${JAR%.jar}.aot" ] && cp "${JAR%.jar}.aot" "$WORK/jar/pdm.aot"
 export PDM_JAR="$WORK/jar/pdm.jar"
 [ -d "$WORK/src-$PROFILE" ] || python3 ../shared/bench/make-tree "$PROFILE" "$WORK/src-$PROFILE" >/dev/null
 ID=$(date +%s)
@@ -54,6 +55,13 @@ broker_pid=$(rabbitmqctl -q -n "$NODE" eval 'os:getpid().' | tr -dc 0-9)
 msgs() {
   if [ -z "$MGMT" ]; then echo "- - - -"; return; fi
   curl -sf "$MGMT/api/overview" | python3 -c 'import json,sys; m=json.load(sys.stdin).get("message_stats",{}); print(*(m.get(k,0) for k in ("publish","deliver_get","ack","confirm")))'
+}
+# Per queue: publishes and deliveries, as "name pub deliv" lines (for where the messages go).
+queues() {
+  if [ -z "$MGMT" ]; then return; fi
+  curl -sf "$MGMT/api/queues" | python3 -c 'import json,sys
+for q in json.load(sys.stdin):
+  m=q.get("message_stats",{}); print(q["name"], m.get("publish",0), m.get("deliver_get",0))'
 }
 files=$(find "$WORK/src-$PROFILE" -not -type d | wc -l)
 echo "profile $PROFILE: $files non-directories; caches dropped before each pass; broker $NODE (pid $broker_pid)"
@@ -96,13 +104,13 @@ run_distributed() {
   until grep -q "job tracker now" "$WORK"/worker-*.log; do sleep 0.2; done
   rm -rf "$WORK/dst"; mkdir -p "$WORK/dst"; drop
   local b0 m0 w0=0 t0 t1 out
-  b0=$(cpu "$broker_pid"); m0=$(msgs)
+  b0=$(cpu "$broker_pid"); m0=$(msgs); queues > "$WORK/queues-0"
   for p in "${pids[@]}"; do w0=$(awk -v a="$w0" -v b="$(cpu "$p")" 'BEGIN{print a+b}'); done
   t0=$(now)
   out=$( { /usr/bin/time -f "%U %S" ./pdm copy "bsrc$ID" "bdst$ID" / --config "$CFG" --rabbitmq "$URI" --wait --json 2>"$WORK/client.err"; } )
   t1=$(now)
   local b1 m1 w1=0 client job tasks
-  b1=$(cpu "$broker_pid"); m1=$(msgs)
+  b1=$(cpu "$broker_pid"); m1=$(msgs); queues > "$WORK/queues-1"
   for p in "${pids[@]}"; do w1=$(awk -v a="$w1" -v b="$(cpu "$p")" 'BEGIN{print a+b}'); done
   client=$(tail -1 "$WORK/client.err" | awk '{print $1+$2}')
   job=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"])')
@@ -116,6 +124,7 @@ run_distributed() {
     split(m0,x," "); split(m1,y," "); for(k=1;k<=4;k++) r[k]=(x[k]=="-")?"-":sprintf("%.1f",(y[k]-x[k])*1000/f);
     printf "%-10s %9.2f %7.2f %9.1f %9.1f %9.2f %8s %8s %8s %8s %8s %10.2f\n",n" worker",b-a,(b-a)/e,(b1-b0)*1e6/f,(w1-w0)*1e6/f,cl,r[1],r[2],r[3],r[4],t,d-c}'
   echo "           hosts in job $job: $hosts"
+  echo "           per queue, publishes/deliveries in the initial copy: $(awk 'NR==FNR{p[$1]=$2;d[$1]=$3;next} $2-p[$1]>0||$3-d[$1]>0{sub(/\.bsrc[0-9]+\.bdst[0-9]+/,"",$1); printf "%s %d/%d  ",$1,$2-p[$1],$3-d[$1]}' "$WORK/queues-0" "$WORK/queues-1")"
 }
 run_embedded
 for n in "${COUNTS[@]}"; do run_distributed "$n"; done

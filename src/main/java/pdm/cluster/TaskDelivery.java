@@ -3,7 +3,9 @@ package pdm.cluster;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,11 +19,14 @@ import pdm.metrics.ProcessStats;
 import pdm.task.BadMessageException;
 import pdm.task.TaskCodec;
 import pdm.task.TaskKind;
+import pdm.task.DirTask;
 import pdm.task.TaskMessage;
 
 /**
  * The worker's ack protocol for one delivered message (a batch of tasks of one job): decode,
- * run each task with the engine, wait until the broker has confirmed every task they published
+ * run each task with the engine (and, breadth first, the directories they find, while the
+ * delivery has seen fewer than {@code walkEntries} entries: each its own task with its own
+ * done event, but not a message each), wait until the broker has confirmed every task they published
  * (gathered in few messages by {@link ChildBatches}), publish their done events in one stream
  * message and wait for that confirm too, and only then ack, once for the whole batch. Whatever
  * fails before the ack gives the message back to its queue (the broker delivers it again, and
@@ -70,14 +75,31 @@ final class TaskDelivery {
     private final ProcessStats stats;
     private final String node;
     private final int filesPerTask;
+    private final long walkEntries;
 
-    /** @param filesPerTask entries per message of file tasks (files_per_task) */
-    TaskDelivery(FsPair pair, TaskRunner runner, ProcessStats stats, String node, int filesPerTask) {
+    /** At most this many directories walked in one delivery (its own and those its walk finds). */
+    static final int WALK_DIRS = 1000;
+    /** A delivery walks on into the directories its tasks find until it has seen this many files_per_task of entries. */
+    static final int WALK_FILE_TASKS = 10;
+
+    /**
+     * @param filesPerTask entries per message of file tasks (files_per_task)
+     * @param walkEntries  a delivery walks on into the directories its tasks find (instead of
+     *                     sending each to the dir queue) until it has seen this many entries
+     *                     ({@link #walkEntries(int)}; 0: never)
+     */
+    TaskDelivery(FsPair pair, TaskRunner runner, ProcessStats stats, String node, int filesPerTask, long walkEntries) {
         this.pair = pair;
         this.runner = runner;
         this.stats = stats;
         this.node = node;
         this.filesPerTask = filesPerTask;
+        this.walkEntries = walkEntries;
+    }
+
+    /** How far a delivery walks on by itself: {@link #WALK_FILE_TASKS} file tasks' worth of entries. */
+    static long walkEntries(int filesPerTask) {
+        return (long) WALK_FILE_TASKS * filesPerTask;
     }
 
     /**
@@ -110,8 +132,22 @@ final class TaskDelivery {
             long started = System.nanoTime();
             ChildBatches sent = new ChildBatches(out, filesPerTask);
             List<JobEvent.Done> done = new ArrayList<>(batch.size());
-            for (TaskMessage m : batch) {
-                done.add(run(m, in.redelivered(), sent));
+            Deque<TaskMessage> todo = new ArrayDeque<>(batch);
+            long skipped = 0;
+            int dirs = 0;
+            for (TaskMessage m = todo.poll(); m != null; m = todo.poll()) {
+                JobEvent.Done d = run(m, in.redelivered(), sent);
+                done.add(d);
+                skipped += d.counters().filesSkipped();
+                dirs += m.task() instanceof DirTask ? 1 : 0;
+                // Walk on here, breadth first, while the delivery is small: a task per directory
+                // but not a message per directory (its done event goes with the others, below).
+                if (todo.isEmpty() && sent.gathered() + skipped < walkEntries && dirs < WALK_DIRS) {
+                    TaskMessage next = sent.takeDir();
+                    if (next != null) {
+                        todo.add(next);
+                    }
+                }
             }
             sent.flush();
             long ran = System.nanoTime();

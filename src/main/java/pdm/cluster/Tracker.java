@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
+import pdm.task.DirMetaTask;
 import pdm.task.TaskIds;
 import pdm.task.TaskMessage;
 
@@ -37,6 +38,10 @@ final class Tracker implements AutoCloseable {
 
     /** Metadata tasks due at once go in messages of at most this many (one consumer runs them in order). */
     static final int MAX_PER_MESSAGE = 500;
+    /** How long a due metadata task may wait for others to share its message (ms). */
+    static final long GATHER_MS = 500;
+    /** Per job: since when its oldest unsent due task waits. */
+    private final Map<String, Long> dueSince = new HashMap<>();
 
     private final Channel lock;
     private final Publisher publisher;
@@ -140,6 +145,7 @@ final class Tracker implements AutoCloseable {
         }
         if (j != null && j.state() != JobFold.State.RUNNING) {
             sent.remove(j.id());
+            dueSince.remove(j.id());
             jobOffsets.remove(j.id());
             fold.forget(j.id()); // finished: the tracker keeps nothing of it
             deleteBudget(j);
@@ -187,13 +193,15 @@ final class Tracker implements AutoCloseable {
         Set<Long> mine = sent.computeIfAbsent(j.id(), k -> new HashSet<>());
         List<TaskMessage> due = new ArrayList<>();
         for (TaskMessage m : j.toPublish()) {
-            if (mine.add(TaskIds.toLong(m.taskId()))) {
+            if (!mine.contains(TaskIds.toLong(m.taskId()))) {
                 due.add(m);
             }
         }
-        if (due.isEmpty()) {
+        if (due.isEmpty() || !sendNow(j, due)) {
             return;
         }
+        due.forEach(m -> mine.add(TaskIds.toLong(m.taskId())));
+        dueSince.remove(j.id());
         try {
             // Few messages, not one per task: every task due now for one queue in one message.
             Map<String, List<TaskMessage>> byQueue = new LinkedHashMap<>();
@@ -216,6 +224,21 @@ final class Tracker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Whether the tasks due now go out now or wait to be gathered with more (one message, one
+     * delivery and one done event for many directories' metadata, instead of one each): a
+     * phase root goes at once (the walk waits for it), metadata tasks when {@link #MAX_PER_MESSAGE}
+     * are due, when the first has waited {@link #GATHER_MS}, or when the job waits for nothing else
+     * (then no event would come to send them later). The wait is checked on the job's next event:
+     * while other tasks of the job run, their done events come.
+     */
+    private boolean sendNow(JobFold.Job j, List<TaskMessage> due) {
+        long now = System.currentTimeMillis();
+        long since = dueSince.computeIfAbsent(j.id(), k -> now);
+        return due.size() >= MAX_PER_MESSAGE || j.tasksPending() <= due.size() || now - since >= GATHER_MS
+                || due.stream().anyMatch(m -> !(m.task() instanceof DirMetaTask));
     }
 
     boolean alive() {

@@ -47,6 +47,7 @@ class TaskDeliveryTest {
     private int awaits;
     private ProcessStats stats;
     private TaskDelivery delivery;
+    private FsPair pair;
 
     @BeforeEach
     void tree() throws IOException {
@@ -56,10 +57,11 @@ class TaskDeliveryTest {
         Fx.write(src.resolve("b/two"), "2");
         Fx.write(src.resolve("f"), "file");
         Files.createDirectories(tgt);
-        FsPair pair = new FsPair(new DataSource("src", "posix", src, false, false, 0, 0, 0),
+        pair = new FsPair(new DataSource("src", "posix", src, false, false, 0, 0, 0),
                 new DataSource("tgt", "posix", tgt, false, true, 0, 0, 0));
         stats = new ProcessStats("node", "node:1", () -> 0);
-        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1", 1000);
+        // (no walking on: each test sees the root's children as messages)
+        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1", 1000, 0);
     }
 
     /** A confirm-mode publisher that records what it is asked, and fails where the test says. */
@@ -233,6 +235,22 @@ class TaskDeliveryTest {
         assertThat(((JobEvent.Dones) events.get(0)).done()).extracting(JobEvent.Done::task)
                 .containsExactly(dirs.get(0).taskId(), dirs.get(1).taskId());
         assertThat(done(0).children()).singleElement().extracting(JobEvent.Child::kind).isEqualTo(TaskKind.FILES);
+    }
+
+    /**
+     * With a walk budget, the delivery walks on into the directories the root found: a task and
+     * a done event each, one message for all their files, no message per directory.
+     */
+    @Test
+    void aDeliveryWalksOnIntoTheDirectoriesItFinds() {
+        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1", 1000,
+                TaskDelivery.walkEntries(1000));
+        deliver(rootTask());
+        assertThat(log).containsExactly("task files,files,files", "confirmed", "event", "confirmed", "ack");
+        assertThat(((JobEvent.Dones) events.get(0)).done()).extracting(JobEvent.Done::task).containsExactly(
+                TaskIds.root(JOB, 0), TaskIds.childDir(TaskIds.root(JOB, 0), "a"),
+                TaskIds.childDir(TaskIds.root(JOB, 0), "b"));
+        assertThat(tmp.resolve("tgt/a")).isDirectory();
     }
 
     /** Redelivered, the batch is run again and publishes the same task ids: the fold counts each once. */
