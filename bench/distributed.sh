@@ -104,14 +104,16 @@ run_distributed() {
   until grep -q "job tracker now" "$WORK"/worker-*.log; do sleep 0.2; done
   rm -rf "$WORK/dst"; mkdir -p "$WORK/dst"; drop
   local b0 m0 w0=0 t0 t1 out
-  b0=$(cpu "$broker_pid"); m0=$(msgs); queues > "$WORK/queues-0"
+  # (the management API's counters lag by up to 5 s: let them settle before and after)
+  sleep 6; m0=$(msgs); queues > "$WORK/queues-0"; b0=$(cpu "$broker_pid")
   for p in "${pids[@]}"; do w0=$(awk -v a="$w0" -v b="$(cpu "$p")" 'BEGIN{print a+b}'); done
   t0=$(now)
   out=$( { /usr/bin/time -f "%U %S" ./pdm copy "bsrc$ID" "bdst$ID" / --config "$CFG" --rabbitmq "$URI" --wait --json 2>"$WORK/client.err"; } )
   t1=$(now)
   local b1 m1 w1=0 client job tasks
-  b1=$(cpu "$broker_pid"); m1=$(msgs); queues > "$WORK/queues-1"
+  b1=$(cpu "$broker_pid")
   for p in "${pids[@]}"; do w1=$(awk -v a="$w1" -v b="$(cpu "$p")" 'BEGIN{print a+b}'); done
+  sleep 6; m1=$(msgs); queues > "$WORK/queues-1"
   client=$(tail -1 "$WORK/client.err" | awk '{print $1+$2}')
   job=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"])')
   tasks=$(./pdm status "$job" --json --config "$CFG" --rabbitmq "$URI" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tasks_done"])')

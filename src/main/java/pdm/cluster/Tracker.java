@@ -248,6 +248,11 @@ final class Tracker implements AutoCloseable {
     @Override
     public void close() {
         reader.close();
+        if (caughtUp && publisher.channel().isOpen()) {
+            // A graceful stop notes where it is: the next tracker reads on from here, not from
+            // the start of a job this one saw finish since its last checkpoint.
+            writeCheckpoint();
+        }
         publisher.close();
         releaseLock();
     }
