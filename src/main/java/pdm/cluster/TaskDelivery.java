@@ -17,9 +17,9 @@ import pdm.job.JobEvent;
 import pdm.job.JobStats;
 import pdm.metrics.ProcessStats;
 import pdm.task.BadMessageException;
+import pdm.task.DirTask;
 import pdm.task.TaskCodec;
 import pdm.task.TaskKind;
-import pdm.task.DirTask;
 import pdm.task.TaskMessage;
 
 /**
