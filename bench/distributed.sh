@@ -16,6 +16,17 @@
 # broker of its own, so other users of a shared broker do not count:
 #   PDM_RABBITMQ=amqp://guest:guest@127.0.0.1:5680 PDM_BENCH_NODE=pdmbench@localhost \
 #   PDM_BENCH_MGMT=http://guest:guest@127.0.0.1:15680 bench/distributed.sh small 1 2 3
+# where that broker was started (as root; Debian's rabbitmq-server runs it as user rabbitmq) with:
+#   d=/tmp/pdmbench-mq; mkdir -p $d/mnesia $d/log; echo '[rabbitmq_management].' > $d/enabled_plugins
+#   printf 'listeners.tcp.default = 5680\nmanagement.tcp.port = 15680\nloopback_users = none\n' > $d/bench.conf
+#   chown -R rabbitmq: $d; RABBITMQ_NODENAME=pdmbench@localhost RABBITMQ_NODE_PORT=5680 \
+#   RABBITMQ_DIST_PORT=25680 RABBITMQ_MNESIA_BASE=$d/mnesia RABBITMQ_LOG_BASE=$d/log \
+#   RABBITMQ_ENABLED_PLUGINS_FILE=$d/enabled_plugins RABBITMQ_CONFIG_FILE=$d/bench \
+#   RABBITMQ_FEATURE_FLAGS_FILE=$d/mnesia/ff rabbitmq-server -detached
+# Other env: PDM_BENCH_JAR (a jar to measure instead of a fresh build; its .aot beside it is used),
+# PDM_BENCH_NO_BUILD=1, PDM_BENCH_DIR (work dir), PDM_BENCH_DIR_WORKERS, PDM_BENCH_FILE_WORKERS.
+# A job no worker serves pins the tracker's checkpoint (docs/distributed-design.md): measure on
+# a fresh event log (delete pdm.events, pdm.tracker.checkpoint when no job runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROFILE=${1:-small}; shift || true
