@@ -15,17 +15,17 @@ import pdm.task.TaskMessage;
 
 /**
  * The engine's {@link TaskSink} for one task of a distributed job: names each task the walk
- * makes with its derived id (so a re-run makes the same ids), publishes it through the
- * delivery's outbox (confirmed later, before the done event), and remembers it for the done
- * event that announces it. A publish that fails throws {@link TaskSink.PublishFailed}.
+ * makes with its derived id (so a re-run makes the same ids), hands it to the delivery's
+ * {@link ChildBatches} (sent in few messages, confirmed before the done event), and remembers
+ * it for the done event that announces it. A publish that fails throws {@link TaskSink.PublishFailed}.
  */
 final class ChildTasks implements TaskSink {
     private final TaskMessage parent;
-    private final TaskDelivery.Outbox outbox;
+    private final ChildBatches outbox;
     private final List<JobEvent.Child> children = new ArrayList<>();
     private final int[] batches = new int[FileTask.LINK_SHARDS + 1];
 
-    ChildTasks(TaskMessage parent, TaskDelivery.Outbox outbox) {
+    ChildTasks(TaskMessage parent, ChildBatches outbox) {
         this.parent = parent;
         this.outbox = outbox;
     }
@@ -47,7 +47,7 @@ final class ChildTasks implements TaskSink {
 
     private void send(String id, Task task) {
         try {
-            outbox.task(new TaskMessage(parent.jobId(), id, parent.action(), parent.src(), parent.tgt(),
+            outbox.add(new TaskMessage(parent.jobId(), id, parent.action(), parent.src(), parent.tgt(),
                     parent.options(), parent.jobPath(), task));
         } catch (IOException e) {
             throw new TaskSink.PublishFailed(e);

@@ -7,6 +7,7 @@ import com.rabbitmq.client.MessageProperties;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -44,10 +45,13 @@ public final class Publisher implements TaskDelivery.Outbox, AutoCloseable {
         }
     }
 
+    /** One message with the batch: tasks of one job and pass for one queue. */
     @Override
-    public void task(TaskMessage m) throws IOException {
+    public void tasks(List<TaskMessage> batch) throws IOException {
+        TaskMessage m = batch.get(0);
         declarePair(m.src(), m.tgt());
-        ch.basicPublish(Topology.TASKS, routingKey(m), true, MessageProperties.PERSISTENT_BASIC, TaskCodec.encode(m));
+        ch.basicPublish(Topology.TASKS, routingKey(m), true, MessageProperties.PERSISTENT_BASIC,
+                TaskCodec.encode(batch));
     }
 
     public static String routingKey(TaskMessage m) {

@@ -3,6 +3,9 @@ package pdm.cluster;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,17 +17,22 @@ import pdm.job.JobEvent;
 import pdm.job.JobStats;
 import pdm.metrics.ProcessStats;
 import pdm.task.BadMessageException;
+import pdm.task.DirTask;
 import pdm.task.TaskCodec;
 import pdm.task.TaskKind;
 import pdm.task.TaskMessage;
 
 /**
- * The worker's ack protocol for one delivered task: decode, run it with the engine, wait until
- * the broker has confirmed every task it published, publish its done event and wait for that
- * confirm too, and only then ack. Whatever fails before the ack gives the task back to its queue
- * (the broker delivers it again, and everything a task does is idempotent); a message that cannot
- * be a task of this worker's pair goes to the dead-letter queue, with a done event naming the
- * failure when it names its job. Its inputs are explicit: the delivery, its receipt (the
+ * The worker's ack protocol for one delivered message (a batch of tasks of one job): decode,
+ * run each task with the engine (and, breadth first, the directories they find, while the
+ * delivery has seen fewer than {@code walkEntries} entries: each its own task with its own
+ * done event, but not a message each), wait until the broker has confirmed every task they published
+ * (gathered in few messages by {@link ChildBatches}), publish their done events in one stream
+ * message and wait for that confirm too, and only then ack, once for the whole batch. Whatever
+ * fails before the ack gives the message back to its queue (the broker delivers it again, and
+ * everything a task does is idempotent, its children's ids included); a message that cannot be
+ * a task of this worker's pair goes to the dead-letter queue, with a done event per task naming
+ * the failure when it names its job. Its inputs are explicit: the delivery, its receipt (the
  * consumer channel's ack and requeue), the outbox (a confirm-mode {@link Publisher}) and whether
  * the worker admits work now.
  */
@@ -33,7 +41,8 @@ final class TaskDelivery {
 
     /** Where a delivery's messages go, each confirmed by {@link #await()}: {@link Publisher} in a worker. */
     interface Outbox {
-        void task(TaskMessage m) throws IOException;
+        /** One message carrying the batch (tasks of one job and pass, for one queue). */
+        void tasks(List<TaskMessage> batch) throws IOException;
 
         void event(JobEvent e) throws IOException;
 
@@ -65,12 +74,32 @@ final class TaskDelivery {
     private final TaskRunner runner;
     private final ProcessStats stats;
     private final String node;
+    private final int filesPerTask;
+    private final long walkEntries;
 
-    TaskDelivery(FsPair pair, TaskRunner runner, ProcessStats stats, String node) {
+    /** At most this many directories walked in one delivery (its own and those its walk finds). */
+    static final int WALK_DIRS = 1000;
+    /** A delivery walks on into the directories its tasks find until it has seen this many files_per_task of entries. */
+    static final int WALK_FILE_TASKS = 10;
+
+    /**
+     * @param filesPerTask entries per message of file tasks (files_per_task)
+     * @param walkEntries  a delivery walks on into the directories its tasks find (instead of
+     *                     sending each to the dir queue) until it has seen this many entries
+     *                     ({@link #walkEntries(int)}; 0: never)
+     */
+    TaskDelivery(FsPair pair, TaskRunner runner, ProcessStats stats, String node, int filesPerTask, long walkEntries) {
         this.pair = pair;
         this.runner = runner;
         this.stats = stats;
         this.node = node;
+        this.filesPerTask = filesPerTask;
+        this.walkEntries = walkEntries;
+    }
+
+    /** How far a delivery walks on by itself: {@link #WALK_FILE_TASKS} file tasks' worth of entries. */
+    static long walkEntries(int filesPerTask) {
+        return (long) WALK_FILE_TASKS * filesPerTask;
     }
 
     /**
@@ -82,40 +111,59 @@ final class TaskDelivery {
             receipt.requeue();
             return;
         }
-        String what = "a task";
-        JobStats taskStats = new JobStats();
+        String what = "a message";
         stats.taskStarted();
         try {
             Outbox out = outboxes.get();
-            TaskMessage m;
+            List<TaskMessage> batch;
             try {
-                m = TaskCodec.decode(in.body());
-                checkPair(m);
+                batch = TaskCodec.decodeAll(in.body());
+                for (TaskMessage m : batch) {
+                    checkPair(m);
+                }
             } catch (BadMessageException e) {
                 deadLetter(out, in, e.getMessage());
                 receipt.ack();
                 return;
             }
-            what = "task " + m.taskId() + " of job " + m.jobId();
-            if (!m.options().dryRun()) {
-                stats.copying(taskStats);
-            }
+            TaskMessage first = batch.get(0);
+            what = (batch.size() == 1 ? "task " + first.taskId() : batch.size() + " tasks from " + first.taskId())
+                    + " of job " + first.jobId();
             long started = System.nanoTime();
-            ChildTasks children = new ChildTasks(m, out);
-            TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), in.redelivered(), children, taskStats);
+            ChildBatches sent = new ChildBatches(out, filesPerTask);
+            List<JobEvent.Done> done = new ArrayList<>(batch.size());
+            Deque<TaskMessage> todo = new ArrayDeque<>(batch);
+            long skipped = 0;
+            int dirs = 0;
+            for (TaskMessage m = todo.poll(); m != null; m = todo.poll()) {
+                JobEvent.Done d = run(m, in.redelivered(), sent);
+                done.add(d);
+                skipped += d.counters().filesSkipped();
+                dirs += m.task() instanceof DirTask ? 1 : 0;
+                // Walk on here, breadth first, while the delivery is small: a task per directory
+                // but not a message per directory (its done event goes with the others, below).
+                if (todo.isEmpty() && sent.gathered() + skipped < walkEntries && dirs < WALK_DIRS) {
+                    TaskMessage next = sent.takeDir();
+                    if (next != null) {
+                        todo.add(next);
+                    }
+                }
+            }
+            sent.flush();
             long ran = System.nanoTime();
-            // The children first, confirmed, then the done event that announces them: a re-run
+            // The children first, confirmed, then the done events that announce them: a re-run
             // may plan different batches, so a child lost after its parent's done event was
             // kept would never come again and the job would wait for it forever.
             out.await();
-            JobEvent.Done done = done(m, o, children.children());
-            out.event(done);
+            out.event(new JobEvent.Dones(first.jobId(), done));
             out.await();
             receipt.ack();
-            stats.taskDone(m.jobId(), m.src(), m.tgt(), done.counters());
+            for (JobEvent.Done d : done) {
+                stats.taskDone(d.job(), first.src(), first.tgt(), d.counters());
+            }
             if (log.isDebugEnabled()) {
-                log.debug("{} ({}, {} children): ran {} ms, confirmed {} ms", what, in.queue(),
-                        done.children().size(), (ran - started) / 1_000_000, (System.nanoTime() - ran) / 1_000_000);
+                log.debug("{} ({}, {} messages published): ran {} ms, confirmed {} ms", what, in.queue(),
+                        sent.messages(), (ran - started) / 1_000_000, (System.nanoTime() - ran) / 1_000_000);
             }
         } catch (IOException | ShutdownSignalException | TaskSink.PublishFailed e) {
             log.warn("{} not finished ({}); the broker delivers it again", what, Rabbit.reason(e));
@@ -134,8 +182,22 @@ final class TaskDelivery {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            stats.copied(taskStats);
             stats.taskEnded();
+        }
+    }
+
+    /** Runs one task of the batch; its live counts show in the heartbeats while it runs. */
+    private JobEvent.Done run(TaskMessage m, boolean redelivered, ChildBatches sent) throws InterruptedException {
+        JobStats taskStats = new JobStats();
+        if (!m.options().dryRun()) {
+            stats.copying(taskStats);
+        }
+        try {
+            ChildTasks children = new ChildTasks(m, sent);
+            TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), redelivered, children, taskStats);
+            return done(m, o, children.children());
+        } finally {
+            stats.copied(taskStats);
         }
     }
 
@@ -155,21 +217,27 @@ final class TaskDelivery {
                 s.failures(), o.refused(), o.dirMeta(), node, System.currentTimeMillis());
     }
 
-    /** Keeps the message with its reason; if it names its job and task, the job hears of it as a failure. */
+    /** Keeps the message with its reason; if it names its job and tasks, the job hears of each as a failure. */
     private void deadLetter(Outbox out, Incoming in, String reason) throws IOException, InterruptedException {
         log.error("message from {} sent to {}: {}", in.queue(), Topology.DEAD, reason);
         out.deadLetter(in.body(), in.properties(), in.queue(), node, reason);
-        String[] ids = TaskCodec.peekIds(in.body());
+        TaskCodec.Ids ids = TaskCodec.peekIds(in.body());
         Counters oneFailure = new Counters(0, 0, 0, 1, 0, 0, 0, 0, 0);
         if (ids != null) {
-            out.event(new JobEvent.Done(ids[0], ids[1], TaskKind.DEAD, List.of(), oneFailure,
-                    List.of(new Failure("(task " + ids[1] + " from " + in.queue() + ")",
-                            "not run, sent to " + Topology.DEAD + ": " + reason)), null, false, node,
-                    System.currentTimeMillis()));
+            List<JobEvent.Done> done = new ArrayList<>();
+            for (String task : ids.tasks()) {
+                done.add(new JobEvent.Done(ids.job(), task, TaskKind.DEAD, List.of(), oneFailure,
+                        List.of(new Failure("(task " + task + " from " + in.queue() + ")",
+                                "not run, sent to " + Topology.DEAD + ": " + reason)), null, false, node,
+                        System.currentTimeMillis()));
+            }
+            out.event(new JobEvent.Dones(ids.job(), done));
         }
         out.await();
         if (ids != null) {
-            stats.taskDone(ids[0], pair.src().name(), pair.tgt().name(), oneFailure);
+            for (int i = 0; i < ids.tasks().size(); i++) {
+                stats.taskDone(ids.job(), pair.src().name(), pair.tgt().name(), oneFailure);
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
+import pdm.task.DirMetaTask;
 import pdm.task.TaskIds;
 import pdm.task.TaskMessage;
 
@@ -33,6 +35,13 @@ import pdm.task.TaskMessage;
  */
 final class Tracker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tracker.class);
+
+    /** Metadata tasks due at once go in messages of at most this many (one consumer runs them in order). */
+    static final int MAX_PER_MESSAGE = 500;
+    /** How long a due metadata task may wait for others to share its message (ms). */
+    static final long GATHER_MS = 500;
+    /** Per job: since when its oldest unsent due task waits. */
+    private final Map<String, Long> dueSince = new HashMap<>();
 
     private final Channel lock;
     private final Publisher publisher;
@@ -136,6 +145,7 @@ final class Tracker implements AutoCloseable {
         }
         if (j != null && j.state() != JobFold.State.RUNNING) {
             sent.remove(j.id());
+            dueSince.remove(j.id());
             jobOffsets.remove(j.id());
             fold.forget(j.id()); // finished: the tracker keeps nothing of it
             deleteBudget(j);
@@ -183,21 +193,28 @@ final class Tracker implements AutoCloseable {
         Set<Long> mine = sent.computeIfAbsent(j.id(), k -> new HashSet<>());
         List<TaskMessage> due = new ArrayList<>();
         for (TaskMessage m : j.toPublish()) {
-            if (mine.add(TaskIds.toLong(m.taskId()))) {
+            if (!mine.contains(TaskIds.toLong(m.taskId()))) {
                 due.add(m);
             }
         }
-        if (due.isEmpty()) {
+        if (due.isEmpty() || !sendNow(j, due)) {
             return;
         }
+        due.forEach(m -> mine.add(TaskIds.toLong(m.taskId())));
+        dueSince.remove(j.id());
         try {
+            // Few messages, not one per task: every task due now for one queue in one message.
+            Map<String, List<TaskMessage>> byQueue = new LinkedHashMap<>();
             for (TaskMessage m : due) {
-                publisher.task(m);
+                byQueue.computeIfAbsent(Publisher.routingKey(m) + " " + m.action(), q -> new ArrayList<>()).add(m);
+            }
+            for (List<TaskMessage> batch : byQueue.values()) {
+                for (int i = 0; i < batch.size(); i += MAX_PER_MESSAGE) {
+                    publisher.tasks(batch.subList(i, Math.min(batch.size(), i + MAX_PER_MESSAGE)));
+                }
             }
             publisher.await();
-            for (TaskMessage m : due) {
-                publisher.event(new JobEvent.Published(m.jobId(), m.taskId()));
-            }
+            publisher.event(new JobEvent.Published(j.id(), due.stream().map(TaskMessage::taskId).toList()));
             publisher.await();
         } catch (IOException | RuntimeException e) {
             // The channel is gone; the next tracker republishes what has no Published event.
@@ -209,6 +226,21 @@ final class Tracker implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the tasks due now go out now or wait to be gathered with more (one message, one
+     * delivery and one done event for many directories' metadata, instead of one each): a
+     * phase root goes at once (the walk waits for it), metadata tasks when {@link #MAX_PER_MESSAGE}
+     * are due, when the first has waited {@link #GATHER_MS}, or when the job waits for nothing else
+     * (then no event would come to send them later). The wait is checked on the job's next event:
+     * while other tasks of the job run, their done events come.
+     */
+    private boolean sendNow(JobFold.Job j, List<TaskMessage> due) {
+        long now = System.currentTimeMillis();
+        long since = dueSince.computeIfAbsent(j.id(), k -> now);
+        return due.size() >= MAX_PER_MESSAGE || j.tasksPending() <= due.size() || now - since >= GATHER_MS
+                || due.stream().anyMatch(m -> !(m.task() instanceof DirMetaTask));
+    }
+
     boolean alive() {
         return lock.isOpen() && !reader.ended() && !stuckOnStaleCheckpoint();
     }
@@ -216,6 +248,11 @@ final class Tracker implements AutoCloseable {
     @Override
     public void close() {
         reader.close();
+        if (caughtUp && publisher.channel().isOpen()) {
+            // A graceful stop notes where it is: the next tracker reads on from here, not from
+            // the start of a job this one saw finish since its last checkpoint.
+            writeCheckpoint();
+        }
         publisher.close();
         releaseLock();
     }

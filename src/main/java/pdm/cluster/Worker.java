@@ -350,7 +350,8 @@ public final class Worker {
 
             PairConsumers(FsPair pair) {
                 this.pair = pair;
-                this.delivery = new TaskDelivery(pair, runner, stats, node);
+                this.delivery = new TaskDelivery(pair, runner, stats, node, config.filesPerTask(),
+                        TaskDelivery.walkEntries(config.filesPerTask()));
             }
 
             /** Fresh channels each time: those of a paused pair may still hold deliveries it turned away. */

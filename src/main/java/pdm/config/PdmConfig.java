@@ -22,7 +22,7 @@ public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, 
     public static final int DEFAULT_FILE_WORKERS = 16;
 
     public static PdmConfig defaults() {
-        return new PdmConfig(Optional.empty(), DEFAULT_DIR_WORKERS, DEFAULT_FILE_WORKERS, 256, 36, 10, 10, false,
+        return new PdmConfig(Optional.empty(), DEFAULT_DIR_WORKERS, DEFAULT_FILE_WORKERS, 32, 8, 10, 10, false,
                 Optional.empty(), 1000, Optional.empty(), Optional.empty(), Map.of(), 0, 0);
     }
 

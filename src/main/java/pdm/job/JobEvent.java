@@ -46,8 +46,25 @@ public sealed interface JobEvent {
         }
     }
 
-    /** The tracker published a task it derived (a phase root or a directory's metadata task). */
-    record Published(String job, String task) implements JobEvent {
+    /**
+     * The done events of the tasks of one message (one stream append for all of them), in
+     * order; the fold takes each as if it came alone.
+     */
+    record Dones(String job, List<Done> done) implements JobEvent {
+        public Dones {
+            done = List.copyOf(done);
+        }
+    }
+
+    /** The tracker published tasks it derived (phase roots, directories' metadata tasks). */
+    record Published(String job, List<String> tasks) implements JobEvent {
+        public Published {
+            tasks = List.copyOf(tasks);
+        }
+
+        public Published(String job, String task) {
+            this(job, List.of(task));
+        }
     }
 
     /** A reader wrote this to know when it has read everything before it. */

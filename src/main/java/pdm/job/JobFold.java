@@ -262,10 +262,17 @@ public final class JobFold {
             if (j != null && j.state == State.RUNNING) {
                 done(j, d);
             }
+        } else if (e instanceof JobEvent.Dones b) {
+            Job j = jobs.get(b.job());
+            for (JobEvent.Done d : b.done()) {
+                if (j != null && j.state == State.RUNNING && d.job().equals(b.job())) {
+                    done(j, d);
+                }
+            }
         } else if (e instanceof JobEvent.Published p) {
             Job j = jobs.get(p.job());
             if (j != null) {
-                j.toPublish.remove(TaskIds.toLong(p.task()));
+                p.tasks().forEach(t -> j.toPublish.remove(TaskIds.toLong(t)));
             }
         }
     }

@@ -16,33 +16,45 @@ import pdm.fs.FileType;
 import pdm.fs.Names;
 
 /**
- * The wire format of tasks, version 1: one JSON object per message, paths as exact bytes
- * (see {@link PathBytes}). Decoding checks everything a worker relies on and says what is
- * wrong, so a bad message can go to the dead-letter queue with its reason. The format is
- * described in docs/message-format.md.
+ * The wire format of tasks: one JSON object per message, paths as exact bytes (see
+ * {@link PathBytes}). Since version 3 a message carries a batch: the job, pass, pair, options
+ * and PATH once, then one or more tasks, each with its own id (one broker message, one
+ * delivery and one ack for many tasks). Decoding checks everything a worker relies on and says
+ * what is wrong, so a bad message can go to the dead-letter queue with its reason. The format
+ * is described in docs/message-format.md.
  */
 public final class TaskCodec {
-    /** The newest version this pdm writes and reads. */
+    /** The version this pdm writes and reads. */
     public static final int VERSION = 3;
     /**
-     * Version 3 added excludes and delete_excluded. A job without them is still written as
-     * version 2, so workers of the previous release serve it; one with them is refused by
-     * those workers (to the dead-letter queue, with the reason) rather than run unfiltered.
+     * Version 1 had no deleting, allow_empty_source and max_delete (its jobs never set them);
+     * versions 1 and 2 carry one task per message, in fields of the message itself, and no
+     * excludes (their jobs have none).
      */
-    private static final int WITHOUT_EXCLUDES = 2;
-    /** Version 1 had no deleting, allow_empty_source and max_delete; its jobs never set them. */
     private static final int OLDEST_READ = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TaskCodec() {
     }
 
+    /** One task in a message of its own. */
     public static byte[] encode(TaskMessage m) {
+        return encode(List.of(m));
+    }
+
+    /**
+     * Several tasks of one job and pass in one message.
+     *
+     * @throws IllegalArgumentException when the batch is empty or its tasks differ in job, pass, pair, options or PATH
+     */
+    public static byte[] encode(List<TaskMessage> batch) {
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("a message carries at least one task");
+        }
+        TaskMessage m = batch.get(0);
         ObjectNode o = JSON.createObjectNode();
-        boolean filtered = !m.options().excludes().isEmpty() || m.options().deleteExcluded();
-        o.put("v", filtered ? VERSION : WITHOUT_EXCLUDES);
+        o.put("v", VERSION);
         o.put("job", m.jobId());
-        o.put("task", m.taskId());
         o.put("action", m.action().cliName());
         o.put("src", m.src());
         o.put("tgt", m.tgt());
@@ -57,19 +69,40 @@ public final class TaskCodec {
         if (m.options().maxDelete() != null) {
             opts.put("max_delete", m.options().maxDelete());
         }
-        if (filtered) {
+        if (!m.options().excludes().isEmpty() || m.options().deleteExcluded()) {
             ArrayNode ex = opts.putArray("excludes");
             for (String p : m.options().excludes()) {
                 ex.add(PathBytes.encodeBytes(p.getBytes(StandardCharsets.ISO_8859_1)));
             }
             opts.put("delete_excluded", m.options().deleteExcluded());
         }
-        if (m.task() instanceof DirTask d) {
+        ArrayNode tasks = o.putArray("tasks");
+        for (TaskMessage t : batch) {
+            if (!sameBatch(m, t)) {
+                throw new IllegalArgumentException("tasks of one message share job, pass, pair, options and PATH: "
+                        + t.taskId() + " differs from " + m.taskId());
+            }
+            task(tasks.addObject().put("task", t.taskId()), t.task());
+        }
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot happen for a tree of plain values", e);
+        }
+    }
+
+    private static boolean sameBatch(TaskMessage a, TaskMessage b) {
+        return a.jobId().equals(b.jobId()) && a.action() == b.action() && a.src().equals(b.src())
+                && a.tgt().equals(b.tgt()) && a.options().equals(b.options()) && a.jobPath().equals(b.jobPath());
+    }
+
+    private static void task(ObjectNode o, Task task) {
+        if (task instanceof DirTask d) {
             ObjectNode n = o.putObject("dir");
             n.put("path", PathBytes.encode(d.rel()));
             n.set("src_id", meta(d.srcMeta()));
             n.set("tgt_id", meta(d.tgtMeta()));
-        } else if (m.task() instanceof FileTask f) {
+        } else if (task instanceof FileTask f) {
             ObjectNode n = o.putObject("files");
             n.put("dir", PathBytes.encode(f.dir()));
             n.set("src_id", meta(f.srcDir()));
@@ -82,35 +115,50 @@ public final class TaskCodec {
                 i.set("src", meta(w.src()));
                 i.set("tgt", meta(w.tgt()));
             }
-        } else if (m.task() instanceof DirMetaTask d) {
+        } else if (task instanceof DirMetaTask d) {
             o.putObject("dirmeta").put("path", PathBytes.encode(d.rel()));
         }
-        try {
-            return JSON.writeValueAsBytes(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot happen for a tree of plain values", e);
-        }
+    }
+
+    /** The job a message names and the ids of its tasks. */
+    public record Ids(String job, List<String> tasks) {
     }
 
     /**
-     * The job and task ids of a message that may not decode, so that a dead-lettered task
+     * The job and task ids of a message that may not decode, so that a dead-lettered message
      * can still be reported done (with its reason) and its job does not wait for it forever.
-     * Null when the body does not name both.
+     * Null when the body does not name a job and at least one well-formed task id.
      */
-    public static String[] peekIds(byte[] body) {
+    public static Ids peekIds(byte[] body) {
         try {
             JsonNode o = JSON.readTree(body);
-            if (o != null && o.path("job").isTextual() && o.path("task").isTextual()
-                    && o.path("task").asText().matches("[0-9a-f]{16}")) {
-                return new String[]{o.path("job").asText(), o.path("task").asText()};
+            if (o == null || !o.path("job").isTextual()) {
+                return null;
             }
+            List<String> ids = new ArrayList<>();
+            if (o.path("tasks").isArray()) {
+                o.path("tasks").forEach(t -> ids.add(t.path("task").asText("")));
+            } else {
+                ids.add(o.path("task").asText(""));
+            }
+            ids.removeIf(id -> !id.matches("[0-9a-f]{16}"));
+            return ids.isEmpty() ? null : new Ids(o.path("job").asText(), ids);
         } catch (IOException e) {
-            // not JSON: nothing to report
+            return null; // not JSON: nothing to report
         }
-        return null;
     }
 
+    /** A message that carries exactly one task (as every message before version 3 does). */
     public static TaskMessage decode(byte[] body) throws BadMessageException {
+        List<TaskMessage> all = decodeAll(body);
+        if (all.size() != 1) {
+            throw new BadMessageException("expected one task, the message carries " + all.size());
+        }
+        return all.get(0);
+    }
+
+    /** Every task of a message, in order; a message any part of which is wrong is refused whole. */
+    public static List<TaskMessage> decodeAll(byte[] body) throws BadMessageException {
         JsonNode o;
         try {
             o = JSON.readTree(body);
@@ -130,46 +178,67 @@ public final class TaskCodec {
         JobOptions options = new JobOptions(bool(opts, "dry_run"), bool(opts, "checksum"), bool(opts, "single_file"),
                 bool(opts, "fsync"), v >= 2 && bool(opts, "deleting"), v >= 2 && bool(opts, "allow_empty_source"),
                 opts.has("max_delete") ? maxDelete(opts.get("max_delete")) : null,
-                v >= 3 ? excludes(opts) : List.of(), v >= 3 && bool(opts, "delete_excluded"));
-        Task task;
-        int kinds = (o.has("dir") ? 1 : 0) + (o.has("files") ? 1 : 0) + (o.has("dirmeta") ? 1 : 0);
-        if (kinds != 1) {
-            throw new BadMessageException("a message carries exactly one of 'dir', 'files' and 'dirmeta'");
-        } else if (o.has("dirmeta")) {
-            task = new DirMetaTask(PathBytes.decodeRelative(text(object(o, "dirmeta"), "path")));
-        } else if (o.has("dir")) {
-            JsonNode d = object(o, "dir");
-            task = new DirTask(PathBytes.decodeRelative(text(d, "path")), meta(d, "src_id"), meta(d, "tgt_id"));
-        } else {
-            JsonNode f = object(o, "files");
-            JsonNode items = f.get("items");
-            if (items == null || !items.isArray() || items.isEmpty()) {
-                throw new BadMessageException("'files.items' must be a non-empty array");
-            }
-            List<WorkItem> list = new ArrayList<>(items.size());
-            for (JsonNode i : items) {
-                list.add(new WorkItem(PathBytes.decodeName(text(i, "name")), op(text(i, "op")), meta(i, "src"),
-                        meta(i, "tgt")));
-            }
-            task = new FileTask(PathBytes.decodeRelative(text(f, "dir")), meta(f, "src_id"), meta(f, "tgt_id"), list);
-        }
-        String taskId = text(o, "task");
-        if (!taskId.matches("[0-9a-f]{16}")) {
-            throw new BadMessageException("'task' must be 16 lowercase hex digits, not '" + taskId + "'");
-        }
+                // (only a job that has them says so: absent means none)
+                opts.has("excludes") ? excludes(opts) : List.of(),
+                opts.has("delete_excluded") && bool(opts, "delete_excluded"));
         String job = text(o, "job");
         if (!TaskIds.isJobId(job)) {
             throw new BadMessageException("'job' must be 1 to 64 letters, digits and '-', not '" + job + "'");
         }
         Path jobPath = PathBytes.decodeRelative(text(o, "job_path"));
-        TaskMessage m = new TaskMessage(job, taskId, action, text(o, "src"), text(o, "tgt"), options, jobPath, task);
-        boolean fileDir = options.singleFile() && !Names.isRoot(jobPath)
-                && m.dir().equals(jobPath.getParent() == null ? Names.ROOT : jobPath.getParent());
-        if (!(options.singleFile() ? fileDir : within(m.dir(), jobPath))) {
-            throw new BadMessageException("task path '" + PathBytes.encode(m.dir()) + "' is outside the job PATH '"
-                    + PathBytes.encode(jobPath) + "'");
+        List<JsonNode> tasks = new ArrayList<>();
+        if (v < 3) {
+            tasks.add(o);
+        } else {
+            JsonNode array = o.get("tasks");
+            if (array == null || !array.isArray() || array.isEmpty()) {
+                throw new BadMessageException("'tasks' must be a non-empty array");
+            }
+            array.forEach(tasks::add);
         }
-        return m;
+        List<TaskMessage> out = new ArrayList<>(tasks.size());
+        for (JsonNode t : tasks) {
+            if (!t.isObject()) {
+                throw new BadMessageException("each of 'tasks' must be an object");
+            }
+            String taskId = text(t, "task");
+            if (!taskId.matches("[0-9a-f]{16}")) {
+                throw new BadMessageException("'task' must be 16 lowercase hex digits, not '" + taskId + "'");
+            }
+            TaskMessage m = new TaskMessage(job, taskId, action, text(o, "src"), text(o, "tgt"), options, jobPath,
+                    task(t));
+            boolean fileDir = options.singleFile() && !Names.isRoot(jobPath)
+                    && m.dir().equals(jobPath.getParent() == null ? Names.ROOT : jobPath.getParent());
+            if (!(options.singleFile() ? fileDir : within(m.dir(), jobPath))) {
+                throw new BadMessageException("task path '" + PathBytes.encode(m.dir()) + "' is outside the job PATH '"
+                        + PathBytes.encode(jobPath) + "'");
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Task task(JsonNode o) throws BadMessageException {
+        int kinds = (o.has("dir") ? 1 : 0) + (o.has("files") ? 1 : 0) + (o.has("dirmeta") ? 1 : 0);
+        if (kinds != 1) {
+            throw new BadMessageException("a task carries exactly one of 'dir', 'files' and 'dirmeta'");
+        } else if (o.has("dirmeta")) {
+            return new DirMetaTask(PathBytes.decodeRelative(text(object(o, "dirmeta"), "path")));
+        } else if (o.has("dir")) {
+            JsonNode d = object(o, "dir");
+            return new DirTask(PathBytes.decodeRelative(text(d, "path")), meta(d, "src_id"), meta(d, "tgt_id"));
+        }
+        JsonNode f = object(o, "files");
+        JsonNode items = f.get("items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            throw new BadMessageException("'files.items' must be a non-empty array");
+        }
+        List<WorkItem> list = new ArrayList<>(items.size());
+        for (JsonNode i : items) {
+            list.add(new WorkItem(PathBytes.decodeName(text(i, "name")), op(text(i, "op")), meta(i, "src"),
+                    meta(i, "tgt")));
+        }
+        return new FileTask(PathBytes.decodeRelative(text(f, "dir")), meta(f, "src_id"), meta(f, "tgt_id"), list);
     }
 
     private static boolean within(Path p, Path top) {

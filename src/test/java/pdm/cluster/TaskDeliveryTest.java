@@ -42,10 +42,12 @@ class TaskDeliveryTest {
 
     private final List<String> log = new ArrayList<>();
     private final List<JobEvent> events = new ArrayList<>();
+    private final List<List<TaskMessage>> sent = new ArrayList<>();
     private Set<String> failing = Set.of();
     private int awaits;
     private ProcessStats stats;
     private TaskDelivery delivery;
+    private FsPair pair;
 
     @BeforeEach
     void tree() throws IOException {
@@ -55,18 +57,20 @@ class TaskDeliveryTest {
         Fx.write(src.resolve("b/two"), "2");
         Fx.write(src.resolve("f"), "file");
         Files.createDirectories(tgt);
-        FsPair pair = new FsPair(new DataSource("src", "posix", src, false, false, 0, 0, 0),
+        pair = new FsPair(new DataSource("src", "posix", src, false, false, 0, 0, 0),
                 new DataSource("tgt", "posix", tgt, false, true, 0, 0, 0));
         stats = new ProcessStats("node", "node:1", () -> 0);
-        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1");
+        // (no walking on: each test sees the root's children as messages)
+        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1", 1000, 0);
     }
 
     /** A confirm-mode publisher that records what it is asked, and fails where the test says. */
     private final TaskDelivery.Outbox outbox = new TaskDelivery.Outbox() {
         @Override
-        public void task(TaskMessage m) throws IOException {
+        public void tasks(List<TaskMessage> batch) throws IOException {
             fail("task");
-            log.add("task " + TaskKind.of(m.task()).wire());
+            log.add("task " + String.join(",", batch.stream().map(m -> TaskKind.of(m.task()).wire()).toList()));
+            sent.add(batch);
         }
 
         @Override
@@ -122,6 +126,10 @@ class TaskDeliveryTest {
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)));
     }
 
+    private JobEvent.Done done(int i) {
+        return ((JobEvent.Dones) events.get(0)).done().get(i);
+    }
+
     private boolean counted() {
         return !stats.view().work().isEmpty();
     }
@@ -130,7 +138,7 @@ class TaskDeliveryTest {
     void childrenConfirmedThenTheDoneEventConfirmedThenTheAck() {
         deliver(rootTask());
         assertThat(log).containsExactly("task dir", "task dir", "task files", "confirmed", "event", "confirmed", "ack");
-        JobEvent.Done done = (JobEvent.Done) events.get(0);
+        JobEvent.Done done = done(0);
         assertThat(done.kind()).isEqualTo(TaskKind.DIR);
         assertThat(done.children()).extracting(JobEvent.Child::kind)
                 .containsExactly(TaskKind.DIR, TaskKind.DIR, TaskKind.FILES);
@@ -194,7 +202,7 @@ class TaskDeliveryTest {
         deliver(TaskCodec.encode(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "tgt", "src",
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))));
         assertThat(log).containsExactly("dead-letter", "event", "confirmed", "ack");
-        JobEvent.Done done = (JobEvent.Done) events.get(0);
+        JobEvent.Done done = done(0);
         assertThat(done.kind()).isEqualTo(TaskKind.DEAD);
         assertThat(done.counters().filesFailed()).isEqualTo(1);
         assertThat(Files.exists(tmp.resolve("tgt/a"))).as("nothing run").isFalse();
@@ -205,6 +213,69 @@ class TaskDeliveryTest {
         failing = Set.of("deadLetter");
         deliver("not a task".getBytes(StandardCharsets.UTF_8));
         assertThat(log).containsExactly("requeue");
+    }
+
+    /**
+     * The two directory tasks the root made, delivered together: one run each, their file tasks
+     * in one message, their done events in one stream message, one ack for both.
+     */
+    @Test
+    void aBatchIsRunTaskByTaskAndAckedOnceAfterItsDoneEvents() {
+        deliver(rootTask());
+        List<TaskMessage> dirs = new ArrayList<>();
+        sent.stream().flatMap(List::stream).filter(m -> m.task() instanceof DirTask).forEach(dirs::add);
+        log.clear();
+        events.clear();
+        sent.clear();
+
+        delivery.handle(new TaskDelivery.Incoming("dir.src.tgt", TaskCodec.encode(dirs), null, false), receipt,
+                () -> outbox, true);
+
+        assertThat(log).containsExactly("task files,files", "confirmed", "event", "confirmed", "ack");
+        assertThat(((JobEvent.Dones) events.get(0)).done()).extracting(JobEvent.Done::task)
+                .containsExactly(dirs.get(0).taskId(), dirs.get(1).taskId());
+        assertThat(done(0).children()).singleElement().extracting(JobEvent.Child::kind).isEqualTo(TaskKind.FILES);
+    }
+
+    /**
+     * With a walk budget, the delivery walks on into the directories the root found: a task and
+     * a done event each, one message for all their files, no message per directory.
+     */
+    @Test
+    void aDeliveryWalksOnIntoTheDirectoriesItFinds() {
+        delivery = new TaskDelivery(pair, new TaskRunner(1000, m -> null), stats, "node:1", 1000,
+                TaskDelivery.walkEntries(1000));
+        deliver(rootTask());
+        assertThat(log).containsExactly("task files,files,files", "confirmed", "event", "confirmed", "ack");
+        assertThat(((JobEvent.Dones) events.get(0)).done()).extracting(JobEvent.Done::task).containsExactly(
+                TaskIds.root(JOB, 0), TaskIds.childDir(TaskIds.root(JOB, 0), "a"),
+                TaskIds.childDir(TaskIds.root(JOB, 0), "b"));
+        assertThat(tmp.resolve("tgt/a")).isDirectory();
+    }
+
+    /** Redelivered, the batch is run again and publishes the same task ids: the fold counts each once. */
+    @Test
+    void aRedeliveredBatchPublishesTheSameTasks() {
+        deliver(rootTask());
+        List<String> first = sent.stream().flatMap(List::stream).map(TaskMessage::taskId).toList();
+        sent.clear();
+        delivery.handle(new TaskDelivery.Incoming("dir.src.tgt", rootTask(), null, true), receipt, () -> outbox, true);
+        assertThat(sent.stream().flatMap(List::stream).map(TaskMessage::taskId).toList())
+                .containsExactlyInAnyOrderElementsOf(first);
+    }
+
+    /** One task of a batch that is not this worker's: the whole message is kept, each of its tasks reported. */
+    @Test
+    void aBatchWithABadTaskIsDeadLetteredWithADoneEventPerTask() {
+        TaskMessage a = new TaskMessage(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "a"), Action.COPY, "tgt", "src",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Path.of("a"), null, null));
+        TaskMessage b = new TaskMessage(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "b"), Action.COPY, "tgt", "src",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Path.of("b"), null, null));
+        deliver(TaskCodec.encode(List.of(a, b)));
+        assertThat(log).containsExactly("dead-letter", "event", "confirmed", "ack");
+        assertThat(((JobEvent.Dones) events.get(0)).done()).extracting(JobEvent.Done::task)
+                .containsExactly(a.taskId(), b.taskId());
+        assertThat(tmp.resolve("tgt/a")).doesNotExist();
     }
 
     @Test

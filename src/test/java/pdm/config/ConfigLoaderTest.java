@@ -88,8 +88,8 @@ class ConfigLoaderTest {
         assertThat(empty.dirWorkers()).isEqualTo(d.dirWorkers()).isEqualTo(4);
         assertThat(empty.fileWorkers()).isEqualTo(d.fileWorkers()).isEqualTo(16);
         assertThat(empty.filesPerTask()).isEqualTo(1000);
-        assertThat(empty.filePrefetch()).isEqualTo(256);
-        assertThat(empty.dirPrefetch()).isEqualTo(36);
+        assertThat(empty.filePrefetch()).isEqualTo(32);
+        assertThat(empty.dirPrefetch()).isEqualTo(8);
         assertThat(empty.monitorInterval()).isEqualTo(10);
         assertThat(empty.monitorMountSec()).isEqualTo(10);
         assertThat(empty.debug()).isFalse();

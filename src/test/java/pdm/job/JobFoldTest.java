@@ -111,17 +111,23 @@ class JobFoldTest {
                 }
             }
             assertThat(choices).as("the fold waits for nothing that can still happen").isNotEmpty();
-            String id = choices.get(rnd.nextInt(choices.size()));
-            JobEvent.Done e = t.done.containsKey(id) ? t.done.get(id)
-                    : new JobEvent.Done(JOB, id, TaskKind.DIRMETA, List.of(), new Counters(0, 0, 0, 0, 1, 0, 0, 0, 0), List.of(),
-                    null, false, "n", 5000);
-            fold.apply(e);
-            if (finished.add(id)) {
-                expectedCopied += e.counters().filesCopied();
+            // One to three done events in one stream message (the tasks of one delivery).
+            int k = 1 + rnd.nextInt(Math.min(3, choices.size()));
+            List<JobEvent.Done> batch = new ArrayList<>();
+            for (int n = 0; n < k; n++) {
+                String id = choices.remove(rnd.nextInt(choices.size()));
+                JobEvent.Done e = t.done.containsKey(id) ? t.done.get(id)
+                        : new JobEvent.Done(JOB, id, TaskKind.DIRMETA, List.of(), new Counters(0, 0, 0, 0, 1, 0, 0, 0, 0),
+                        List.of(), null, false, "n", 5000);
+                batch.add(e);
+                if (finished.add(id)) {
+                    expectedCopied += e.counters().filesCopied();
+                }
+                if (rnd.nextInt(100) >= dupPercent) {
+                    pending.remove(id); // else it stays and may be delivered again (a duplicate)
+                }
             }
-            if (rnd.nextInt(100) >= dupPercent) {
-                pending.remove(id); // else it stays and may be delivered again (a duplicate)
-            }
+            fold.apply(batch.size() == 1 ? batch.get(0) : new JobEvent.Dones(JOB, batch));
         }
         assertThat(job.state()).isEqualTo(JobFold.State.DONE);
         assertThat(job.tasksPending()).isZero();
@@ -184,6 +190,12 @@ class JobFoldTest {
         assertThat(EventCodec.decode(EventCodec.encode(d))).isEqualTo(d);
         assertThat(EventCodec.decode(EventCodec.encode(new JobEvent.Published(JOB, "00000000000000ff"))))
                 .isEqualTo(new JobEvent.Published(JOB, "00000000000000ff"));
+        JobEvent.Published many = new JobEvent.Published(JOB, List.of("00000000000000ff", "0000000000000100"));
+        assertThat(EventCodec.decode(EventCodec.encode(many))).isEqualTo(many);
+        JobEvent.Done other = new JobEvent.Done(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "a"), TaskKind.FILES,
+                List.of(), Counters.ZERO, List.of(), null, true, "vm:2", 43);
+        JobEvent.Dones both = new JobEvent.Dones(JOB, List.of(d, other));
+        assertThat(EventCodec.decode(EventCodec.encode(both))).isEqualTo(both);
         assertThat(EventCodec.decode("{\"e\":\"from-a-newer-pdm\"}".getBytes())).isNull();
     }
 

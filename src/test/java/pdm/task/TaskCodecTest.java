@@ -64,12 +64,16 @@ class TaskCodecTest {
 
         assertThat(TaskCodec.decode(TaskCodec.encode(m)).options()).isEqualTo(guarded);
 
-        // what a worker of this version reads from a client of the one before: no guard, no cap
-        String v1 = new String(TaskCodec.encode(new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b",
-                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))), StandardCharsets.UTF_8)
-                .replace("\"v\":2", "\"v\":1").replace(",\"deleting\":false,\"allow_empty_source\":false", "");
-        assertThat(v1).doesNotContain("deleting");
-        assertThat(TaskCodec.decode(v1.getBytes(StandardCharsets.UTF_8)).options()).isEqualTo(JobOptions.DEFAULT);
+        // what a worker of this version reads from a client of version 1: no guard, no cap, one task per message
+        String v1 = "{\"v\":1,\"job\":\"j\",\"task\":\"" + TaskIds.root("j", 0) + "\",\"action\":\"delete\","
+                + "\"src\":\"a\",\"tgt\":\"b\",\"job_path\":\"\",\"options\":{\"dry_run\":false,\"checksum\":false,"
+                + "\"single_file\":false,\"fsync\":false},\"dir\":{\"path\":\"\",\"src_id\":null,\"tgt_id\":null}}";
+        TaskMessage old = TaskCodec.decode(v1.getBytes(StandardCharsets.UTF_8));
+        assertThat(old.options()).isEqualTo(JobOptions.DEFAULT);
+        assertThat(old.taskId()).isEqualTo(TaskIds.root("j", 0));
+        assertThat(TaskCodec.decode(v1.replace("\"v\":1", "\"v\":2").replace("\"fsync\":false",
+                "\"fsync\":false,\"deleting\":true,\"allow_empty_source\":false").getBytes(StandardCharsets.UTF_8))
+                .options().deleting()).isTrue();
         byte[] negative = new String(TaskCodec.encode(m), StandardCharsets.UTF_8)
                 .replace("\"max_delete\":25", "\"max_delete\":-1").getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> TaskCodec.decode(negative))
@@ -77,7 +81,7 @@ class TaskCodecTest {
     }
 
     @Test
-    void excludesTravelAsExactBytesInVersionThreeAndOnlyThen() throws BadMessageException {
+    void excludesTravelAsExactBytesAndOnlyWhenTheJobHasThem() throws BadMessageException {
         String latin1 = new String(new byte[]{'c', 'a', 'f', (byte) 0xe9, '*'}, StandardCharsets.ISO_8859_1);
         JobOptions filtered = JobOptions.DEFAULT.withExcludes(List.of("*.log", "/cache/", latin1, "a b%"), true);
         TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b", filtered,
@@ -88,10 +92,10 @@ class TaskCodecTest {
         assertThat(wire).contains("\"v\":3").contains("\"excludes\":[\"*.log\",\"/cache/\",\"caf%E9*\",\"a%20b%25\"]")
                 .contains("\"delete_excluded\":true");
         assertThat(TaskCodec.decode(wire.getBytes(StandardCharsets.UTF_8)).options()).isEqualTo(filtered);
-        // a job without them stays version 2, which the workers of the release before read
+        // a job without them says nothing of them
         String plain = new String(TaskCodec.encode(new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a", "b",
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))), StandardCharsets.UTF_8);
-        assertThat(plain).contains("\"v\":2").doesNotContain("excludes");
+        assertThat(plain).contains("\"v\":3").doesNotContain("excludes");
         byte[] badList = wire.replace("\"excludes\":[", "\"excludes\":[7,").getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> TaskCodec.decode(badList))
                 .isInstanceOf(BadMessageException.class).hasMessageContaining("excludes");
@@ -123,7 +127,9 @@ class TaskCodecTest {
 
         assertRefused("{not json", "not JSON");
         assertRefused("[1,2]", "not a JSON object");
-        assertRefused(ok.replace("\"v\":2", "\"v\":4"), "version 4 is not supported");
+        assertRefused(ok.replace("\"v\":3", "\"v\":4"), "version 4 is not supported");
+        assertRefused(ok.replace("\"tasks\":[", "\"tasks\":[7,"), "must be an object");
+        assertRefused(ok.replaceAll("\"tasks\":\\[.*\\]", "\"tasks\":[]"), "non-empty array");
         assertRefused(ok.replace("\"copy\"", "\"shred\""), "unknown action 'shred'");
         assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"../etc\""), "'..'");
         assertRefused(ok.replace("\"path\":\"x\"", "\"path\":\"/etc\""), "absolute");
@@ -136,6 +142,34 @@ class TaskCodecTest {
         assertRefused(ok.replace("\"job_path\":\"x\"", "\"job_path\":\"y\""), "outside the job PATH");
         assertRefused(ok.replace("\"job_path\":\"x\"", "\"job_path\":\"x/deeper\""), "outside the job PATH");
         assertRefused(ok.replace(TaskIds.root("j", 0), "t1"), "16 lowercase hex digits");
+    }
+
+    /** Version 3: one message, many tasks of one job and pass, each with its own id. */
+    @Test
+    void aBatchOfTasksTravelsInOneMessage() throws BadMessageException {
+        String parent = TaskIds.root("j", 0);
+        List<TaskMessage> batch = List.of(
+                new TaskMessage("j", TaskIds.childDir(parent, "a"), Action.COPY, "a", "b", JobOptions.DEFAULT,
+                        Names.ROOT, new DirTask(Path.of("a"), null, null)),
+                new TaskMessage("j", TaskIds.childFiles(parent, -1, 0), Action.COPY, "a", "b", JobOptions.DEFAULT,
+                        Names.ROOT, new FileTask(Path.of("b"), null, null,
+                        List.of(new WorkItem(Path.of("f"), WorkItem.Op.COPY, null, null)))),
+                new TaskMessage("j", TaskIds.dirMeta(parent), Action.COPY, "a", "b", JobOptions.DEFAULT,
+                        Names.ROOT, new DirMetaTask(Path.of("c/d"))));
+
+        byte[] body = TaskCodec.encode(batch);
+
+        assertThat(TaskCodec.decodeAll(body)).isEqualTo(batch);
+        assertThat(TaskCodec.peekIds(body)).isEqualTo(new TaskCodec.Ids("j", batch.stream().map(TaskMessage::taskId).toList()));
+        assertThatThrownBy(() -> TaskCodec.decode(body)).isInstanceOf(BadMessageException.class)
+                .hasMessageContaining("carries 3");
+        TaskMessage otherJob = new TaskMessage("k", parent, Action.COPY, "a", "b", JobOptions.DEFAULT, Names.ROOT,
+                new DirTask(Names.ROOT, null, null));
+        assertThatThrownBy(() -> TaskCodec.encode(List.of(batch.get(0), otherJob)))
+                .isInstanceOf(IllegalArgumentException.class);
+        // one task outside the job PATH refuses the whole message
+        String bad = new String(body, StandardCharsets.UTF_8).replace("\"path\":\"c/d\"", "\"path\":\"../x\"");
+        assertRefused(bad, "'..'");
     }
 
     @Test
