@@ -61,8 +61,8 @@ final class Walker implements TaskHandler {
         }
         try (DirPair dir = opened) {
             List<Entry> src = dir.src().list();
-            node.srcSelf = dir.src().self();
-            node.tgtSelf = dir.tgt() == null ? null : dir.tgt().self();
+            node.srcSelf = dir.src().selfAtOpen();
+            node.tgtSelf = dir.tgt() == null ? null : dir.tgt().selfAtOpen();
             List<Entry> tgt = dir.tgt() == null ? List.of() : dir.tgt().list();
             ctx.stats().dirs.increment();
             plan(dir, node, node.srcSelf, node.tgtSelf, merge(src, tgt));

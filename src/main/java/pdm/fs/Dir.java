@@ -16,6 +16,7 @@ import pdm.fs.linux.Sys;
 public final class Dir implements Closeable {
     private final int fd;
     private final Path rel;
+    private FileMeta atOpen;
     private boolean closed;
 
     Dir(int fd, Path rel) {
@@ -59,6 +60,20 @@ public final class Dir implements Closeable {
     /** fstat of this directory itself. */
     public FileMeta self() throws IOException {
         return Unix.meta(Sys.fstat(fd));
+    }
+
+    /**
+     * What this directory was when it was opened: the fstat its open checked its identity with,
+     * or a new one. Saves a system call per directory and side on the walk; a change since the
+     * open shows as a difference to the next pass.
+     */
+    public FileMeta selfAtOpen() throws IOException {
+        FileMeta m = atOpen;
+        if (m == null) {
+            m = self();
+            atOpen = m;
+        }
+        return m;
     }
 
     /** Opens a subdirectory (or a deeper relative path); fails (ELOOP / not a directory) rather than follow a symlink. */

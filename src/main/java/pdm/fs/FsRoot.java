@@ -95,7 +95,7 @@ public final class FsRoot implements java.io.Closeable {
                     + "' is a symlink or not a directory: pdm does not follow it; nothing was changed");
         }
         if (expected != null) {
-            FileMeta m = d.self();
+            FileMeta m = d.selfAtOpen();
             if (m.dev() != expected.dev() || m.ino() != expected.ino()) {
                 d.close();
                 throw new NoSuchFileException(Names.text(root.resolve(rel)), null,
