@@ -54,7 +54,7 @@ class DistributedIT {
     void threeWorkersCopyARichTreeExactly() throws Exception {
         try (Cluster c = new Cluster(tmp)) {
             RichTree.build(c.src, true);
-            startWorkers(c, 3);
+            c.startConnectedWorkers(3);
 
             Cluster.Run r = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
 
@@ -72,7 +72,7 @@ class DistributedIT {
     void aWorkerKilledMidJobLosesNothing() throws Exception {
         try (Cluster c = new Cluster(tmp)) {
             bulkTree(c.src, 40, 60, 64 * 1024);
-            startWorkers(c, 3);
+            c.startConnectedWorkers(3);
 
             Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
             awaitFilesIn(c.dst, 300);
@@ -90,7 +90,7 @@ class DistributedIT {
         Broker.requireControl();
         try (Cluster c = new Cluster(tmp)) {
             bulkTree(c.src, 40, 60, 64 * 1024);
-            startWorkers(c, 2);
+            c.startConnectedWorkers(2);
 
             Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
             awaitFilesIn(c.dst, 300);
@@ -111,7 +111,7 @@ class DistributedIT {
             Fx.write(c.src.resolve("keep/a.txt"), "a");
             Fx.write(c.src.resolve("x"), "now a file");
             Fx.mkdirs(c.src.resolve("empty"));
-            startWorkers(c, 2);
+            c.startConnectedWorkers(2);
             assertThat(c.run("copy", c.srcName, c.tgtName, "/keep", "--wait").exit()).isZero();
             for (int i = 0; i < 30; i++) {
                 Fx.write(c.dst.resolve("keep/gone" + i), "g");
@@ -168,7 +168,7 @@ class DistributedIT {
             publish(ch, dirQueue, validDirTask(c, "x").replace("\"v\":1", "\"v\":99"));
             String otherPair = validDirTask(c, "x").replace("\"src\":\"" + c.srcName + "\"", "\"src\":\"elsewhere\"");
             publish(ch, dirQueue, otherPair);
-            startWorkers(c, 1);
+            c.startConnectedWorkers(1);
 
             List<String> reasons = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -193,7 +193,7 @@ class DistributedIT {
     void sighupAndSigtermStopAWorkerGracefullyWithExit0EvenMidJob() throws Exception {
         try (Cluster c = new Cluster(tmp)) {
             bulkTree(c.src, 20, 60, 64 * 1024);
-            startWorkers(c, 2);
+            c.startConnectedWorkers(2);
 
             Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
             awaitFilesIn(c.dst, 200);
@@ -218,7 +218,7 @@ class DistributedIT {
     void embeddedAndDistributedRunsGiveIdenticalTreesAndSummaries() throws Exception {
         try (Cluster c = new Cluster(tmp, "", true)) {
             RichTree.build(c.src, false);
-            startWorkers(c, 2);
+            c.startConnectedWorkers(2);
 
             Cluster.Run embedded = c.runEmbedded("sync", c.srcName, c.tgt2Name, "/", "--json");
             Cluster.Run distributed = c.run("sync", c.srcName, c.tgtName, "/", "--wait", "--json");
@@ -248,7 +248,7 @@ class DistributedIT {
                 }
             }
             bulkTree(c.src.resolve("bulk"), 10, 30, 4096);
-            startWorkers(c, 3);
+            c.startConnectedWorkers(3);
 
             Cluster.Run r = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
 
@@ -271,7 +271,7 @@ class DistributedIT {
             Fx.write(c.dst.resolve("locked/secret"), "old and different");
             exec("chattr", "+i", c.dst.resolve("locked/secret").toString());
             try {
-                startWorkers(c, 1);
+                c.startConnectedWorkers(1);
                 Cluster.Run submitted = c.run("copy", c.srcName, c.tgtName, "/");
                 assertThat(submitted.exit()).as(submitted.stderr()).isZero();
                 String job = submitted.stdout().strip();
@@ -344,15 +344,6 @@ class DistributedIT {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static void startWorkers(Cluster c, int n) throws Exception {
-        for (int i = 0; i < n; i++) {
-            c.startWorker();
-        }
-        for (int i = 1; i <= n; i++) {
-            c.awaitConnected(i);
-        }
     }
 
     /** {@code dirs} directories of {@code files} files each, of up to {@code size} bytes. */

@@ -56,10 +56,7 @@ class LustreDistributedIT {
                 Fx.write(c.src.resolve(u + "/sub/three"), Fx.random(10_000, u.hashCode() + 1));
                 Fx.write(c.src.resolve(u + "/sub/four"), Fx.random(100_000, u.hashCode() + 2));
             }
-            c.startWorker();
-            c.startWorker();
-            c.awaitConnected(1);
-            c.awaitConnected(2);
+            c.startConnectedWorkers(2);
 
             Cluster.Run r = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
 
@@ -122,10 +119,7 @@ class LustreDistributedIT {
                 Files.write(f, Fx.random(4_000, u.hashCode()), java.nio.file.StandardOpenOption.APPEND);
                 Fx.write(c.src.resolve(u + "/plain"), u);
             }
-            c.startWorker();
-            c.startWorker();
-            c.awaitConnected(1);
-            c.awaitConnected(2);
+            c.startConnectedWorkers(2);
 
             Cluster.Run r = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
 

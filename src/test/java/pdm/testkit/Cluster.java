@@ -162,6 +162,17 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Waits until the worker has connected (its log says so). */
+    /** Starts {@code n} more workers and waits until each has connected. */
+    public void startConnectedWorkers(int n) throws Exception {
+        int first = workers.size() + 1;
+        for (int i = 0; i < n; i++) {
+            startWorker();
+        }
+        for (int i = first; i < first + n; i++) {
+            awaitConnected(i);
+        }
+    }
+
     public void awaitConnected(int n) throws Exception {
         Process p = workers.get(n - 1);
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
