@@ -25,8 +25,8 @@ import pdm.task.FileTask;
  * offset of the log a successor must read.
  *
  * <p>With {@code [rabbitmq] queue_shards = N > 1} the dir and file queues of a pair are
- * {@code dir.SRC.TGT.0..N-1} and {@code file.SRC.TGT.0..N-1}, declared with
- * {@code x-queue-leader-locator = balanced} so that a RabbitMQ cluster spreads them over its nodes;
+ * {@code dir.SRC.TGT.0..N-1} and {@code file.SRC.TGT.0..N-1}, durable classic queues like the others,
+ * placed so that a RabbitMQ cluster spreads them over its nodes (see {@link #PLACEMENTS});
  * a message goes to shard {@link #shardOf} of its first task's id. N is the broker's, per pair:
  * the empty queue {@code pdm.shards.SRC.TGT} is declared with {@code x-max-length = N}, and a node
  * whose config says otherwise is refused (see {@link #requireShards}), since a worker consuming
@@ -163,13 +163,14 @@ public final class Topology {
      */
     public static void declarePair(Channel ch, String src, String tgt, int shards) throws IOException {
         requireShards(ch.getConnection(), src, tgt, shards);
-        // (no new argument on the unsharded queues: they must stay equivalent to those deployed)
-        Map<String, Object> args = shards == 1 ? Map.of() : Map.of("x-queue-leader-locator", "balanced");
-        for (String q : dirQueues(src, tgt, shards)) {
-            declareBound(ch, q, args);
-        }
-        for (String q : fileQueues(src, tgt, shards)) {
-            declareBound(ch, q, args);
+        if (shards == 1) {
+            // (no new argument on the unsharded queues: they must stay equivalent to those deployed)
+            declareBound(ch, dirQueue(src, tgt), Map.of());
+            declareBound(ch, fileQueue(src, tgt), Map.of());
+        } else {
+            List<String> all = new ArrayList<>(dirQueues(src, tgt, shards));
+            all.addAll(fileQueues(src, tgt, shards));
+            declareShards(ch.getConnection(), all);
         }
         for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
             declareBound(ch, linkQueue(src, tgt, i), Map.of("x-single-active-consumer", true));
@@ -249,6 +250,53 @@ public final class Topology {
         } finally {
             Rabbit.closeQuietly(ch);
         }
+    }
+
+    /**
+     * Shard queues are placed over the nodes of a RabbitMQ cluster: {@code x-queue-leader-locator =
+     * balanced} where the broker takes it for classic queues, else (RabbitMQ 3.10 and 3.11 refuse it
+     * for them) {@code x-queue-master-locator = min-masters}, the node with the fewest queue leaders.
+     * Either is tried in turn; what one broker took is tried first from then on.
+     */
+    private static final List<Map<String, Object>> PLACEMENTS = List.of(
+            Map.of("x-queue-leader-locator", "balanced"), Map.of("x-queue-master-locator", "min-masters"));
+    private static volatile Map<String, Object> placement = PLACEMENTS.get(0);
+
+    private static void declareShards(Connection conn, List<String> queues) throws IOException {
+        Channel ch = conn.createChannel();
+        try {
+            for (String q : queues) {
+                ch = declareShard(conn, ch, q);
+            }
+        } finally {
+            Rabbit.closeQuietly(ch);
+        }
+    }
+
+    /** Declares and binds one shard queue; returns the channel to go on with (a refusal closes one). */
+    private static Channel declareShard(Connection conn, Channel ch, String queue) throws IOException {
+        List<Map<String, Object>> order = new ArrayList<>(PLACEMENTS);
+        Map<String, Object> first = placement;
+        order.remove(first);
+        order.addFirst(first);
+        IOException refused = null;
+        for (Map<String, Object> args : order) {
+            try {
+                ch.queueDeclare(queue, true, false, false, args);
+                ch.queueBind(queue, TASKS, queue);
+                placement = args;
+                return ch;
+            } catch (IOException e) {
+                if (!Rabbit.reason(e).contains("PRECONDITION_FAILED")) {
+                    throw e;
+                }
+                refused = e;
+                ch = conn.createChannel();
+            }
+        }
+        throw new IOException("queue '" + queue + "' exists on the broker with other settings; when it is empty, "
+                + "delete it (rabbitmqctl delete_queue " + queue + ") and start again: " + Rabbit.reason(refused),
+                refused);
     }
 
     private static void declareBound(Channel ch, String queue, Map<String, Object> args) throws IOException {
