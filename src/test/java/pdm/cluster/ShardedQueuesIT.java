@@ -87,6 +87,7 @@ class ShardedQueuesIT {
                     published.merge(k.toString(), 1, Integer::sum);
                 }
             }
+            System.out.println("shard queues on nodes: " + nodeOf + "; task messages per routing key: " + published);
             assertThat(published.keySet()).as("routing keys of task messages")
                     .doesNotContain(Topology.dirQueue(c.srcName, c.tgtName), Topology.fileQueue(c.srcName, c.tgtName));
             assertThat(published.keySet().stream().filter(shards::contains).count()).as("shards used: %s", published)
