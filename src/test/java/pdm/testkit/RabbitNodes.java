@@ -58,8 +58,8 @@ public final class RabbitNodes implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 r.launch(i);
             }
-            for (String n : r.nodes) {
-                r.ctl(n, "await_startup", "--timeout", "90");
+            for (int i = 0; i < count; i++) {
+                r.awaitStarted(i);
             }
             for (int i = 1; i < count; i++) {
                 String n = r.nodes.get(i);
@@ -99,6 +99,32 @@ public final class RabbitNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * Until the node answers (bounded): {@code -detached} returns before the node has registered
+     * with epmd, and await_startup gives up at once on a node it cannot find.
+     */
+    private void awaitStarted(int i) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CTL_SECONDS);
+        String last = "";
+        while (System.nanoTime() - end < 0) {
+            Result r = run(nodes.get(i), "await_startup", "--timeout", "60");
+            if (r.exit() == 0) {
+                return;
+            }
+            last = r.output();
+            Thread.sleep(1000);
+        }
+        Path d = dir.resolve("node" + i);
+        StringBuilder logs = new StringBuilder();
+        try (var files = Files.walk(d)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                logs.append("\n--- ").append(f).append(":\n").append(text, Math.max(0, text.length() - 3000), text.length());
+            }
+        }
+        fail("RabbitMQ node " + nodes.get(i) + " did not start within " + CTL_SECONDS + " s: " + last + logs);
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -117,6 +143,17 @@ public final class RabbitNodes implements AutoCloseable {
 
     /** {@code rabbitmqctl -n NODE ARGS}, bounded; its output, or a failed test. */
     public String ctl(String node, String... args) throws IOException, InterruptedException {
+        Result r = run(node, args);
+        if (r.exit() != 0) {
+            fail("rabbitmqctl " + String.join(" ", args) + " on " + node + " failed: " + r.output());
+        }
+        return r.output();
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result run(String node, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LIB.resolve("rabbitmqctl").toString(), "-n", node));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "ctl", ".out");
@@ -127,11 +164,7 @@ public final class RabbitNodes implements AutoCloseable {
             p.destroyForcibly();
             fail("rabbitmqctl " + cmd + " did not end within " + CTL_SECONDS + " s");
         }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            fail("rabbitmqctl " + String.join(" ", args) + " on " + node + " failed: " + text);
-        }
-        return text;
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }
 
     /** Stops every node this test started: rabbitmqctl stop, else a kill of the pid it wrote. */
