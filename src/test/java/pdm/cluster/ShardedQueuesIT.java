@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,36 @@ class ShardedQueuesIT {
             assertThat(submit.exit()).as(submit.stderr()).isEqualTo(2);
             assertThat(submit.stderr()).contains("queue_shards = 1", "sharded 4 way");
             assertThat(c.workers().get(0).isAlive()).as("the worker that agrees serves on").isTrue();
+        }
+    }
+
+    @Test
+    void tasksLeftInTheUnshardedQueuesRefuseAShardedStart(@TempDir Path tmp) throws Exception {
+        try (Cluster c = new Cluster(tmp, "[rabbitmq]\nqueue_shards = 4", false);
+             Connection conn = Rabbit.connect(BrokerUri.parse(rabbits.uri(0)), "pdm test", null)) {
+            Channel ch = conn.createChannel();
+            String old = Topology.fileQueue(c.srcName, c.tgtName); // as queue_shards = 1 left it
+            ch.queueDeclare(old, true, false, false, null);
+            ch.basicPublish("", old, null, "a batch of an older job".getBytes(StandardCharsets.UTF_8));
+
+            Cluster.Run worker = run(c, c.config, "worker");
+
+            assertThat(worker.exit()).as(worker.stdout() + worker.stderr()).isEqualTo(2);
+            assertThat(worker.stdout() + worker.stderr()).contains(old + " still holds 1 task message");
+        }
+    }
+
+    @Test
+    void waitingForAShardedJobNoWorkerServesNamesAShardWithoutConsumer(@TempDir Path tmp) throws Exception {
+        try (Cluster c = new Cluster(tmp, "[rabbitmq]\nqueue_shards = 4", false)) {
+            Files.writeString(c.src.resolve("file"), "data");
+            Process wait = c.startAt(rabbits.uri(0), Map.of("JAVA_TOOL_OPTIONS", "-D" + JobLog.NO_WORKER_HINT_MS
+                    + "=1000"), "copy", c.srcName, c.tgtName, "/", "--wait");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> c.stderr(wait).contains("no worker is consuming") || !wait.isAlive());
+
+            assertThat(c.stderr(wait)).contains("pdm: no worker is consuming "
+                    + Topology.dirQueues(c.srcName, c.tgtName, 4).get(0) + " (0 consumers)");
         }
     }
 
