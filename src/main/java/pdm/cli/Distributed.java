@@ -66,7 +66,7 @@ final class Distributed {
         long now = System.currentTimeMillis();
         JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), command, phases, src.name(), tgt.name(),
                 text(src), text(tgt), PathBytes.encode(path), options, now, who());
-        JobLog.submit(uri, job);
+        JobLog.submit(uri, job, config.queueShards());
         PrintStream out = System.out;
         if (!waitForIt) {
             out.println(job.job());
@@ -83,7 +83,7 @@ final class Distributed {
             // this node's view of the trees: the previous pass it followed, or statvfs where it mounts the source
             Line progress = new Line(terminal, a -> totals.find(new ProgressTotals.Pass(a, src.path(), tgt.path(), path))
                     .orElse(null));
-            done = JobLog.follow(uri, job.job(), Instant.ofEpochMilli(now).minusSeconds(300), progress,
+            done = JobLog.follow(uri, job.job(), config.queueShards(), Instant.ofEpochMilli(now).minusSeconds(300), progress,
                     notice -> System.err.println("pdm: " + notice));
         }
         if (done.state() == JobFold.State.REFUSED) {

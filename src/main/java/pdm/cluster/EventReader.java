@@ -46,7 +46,7 @@ public final class EventReader implements AutoCloseable {
 
     public EventReader(Connection c, LogPosition from, Listener onEvent, Runnable onCaughtUp)
             throws IOException, InterruptedException {
-        try (Publisher p = new Publisher(c)) {
+        try (Publisher p = new Publisher(c, 1)) { // (events only: the shard count is of task queues)
             Topology.declareCommon(p.channel());
             p.event(new JobEvent.Mark(mark));
             p.await();

@@ -24,9 +24,14 @@ public final class JobLog {
     private JobLog() {
     }
 
-    /** Records the job; the tracker (in a worker) publishes its first task. */
-    public static void submit(BrokerUri uri, JobEvent.Submitted job) {
-        try (Connection c = Rabbit.connect(uri, "pdm submit " + job.job(), null); Publisher p = new Publisher(c)) {
+    /**
+     * Records the job; the tracker (in a worker) publishes its first task. The pair's queues are
+     * declared first, with {@code shards} ({@code [rabbitmq] queue_shards}): a count other than the
+     * broker's refuses the job ({@link ShardsMismatch}) before it exists.
+     */
+    public static void submit(BrokerUri uri, JobEvent.Submitted job, int shards) {
+        try (Connection c = Rabbit.connect(uri, "pdm submit " + job.job(), null);
+             Publisher p = new Publisher(c, shards)) {
             Topology.declareCommon(p.channel());
             p.declarePair(job.src(), job.tgt());
             if (job.options().maxDelete() != null) {
@@ -65,11 +70,12 @@ public final class JobLog {
     /**
      * Follows one job until it is over, calling {@code progress} about every 200 ms with its
      * state; survives broker restarts by reading the log again. When no task of the job is done
-     * after {@link #NO_WORKER_HINT_MS} and no worker consumes its pair's dir queue, tells
-     * {@code notice} once (the wait goes on: the job stays queued for a worker to come).
+     * after {@link #NO_WORKER_HINT_MS} and some shard of its pair's dir queue (of {@code shards})
+     * has no consumer, tells {@code notice} once (the wait goes on: the job stays queued for a worker to come).
      */
-    public static JobFold.Job follow(BrokerUri uri, String jobId, Instant from, Consumer<JobFold.Job> progress,
-                                     Consumer<String> notice) throws InterruptedException {
+    public static JobFold.Job follow(BrokerUri uri, String jobId, int shards, Instant from,
+                                     Consumer<JobFold.Job> progress, Consumer<String> notice)
+            throws InterruptedException {
         long backoff = 1000;
         long hintAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong(NO_WORKER_HINT_MS, 30_000));
         boolean hinted = false;
@@ -97,7 +103,7 @@ public final class JobLog {
                         }
                     }
                     if (!hinted && System.nanoTime() - hintAt > 0) {
-                        hinted = noWorkerHint(c, fold, jobId, notice);
+                        hinted = noWorkerHint(c, fold, jobId, shards, notice);
                         hintAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                     }
                     Thread.sleep(200);
@@ -113,7 +119,8 @@ public final class JobLog {
     }
 
     /** Whether the question is settled: the job has started, or the notice that no worker serves it is given. */
-    private static boolean noWorkerHint(Connection c, JobFold fold, String jobId, Consumer<String> notice) {
+    private static boolean noWorkerHint(Connection c, JobFold fold, String jobId, int shards,
+                                        Consumer<String> notice) {
         String src;
         String tgt;
         synchronized (fold) {
@@ -127,13 +134,21 @@ public final class JobLog {
             src = j.def.src();
             tgt = j.def.tgt();
         }
-        String queue = Topology.dirQueue(src, tgt);
-        int consumers;
-        try {
-            consumers = QueueDepths.consumers(c, queue);
-        } catch (IOException e) {
-            log.debug("cannot count the consumers of {}: {}", queue, Rabbit.reason(e));
-            return false;
+        // Every shard must be served: the one with the fewest consumers tells.
+        String queue = null;
+        int consumers = Integer.MAX_VALUE;
+        for (String q : Topology.dirQueues(src, tgt, shards)) {
+            int n;
+            try {
+                n = QueueDepths.consumers(c, q);
+            } catch (IOException e) {
+                log.debug("cannot count the consumers of {}: {}", q, Rabbit.reason(e));
+                return false;
+            }
+            if (n < consumers) {
+                consumers = n;
+                queue = q;
+            }
         }
         if (consumers > 0) {
             return false; // served, only busy: ask again later, a worker may go

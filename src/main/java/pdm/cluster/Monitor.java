@@ -20,7 +20,6 @@ import pdm.config.PdmConfig;
 import pdm.job.ResumableFold;
 import pdm.metrics.ClusterView;
 import pdm.metrics.Heartbeat;
-import pdm.task.FileTask;
 
 /**
  * {@code pdm monitor}: keeps a {@link ClusterView} up to date from RabbitMQ. It folds the
@@ -55,11 +54,7 @@ public final class Monitor {
         for (FsPair p : FsPair.servedBy(config)) {
             String s = p.src().name();
             String t = p.tgt().name();
-            queues.add(Topology.dirQueue(s, t));
-            queues.add(Topology.fileQueue(s, t));
-            for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
-                queues.add(Topology.linkQueue(s, t, i));
-            }
+            queues.addAll(Topology.pairQueues(s, t, config.queueShards()));
         }
         queues.add(Topology.DEAD);
         this.depths = new QueueDepths(management, uri, queues);

@@ -26,11 +26,14 @@ import pdm.task.TaskMessage;
 public final class Publisher implements TaskDelivery.Outbox, AutoCloseable {
     private static final long CONFIRM_TIMEOUT_MS = 120_000;
     private final Channel ch;
+    private final int shards;
     private final Set<String> declaredPairs = new HashSet<>();
 
     private volatile String returned;
 
-    public Publisher(Connection c) throws IOException {
+    /** @param shards this node's {@code [rabbitmq] queue_shards}: how many dir and file queues each pair has */
+    public Publisher(Connection c, int shards) throws IOException {
+        this.shards = shards;
         this.ch = c.createChannel();
         ch.confirmSelect();
         // A message no queue took is returned and then confirmed: without this it would count as delivered.
@@ -41,19 +44,23 @@ public final class Publisher implements TaskDelivery.Outbox, AutoCloseable {
     /** Makes sure a pair's queues exist: a message routed to no queue would be dropped by the exchange. */
     public void declarePair(String src, String tgt) throws IOException {
         if (declaredPairs.add(src + "\0" + tgt)) {
-            Topology.declarePair(ch, src, tgt);
+            Topology.declarePair(ch, src, tgt, shards);
         }
     }
 
-    /** One message with the batch: tasks of one job and pass for one queue. */
+    /**
+     * One message with the batch: tasks of one job and pass for one queue, to its shard for the
+     * first task's id (the same shard whichever node sends it again).
+     */
     @Override
     public void tasks(List<TaskMessage> batch) throws IOException {
         TaskMessage m = batch.get(0);
         declarePair(m.src(), m.tgt());
-        ch.basicPublish(Topology.TASKS, routingKey(m), true, MessageProperties.PERSISTENT_BASIC,
-                TaskCodec.encode(batch));
+        ch.basicPublish(Topology.TASKS, Topology.shardedKey(routingKey(m), m.taskId(), shards), true,
+                MessageProperties.PERSISTENT_BASIC, TaskCodec.encode(batch));
     }
 
+    /** The unsharded queue of a task: what a batch gathers by; {@link #tasks} picks the shard. */
     public static String routingKey(TaskMessage m) {
         if (m.task() instanceof FileTask f) {
             return Topology.fileKey(m.src(), m.tgt(), f);

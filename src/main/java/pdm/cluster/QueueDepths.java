@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.Secrets;
@@ -27,7 +29,9 @@ import pdm.metrics.MetricsView.QueueDepth;
  * The depth of every pdm queue. Unacked counts exist only in RabbitMQ's management API
  * (AMQP tells ready and consumers, nothing else), so it is asked first, with the broker's
  * credentials; without the plugin, a passive declare of each queue of the config's pairs
- * gives ready and consumers, and unacked is left out rather than guessed.
+ * gives ready and consumers, and unacked is left out rather than guessed. The shards of a dir or
+ * file queue ({@code [rabbitmq] queue_shards}) are shown as their unsharded name, as one queue:
+ * ready and unacked summed, consumers the fewest of any shard (0 means a shard nobody serves).
  */
 final class QueueDepths {
     private static final Logger log = LoggerFactory.getLogger(QueueDepths.class);
@@ -68,7 +72,7 @@ final class QueueDepths {
                     log.info("queue depths from the RabbitMQ management API at {}", Secrets.mask(management.toString()));
                 }
                 managementWorks = true;
-                return out;
+                return sumShards(out);
             } catch (IOException e) {
                 if (!Boolean.FALSE.equals(managementWorks)) {
                     log.warn("RabbitMQ management API at {} not usable ({}): exporting ready counts from AMQP only, "
@@ -78,7 +82,23 @@ final class QueueDepths {
                 managementWorks = false;
             }
         }
-        return fromAmqp(conn);
+        return sumShards(fromAmqp(conn));
+    }
+
+    /** One row per unsharded queue name, in the order first seen. */
+    static List<QueueDepth> sumShards(List<QueueDepth> depths) {
+        Map<String, QueueDepth> out = new LinkedHashMap<>();
+        for (QueueDepth q : depths) {
+            out.merge(Topology.unsharded(q.queue()), new QueueDepth(Topology.unsharded(q.queue()), q.ready(),
+                    q.unacked(), q.consumers()), (a, b) -> new QueueDepth(a.queue(), sum(a.ready(), b.ready()),
+                    sum(a.unacked(), b.unacked()), Math.min(a.consumers(), b.consumers())));
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** -1 (unknown) when either is. */
+    private static long sum(long a, long b) {
+        return a < 0 || b < 0 ? -1 : a + b;
     }
 
     private List<QueueDepth> fromManagement() throws IOException, InterruptedException {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * connection ends), and after each waits 1, 2, 4 ... 30 s before the next, until {@code stop}.
  * A session that lasted a minute or more starts the wait over at 1 s. A failed session is logged
  * with its reason; a refusal of the user ends the loop with {@link AccessRefused} unless
- * {@code retryAuth}. Errors of the JVM are no failed session: they end the process.
+ * {@code retryAuth}, and so does a {@link ShardsMismatch}. Errors of the JVM are no failed session: they end the process.
  */
 final class Reconnect {
     private static final Logger log = LoggerFactory.getLogger(Reconnect.class);
@@ -35,6 +35,8 @@ final class Reconnect {
             long started = System.nanoTime();
             try {
                 session.run();
+            } catch (ShardsMismatch e) {
+                throw e; // a config that disagrees with the broker: retrying cannot help
             } catch (IOException | TimeoutException | RuntimeException e) {
                 log.warn("{}; retrying in {} s", AccessRefused.reasonOrThrow(e, uri, retryAuth), backoff / 1000);
             }

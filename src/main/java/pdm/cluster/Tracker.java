@@ -55,13 +55,13 @@ final class Tracker implements AutoCloseable {
     private long lastCheckpointMs;
 
     /** Takes the tracker role, or throws IOException (RESOURCE_LOCKED) when another worker has it. */
-    Tracker(Connection c) throws IOException, InterruptedException {
+    Tracker(Connection c, int shards) throws IOException, InterruptedException {
         Channel ch = c.createChannel();
         ch.queueDeclare(Topology.TRACKER_LOCK, false, true, true, null); // refused: the broker closes ch
         this.lock = ch;
         Publisher p = null;
         try {
-            p = new Publisher(c);
+            p = new Publisher(c, shards);
             Topology.declareCommon(p.channel());
             this.startedFrom = checkpoint(ch);
             // (a tracker that reads nothing new must write back the offset it started from, not 0)

@@ -214,7 +214,7 @@ public final class Worker {
             try (Channel ch = conn.createChannel()) {
                 Topology.declareCommon(ch);
                 for (FsPair p : pairs) {
-                    Topology.declarePair(ch, p.src().name(), p.tgt().name());
+                    Topology.declarePair(ch, p.src().name(), p.tgt().name(), config.queueShards());
                 }
             } catch (TimeoutException e) {
                 throw new IOException(e);
@@ -240,7 +240,7 @@ public final class Worker {
                             t.close();
                         }
                         try {
-                            tracker = new Tracker(conn);
+                            tracker = new Tracker(conn, config.queueShards());
                         } catch (IOException | ShutdownSignalException e) {
                             tracker = null; // another worker has it (RESOURCE_LOCKED)
                         }
@@ -334,7 +334,7 @@ public final class Worker {
         private Publisher publisher() throws IOException {
             Publisher p = publishers.get(Thread.currentThread());
             if (p == null || !p.channel().isOpen()) {
-                p = new Publisher(conn);
+                p = new Publisher(conn, config.queueShards());
                 publishers.put(Thread.currentThread(), p);
             }
             return p;
@@ -344,7 +344,7 @@ public final class Worker {
         private final class PairConsumers {
             private final FsPair pair;
             private final List<Channel> channels = new ArrayList<>();
-            private final Map<Channel, String> tags = new ConcurrentHashMap<>();
+            private final Map<Channel, List<String>> tags = new ConcurrentHashMap<>();
 
             private final TaskDelivery delivery;
 
@@ -369,18 +369,23 @@ public final class Worker {
                 // would block the connection's I/O thread, and with it the confirms it waits for.
                 int dirPrefetch = Math.min(500, Math.max(1, config.dirPrefetch() / config.dirWorkers()));
                 int filePrefetch = Math.min(500, Math.max(1, config.filePrefetch() / config.fileWorkers()));
+                // Every channel consumes every shard (none is left unserved, and each gets its share
+                // of every worker); its prefetch is split over them, so a channel holds about as many
+                // messages as unsharded, at least one per shard: at most max(prefetch, shards).
+                int shards = config.queueShards();
                 for (int i = 0; i < config.dirWorkers(); i++) {
-                    subscribe(Topology.dirQueue(s, t), dirPrefetch);
+                    subscribe(Topology.dirQueues(s, t, shards), Math.max(1, dirPrefetch / shards));
                 }
                 for (int i = 0; i < config.fileWorkers(); i++) {
-                    subscribe(Topology.fileQueue(s, t), filePrefetch);
+                    subscribe(Topology.fileQueues(s, t, shards), Math.max(1, filePrefetch / shards));
                 }
                 for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
-                    subscribe(Topology.linkQueue(s, t, i), filePrefetch);
+                    subscribe(List.of(Topology.linkQueue(s, t, i)), filePrefetch);
                 }
             }
 
-            private void subscribe(String queue, int prefetch) throws IOException {
+            /** One channel, one thread: a consumer on each queue, each with {@code prefetch} (basic.qos per consumer). */
+            private void subscribe(List<String> queues, int prefetch) throws IOException {
                 Channel ch = conn.createChannel();
                 channels.add(ch);
                 ch.basicQos(prefetch);
@@ -388,20 +393,26 @@ public final class Worker {
                 // idle while it looks healthy: start over on a new connection instead.
                 ch.addShutdownListener(sig -> {
                     if (tags.containsKey(ch) && !stopping && conn.isOpen()) {
-                        restart("channel of " + queue + " closed by the broker: " + Rabbit.reason(sig));
+                        restart("channel of " + String.join(", ", queues) + " closed by the broker: "
+                                + Rabbit.reason(sig));
                     }
                 });
-                String tag = ch.basicConsume(queue, false, (ctag, d) -> handle(ch, queue, d),
-                        ctag -> restart("the broker cancelled the consumer of " + queue));
-                tags.put(ch, tag);
+                List<String> mine = new CopyOnWriteArrayList<>();
+                tags.put(ch, mine); // (first: a delivery may come before basicConsume returns)
+                for (String queue : queues) {
+                    mine.add(ch.basicConsume(queue, false, (ctag, d) -> handle(ch, queue, d),
+                            ctag -> restart("the broker cancelled the consumer of " + queue)));
+                }
             }
 
             synchronized void cancel() throws IOException {
-                Map<Channel, String> cancelled = new HashMap<>(tags);
+                Map<Channel, List<String>> cancelled = new HashMap<>(tags);
                 tags.clear(); // first: these channels are ours to end, not a reason to reconnect
-                for (Map.Entry<Channel, String> e : cancelled.entrySet()) {
-                    if (e.getKey().isOpen()) {
-                        e.getKey().basicCancel(e.getValue());
+                for (Map.Entry<Channel, List<String>> e : cancelled.entrySet()) {
+                    for (String tag : e.getValue()) {
+                        if (e.getKey().isOpen()) {
+                            e.getKey().basicCancel(tag);
+                        }
                     }
                 }
             }

@@ -100,7 +100,7 @@ public final class ConfigLoader {
         if (rabbit != null) {
             for (Iterator<String> it = rabbit.fieldNames(); it.hasNext(); ) {
                 String key = it.next();
-                if (!key.equals("connect_string")) {
+                if (!key.equals("connect_string") && !key.equals("queue_shards")) {
                     r.unknown("rabbitmq", key);
                 }
             }
@@ -128,7 +128,8 @@ public final class ConfigLoader {
                         .filter(s -> !s.isBlank()),
                 sources,
                 r.rate(root, null, "bwlimit"),
-                r.optionalCount(root, null, "max_files_per_second").orElse(0L));
+                r.optionalCount(root, null, "max_files_per_second").orElse(0L),
+                rabbit == null ? d.queueShards() : r.queueShards(rabbit));
     }
 
     private DataSource datasource(Reader r, String name, JsonNode t) {
@@ -282,6 +283,19 @@ public final class ConfigLoader {
             }
             if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > 1_000_000) {
                 throw error(section, key, key + " must be a whole number from 1 to 1000000, not " + shown(n));
+            }
+            return n.asInt();
+        }
+
+        /** [rabbitmq] queue_shards: 1 when absent, at most {@link PdmConfig#MAX_QUEUE_SHARDS}. */
+        int queueShards(JsonNode rabbit) {
+            JsonNode n = rabbit.get("queue_shards");
+            if (n == null) {
+                return 1;
+            }
+            if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > PdmConfig.MAX_QUEUE_SHARDS) {
+                throw error("rabbitmq", "queue_shards", "queue_shards must be a whole number from 1 to "
+                        + PdmConfig.MAX_QUEUE_SHARDS + ", not " + shown(n));
             }
             return n.asInt();
         }

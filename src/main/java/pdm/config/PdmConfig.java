@@ -12,18 +12,23 @@ import java.util.TreeSet;
  * @param maxDelete the default of --max-delete: at most this many entries removed by a command
  * @param bwlimit   bytes per second one process (an embedded pass, a worker) copies at most; 0 = no limit
  * @param maxFilesPerSecond entries per second one process's file workers take on at most; 0 = no limit
+ * @param queueShards how many dir and file queues each pair has ({@code [rabbitmq] queue_shards}); 1 = the
+ *                    unsharded names {@code dir.SRC.TGT} and {@code file.SRC.TGT}
  */
 public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, int filePrefetch, int dirPrefetch,
                         int monitorInterval, int monitorMountSec, boolean debug, Optional<String> elasticUrl,
                         int filesPerTask, Optional<Long> maxDelete, Optional<String> rabbitmqConnectString,
-                        Map<String, DataSource> datasources, long bwlimit, long maxFilesPerSecond) {
+                        Map<String, DataSource> datasources, long bwlimit, long maxFilesPerSecond,
+                        int queueShards) {
 
     public static final int DEFAULT_DIR_WORKERS = 4;
     public static final int DEFAULT_FILE_WORKERS = 16;
+    /** Most shards a pair's queues may have: each worker channel consumes every shard of its queue. */
+    public static final int MAX_QUEUE_SHARDS = 64;
 
     public static PdmConfig defaults() {
         return new PdmConfig(Optional.empty(), DEFAULT_DIR_WORKERS, DEFAULT_FILE_WORKERS, 32, 8, 10, 10, false,
-                Optional.empty(), 1000, Optional.empty(), Optional.empty(), Map.of(), 0, 0);
+                Optional.empty(), 1000, Optional.empty(), Optional.empty(), Map.of(), 0, 0, 1);
     }
 
     public PdmConfig {

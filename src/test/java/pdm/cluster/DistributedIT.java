@@ -158,7 +158,7 @@ class DistributedIT {
         try (Cluster c = new Cluster(tmp); Connection conn = Broker.connect()) {
             Channel ch = conn.createChannel();
             Topology.declareCommon(ch);
-            Topology.declarePair(ch, c.srcName, c.tgtName);
+            Topology.declarePair(ch, c.srcName, c.tgtName, 1);
             // A private copy of everything dead-lettered (pdm.dead is a fanout exchange).
             String mine = ch.queueDeclare().getQueue();
             ch.queueBind(mine, Topology.DEAD, "");

@@ -50,4 +50,18 @@ class QueueDepthsTest {
             api.stop(0);
         }
     }
+
+    @Test
+    void shardsOfAQueueShowAsOneWithSummedDepthsAndTheFewestConsumers() {
+        List<QueueDepth> depths = QueueDepths.sumShards(List.of(
+                new QueueDepth("file.panda.badger.0", 10, 2, 16), new QueueDepth("dir.panda.badger.0", 1, 0, 4),
+                new QueueDepth("file.panda.badger.1", 30, 5, 16), new QueueDepth("link.panda.badger.1", 7, 0, 1),
+                new QueueDepth("link.panda.badger.2", 3, 0, 1), new QueueDepth("file.panda.badger.2", 0, -1, 0),
+                new QueueDepth("dir.panda.badger.1", 2, 1, 4), new QueueDepth("pdm.dead", 1, 0, 0)));
+
+        assertThat(depths).containsExactly(new QueueDepth("file.panda.badger", 40, -1, 0),
+                new QueueDepth("dir.panda.badger", 3, 1, 4),
+                new QueueDepth("link.panda.badger.1", 7, 0, 1), new QueueDepth("link.panda.badger.2", 3, 0, 1),
+                new QueueDepth("pdm.dead", 1, 0, 0));
+    }
 }

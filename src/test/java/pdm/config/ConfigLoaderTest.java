@@ -60,6 +60,7 @@ class ConfigLoaderTest {
         assertThat(c.dirPrefetch()).isEqualTo(36);
         assertThat(c.rabbitmqConnectString()).contains("amqp://guest:guest@localhost:5672/");
         assertThat(c.filesPerTask()).isEqualTo(1000);
+        assertThat(c.queueShards()).as("unsharded queues unless asked for").isEqualTo(1);
         DataSource panda = c.datasource("panda");
         assertThat(panda.type()).isEqualTo("lustre");
         assertThat(panda.path()).isEqualTo(Path.of("/mnt/panda"));
@@ -267,5 +268,25 @@ class ConfigLoaderTest {
         assertThat(loader.warnings()).isEmpty();
         assertThat(c.datasource("badger").lustre().thresholds()).isEqualTo(LustreOptions.ORIGINAL);
         assertThat(c.datasource("panda").isLustre()).isTrue();
+    }
+
+    @Test
+    void queueShardsIsReadFromTheRabbitmqTable() throws IOException {
+        PdmConfig c = new ConfigLoader().read(file("[rabbitmq]\nqueue_shards = 8\n"));
+        assertThat(c.queueShards()).isEqualTo(8);
+        assertThat(new ConfigLoader().read(file("[rabbitmq]\nqueue_shards = 64\n")).queueShards()).isEqualTo(64);
+    }
+
+    @Test
+    void queueShardsOutOfRangeIsRefusedNamingTheValue() throws IOException {
+        for (String bad : new String[]{"0", "65", "-3", "2.5", "\"4\""}) {
+            Path f = file("[rabbitmq]\nconnect_string = \"amqp://localhost\"\nqueue_shards = " + bad + "\n");
+            assertThatThrownBy(() -> new ConfigLoader().read(f)).as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("queue_shards")
+                    .hasMessageContaining("from 1 to 64")
+                    .hasMessageContaining(bad)
+                    .hasMessageContaining("line 3");
+        }
     }
 }

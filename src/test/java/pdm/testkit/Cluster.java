@@ -252,6 +252,7 @@ public final class Cluster implements AutoCloseable {
             for (String b : names) {
                 q.add(Topology.dirQueue(a, b));
                 q.add(Topology.fileQueue(a, b));
+                q.add(Topology.shardsMarker(a, b));
                 for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
                     q.add(Topology.linkQueue(a, b, i));
                 }
