@@ -2,6 +2,7 @@ package pdm.engine;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Copier;
@@ -255,14 +256,15 @@ final class CopyPass implements Pass {
      * The file a copy writes: under a temp name, renamed into place once complete, so that no
      * name ever shows a file with part of its data. A new empty file has no data to be half
      * written, and its mtime is set last, so a crash before that is a difference the next pass
-     * sees: it is made under its own name (O_EXCL), which saves the rename. Should the name be
-     * taken meanwhile (a task run twice), the copy takes the temp way after all.
+     * sees: it is made under its own name (O_EXCL), which saves the rename, unless the target's
+     * placement gives it a layout of its own. Should the name be taken meanwhile (a task run
+     * twice), the copy takes the temp way after all.
      */
     private FileHandle openNewFile(DirPair dir, WorkItem item, FileHandle in) throws IOException {
-        if (item.tgt() == null && item.src().size() == 0 && ctx.placement() == Placement.POSIX) {
+        if (item.tgt() == null && item.src().size() == 0 && !ctx.placement().placesFile(item.src())) {
             try {
                 return dir.tgt().create(item.name());
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 // (fall through)
             }
         }

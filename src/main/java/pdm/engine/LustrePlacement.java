@@ -57,6 +57,11 @@ final class LustrePlacement implements Placement {
     }
 
     @Override
+    public boolean placesFile(FileMeta src) {
+        return lustre.setsLayout(src.size());
+    }
+
+    @Override
     public void makeDir(DirPair dir, Path name) throws IOException {
         lustre.makeDir(dir.tgt(), name, TempNames.next(), dir.rel().equals(jobDir), dir.src());
     }

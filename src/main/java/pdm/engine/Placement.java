@@ -23,6 +23,12 @@ public interface Placement {
      */
     FileHandle createFile(DirPair dir, Path tmp, FileHandle in, FileMeta src) throws IOException;
 
+    /**
+     * Whether a new file for {@code src} needs more than a plain create (a layout set before
+     * its data): if not, the copy may make an empty one under its own name.
+     */
+    boolean placesFile(FileMeta src);
+
     /** Makes the new target directory {@code name} in {@code dir}, owner-only (mode 0700). */
     void makeDir(DirPair dir, Path name) throws IOException;
 
@@ -40,6 +46,11 @@ public interface Placement {
         @Override
         public FileHandle createFile(DirPair dir, Path tmp, FileHandle in, FileMeta src) throws IOException {
             return dir.tgt().create(tmp);
+        }
+
+        @Override
+        public boolean placesFile(FileMeta src) {
+            return false;
         }
 
         @Override

@@ -128,7 +128,7 @@ public final class Dir implements Closeable {
 
     /** This directory itself, as {@link #procPath(Path)} names it. */
     public String procPath() {
-        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+        return Unix.procPath(fd);
     }
 
     /** chmod of an entry pdm made itself under a name only it uses (a directory made by a helper program). */

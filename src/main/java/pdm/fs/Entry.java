@@ -43,16 +43,6 @@ public final class Entry implements Comparable<Entry> {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof Entry e && Arrays.equals(bytes, e.bytes) && meta.equals(e.meta);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bytes) * 31 + meta.hashCode();
-    }
-
-    @Override
     public String toString() {
         return name() + " " + meta;
     }

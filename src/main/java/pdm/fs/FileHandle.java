@@ -63,7 +63,7 @@ public final class FileHandle implements Closeable {
 
     /** This open file as a path a helper program can open ({@code /proc/PID/fd/N}), whatever its name. */
     public String procPath() {
-        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+        return Unix.procPath(fd);
     }
 
     public void fsync() throws IOException {

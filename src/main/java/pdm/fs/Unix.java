@@ -80,6 +80,15 @@ public final class Unix {
         return out.toByteArray();
     }
 
+    /**
+     * The name another process (a helper program such as lfs) can open descriptor {@code fd} of
+     * this process by: /proc/PID/fd/N, which reaches what the descriptor holds, whatever has been
+     * renamed or swapped for a symlink since.
+     */
+    static String procPath(int fd) {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+    }
+
     /** What statx said, as pdm's FileMeta. */
     static FileMeta meta(Sys.Stat s) {
         return new FileMeta(FileType.ofMode(s.mode()), s.mode() & 07777, s.uid(), s.gid(), s.size(), s.mtimeNs(),

@@ -56,6 +56,11 @@ public final class LustreTarget {
     }
 
     /** The stripe count the size policy gives a file of {@code size} bytes; empty: the directory's default. */
+    /** Whether a new file of {@code size} bytes gets a layout of its own (one lfs call), or its directory's default. */
+    public boolean setsLayout(long size) {
+        return options.stripe() == Stripe.SOURCE || stripeCount(size).isPresent();
+    }
+
     public OptionalInt stripeCount(long size) {
         if (options.stripe() != Stripe.SIZE) {
             return OptionalInt.empty();
