@@ -24,6 +24,11 @@ import pdm.task.WorkItem;
  * counts and lists what it would do, and writes nothing. Metadata of an entry whose data is
  * current is fixed in place ({@link #fixMeta}); directories are made on the walk
  * ({@link #makeDir}) and get their metadata when their subtree is done ({@link DirMeta}).
+ *
+ * <p>So this is where a write's rules change: the order metadata is applied in (owner, mode and
+ * times in {@link #settleMeta}, {@link #fixMeta} and {@link #create}; what the kernel clears on
+ * chown or write must come after them), how a file's data reaches its new file, and which new
+ * files may be made under their own name ({@link #newFile}).
  */
 final class EntryWriter {
     private final PassContext ctx;

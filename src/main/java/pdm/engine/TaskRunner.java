@@ -45,6 +45,7 @@ public final class TaskRunner {
     private final boolean preserveOwner = Privileges.isRoot();
     /** Hard-link leaders per job, kept while the process works on it (the link queues' single consumer). */
     private final RecentJobs<HardLinks> links = new RecentJobs<>();
+    /** Each job's removals, so its --max-delete budget is asked once per removal, not per task. */
     private final RecentJobs<Removals> removals = new RecentJobs<>();
     /** Each job's exclude filter, made once per process rather than per task. */
     private final RecentJobs<ExcludeFilter> excludes = new RecentJobs<>();
@@ -99,7 +100,7 @@ public final class TaskRunner {
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
             Path walkRoot = JobSpec.walkRoot(m.jobPath(), m.options());
             JobSpec job = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), SkipFilter.of(srcDs),
-                    LustrePlacement.of(srcDs, tgtDs, walkRoot), excludesOf(m, srcDs, walkRoot));
+                    JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options()), excludesOf(m, srcDs, walkRoot));
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, job.filter(), preserveOwner, ChangeList.NONE,
                     removalsOf(m), Interrupt.NEVER, new DryRunLedger(), job.placement(), job.excludes(), throttle);
             Pass pass = Passes.of(job.pass(), ctx, () -> linksOf(m), true);
