@@ -37,8 +37,12 @@ public final class ConfigLoader {
             "skip_files_older_minutes", "skip_files_larger_gb", "stripe", "stripe_thresholds", "mds", "lfs_path", "skip_paths");
     /** The keys only a type = "lustre" filesystem has. */
     private static final List<String> LUSTRE = List.of("stripe", "stripe_thresholds", "mds", "lfs_path");
-    /** A size as lfs writes one: digits and an optional binary unit (K, M, G, T, P). */
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([KMGTP]?)");
+    /**
+     * A size: digits and an optional unit, said outright: KB, MB, GB, TB, PB are powers of 1000;
+     * KiB, MiB, GiB, TiB, PiB and lfs's own K, M, G, T, P (either case, as lfs takes them) are
+     * powers of 1024.
+     */
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15}) ?([KMGTPkmgtp]|[KMGTP]i?B)?");
 
     private final List<String> warnings = new ArrayList<>();
 
@@ -196,7 +200,7 @@ public final class ConfigLoader {
         if (th != null) {
             if (!th.isObject() || th.isEmpty()) {
                 throw r.error(section, "stripe_thresholds", "stripe_thresholds must be a table of SIZE = STRIPE_COUNT, "
-                        + "e.g. { \"10G\" = 5, \"100G\" = 10 }, not " + Reader.shown(th));
+                        + "e.g. { \"10GB\" = 5, \"100GB\" = 10 }, not " + Reader.shown(th));
             }
             thresholds = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = th.fields(); it.hasNext(); ) {
@@ -221,19 +225,26 @@ public final class ConfigLoader {
         return new LustreOptions(stripe, thresholds, mds, lfs);
     }
 
-    /** "10G" as bytes (binary units, as lfs reads them). */
+    /** "10GB", "10GiB" or "10G" as bytes (see {@link #SIZE}). */
     private static long size(Reader r, String section, String text) {
-        var mt = SIZE.matcher(text.strip().toUpperCase(java.util.Locale.ROOT));
+        var mt = SIZE.matcher(text.strip());
         if (!mt.matches()) {
             throw r.error(section, "stripe_thresholds", "stripe_thresholds: \"" + text + "\" is not a size; write "
-                    + "digits and a unit K, M, G, T or P (powers of 1024), e.g. \"10G\"");
+                    + "digits and a unit: GB, TB (powers of 1000, as the original pdm counts), or GiB, TiB and "
+                    + "lfs's G, T (powers of 1024), e.g. \"10GB\"");
         }
         long n = Long.parseLong(mt.group(1));
-        int shift = mt.group(2).isEmpty() ? 0 : 10 * (1 + "KMGTP".indexOf(mt.group(2)));
-        if (n > (Long.MAX_VALUE >> shift)) {
+        String unit = mt.group(2) == null ? "" : mt.group(2);
+        int power = unit.isEmpty() ? 0 : 1 + "KMGTP".indexOf(Character.toUpperCase(unit.charAt(0)));
+        long base = unit.length() == 2 ? 1000 : 1024; // "GB" is decimal; "G" and "GiB" are binary
+        long factor = 1;
+        for (int i = 0; i < power; i++) {
+            factor *= base;
+        }
+        if (n > Long.MAX_VALUE / factor) {
             throw r.error(section, "stripe_thresholds", "stripe_thresholds: \"" + text + "\" is too large");
         }
-        return n << shift;
+        return n * factor;
     }
 
     private static int stripeCount(Reader r, String section, Map.Entry<String, JsonNode> e) {
