@@ -12,17 +12,13 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.Hosts;
-import pdm.PdmException;
 import pdm.config.DataSource;
 import pdm.config.PdmConfig;
-import pdm.engine.Preflight;
-import pdm.fs.Names;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.job.JobSummary;
 import pdm.job.Summaries;
 import pdm.task.Action;
-import pdm.task.JobOptions;
 import pdm.task.PathBytes;
 import pdm.cluster.BrokerUri;
 import pdm.cluster.JobLog;
@@ -33,39 +29,22 @@ import pdm.cluster.JobLog;
  * and exit code as embedded mode.
  */
 final class Distributed {
-    private final String command;
-    private final List<Action> phases;
-    private final JobOptions options;
     private final boolean json;
     private final boolean waitForIt;
 
-    Distributed(String command, List<Action> phases, JobOptions options, boolean json, boolean waitForIt) {
-        this.command = command;
-        this.phases = phases;
-        this.options = options;
+    Distributed(boolean json, boolean waitForIt) {
         this.json = json;
         this.waitForIt = waitForIt;
     }
 
-    int run(JobFactory factory, BrokerUri uri, String srcArg, String tgtArg, String pathArg) throws Exception {
-        PdmConfig config = factory.config();
-        if (pathArg == null) {
-            throw new PdmException("PATH is missing: give the path below both roots, e.g. pdm " + command + " "
-                    + srcArg + " " + tgtArg + " /user_xyz (or / for everything)");
-        }
-        DataSource src = config.datasource(srcArg);
-        DataSource tgt = config.datasource(tgtArg);
-        if (src.name().equals(tgt.name())) {
-            throw new PdmException("SRC and TGT are the same filesystem '" + src.name() + "'");
-        }
-        if (Preflight.changesTarget(phases, options)) {
-            Preflight.requireWritable(tgt.name(), tgt.write()); // early: the root task's preflight checks it again
-        }
-        Path path = Names.jobPath(pathArg);
-        JobFactory.refuseFileRoot(options, path);
+    int run(PdmConfig config, BrokerUri uri, JobRequest request) throws Exception {
+        DataSource src = request.src();
+        DataSource tgt = request.tgt();
+        Path path = request.path();
         long now = System.currentTimeMillis();
-        JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), command, phases, src.name(), tgt.name(),
-                text(src), text(tgt), PathBytes.encode(path), options, now, who());
+        JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), request.command(),
+                request.phases(), src.name(), tgt.name(), text(src), text(tgt), PathBytes.encode(path),
+                request.options(), now, who());
         JobLog.submit(uri, job, config.queueShards());
         PrintStream out = System.out;
         if (!waitForIt) {
@@ -91,6 +70,7 @@ final class Distributed {
             return 2;
         }
         JobSummary summary = done.summary();
+        List<Action> phases = request.phases();
         if (phases.size() == 1) { // (a sync's summary adds its passes up: no total of one of them)
             totals.remember(new ProgressTotals.Pass(phases.get(0), src.path(), tgt.path(), path), summary);
         }
