@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import pdm.Hosts;
 import pdm.config.DataSource;
 import pdm.config.PdmConfig;
@@ -87,41 +85,27 @@ final class Distributed {
         return System.getProperty("user.name") + "@" + Hosts.name();
     }
 
-    /** The progress of a distributed job: a line fitted to the terminal, else an INFO line every 30 s. */
+    /** The progress of a distributed job, drawn as an embedded pass's is. */
     static final class Line implements Consumer<JobFold.Job> {
-        private static final Logger LOG = LoggerFactory.getLogger("pdm.progress");
-        private final Terminal terminal;
+        private final Progress progress;
         private final Function<Action, ProgressLine.Total> totals;
         private final Map<Action, Optional<ProgressLine.Total>> found = new HashMap<>();
-        private long last = System.nanoTime();
 
         /**
          * @param terminal where the line is drawn, or null to log instead
          * @param totals   the expected entries of a pass, or null when unknown
          */
         Line(Terminal terminal, Function<Action, ProgressLine.Total> totals) {
-            this.terminal = terminal;
+            this.progress = new Progress(terminal);
             this.totals = totals;
         }
 
         @Override
         public void accept(JobFold.Job j) {
-            long now = System.nanoTime();
-            if (now - last < (terminal != null ? 1_000_000_000L : 30_000_000_000L)
-                    || j.counters().files() + j.counters().dirs() == 0) {
-                return;
-            }
-            last = now;
             double secs = Math.max(1e-3, (System.currentTimeMillis() - j.phaseStartMs()) / 1000.0);
             ProgressLine.Total total = found.computeIfAbsent(j.action(),
                     a -> Optional.ofNullable(totals.apply(a))).orElse(null);
-            ProgressLine line = new ProgressLine(j.action().cliName(), j.counters(), secs, total);
-            if (terminal != null) {
-                int columns = Terminal.columns();
-                terminal.draw(line.fit(Math.max(20, (columns > 0 ? columns : 80) - 1)));
-            } else if (LOG.isInfoEnabled()) {
-                LOG.info(line.full() + ", " + j.tasksPending() + " tasks queued or running");
-            }
+            progress.show(j.action().cliName(), j.counters(), secs, total, j.tasksPending() + " tasks queued or running");
         }
     }
 }

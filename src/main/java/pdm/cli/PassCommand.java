@@ -144,11 +144,12 @@ abstract class PassCommand implements Callable<Integer> {
                     break;
                 }
                 JobSpec pass = job.spec().withAction(a);
-                Progress progress = new Progress(terminal, a.cliName(), totals.find(pass).orElse(null));
+                Progress progress = new Progress(terminal);
+                var line = progress.of(a.cliName(), totals.find(pass).orElse(null));
                 try {
                     JobSummary done = engine.run(pass, s -> {
                         live.observe(s);
-                        progress.accept(s);
+                        line.accept(s);
                     });
                     parts.add(done);
                     totals.remember(pass, done);
