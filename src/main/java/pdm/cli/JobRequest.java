@@ -1,6 +1,7 @@
 package pdm.cli;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import pdm.PdmException;
@@ -84,6 +85,13 @@ record JobRequest(String command, List<Action> phases, DataSource src, DataSourc
         Path path = Names.jobPath(pathArg == null ? "/" : pathArg);
         if (options.singleFile() && Names.isRoot(path)) {
             throw new PdmException("--file needs PATH to name a file below the roots, not the root '/'");
+        }
+        if (!options.singleFile() && !Names.isRoot(path)
+                && Files.isRegularFile(src.path().resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+            // (only a hint, where this node sees the source: a worker that cannot walk PATH refuses it anyway)
+            throw new PdmException("source path " + Names.display(path) + " on '" + src.name() + "' is a file: use "
+                    + "--file to copy one file (pdm " + command + " --file " + srcArg + " " + tgtArg + " "
+                    + Names.display(path) + "); nothing was changed");
         }
         if (Preflight.changesTarget(phases, options)) {
             // early, so that a distributed job is refused before it is submitted; Preflight checks it again
