@@ -16,12 +16,14 @@ import pdm.fs.linux.Sys;
 public final class Dir implements Closeable {
     private final int fd;
     private final Path rel;
+    private final NoAtime noatime;
     private FileMeta atOpen;
     private boolean closed;
 
-    Dir(int fd, Path rel) {
+    Dir(int fd, Path rel, NoAtime noatime) {
         this.fd = fd;
         this.rel = rel;
+        this.noatime = noatime;
     }
 
     /** Where this directory is below its filesystem root. */
@@ -78,12 +80,16 @@ public final class Dir implements Closeable {
 
     /** Opens a subdirectory (or a deeper relative path); fails (ELOOP / not a directory) rather than follow a symlink. */
     public Dir openDir(Path name) throws IOException {
-        return new Dir(Sys.openDirBeneath(fd, Unix.bytes(name)), rel.resolve(name));
+        byte[] b = Unix.bytes(name);
+        return new Dir(noatime.open(f -> Sys.openDirBeneath(fd, b, f)), rel.resolve(name), noatime);
     }
 
-    /** Opens a regular file for reading; refuses (never blocks on) anything else put in its place. */
+    /**
+     * Opens a regular file for reading, with O_NOATIME where the kernel allows it (its atime
+     * stays as it was); refuses (never blocks on) anything else put in its place.
+     */
     public FileHandle openRead(Path name) throws IOException {
-        return FileHandle.openRegular(fd, Unix.bytes(name));
+        return FileHandle.openRegular(fd, Unix.bytes(name), noatime);
     }
 
     /** Creates a new file (O_EXCL, never through a symlink), readable only by its owner until its metadata is applied. */

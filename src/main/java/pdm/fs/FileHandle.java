@@ -71,9 +71,9 @@ public final class FileHandle implements Closeable {
     }
 
     /** Opened O_NONBLOCK|O_NOFOLLOW, then checked to be a regular file: a fifo put in its place never blocks. */
-    static FileHandle openRegular(int dirFd, byte[] name) throws IOException {
-        int fd = Sys.openat(dirFd, name, Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock()
-                | Sys.ARCH.oCloexec(), 0);
+    static FileHandle openRegular(int dirFd, byte[] name, NoAtime noatime) throws IOException {
+        int fd = noatime.open(f -> Sys.openat(dirFd, name, Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow()
+                | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec() | f, 0));
         FileHandle h = new FileHandle(fd);
         try {
             h.opened = Sys.fstat(fd);
