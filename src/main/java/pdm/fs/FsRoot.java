@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 
 /**
@@ -86,7 +87,7 @@ public final class FsRoot implements java.io.Closeable {
         }
         Dir d;
         try {
-            byte[] b = Unix.bytes(rel);
+            byte[] b = NameBytes.bytes(rel);
             d = new Dir(noatime.open(f -> Sys.openDirBeneath(r.fd(), b, f)), rel, noatime);
         } catch (FileSystemLoopException | NotDirectoryException e) {
             throw new SafetyException("a component of '" + Names.text(root.resolve(rel)) + "' on filesystem '" + name
@@ -124,7 +125,7 @@ public final class FsRoot implements java.io.Closeable {
 
     /** The configured root itself (a path the admin gave, so symlinks in it are theirs to make). */
     private Dir openRoot() throws IOException {
-        byte[] b = Unix.bytes(root);
+        byte[] b = NameBytes.bytes(root);
         int fd = noatime.open(f -> Sys.openat(Sys.ARCH.atFdcwd(), b, Sys.ARCH.oRdonly() | Sys.ARCH.oDirectory()
                 | Sys.ARCH.oCloexec() | f, 0));
         return new Dir(fd, Names.ROOT, noatime);

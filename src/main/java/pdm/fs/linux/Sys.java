@@ -248,7 +248,7 @@ public final class Sys {
 
     private static MemorySegment cstr(MemorySegment into, byte[] name) throws IOException {
         if (name.length >= PATH_MAX) {
-            throw new SysException(Text.of(name), "path", Errno.ENAMETOOLONG.number());
+            throw new SysException(NameBytes.text(name), "path", Errno.ENAMETOOLONG.number());
         }
         MemorySegment.copy(name, 0, into, JAVA_BYTE, 0, name.length);
         into.set(JAVA_BYTE, name.length, (byte) 0);
@@ -262,7 +262,7 @@ public final class Sys {
         byte[] digits = Integer.toString(dirFd).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         long length = PROC_FD.length + digits.length + 1L + name.length;
         if (length >= PATH_MAX) {
-            throw new SysException(Text.of(name), "path", Errno.ENAMETOOLONG.number());
+            throw new SysException(NameBytes.text(name), "path", Errno.ENAMETOOLONG.number());
         }
         MemorySegment.copy(PROC_FD, 0, into, JAVA_BYTE, 0, PROC_FD.length);
         MemorySegment.copy(digits, 0, into, JAVA_BYTE, PROC_FD.length, digits.length);
@@ -317,7 +317,7 @@ public final class Sys {
                 return -errno;
             }
         }
-        throw SysException.of(call, errno, what instanceof byte[] b ? Text.of(b) : String.valueOf(what));
+        throw SysException.of(call, errno, what instanceof byte[] b ? NameBytes.text(b) : String.valueOf(what));
     }
 
     /** Whether a result of {@link #call} is the tolerated failure {@code e}. */
