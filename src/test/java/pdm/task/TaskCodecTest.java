@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
 import pdm.fs.Names;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 
 /** The wire format: exact round trips of any name and metadata; bad messages refused with a reason. */
 class TaskCodecTest {
@@ -29,19 +29,19 @@ class TaskCodecTest {
         List<WorkItem> items = new ArrayList<>();
         WorkItem.Op[] ops = WorkItem.Op.values();
         for (int i = 0; i < names.size(); i++) {
-            items.add(new WorkItem(Unix.path(names.get(i)), ops[i % ops.length], i % 2 == 0 ? meta : null, meta));
+            items.add(new WorkItem(NameBytes.path(names.get(i)), ops[i % ops.length], i % 2 == 0 ? meta : null, meta));
         }
         TaskMessage m = new TaskMessage("job-1", TaskIds.root("job-1", names.size()), Action.COPY, "panda", "badger",
-                new JobOptions(true, false, false, false), Names.ROOT, new FileTask(Unix.path(dir), meta, null, items));
+                new JobOptions(true, false, false, false), Names.ROOT, new FileTask(NameBytes.path(dir), meta, null, items));
 
         TaskMessage back = decodeOne(TaskCodec.encode(List.of(m)));
 
         assertThat(back).isEqualTo(m);
         FileTask f = (FileTask) back.task();
         for (int i = 0; i < names.size(); i++) {
-            assertThat(Unix.bytes(f.items().get(i).name())).isEqualTo(names.get(i));
+            assertThat(NameBytes.bytes(f.items().get(i).name())).isEqualTo(names.get(i));
         }
-        assertThat(Unix.bytes(f.dir())).isEqualTo(dir);
+        assertThat(NameBytes.bytes(f.dir())).isEqualTo(dir);
     }
 
     @Test
@@ -117,7 +117,7 @@ class TaskCodecTest {
     void encodingIsReadableForPlainNamesAndEscapesTheRest() {
         byte[] weird = "caf\u00e9 x\n%".getBytes(StandardCharsets.ISO_8859_1);
         assertThat(PathBytes.encode(Path.of("user_xyz/data.txt"))).isEqualTo("user_xyz/data.txt");
-        assertThat(PathBytes.encode(Unix.path(weird))).isEqualTo("caf%E9%20x%0A%25");
+        assertThat(PathBytes.encode(NameBytes.path(weird))).isEqualTo("caf%E9%20x%0A%25");
     }
 
     @Test
