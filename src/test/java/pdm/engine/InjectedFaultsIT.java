@@ -85,6 +85,25 @@ class InjectedFaultsIT {
     }
 
     @Test
+    void aWriteErrorReportedByFsyncFailsThatFile() throws Exception {
+        Strace.assumeUsable(true);
+        trees();
+        Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
+        Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
+
+        // (a write-back error of the target's disk: the data calls succeeded, the flush did not)
+        Strace.Run run = Strace.inject("fsync,fdatasync", "EIO").at(tempNames(dst.resolve("d"))).asPid1()
+                .pdm(tmp, "copy", "--json", "--fsync", src.toString(), dst.toString());
+
+        assertThat(run.injected()).as(run.toString()).singleElement()
+                .satisfies(l -> assertThat(l).contains(dst.resolve("d").resolve(TempNames.PREFIX) + "1-"));
+        assertFailed(run, "/d/a", "EIO");
+        assertThat(dst.resolve("d/a")).doesNotExist();
+        assertThat(dst.resolve("e/b")).hasBinaryContent(Fx.random(1000, 2));
+        assertTheRerunIsExact("copy");
+    }
+
+    @Test
     void noSpaceForSeveralFilesFailsEachOfThemAndTheRestIsCopied() throws Exception {
         Strace.assumeUsable(true);
         trees();
@@ -179,8 +198,9 @@ class InjectedFaultsIT {
         Fx.write(dst.resolve("e/stale"), "stale");
         List<String> below = new ArrayList<>(TreeComparer.snapshot(dst.resolve("d"), false).keySet());
 
-        // The first call of a thread reads the entries, every later one fails: the first
-        // listing breaks off after reading part of the directory, later ones at once.
+        // strace counts per thread: the first getdents64 of each thread on /d reads its entries
+        // and every later one fails, so each listing of /d breaks off after reading entries
+        // (had pdm trusted them, /d/b and /d/stale would be gone) or at once.
         Strace.Run run = Strace.inject("getdents64", "EIO").when("2+").at(src.resolve("d"))
                 .pdm(tmp, "sync", "--json", src.toString(), dst.toString());
 
