@@ -21,11 +21,13 @@ import pdm.task.Action;
 import pdm.task.PathBytes;
 import pdm.cluster.BrokerUri;
 import pdm.cluster.JobLog;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * A pass command in distributed mode: records the job in the event log (the tracker in a
- * worker starts it), prints its id, and with --wait follows it to the same summary, --json
- * and exit code as embedded mode.
+ * worker starts it) and follows it to the same summary, --json and exit code as embedded mode
+ * (with --detach: prints its id and returns). Ctrl-C detaches; a cancelled job ends it with 130.
  */
 final class Distributed {
     private final boolean json;
@@ -58,16 +60,33 @@ final class Distributed {
         JobFold.Job done;
         // on a terminal it owns stdout and stderr, so that a notice erases the progress line first
         ProgressTotals totals = ProgressTotals.forUser();
-        try (Terminal terminal = Terminal.onStderr()) {
+        try (Terminal terminal = Terminal.onStderr();
+             Detach detach = Detach.onSigint()) {
             // this node's view of the trees: the previous pass it followed, or statvfs where it mounts the source
             Line progress = new Line(terminal, a -> totals.find(new ProgressTotals.Pass(a, src.path(), tgt.path(), path))
                     .orElse(null));
-            done = JobLog.follow(uri, job.job(), config.queueShards(), Instant.ofEpochMilli(now).minusSeconds(300), progress,
-                    notice -> System.err.println("pdm: " + notice));
+            try {
+                done = JobLog.follow(uri, job.job(), config.queueShards(), Instant.ofEpochMilli(now).minusSeconds(300),
+                        progress, notice -> System.err.println("pdm: " + notice));
+            } catch (InterruptedException e) {
+                if (!detach.asked()) {
+                    throw e;
+                }
+                // (stderr erases the progress line first, the terminal's ^C with it)
+                System.err.println("pdm: stopped waiting for job " + job.job() + "; the job goes on: pdm status "
+                        + job.job() + ", pdm cancel " + job.job());
+                return 130;
+            }
         }
         if (done.state() == JobFold.State.REFUSED) {
             System.err.println("pdm: job " + job.job() + " refused by a worker: " + done.refused());
             return 2;
+        }
+        if (done.state() == JobFold.State.CANCELLED) {
+            Summaries.print(done.summary(), json, out);
+            System.err.println("pdm: job " + job.job() + " was cancelled by " + done.cancelledBy()
+                    + "; the summary counts what was done before it");
+            return done.exitCode();
         }
         JobSummary summary = done.summary();
         List<Action> phases = request.phases();
@@ -83,8 +102,44 @@ final class Distributed {
         return ds.name().equals(ds.path().toString()) ? ds.name() : ds.name() + " (" + ds.path() + ")";
     }
 
-    private static String who() {
+    /** user@host: who submitted or cancelled a job. */
+    static String who() {
         return System.getProperty("user.name") + "@" + Hosts.name();
+    }
+
+    /** Ctrl-C while waiting: the waiting thread is interrupted, and the job goes on without the client. */
+    private static final class Detach implements AutoCloseable {
+        private final Signal sigint = new Signal("INT");
+        private final SignalHandler previous;
+        private volatile boolean asked;
+
+        private Detach(Thread waiting) {
+            SignalHandler before;
+            try {
+                before = Signal.handle(sigint, s -> {
+                    asked = true;
+                    waiting.interrupt();
+                });
+            } catch (IllegalArgumentException ignored) {
+                before = null; // SIGINT ignored (nohup, a background job of a shell): nothing to detach on
+            }
+            previous = before;
+        }
+
+        static Detach onSigint() {
+            return new Detach(Thread.currentThread());
+        }
+
+        boolean asked() {
+            return asked;
+        }
+
+        @Override
+        public void close() {
+            if (previous != null) {
+                Signal.handle(sigint, previous);
+            }
+        }
     }
 
     /** The progress of a distributed job, drawn as an embedded pass's is. */

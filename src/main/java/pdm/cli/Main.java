@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Parallel data mover: copies huge file trees between filesystems exactly.",
         subcommands = {PassCommand.Copy.class, PassCommand.Delete.class, PassCommand.Dirtimes.class,
                 PassCommand.Verify.class, PassCommand.Sync.class, WorkerCommand.class, StatusCommand.class,
-                MonitorCommand.class,
+                CancelCommand.class, MonitorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 all done, 1 done but some items failed, differ or were left by a guard, "
                 + "2 usage, config or safety refusal (nothing changed), 130/143 interrupted by SIGINT/SIGTERM."})

@@ -49,9 +49,13 @@ abstract class PassCommand implements Callable<Integer> {
     @Mixin
     ThrottleOptions throttle;
 
-    @Option(names = "--wait", description = {"Distributed mode: wait for the job to finish, showing progress, and end with "
-            + "its summary and exit code as embedded mode does (without it, pdm prints the job id and returns)."})
+    @Option(names = "--wait", description = {"Wait for the job to finish, showing progress, and end with its summary and "
+            + "exit code: the default in both modes, kept for scripts that say so."})
     boolean waitForIt;
+
+    @Option(names = {"--detach", "--async"}, description = {"Distributed mode: print the job id and return at once; "
+            + "follow the job with pdm status JOB, stop it with pdm cancel JOB."})
+    boolean detach;
 
     @Parameters(index = "0", paramLabel = "SRC", description = {"Source filesystem name from config.toml, or a directory: an argument with a '/' "
             + "(./src, /data/a), '.' or '..' is a directory, a bare word a name."})
@@ -87,6 +91,9 @@ abstract class PassCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         metrics.validate();
         JobFactory factory = new JobFactory(options);
+        if (waitForIt && detach) {
+            throw new PdmException("--wait and --detach contradict each other: give one (waiting is the default)");
+        }
         Optional<BrokerUri> uri = broker.resolve(factory.config());
         boolean adHoc = JobRequest.isPath(src) || JobRequest.isPath(tgt);
         if (uri.isPresent() && adHoc && broker.explicit().isPresent()) {
@@ -109,11 +116,11 @@ abstract class PassCommand implements Callable<Integer> {
                 throw new PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
                         + "each worker logs every removal it makes (logger pdm.removed, INFO)");
             }
-            return new Distributed(options.json, waitForIt).run(factory.config(), uri.get(), request);
+            return new Distributed(options.json, !detach).run(factory.config(), uri.get(), request);
         }
-        if (waitForIt) {
-            throw new PdmException("--wait is for distributed mode: give --rabbitmq URI, set PDM_RABBITMQ or "
-                    + "[rabbitmq] connect_string");
+        if (detach) {
+            throw new PdmException("--detach is for distributed mode (an embedded pass is its own process): give "
+                    + "--rabbitmq URI, set PDM_RABBITMQ or [rabbitmq] connect_string, or run it without --detach");
         }
         try (Interruption stop = Interruption.install()) {
             return embedded(factory, request, stop);

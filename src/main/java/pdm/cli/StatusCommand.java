@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import pdm.PdmException;
 import pdm.config.PdmConfig;
+import pdm.job.Counters;
 import pdm.job.Failure;
 import pdm.job.JobFold;
 import pdm.job.JobSummary;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show distributed jobs from the event log in RabbitMQ: state, pass, progress, rates, failures. "
                 + "Works from any node, for jobs anyone submitted, also after the submitting client has gone. "
-                + "Exit status with JOB: 0 done, 1 done with failures or differences, 2 refused, 3 still running."})
+                + "Exit status with JOB: 0 done, 1 done with failures or differences, 2 refused, 3 still running, "
+                + "4 cancelled."})
 final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -71,19 +73,15 @@ final class StatusCommand implements Callable<Integer> {
             List<JobFold.Job> jobs = new ArrayList<>(fold.jobs());
             if (json) {
                 ArrayNode a = new ObjectMapper().createArrayNode();
-                jobs.forEach(j -> a.add(toJson(j)));
+                long now = System.currentTimeMillis();
+                jobs.forEach(j -> a.add(toJson(j, now)));
                 out.println(a);
             } else if (jobs.isEmpty()) {
                 out.println("no jobs" + (all ? "" : " in the last 7 days (--all reads the whole log)"));
             } else {
-                out.printf(Locale.ROOT, "%-22s %-8s %-8s %-9s %12s %10s %9s %8s %8s%n", "JOB", "COMMAND", "STATE",
-                        "PASS", "FILES", "BYTES", "FILES/S", "FAILED", "PENDING");
-                for (JobFold.Job j : jobs) {
-                    JobSummary s = j.summary();
-                    out.printf(Locale.ROOT, "%-22s %-8s %-8s %-9s %12d %10s %9.0f %8d %8d%n", j.id(), j.def.command(),
-                            state(j), j.action().cliName(), files(s), Sizes.bytes(s.counters().bytes()), rate(s),
-                            s.counters().problems(), j.tasksPending());
-                }
+                long now = System.currentTimeMillis();
+                out.println(HEADER);
+                jobs.forEach(j -> out.println(row(j, now)));
             }
             return 0;
         }
@@ -92,7 +90,7 @@ final class StatusCommand implements Callable<Integer> {
             throw new PdmException("no job '" + jobId + "' in the event log" + (all ? "" : " (try --all)"));
         }
         if (json) {
-            ObjectNode o = toJson(j);
+            ObjectNode o = toJson(j, System.currentTimeMillis());
             if (failures) {
                 o.set("failures", new ObjectMapper().valueToTree(j.summary().failures()));
             }
@@ -102,23 +100,52 @@ final class StatusCommand implements Callable<Integer> {
                 out.println(f.path() + ": " + f.error());
             }
         } else {
-            print(out, j);
+            print(out, j, System.currentTimeMillis());
         }
         return switch (j.state()) {
             case RUNNING -> 3;
             case REFUSED -> 2;
             case DONE -> j.exitCode();
+            case CANCELLED -> 4;
         };
     }
 
-    private static void print(PrintStream out, JobFold.Job j) {
+    /** 80 columns: a job id is 20 characters, counts are shortened (12.3k, 4.56M); the details are in status JOB. */
+    static final String HEADER = String.format(Locale.ROOT, "%-20s %-8s %-9s %-8s %6s %10s %6s %6s", "JOB", "COMMAND",
+            "STATE", "PASS", "FILES", "BYTES", "FILE/S", "FAILED");
+
+    static String row(JobFold.Job j, long nowMs) {
+        JobSummary s = j.summary();
+        return String.format(Locale.ROOT, "%-20s %-8s %-9s %-8s %6s %10s %6s %6s", j.id(), j.def.command(), state(j),
+                j.action().cliName(), ProgressLine.count(files(s)), Sizes.bytes(s.counters().bytes()),
+                ProgressLine.count(Math.round(rate(j, nowMs))), ProgressLine.count(s.counters().problems()));
+    }
+
+    static void print(PrintStream out, JobFold.Job j, long nowMs) {
         JobSummary s = j.summary();
         out.printf(Locale.ROOT, "job %s: %s %s -> %s %s, submitted by %s at %s%n", j.id(), j.def.command(),
                 j.def.sourceText(), j.def.targetText(), s.path(), j.def.by(), Instant.ofEpochMilli(j.def.submittedMs()));
         out.printf(Locale.ROOT, "state: %s%s; pass %d of %d (%s); %d tasks done, %d queued or running%n", state(j),
-                j.refused() == null ? "" : " (" + j.refused() + ")", j.phase() + 1, j.def.phases().size(),
+                j.refused() != null ? " (" + j.refused() + ")" : j.cancelledBy() != null ? " by " + j.cancelledBy() : "", j.phase() + 1, j.def.phases().size(),
                 j.action().cliName(), j.tasksDone(), j.tasksPending());
-        out.println(s.paragraph());
+        if (j.state() == JobFold.State.RUNNING) {
+            if (j.startedMs() < 0) {
+                out.printf(Locale.ROOT, "queued for %s: no task of it has run yet%n",
+                        ProgressLine.duration(queueSeconds(j, nowMs)));
+            } else {
+                Counters c = s.counters();
+                out.printf(Locale.ROOT, "running for %s (after %s in the queue)%n",
+                        ProgressLine.duration(runSeconds(j, nowMs)), ProgressLine.duration(queueSeconds(j, nowMs)));
+                out.printf(Locale.ROOT, "so far: %d files, %s, %d dirs, %d failed; %.0f files/s over the run time%n",
+                        c.files(), Sizes.bytes(c.bytes()), c.dirs(), c.problems(), rate(j, nowMs));
+            }
+        } else {
+            out.println(s.paragraph());
+            if (j.startedMs() >= 0) {
+                out.printf(Locale.ROOT, "waited %s in the queue before its first task ran%n",
+                        ProgressLine.duration(queueSeconds(j, nowMs)));
+            }
+        }
         if (!j.doneByNode().isEmpty()) {
             out.println("tasks done per worker:");
             j.doneByNode().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -126,7 +153,7 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode toJson(JobFold.Job j) {
+    static ObjectNode toJson(JobFold.Job j, long nowMs) {
         JobSummary s = j.summary();
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("job", j.id());
@@ -134,6 +161,9 @@ final class StatusCommand implements Callable<Integer> {
         o.put("state", state(j));
         if (j.refused() != null) {
             o.put("refused", j.refused());
+        }
+        if (j.cancelledBy() != null) {
+            o.put("cancelled_by", j.cancelledBy());
         }
         o.put("pass", j.action().cliName());
         o.put("source", j.def.sourceText());
@@ -144,10 +174,27 @@ final class StatusCommand implements Callable<Integer> {
         o.put("tasks_done", j.tasksDone());
         o.put("tasks_pending", j.tasksPending());
         o.setAll((ObjectNode) new ObjectMapper().valueToTree(s.counters()));
-        o.put("seconds", s.seconds());
-        o.put("files_per_second", rate(s));
-        o.put("bytes_per_second", s.seconds() > 0 ? s.counters().bytes() / s.seconds() : 0);
+        double secs = runSeconds(j, nowMs);
+        o.put("seconds", secs);
+        o.put("queued_seconds", queueSeconds(j, nowMs));
+        o.put("files_per_second", rate(j, nowMs));
+        o.put("bytes_per_second", secs > 0 ? s.counters().bytes() / secs : 0);
         return o;
+    }
+
+    /** From the first task on: until now while it runs, until its last event once it has ended. */
+    private static double runSeconds(JobFold.Job j, long nowMs) {
+        if (j.startedMs() < 0) {
+            return 0;
+        }
+        long end = j.state() == JobFold.State.RUNNING ? Math.max(nowMs, j.lastMs()) : j.lastMs();
+        return (end - j.startedMs()) / 1000.0;
+    }
+
+    /** From submission to the first task (to now, while none has run). */
+    private static double queueSeconds(JobFold.Job j, long nowMs) {
+        long until = j.startedMs() >= 0 ? j.startedMs() : j.state() == JobFold.State.RUNNING ? nowMs : j.lastMs();
+        return Math.max(0, until - j.def.submittedMs()) / 1000.0;
     }
 
     private static String state(JobFold.Job j) {
@@ -158,12 +205,14 @@ final class StatusCommand implements Callable<Integer> {
         return s.counters().files();
     }
 
-    private static double rate(JobSummary s) {
-        return s.seconds() > 0 ? files(s) / s.seconds() : 0;
+    /** Files per second of run time (queue time excluded). */
+    private static double rate(JobFold.Job j, long nowMs) {
+        double secs = runSeconds(j, nowMs);
+        return secs > 0 ? files(j.summary()) / secs : 0;
     }
 
     /** Job ids begin with their UTC submit time; read the log from a minute before it. */
-    private static Instant startOf(String id) {
+    static Instant startOf(String id) {
         if (id.length() < 15) {
             throw new PdmException("'" + id + "' is not a job id (they look like 20261125-101842-l9ql)");
         }

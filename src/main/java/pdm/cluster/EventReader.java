@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
@@ -46,6 +47,13 @@ public final class EventReader implements AutoCloseable {
 
     public EventReader(Connection c, LogPosition from, Listener onEvent, Runnable onCaughtUp)
             throws IOException, InterruptedException {
+        // A time after the mark below would skip the mark (the stream starts at the first chunk
+        // written at or after it), and the reader would wait for ever for an end it has passed:
+        // a future time reads from a minute ago (a margin for the broker's clock) instead.
+        Instant latest = Instant.now().minusSeconds(60);
+        if (from instanceof LogPosition.Since since && since.time().isAfter(latest)) {
+            from = LogPosition.since(latest);
+        }
         try (Publisher p = new Publisher(c, 1)) { // (events only: the shard count is of task queues)
             Topology.declareCommon(p.channel());
             p.event(new JobEvent.Mark(mark));

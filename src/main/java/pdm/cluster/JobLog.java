@@ -51,6 +51,25 @@ public final class JobLog {
         }
     }
 
+    /**
+     * Records that the job is cancelled: workers drop its tasks from here on, every reader of the
+     * log sees it end as cancelled with its counts so far.
+     */
+    public static void cancel(BrokerUri uri, JobEvent.Cancelled cancel) {
+        try (Connection c = Rabbit.connect(uri, "pdm cancel " + cancel.job(), null);
+             Publisher p = new Publisher(c, 1)) { // (events only)
+            Topology.declareCommon(p.channel());
+            p.event(cancel);
+            p.await();
+        } catch (IOException | TimeoutException e) {
+            throwIfRefused(e, uri);
+            throw new PdmException("cannot record the cancel in RabbitMQ at " + uri + ": " + Rabbit.reason(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PdmException("interrupted while cancelling; pdm status " + cancel.job() + " tells whether it was");
+        }
+    }
+
     /** Every job with events since {@code from}, as the log tells it now. */
     public static JobFold read(BrokerUri uri, LogPosition from) throws InterruptedException {
         JobFold fold = new JobFold();

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.engine.TaskRunner;
@@ -76,6 +77,7 @@ final class TaskDelivery {
     private final String node;
     private final int filesPerTask;
     private final long walkEntries;
+    private final Predicate<String> cancelled;
 
     /** At most this many directories walked in one delivery (its own and those its walk finds). */
     static final int WALK_DIRS = 1000;
@@ -89,6 +91,13 @@ final class TaskDelivery {
      *                     ({@link #walkEntries(int)}; 0: never)
      */
     TaskDelivery(FsPair pair, TaskRunner runner, ProcessStats stats, String node, int filesPerTask, long walkEntries) {
+        this(pair, runner, stats, node, filesPerTask, walkEntries, job -> false);
+    }
+
+    /** @param cancelled whether a job is cancelled: its tasks are acked and not run */
+    TaskDelivery(FsPair pair, TaskRunner runner, ProcessStats stats, String node, int filesPerTask, long walkEntries,
+                 Predicate<String> cancelled) {
+        this.cancelled = cancelled;
         this.pair = pair;
         this.runner = runner;
         this.stats = stats;
@@ -129,13 +138,18 @@ final class TaskDelivery {
             TaskMessage first = batch.get(0);
             what = (batch.size() == 1 ? "task " + first.taskId() : batch.size() + " tasks from " + first.taskId())
                     + " of job " + first.jobId();
+            if (cancelled.test(first.jobId())) {
+                log.info("dropping {}: the job is cancelled", what);
+                receipt.ack();
+                return;
+            }
             long started = System.nanoTime();
             ChildBatches sent = new ChildBatches(out, filesPerTask);
             List<JobEvent.Done> done = new ArrayList<>(batch.size());
             Deque<TaskMessage> todo = new ArrayDeque<>(batch);
             long skipped = 0;
             int dirs = 0;
-            for (TaskMessage m = todo.poll(); m != null; m = todo.poll()) {
+            for (TaskMessage m = todo.poll(); m != null && !cancelled.test(m.jobId()); m = todo.poll()) {
                 JobEvent.Done d = run(m, in.redelivered(), sent);
                 done.add(d);
                 skipped += d.counters().filesSkipped();

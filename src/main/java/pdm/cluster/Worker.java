@@ -52,6 +52,7 @@ public final class Worker {
     private final ProcessStats stats;
     private final boolean retryAuth;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final CancelledJobs cancelled = new CancelledJobs();
     private final Map<FsPair, Boolean> mounted = new ConcurrentHashMap<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -194,8 +195,8 @@ public final class Worker {
         private HeartbeatSender heartbeats;
 
         Session() throws IOException, TimeoutException {
-            // One thread per consumer channel (each runs its tasks one at a time), plus the tracker's stream reader.
-            int channels = pairs.size() * (config.dirWorkers() + config.fileWorkers() + FileTask.LINK_SHARDS) + 4;
+            // One thread per consumer channel (each runs its tasks one at a time), plus the stream readers (tracker, cancels).
+            int channels = pairs.size() * (config.dirWorkers() + config.fileWorkers() + FileTask.LINK_SHARDS) + 5;
             threads = Executors.newFixedThreadPool(channels, r -> {
                 Thread t = new Thread(r, "pdm-consumer");
                 t.setDaemon(true);
@@ -218,6 +219,12 @@ public final class Worker {
                 }
             } catch (TimeoutException e) {
                 throw new IOException(e);
+            }
+            try {
+                cancelled.follow(conn); // before the consumers: a cancelled job's queued tasks are not run
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading the event log", e);
             }
             for (FsPair p : pairs) {
                 PairConsumers pc = new PairConsumers(p);
@@ -316,6 +323,7 @@ public final class Worker {
             if (heartbeats != null) {
                 heartbeats.close();
             }
+            cancelled.close();
             Tracker t = tracker;
             if (t != null) {
                 t.close();
@@ -351,7 +359,7 @@ public final class Worker {
             PairConsumers(FsPair pair) {
                 this.pair = pair;
                 this.delivery = new TaskDelivery(pair, runner, stats, node, config.filesPerTask(),
-                        TaskDelivery.walkEntries(config.filesPerTask()));
+                        TaskDelivery.walkEntries(config.filesPerTask()), cancelled::contains);
             }
 
             /** Fresh channels each time: those of a paused pair may still hold deliveries it turned away. */

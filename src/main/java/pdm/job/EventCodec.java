@@ -71,6 +71,8 @@ public final class EventCodec {
             }
         } else if (e instanceof JobEvent.Mark m) {
             o.put("e", "mark").put("id", m.id());
+        } else if (e instanceof JobEvent.Cancelled c) {
+            o.put("e", "cancelled").put("job", c.job()).put("by", c.by()).put("ts", c.ts());
         }
         try {
             return JSON.writeValueAsBytes(o);
@@ -181,6 +183,9 @@ public final class EventCodec {
             }
             case "mark" -> {
                 return new JobEvent.Mark(text(o, "id"));
+            }
+            case "cancelled" -> {
+                return new JobEvent.Cancelled(text(o, "job"), text(o, "by"), number(o, "ts"));
             }
             default -> {
                 return null;

@@ -67,6 +67,13 @@ public sealed interface JobEvent {
         }
     }
 
+    /**
+     * {@code pdm cancel}: no task of the job starts from here on (workers drop them), the job
+     * ends as cancelled with its counts so far. {@code by} is user@host of the canceller.
+     */
+    record Cancelled(String job, String by, long ts) implements JobEvent {
+    }
+
     /** A reader wrote this to know when it has read everything before it. */
     record Mark(String id) implements JobEvent {
         @Override

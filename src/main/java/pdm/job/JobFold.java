@@ -40,7 +40,7 @@ public final class JobFold {
     /** Per job, at most this many failures are kept for status and summaries (all are counted). */
     static final int MAX_FAILURES = JobStats.MAX_LISTED_FAILURES;
 
-    public enum State { RUNNING, DONE, REFUSED }
+    public enum State { RUNNING, DONE, REFUSED, CANCELLED }
 
     private static final byte DIR = 0;
     private static final byte FILES = 1;
@@ -75,8 +75,11 @@ public final class JobFold {
         private State state = State.RUNNING;
         private int phase;
         private String refused;
+        private String cancelledBy;
         private long phaseStartMs;
         private long lastMs;
+        /** The first done event of the job (-1: none yet); before it, the job waited in the queue. */
+        private long startedMs = -1;
         private long tasksDone;
         private Counters counters = Counters.ZERO;
         private List<Failure> failures = new ArrayList<>();
@@ -99,6 +102,11 @@ public final class JobFold {
 
         public State state() {
             return state;
+        }
+
+        /** Who cancelled the job (user@host), or null. */
+        public String cancelledBy() {
+            return cancelledBy;
         }
 
         public String refused() {
@@ -136,6 +144,15 @@ public final class JobFold {
 
         public long lastMs() {
             return lastMs;
+        }
+
+        /**
+         * When the job began to run: its first task's done event (a root task lists one directory,
+         * so this is close to its start), or -1 while no task is done. Run time and rates count
+         * from here; the time from submission to here was spent waiting in the queue.
+         */
+        public long startedMs() {
+            return startedMs;
         }
 
         /** Tasks done per worker node (host:pid) in this job. */
@@ -195,6 +212,9 @@ public final class JobFold {
         public int exitCode() {
             if (state == State.REFUSED) {
                 return 2;
+            }
+            if (state == State.CANCELLED) {
+                return 130; // as a pass stopped by Ctrl-C
             }
             return summary().exitCode();
         }
@@ -269,6 +289,18 @@ public final class JobFold {
                     done(j, d);
                 }
             }
+        } else if (e instanceof JobEvent.Cancelled c) {
+            Job j = jobs.get(c.job());
+            if (j != null && j.state == State.RUNNING) {
+                // its counts so far are its summary; later done events of it change nothing
+                j.lastMs = Math.max(j.lastMs, c.ts());
+                j.finished.add(j.current());
+                j.cancelledBy = c.by();
+                j.state = State.CANCELLED;
+                j.pending.clear();
+                j.early.clear();
+                j.toPublish.clear();
+            }
         } else if (e instanceof JobEvent.Published p) {
             Job j = jobs.get(p.job());
             if (j != null) {
@@ -303,6 +335,13 @@ public final class JobFold {
 
     private void done(Job j, JobEvent.Done first) {
         j.lastMs = Math.max(j.lastMs, first.ts());
+        if (j.startedMs < 0) {
+            // (a worker's clock behind the submitter's: never before the submission)
+            j.startedMs = j.lastMs;
+            if (j.phase == 0) {
+                j.phaseStartMs = j.startedMs; // queue time is not run time (embedded mode has none)
+            }
+        }
         long firstId = TaskIds.toLong(first.task());
         Node firstNode = j.pending.remove(firstId);
         if (firstNode == null) {

@@ -25,7 +25,7 @@ public final class PdmCollector implements MultiCollector {
     private static final String[] NODE_WORK_LABELS = {"job_id", "source", "target", "node"};
     private static final String[] WORKER_LABELS = {"node", "worker"};
     private static final String[] MISSING_LABELS = {"node", "worker", "filesystem"};
-    private static final List<String> STATES = List.of("running", "done", "refused");
+    private static final List<String> STATES = List.of("running", "done", "refused", "cancelled");
 
     private final Supplier<MetricsView> view;
 

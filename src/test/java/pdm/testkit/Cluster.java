@@ -120,11 +120,17 @@ public final class Cluster implements AutoCloseable {
         return cmd;
     }
 
-    /** {@code pdm ARGS} in embedded mode: this config, no broker anywhere. */
-    public Run runEmbedded(String... args) throws IOException, InterruptedException {
+    /** The command line of {@code pdm ARGS} in embedded mode (run it without PDM_RABBITMQ). */
+    public List<String> runEmbeddedLine(String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--config", config.toString()));
+        return cmd;
+    }
+
+    /** {@code pdm ARGS} in embedded mode: this config, no broker anywhere. */
+    public Run runEmbedded(String... args) throws IOException, InterruptedException {
+        List<String> cmd = runEmbeddedLine(args);
         Path out = dir.resolve("cmd-" + (++logs) + ".out");
         Path err = dir.resolve("cmd-" + logs + ".err");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
