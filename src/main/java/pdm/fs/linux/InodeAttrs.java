@@ -1,0 +1,143 @@
+package pdm.fs.linux;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Inode flags ({@code chattr}/{@code lsattr}: FS_IOC_GETFLAGS/SETFLAGS) and the fsxattr of an
+ * open file or directory (FS_IOC_FSGETXATTR/FSSETXATTR: the project ID and its inherit bit).
+ * The request numbers and struct fsxattr are the same on x86_64 and arm64 (asm-generic ioctl
+ * encoding, LP64). A file type or filesystem that has no such attributes answers ENOTTY or
+ * EOPNOTSUPP: reads say so with {@link #NONE} or null instead of failing.
+ */
+public final class InodeAttrs {
+    /** What {@link #flags} returns where the entry has no inode flags. */
+    public static final long NONE = -1;
+
+    /** _IOR('f', 1, long): the size field says 8, but the kernel moves an unsigned int. */
+    private static final long FS_IOC_GETFLAGS = 0x80086601L;
+    private static final long FS_IOC_SETFLAGS = 0x40086602L;
+    /** _IOR('X', 31, struct fsxattr) and _IOW('X', 32, ...). */
+    private static final long FS_IOC_FSGETXATTR = 0x801c581fL;
+    private static final long FS_IOC_FSSETXATTR = 0x401c5820L;
+
+    /** asm-generic errno numbers (the same on both architectures): "this entry has none of these". */
+    private static final int ENOTTY = 25;
+    private static final int EOPNOTSUPP = 95;
+
+    /** struct fsxattr (linux/fs.h): 28 bytes, aligned to 4. */
+    private static final StructLayout FSXATTR = MemoryLayout.structLayout(
+            JAVA_INT.withName("fsx_xflags"), JAVA_INT.withName("fsx_extsize"), JAVA_INT.withName("fsx_nextents"),
+            JAVA_INT.withName("fsx_projid"), JAVA_INT.withName("fsx_cowextsize"), MemoryLayout.paddingLayout(8));
+    private static final VarHandle XFLAGS = FSXATTR.varHandle(groupElement("fsx_xflags"));
+    private static final VarHandle EXTSIZE = FSXATTR.varHandle(groupElement("fsx_extsize"));
+    private static final VarHandle NEXTENTS = FSXATTR.varHandle(groupElement("fsx_nextents"));
+    private static final VarHandle PROJID = FSXATTR.varHandle(groupElement("fsx_projid"));
+    private static final VarHandle COWEXTSIZE = FSXATTR.varHandle(groupElement("fsx_cowextsize"));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(groupElement("errno"));
+    /** glibc's {@code int ioctl(int, unsigned long, ...)}: variadic after the request. */
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    private static final Errors ERRORS = new Errors(Sys.ARCH);
+
+    /** The fields of struct fsxattr; {@code nextents} is read-only. */
+    public record FsXattr(int xflags, int extsize, int nextents, int projid, int cowextsize) {
+        /** The same with this project ID. */
+        public FsXattr withProjid(int id) {
+            return new FsXattr(xflags, extsize, nextents, id, cowextsize);
+        }
+
+        /** The same with {@code bit} of the xflags set or cleared. */
+        public FsXattr withXflag(int bit, boolean on) {
+            return new FsXattr(on ? xflags | bit : xflags & ~bit, extsize, nextents, projid, cowextsize);
+        }
+    }
+
+    private InodeAttrs() {
+    }
+
+    /** The inode flags (an unsigned int), or {@link #NONE} where the filesystem or file type has none. */
+    public static long flags(int fd) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment v = a.allocate(JAVA_INT); // (an int, whatever the request's size field says)
+            if (ioctl(cap, fd, FS_IOC_GETFLAGS, v) == 0) {
+                return Integer.toUnsignedLong(v.get(JAVA_INT, 0));
+            }
+            int e = (int) ERRNO.get(cap, 0L);
+            if (e == ENOTTY || e == EOPNOTSUPP) {
+                return NONE;
+            }
+            throw ERRORS.of("ioctl(FS_IOC_GETFLAGS)", e, "descriptor " + fd);
+        }
+    }
+
+    public static void setFlags(int fd, int flags, String what) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment v = a.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, flags);
+            if (ioctl(cap, fd, FS_IOC_SETFLAGS, v) != 0) {
+                throw ERRORS.of("ioctl(FS_IOC_SETFLAGS)", (int) ERRNO.get(cap, 0L), what);
+            }
+        }
+    }
+
+    /** The fsxattr, or null where the filesystem or file type has none. */
+    public static FsXattr fsxattr(int fd) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment s = a.allocate(FSXATTR);
+            if (ioctl(cap, fd, FS_IOC_FSGETXATTR, s) == 0) {
+                return new FsXattr((int) XFLAGS.get(s, 0L), (int) EXTSIZE.get(s, 0L), (int) NEXTENTS.get(s, 0L),
+                        (int) PROJID.get(s, 0L), (int) COWEXTSIZE.get(s, 0L));
+            }
+            int e = (int) ERRNO.get(cap, 0L);
+            if (e == ENOTTY || e == EOPNOTSUPP) {
+                return null;
+            }
+            throw ERRORS.of("ioctl(FS_IOC_FSGETXATTR)", e, "descriptor " + fd);
+        }
+    }
+
+    /** Writes back an fsxattr read by {@link #fsxattr} and changed (read-modify-write, as chattr -p does). */
+    public static void setFsxattr(int fd, FsXattr x, String what) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment s = a.allocate(FSXATTR); // (zeroed: the pad must be)
+            XFLAGS.set(s, 0L, x.xflags());
+            EXTSIZE.set(s, 0L, x.extsize());
+            NEXTENTS.set(s, 0L, x.nextents());
+            PROJID.set(s, 0L, x.projid());
+            COWEXTSIZE.set(s, 0L, x.cowextsize());
+            if (ioctl(cap, fd, FS_IOC_FSSETXATTR, s) != 0) {
+                throw ERRORS.of("ioctl(FS_IOC_FSSETXATTR)", (int) ERRNO.get(cap, 0L), what);
+            }
+        }
+    }
+
+    private static int ioctl(MemorySegment cap, int fd, long request, MemorySegment arg) {
+        try {
+            return (int) IOCTL.invokeExact(cap, fd, request, arg);
+        } catch (Throwable t) {
+            throw new IllegalStateException("the ioctl downcall failed: " + t, t);
+        }
+    }
+}
