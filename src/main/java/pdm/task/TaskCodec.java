@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import pdm.fs.AttrPolicy;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
 import pdm.fs.Names;
+import pdm.fs.XattrScope;
 
 /**
  * The wire format of tasks: one JSON object per message, paths as exact bytes (see
@@ -75,6 +77,11 @@ public final class TaskCodec {
                 ex.add(PathBytes.encodeBytes(p.getBytes(StandardCharsets.ISO_8859_1)));
             }
             opts.put("delete_excluded", m.options().deleteExcluded());
+        }
+        if (!m.options().attrs().equals(AttrPolicy.ALL)) {
+            // (only a job that drops some says so: absent means all, as older clients meant)
+            opts.putObject("attrs").put("xattrs", m.options().attrs().xattrs().word())
+                    .put("acls", m.options().attrs().acls()).put("flags", m.options().attrs().flags());
         }
         ArrayNode tasks = o.putArray("tasks");
         for (TaskMessage t : batch) {
@@ -180,7 +187,8 @@ public final class TaskCodec {
                 opts.has("max_delete") ? maxDelete(opts.get("max_delete")) : null,
                 // (only a job that has them says so: absent means none)
                 opts.has("excludes") ? excludes(opts) : List.of(),
-                opts.has("delete_excluded") && bool(opts, "delete_excluded"));
+                opts.has("delete_excluded") && bool(opts, "delete_excluded"),
+                opts.has("attrs") ? attrs(object(opts, "attrs")) : AttrPolicy.ALL);
         String job = text(o, "job");
         if (!TaskIds.isJobId(job)) {
             throw new BadMessageException("'job' must be 1 to 64 letters, digits and '-', not '" + job + "'");
@@ -339,6 +347,14 @@ public final class TaskCodec {
             throw new BadMessageException("'max_delete' must be a whole number of 0 or more");
         }
         return n.asLong();
+    }
+
+    private static AttrPolicy attrs(JsonNode a) throws BadMessageException {
+        try {
+            return new AttrPolicy(XattrScope.parse(text(a, "xattrs"), "'attrs'"), bool(a, "acls"), bool(a, "flags"));
+        } catch (IllegalArgumentException e) {
+            throw new BadMessageException(e.getMessage());
+        }
     }
 
     private static List<String> excludes(JsonNode opts) throws BadMessageException {

@@ -36,6 +36,7 @@ public final class InodeAttrs {
     /** asm-generic errno numbers (the same on both architectures): "this entry has none of these". */
     private static final int ENOTTY = 25;
     private static final int EOPNOTSUPP = 95;
+    private static final int ENODATA = 61;
 
     /** struct fsxattr (linux/fs.h): 28 bytes, aligned to 4. */
     private static final StructLayout FSXATTR = MemoryLayout.structLayout(
@@ -55,6 +56,11 @@ public final class InodeAttrs {
             LINKER.defaultLookup().find("ioctl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    /** fgetxattr(fd, name, NULL, 0): the size only, for the probe. */
+    private static final MethodHandle FGETXATTR = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("fgetxattr").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
     private static final Errors ERRORS = new Errors(Sys.ARCH);
 
     /** The fields of struct fsxattr; {@code nextents} is read-only. */
@@ -130,6 +136,31 @@ public final class InodeAttrs {
             if (ioctl(cap, fd, FS_IOC_FSSETXATTR, s) != 0) {
                 throw ERRORS.of("ioctl(FS_IOC_FSSETXATTR)", (int) ERRNO.get(cap, 0L), what);
             }
+        }
+    }
+
+    /**
+     * Whether the filesystem of the open {@code fd} holds xattrs named {@code name}: reading one it
+     * does not have says ENODATA, one it cannot hold EOPNOTSUPP (ACLs on a filesystem mounted noacl,
+     * xattrs on one without them). Changes nothing.
+     */
+    public static boolean holdsXattr(int fd, String name) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            long r;
+            try {
+                r = (long) FGETXATTR.invokeExact(cap, fd, a.allocateFrom(name), MemorySegment.NULL, 0L);
+            } catch (Throwable t) {
+                throw new IllegalStateException("the fgetxattr downcall failed: " + t, t);
+            }
+            int e = (int) ERRNO.get(cap, 0L);
+            if (r >= 0 || e == ENODATA) {
+                return true;
+            }
+            if (e == EOPNOTSUPP) {
+                return false;
+            }
+            throw ERRORS.of("fgetxattr", e, name);
         }
     }
 
