@@ -78,7 +78,9 @@ abstract class PassCommand implements Callable<Integer> {
         RemovalOptions.Deleting g = removalGuards();
         Long cap = g == null ? null : g.cap.resolve(config.maxDelete());
         return options.jobOptions(checksum(), actions().contains(Action.DELETE), g != null && g.allowEmptySource, cap)
-                .withExcludes(filters.patterns(), g != null && g.deleteExcluded);
+                .withExcludes(filters.patterns(), g != null && g.deleteExcluded)
+                .withAttrs(options.attrPolicy(src.startsWith("/") || tgt.startsWith("/") ? null
+                        : config.datasource(tgt).xattrs()));
     }
 
     @Override

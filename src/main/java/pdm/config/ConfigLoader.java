@@ -34,7 +34,8 @@ public final class ConfigLoader {
     private static final Set<String> SEED_ONLY = Set.of("tika_jar", "elastic_index", "copy", "scan", "scan_update",
             "mds", "recognise_types", "purge_files_older_days");
     private static final Set<String> DATASOURCE = Set.of("type", "path", "mount", "write", "skip_files_newer_minutes",
-            "skip_files_older_minutes", "skip_files_larger_gb", "stripe", "stripe_thresholds", "mds", "lfs_path", "skip_paths");
+            "skip_files_older_minutes", "skip_files_larger_gb", "stripe", "stripe_thresholds", "mds", "lfs_path", "skip_paths",
+            "xattrs");
     /** The keys only a type = "lustre" filesystem has. */
     private static final List<String> LUSTRE = List.of("stripe", "stripe_thresholds", "mds", "lfs_path");
     /** A size as lfs writes one: digits and an optional binary unit (K, M, G, T, P). */
@@ -171,12 +172,16 @@ public final class ConfigLoader {
                 }
             }
         }
+        String xattrs = r.string(t, section, "xattrs", null);
+        if (xattrs != null && !List.of("all", "user", "none").contains(xattrs)) {
+            throw r.error(section, "xattrs", "xattrs must be \"all\", \"user\" or \"none\", not \"" + xattrs + "\"");
+        }
         return new DataSource(name, type, Path.of(path), r.bool(t, section, "mount", false),
                 r.bool(t, section, "write", false),
                 r.nonNegativeLong(t, section, "skip_files_newer_minutes"),
                 r.nonNegativeLong(t, section, "skip_files_older_minutes"),
                 r.nonNegativeDouble(t, section, "skip_files_larger_gb"), lustre,
-                r.strings(t, section, "skip_paths"));
+                r.strings(t, section, "skip_paths"), xattrs);
     }
 
     private static LustreOptions lustre(Reader r, String section, JsonNode t) {

@@ -5,13 +5,13 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import pdm.engine.ChangeList.Change;
+import pdm.fs.Attrs;
 import pdm.fs.Copier;
 import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
 import pdm.fs.MetaWriter;
-import pdm.fs.Xattrs;
 import pdm.task.WorkItem;
 import pdm.task.WorkItem.Op;
 
@@ -26,6 +26,7 @@ final class CopyPass implements Pass {
     private final MetaWriter meta;
     private final HardLinks links;
     private final boolean recheck;
+    private final AttrSync attrs;
 
     /**
      * @param links   the pass's hard-link leaders: one per job and process, shared by its tasks
@@ -39,6 +40,7 @@ final class CopyPass implements Pass {
         this.links = links;
         this.recheck = recheck;
         this.meta = ctx.metaWriter();
+        this.attrs = new AttrSync(ctx);
     }
 
     @Override
@@ -58,7 +60,7 @@ final class CopyPass implements Pass {
         switch (src.type()) {
             case DIR -> {
                 if (tgt != null && tgt.isDir()) {
-                    if (dir.src().hasUserXattrs(p.name())) {
+                    if (dir.tgt() != null && attrs.worthALook(dir.src(), p)) {
                         syncDirXattrs(dir, p.name());
                     }
                     plan.descend(p.name(), src, tgt);
@@ -74,10 +76,9 @@ final class CopyPass implements Pass {
                 } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum() || tgt.nlink() > 1) {
                     // (a target still hard-linked where the source no longer is gets its own inode)
                     plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
-                } else if (!ctx.sameOwnership(src, tgt)
-                        || src.mayHaveChangedSince(tgt) && dir.src().hasUserXattrs(p.name())) {
-                    // (xattrs may have changed with nothing else: compared where the source has
-                    // any and changed since the copy, so a pass over unchanged files lists none)
+                } else if (!ctx.sameOwnership(src, tgt) || attrs.worthALook(dir.src(), p)) {
+                    // (xattrs, ACLs and flags may have changed with nothing else: compared where the
+                    // source changed since the copy, so a pass over unchanged files looks at none)
                     plan.work(new WorkItem(p.name(), Op.META, src, tgt));
                 } else {
                     ctx.stats().filesSkipped.increment();
@@ -121,7 +122,7 @@ final class CopyPass implements Pass {
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
         ctx.placement().makeDir(dir, p.name());
         try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
-            Xattrs.copy(from, to);
+            attrs.dirXattrs(from, to); // (its default ACL before its children: they inherit it on both sides)
         }
         return true;
     }
@@ -169,6 +170,16 @@ final class CopyPass implements Pass {
         if (recheck && dir.tgt() != null && item.op() != Op.REMOVE) {
             item = new WorkItem(listed.name(), listed.op(), listed.src(), dir.tgt().stat(listed.name()));
         }
+        WorkItem it = item;
+        if (ctx.dryRun() || it.op() == Op.REMOVE) {
+            act(dir, it);
+        } else {
+            // (an immutable or append-only target entry, or directory, is unlocked to be updated)
+            attrs.unlocking(dir, it.name(), it.tgt() != null && it.tgt().isDir(), () -> act(dir, it));
+        }
+    }
+
+    private void act(DirPair dir, WorkItem item) throws IOException {
         switch (item.op()) {
             case COPY -> copy(dir, item);
             case META -> fixMeta(dir, item);
@@ -182,7 +193,39 @@ final class CopyPass implements Pass {
 
     @Override
     public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
-        DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+        int locked = 0;
+        try {
+            DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+        } catch (IOException e) {
+            // (an immutable or append-only directory takes no new times or mode: unlocked, then set)
+            locked = ctx.dryRun() || !ctx.options().attrs().flags() ? 0 : unlockDir(rel, tgtSelf);
+            if (locked == 0) {
+                throw e;
+            }
+            DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+        }
+        // Flags and project ID last of all: immutable or append-only would refuse the children.
+        // (looked at where the directory is new or its times were just set, or its ctime says it may have changed)
+        if (ctx.options().attrs().flags() && !ctx.dryRun() && (locked != 0 || tgtSelf == null
+                || srcSelf.mtimeNs() != tgtSelf.mtimeNs() || srcSelf.mayHaveChangedSince(tgtSelf))) {
+            try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                if (attrs.dirFlags(from, to, srcSelf, tgtSelf, true) && locked == 0) {
+                    ctx.changes().add(Change.DIRMETA, pdm.fs.Names.display(rel));
+                    ctx.stats().metaFixed.increment();
+                }
+            }
+        }
+    }
+
+    private int unlockDir(Path rel, FileMeta tgtSelf) throws IOException {
+        try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+            int bits = Attrs.unlock(to, pdm.fs.Names.display(rel));
+            if (bits != 0) {
+                ctx.stats().unlocked.increment();
+                ctx.changes().add(Change.UNLOCK, pdm.fs.Names.display(rel));
+            }
+            return bits;
+        }
     }
 
     /** pdm's own leftover: not the user's data, so neither counted nor listed as a removal. */
@@ -229,10 +272,13 @@ final class CopyPass implements Pass {
         boolean placed = false;
         try {
             long n;
+            Attrs[] both;
             try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = openNewFile(dir, item, in)) {
                 tmp = out.createdAs();
+                Attrs first = attrs.read(in);
+                attrs.beforeData(out, first, dir.display(item.name()));
                 n = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
-                settleMeta(in, out, src, n);
+                both = settleMeta(in, out, src, n, first);
                 if (ctx.options().fsync()) {
                     out.fsync();
                 }
@@ -240,6 +286,7 @@ final class CopyPass implements Pass {
             boolean inPlace = tmp.equals(item.name()); // (made under its own name: see openNewFile)
             placed = inPlace || putInPlace(dir, item, tmp);
             if (placed) {
+                attrs.afterPlace(dir.tgt(), item.name(), both[0], both[1], dir.display(item.name()));
                 ctx.changes().add(Change.COPY, dir.display(item.name()));
                 ctx.stats().filesCopied.increment();
                 ctx.stats().bytes.add(n);
@@ -280,26 +327,32 @@ final class CopyPass implements Pass {
     }
 
     /**
-     * The xattrs, owner, mode and times of a freshly copied file, and a last look at the source:
+     * The owner, mode, times and xattrs of a freshly copied file, and a last look at the source:
      * its data must not have moved during the copy, and its ctime must not have moved after its
-     * xattrs were read. Later passes look at xattrs only where the source's ctime is newer than
+     * attributes were read. Later passes look at attributes only where the source's ctime is newer than
      * the copy's ({@link FileMeta#mayHaveChangedSince}), so a change that slipped in between would
      * otherwise never be seen. A chmod or xattr write during the copy is simply applied again.
+     * Returns {the source's attributes, the target's} for the flags set after the rename.
      */
-    private void settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied) throws IOException {
+    private Attrs[] settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first)
+            throws IOException {
         FileMeta stamp = src;
+        Attrs srcAttrs = first;
         for (int round = 0; ; round++) {
-            if (round > 0 || in.hasXattrs()) {
-                Xattrs.copy(in, out);
+            if (round > 0) {
+                srcAttrs = attrs.read(in);
             }
             // On the open file: no path lookups, and the times are final since nothing writes after.
+            // Owner and mode first (a chown clears capabilities), then the xattrs, ACLs and
+            // capability, which move no time.
             meta.apply(out, stamp);
+            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs);
             FileMeta after = in.meta();
             if (after.ino() != src.ino() || after.size() != copied || after.mtimeNs() != src.mtimeNs()) {
                 throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
             }
             if (after.ctimeNs() == stamp.ctimeNs()) {
-                return;
+                return new Attrs[]{srcAttrs, tgtAttrs};
             }
             if (round == 2) {
                 throw new IOException("changed while being copied (its owner, mode or xattrs kept moving);"
@@ -326,7 +379,8 @@ final class CopyPass implements Pass {
         FileMeta src = item.src();
         FileMeta tgt = item.tgt();
         boolean stampCurrent = ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs();
-        boolean xattrs = dir.tgt() != null && dir.src().hasUserXattrs(item.name()) && xattrsDiffer(dir, item.name());
+        boolean xattrs = dir.tgt() != null && dir.src().mayHaveAttrs(item.name(), ctx.options().attrs())
+                && attrsDiffer(dir, item.name());
         if (stampCurrent && !xattrs) {
             ctx.stats().filesSkipped.increment();
             return;
@@ -335,12 +389,16 @@ final class CopyPass implements Pass {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
+                meta.apply(f, src);
                 if (xattrs) {
                     try (FileHandle from = dir.src().openRead(item.name())) {
-                        Xattrs.copy(from, f);
+                        Attrs s = attrs.read(from);
+                        Attrs t = attrs.read(f);
+                        Attrs.writeXattrs(f, s, t);
+                        ctx.stats().attrsNotKept.add(s.skipped());
+                        Attrs.writeFlags(f, s, t, dir.display(item.name()));
                     }
                 }
-                meta.apply(f, src);
             } catch (AccessDeniedException e) {
                 // not root and the file is unreadable (mode 0000): its owner may still chmod it
                 // (by name, never following: the kernel's *at calls with AT_SYMLINK_NOFOLLOW)
@@ -351,23 +409,20 @@ final class CopyPass implements Pass {
         ctx.stats().metaFixed.increment();
     }
 
-    private static boolean xattrsDiffer(DirPair dir, Path name) throws IOException {
+    private boolean attrsDiffer(DirPair dir, Path name) throws IOException {
         try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
-            return !Xattrs.read(a).equals(Xattrs.read(b));
+            return attrs.differ(a, b);
         }
     }
 
-    /** The user xattrs of an existing target directory made the source's (before the walk goes in). */
+    /** The xattrs of an existing target directory made the source's (before the walk goes in). */
     private void syncDirXattrs(DirPair dir, Path name) throws IOException {
         if (dir.tgt() == null) {
             return;
         }
         try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
-            if (Xattrs.read(from).equals(Xattrs.read(to))) {
+            if (!attrs.dirXattrs(from, to)) {
                 return;
-            }
-            if (!ctx.dryRun()) {
-                Xattrs.copy(from, to);
             }
         }
         ctx.changes().add(Change.META, dir.display(name));

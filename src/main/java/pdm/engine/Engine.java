@@ -83,6 +83,11 @@ public final class Engine {
             ownersWarned = true;
             LOG.warn("not running as root: owners and groups cannot be kept, the copies are yours (the summary counts "
                     + "the entries whose owner differs); run as root to keep them");
+            if (job.options().attrs().xattrs() == pdm.fs.XattrScope.ALL) {
+                LOG.warn("not running as root: trusted.* and security.* xattrs (file capabilities among them) cannot "
+                        + "be kept (the summary counts them as attrs_not_kept); run as root to keep them, or give "
+                        + "--xattrs=user to leave them out on purpose");
+            }
         }
         JobStats stats = new JobStats();
         progress.accept(stats);

@@ -43,6 +43,11 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
         return read(f.fd(), p, root, false);
     }
 
+    /** The xattrs only: the flags of a new file are its directory's, not worth the ioctls unless the source has some. */
+    public static Attrs readXattrs(FileHandle f, AttrPolicy p, boolean root) throws IOException {
+        return read(f.fd(), new AttrPolicy(p.xattrs(), p.acls(), false), root, false);
+    }
+
     public static Attrs read(Dir d, AttrPolicy p, boolean root) throws IOException {
         return read(d.fd(), p, root, true);
     }
@@ -103,6 +108,25 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
             }
         }
         out.sort(null);
+        return out;
+    }
+
+    /**
+     * What differs from {@code tgt}, each named as verify lists it: "acl", "default acl",
+     * "xattr security.capability", "flags +i", "project 4242 vs 0".
+     */
+    public List<String> differences(Attrs tgt, boolean dir) {
+        List<String> out = new ArrayList<>();
+        for (String name : differingXattrs(tgt)) {
+            out.add(name.equals(Acl.ACCESS) ? "acl" : name.equals(Acl.DEFAULT) ? "default acl" : "xattr " + name);
+        }
+        String f = InodeFlags.difference(copiedFlags(dir), tgt.copiedFlags(dir));
+        if (!f.isEmpty()) {
+            out.add("flags " + f);
+        }
+        if (projid >= 0 && tgt.projid >= 0 && projid != tgt.projid) {
+            out.add("project " + projid + " vs " + tgt.projid);
+        }
         return out;
     }
 
@@ -196,5 +220,80 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
 
     public static Attrs flagsOf(Dir d, AttrPolicy p) throws IOException {
         return p.flags() ? read(d.fd(), new AttrPolicy(XattrScope.NONE, false, true), true, true) : NONE;
+    }
+
+    /**
+     * Clears immutable and append-only of an open entry, so it can be changed, renamed over or
+     * removed; returns the bits it cleared (0: it had none, nothing done) for {@link #relock}.
+     */
+    public static int unlock(FileHandle f, String what) throws IOException {
+        return unlock(f.fd(), what);
+    }
+
+    public static int unlock(Dir d, String what) throws IOException {
+        return unlock(d.fd(), what);
+    }
+
+    private static int unlock(int fd, String what) throws IOException {
+        long flags = InodeAttrs.flags(fd);
+        if (flags == InodeAttrs.NONE || (flags & InodeFlags.LOCKING) == 0) {
+            return 0;
+        }
+        InodeAttrs.setFlags(fd, (int) flags & ~InodeFlags.LOCKING, what);
+        return (int) flags & InodeFlags.LOCKING;
+    }
+
+    /** Sets again the bits {@link #unlock} cleared. */
+    public static void relock(Dir d, int bits, String what) throws IOException {
+        long flags = InodeAttrs.flags(d.fd());
+        if (bits != 0 && flags != InodeAttrs.NONE) {
+            InodeAttrs.setFlags(d.fd(), (int) flags | bits, what);
+        }
+    }
+
+    public static void relock(FileHandle f, int bits, String what) throws IOException {
+        long flags = InodeAttrs.flags(f.fd());
+        if (bits != 0 && flags != InodeAttrs.NONE) {
+            InodeAttrs.setFlags(f.fd(), (int) flags | bits, what);
+        }
+    }
+
+    /**
+     * What a filesystem can hold, asked of one of its directories without changing anything:
+     * reading an xattr it cannot hold says EOPNOTSUPP, one it can ENODATA.
+     */
+    public record Holds(boolean xattrs, boolean acls, boolean flags) {
+    }
+
+    public static Holds holds(Dir d) throws IOException {
+        return new Holds(InodeAttrs.holdsXattr(d.fd(), "user.pdm-probe"), InodeAttrs.holdsXattr(d.fd(), Acl.ACCESS),
+                InodeAttrs.flags(d.fd()) != InodeAttrs.NONE);
+    }
+
+    /** The project ID of an open directory, or -1 where it has none. */
+    public static long projid(Dir d) throws IOException {
+        InodeAttrs.FsXattr x = InodeAttrs.fsxattr(d.fd());
+        return x == null ? -1 : Integer.toUnsignedLong(x.projid());
+    }
+
+    /**
+     * Whether a new file in the open directory can take a project ID: one is tried on a file made
+     * for the purpose and removed (a filesystem without project IDs refuses any but 0).
+     */
+    public static boolean takesProjectIds(Dir d, java.nio.file.Path probeName) throws IOException {
+        try (FileHandle f = d.create(probeName)) {
+            InodeAttrs.FsXattr x = InodeAttrs.fsxattr(f.fd());
+            if (x == null) {
+                return false;
+            }
+            try {
+                InodeAttrs.setFsxattr(f.fd(), x.withProjid(x.projid() == 1 ? 2 : 1), "probe");
+                return true;
+            } catch (java.nio.file.FileSystemException e) {
+                return false;
+            }
+        } finally {
+            d.deleteFile(probeName);
+        }
     }
 }

@@ -151,9 +151,18 @@ public final class Dir implements Closeable {
         return Sys.readlinkat(fd, Unix.bytes(name));
     }
 
-    /** Whether the entry has any {@code user.*} xattr: one system call, no open (see {@link Xattrs}). */
-    public boolean hasUserXattrs(Path name) throws IOException {
-        return Sys.hasXattrWithPrefix(fd, Unix.bytes(name), "user.");
+    /**
+     * Whether the entry may have attributes the policy keeps that its stat does not show: any
+     * kept xattr (one llistxattr, no open), or, when flags are kept, always (only an open and an
+     * ioctl can tell).
+     */
+    public boolean mayHaveAttrs(Path name, AttrPolicy p) throws IOException {
+        if (p.flags()) {
+            return true;
+        }
+        String prefix = p.xattrs() == XattrScope.USER && !p.acls() ? "user."
+                : p.xattrs() == XattrScope.NONE ? (p.acls() ? "system.posix_acl_" : null) : "";
+        return prefix != null && Sys.hasXattrWithPrefix(fd, Unix.bytes(name), prefix);
     }
 
     /** A hard link {@code name} here to {@code otherName} in {@code other}. */
