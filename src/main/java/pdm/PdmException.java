@@ -2,7 +2,7 @@ package pdm;
 
 /**
  * An error with a reason a storage admin can act on. {@link #exitCode()} is what the
- * CLI returns for it: 2 for usage, config and safety refusals, as SPEC.md says.
+ * CLI returns for it: 2 for usage, config and safety refusals, as docs/spec.md says.
  */
 public class PdmException extends RuntimeException {
     private final int exitCode;

@@ -16,6 +16,7 @@ import pdm.PdmException;
 import pdm.config.DataSource;
 import pdm.config.PdmConfig;
 import pdm.engine.Preflight;
+import pdm.engine.SubmitCheck;
 import pdm.fs.Names;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
@@ -61,6 +62,7 @@ final class Distributed {
         if (Preflight.changesTarget(phases, options)) {
             Preflight.requireWritable(tgt.name(), tgt.write()); // early: the root task's preflight checks it again
         }
+        SubmitCheck.fromClient(src, tgt, phases);
         Path path = Names.jobPath(pathArg);
         JobFactory.refuseFileRoot(options, path);
         long now = System.currentTimeMillis();

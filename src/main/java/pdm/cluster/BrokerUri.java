@@ -10,10 +10,11 @@ import pdm.PdmException;
 import pdm.Secrets;
 
 /**
- * A RabbitMQ connect string as users wrote it for the seed: {@code amqp://user:pass@host:port/vhost},
- * {@code amqps://} for TLS. Unlike amqp-client, a trailing {@code /} (the seed's example
- * {@code amqp://guest:guest@localhost:5672/}) means the default vhost {@code /}, as the seed's Go
- * client read it (see PLATFORM-NOTES.md). {@link #toString()} never shows the password.
+ * A RabbitMQ connect string as users wrote it for sdsc/pdm (the Go tool pdm replaces):
+ * {@code amqp://user:pass@host:port/vhost}, {@code amqps://} for TLS. Unlike amqp-client, a trailing
+ * {@code /} (sdsc/pdm's example {@code amqp://guest:guest@localhost:5672/}) means the default vhost
+ * {@code /}, as sdsc/pdm's Go client read it; amqp-client would read the empty vhost (docs/platform.md).
+ * {@link #toString()} never shows the password.
  */
 public record BrokerUri(boolean tls, String host, int port, String vhost, String user, String password) {
 

@@ -13,7 +13,7 @@ public record FsPair(DataSource src, DataSource tgt) {
         return src.name() + "->" + tgt.name();
     }
 
-    /** Every pair of configured filesystems whose target may be written, as the seed's worker serves them. */
+    /** Every pair of configured filesystems whose target may be written, as sdsc/pdm's worker serves them. */
     public static List<FsPair> servedBy(PdmConfig config) {
         List<FsPair> out = new ArrayList<>();
         for (DataSource s : new TreeMap<>(config.datasources()).values()) {

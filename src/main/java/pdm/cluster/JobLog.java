@@ -43,6 +43,7 @@ public final class JobLog {
             p.event(job);
             p.await();
         } catch (IOException | TimeoutException e) {
+            throwIfRefused(e, uri);
             throw new PdmException("cannot submit the job to RabbitMQ at " + uri + ": " + Rabbit.reason(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -60,6 +61,7 @@ public final class JobLog {
                         + CATCH_UP_MS / 1000 + " s");
             }
         } catch (IOException | TimeoutException e) {
+            throwIfRefused(e, uri);
             throw new PdmException("cannot read job state from RabbitMQ at " + uri + ": " + Rabbit.reason(e), e);
         }
         synchronized (fold) {
@@ -110,6 +112,7 @@ public final class JobLog {
                 }
                 log.warn("lost the event log while waiting for job {}; reading it again", jobId);
             } catch (IOException | TimeoutException | RuntimeException e) {
+                throwIfRefused(e, uri);
                 log.warn("broker {} not reachable while waiting for job {}: {}; retrying in {} s", uri, jobId,
                         Rabbit.reason(e), backoff / 1000);
             }
@@ -161,6 +164,14 @@ public final class JobLog {
     private static void apply(JobFold fold, JobEvent e) {
         synchronized (fold) {
             fold.apply(e);
+        }
+    }
+
+    /** A refusal (password, vhost, permissions) ends a client at once, in one line naming the fix. */
+    private static void throwIfRefused(Throwable e, BrokerUri uri) {
+        AccessRefused refused = AccessRefused.of(e, uri);
+        if (refused != null) {
+            throw refused;
         }
     }
 }

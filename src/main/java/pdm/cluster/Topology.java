@@ -16,7 +16,7 @@ import pdm.config.PdmConfig;
 import pdm.task.FileTask;
 
 /**
- * The broker objects pdm uses, as in the seed plus what exactness needs: topic exchange
+ * The broker objects pdm uses, as in sdsc/pdm (the Go tool pdm replaces) plus what exactness needs: topic exchange
  * {@code tasks} with durable queues {@code dir.SRC.TGT}, {@code file.SRC.TGT} and the hard-link
  * queues {@code link.SRC.TGT.0..3} (single active consumer, so one consumer sees every name of
  * an inode); {@code pdm.dead} for messages no worker can act on; the stream {@code pdm.events}
@@ -310,8 +310,8 @@ public final class Topology {
         } catch (IOException e) {
             String why = Rabbit.reason(e);
             if (why.contains("PRECONDITION_FAILED")) {
-                throw new IOException("queue '" + queue + "' exists on the broker with other settings (the seed "
-                        + "declared its queues non-durable); when it is empty, delete it (rabbitmqctl delete_queue "
+                throw new IOException("queue '" + queue + "' exists on the broker with other settings (sdsc/pdm, "
+                        + "the Go pdm this one replaces, declared its queues non-durable); when it is empty, delete it (rabbitmqctl delete_queue "
                         + queue + ") and start again: " + why, e);
             }
             throw e;

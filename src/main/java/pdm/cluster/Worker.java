@@ -162,7 +162,7 @@ public final class Worker {
                 log.info("target filesystem '{}': path {} is there now", t.name(), t.path());
             }
         }
-        stats.targetsMissing(List.copyOf(missing));
+        stats.targets(List.copyOf(targets.keySet()), List.copyOf(missing));
     }
 
     private void checkMount(FsPair p) {

@@ -30,7 +30,7 @@ public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("dir_workers", "file_workers", "file_prefetch", "dir_prefetch",
             "monitor_interval", "monitor_mount_sec", "debug", "elastic_url", "files_per_task", "max_delete", "rabbitmq", "datasource",
             "bwlimit", "max_files_per_second");
-    /** Keys of the seed's example that pdm accepts but does not use. */
+    /** Keys of sdsc/pdm's example config (the Go pdm this one replaces) that pdm accepts but does not use. */
     private static final Set<String> SEED_ONLY = Set.of("tika_jar", "elastic_index", "copy", "scan", "scan_update",
             "mds", "recognise_types", "purge_files_older_days");
     private static final Set<String> DATASOURCE = Set.of("type", "path", "mount", "write", "skip_files_newer_minutes",
@@ -263,7 +263,7 @@ public final class ConfigLoader {
         void unknown(String section, String key) {
             String where = where(section, key);
             String msg = SEED_ONLY.contains(key)
-                    ? where + ": '" + key + "' is a setting of the original pdm that this pdm does not use; ignored"
+                    ? where + ": '" + key + "' is a setting of sdsc/pdm (the Go pdm this one replaces) that this pdm does not use; ignored"
                     : where + ": unknown key '" + key + "' ignored (check its spelling)";
             warnings.add(msg);
             log.warn(msg);

@@ -17,7 +17,7 @@ public record LustreOptions(Stripe stripe, List<Threshold> thresholds, int mds, 
 
     /** How a file's layout is chosen. */
     public enum Stripe {
-        /** by the file's size, over {@link #thresholds} (the original pdm's rule) */
+        /** by the file's size, over {@link #thresholds} (sdsc/pdm's rule) */
         SIZE,
         /** the source file's own layout (the source must be Lustre too) */
         SOURCE,
@@ -36,7 +36,7 @@ public record LustreOptions(Stripe stripe, List<Threshold> thresholds, int mds, 
 
     private static final long GIB = 1L << 30;
 
-    /** The original pdm's: -c 5 above 10 GiB, -c 10 above 100 GiB, -c 50 above 1 TiB. */
+    /** sdsc/pdm's: -c 5 above 10 GiB, -c 10 above 100 GiB, -c 50 above 1 TiB. */
     public static final List<Threshold> ORIGINAL = List.of(new Threshold(10 * GIB, 5), new Threshold(100 * GIB, 10),
             new Threshold(1024 * GIB, 50));
 

@@ -36,6 +36,14 @@ final class LustrePlacement implements Placement {
 
     @Override
     public void preflight(JobSpec job) {
+        check(lustre, src, tgt);
+    }
+
+    /**
+     * lfs works on the target (and on the source, for stripe = "source"): the start check of every
+     * copy and verify, in the node that runs it and, where it sees the filesystems, the submitting client.
+     */
+    static void check(LustreTarget lustre, DataSource src, DataSource tgt) {
         boolean source = lustre.copiesSourceLayout();
         if (source && !src.isLustre()) {
             throw new PdmException("target filesystem '" + tgt.name() + "' has stripe = \"source\" but the source '"

@@ -21,7 +21,7 @@ public record SkipFilter(long newerThanNs, long olderThanNs, long largerThan) {
                 src.skipLargerGb());
     }
 
-    /** From the config's minutes and GiB; 0 or less switches a limit off, as in the seed. */
+    /** From the config's minutes and GiB; 0 or less switches a limit off, as in sdsc/pdm. */
     public static SkipFilter of(long nowNs, long newerMinutes, long olderMinutes, double largerGb) {
         long minute = 60_000_000_000L;
         return new SkipFilter(

@@ -46,7 +46,7 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
         return ctimeNs > copy.ctimeNs - CLOCK_SKEW_NS;
     }
 
-    /** The quick check of rsync and the seed: same type, size and mtime (to the ns). */
+    /** The quick check of rsync and sdsc/pdm: same type, size and mtime (to the ns). */
     public boolean sameContentStamp(FileMeta o) {
         return type == o.type && size == o.size && mtimeNs == o.mtimeNs;
     }

@@ -7,7 +7,7 @@ import pdm.fs.linux.Sys;
 
 /**
  * Names are bytes; the JDK's Path holds them exactly, but its String face is lossy for
- * non-UTF-8 names (PLATFORM-NOTES.md). Here is the one exact way in and out of a Path, through
+ * non-UTF-8 names (docs/platform.md). Here is the one exact way in and out of a Path, through
  * the public API: ASCII as text, anything else through a file URI, whose %XX escapes carry
  * every byte.
  */

@@ -38,7 +38,7 @@ public record JobSummary(
     }
 
     /**
-     * Exit code of SPEC.md: 0 all done, 1 done but some items failed, differ, or were left
+     * Exit code of docs/spec.md: 0 all done, 1 done but some items failed, differ, or were left
      * undone by a guard (a directory copy would not replace, --max-delete). Vanished source
      * files alone are not a problem: on a live filesystem they are normal.
      */

@@ -73,7 +73,7 @@ public final class ClusterView {
             Heartbeat b = h.beat;
             ws.add(new MetricsView.WorkerState(b.node(), b.worker(), now - h.atMs <= silentMs(b), b.tasksRunning(),
                     b.filesCopied(), b.bytesCopied(), b.pairsPaused(), h.atMs / 1000.0, b.logDropped(),
-                    b.targetsMissing()));
+                    b.targetsMissing(), b.targets()));
         }
         ws.sort(Comparator.comparing(MetricsView.WorkerState::worker));
         JobFold f = fold;

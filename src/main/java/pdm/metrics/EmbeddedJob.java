@@ -70,7 +70,7 @@ public final class EmbeddedJob {
         // (a dry run copies nothing: its counters say what it would copy, the live ones stay 0)
         MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, q[2],
                 def.dryRun() ? 0 : c.filesCopied(), def.dryRun() ? 0 : c.bytes(), 0, System.currentTimeMillis() / 1000.0,
-                logDropped.getAsLong(), List.of());
+                logDropped.getAsLong(), List.of(), List.of(def.target()));
         List<MetricsView.QueueDepth> depths = List.of(
                 new MetricsView.QueueDepth(dirQueue, q[0], -1, -1), new MetricsView.QueueDepth(fileQueue, q[1], -1, -1));
         return new MetricsView(List.of(work), List.of(job), List.of(self), depths, true, null);

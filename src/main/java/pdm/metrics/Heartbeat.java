@@ -19,6 +19,9 @@ import java.util.List;
  * @param logDropped  log events it dropped because Elasticsearch was slow or down
  * @param targetsMissing write = true filesystems it serves whose path is missing or not a directory
  *                    (absent from older workers' heartbeats: read as none)
+ * @param targets     every write = true filesystem it serves, so that a monitor can show each one as
+ *                    missing or not (a 0, not "no data", when all is well; absent from older
+ *                    workers' heartbeats: then only the missing ones are known)
  */
 public record Heartbeat(
         int v,
@@ -33,12 +36,14 @@ public record Heartbeat(
         @JsonProperty("bytes_copied") long bytesCopied,
         @JsonProperty("pairs_paused") long pairsPaused,
         @JsonProperty("log_events_dropped") long logDropped,
-        @JsonProperty("targets_missing") List<String> targetsMissing) {
+        @JsonProperty("targets_missing") List<String> targetsMissing,
+        List<String> targets) {
 
     public static final int VERSION = 1;
 
     public Heartbeat {
         targetsMissing = targetsMissing == null ? List.of() : List.copyOf(targetsMissing);
+        targets = targets == null ? List.of() : List.copyOf(targets);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()

@@ -55,10 +55,11 @@ public record MetricsView(List<Work> work, List<JobState> jobs, List<WorkerState
      * @param pairsPaused source/target pairs it takes no work for: a mount = true filesystem is missing
      * @param logDropped  log events it could not ship to Elasticsearch
      * @param targetsMissing write = true filesystems it serves whose path is missing or not a directory
+     * @param targets     every write = true filesystem it serves (each gets a series, 0 when it is there)
      */
     public record WorkerState(String node, String worker, boolean up, long tasksRunning, long filesCopied,
                               long bytesCopied, long pairsPaused, double lastSeenSeconds, long logDropped,
-                              List<String> targetsMissing) {
+                              List<String> targetsMissing, List<String> targets) {
     }
 
     /** A queue's depth; -1 where it is not known (a queue the broker does not have yet). */

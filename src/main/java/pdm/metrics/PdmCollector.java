@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import pdm.job.Counters;
@@ -135,8 +137,8 @@ public final class PdmCollector implements MultiCollector {
         GaugeSnapshot.Builder paused = GaugeSnapshot.builder().name("pdm_worker_pairs_paused")
                 .help("Source/target pairs the worker takes no work for because a mount = true filesystem is not mounted");
         GaugeSnapshot.Builder missing = GaugeSnapshot.builder().name("pdm_worker_target_missing")
-                .help("1 for each write = true filesystem the worker serves whose path does not exist or is not a "
-                        + "directory (its tasks fail until it is there)");
+                .help("Per write = true filesystem the worker serves: 1 while its path does not exist or is not a "
+                        + "directory (its tasks fail until it is there), 0 while it is there");
         GaugeSnapshot.Builder seen = GaugeSnapshot.builder().name("pdm_worker_last_seen_timestamp_seconds")
                 .help("When the worker was last heard from").unit(Unit.SECONDS);
         CounterSnapshot.Builder files = CounterSnapshot.builder().name("pdm_worker_files_copied")
@@ -151,8 +153,12 @@ public final class PdmCollector implements MultiCollector {
             up.dataPoint(point(l, w.up() ? 1 : 0));
             running.dataPoint(point(l, w.tasksRunning()));
             paused.dataPoint(point(l, w.pairsPaused()));
-            for (String fs : w.targetsMissing()) {
-                missing.dataPoint(point(Labels.of(MISSING_LABELS, new String[]{w.node(), w.worker(), fs}), 1));
+            // every target served, missing or not (a heartbeat of an older worker names only the missing ones)
+            Set<String> served = new TreeSet<>(w.targets());
+            served.addAll(w.targetsMissing());
+            for (String fs : served) {
+                missing.dataPoint(point(Labels.of(MISSING_LABELS, new String[]{w.node(), w.worker(), fs}),
+                        w.targetsMissing().contains(fs) ? 1 : 0));
             }
             seen.dataPoint(point(l, w.lastSeenSeconds()));
             files.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(w.filesCopied()).build());

@@ -37,6 +37,7 @@ public final class ProcessStats {
     private final AtomicLong seq = new AtomicLong();
     private final AtomicLong pairsPaused = new AtomicLong();
     private volatile List<String> targetsMissing = List.of();
+    private volatile List<String> targets = List.of();
 
     /**
      * @param worker     host:pid
@@ -57,9 +58,10 @@ public final class ProcessStats {
         pairsPaused.set(n);
     }
 
-    /** The write = true filesystems it serves whose path is missing or not a directory now. */
-    public void targetsMissing(List<String> names) {
-        targetsMissing = List.copyOf(names);
+    /** The write = true filesystems it serves, and those of them whose path is missing or not a directory now. */
+    public void targets(List<String> served, List<String> missing) {
+        targets = List.copyOf(served);
+        targetsMissing = List.copyOf(missing);
     }
 
     public void taskStarted() {
@@ -109,7 +111,7 @@ public final class ProcessStats {
         long[] copied = copiedSoFar();
         return new Heartbeat(Heartbeat.VERSION, node, worker, startedMs, seq.incrementAndGet(),
                 System.currentTimeMillis(), intervalSeconds, running.get(), copied[0], copied[1], pairsPaused.get(),
-                logDropped.getAsLong(), targetsMissing);
+                logDropped.getAsLong(), targetsMissing, targets);
     }
 
     /** This process as its own /metrics shows it. */
@@ -122,7 +124,8 @@ public final class ProcessStats {
         });
         long[] copied = copiedSoFar();
         MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, running.get(), copied[0],
-                copied[1], pairsPaused.get(), System.currentTimeMillis() / 1000.0, logDropped.getAsLong(), targetsMissing);
+                copied[1], pairsPaused.get(), System.currentTimeMillis() / 1000.0, logDropped.getAsLong(), targetsMissing,
+                targets);
         return new MetricsView(out, List.of(), List.of(self), List.of(), true, null);
     }
 }

@@ -14,7 +14,7 @@ import pdm.testkit.Pdm;
 import pdm.testkit.RichTree;
 import pdm.testkit.TreeComparer;
 
-/** A copy is exact: every kind of entry and every bit of metadata SPEC.md lists arrives unchanged. */
+/** A copy is exact: every kind of entry and every bit of metadata docs/spec.md lists as kept arrives unchanged. */
 class CopyExactnessTest {
     /** The shared benchmark's tree maker, in shared/ beside the project (as CI lays it out too). */
     private static final Path MAKE_TREE = Path.of(System.getProperty("basedir", "")).toAbsolutePath()

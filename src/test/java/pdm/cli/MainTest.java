@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import pdm.testkit.Fx;
 import pdm.testkit.Pdm;
 
-/** The command line: help, usage errors and the exit codes of SPEC.md. */
+/** The command line: help, usage errors and the exit codes of docs/spec.md. */
 class MainTest {
     @TempDir
     Path tmp;

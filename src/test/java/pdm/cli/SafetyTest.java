@@ -13,7 +13,7 @@ import pdm.testkit.Fx;
 import pdm.testkit.Pdm;
 import pdm.testkit.TreeComparer;
 
-/** SPEC.md's safety rules: pdm writes only inside a write = true target, under PATH, and never follows a symlink. */
+/** The safety rules of docs/spec.md: pdm writes only inside a write = true target, under PATH, and never follows a symlink. */
 class SafetyTest {
     @TempDir
     Path tmp;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import pdm.PdmException;
 import pdm.Secrets;
 
-/** Connect strings as seed users wrote them; passwords never shown. */
+/** Connect strings as sdsc/pdm's users wrote them; passwords never shown. */
 class BrokerUriTest {
     @Test
     void seedExampleWithTrailingSlashMeansTheDefaultVhost() {

@@ -305,7 +305,20 @@ class DistributedIT {
             c.startWorker("--metrics-port", Integer.toString(metrics));
             c.awaitConnected(1);
 
-            Process job = c.start("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+            // a client that sees the unmounted target refuses the job itself, before submitting it
+            Cluster.Run here = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+            assertThat(here.exit()).as(here.stderr()).isEqualTo(2);
+            assertThat(here.stderr()).contains("is not a mount point on this node").doesNotContain("submitted");
+
+            // a client that does not see it (a submit node without the filesystems) leaves it to the workers
+            Path clientConfig = tmp.resolve("client.toml");
+            Files.writeString(clientConfig, Files.readString(c.config)
+                    .replace("\"" + target + "\"", "\"" + tmp.resolve("not-on-this-client") + "\""));
+            List<String> cmd = new ArrayList<>(c.pdm("copy", c.srcName, c.tgtName, "/", "--wait", "--json"));
+            cmd.set(cmd.indexOf(c.config.toString()), clientConfig.toString());
+            Path out = tmp.resolve("client.out");
+            Path err = tmp.resolve("client.err");
+            Process job = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             await().atMost(Duration.ofSeconds(30)).until(() -> c.workerLog(1).contains("is not mounted"));
             assertThat(Exposition.scrape(metrics)).as("the worker's metrics say why it is idle")
                     .containsEntry("pdm_worker_pairs_paused{node=\"" + Hosts.name() + "\",worker=\""
@@ -318,7 +331,7 @@ class DistributedIT {
 
             exec("mount", "-t", "tmpfs", "-o", "size=16m", "pdm-test", target.toString());
             try {
-                Cluster.Run r = Cluster.finish(job, lastOut(c), lastErr(c));
+                Cluster.Run r = Cluster.finish(job, out, err);
                 assertThat(r.exit()).as(r.stderr()).isZero();
                 assertThat(c.workerLog(1)).contains("mounted again");
                 TreeComparer.assertSameTree(c.src, target);

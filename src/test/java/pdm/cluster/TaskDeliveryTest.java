@@ -2,6 +2,10 @@ package pdm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
@@ -11,9 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import pdm.config.DataSource;
 import pdm.engine.TaskRunner;
 import pdm.fs.Names;
@@ -48,6 +54,31 @@ class TaskDeliveryTest {
     private ProcessStats stats;
     private TaskDelivery delivery;
     private FsPair pair;
+
+    /**
+     * What TaskDelivery logs, kept here instead of on the console: a dead-lettered message is an
+     * ERROR line in production, and these tests provoke it on purpose (they assert it instead).
+     */
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private final Logger deliveryLog = (Logger) LoggerFactory.getLogger(TaskDelivery.class);
+
+    @BeforeEach
+    void captureLog() {
+        logged.start();
+        deliveryLog.addAppender(logged);
+        deliveryLog.setAdditive(false);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        deliveryLog.detachAppender(logged);
+        deliveryLog.setAdditive(true);
+    }
+
+    private List<String> errors() {
+        return logged.list.stream().filter(e -> e.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
 
     @BeforeEach
     void tree() throws IOException {
@@ -195,6 +226,7 @@ class TaskDeliveryTest {
         deliver("not a task".getBytes(StandardCharsets.UTF_8));
         assertThat(log).containsExactly("dead-letter", "confirmed", "ack");
         assertThat(events).isEmpty(); // it names no job
+        assertThat(errors()).singleElement().asString().startsWith("message from dir.src.tgt sent to pdm.dead: not JSON");
     }
 
     @Test
@@ -206,6 +238,8 @@ class TaskDeliveryTest {
         assertThat(done.kind()).isEqualTo(TaskKind.DEAD);
         assertThat(done.counters().filesFailed()).isEqualTo(1);
         assertThat(Files.exists(tmp.resolve("tgt/a"))).as("nothing run").isFalse();
+        assertThat(errors()).singleElement().asString()
+                .contains("sent to pdm.dead: the task is for tgt->src but came from a queue of src->tgt");
     }
 
     @Test

@@ -48,6 +48,8 @@ class WorkerTargetIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> last.containsKey(id) || !w.isAlive());
             assertThat(last.get(id).targetsMissing()).as(c.workerLog(1)).containsExactly(c.tgtName);
+            assertThat(last.get(id).targets()).as("every target it serves, for a 0 when it is there")
+                    .contains(c.tgtName);
             assertThat(c.workerLog(1)).contains("WARN").contains("target filesystem '" + c.tgtName + "': path "
                     + c.dst + " does not exist or is not a directory");
 
@@ -55,6 +57,7 @@ class WorkerTargetIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> last.get(id).targetsMissing().isEmpty() || !w.isAlive());
             assertThat(last.get(id).targetsMissing()).as(c.workerLog(1)).isEmpty();
+            assertThat(last.get(id).targets()).contains(c.tgtName);
             assertThat(c.workerLog(1)).contains("path " + c.dst + " is there now");
         }
     }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** config.toml: the seed's file loads, defaults fill in, and every mistake names its key and line. */
+/** config.toml: sdsc/pdm's example file loads, defaults fill in, and every mistake names its key and line. */
 class ConfigLoaderTest {
     static final String SEED_EXAMPLE = """
             dir_workers = 5
@@ -70,7 +70,7 @@ class ConfigLoaderTest {
         assertThat(panda.skipOlderMinutes()).isZero();
         assertThat(panda.skipLargerGb()).isEqualTo(500.0);
         assertThat(c.datasources()).containsOnlyKeys("panda");
-        assertThat(panda.lustre().mds()).as("the seed's mds is a Lustre key of the datasource").isEqualTo(2);
+        assertThat(panda.lustre().mds()).as("sdsc/pdm's mds is a Lustre key of the datasource").isEqualTo(2);
         assertThat(panda.lustre().stripe()).isEqualTo(LustreOptions.Stripe.SIZE);
         assertThat(panda.lustre().thresholds()).isEqualTo(LustreOptions.ORIGINAL);
         assertThat(panda.lustre().lfs()).isEqualTo("lfs");
@@ -266,8 +266,22 @@ class ConfigLoaderTest {
         ConfigLoader loader = new ConfigLoader();
         PdmConfig c = loader.read(Path.of("config.toml.example"));
         assertThat(loader.warnings()).isEmpty();
+        assertThat(c.datasource("badger").write()).isTrue();
+        assertThat(c.datasource("panda").write()).isFalse();
+    }
+
+    @Test
+    void theExamplesLustreLinesLoadAsWrittenOnceUncommented() throws IOException {
+        String example = Files.readString(Path.of("config.toml.example"));
+        int badger = example.indexOf("[datasource.badger]");
+        String lustre = example.substring(0, badger) + example.substring(badger)
+                .replace("type = \"posix\"", "type = \"lustre\"")
+                .replaceAll("(?m)^# (stripe|stripe_thresholds|mds|lfs_path) =", "$1 =");
+        ConfigLoader loader = new ConfigLoader();
+        PdmConfig c = loader.read(file(lustre));
+        assertThat(loader.warnings()).isEmpty();
         assertThat(c.datasource("badger").lustre().thresholds()).isEqualTo(LustreOptions.ORIGINAL);
-        assertThat(c.datasource("panda").isLustre()).isTrue();
+        assertThat(c.datasource("badger").lustre().mds()).isEqualTo(4);
     }
 
     @Test

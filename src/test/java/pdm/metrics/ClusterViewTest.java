@@ -118,20 +118,23 @@ class ClusterViewTest {
 
     @Test
     void aMissingTargetIsReportedAndAnOlderWorkersHeartbeatHasNone() throws Exception {
-        Heartbeat sent = new Heartbeat(Heartbeat.VERSION, "h1", "h1:5", 1, 1, 0, 10, 0, 0, 0, 0, 0, List.of("badger"));
+        Heartbeat sent = new Heartbeat(Heartbeat.VERSION, "h1", "h1:5", 1, 1, 0, 10, 0, 0, 0, 0, 0, List.of("badger"),
+                List.of("badger", "cougar"));
         ClusterView v = new ClusterView(() -> 1000);
         v.heartbeat(Heartbeat.decode(sent.encode()));
         assertThat(v.view().workers().get(0).targetsMissing()).containsExactly("badger");
+        assertThat(v.view().workers().get(0).targets()).containsExactly("badger", "cougar");
 
         String old = "{\"v\":1,\"node\":\"h2\",\"worker\":\"h2:6\",\"started_ms\":1,\"seq\":1,\"sent_ms\":0,"
                 + "\"interval_s\":10,\"tasks_running\":0,\"files_copied\":0,\"bytes_copied\":0,\"pairs_paused\":0,"
                 + "\"log_events_dropped\":0}";
         assertThat(Heartbeat.decode(old.getBytes(StandardCharsets.UTF_8)).targetsMissing()).isEmpty();
+        assertThat(Heartbeat.decode(old.getBytes(StandardCharsets.UTF_8)).targets()).isEmpty();
     }
 
     private static Heartbeat beat(String worker, long started, long seq, long running) {
         return new Heartbeat(Heartbeat.VERSION, worker.substring(0, 2), worker, started, seq, 0, 10, running,
-                seq * 100, seq * 1000, 0, 0, List.of());
+                seq * 100, seq * 1000, 0, 0, List.of(), List.of());
     }
 
     private static JobFold fold(List<JobEvent> log) {

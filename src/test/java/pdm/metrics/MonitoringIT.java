@@ -122,7 +122,7 @@ class MonitoringIT {
                 // a heartbeat delivered again late (an older seq) does not move anything
                 try (Connection conn = Broker.connect(); Channel ch = conn.createChannel()) {
                     Heartbeat stale = new Heartbeat(Heartbeat.VERSION, Hosts.name(), id1, 0, 1, 0, 1, 99, 0, 0, 0, 0,
-                            List.of());
+                            List.of(), List.of());
                     ch.basicPublish(Topology.STATS, "", new AMQP.BasicProperties(), stale.encode());
                 }
                 Thread.sleep(1500);

@@ -22,8 +22,9 @@ class PdmCollectorTest {
                 List.of(new MetricsView.JobState("20261125-101842-ab12", "sync", "panda", "badger", "/user \"x\"",
                         false, "running", 2, 3, 17, 1764065922.5, 1764065990)),
                 List.of(new MetricsView.WorkerState("n1", "n1:100", true, 3, 11, 12400, 1, 1764065990, 0,
-                                List.of("badger")),
-                        new MetricsView.WorkerState("n2", "n2:200", false, 0, 5, 100, 0, 1764065000, 5, List.of())),
+                                List.of("badger"), List.of("badger", "cougar")),
+                        new MetricsView.WorkerState("n2", "n2:200", false, 0, 5, 100, 0, 1764065000, 5, List.of(),
+                                List.of("badger"))),
                 List.of(new MetricsView.QueueDepth("file.panda.badger", 40, 12, 2),
                         new MetricsView.QueueDepth("pdm.dead", 1, -1, 0)),
                 true, true);
@@ -52,7 +53,10 @@ class PdmCollectorTest {
         assertThat(Exposition.sum(s, "pdm_worker_files_copied_total")).isEqualTo(16.0);
         assertThat(Exposition.sum(s, "pdm_worker_pairs_paused", "worker=\"n1:100\"")).isEqualTo(1.0);
         assertThat(s).containsEntry("pdm_worker_target_missing{filesystem=\"badger\",node=\"n1\",worker=\"n1:100\"}", 1.0);
-        assertThat(Exposition.sum(s, "pdm_worker_target_missing", "worker=\"n2:200\"")).isZero();
+        // every target a worker serves has a series: 0 while it is there, so a panel never says "no data"
+        assertThat(s).containsEntry("pdm_worker_target_missing{filesystem=\"cougar\",node=\"n1\",worker=\"n1:100\"}", 0.0)
+                .containsEntry("pdm_worker_target_missing{filesystem=\"badger\",node=\"n2\",worker=\"n2:200\"}", 0.0);
+        assertThat(s.keySet().stream().filter(k -> k.startsWith("pdm_worker_target_missing{"))).hasSize(3);
         assertThat(Exposition.sum(s, "pdm_worker_copied_bytes_total", "worker=\"n1:100\"")).isEqualTo(12400.0);
         assertThat(Exposition.sum(s, "pdm_queue_messages_unacked", "file.panda.badger")).isEqualTo(12.0);
         // an unknown count is left out, not shown as a made-up number
@@ -60,6 +64,14 @@ class PdmCollectorTest {
         assertThat(text).contains("path=\"/user \\\"x\\\"\"");
         assertThat(s).containsEntry("pdm_event_log_caught_up", 1.0).containsEntry("pdm_monitor_broker_connected", 1.0);
         assertThat(Exposition.sum(s, "pdm_job_info", "dry_run=\"false\"")).isEqualTo(1.0);
+    }
+
+    @Test
+    void anOlderWorkerThatNamesOnlyItsMissingTargetsStillShowsThem() throws Exception {
+        MetricsView v = new MetricsView(List.of(), List.of(), List.of(new MetricsView.WorkerState("n3", "n3:1", true, 0,
+                0, 0, 0, 1764065990, 0, List.of("badger"), List.of())), List.of(), true, null);
+        Map<String, Double> s = Exposition.samples(Exposition.render(v));
+        assertThat(s).containsEntry("pdm_worker_target_missing{filesystem=\"badger\",node=\"n3\",worker=\"n3:1\"}", 1.0);
     }
 
     @Test
