@@ -218,6 +218,15 @@ public final class Dir implements Closeable {
             return false;
         }
 
+        /** Whether an immutable or append-only entry (or directory holding it) may be unlocked to go. */
+        default boolean unlocks() {
+            return false;
+        }
+
+        /** Told when {@code rel} (or the directory holding it) was unlocked so that it could go. */
+        default void unlocked(Path rel) {
+        }
+
         /** For pdm's own trees (its hard-link directory): nothing of the user's, nothing to count. */
         RemovalGuard OWN = new RemovalGuard() {
             @Override
@@ -270,10 +279,42 @@ public final class Dir implements Closeable {
             return Removed.STOPPED;
         }
         if (!dryRun) {
-            Sys.unlinkat(fd, Unix.bytes(name), meta.isDir());
+            try {
+                Sys.unlinkat(fd, Unix.bytes(name), meta.isDir());
+            } catch (IOException e) {
+                int own = guard.unlocks() ? unlockToRemove(name, meta) : -1;
+                if (own < 0) {
+                    throw e;
+                }
+                guard.unlocked(entry);
+                try {
+                    Sys.unlinkat(fd, Unix.bytes(name), meta.isDir());
+                } finally {
+                    Attrs.relock(this, own, Names.display(rel));
+                }
+            }
         }
         guard.removed(entry, meta);
         return Removed.ALL;
+    }
+
+    /**
+     * Clears immutable and append-only on the entry and on this directory, which forbid its
+     * removal. Returns the bits cleared on this directory (to set again), or -1 when neither had any.
+     */
+    private int unlockToRemove(Path name, FileMeta meta) throws IOException {
+        int entry = 0;
+        if (meta.isDir()) {
+            try (Dir d = openDir(name)) {
+                entry = Attrs.unlock(d, name.toString());
+            }
+        } else if (meta.isFile()) {
+            try (FileHandle f = openRead(name)) {
+                entry = Attrs.unlock(f, name.toString());
+            }
+        }
+        int own = Attrs.unlock(this, Names.display(rel));
+        return entry == 0 && own == 0 ? -1 : own;
     }
 
     /** Whether the subdirectory {@code name} has no entries (opened without following a symlink). */

@@ -121,6 +121,28 @@ class AttributesIT {
     }
 
     @Test
+    void deleteUnlocksWhatItMustRemove() throws IOException {
+        AttrTree.build(src);
+        assertThat(Pdm.json("copy", src, dst).exit()).isZero();
+        Tools.run("chattr", "-i", src.resolve("imm").toString());
+        Files.delete(src.resolve("imm"));
+        Tools.run("chattr", "-i", src.resolve("locked").toString());
+        Files.delete(src.resolve("locked/kept"));
+        Tools.run("chattr", "+i", src.resolve("locked").toString());
+
+        Pdm.Result delete = Pdm.run("delete", "-i", "--json", src.toString(), dst.toString());
+
+        assertThat(delete.exit()).as(delete.toString()).isZero();
+        assertThat(delete.count("files_removed")).isEqualTo(2);
+        assertThat(delete.count("unlocked")).isEqualTo(2);
+        assertThat(delete.err()).contains("unlock       /imm", "remove       /imm", "unlock       /locked/kept",
+                "remove       /locked/kept");
+        assertThat(dst.resolve("imm")).doesNotExist();
+        assertThat(Tools.run("lsattr", "-d", dst.resolve("locked").toString())).as("locked again")
+                .startsWith("----i");
+    }
+
+    @Test
     void projectIdsAreKeptOnXfs() throws IOException {
         try (LoopImage xfs = LoopImage.xfs(tmp)) {
             Path s = xfs.root().resolve("src");
