@@ -33,8 +33,9 @@ final class AttrSync {
      * says it may have changed since the copy (every attribute change moves the ctime), so a
      * pass over unchanged entries makes no call for them.
      */
-    boolean worthALook(Dir srcDir, Pair p) throws IOException {
-        return p.src().mayHaveChangedSince(p.tgt()) && srcDir.mayHaveAttrs(p.name(), policy);
+    boolean worthALook(DirPair dir, Pair p) throws IOException {
+        return p.src().mayHaveChangedSince(p.tgt()) && dir.tgt() != null
+                && dir.src().mayDifferInAttrs(p.name(), dir.tgt(), policy);
     }
 
     Attrs read(FileHandle f) throws IOException {

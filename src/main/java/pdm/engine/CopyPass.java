@@ -60,7 +60,7 @@ final class CopyPass implements Pass {
         switch (src.type()) {
             case DIR -> {
                 if (tgt != null && tgt.isDir()) {
-                    if (dir.tgt() != null && attrs.worthALook(dir.src(), p)) {
+                    if (dir.tgt() != null && attrs.worthALook(dir, p)) {
                         syncDirXattrs(dir, p.name());
                     }
                     plan.descend(p.name(), src, tgt);
@@ -76,7 +76,7 @@ final class CopyPass implements Pass {
                 } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum() || tgt.nlink() > 1) {
                     // (a target still hard-linked where the source no longer is gets its own inode)
                     plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
-                } else if (!ctx.sameOwnership(src, tgt) || attrs.worthALook(dir.src(), p)) {
+                } else if (!ctx.sameOwnership(src, tgt) || attrs.worthALook(dir, p)) {
                     // (xattrs, ACLs and flags may have changed with nothing else: compared where the
                     // source changed since the copy, so a pass over unchanged files looks at none)
                     plan.work(new WorkItem(p.name(), Op.META, src, tgt));

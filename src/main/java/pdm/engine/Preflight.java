@@ -206,7 +206,8 @@ public final class Preflight {
         try (Dir s = job.src().open(dirRel); Dir t = job.tgt().open(Names.ROOT)) {
             Attrs.Holds src = Attrs.holds(s);
             Attrs.Holds tgt = Attrs.holds(t);
-            String tgtName = "target filesystem '" + job.tgt().name() + "' (" + job.tgt().root() + ")";
+            String tgtName = job.tgt().name().equals(job.tgt().root().toString()) ? "target " + job.tgt().root()
+                    : "target filesystem '" + job.tgt().name() + "' (" + job.tgt().root() + ")";
             if (p.acls() && src.acls() && !tgt.acls()) {
                 throw loss(tgtName + " cannot hold POSIX ACLs (mounted noacl?)", "--no-acls");
             }

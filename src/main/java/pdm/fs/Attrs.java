@@ -117,8 +117,16 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
      */
     public List<String> differences(Attrs tgt, boolean dir) {
         List<String> out = new ArrayList<>();
-        for (String name : differingXattrs(tgt)) {
-            out.add(name.equals(Acl.ACCESS) ? "acl" : name.equals(Acl.DEFAULT) ? "default acl" : "xattr " + name);
+        List<String> names = differingXattrs(tgt);
+        for (String acl : List.of(Acl.ACCESS, Acl.DEFAULT)) {
+            if (names.contains(acl)) {
+                out.add(acl.equals(Acl.ACCESS) ? "acl" : "default acl");
+            }
+        }
+        for (String name : names) {
+            if (!Acl.isAclName(name)) {
+                out.add("xattr " + name);
+            }
         }
         String f = InodeFlags.difference(copiedFlags(dir), tgt.copiedFlags(dir));
         if (!f.isEmpty()) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import pdm.fs.linux.InodeAttrs;
 import pdm.fs.linux.Sys;
 
 /**
@@ -163,6 +164,26 @@ public final class Dir implements Closeable {
         String prefix = p.xattrs() == XattrScope.USER && !p.acls() ? "user."
                 : p.xattrs() == XattrScope.NONE ? (p.acls() ? "system.posix_acl_" : null) : "";
         return prefix != null && Sys.hasXattrWithPrefix(fd, Unix.bytes(name), prefix);
+    }
+
+    /**
+     * Whether the kept xattrs, flags or project ID of the entry {@code name} here and of the same
+     * name in {@code other} may differ, asked without opening either where the kernel can
+     * (llistxattr of this side, file_getattr of both; a no-COW change cannot happen to a file with
+     * data, and dirsync is a directory's, looked at when it is done): true means "open and compare".
+     */
+    public boolean mayDifferInAttrs(Path name, Dir other, AttrPolicy p) throws IOException {
+        if (p.anyXattrs() && mayHaveAttrs(name, new AttrPolicy(p.xattrs(), p.acls(), false))) {
+            return true;
+        }
+        if (!p.flags()) {
+            return false;
+        }
+        byte[] b = Unix.bytes(name);
+        InodeAttrs.FileAttr s = InodeAttrs.fileAttr(fd, b);
+        InodeAttrs.FileAttr t = s == null ? null : InodeAttrs.fileAttr(other.fd, b);
+        return s == null || t == null || (s.xflags() & InodeFlags.XFLAGS_COPIED) != (t.xflags() & InodeFlags.XFLAGS_COPIED)
+                || s.projid() != t.projid();
     }
 
     /** A hard link {@code name} here to {@code otherName} in {@code other}. */

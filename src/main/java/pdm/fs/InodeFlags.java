@@ -28,6 +28,12 @@ public final class InodeFlags {
     public static final int DIR_ONLY = DIRSYNC | PROJINHERIT;
     /** FS_XFLAG_PROJINHERIT of struct fsxattr: the same bit as PROJINHERIT, in the other interface. */
     public static final int XFLAG_PROJINHERIT = 0x200;
+    /**
+     * The copied flags as struct fsxattr's xflags say them (FS_XFLAG_SYNC, IMMUTABLE, APPEND,
+     * NODUMP, NOATIME, PROJINHERIT; the kernel maps each to its inode flag): no-COW and dirsync
+     * have no xflag.
+     */
+    public static final long XFLAGS_COPIED = 0x20 | 0x8 | 0x10 | 0x80 | 0x40 | XFLAG_PROJINHERIT;
 
     private static final int[] BITS = {SYNC, IMMUTABLE, APPEND, NODUMP, NOATIME, DIRSYNC, PROJINHERIT, NOCOW};
     private static final char[] LETTERS = {'S', 'i', 'a', 'd', 'A', 'D', 'P', 'C'};

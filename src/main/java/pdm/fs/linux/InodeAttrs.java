@@ -62,6 +62,62 @@ public final class InodeAttrs {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
             Linker.Option.captureCallState("errno"));
     private static final Errors ERRORS = new Errors(Sys.ARCH);
+    /** syscall(2), variadic after the number: for file_getattr, which glibc 2.36 does not wrap. */
+    private static final MethodHandle SYSCALL5 = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    /** file_getattr(2), Linux 6.17: the same number on x86_64 and arm64 (scripts/syscall.tbl). */
+    private static final long NR_FILE_GETATTR = 468;
+    private static final int ENOSYS = 38;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** struct file_attr (linux/fs.h), FILE_ATTR_SIZE_VER0. */
+    private static final StructLayout FILE_ATTR = MemoryLayout.structLayout(
+            JAVA_LONG.withName("fa_xflags"), JAVA_INT.withName("fa_extsize"), JAVA_INT.withName("fa_nextents"),
+            JAVA_INT.withName("fa_projid"), JAVA_INT.withName("fa_cowextsize"));
+    private static final VarHandle FA_XFLAGS = FILE_ATTR.varHandle(groupElement("fa_xflags"));
+    private static final VarHandle FA_PROJID = FILE_ATTR.varHandle(groupElement("fa_projid"));
+    /** Whether file_getattr exists here; false after the first ENOSYS. */
+    private static volatile boolean fileGetattr = true;
+
+    /**
+     * The xflags (struct fsxattr's: S i a d A and project-inherit, not no-COW or dirsync) and the
+     * project ID of the entry {@code name} of {@code dirFd}, in one call without opening it
+     * (file_getattr, Linux 6.17+, never following a symlink); null where the kernel or the
+     * filesystem cannot say (then only an open and the ioctls can).
+     */
+    public record FileAttr(long xflags, long projid) {
+    }
+
+    public static FileAttr fileAttr(int dirFd, byte[] name) throws IOException {
+        if (!fileGetattr) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment n = a.allocate(name.length + 1L);
+            MemorySegment.copy(name, 0, n, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, name.length);
+            MemorySegment s = a.allocate(FILE_ATTR);
+            long r;
+            try {
+                r = (long) SYSCALL5.invokeExact(cap, NR_FILE_GETATTR, dirFd, n, s, FILE_ATTR.byteSize(),
+                        AT_SYMLINK_NOFOLLOW);
+            } catch (Throwable t) {
+                throw new IllegalStateException("the file_getattr downcall failed: " + t, t);
+            }
+            if (r == 0) {
+                return new FileAttr((long) FA_XFLAGS.get(s, 0L), Integer.toUnsignedLong((int) FA_PROJID.get(s, 0L)));
+            }
+            int e = (int) ERRNO.get(cap, 0L);
+            if (e == ENOSYS) {
+                fileGetattr = false;
+            }
+            if (e == ENOSYS || e == ENOTTY || e == EOPNOTSUPP || e == 2 /* ENOENT: gone, the copy says so */) {
+                return null;
+            }
+            throw ERRORS.of("file_getattr", e, new String(name, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
 
     /** The fields of struct fsxattr; {@code nextents} is read-only. */
     public record FsXattr(int xflags, int extsize, int nextents, int projid, int cowextsize) {
