@@ -83,10 +83,10 @@ public final class Engine {
             ownersWarned = true;
             LOG.warn("not running as root: owners and groups cannot be kept, the copies are yours (the summary counts "
                     + "the entries whose owner differs); run as root to keep them");
-            if (job.options().attrs().xattrs() == pdm.fs.XattrScope.ALL) {
-                LOG.warn("not running as root: trusted.* and security.* xattrs (file capabilities among them) cannot "
-                        + "be kept (the summary counts them as attrs_not_kept); run as root to keep them, or give "
-                        + "--xattrs=user to leave them out on purpose");
+            if (job.options().attrs().xattrs() == pdm.fs.XattrScope.ALL || job.options().attrs().flags()) {
+                LOG.warn("not running as root: trusted.* and security.* xattrs (file capabilities among them) and the "
+                        + "immutable and append-only flags cannot be kept (the summary counts them as attrs_not_kept); "
+                        + "run as root to keep them, or give --xattrs=user to leave the xattrs out on purpose");
             }
         }
         JobStats stats = new JobStats();

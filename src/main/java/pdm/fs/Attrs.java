@@ -27,7 +27,8 @@ import pdm.fs.linux.Sys;
  * @param xattrs name to value, of the names the policy keeps (and the caller may set)
  * @param flags  the inode flags, or {@link InodeAttrs#NONE} where there are none (or the policy drops them)
  * @param projid the project ID, or -1 where there is none (or the policy drops it)
- * @param skipped names on the entry the policy or the caller's privileges leave out (Lustre's own not counted)
+ * @param skipped names on the entry the policy or the caller's privileges leave out (Lustre's own not counted),
+ *                and, without root, its immutable or append-only flag
  */
 public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, int skipped) {
     /** Nothing: an entry with no attributes, or one whose attributes were not read. */
@@ -71,6 +72,11 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
         long projid = -1;
         if (p.flags()) {
             flags = InodeAttrs.flags(fd);
+            if (!root && flags != InodeAttrs.NONE && (flags & InodeFlags.LOCKING) != 0) {
+                // (immutable and append-only need CAP_LINUX_IMMUTABLE: not kept, and counted, without root)
+                flags &= ~InodeFlags.LOCKING;
+                skipped++;
+            }
             InodeAttrs.FsXattr fsx = flags == InodeAttrs.NONE ? null : InodeAttrs.fsxattr(fd);
             projid = fsx == null ? -1 : Integer.toUnsignedLong(fsx.projid());
         }
