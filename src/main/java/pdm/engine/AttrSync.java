@@ -150,8 +150,15 @@ final class AttrSync {
             if (entryBits == 0 && dirBits == 0) {
                 throw first;
             }
-            ctx.stats().unlocked.increment();
-            ctx.changes().add(Change.UNLOCK, name == null ? Names.display(dir.rel()) : dir.display(name));
+            // (each entry unlocked is counted and listed: the entry, the directory, or both)
+            if (entryBits != 0) {
+                ctx.stats().unlocked.increment();
+                ctx.changes().add(Change.UNLOCK, dir.display(name));
+            }
+            if (dirBits != 0) {
+                ctx.stats().unlocked.increment();
+                ctx.changes().add(Change.UNLOCK, Names.display(dir.rel()));
+            }
             try {
                 update.run();
             } finally {

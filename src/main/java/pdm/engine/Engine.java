@@ -74,7 +74,16 @@ public final class Engine {
         boolean single = job.options().singleFile();
         Path dirRel = single ? Preflight.parentOf(job.path()) : job.path();
         // (stopped before it began: not even the target root is made)
-        boolean targetThere = !interrupt.requested() && Preflight.check(job, dirRel);
+        boolean targetThere;
+        try {
+            targetThere = !interrupt.requested() && Preflight.check(job, dirRel);
+        } catch (RuntimeException e) {
+            // (a refused job never walks, which is what closes the roots: their open descriptors
+            // would keep a target busy, e.g. from being unmounted, for as long as this process runs)
+            job.src().close();
+            job.tgt().close();
+            throw e;
+        }
         if (removals == null) {
             removals = new Removals(job.options().maxDelete());
         }

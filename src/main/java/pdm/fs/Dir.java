@@ -169,11 +169,13 @@ public final class Dir implements Closeable {
     /**
      * Whether the kept xattrs, flags or project ID of the entry {@code name} here and of the same
      * name in {@code other} may differ, asked without opening either where the kernel can
-     * (llistxattr of this side, file_getattr of both; a no-COW change cannot happen to a file with
+     * (llistxattr and file_getattr of both sides; a no-COW change cannot happen to a file with
      * data, and dirsync is a directory's, looked at when it is done): true means "open and compare".
      */
     public boolean mayDifferInAttrs(Path name, Dir other, AttrPolicy p) throws IOException {
-        if (p.anyXattrs() && mayHaveAttrs(name, new AttrPolicy(p.xattrs(), p.acls(), false))) {
+        AttrPolicy names = new AttrPolicy(p.xattrs(), p.acls(), false);
+        // (the target too: a name the source no longer has, its last one, must go there as well)
+        if (p.anyXattrs() && (mayHaveAttrs(name, names) || other.mayHaveAttrs(name, names))) {
             return true;
         }
         if (!p.flags()) {
@@ -303,11 +305,10 @@ public final class Dir implements Closeable {
             try {
                 Sys.unlinkat(fd, Unix.bytes(name), meta.isDir());
             } catch (IOException e) {
-                int own = guard.unlocks() ? unlockToRemove(name, meta) : -1;
+                int own = guard.unlocks() ? unlockToRemove(name, meta, guard) : -1;
                 if (own < 0) {
                     throw e;
                 }
-                guard.unlocked(entry);
                 try {
                     Sys.unlinkat(fd, Unix.bytes(name), meta.isDir());
                 } finally {
@@ -321,9 +322,10 @@ public final class Dir implements Closeable {
 
     /**
      * Clears immutable and append-only on the entry and on this directory, which forbid its
-     * removal. Returns the bits cleared on this directory (to set again), or -1 when neither had any.
+     * removal, telling {@code guard} of each. Returns the bits cleared on this directory (to set
+     * again), or -1 when neither had any.
      */
-    private int unlockToRemove(Path name, FileMeta meta) throws IOException {
+    private int unlockToRemove(Path name, FileMeta meta, RemovalGuard guard) throws IOException {
         int entry = 0;
         if (meta.isDir()) {
             try (Dir d = openDir(name)) {
@@ -335,6 +337,12 @@ public final class Dir implements Closeable {
             }
         }
         int own = Attrs.unlock(this, Names.display(rel));
+        if (entry != 0) {
+            guard.unlocked(rel.resolve(name));
+        }
+        if (own != 0) {
+            guard.unlocked(rel);
+        }
         return entry == 0 && own == 0 ? -1 : own;
     }
 

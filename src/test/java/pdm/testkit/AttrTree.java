@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -51,12 +52,23 @@ public final class AttrTree {
         Files.createSymbolicLink(src.resolve("sl"), Path.of("f"));
     }
 
-    /** Sets every file's and directory's atime to 2000-01-01 (deepest first; symlinks and fifos aside). */
-    public static void ageAtimes(Path root) throws IOException {
-        // (touch -a works on an immutable entry only for root with the flag cleared: chattr it around)
+    /**
+     * Every file and directory of the tree (symlinks and fifos aside), deepest first: listed
+     * once, since listing a directory moves its atime.
+     */
+    public static List<Path> entries(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                if (Files.isRegularFile(p, Fx.NOFOLLOW) || Files.isDirectory(p, Fx.NOFOLLOW)) {
+            return s.filter(p -> Files.isRegularFile(p, Fx.NOFOLLOW) || Files.isDirectory(p, Fx.NOFOLLOW))
+                    .sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
+        }
+    }
+
+    /** Sets the atime of each of {@code entries} to 2000-01-01. */
+    public static void ageAtimes(List<Path> entries) throws IOException {
+        // (touch -a works on an immutable entry only for root with the flag cleared: chattr it around)
+        {
+            for (Path p : entries) {
+                {
                     String flags = Tools.run("lsattr", "-d", p.toString()).split(" ")[0];
                     boolean locked = flags.contains("i") || flags.contains("a");
                     if (locked) {
@@ -72,16 +84,12 @@ public final class AttrTree {
         }
     }
 
-    /** Path to atime (ns) of every file and directory. */
-    public static Map<Path, Long> atimes(Path root) throws IOException {
+    /** Path to atime (ns) of each of {@code entries}, by stat alone (no listing). */
+    public static Map<Path, Long> atimes(List<Path> entries) throws IOException {
         Map<Path, Long> out = new HashMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.toList()) {
-                if (Files.isRegularFile(p, Fx.NOFOLLOW) || Files.isDirectory(p, Fx.NOFOLLOW)) {
-                    FileTime t = (FileTime) Files.getAttribute(p, "lastAccessTime", Fx.NOFOLLOW);
-                    out.put(root.relativize(p), t.to(java.util.concurrent.TimeUnit.NANOSECONDS));
-                }
-            }
+        for (Path p : entries) {
+            FileTime t = (FileTime) Files.getAttribute(p, "lastAccessTime", Fx.NOFOLLOW);
+            out.put(p, t.to(java.util.concurrent.TimeUnit.NANOSECONDS));
         }
         return out;
     }
