@@ -143,7 +143,7 @@ abstract class PassCommand implements Callable<Integer> {
                 if (engine.interrupted()) {
                     break;
                 }
-                JobSpec pass = job.spec().withAction(a);
+                JobSpec pass = job.spec().withPass(a);
                 Progress progress = new Progress(terminal, a.cliName(), totals.find(pass).orElse(null));
                 try {
                     JobSummary done = engine.run(pass, s -> {

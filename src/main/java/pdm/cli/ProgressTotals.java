@@ -48,7 +48,7 @@ final class ProgressTotals {
     /** What one pass over these trees is expected to reach. */
     record Pass(Action action, Path src, Path tgt, Path path) {
         static Pass of(JobSpec spec) {
-            return new Pass(spec.action(), spec.src().root(), spec.tgt().root(), spec.path());
+            return new Pass(spec.pass(), spec.src().root(), spec.tgt().root(), spec.path());
         }
     }
 
@@ -113,8 +113,8 @@ final class ProgressTotals {
 
     /** statvfs counts the whole filesystem: right only when PATH is the source's root and that is a mount point. */
     private static Optional<ProgressLine.Total> usedInodes(Pass pass) {
-        // copy and verify deal with every source entry; delete and dirtimes count other things
-        if (!Names.isRoot(pass.path()) || !(pass.action() == Action.COPY || pass.action() == Action.VERIFY)) {
+        // (a pass that handles every source file counts the source's entries; delete and dirtimes count other things)
+        if (!Names.isRoot(pass.path()) || !pass.action().handlesFiles()) {
             return Optional.empty();
         }
         Path root = pass.src();

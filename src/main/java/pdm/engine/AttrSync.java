@@ -77,6 +77,15 @@ final class AttrSync {
         }
     }
 
+    /** A file whose data is current: its attributes made the source's, in place (after its owner and mode). */
+    void fixInPlace(FileHandle from, FileHandle to, String what) throws IOException {
+        Attrs s = read(from);
+        Attrs t = read(to);
+        Attrs.writeXattrs(to, s, t);
+        ctx.stats().attrsNotKept.add(s.skipped());
+        Attrs.writeFlags(to, s, t, what);
+    }
+
     /** Whether two open files differ in any kept attribute. */
     boolean differ(FileHandle a, FileHandle b) throws IOException {
         Attrs s = read(a);
@@ -115,6 +124,45 @@ final class AttrSync {
             Attrs.writeFlags(tgtDir, s, t, tgtDir.rel().toString());
         }
         return true;
+    }
+
+    /**
+     * A directory once everything below it is done: its owner, mode and times ({@link DirMeta}),
+     * unlocked first should it be immutable or append-only, then its project ID and flags, last
+     * of all (immutable or append-only would have refused its children).
+     */
+    void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
+        int locked = 0;
+        try {
+            DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+        } catch (IOException e) {
+            locked = ctx.dryRun() || !policy.flags() ? 0 : unlockDir(rel, tgtSelf);
+            if (locked == 0) {
+                throw e;
+            }
+            DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+        }
+        // (looked at where the directory is new or its times were just set, or its ctime says it may have changed)
+        if (policy.flags() && !ctx.dryRun() && (locked != 0 || tgtSelf == null
+                || srcSelf.mtimeNs() != tgtSelf.mtimeNs() || srcSelf.mayHaveChangedSince(tgtSelf))) {
+            try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                if (dirFlags(from, to, srcSelf, tgtSelf, true) && locked == 0) {
+                    ctx.changes().add(Change.DIRMETA, Names.display(rel));
+                    ctx.stats().metaFixed.increment();
+                }
+            }
+        }
+    }
+
+    private int unlockDir(Path rel, FileMeta tgtSelf) throws IOException {
+        try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+            int bits = Attrs.unlock(to, Names.display(rel));
+            if (bits != 0) {
+                ctx.stats().unlocked.increment();
+                ctx.changes().add(Change.UNLOCK, Names.display(rel));
+            }
+            return bits;
+        }
     }
 
     /** Something to do to a target entry that immutable or append-only may forbid. */

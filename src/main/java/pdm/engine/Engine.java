@@ -9,8 +9,6 @@ import pdm.fs.FsRoot;
 import pdm.fs.Names;
 import pdm.job.JobStats;
 import pdm.job.JobSummary;
-import pdm.task.Action;
-import pdm.task.DirTask;
 
 /**
  * Runs one pass in this process: checks that the job is safe to start, walks the job
@@ -71,12 +69,10 @@ public final class Engine {
      */
     public JobSummary run(JobSpec job, Consumer<JobStats> progress) throws InterruptedException {
         long started = System.nanoTime();
-        boolean single = job.options().singleFile();
-        Path dirRel = single ? Preflight.parentOf(job.path()) : job.path();
         // (stopped before it began: not even the target root is made)
         boolean targetThere;
         try {
-            targetThere = !interrupt.requested() && Preflight.check(job, dirRel);
+            targetThere = !interrupt.requested() && Preflight.check(job);
         } catch (RuntimeException e) {
             // (a refused job never walks, which is what closes the roots: their open descriptors
             // would keep a target busy, e.g. from being unmounted, for as long as this process runs)
@@ -88,7 +84,7 @@ public final class Engine {
             removals = new Removals(job.options().maxDelete());
         }
         boolean root = Privileges.isRoot();
-        if (!root && !ownersWarned && job.action() != Action.VERIFY && !job.options().dryRun()) {
+        if (!root && !ownersWarned && job.pass().writesTarget() && !job.options().dryRun()) {
             ownersWarned = true;
             LOG.warn("not running as root: owners and groups cannot be kept, the copies are yours (the summary counts "
                     + "the entries whose owner differs); run as root to keep them");
@@ -102,23 +98,24 @@ public final class Engine {
         progress.accept(stats);
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
                 removals, interrupt, ledger, job.placement(), job.excludes(), throttle);
-        Pass pass = Passes.of(job.action(), ctx, new HardLinks(), false);
-        if (!targetThere && job.action() == Action.VERIFY && !interrupt.requested()) {
-            stats.differ(Names.display(dirRel), "missing on target");
-        }
-        if ((targetThere || job.action() == Action.COPY) && !interrupt.requested()) {
-            walk(job, ctx, pass, dirRel, progress);
+        Pass pass = Passes.of(job.pass(), ctx, HardLinks::new, false);
+        if (!interrupt.requested() && Walker.begins(job, targetThere, stats)) {
+            walk(job, ctx, pass, progress);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         progress.accept(stats);
-        return JobSummary.of(job.id(), job.action().cliName(), job.src().toString(), job.tgt().toString(),
+        return JobSummary.of(job.id(), job.pass().cliName(), job.src().toString(), job.tgt().toString(),
                 Names.display(job.path()), job.options().dryRun(), stats, seconds, interrupt.requested());
     }
 
-    private void walk(JobSpec job, PassContext ctx, Pass pass, Path dirRel, Consumer<JobStats> progress)
+    private void walk(JobSpec job, PassContext ctx, Pass pass, Consumer<JobStats> progress)
             throws InterruptedException {
         JobStats stats = ctx.stats();
+        Path root = job.walkRoot();
         SubtreeTracker tracker = new SubtreeTracker((rel, srcSelf, tgtSelf) -> {
+            if (rel.equals(root)) {
+                pass.walkDone();
+            }
             try {
                 pass.dirDone(rel, srcSelf, tgtSelf);
             } catch (IOException | RuntimeException e) {
@@ -130,12 +127,8 @@ public final class Engine {
             this.transport = transport;
             Walker walker = new Walker(ctx, pass, tracker, transport, settings.filesPerTask());
             transport.start(walker);
-            tracker.root(dirRel);
-            if (job.options().singleFile()) {
-                walker.planSingle(dirRel, job.path().getFileName());
-            } else {
-                transport.publish(new DirTask(dirRel, null, null));
-            }
+            tracker.root(root);
+            walker.startAt(job, false);
             while (!tracker.await(200)) {
                 progress.accept(stats);
                 if (transport.died() instanceof Error e) {

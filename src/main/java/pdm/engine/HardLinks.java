@@ -20,6 +20,21 @@ import pdm.task.WorkItem;
  * Memory: one entry per multi-link inode seen in the pass.
  */
 final class HardLinks {
+    /** How the pass makes the names of a multi-link inode: the first as its type is made, the others as links. */
+    interface Placer {
+        /**
+         * Makes the first name of a multi-link inode as its type is made (a file's data copied, a
+         * symlink or special created); false when it was left alone.
+         */
+        boolean placeLeader(DirPair dir, WorkItem item) throws IOException;
+
+        /**
+         * Hard links {@code item} to the target entry {@code leaderName} of {@code leaderDir}, already
+         * placed in this pass (both null in a dry run, where it may not exist).
+         */
+        void link(DirPair dir, WorkItem item, Dir leaderDir, Path leaderName) throws IOException;
+    }
+
     private record Inode(long dev, long ino) {
     }
 
@@ -32,7 +47,7 @@ final class HardLinks {
      * Distributed mode: a directory on the target (below the job PATH) where every copied
      * multi-link inode also gets a name, {@code DEV-INO}. A worker that takes over a link
      * queue after another died finds the inodes that one already placed there, instead of
-     * copying them again and splitting their names. Removed when the copy phase is complete.
+     * copying them again and splitting their names. Removed when the copy pass is complete.
      * Null in embedded mode, where one process sees every name.
      */
     private final Path farm;
@@ -55,17 +70,18 @@ final class HardLinks {
     }
 
     /** If an earlier worker already copied this inode, link this name to that copy. */
-    private boolean linkedFromFarm(DirPair dir, WorkItem item, FileMeta now, CopyPass copy) throws IOException {
+    private boolean linkedFromFarm(PassContext ctx, DirPair dir, WorkItem item, FileMeta now, Placer placer)
+            throws IOException {
         FileMeta src = item.src();
-        try (Dir f = copy.ctx().tgt().open(farm)) {
+        try (Dir f = ctx.tgt().open(farm)) {
             FileMeta placed = f.stat(key(src));
             if (placed == null || !placed.isFile() || placed.size() != src.size() || placed.mtimeNs() != src.mtimeNs()) {
                 return false;
             }
             if (now != null && now.ino() == placed.ino() && now.dev() == placed.dev()) {
-                copy.ctx().stats().filesSkipped.increment();
+                ctx.stats().filesSkipped.increment();
             } else {
-                copy.link(dir, item, f, key(src));
+                placer.link(dir, item, f, key(src));
             }
             return true;
         } catch (NoSuchFileException e) {
@@ -93,8 +109,14 @@ final class HardLinks {
         }
     }
 
-    /** Removes the farm of a finished copy phase (before its directory's times are set). */
-    static void removeFarm(PassContext ctx, Path farm) throws IOException {
+    /**
+     * Removes the farm once the job's walk is done (distributed mode: before the job root's
+     * times are set); a failure is the job's, named by the farm's path.
+     */
+    void removeFarm(PassContext ctx) {
+        if (farm == null) {
+            return;
+        }
         Path parent = farm.getParent() == null ? Names.ROOT : farm.getParent();
         try (Dir p = ctx.tgt().open(parent)) {
             FileMeta m = p.stat(farm.getFileName());
@@ -103,10 +125,13 @@ final class HardLinks {
             }
         } catch (NoSuchFileException e) {
             // nothing to remove
+        } catch (IOException | RuntimeException e) {
+            ctx.stats().fail(Names.display(farm), "cannot remove pdm's hard-link directory: " + Reasons.of(e));
         }
     }
 
-    void handle(DirPair dir, WorkItem item, CopyPass copy) throws IOException {
+    /** One name of a multi-link inode: the leader is placed, any other name linked to it. */
+    void handle(PassContext ctx, DirPair dir, WorkItem item, Placer placer) throws IOException {
         FileMeta src = item.src();
         CompletableFuture<Placed> mine = new CompletableFuture<>();
         CompletableFuture<Placed> leader = leaders.putIfAbsent(new Inode(src.dev(), src.ino()), mine);
@@ -116,18 +141,18 @@ final class HardLinks {
                 // redelivered task may find this name already copied and linked by a worker that died)
                 // (the farm holds files: symlinks and specials with several names are rare enough
                 // that a worker taking over from a dead one may split them, to be joined next pass)
-                boolean durable = farm != null && src.isFile() && dir.tgt() != null && !copy.ctx().dryRun();
-                if (durable && linkedFromFarm(dir, item, item.tgt(), copy)) {
+                boolean durable = farm != null && src.isFile() && !ctx.writesNothing(dir);
+                if (durable && linkedFromFarm(ctx, dir, item, item.tgt(), placer)) {
                     mine.complete(new Placed(farm, key(src)));
                     return;
                 }
-                if (!copy.placeLeader(dir, item)) {
+                if (!placer.placeLeader(dir, item)) {
                     // (this name is already reported; its other names cannot link to it)
                     mine.completeExceptionally(new IOException("left alone: " + JobSummary.NOT_REPLACED));
                     return;
                 }
                 if (durable) {
-                    enterFarm(dir, item, copy.ctx());
+                    enterFarm(dir, item, ctx);
                 }
                 mine.complete(new Placed(dir.rel(), item.name()));
             } catch (IOException | RuntimeException e) {
@@ -142,8 +167,7 @@ final class HardLinks {
         } catch (CompletionException e) {
             throw new IOException("not linked: its other name failed to copy (" + Reasons.of(e.getCause()) + ")");
         }
-        PassContext ctx = copy.ctx();
-        boolean dry = ctx.dryRun() || dir.tgt() == null;
+        boolean dry = ctx.writesNothing(dir);
         // The leader's directory is opened again (no symlink followed) rather than trusting a
         // path remembered from another task; a dry run makes the same check as the real one.
         try (Dir leaderDir = ctx.tgt().open(target.dir())) {
@@ -153,17 +177,17 @@ final class HardLinks {
                     && tgt.dev() == placed.dev()) {
                 ctx.stats().filesSkipped.increment();
             } else if (dry) {
-                copy.link(dir, item, null, null);
+                placer.link(dir, item, null, null);
             } else if (placed == null) {
                 throw new IOException("not linked: its other name vanished from the target");
             } else {
-                copy.link(dir, item, leaderDir, target.name());
+                placer.link(dir, item, leaderDir, target.name());
             }
         } catch (NoSuchFileException e) {
             if (!dry) {
                 throw e;
             }
-            copy.link(dir, item, null, null);
+            placer.link(dir, item, null, null);
         }
     }
 }

@@ -8,7 +8,9 @@ import pdm.task.WorkItem;
 /**
  * A pass is a small strategy over the shared walk: it sees every name of a merged
  * listing of a directory pair, does the work of the entries it handed to file workers,
- * and hears when a directory and everything below it is done (deepest first).
+ * and hears when a directory and everything below it is done (deepest first). What a pass
+ * does to the job (writes the target, removes, sets directory metadata...) are its traits in
+ * {@link pdm.task.Action}; {@link Passes#of} makes it.
  */
 public interface Pass {
     /** Decide about one name. Runs on a dir worker; cheap decisions only. */
@@ -23,6 +25,14 @@ public interface Pass {
 
     /** Do one entry's work. Runs on a file worker; {@code dir.tgt()} may be null. */
     void work(DirPair dir, WorkItem item) throws IOException;
+
+    /**
+     * The job's whole walk is done, just before its walk root's {@link #dirDone}: the pass
+     * removes what it kept on the target for itself (the copy's hard-link directory).
+     * Failures are counted in the job's stats, not thrown.
+     */
+    default void walkDone() {
+    }
 
     /**
      * The directory {@code rel} and everything below it are done.

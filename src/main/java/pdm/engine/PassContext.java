@@ -32,6 +32,15 @@ public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats s
         return options.dryRun();
     }
 
+    /**
+     * Whether work in {@code dir} leaves the target as it is: a dry run, or a target directory
+     * that is not there (one the dry run made only in its ledger). It then counts and lists what
+     * it would do.
+     */
+    public boolean writesNothing(DirPair dir) {
+        return dryRun() || dir.tgt() == null;
+    }
+
     /** In a dry run: an entry would be created, renamed into or removed from the target directory {@code dirRel}. */
     void wouldTouch(Path dirRel) {
         if (dryRun()) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import pdm.PdmException;
 import pdm.config.DataSource;
 import pdm.fs.AttrPolicy;
@@ -31,9 +32,9 @@ public final class Preflight {
     private Preflight() {
     }
 
-    /** Whether a pass over these phases would change the target (not a dry run, not only verify). */
-    public static boolean changesTarget(List<Action> phases, JobOptions options) {
-        return !options.dryRun() && phases.stream().anyMatch(a -> a != Action.VERIFY);
+    /** Whether these passes would change the target (not a dry run, and one of them writes). */
+    public static boolean changesTarget(List<Action> passes, JobOptions options) {
+        return !options.dryRun() && passes.stream().anyMatch(Action::writesTarget);
     }
 
     /** A job that changes the target needs it configured write = true. */
@@ -84,10 +85,12 @@ public final class Preflight {
      * directory exists (in a dry run it may not). Embedded passes run it before their walk,
      * a distributed job in the worker that runs its root task.
      */
-    public static boolean check(JobSpec job, Path dirRel) {
+    public static boolean check(JobSpec job) {
         FsRoot src = job.src();
         FsRoot tgt = job.tgt();
-        boolean changes = changesTarget(List.of(job.action()), job.options());
+        Action pass = job.pass();
+        Path dirRel = job.walkRoot();
+        boolean changes = changesTarget(List.of(pass), job.options());
         if (changes) {
             requireWritable(tgt.name(), tgt.writable());
         }
@@ -99,19 +102,19 @@ public final class Preflight {
             throw new PdmException("target " + tgt.root() + " exists and is not a directory; pdm does not replace "
                     + "it: give a directory, or remove it first");
         }
-        boolean makeRoot = !tgt.exists() && tgt.creatable() && job.action() == Action.COPY;
+        boolean makeRoot = !tgt.exists() && tgt.creatable() && pass.makesTargetRoot();
         if (makeRoot && (tgt.root().getParent() == null || !Files.isDirectory(tgt.root().getParent()))) {
             throw new PdmException("cannot create target directory " + tgt.root() + ": its parent directory "
                     + tgt.root().getParent() + " does not exist; nothing was changed");
         }
-        if (!tgt.exists() && !makeRoot && (changes || job.action() == Action.VERIFY)) {
+        if (!tgt.exists() && !makeRoot && (changes || pass.reportsDifferences())) {
             // (a dry run into a missing ad-hoc target reports the copy that would create it)
             throw new PdmException("target root " + tgt.root() + " of filesystem '" + tgt.name()
                     + "' does not exist or is not a directory");
         }
         FsRoot.refuseOverlap(src, tgt, dirRel);
         try (Dir d = src.open(dirRel)) {
-            if (job.options().singleFile() && job.action() != Action.DELETE) {
+            if (job.options().singleFile() && !pass.removes()) {
                 FileMeta m = d.stat(job.path().getFileName());
                 if (m == null) {
                     throw new PdmException("source file " + Names.display(job.path()) + " does not exist on '"
@@ -133,7 +136,7 @@ public final class Preflight {
                     + "' cannot be read: " + e.getMessage() + "; nothing was changed", e);
         }
         refuseEmptySource(job, dirRel);
-        if (job.action() == Action.COPY || job.action() == Action.VERIFY) {
+        if (pass.handlesFiles()) {
             job.placement().preflight(job); // (lfs for a Lustre target: checked before the first file needs it)
         }
         if (makeRoot && changes) {
@@ -145,7 +148,7 @@ public final class Preflight {
                         + "; nothing was changed", e);
             }
         }
-        if (job.action() == Action.COPY && changes) {
+        if (pass.makesTargetRoot() && changes) {
             try {
                 refuseAttributeLoss(job, dirRel);
             } catch (PdmException e) {
@@ -160,7 +163,7 @@ public final class Preflight {
             }
         }
         try {
-            if (job.action() == Action.COPY && changes) {
+            if (pass.makesTargetRoot() && changes) {
                 makeParents(src, tgt, dirRel);
                 return true;
             }
@@ -177,7 +180,9 @@ public final class Preflight {
      * really is empty. Checked before sync's copy pass, so the refusal changes nothing.
      */
     private static void refuseEmptySource(JobSpec job, Path dirRel) {
-        boolean removes = job.action() == Action.DELETE || (job.options().deleting() && job.action() == Action.COPY);
+        // (and sync's copy pass, which runs first: it replaces non-empty directories, and is
+        // refused before it writes anything)
+        boolean removes = job.pass().removes() || (job.options().deleting() && job.pass().makesTargetRoot());
         if (!removes || job.options().allowEmptySource() || job.options().singleFile()) {
             return;
         }
@@ -252,7 +257,7 @@ public final class Preflight {
                     }
                 } else if (!there.isDir()) {
                     throw new PdmException("target path " + Names.display(next) + " on '" + tgt.name()
-                            + "' exists and is not a directory (" + there.type().name().toLowerCase() + "); "
+                            + "' exists and is not a directory (" + there.type().name().toLowerCase(Locale.ROOT) + "); "
                             + "pdm does not replace or follow it: remove it first");
                 }
             }

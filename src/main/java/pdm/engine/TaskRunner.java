@@ -16,7 +16,6 @@ import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
 import pdm.fs.Names;
 import pdm.job.JobStats;
-import pdm.task.Action;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
@@ -42,33 +41,14 @@ public final class TaskRunner {
     public record Outcome(JobStats stats, String refused, boolean dirMeta) {
     }
 
-    private static final int REMEMBERED_JOBS = 64;
-
     private final int filesPerTask;
     private final boolean preserveOwner = Privileges.isRoot();
     /** Hard-link leaders per job, kept while the process works on it (the link queues' single consumer). */
-    private final Map<String, HardLinks> links = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, HardLinks> eldest) {
-            return size() > REMEMBERED_JOBS;
-        }
-    };
-
-    private final Map<String, Removals> removals = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Removals> eldest) {
-            return size() > REMEMBERED_JOBS;
-        }
-    };
-
+    private final RecentJobs<HardLinks> links = new RecentJobs<>();
+    /** Each job's removals, so its --max-delete budget is asked once per removal, not per task. */
+    private final RecentJobs<Removals> removals = new RecentJobs<>();
     /** Each job's exclude filter, made once per process rather than per task. */
-    private final Map<String, ExcludeFilter> excludes = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ExcludeFilter> eldest) {
-            return size() > REMEMBERED_JOBS;
-        }
-    };
-
+    private final RecentJobs<ExcludeFilter> excludes = new RecentJobs<>();
     private final Function<TaskMessage, RemovalBudget> budgets;
     private final Throttle throttle;
 
@@ -90,8 +70,6 @@ public final class TaskRunner {
     /**
      * @param redelivered the broker says an earlier delivery of this task was not acked: the
      *                    worker that had it died, and what it left half-written is removed first
-     */
-    /**
      * @param children where the task's subdirectories and file batches go; a publish that fails
      *                 throws {@link TaskSink.PublishFailed} out of this call (the worker returns the task)
      * @param stats    where the task counts what it does, live (the worker's heartbeats read it while it runs)
@@ -120,19 +98,20 @@ public final class TaskRunner {
         boolean dirMeta = false;
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
-            SkipFilter filter = SkipFilter.of(srcDs);
-            Placement placement = JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options());
-            PassContext ctx = new PassContext(src, tgt, m.options(), stats, filter, preserveOwner, ChangeList.NONE,
-                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), placement, excludesOf(m, srcDs), throttle);
-            Pass pass = Passes.of(m.action(), ctx, m.action() == Action.COPY ? linksOf(m) : null, true);
+            Path walkRoot = JobSpec.walkRoot(m.jobPath(), m.options());
+            JobSpec job = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), SkipFilter.of(srcDs),
+                    JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options()), excludesOf(m, srcDs, walkRoot));
+            PassContext ctx = new PassContext(src, tgt, m.options(), stats, job.filter(), preserveOwner, ChangeList.NONE,
+                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), job.placement(), job.excludes(), throttle);
+            Pass pass = Passes.of(job.pass(), ctx, () -> linksOf(m), true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
             });
             SubtreeTracker.Node self = tracker.root(m.dir());
             Walker walker = new Walker(ctx, pass, tracker, children, filesPerTask);
             if (m.task() instanceof DirMetaTask d) {
-                if (m.action() == Action.COPY && d.rel().equals(m.jobPath()) && !m.options().singleFile()) {
-                    removeFarm(ctx, m);
+                if (d.rel().equals(walkRoot)) {
+                    pass.walkDone();
                 }
                 finishDir(ctx, pass, d.rel());
             } else if (m.task() instanceof FileTask f) {
@@ -142,9 +121,8 @@ public final class TaskRunner {
                 walker.onFiles(f);
             } else {
                 DirTask d = (DirTask) m.task();
-                Path dirRel = m.options().singleFile() ? Preflight.parentOf(m.jobPath()) : m.jobPath();
-                if (d.srcMeta() == null && d.rel().equals(dirRel)) {
-                    String refused = startJob(m, srcDs, tgtDs, src, tgt, ctx, walker, dirRel);
+                if (d.srcMeta() == null && d.rel().equals(walkRoot)) {
+                    String refused = startJob(job, srcDs, tgtDs, walker, stats);
                     if (refused != null) {
                         return new Outcome(stats, refused, false);
                     }
@@ -154,37 +132,32 @@ public final class TaskRunner {
             }
             if (m.task() instanceof DirTask d) {
                 boolean writes = stats.dirsCreated.sum() > 0 || children.files;
-                // The root of a copy always: the hard-link directory may be made in it, and goes at the end.
-                boolean copyRoot = m.action() == Action.COPY && d.srcMeta() == null;
-                dirMeta = writes || copyRoot || self.srcSelf == null || self.tgtSelf == null
+                // The root of a pass that makes the target, always: pdm's hard-link directory may
+                // be made in it, and goes at the end (Pass.walkDone).
+                boolean makesRoot = job.pass().makesTargetRoot() && d.srcMeta() == null;
+                dirMeta = writes || makesRoot || self.srcSelf == null || self.tgtSelf == null
                         || !DirMeta.current(ctx, self.srcSelf, self.tgtSelf);
             }
         }
         return new Outcome(stats, null, dirMeta);
     }
 
-    /** The root task of a pass: the preflight every mode runs (refusals, mkdir -p of PATH), then the walk. */
-    private static String startJob(TaskMessage m, DataSource srcDs, DataSource tgtDs, FsRoot src, FsRoot tgt,
-                                   PassContext ctx, Walker walker, Path dirRel) throws InterruptedException {
-        JobSpec spec = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), ctx.filter(),
-                ctx.placement(), ctx.excludes());
+    /**
+     * The root task of a pass: the preflight every mode runs (refusals, mkdir -p of PATH), then
+     * the walk as embedded mode starts it. Returns the refusal, or null.
+     */
+    private static String startJob(JobSpec job, DataSource srcDs, DataSource tgtDs, Walker walker, JobStats stats)
+            throws InterruptedException {
         boolean targetThere;
         try {
             Preflight.requireMounted(srcDs, " on this worker");
             Preflight.requireMounted(tgtDs, " on this worker");
-            targetThere = Preflight.check(spec, dirRel);
+            targetThere = Preflight.check(job);
         } catch (PdmException e) {
             return e.getMessage();
         }
-        if (!targetThere && m.action() == Action.VERIFY) {
-            ctx.stats().differ(Names.display(dirRel), "missing on target");
-        }
-        if (targetThere || m.action() == Action.COPY) {
-            if (m.options().singleFile()) {
-                walker.planSingle(dirRel, m.jobPath().getFileName());
-            } else {
-                walker.onDir(new DirTask(dirRel, null, null));
-            }
+        if (Walker.begins(job, targetThere, stats)) {
+            walker.startAt(job, true);
         }
         return null;
     }
@@ -208,32 +181,20 @@ public final class TaskRunner {
     }
 
     /** The job's removals, held to its --max-delete budget, which every worker of the job shares. */
-    private synchronized Removals removalsOf(TaskMessage m) {
+    private Removals removalsOf(TaskMessage m) {
         Long max = m.options().maxDelete();
-        return removals.computeIfAbsent(m.jobId(), j -> max == null ? new Removals(null)
+        return removals.of(m.jobId(), j -> max == null ? new Removals(null)
                 : new Removals(budgets.apply(m), Long.toString(max)));
     }
 
     /** The job's --exclude patterns and this node's skip_paths of the source (checked when the worker started). */
-    private synchronized ExcludeFilter excludesOf(TaskMessage m, DataSource srcDs) {
-        return excludes.computeIfAbsent(m.jobId() + "\0" + srcDs.name(), j -> ExcludeFilter.of(m.options(), srcDs,
-                m.options().singleFile() ? Preflight.parentOf(m.jobPath()) : m.jobPath()));
+    private ExcludeFilter excludesOf(TaskMessage m, DataSource srcDs, Path walkRoot) {
+        return excludes.of(m.jobId() + "\0" + srcDs.name(), j -> ExcludeFilter.of(m.options(), srcDs, walkRoot));
     }
 
-    private synchronized HardLinks linksOf(TaskMessage m) {
-        return links.computeIfAbsent(m.jobId(), j -> new HardLinks(m.options().singleFile() ? null : farm(m)));
-    }
-
-    private static Path farm(TaskMessage m) {
-        return m.jobPath().resolve(HardLinks.farmName(m.jobId()));
-    }
-
-    private static void removeFarm(PassContext ctx, TaskMessage m) {
-        try {
-            HardLinks.removeFarm(ctx, farm(m));
-        } catch (IOException | RuntimeException e) {
-            ctx.stats().fail(Names.display(farm(m)), "cannot remove pdm's hard-link directory: " + Reasons.of(e));
-        }
+    private HardLinks linksOf(TaskMessage m) {
+        return links.of(m.jobId(), j -> new HardLinks(m.options().singleFile() ? null
+                : m.jobPath().resolve(HardLinks.farmName(m.jobId()))));
     }
 
     /** Temp files an earlier, killed run of this very task left in its target directory. */
@@ -249,6 +210,21 @@ public final class TaskRunner {
             // no target directory, so nothing was left in it
         } catch (IOException | RuntimeException e) {
             ctx.stats().fail(Names.display(dirRel), "cannot remove temp files a killed worker left: " + Reasons.of(e));
+        }
+    }
+
+    /** What this process keeps per job while it works on it: for the 64 jobs it used last. */
+    private static final class RecentJobs<V> {
+        private static final int REMEMBERED = 64;
+        private final Map<String, V> byJob = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > REMEMBERED;
+            }
+        };
+
+        synchronized V of(String key, Function<String, V> make) {
+            return byJob.computeIfAbsent(key, make);
         }
     }
 

@@ -11,6 +11,7 @@ import pdm.fs.Entry;
 import pdm.fs.FileMeta;
 import pdm.fs.Names;
 import pdm.fs.SafetyException;
+import pdm.job.JobStats;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
 import pdm.task.WorkItem;
@@ -63,7 +64,7 @@ final class Walker implements TaskHandler {
             List<Entry> src = dir.src().list();
             node.srcSelf = dir.src().selfAtOpen();
             node.tgtSelf = dir.tgt() == null ? null : dir.tgt().selfAtOpen();
-            List<Entry> tgt = dir.tgt() == null ? List.of() : dir.tgt().list();
+            List<Entry> tgt = dir.tgt() == null ? new ArrayList<>() : dir.tgt().list();
             ctx.stats().dirs.increment();
             plan(dir, node, node.srcSelf, node.tgtSelf, merge(src, tgt));
         } catch (InterruptedException | TaskSink.PublishFailed e) {
@@ -78,8 +79,36 @@ final class Walker implements TaskHandler {
         }
     }
 
+    /**
+     * What every pass does, in every mode, once the preflight has said whether the target has
+     * the job's walk root: a pass that reports differences reports a missing one, and a pass
+     * that makes the target walks anyway. Returns whether the walk begins ({@link #startAt}).
+     */
+    static boolean begins(JobSpec job, boolean targetThere, JobStats stats) {
+        if (!targetThere && job.pass().reportsDifferences()) {
+            stats.differ(Names.display(job.walkRoot()), "missing on target");
+        }
+        return targetThere || job.pass().makesTargetRoot();
+    }
+
+    /**
+     * Begins the walk at the job's walk root, whose node the tracker already has: plans the
+     * one entry of --file here, or lists the root directory here ({@code listRootHere}, a
+     * worker's root task) or hands it to the sink (embedded mode's dir workers).
+     */
+    void startAt(JobSpec job, boolean listRootHere) throws InterruptedException {
+        Path root = job.walkRoot();
+        if (job.options().singleFile()) {
+            planSingle(root, job.path().getFileName());
+        } else if (listRootHere) {
+            onDir(new DirTask(root, null, null));
+        } else {
+            sink.publish(new DirTask(root, null, null));
+        }
+    }
+
     /** Plans a single named entry (the --file form): its directory is not walked. */
-    void planSingle(Path dirRel, Path name) throws InterruptedException {
+    private void planSingle(Path dirRel, Path name) throws InterruptedException {
         SubtreeTracker.Node node = tracker.get(dirRel);
         try (DirPair dir = open(dirRel, null, null)) {
             FileMeta s = dir.src().stat(name);
@@ -189,10 +218,12 @@ final class Walker implements TaskHandler {
         }
     }
 
-    /** Merges two listings by name bytes, as rclone's march does. */
-    static List<Pair> merge(List<Entry> src, List<Entry> tgt) {
+    /**
+     * Merges two listings by name bytes, as rclone's march does. Sorts both lists in place: they
+     * are the walk's own, made for this (so both must be mutable).
+     */
+    static List<Pair> merge(List<Entry> src, List<Entry> t) {
         src.sort(null);
-        List<Entry> t = new ArrayList<>(tgt);
         t.sort(null);
         List<Pair> out = new ArrayList<>(Math.max(src.size(), t.size()));
         int i = 0;

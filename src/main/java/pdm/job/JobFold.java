@@ -364,7 +364,7 @@ public final class JobFold {
         while (dir != null && --dir.open == 0) {
             // (--file: the file's directory is not the job's, and embedded mode leaves it alone too)
             boolean singleFileDir = dir.parent == null && j.def.options().singleFile();
-            if (finishesDirs(j.action()) && dir.rel != null && dir.needsMeta && !singleFileDir) {
+            if (j.action().setsDirMeta() && dir.rel != null && dir.needsMeta && !singleFileDir) {
                 String metaId = TaskIds.dirMeta(TaskIds.toHex(dir.id));
                 Node meta = new Node(TaskIds.toLong(metaId), null, META, null);
                 JobEvent.Done already = j.early.remove(meta.id);
@@ -377,10 +377,6 @@ public final class JobFold {
             }
             dir = dir.parent;
         }
-    }
-
-    private static boolean finishesDirs(Action a) {
-        return a == Action.COPY || a == Action.DIRTIMES;
     }
 
     private void phaseDone(Job j) {

@@ -73,7 +73,7 @@ class ProgressTotalsTest {
             assertThat(t.from()).isEqualTo("inodes in use on /, statvfs");
             assertThat(t.shortFrom()).isEqualTo("statvfs");
         });
-        assertThat(totals.find(copy.withAction(Action.DELETE))).as("delete counts no source entries").isEmpty();
+        assertThat(totals.find(copy.withPass(Action.DELETE))).as("delete counts no source entries").isEmpty();
         assertThat(totals.find(new JobSpec("j", Action.COPY, copy.src(), copy.tgt(), Names.jobPath("/usr"),
                 copy.options(), SkipFilter.NONE))).as("PATH below the root: statvfs would count too much").isEmpty();
     }
@@ -86,7 +86,7 @@ class ProgressTotalsTest {
     }
 
     private static JobSummary summary(JobSpec s, boolean interrupted) {
-        return new JobSummary("j", s.action().cliName(), "a", "b", "/d", false,
+        return new JobSummary("j", s.pass().cliName(), "a", "b", "/d", false,
                 new Counters(20, 100, 0, 0, 0, 30, 0, 0, 0), 1.0, interrupted, List.of());
     }
 }

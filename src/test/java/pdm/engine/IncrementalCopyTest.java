@@ -1,4 +1,4 @@
-package pdm.cli;
+package pdm.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

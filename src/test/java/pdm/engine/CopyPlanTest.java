@@ -23,11 +23,11 @@ import pdm.task.WorkItem;
 import pdm.testkit.Fx;
 
 /**
- * {@link CopyPass#plan}: for each kind of source entry against each state of the target, the
+ * {@link CopyPlan#plan}: for each kind of source entry against each state of the target, the
  * decision the copy pass makes (a work item's op, a descent, a skip, nothing), on real files
  * listed and merged as the walk does.
  */
-class CopyPassPlanTest {
+class CopyPlanTest {
     @TempDir
     Path tmp;
 
@@ -48,7 +48,8 @@ class CopyPassPlanTest {
         try (FsRoot s = new FsRoot("src", src, false); FsRoot t = new FsRoot("tgt", tgt, true)) {
             PassContext ctx = new PassContext(s, t, JobOptions.DEFAULT, stats, filter, true, ChangeList.NONE,
                     new Removals(null), Interrupt.NEVER, new DryRunLedger());
-            CopyPass pass = new CopyPass(ctx, new HardLinks(), false);
+            AttrSync attrs = new AttrSync(ctx);
+            CopyPlan pass = new CopyPlan(ctx, new EntryWriter(ctx, attrs), attrs);
             try (DirPair dir = new DirPair(Names.ROOT, s.open(Names.ROOT), t.open(Names.ROOT))) {
                 List<Entry> srcList = dir.src().list();
                 List<Entry> tgtList = dir.tgt().list();

@@ -1,0 +1,145 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import pdm.fs.Copier;
+import pdm.fs.FileHandle;
+import pdm.fs.FileMeta;
+import pdm.fs.FileType;
+import pdm.task.WorkItem;
+import pdm.task.WorkItem.Op;
+
+/**
+ * The copy pass's decisions, as DistCp's CopyMapper makes them apart from the write: for each
+ * name of a merged listing, what the target needs (a directory made and walked, a file's data,
+ * its metadata only, a symlink, a special, a hard link, nothing), and on a file worker whether
+ * what the target has is already current. Every change itself is the {@link EntryWriter}'s.
+ */
+final class CopyPlan {
+    private final PassContext ctx;
+    private final EntryWriter writer;
+    private final AttrSync attrs;
+
+    CopyPlan(PassContext ctx, EntryWriter writer, AttrSync attrs) {
+        this.ctx = ctx;
+        this.writer = writer;
+        this.attrs = attrs;
+    }
+
+    /** Decides about one name of the merged listing (on a dir worker). */
+    void plan(DirPair dir, Pair p, Plan plan) throws IOException, InterruptedException {
+        FileMeta src = p.src();
+        FileMeta tgt = p.tgt();
+        if (src == null) {
+            if (tgt != null && tgt.isFile() && TempNames.isTemp(p.name())) {
+                // Left by a run that was killed while writing: ours, and never complete.
+                plan.work(new WorkItem(p.name(), Op.REMOVE, null, tgt));
+            }
+            return;
+        }
+        if (src.type() != FileType.FILE || !ctx.filter().skips(src)) {
+            ctx.countOwnerNotKept(src);
+        }
+        switch (src.type()) {
+            case DIR -> {
+                if (tgt != null && tgt.isDir()) {
+                    if (attrs.worthALook(dir, p)) {
+                        writer.syncDirXattrs(dir, p.name());
+                    }
+                    plan.descend(p.name(), src, tgt);
+                } else if (writer.makeDir(dir, p)) {
+                    plan.descend(p.name(), src, ctx.writesNothing(dir) ? null : dir.tgt().stat(p.name()));
+                }
+            }
+            case FILE -> {
+                if (ctx.filter().skips(src)) {
+                    ctx.stats().filesSkipped.increment();
+                } else if (src.nlink() > 1) {
+                    plan.work(new WorkItem(p.name(), Op.HARDLINK, src, tgt));
+                } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum() || tgt.nlink() > 1) {
+                    // (a target still hard-linked where the source no longer is gets its own inode)
+                    plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
+                } else if (!ctx.sameOwnership(src, tgt) || attrs.worthALook(dir, p)) {
+                    // (xattrs, ACLs and flags may have changed with nothing else: compared where the
+                    // source changed since the copy, so a pass over unchanged files looks at none)
+                    plan.work(new WorkItem(p.name(), Op.META, src, tgt));
+                } else {
+                    ctx.stats().filesSkipped.increment();
+                }
+            }
+            // (a symlink, fifo or device with several names keeps them, as rsync -aH does)
+            case SYMLINK -> plan.work(new WorkItem(p.name(), src.nlink() > 1 ? Op.HARDLINK : Op.SYMLINK, src, tgt));
+            default -> {
+                if (src.nlink() > 1) {
+                    plan.work(new WorkItem(p.name(), Op.HARDLINK, src, tgt));
+                } else if (isCurrentSpecial(src, tgt)) {
+                    ctx.stats().filesSkipped.increment();
+                } else {
+                    plan.work(new WorkItem(p.name(), Op.SPECIAL, src, tgt));
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the target file already has the source's data, so only its metadata may need
+     * fixing: same size and mtime (with --checksum: same size and content), and not still
+     * hard-linked where the source no longer is.
+     */
+    boolean dataCurrent(DirPair dir, WorkItem item) throws IOException {
+        FileMeta src = item.src();
+        FileMeta tgt = item.tgt();
+        if (tgt == null || !tgt.isFile() || src.size() != tgt.size()
+                || !(src.mtimeNs() == tgt.mtimeNs() || ctx.options().checksum())
+                || (src.nlink() == 1 && tgt.nlink() > 1)) {
+            return false;
+        }
+        return !ctx.options().checksum() || sameContent(dir, item.name());
+    }
+
+    /** The target entry has the source's owner, group, mode and mtime. */
+    boolean stampCurrent(FileMeta src, FileMeta tgt) {
+        return ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs();
+    }
+
+    /** A symlink whose owner and mtime are the source's (its mode means nothing). */
+    boolean symlinkStampCurrent(FileMeta src, FileMeta tgt) {
+        return ctx.sameOwner(src, tgt) && src.mtimeNs() == tgt.mtimeNs();
+    }
+
+    /** The target has a symlink to {@code linkTo} under the item's name. */
+    boolean sameSymlink(DirPair dir, WorkItem item, byte[] linkTo) throws IOException {
+        FileMeta tgt = item.tgt();
+        return tgt != null && tgt.isSymlink() && dir.tgt() != null
+                && Arrays.equals(linkTo, dir.tgt().readlink(item.name()));
+    }
+
+    /** A fifo or device node already as the source has it. */
+    boolean isCurrentSpecial(FileMeta src, FileMeta tgt) {
+        return tgt != null && tgt.type() == src.type() && tgt.rdev() == src.rdev()
+                && ctx.sameOwnership(src, tgt) && src.mtimeNs() == tgt.mtimeNs();
+    }
+
+    /**
+     * Whether a file's attributes (xattrs, ACLs, flags, project ID) must be fixed with its
+     * metadata: where the source may have any and they differ (none moves the mtime).
+     */
+    boolean attrsDiffer(DirPair dir, Path name) throws IOException {
+        if (dir.tgt() == null || !dir.src().mayHaveAttrs(name, ctx.options().attrs())) {
+            return false;
+        }
+        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
+            return attrs.differ(a, b);
+        }
+    }
+
+    private boolean sameContent(DirPair dir, Path name) throws IOException {
+        if (dir.tgt() == null) {
+            return false;
+        }
+        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
+            return Copier.sameContent(a, b);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import pdm.engine.ChangeList.Change;
+import pdm.fs.Attrs;
+import pdm.fs.Copier;
+import pdm.fs.Dir;
+import pdm.fs.FileHandle;
+import pdm.fs.FileMeta;
+import pdm.fs.MetaWriter;
+import pdm.task.WorkItem;
+
+/**
+ * Every change the copy pass makes to the target, in one place, as DistCp's
+ * RetriableFileCopyCommand keeps the write apart from the decision ({@link CopyPlan}).
+ *
+ * <p>A new entry (a file's data, a symlink, a special, a hard link) is made by {@link #write}:
+ * under a temp name, then its metadata, then renamed into place, replacing what the target has
+ * there (counted as a removal when it is of another type), or rolled back (the temp entry
+ * removed) when anything fails. In a dry run, or where the target directory is not there, it
+ * counts and lists what it would do, and writes nothing. Metadata of an entry whose data is
+ * current is fixed in place ({@link #fixMeta}); directories are made on the walk
+ * ({@link #makeDir}) and get their metadata when their subtree is done ({@link DirMeta}).
+ *
+ * <p>So this is where a write's rules change: the order metadata is applied in (owner, mode and
+ * times in {@link #settleMeta}, {@link #fixMeta} and {@link #create}; what the kernel clears on
+ * chown or write must come after them: xattrs, ACLs and capabilities, through {@link AttrSync},
+ * and flags and project ID after the rename), how a file's data reaches its new file, and
+ * which new files may be made under their own name ({@link #newFile}).
+ */
+final class EntryWriter {
+    private final PassContext ctx;
+    private final MetaWriter meta;
+    private final AttrSync attrs;
+
+    EntryWriter(PassContext ctx, AttrSync attrs) {
+        this.ctx = ctx;
+        this.meta = ctx.metaWriter();
+        this.attrs = attrs;
+    }
+
+    /** How a new entry other than a file is made under a temp name, before its metadata is set. */
+    interface Maker {
+        void make(Dir tgt, Path tmp) throws IOException;
+    }
+
+    /** The entry one write makes on the target: its name once it exists, and the bytes of data put in it. */
+    private static final class NewEntry {
+        Path name;
+        long bytes;
+        /** {the source's, the target's} attributes of a copied file, for its flags once placed; null for none. */
+        Attrs[] attrs;
+    }
+
+    /** Fills in a {@link NewEntry}: makes it (recording its name as soon as it exists), its data and its metadata. */
+    private interface Making {
+        void make(NewEntry e) throws IOException;
+    }
+
+    /**
+     * Copies a file's data into a new file with the source's metadata and puts it in place.
+     * Returns false when the file was not placed (nor would be): the name was left alone.
+     */
+    boolean copyFile(DirPair dir, WorkItem item) throws IOException {
+        FileMeta src = item.src();
+        return write(dir, item, Change.COPY, e -> {
+            try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = newFile(dir, item, in)) {
+                e.name = out.createdAs();
+                Attrs first = attrs.read(in);
+                attrs.beforeData(out, first, dir.display(item.name()));
+                e.bytes = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
+                e.attrs = settleMeta(in, out, src, e.bytes, first);
+                if (ctx.options().fsync()) {
+                    out.fsync();
+                }
+            }
+        });
+    }
+
+    /**
+     * Makes a symlink, special or hard link ({@code what}) anew with the source's metadata (a hard
+     * link shares its leader's, which is already right) and puts it in place. Returns false when
+     * the name was left alone.
+     */
+    boolean create(DirPair dir, WorkItem item, Change what, Maker maker) throws IOException {
+        return write(dir, item, what, e -> {
+            e.name = TempNames.next();
+            maker.make(dir.tgt(), e.name);
+            if (what != Change.LINK) {
+                meta.apply(dir.tgt(), e.name, item.src());
+            }
+        });
+    }
+
+    /** The one way a new entry reaches the target: made, given its metadata, then placed or rolled back. */
+    private boolean write(DirPair dir, WorkItem item, Change what, Making making) throws IOException {
+        if (!mayReplace(dir, item)) {
+            return false;
+        }
+        if (ctx.writesNothing(dir)) {
+            if (!putInPlace(dir, item, null)) {
+                return false;
+            }
+            ctx.wouldTouch(dir.rel());
+            placed(dir, item, what, what == Change.COPY ? item.src().size() : 0);
+            return true;
+        }
+        NewEntry made = new NewEntry();
+        boolean placed = false;
+        try {
+            making.make(made);
+            // (a new file may be made under its own name: see newFile)
+            placed = made.name.equals(item.name()) || putInPlace(dir, item, made.name);
+            if (placed) {
+                if (made.attrs != null) {
+                    // (after the rename: a project-inherit directory refuses a file of another project)
+                    attrs.afterPlace(dir.tgt(), item.name(), made.attrs[0], made.attrs[1], dir.display(item.name()));
+                }
+                placed(dir, item, what, made.bytes);
+            }
+            return placed;
+        } finally {
+            if (!placed && made.name != null) {
+                deleteQuietly(dir, made.name);
+            }
+        }
+    }
+
+    private void placed(DirPair dir, WorkItem item, Change what, long bytes) {
+        ctx.changes().add(what, dir.display(item.name()));
+        ctx.stats().filesCopied.increment();
+        ctx.stats().bytes.add(bytes);
+    }
+
+    /**
+     * Whether the source entry may take the name of what the target has there. Copy alone
+     * never removes a non-empty directory (as rsync without --delete and cp refuse to): that
+     * name is left alone and reported, for sync or delete to replace.
+     */
+    private boolean mayReplace(DirPair dir, WorkItem item) throws IOException {
+        FileMeta t = item.tgt();
+        if (t == null || !t.isDir() || ctx.options().deleting() || dir.tgt().isEmptyDir(item.name())) {
+            return true;
+        }
+        ctx.stats().notReplaced(dir.display(item.name()));
+        ctx.changes().add(Change.KEEP, dir.display(item.name()));
+        return false;
+    }
+
+    /**
+     * Puts the new entry (made under the temp name {@code tmp}; null in a dry run) where the
+     * target has {@code item}'s name, counting, listing and logging what it replaces: a
+     * directory is removed first (rename(2) cannot put a file over one), another type is
+     * replaced by the rename itself; a file updated in place of a file is no removal. Returns
+     * false when --max-delete keeps the old entry.
+     */
+    private boolean putInPlace(DirPair dir, WorkItem item, Path tmp) throws IOException {
+        FileMeta t = item.tgt();
+        if (t != null && t.isDir()) {
+            if (!ctx.removals().remove(ctx, dir.tgt(), item.name(), t)) {
+                return false;
+            }
+        } else if (t != null && t.type() != item.src().type()) {
+            return ctx.removals().replaceByRename(ctx, dir.tgt(), tmp, item.name(), t);
+        }
+        if (tmp != null) {
+            dir.tgt().rename(tmp, item.name());
+        }
+        return true;
+    }
+
+    /**
+     * The file a copy writes: under a temp name, renamed into place once complete, so that no
+     * name ever shows a file with part of its data. A new empty file has no data to be half
+     * written, and its mtime is set last, so a crash before that is a difference the next pass
+     * sees: it is made under its own name (O_EXCL), which saves the rename, unless the target's
+     * placement gives it a layout of its own. Should the name be taken meanwhile (a task run
+     * twice), the copy takes the temp way after all.
+     */
+    private FileHandle newFile(DirPair dir, WorkItem item, FileHandle in) throws IOException {
+        if (item.tgt() == null && item.src().size() == 0 && !ctx.placement().placesFile(item.src())) {
+            try {
+                return dir.tgt().create(item.name());
+            } catch (FileAlreadyExistsException e) {
+                // (fall through)
+            }
+        }
+        // (the target's placement makes it: a Lustre layout is set before any data is written,
+        // by a program that may leave the file behind when it fails half way)
+        Path tmp = TempNames.next();
+        try {
+            return ctx.placement().createFile(dir, tmp, in, item.src());
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(dir, tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * The owner, mode, times and xattrs of a freshly copied file, and a last look at the source:
+     * its data must not have moved during the copy, and its ctime must not have moved after its
+     * attributes were read. Later passes look at attributes only where the source's ctime is newer
+     * than the copy's ({@link FileMeta#mayHaveChangedSince}), so a change that slipped in between
+     * would otherwise never be seen. A chmod or xattr write during the copy is simply applied
+     * again. Returns {the source's attributes, the target's} for the flags set after the rename.
+     */
+    private Attrs[] settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first)
+            throws IOException {
+        FileMeta stamp = src;
+        Attrs srcAttrs = first;
+        for (int round = 0; ; round++) {
+            if (round > 0) {
+                srcAttrs = attrs.read(in);
+            }
+            // On the open file: no path lookups, and the times are final since nothing writes after.
+            // Owner and mode first (a chown clears capabilities), then the xattrs, ACLs and
+            // capability, which move no time.
+            meta.apply(out, stamp);
+            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs);
+            FileMeta after = in.meta();
+            if (after.ino() != src.ino() || after.size() != copied || after.mtimeNs() != src.mtimeNs()) {
+                throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
+            }
+            if (after.ctimeNs() == stamp.ctimeNs()) {
+                return new Attrs[]{srcAttrs, tgtAttrs};
+            }
+            if (round == 2) {
+                throw new IOException("changed while being copied (its owner, mode or xattrs kept moving);"
+                        + " the next pass copies it");
+            }
+            stamp = after;
+        }
+    }
+
+    /**
+     * Owner, mode and times of a file whose data is current, and its xattrs, ACLs, flags and
+     * project ID when {@code attrs} (they may change with nothing else: none moves the mtime).
+     */
+    void fixMeta(DirPair dir, WorkItem item, boolean xattrs) throws IOException {
+        FileMeta src = item.src();
+        if (!ctx.dryRun()) {
+            // Through a descriptor of the file itself: should the name have become a symlink
+            // since the listing, the open refuses it instead of chmod following it.
+            try (FileHandle f = dir.tgt().openRead(item.name())) {
+                meta.apply(f, src);
+                if (xattrs) {
+                    try (FileHandle from = dir.src().openRead(item.name())) {
+                        attrs.fixInPlace(from, f, dir.display(item.name()));
+                    }
+                }
+            } catch (AccessDeniedException e) {
+                // not root and the file is unreadable (mode 0000): its owner may still chmod it
+                // (by name, never following: the kernel's *at calls with AT_SYMLINK_NOFOLLOW)
+                meta.apply(dir.tgt(), item.name(), src);
+            }
+        }
+        metaFixed(dir, item.name());
+    }
+
+    /** Owner and times of a symlink that already points where the source's does. */
+    void fixSymlinkMeta(DirPair dir, WorkItem item) throws IOException {
+        if (!ctx.dryRun()) {
+            meta.apply(dir.tgt(), item.name(), item.src());
+        }
+        metaFixed(dir, item.name());
+    }
+
+    private void metaFixed(DirPair dir, Path name) {
+        ctx.changes().add(Change.META, dir.display(name));
+        ctx.stats().metaFixed.increment();
+    }
+
+    /**
+     * A directory the target lacks (or has as something else) is made before the walk goes in.
+     * Returns false when it could not be: --max-delete kept the entry in its way.
+     */
+    boolean makeDir(DirPair dir, Pair p) throws IOException {
+        // A file or symlink where the source has a directory: replaced, never written through.
+        if (p.tgt() != null && !ctx.removals().remove(ctx, dir.tgt(), p.name(), p.tgt())) {
+            return false;
+        }
+        ctx.stats().dirsCreated.increment();
+        ctx.changes().add(Change.MKDIR, dir.display(p.name()));
+        if (ctx.writesNothing(dir)) {
+            ctx.wouldTouch(dir.rel());
+            return true;
+        }
+        // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
+        ctx.placement().makeDir(dir, p.name());
+        try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
+            attrs.dirXattrs(from, to); // (its default ACL before its children: they inherit it on both sides)
+        }
+        return true;
+    }
+
+    /** The xattrs of an existing target directory made the source's (before the walk goes in). */
+    void syncDirXattrs(DirPair dir, Path name) throws IOException {
+        if (dir.tgt() == null) {
+            return;
+        }
+        try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
+            if (!attrs.dirXattrs(from, to)) {
+                return;
+            }
+        }
+        metaFixed(dir, name);
+    }
+
+    /** pdm's own leftover: not the user's data, so neither counted nor listed as a removal. */
+    void removeStaleTemp(DirPair dir, WorkItem item) throws IOException {
+        if (ctx.writesNothing(dir)) {
+            ctx.wouldTouch(dir.rel());
+            return;
+        }
+        FileMeta now = dir.tgt().stat(item.name());
+        if (now != null && now.isFile() && now.ino() == item.tgt().ino()) {
+            dir.tgt().deleteFile(item.name());
+        }
+    }
+
+    private static void deleteQuietly(DirPair dir, Path tmp) {
+        try {
+            if (dir.tgt() != null && dir.tgt().stat(tmp) != null) {
+                dir.tgt().deleteFile(tmp);
+            }
+        } catch (IOException ignored) {
+            // The failure that got us here is what the user needs; the next copy pass removes
+            // a leftover temp file (CopyPlan plans it), and recopies a file left under its own
+            // name (its mtime was never set).
+        }
+    }
+}
