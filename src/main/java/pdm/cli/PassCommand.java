@@ -1,6 +1,7 @@
 package pdm.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,10 +53,11 @@ abstract class PassCommand implements Callable<Integer> {
             + "its summary and exit code as embedded mode does (without it, pdm prints the job id and returns)."})
     boolean waitForIt;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or an absolute directory.")
+    @Parameters(index = "0", paramLabel = "SRC", description = {"Source filesystem name from config.toml, or a directory: an argument with a '/' "
+            + "(./src, /data/a), '.' or '..' is a directory, a bare word a name."})
     String src;
 
-    @Parameters(index = "1", paramLabel = "TGT", description = "Target filesystem name from config.toml, or an absolute directory.")
+    @Parameters(index = "1", paramLabel = "TGT", description = "Target filesystem name from config.toml, or a directory (as for SRC).")
     String tgt;
 
     @Parameters(index = "2", arity = "0..1", paramLabel = "PATH",
@@ -79,7 +81,7 @@ abstract class PassCommand implements Callable<Integer> {
         Long cap = g == null ? null : g.cap.resolve(config.maxDelete());
         return options.jobOptions(checksum(), actions().contains(Action.DELETE), g != null && g.allowEmptySource, cap)
                 .withExcludes(filters.patterns(), g != null && g.deleteExcluded)
-                .withAttrs(options.attrPolicy(src.startsWith("/") || tgt.startsWith("/") ? null
+                .withAttrs(options.attrPolicy(JobRequest.isPath(src) || JobRequest.isPath(tgt) ? null
                         : config.datasource(tgt).xattrs()));
     }
 
@@ -88,13 +90,14 @@ abstract class PassCommand implements Callable<Integer> {
         metrics.validate();
         JobFactory factory = new JobFactory(options);
         Optional<BrokerUri> uri = broker.resolve(factory.config());
-        boolean adHoc = src.startsWith("/") || tgt.startsWith("/");
+        boolean adHoc = JobRequest.isPath(src) || JobRequest.isPath(tgt);
         if (uri.isPresent() && adHoc && broker.explicit().isPresent()) {
             throw new PdmException("distributed mode needs filesystem names from config.toml (workers on other "
                     + "nodes know them), not directories: '" + src + "' and '" + tgt + "'");
         }
-        JobOptions jobOptions = jobOptions(factory.config());
-        if (uri.isPresent() && !adHoc) {
+        JobRequest request = JobRequest.parse(spec.name(), actions(), src, tgt, path, jobOptions(factory.config()),
+                factory.config(), Path.of("").toAbsolutePath());
+        if (uri.isPresent() && !request.adHoc()) {
             if (metrics.port != null) {
                 throw new PdmException("--metrics-port " + metrics.port + " is for embedded passes: in distributed "
                         + "mode the work is done by workers, so start them with --metrics-port, or run pdm monitor");
@@ -108,20 +111,19 @@ abstract class PassCommand implements Callable<Integer> {
                 throw new PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
                         + "each worker logs every removal it makes (logger pdm.removed, INFO)");
             }
-            return new Distributed(spec.name(), actions(), jobOptions, options.json, waitForIt)
-                    .run(factory, uri.get(), src, tgt, path);
+            return new Distributed(options.json, waitForIt).run(factory.config(), uri.get(), request);
         }
         if (waitForIt) {
             throw new PdmException("--wait is for distributed mode: give --rabbitmq URI, set PDM_RABBITMQ or "
                     + "[rabbitmq] connect_string");
         }
         try (Interruption stop = Interruption.install()) {
-            return embedded(factory, jobOptions, stop);
+            return embedded(factory, request, stop);
         }
     }
 
-    private int embedded(JobFactory factory, JobOptions jobOptions, Interruption stop) throws Exception {
-        Job job = factory.create(spec.name(), actions().get(0), src, tgt, path, jobOptions, throttle);
+    private int embedded(JobFactory factory, JobRequest request, Interruption stop) throws Exception {
+        Job job = factory.create(request, throttle);
         // first: on a terminal it owns stdout and stderr, so that what they print erases the progress line
         try (Terminal terminal = Terminal.onStderr()) {
             return embedded(job, stop, terminal);
@@ -144,11 +146,12 @@ abstract class PassCommand implements Callable<Integer> {
                     break;
                 }
                 JobSpec pass = job.spec().withPass(a);
-                Progress progress = new Progress(terminal, a.cliName(), totals.find(pass).orElse(null));
+                Progress progress = new Progress(terminal);
+                var line = progress.of(a.cliName(), totals.find(pass).orElse(null));
                 try {
                     JobSummary done = engine.run(pass, s -> {
                         live.observe(s);
-                        progress.accept(s);
+                        line.accept(s);
                     });
                     parts.add(done);
                     totals.remember(pass, done);

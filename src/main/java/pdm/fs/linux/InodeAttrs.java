@@ -61,7 +61,6 @@ public final class InodeAttrs {
             LINKER.defaultLookup().find("fgetxattr").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
             Linker.Option.captureCallState("errno"));
-    private static final Errors ERRORS = new Errors(Sys.ARCH);
     /** syscall(2), variadic after the number: for file_getattr, which glibc 2.36 does not wrap. */
     private static final MethodHandle SYSCALL5 = LINKER.downcallHandle(
             LINKER.defaultLookup().find("syscall").orElseThrow(),
@@ -115,7 +114,7 @@ public final class InodeAttrs {
             if (e == ENOSYS || e == ENOTTY || e == EOPNOTSUPP || e == 2 /* ENOENT: gone, the copy says so */) {
                 return null;
             }
-            throw ERRORS.of("file_getattr", e, new String(name, java.nio.charset.StandardCharsets.UTF_8));
+            throw SysException.of("file_getattr", e, new String(name, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
@@ -147,7 +146,7 @@ public final class InodeAttrs {
             if (e == ENOTTY || e == EOPNOTSUPP) {
                 return NONE;
             }
-            throw ERRORS.of("ioctl(FS_IOC_GETFLAGS)", e, "descriptor " + fd);
+            throw SysException.of("ioctl(FS_IOC_GETFLAGS)", e, "descriptor " + fd);
         }
     }
 
@@ -157,7 +156,7 @@ public final class InodeAttrs {
             MemorySegment v = a.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, flags);
             if (ioctl(cap, fd, FS_IOC_SETFLAGS, v) != 0) {
-                throw ERRORS.of("ioctl(FS_IOC_SETFLAGS)", (int) ERRNO.get(cap, 0L), what);
+                throw SysException.of("ioctl(FS_IOC_SETFLAGS)", (int) ERRNO.get(cap, 0L), what);
             }
         }
     }
@@ -175,7 +174,7 @@ public final class InodeAttrs {
             if (e == ENOTTY || e == EOPNOTSUPP) {
                 return null;
             }
-            throw ERRORS.of("ioctl(FS_IOC_FSGETXATTR)", e, "descriptor " + fd);
+            throw SysException.of("ioctl(FS_IOC_FSGETXATTR)", e, "descriptor " + fd);
         }
     }
 
@@ -190,7 +189,7 @@ public final class InodeAttrs {
             PROJID.set(s, 0L, x.projid());
             COWEXTSIZE.set(s, 0L, x.cowextsize());
             if (ioctl(cap, fd, FS_IOC_FSSETXATTR, s) != 0) {
-                throw ERRORS.of("ioctl(FS_IOC_FSSETXATTR)", (int) ERRNO.get(cap, 0L), what);
+                throw SysException.of("ioctl(FS_IOC_FSSETXATTR)", (int) ERRNO.get(cap, 0L), what);
             }
         }
     }
@@ -216,7 +215,7 @@ public final class InodeAttrs {
             if (e == EOPNOTSUPP) {
                 return false;
             }
-            throw ERRORS.of("fgetxattr", e, name);
+            throw SysException.of("fgetxattr", e, name);
         }
     }
 
