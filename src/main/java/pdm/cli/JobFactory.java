@@ -50,8 +50,7 @@ final class JobFactory {
         JobOptions jobOptions = request.options();
         Path path = request.path();
         SkipFilter filter = SkipFilter.of(src);
-        ExcludeFilter excludes = ExcludeFilter.of(jobOptions, src,
-                jobOptions.singleFile() ? Preflight.parentOf(path) : path);
+        ExcludeFilter excludes = ExcludeFilter.of(jobOptions, src, JobSpec.walkRoot(path, jobOptions));
         Engine.Settings settings = new Engine.Settings(
                 positive(options.dirWorkers, config.dirWorkers(), "--dir-workers"),
                 positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),
