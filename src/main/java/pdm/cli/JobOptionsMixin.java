@@ -1,6 +1,9 @@
 package pdm.cli;
 
 import java.nio.file.Path;
+import pdm.PdmException;
+import pdm.fs.AttrPolicy;
+import pdm.fs.XattrScope;
 import pdm.task.JobOptions;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -28,6 +31,18 @@ final class JobOptionsMixin {
             + "a crash of the target node never leaves a complete-looking file without its data (slower)."})
     boolean fsync;
 
+    @Option(names = "--xattrs", paramLabel = "all|user|none", description = {"Which xattrs to keep and compare: all "
+            + "(the default: user.*, security.* with file capabilities, trusted.*; never Lustre's own names), user "
+            + "(user.* only) or none. Wins over the target's xattrs key in config.toml. ACLs have --no-acls."})
+    String xattrs;
+
+    @Option(names = "--no-acls", description = "Do not keep or compare POSIX ACLs (access and default).")
+    boolean noAcls;
+
+    @Option(names = "--no-flags", description = {"Do not keep or compare inode flags (chattr: i, a, d, A, S, D, P, C) "
+            + "and project IDs."})
+    boolean noFlags;
+
     @CommandLine.Mixin
     LogFormatOption logFormat;
 
@@ -45,6 +60,21 @@ final class JobOptionsMixin {
      * @param deleting  the command removes what the source lacks (delete, sync)
      * @param maxDelete the --max-delete in force, or null
      */
+    /**
+     * The attributes kept: --xattrs, else the target's {@code xattrs} key ({@code configured}, null
+     * where unset), else all; --no-acls and --no-flags drop theirs.
+     */
+    AttrPolicy attrPolicy(String configured) {
+        String word = xattrs != null ? xattrs : configured;
+        XattrScope scope;
+        try {
+            scope = word == null ? XattrScope.ALL : XattrScope.parse(word, xattrs != null ? "--xattrs" : "config.toml");
+        } catch (IllegalArgumentException e) {
+            throw new PdmException(e.getMessage());
+        }
+        return new AttrPolicy(scope, !noAcls, !noFlags);
+    }
+
     JobOptions jobOptions(boolean checksum, boolean deleting, boolean allowEmptySource, Long maxDelete) {
         return new JobOptions(dryRun, checksum, file, fsync, deleting, allowEmptySource, maxDelete);
     }

@@ -84,7 +84,9 @@ abstract class PassCommand implements Callable<Integer> {
         RemovalOptions.Deleting g = removalGuards();
         Long cap = g == null ? null : g.cap.resolve(config.maxDelete());
         return options.jobOptions(checksum(), actions().contains(Action.DELETE), g != null && g.allowEmptySource, cap)
-                .withExcludes(filters.patterns(), g != null && g.deleteExcluded);
+                .withExcludes(filters.patterns(), g != null && g.deleteExcluded)
+                .withAttrs(options.attrPolicy(JobRequest.isPath(src) || JobRequest.isPath(tgt) ? null
+                        : config.datasource(tgt).xattrs()));
     }
 
     @Override

@@ -47,7 +47,7 @@ public final class ConfigLoader {
         CONNECT_STRING(Table.RABBITMQ), QUEUE_SHARDS(Table.RABBITMQ),
         TYPE(Table.DATASOURCE), PATH(Table.DATASOURCE), MOUNT(Table.DATASOURCE), WRITE(Table.DATASOURCE),
         SKIP_FILES_NEWER_MINUTES(Table.DATASOURCE), SKIP_FILES_OLDER_MINUTES(Table.DATASOURCE),
-        SKIP_FILES_LARGER_GB(Table.DATASOURCE), SKIP_PATHS(Table.DATASOURCE),
+        SKIP_FILES_LARGER_GB(Table.DATASOURCE), SKIP_PATHS(Table.DATASOURCE), XATTRS(Table.DATASOURCE),
         STRIPE(Table.LUSTRE), STRIPE_THRESHOLDS(Table.LUSTRE), MDS(Table.LUSTRE), LFS_PATH(Table.LUSTRE);
 
         final Table table;
@@ -208,12 +208,17 @@ public final class ConfigLoader {
                 }
             }
         }
+        String xattrs = r.string(t, section, Key.XATTRS, null);
+        if (xattrs != null && !List.of("all", "user", "none").contains(xattrs)) {
+            throw r.error(section, Key.XATTRS.text, "xattrs must be \"all\", \"user\" or \"none\", not \"" + xattrs
+                    + "\"");
+        }
         return new DataSource(name, type, Path.of(path), r.bool(t, section, Key.MOUNT, false),
                 r.bool(t, section, Key.WRITE, false),
                 r.nonNegativeLong(t, section, Key.SKIP_FILES_NEWER_MINUTES),
                 r.nonNegativeLong(t, section, Key.SKIP_FILES_OLDER_MINUTES),
                 r.nonNegativeDouble(t, section, Key.SKIP_FILES_LARGER_GB), lustre,
-                r.strings(t, section, Key.SKIP_PATHS));
+                r.strings(t, section, Key.SKIP_PATHS), xattrs);
     }
 
     private static LustreOptions lustre(Reader r, String section, JsonNode t) {

@@ -15,13 +15,21 @@ import java.util.List;
  * @param lustre           the Lustre keys of a {@code type = "lustre"} filesystem; null for posix
  * @param skipPaths        exclude patterns of this filesystem as a source (see engine.Glob); anchored
  *                         ones are below this filesystem's root
+ * @param xattrs           as a target: which xattrs a copy onto it keeps, "all", "user" or "none";
+ *                         null where not set ("all", unless --xattrs says otherwise)
  */
 public record DataSource(String name, String type, Path path, boolean mount, boolean write,
                          long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb, LustreOptions lustre,
-                         List<String> skipPaths) {
+                         List<String> skipPaths, String xattrs) {
 
     public DataSource {
         skipPaths = List.copyOf(skipPaths);
+    }
+
+    public DataSource(String name, String type, Path path, boolean mount, boolean write,
+                      long skipNewerMinutes, long skipOlderMinutes, double skipLargerGb, LustreOptions lustre,
+                      List<String> skipPaths) {
+        this(name, type, path, mount, write, skipNewerMinutes, skipOlderMinutes, skipLargerGb, lustre, skipPaths, null);
     }
 
     /** A posix filesystem. */

@@ -11,7 +11,7 @@ import java.util.Locale;
 public final class ChangeList {
     /** What a line says happened to its path. */
     public enum Change {
-        MKDIR, COPY, META, SYMLINK, LINK, FIFO, CHAR_DEVICE, BLOCK_DEVICE, SOCKET, REMOVE, DIRMETA, KEEP;
+        MKDIR, COPY, META, SYMLINK, LINK, FIFO, CHAR_DEVICE, BLOCK_DEVICE, SOCKET, REMOVE, DIRMETA, KEEP, UNLOCK;
 
         String word() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

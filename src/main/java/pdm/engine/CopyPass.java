@@ -21,6 +21,7 @@ final class CopyPass implements Pass, HardLinks.Placer {
     private final EntryWriter writer;
     private final HardLinks links;
     private final boolean recheck;
+    private final AttrSync attrs;
 
     /**
      * @param links   the pass's hard-link leaders: one per job and process, shared by its tasks
@@ -33,8 +34,9 @@ final class CopyPass implements Pass, HardLinks.Placer {
         this.ctx = ctx;
         this.links = links;
         this.recheck = recheck;
-        this.writer = new EntryWriter(ctx);
-        this.plan = new CopyPlan(ctx, writer);
+        this.attrs = new AttrSync(ctx);
+        this.writer = new EntryWriter(ctx, attrs);
+        this.plan = new CopyPlan(ctx, writer, attrs);
     }
 
     @Override
@@ -48,6 +50,16 @@ final class CopyPass implements Pass, HardLinks.Placer {
         if (recheck && dir.tgt() != null && item.op() != Op.REMOVE) {
             item = new WorkItem(listed.name(), listed.op(), listed.src(), dir.tgt().stat(listed.name()));
         }
+        WorkItem it = item;
+        if (ctx.dryRun() || it.op() == Op.REMOVE) {
+            act(dir, it);
+        } else {
+            // (an immutable or append-only target entry, or directory, is unlocked to be updated)
+            attrs.unlocking(dir, it.name(), it.tgt() != null && it.tgt().isDir(), () -> act(dir, it));
+        }
+    }
+
+    private void act(DirPair dir, WorkItem item) throws IOException {
         switch (item.op()) {
             case COPY -> copy(dir, item);
             case META -> fixMeta(dir, item);
@@ -66,7 +78,7 @@ final class CopyPass implements Pass, HardLinks.Placer {
 
     @Override
     public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
-        DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+        attrs.dirDone(rel, srcSelf, tgtSelf);
     }
 
     /**
@@ -81,9 +93,9 @@ final class CopyPass implements Pass, HardLinks.Placer {
         return writer.copyFile(dir, item);
     }
 
-    /** Owner, mode and times of a file whose data is current, and its user xattrs where they differ. */
+    /** Owner, mode and times of a file whose data is current, and its other attributes where they differ. */
     private void fixMeta(DirPair dir, WorkItem item) throws IOException {
-        boolean xattrs = plan.xattrsDiffer(dir, item.name());
+        boolean xattrs = plan.attrsDiffer(dir, item.name());
         if (plan.stampCurrent(item.src(), item.tgt()) && !xattrs) {
             ctx.stats().filesSkipped.increment();
             return;

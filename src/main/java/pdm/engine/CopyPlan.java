@@ -7,7 +7,6 @@ import pdm.fs.Copier;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
-import pdm.fs.Xattrs;
 import pdm.task.WorkItem;
 import pdm.task.WorkItem.Op;
 
@@ -20,10 +19,12 @@ import pdm.task.WorkItem.Op;
 final class CopyPlan {
     private final PassContext ctx;
     private final EntryWriter writer;
+    private final AttrSync attrs;
 
-    CopyPlan(PassContext ctx, EntryWriter writer) {
+    CopyPlan(PassContext ctx, EntryWriter writer, AttrSync attrs) {
         this.ctx = ctx;
         this.writer = writer;
+        this.attrs = attrs;
     }
 
     /** Decides about one name of the merged listing (on a dir worker). */
@@ -43,7 +44,7 @@ final class CopyPlan {
         switch (src.type()) {
             case DIR -> {
                 if (tgt != null && tgt.isDir()) {
-                    if (dir.src().hasUserXattrs(p.name())) {
+                    if (attrs.worthALook(dir, p)) {
                         writer.syncDirXattrs(dir, p.name());
                     }
                     plan.descend(p.name(), src, tgt);
@@ -59,10 +60,9 @@ final class CopyPlan {
                 } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum() || tgt.nlink() > 1) {
                     // (a target still hard-linked where the source no longer is gets its own inode)
                     plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
-                } else if (!ctx.sameOwnership(src, tgt)
-                        || src.mayHaveChangedSince(tgt) && dir.src().hasUserXattrs(p.name())) {
-                    // (xattrs may have changed with nothing else: compared where the source has
-                    // any and changed since the copy, so a pass over unchanged files lists none)
+                } else if (!ctx.sameOwnership(src, tgt) || attrs.worthALook(dir, p)) {
+                    // (xattrs, ACLs and flags may have changed with nothing else: compared where the
+                    // source changed since the copy, so a pass over unchanged files looks at none)
                     plan.work(new WorkItem(p.name(), Op.META, src, tgt));
                 } else {
                     ctx.stats().filesSkipped.increment();
@@ -122,15 +122,15 @@ final class CopyPlan {
     }
 
     /**
-     * Whether a file's user xattrs must be copied with its metadata: where the source has any
-     * and they differ (an xattr write moves no mtime).
+     * Whether a file's attributes (xattrs, ACLs, flags, project ID) must be fixed with its
+     * metadata: where the source may have any and they differ (none moves the mtime).
      */
-    boolean xattrsDiffer(DirPair dir, Path name) throws IOException {
-        if (dir.tgt() == null || !dir.src().hasUserXattrs(name)) {
+    boolean attrsDiffer(DirPair dir, Path name) throws IOException {
+        if (dir.tgt() == null || !dir.src().mayHaveAttrs(name, ctx.options().attrs())) {
             return false;
         }
         try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
-            return !Xattrs.read(a).equals(Xattrs.read(b));
+            return attrs.differ(a, b);
         }
     }
 

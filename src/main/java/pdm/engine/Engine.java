@@ -70,7 +70,16 @@ public final class Engine {
     public JobSummary run(JobSpec job, Consumer<JobStats> progress) throws InterruptedException {
         long started = System.nanoTime();
         // (stopped before it began: not even the target root is made)
-        boolean targetThere = !interrupt.requested() && Preflight.check(job);
+        boolean targetThere;
+        try {
+            targetThere = !interrupt.requested() && Preflight.check(job);
+        } catch (RuntimeException e) {
+            // (a refused job never walks, which is what closes the roots: their open descriptors
+            // would keep a target busy, e.g. from being unmounted, for as long as this process runs)
+            job.src().close();
+            job.tgt().close();
+            throw e;
+        }
         if (removals == null) {
             removals = new Removals(job.options().maxDelete());
         }
@@ -79,6 +88,11 @@ public final class Engine {
             ownersWarned = true;
             LOG.warn("not running as root: owners and groups cannot be kept, the copies are yours (the summary counts "
                     + "the entries whose owner differs); run as root to keep them");
+            if (job.options().attrs().xattrs() == pdm.fs.XattrScope.ALL || job.options().attrs().flags()) {
+                LOG.warn("not running as root: trusted.* and security.* xattrs (file capabilities among them) and the "
+                        + "immutable and append-only flags cannot be kept (the summary counts them as attrs_not_kept); "
+                        + "run as root to keep them, or give --xattrs=user to leave the xattrs out on purpose");
+            }
         }
         JobStats stats = new JobStats();
         progress.accept(stats);

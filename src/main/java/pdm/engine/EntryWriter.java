@@ -5,12 +5,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import pdm.engine.ChangeList.Change;
+import pdm.fs.Attrs;
 import pdm.fs.Copier;
 import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.MetaWriter;
-import pdm.fs.Xattrs;
 import pdm.task.WorkItem;
 
 /**
@@ -27,16 +27,19 @@ import pdm.task.WorkItem;
  *
  * <p>So this is where a write's rules change: the order metadata is applied in (owner, mode and
  * times in {@link #settleMeta}, {@link #fixMeta} and {@link #create}; what the kernel clears on
- * chown or write must come after them), how a file's data reaches its new file, and which new
- * files may be made under their own name ({@link #newFile}).
+ * chown or write must come after them: xattrs, ACLs and capabilities, through {@link AttrSync},
+ * and flags and project ID after the rename), how a file's data reaches its new file, and
+ * which new files may be made under their own name ({@link #newFile}).
  */
 final class EntryWriter {
     private final PassContext ctx;
     private final MetaWriter meta;
+    private final AttrSync attrs;
 
-    EntryWriter(PassContext ctx) {
+    EntryWriter(PassContext ctx, AttrSync attrs) {
         this.ctx = ctx;
         this.meta = ctx.metaWriter();
+        this.attrs = attrs;
     }
 
     /** How a new entry other than a file is made under a temp name, before its metadata is set. */
@@ -48,6 +51,8 @@ final class EntryWriter {
     private static final class NewEntry {
         Path name;
         long bytes;
+        /** {the source's, the target's} attributes of a copied file, for its flags once placed; null for none. */
+        Attrs[] attrs;
     }
 
     /** Fills in a {@link NewEntry}: makes it (recording its name as soon as it exists), its data and its metadata. */
@@ -64,8 +69,10 @@ final class EntryWriter {
         return write(dir, item, Change.COPY, e -> {
             try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = newFile(dir, item, in)) {
                 e.name = out.createdAs();
+                Attrs first = attrs.read(in);
+                attrs.beforeData(out, first, dir.display(item.name()));
                 e.bytes = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
-                settleMeta(in, out, src, e.bytes);
+                e.attrs = settleMeta(in, out, src, e.bytes, first);
                 if (ctx.options().fsync()) {
                     out.fsync();
                 }
@@ -108,6 +115,10 @@ final class EntryWriter {
             // (a new file may be made under its own name: see newFile)
             placed = made.name.equals(item.name()) || putInPlace(dir, item, made.name);
             if (placed) {
+                if (made.attrs != null) {
+                    // (after the rename: a project-inherit directory refuses a file of another project)
+                    attrs.afterPlace(dir.tgt(), item.name(), made.attrs[0], made.attrs[1], dir.display(item.name()));
+                }
                 placed(dir, item, what, made.bytes);
             }
             return placed;
@@ -189,26 +200,32 @@ final class EntryWriter {
     }
 
     /**
-     * The xattrs, owner, mode and times of a freshly copied file, and a last look at the source:
+     * The owner, mode, times and xattrs of a freshly copied file, and a last look at the source:
      * its data must not have moved during the copy, and its ctime must not have moved after its
-     * xattrs were read. Later passes look at xattrs only where the source's ctime is newer than
-     * the copy's ({@link FileMeta#mayHaveChangedSince}), so a change that slipped in between would
-     * otherwise never be seen. A chmod or xattr write during the copy is simply applied again.
+     * attributes were read. Later passes look at attributes only where the source's ctime is newer
+     * than the copy's ({@link FileMeta#mayHaveChangedSince}), so a change that slipped in between
+     * would otherwise never be seen. A chmod or xattr write during the copy is simply applied
+     * again. Returns {the source's attributes, the target's} for the flags set after the rename.
      */
-    private void settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied) throws IOException {
+    private Attrs[] settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first)
+            throws IOException {
         FileMeta stamp = src;
+        Attrs srcAttrs = first;
         for (int round = 0; ; round++) {
-            if (round > 0 || in.hasXattrs()) {
-                Xattrs.copy(in, out);
+            if (round > 0) {
+                srcAttrs = attrs.read(in);
             }
             // On the open file: no path lookups, and the times are final since nothing writes after.
+            // Owner and mode first (a chown clears capabilities), then the xattrs, ACLs and
+            // capability, which move no time.
             meta.apply(out, stamp);
+            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs);
             FileMeta after = in.meta();
             if (after.ino() != src.ino() || after.size() != copied || after.mtimeNs() != src.mtimeNs()) {
                 throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
             }
             if (after.ctimeNs() == stamp.ctimeNs()) {
-                return;
+                return new Attrs[]{srcAttrs, tgtAttrs};
             }
             if (round == 2) {
                 throw new IOException("changed while being copied (its owner, mode or xattrs kept moving);"
@@ -219,8 +236,8 @@ final class EntryWriter {
     }
 
     /**
-     * Owner, mode and times of a file whose data is current, and its user xattrs when
-     * {@code xattrs} (they may change with nothing else: an xattr write moves no mtime).
+     * Owner, mode and times of a file whose data is current, and its xattrs, ACLs, flags and
+     * project ID when {@code attrs} (they may change with nothing else: none moves the mtime).
      */
     void fixMeta(DirPair dir, WorkItem item, boolean xattrs) throws IOException {
         FileMeta src = item.src();
@@ -228,12 +245,12 @@ final class EntryWriter {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
+                meta.apply(f, src);
                 if (xattrs) {
                     try (FileHandle from = dir.src().openRead(item.name())) {
-                        Xattrs.copy(from, f);
+                        attrs.fixInPlace(from, f, dir.display(item.name()));
                     }
                 }
-                meta.apply(f, src);
             } catch (AccessDeniedException e) {
                 // not root and the file is unreadable (mode 0000): its owner may still chmod it
                 // (by name, never following: the kernel's *at calls with AT_SYMLINK_NOFOLLOW)
@@ -274,22 +291,19 @@ final class EntryWriter {
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
         ctx.placement().makeDir(dir, p.name());
         try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
-            Xattrs.copy(from, to);
+            attrs.dirXattrs(from, to); // (its default ACL before its children: they inherit it on both sides)
         }
         return true;
     }
 
-    /** The user xattrs of an existing target directory made the source's (before the walk goes in). */
+    /** The xattrs of an existing target directory made the source's (before the walk goes in). */
     void syncDirXattrs(DirPair dir, Path name) throws IOException {
         if (dir.tgt() == null) {
             return;
         }
         try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
-            if (Xattrs.read(from).equals(Xattrs.read(to))) {
+            if (!attrs.dirXattrs(from, to)) {
                 return;
-            }
-            if (!ctx.dryRun()) {
-                Xattrs.copy(from, to);
             }
         }
         metaFixed(dir, name);

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import pdm.PdmException;
 import pdm.config.DataSource;
+import pdm.fs.AttrPolicy;
+import pdm.fs.Attrs;
 import pdm.fs.Dir;
 import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
 import pdm.fs.MetaWriter;
 import pdm.fs.Mounts;
 import pdm.fs.Names;
+import pdm.fs.XattrScope;
 import pdm.task.Action;
 import pdm.task.JobOptions;
 
@@ -146,6 +149,20 @@ public final class Preflight {
                         + "; nothing was changed", e);
             }
         }
+        if (pass.makesTargetRoot() && changes) {
+            try {
+                refuseAttributeLoss(job, dirRel);
+            } catch (PdmException e) {
+                if (makeRoot) {
+                    try {
+                        Files.deleteIfExists(tgt.root()); // (made just above, empty: the refusal leaves nothing)
+                    } catch (IOException ignored) {
+                        // the refusal is what matters
+                    }
+                }
+                throw e;
+            }
+        }
         try {
             if (pass.makesTargetRoot() && changes) {
                 makeParents(src, tgt, dirRel);
@@ -181,6 +198,45 @@ public final class Preflight {
             throw new PdmException("cannot tell whether source path " + Names.display(dirRel) + " on '"
                     + job.src().name() + "' is empty: " + Reasons.of(e) + "; nothing was changed", e);
         }
+    }
+
+    /**
+     * A target that cannot hold what the copy is to keep is refused once, here, instead of
+     * failing every entry: the source's directory and the target's root are asked what their
+     * filesystems hold (reading an xattr they cannot hold says so, and changes nothing). An
+     * attribute the source's filesystem cannot have either is no loss. Project IDs are tried on
+     * a file made for it, where the source directory has one.
+     */
+    static void refuseAttributeLoss(JobSpec job, Path dirRel) {
+        AttrPolicy p = job.options().attrs();
+        try (Dir s = job.src().open(dirRel); Dir t = job.tgt().open(Names.ROOT)) {
+            Attrs.Holds src = Attrs.holds(s);
+            Attrs.Holds tgt = Attrs.holds(t);
+            String tgtName = job.tgt().name().equals(job.tgt().root().toString()) ? "target " + job.tgt().root()
+                    : "target filesystem '" + job.tgt().name() + "' (" + job.tgt().root() + ")";
+            if (p.acls() && src.acls() && !tgt.acls()) {
+                throw loss(tgtName + " cannot hold POSIX ACLs (mounted noacl?)", "--no-acls");
+            }
+            if (p.xattrs() != XattrScope.NONE && src.xattrs() && !tgt.xattrs()) {
+                throw loss(tgtName + " cannot hold extended attributes", "--xattrs=none");
+            }
+            if (p.flags() && src.flags() && !tgt.flags()) {
+                throw loss(tgtName + " has no inode flags (chattr)", "--no-flags");
+            }
+            long projid = p.flags() ? Attrs.projid(s) : -1;
+            if (projid > 0 && !Attrs.takesProjectIds(t, TempNames.next())) {
+                throw loss(tgtName + " cannot hold project IDs (source " + Names.display(dirRel) + " has project "
+                        + projid + ")", "--no-flags");
+            }
+        } catch (IOException e) {
+            throw new PdmException("cannot tell which attributes the target can hold: " + Reasons.of(e)
+                    + "; nothing was changed", e);
+        }
+    }
+
+    private static PdmException loss(String what, String option) {
+        return new PdmException(what + ": the copy would lose them. Give " + option + " to copy without them (the "
+                + "summary then counts what was not kept); nothing was changed");
     }
 
     /** mkdir -p of the job PATH on the target, each new directory with its source's owner and mode. */

@@ -104,6 +104,17 @@ public final class Removals {
         }
 
         @Override
+        public boolean unlocks() {
+            return ctx.options().attrs().flags();
+        }
+
+        @Override
+        public void unlocked(Path rel) {
+            ctx.stats().unlocked.increment();
+            ctx.changes().add(Change.UNLOCK, Names.display(rel));
+        }
+
+        @Override
         public boolean mayRemove(Path rel, FileMeta meta) throws IOException {
             if (budget.take()) {
                 return true;

@@ -6,16 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import pdm.fs.Attrs;
 import pdm.fs.Copier;
+import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
-import pdm.fs.Xattrs;
 import pdm.task.WorkItem.Op;
 import pdm.task.WorkItem;
 
 /**
  * Compares both sides: every name, type, size, content (byte by byte, which no checksum
- * collision can fool), owner, group, mode, mtime, user xattrs of files, symlink target,
+ * collision can fool), owner, group, mode, mtime, the xattrs of the job's policy (ACLs and default
+ * ACLs, capabilities, every namespace kept), inode flags and project IDs, symlink target,
  * device number and hard link structure. Each difference is listed; none is fixed.
  */
 final class VerifyPass implements Pass {
@@ -43,13 +45,10 @@ final class VerifyPass implements Pass {
             ctx.stats().differ(path, "type differs: " + name(s) + " on source, " + name(t) + " on target");
         } else if (s.isDir()) {
             List<String> d = metaDiffs(s, t, true);
-            try {
-                if ((dir.src().hasUserXattrs(p.name()) || dir.tgt().hasUserXattrs(p.name()))
-                        && !sameDirXattrs(dir, p.name())) {
-                    d.add("xattrs");
-                }
+            try (Dir a = dir.src().openDir(p.name()); Dir b = dir.tgt().openDir(p.name())) {
+                d.addAll(read(a).differences(read(b), true));
             } catch (java.io.IOException e) {
-                d.add("xattrs unreadable (" + Reasons.of(e) + ")");
+                d.add("attributes unreadable (" + Reasons.of(e) + ")");
             }
             d.addAll(ctx.placement().dirDiffs(dir, p.name()));
             if (!d.isEmpty()) {
@@ -73,8 +72,8 @@ final class VerifyPass implements Pass {
                 } else if (!sameContent(dir, item.name())) {
                     d.add(0, "content");
                 }
-                if (!sameXattrs(dir, item.name())) {
-                    d.add("xattrs");
+                try (FileHandle a = dir.src().openRead(item.name()); FileHandle b = dir.tgt().openRead(item.name())) {
+                    d.addAll(read(a).differences(read(b), false));
                 }
                 d.addAll(ctx.placement().fileDiffs(dir, item.name(), s, t));
             }
@@ -109,16 +108,13 @@ final class VerifyPass implements Pass {
         }
     }
 
-    private static boolean sameDirXattrs(DirPair dir, Path name) throws IOException {
-        try (pdm.fs.Dir a = dir.src().openDir(name); pdm.fs.Dir b = dir.tgt().openDir(name)) {
-            return Xattrs.read(a).equals(Xattrs.read(b));
-        }
+    /** Every attribute of the job's policy that this process can read (trusted.* needs root to be seen at all). */
+    private Attrs read(FileHandle f) throws IOException {
+        return Attrs.read(f, ctx.options().attrs(), true);
     }
 
-    private static boolean sameXattrs(DirPair dir, Path name) throws IOException {
-        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
-            return Xattrs.read(a).equals(Xattrs.read(b));
-        }
+    private Attrs read(Dir d) throws IOException {
+        return Attrs.read(d, ctx.options().attrs(), true);
     }
 
     /**

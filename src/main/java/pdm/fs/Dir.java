@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import pdm.fs.linux.InodeAttrs;
 import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 
@@ -158,9 +159,40 @@ public final class Dir implements Closeable {
         return Sys.readlinkat(fd, NameBytes.bytes(name));
     }
 
-    /** Whether the entry has any {@code user.*} xattr: one system call, no open (see {@link Xattrs}). */
-    public boolean hasUserXattrs(Path name) throws IOException {
-        return Sys.hasXattrWithPrefix(fd, NameBytes.bytes(name), "user.");
+    /**
+     * Whether the entry may have attributes the policy keeps that its stat does not show: any
+     * kept xattr (one llistxattr, no open), or, when flags are kept, always (only an open and an
+     * ioctl can tell).
+     */
+    public boolean mayHaveAttrs(Path name, AttrPolicy p) throws IOException {
+        if (p.flags()) {
+            return true;
+        }
+        String prefix = p.xattrs() == XattrScope.USER && !p.acls() ? "user."
+                : p.xattrs() == XattrScope.NONE ? (p.acls() ? "system.posix_acl_" : null) : "";
+        return prefix != null && Sys.hasXattrWithPrefix(fd, NameBytes.bytes(name), prefix);
+    }
+
+    /**
+     * Whether the kept xattrs, flags or project ID of the entry {@code name} here and of the same
+     * name in {@code other} may differ, asked without opening either where the kernel can
+     * (llistxattr and file_getattr of both sides; a no-COW change cannot happen to a file with
+     * data, and dirsync is a directory's, looked at when it is done): true means "open and compare".
+     */
+    public boolean mayDifferInAttrs(Path name, Dir other, AttrPolicy p) throws IOException {
+        AttrPolicy names = new AttrPolicy(p.xattrs(), p.acls(), false);
+        // (the target too: a name the source no longer has, its last one, must go there as well)
+        if (p.anyXattrs() && (mayHaveAttrs(name, names) || other.mayHaveAttrs(name, names))) {
+            return true;
+        }
+        if (!p.flags()) {
+            return false;
+        }
+        byte[] b = NameBytes.bytes(name);
+        InodeAttrs.FileAttr s = InodeAttrs.fileAttr(fd, b);
+        InodeAttrs.FileAttr t = s == null ? null : InodeAttrs.fileAttr(other.fd, b);
+        return s == null || t == null || (s.xflags() & InodeFlags.XFLAGS_COPIED) != (t.xflags() & InodeFlags.XFLAGS_COPIED)
+                || s.projid() != t.projid();
     }
 
     /** A hard link {@code name} here to {@code otherName} in {@code other}. */
@@ -216,6 +248,15 @@ public final class Dir implements Closeable {
             return false;
         }
 
+        /** Whether an immutable or append-only entry (or directory holding it) may be unlocked to go. */
+        default boolean unlocks() {
+            return false;
+        }
+
+        /** Told when {@code rel} (or the directory holding it) was unlocked so that it could go. */
+        default void unlocked(Path rel) {
+        }
+
         /** For pdm's own trees (its hard-link directory): nothing of the user's, nothing to count. */
         RemovalGuard OWN = new RemovalGuard() {
             @Override
@@ -268,10 +309,48 @@ public final class Dir implements Closeable {
             return Removed.STOPPED;
         }
         if (!dryRun) {
-            Sys.unlinkat(fd, NameBytes.bytes(name), meta.isDir());
+            try {
+                Sys.unlinkat(fd, NameBytes.bytes(name), meta.isDir());
+            } catch (IOException e) {
+                int own = guard.unlocks() ? unlockToRemove(name, meta, guard) : -1;
+                if (own < 0) {
+                    throw e;
+                }
+                try {
+                    Sys.unlinkat(fd, NameBytes.bytes(name), meta.isDir());
+                } finally {
+                    Attrs.relock(this, own, Names.display(rel));
+                }
+            }
         }
         guard.removed(entry, meta);
         return Removed.ALL;
+    }
+
+    /**
+     * Clears immutable and append-only on the entry and on this directory, which forbid its
+     * removal, telling {@code guard} of each. Returns the bits cleared on this directory (to set
+     * again), or -1 when neither had any.
+     */
+    private int unlockToRemove(Path name, FileMeta meta, RemovalGuard guard) throws IOException {
+        int entry = 0;
+        if (meta.isDir()) {
+            try (Dir d = openDir(name)) {
+                entry = Attrs.unlock(d, name.toString());
+            }
+        } else if (meta.isFile()) {
+            try (FileHandle f = openRead(name)) {
+                entry = Attrs.unlock(f, name.toString());
+            }
+        }
+        int own = Attrs.unlock(this, Names.display(rel));
+        if (entry != 0) {
+            guard.unlocked(rel.resolve(name));
+        }
+        if (own != 0) {
+            guard.unlocked(rel);
+        }
+        return entry == 0 && own == 0 ? -1 : own;
     }
 
     /** Whether the subdirectory {@code name} has no entries (opened without following a symlink). */

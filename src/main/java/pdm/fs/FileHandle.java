@@ -51,11 +51,6 @@ public final class FileHandle implements Closeable {
         return FileMeta.of(Sys.fstat(fd));
     }
 
-    /** Whether the file has any extended attribute (one flistxattr asking only for the size). */
-    public boolean hasXattrs() throws IOException {
-        return !Sys.listXattrs(fd).isEmpty();
-    }
-
     /** Owner (when {@code owner}), mode and ns times, in the order that keeps setuid/setgid. */
     public void setMeta(FileMeta m, boolean owner) throws IOException {
         Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());

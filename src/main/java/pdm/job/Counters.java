@@ -1,5 +1,6 @@
 package pdm.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -12,7 +13,14 @@ import java.util.List;
  *                        filesystem, not a failure
  * @param ownersNotKept   entries whose owner or group could not be given to the target (not root)
  * @param removalsSkipped removals left undone because the pass reached --max-delete
+ * @param attrsNotKept    xattrs (ACLs included) of source entries the copy left out: dropped by
+ *                        --xattrs/--no-acls, or trusted.* and security.* when not running as root
+ * @param unlocked        target entries whose immutable or append-only flag the copy cleared to update
+ *                        them, and set again after
  */
+// A counter a newer worker adds must not make an older tracker or client skip the whole done
+// event: the job would then never finish. Unknown counters are left out of the sum instead.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Counters(
         @JsonProperty("files_copied") long filesCopied,
         @JsonProperty("files_skipped") long filesSkipped,
@@ -26,7 +34,9 @@ public record Counters(
         @JsonProperty("not_replaced") long notReplaced,
         @JsonProperty("files_vanished") long filesVanished,
         @JsonProperty("owners_not_kept") long ownersNotKept,
-        @JsonProperty("removals_skipped") long removalsSkipped) {
+        @JsonProperty("removals_skipped") long removalsSkipped,
+        @JsonProperty("attrs_not_kept") long attrsNotKept,
+        @JsonProperty("unlocked") long unlocked) {
 
     public static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -34,20 +44,22 @@ public record Counters(
     public Counters(long filesCopied, long filesSkipped, long filesRemoved, long filesFailed, long metaFixed, long dirs,
                     long dirsCreated, long bytes, long differences) {
         this(filesCopied, filesSkipped, filesRemoved, filesFailed, metaFixed, dirs, dirsCreated, bytes, differences,
-                0, 0, 0, 0);
+                0, 0, 0, 0, 0, 0);
     }
 
     public static Counters of(JobStats s) {
         return new Counters(s.filesCopied.sum(), s.filesSkipped.sum(), s.filesRemoved.sum(), s.filesFailed.sum(),
                 s.metaFixed.sum(), s.dirs.sum(), s.dirsCreated.sum(), s.bytes.sum(), s.differences.sum(),
-                s.notReplaced.sum(), s.filesVanished.sum(), s.ownersNotKept.sum(), s.removalsSkipped.sum());
+                s.notReplaced.sum(), s.filesVanished.sum(), s.ownersNotKept.sum(), s.removalsSkipped.sum(),
+                s.attrsNotKept.sum(), s.unlocked.sum());
     }
 
     public Counters plus(Counters o) {
         return new Counters(filesCopied + o.filesCopied, filesSkipped + o.filesSkipped, filesRemoved + o.filesRemoved,
                 filesFailed + o.filesFailed, metaFixed + o.metaFixed, dirs + o.dirs, dirsCreated + o.dirsCreated,
                 bytes + o.bytes, differences + o.differences, notReplaced + o.notReplaced,
-                filesVanished + o.filesVanished, ownersNotKept + o.ownersNotKept, removalsSkipped + o.removalsSkipped);
+                filesVanished + o.filesVanished, ownersNotKept + o.ownersNotKept, removalsSkipped + o.removalsSkipped,
+                attrsNotKept + o.attrsNotKept, unlocked + o.unlocked);
     }
 
     /** The passes of one sync: everything adds up except dirs, which each pass walks again. */
@@ -55,7 +67,7 @@ public record Counters(
         Counters sum = plus(next);
         return new Counters(sum.filesCopied, sum.filesSkipped, sum.filesRemoved, sum.filesFailed, sum.metaFixed,
                 Math.max(dirs, next.dirs), sum.dirsCreated, sum.bytes, sum.differences, sum.notReplaced,
-                sum.filesVanished, sum.ownersNotKept, sum.removalsSkipped);
+                sum.filesVanished, sum.ownersNotKept, sum.removalsSkipped, sum.attrsNotKept, sum.unlocked);
     }
 
     /** Entries a pass has dealt with, for progress and rates. */

@@ -29,6 +29,8 @@ public final class JobStats {
     public final LongAdder filesVanished = new LongAdder();
     public final LongAdder ownersNotKept = new LongAdder();
     public final LongAdder removalsSkipped = new LongAdder();
+    public final LongAdder attrsNotKept = new LongAdder();
+    public final LongAdder unlocked = new LongAdder();
     /** Tasks finished (a directory listed, a batch of files): for the metrics of an embedded pass. */
     public final LongAdder tasks = new LongAdder();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();

@@ -78,6 +78,14 @@ public record JobSummary(
             b.append(String.format(Locale.ROOT, " %d entries keep your owner or group, not the source's (only root "
                     + "can give files away).", c.ownersNotKept()));
         }
+        if (c.attrsNotKept() > 0) {
+            b.append(String.format(Locale.ROOT, " %d xattrs or ACLs not kept (left out by --xattrs or --no-acls, or "
+                    + "trusted.* and security.* without root).", c.attrsNotKept()));
+        }
+        if (c.unlocked() > 0) {
+            b.append(String.format(Locale.ROOT, " %d immutable or append-only target entries unlocked to be updated "
+                    + "and locked again.", c.unlocked()));
+        }
         if (interrupted) {
             b.append(" Interrupted: the pass stopped before it was complete; run the same command again to finish it.");
         }

@@ -1,6 +1,7 @@
 package pdm.task;
 
 import java.util.List;
+import pdm.fs.AttrPolicy;
 
 /**
  * Options of one job.
@@ -17,9 +18,12 @@ import java.util.List;
  * @param excludes         --exclude and --exclude-from patterns, each held one byte per char
  *                         (ISO-8859-1) so a non-UTF-8 pattern keeps its exact bytes; see engine.Glob
  * @param deleteExcluded   delete and sync also remove what the patterns exclude from the target
+ * @param attrs            which xattrs, ACLs, flags and project IDs copy keeps and verify compares
+ *                         (--xattrs, --no-acls, --no-flags, the target's xattrs key)
  */
 public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
-                         boolean allowEmptySource, Long maxDelete, List<String> excludes, boolean deleteExcluded) {
+                         boolean allowEmptySource, Long maxDelete, List<String> excludes, boolean deleteExcluded,
+                         AttrPolicy attrs) {
     public static final JobOptions DEFAULT = new JobOptions(false, false, false, false, false, false, null);
 
     public JobOptions {
@@ -28,6 +32,13 @@ public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, b
         }
         // (null: a job event written before excludes existed, read back by Jackson)
         excludes = excludes == null ? List.of() : List.copyOf(excludes);
+        attrs = attrs == null ? AttrPolicy.ALL : attrs; // (null: an event written before attrs existed)
+    }
+
+    public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
+                      boolean allowEmptySource, Long maxDelete, List<String> excludes, boolean deleteExcluded) {
+        this(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes, deleteExcluded,
+                AttrPolicy.ALL);
     }
 
     public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
@@ -42,6 +53,12 @@ public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, b
     /** The same options with these exclude patterns. */
     public JobOptions withExcludes(List<String> patterns, boolean deleteThem) {
         return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, patterns,
-                deleteThem);
+                deleteThem, attrs);
+    }
+
+    /** The same options with this attribute policy. */
+    public JobOptions withAttrs(AttrPolicy policy) {
+        return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes,
+                deleteExcluded, policy);
     }
 }

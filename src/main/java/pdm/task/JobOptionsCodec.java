@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import pdm.fs.AttrPolicy;
+import pdm.fs.XattrScope;
 
 /**
  * {@link JobOptions} as JSON, one spelling (snake_case) for task messages and the event log
@@ -35,6 +37,11 @@ public final class JobOptionsCodec {
             }
             n.put("delete_excluded", o.deleteExcluded());
         }
+        if (!o.attrs().equals(AttrPolicy.ALL)) {
+            // (only a job that drops some says so: absent means all, as older clients meant)
+            n.putObject("attrs").put("xattrs", o.attrs().xattrs().word()).put("acls", o.attrs().acls())
+                    .put("flags", o.attrs().flags());
+        }
         return n;
     }
 
@@ -53,7 +60,20 @@ public final class JobOptionsCodec {
                 n.has("max_delete") ? maxDelete(n.get("max_delete")) : null,
                 // (only a job that has them says so: absent means none)
                 n.has("excludes") ? excludes(n) : List.of(),
-                n.has("delete_excluded") && bool(n, "delete_excluded"));
+                n.has("delete_excluded") && bool(n, "delete_excluded"),
+                n.has("attrs") ? attrs(n.get("attrs")) : AttrPolicy.ALL);
+    }
+
+    private static AttrPolicy attrs(JsonNode a) throws BadMessageException {
+        if (!a.isObject() || !a.path("xattrs").isTextual()) {
+            throw new BadMessageException("'attrs' must be an object with 'xattrs', 'acls' and 'flags'");
+        }
+        try {
+            return new AttrPolicy(XattrScope.parse(a.get("xattrs").asText(), "'attrs'"), bool(a, "acls"),
+                    bool(a, "flags"));
+        } catch (IllegalArgumentException e) {
+            throw new BadMessageException(e.getMessage());
+        }
     }
 
     private static boolean bool(JsonNode o, String field) throws BadMessageException {

@@ -48,7 +48,8 @@ class CopyPlanTest {
         try (FsRoot s = new FsRoot("src", src, false); FsRoot t = new FsRoot("tgt", tgt, true)) {
             PassContext ctx = new PassContext(s, t, JobOptions.DEFAULT, stats, filter, true, ChangeList.NONE,
                     new Removals(null), Interrupt.NEVER, new DryRunLedger());
-            CopyPlan pass = new CopyPlan(ctx, new EntryWriter(ctx));
+            AttrSync attrs = new AttrSync(ctx);
+            CopyPlan pass = new CopyPlan(ctx, new EntryWriter(ctx, attrs), attrs);
             try (DirPair dir = new DirPair(Names.ROOT, s.open(Names.ROOT), t.open(Names.ROOT))) {
                 List<Entry> srcList = dir.src().list();
                 List<Entry> tgtList = dir.tgt().list();

@@ -69,6 +69,6 @@ class VerifyPassPlanTest {
                         "both-fifos", "VERIFY",
                         "same-dirs", "descend",
                         "dir-mode-differs", "descend and differs: mode (0755 vs 0700)",
-                        "dir-xattr-differs", "descend and differs: xattrs"));
+                        "dir-xattr-differs", "descend and differs: xattr user.user.k"));
     }
 }

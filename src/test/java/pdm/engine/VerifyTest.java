@@ -72,7 +72,7 @@ class VerifyTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.failures()).singleElement().satisfies(f -> {
             assertThat(f.path()).isEqualTo("/sizes/s4097");
-            assertThat(f.error()).contains("xattrs");
+            assertThat(f.error()).contains("xattr user.pdm.test");
         });
     }
 

@@ -15,9 +15,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import pdm.fs.AttrPolicy;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
 import pdm.fs.Names;
+import pdm.fs.XattrScope;
 import pdm.fs.linux.NameBytes;
 
 /** The wire format: exact round trips of any name and metadata; bad messages refused with a reason. */
@@ -78,6 +80,25 @@ class TaskCodecTest {
                 .replace("\"max_delete\":25", "\"max_delete\":-1").getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> decodeOne(negative))
                 .isInstanceOf(BadMessageException.class).hasMessageContaining("max_delete");
+    }
+
+    @Test
+    void theAttributePolicyTravelsOnlyWhenTheJobDropsSome() throws BadMessageException {
+        JobOptions dropping = JobOptions.DEFAULT.withAttrs(new AttrPolicy(XattrScope.USER, false, true));
+        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a", "b", dropping,
+                Names.ROOT, new DirTask(Names.ROOT, null, null));
+
+        String wire = new String(TaskCodec.encode(List.of(m)), StandardCharsets.UTF_8);
+
+        assertThat(wire).contains("\"attrs\":{\"xattrs\":\"user\",\"acls\":false,\"flags\":true}");
+        assertThat(decodeOne(wire.getBytes(StandardCharsets.UTF_8)).options()).isEqualTo(dropping);
+        String plain = new String(TaskCodec.encode(List.of(new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a",
+                "b", JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)))), StandardCharsets.UTF_8);
+        assertThat(plain).doesNotContain("attrs");
+        assertThat(decodeOne(plain.getBytes(StandardCharsets.UTF_8)).options().attrs()).isEqualTo(AttrPolicy.ALL);
+        byte[] bad = wire.replace("\"user\"", "\"some\"").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> decodeOne(bad))
+                .isInstanceOf(BadMessageException.class).hasMessageContaining("xattrs must be");
     }
 
     @Test

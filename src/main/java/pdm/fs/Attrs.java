@@ -1,0 +1,313 @@
+package pdm.fs;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import pdm.fs.linux.InodeAttrs;
+import pdm.fs.linux.Sys;
+
+/**
+ * What an open file or directory has beyond owner, mode and times, as far as a policy keeps
+ * it: xattrs of the kept namespaces (POSIX ACLs and capabilities included, as the kernel's
+ * values), inode flags and project ID. Read from one side, written to the other in the order
+ * the kernel requires:
+ * <ol>
+ * <li>after chown and chmod (a chown clears security.capability and setuid; an access ACL sets
+ *     the mode's group bits from its mask, so it goes after the chmod that sets the rest),
+ *     {@link #writeXattrs}: plain names, then the ACLs, then security.capability last
+ *     (a data write clears it too, so all data is written by then);</li>
+ * <li>after the rename into place, {@link #writeFlags}: the project ID (a rename into a
+ *     project-inherit directory of a file with another ID fails with EXDEV), then the flags,
+ *     immutable and append-only among them, so nothing else needs to change the entry after.</li>
+ * </ol>
+ * None of these moves atime or mtime, so they may follow the times.
+ *
+ * @param xattrs name to value, of the names the policy keeps (and the caller may set)
+ * @param flags  the inode flags, or {@link InodeAttrs#NONE} where there are none (or the policy drops them)
+ * @param projid the project ID, or -1 where there is none (or the policy drops it)
+ * @param skipped names on the entry the policy or the caller's privileges leave out (Lustre's own not counted),
+ *                and, without root, its immutable or append-only flag
+ */
+public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, int skipped) {
+    /** Nothing: an entry with no attributes, or one whose attributes were not read. */
+    public static final Attrs NONE = new Attrs(Map.of(), InodeAttrs.NONE, -1, 0);
+    private static final String CAPABILITY = "security.capability";
+
+    /** Whether the xattr {@code name} can be set by a caller that is (not) root: trusted.* and security.* need root. */
+    public static boolean settable(String name, boolean root) {
+        return root || !(name.startsWith("trusted.") || name.startsWith("security."));
+    }
+
+    public static Attrs read(FileHandle f, AttrPolicy p, boolean root) throws IOException {
+        return read(f.fd(), p, root, false);
+    }
+
+    /** The xattrs only: the flags of a new file are its directory's, not worth the ioctls unless the source has some. */
+    public static Attrs readXattrs(FileHandle f, AttrPolicy p, boolean root) throws IOException {
+        return read(f.fd(), new AttrPolicy(p.xattrs(), p.acls(), false), root, false);
+    }
+
+    public static Attrs read(Dir d, AttrPolicy p, boolean root) throws IOException {
+        return read(d.fd(), p, root, true);
+    }
+
+    private static Attrs read(int fd, AttrPolicy p, boolean root, boolean dir) throws IOException {
+        Map<String, Xattrs.Value> x = new TreeMap<>();
+        int skipped = 0;
+        if (p.anyXattrs()) {
+            for (String name : Sys.listXattrs(fd)) {
+                if (p.keeps(name) && settable(name, root)) {
+                    byte[] v = Sys.getXattr(fd, name);
+                    if (v != null) {
+                        x.put(name, new Xattrs.Value(v));
+                    }
+                } else if (!XattrScope.lustreManaged(name)) {
+                    skipped++;
+                }
+            }
+        }
+        long flags = InodeAttrs.NONE;
+        long projid = -1;
+        if (p.flags()) {
+            flags = InodeAttrs.flags(fd);
+            if (!root && flags != InodeAttrs.NONE && (flags & InodeFlags.LOCKING) != 0) {
+                // (immutable and append-only need CAP_LINUX_IMMUTABLE: not kept, and counted, without root)
+                flags &= ~InodeFlags.LOCKING;
+                skipped++;
+            }
+            InodeAttrs.FsXattr fsx = flags == InodeAttrs.NONE ? null : InodeAttrs.fsxattr(fd);
+            projid = fsx == null ? -1 : Integer.toUnsignedLong(fsx.projid());
+        }
+        return new Attrs(x, flags, projid, skipped);
+    }
+
+    /** The copied inode flags, 0 where there are none. */
+    public int copiedFlags(boolean dir) {
+        return flags == InodeAttrs.NONE ? 0 : InodeFlags.copied((int) flags, dir);
+    }
+
+    /** Whether writeFlags has anything to do on a target that has {@code tgt}. */
+    public boolean flagsDiffer(Attrs tgt, boolean dir) {
+        return copiedFlags(dir) != tgt.copiedFlags(dir) || projid > 0 && projid != tgt.projid
+                || projid == 0 && tgt.projid > 0;
+    }
+
+    /** Whether the xattrs (ACLs compared as ACLs: none and a minimal one are the same) are the same. */
+    public boolean sameXattrs(Attrs o) {
+        return differingXattrs(o).isEmpty();
+    }
+
+    /** The names whose values differ between this (the source) and {@code tgt}, sorted. */
+    public List<String> differingXattrs(Attrs tgt) {
+        List<String> out = new ArrayList<>();
+        for (var e : xattrs.entrySet()) {
+            Xattrs.Value t = tgt.xattrs.get(e.getKey());
+            if (!same(e.getKey(), e.getValue(), t)) {
+                out.add(e.getKey());
+            }
+        }
+        for (var e : tgt.xattrs.entrySet()) {
+            if (!xattrs.containsKey(e.getKey()) && !same(e.getKey(), null, e.getValue())) {
+                out.add(e.getKey());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * What differs from {@code tgt}, each named as verify lists it: "acl", "default acl",
+     * "xattr security.capability", "flags +i", "project 4242 vs 0".
+     */
+    public List<String> differences(Attrs tgt, boolean dir) {
+        List<String> out = new ArrayList<>();
+        List<String> names = differingXattrs(tgt);
+        for (String acl : List.of(Acl.ACCESS, Acl.DEFAULT)) {
+            if (names.contains(acl)) {
+                out.add(acl.equals(Acl.ACCESS) ? "acl" : "default acl");
+            }
+        }
+        for (String name : names) {
+            if (!Acl.isAclName(name)) {
+                out.add("xattr " + name);
+            }
+        }
+        String f = InodeFlags.difference(copiedFlags(dir), tgt.copiedFlags(dir));
+        if (!f.isEmpty()) {
+            out.add("flags " + f);
+        }
+        if (projid >= 0 && tgt.projid >= 0 && projid != tgt.projid) {
+            out.add("project " + projid + " vs " + tgt.projid);
+        }
+        return out;
+    }
+
+    private static boolean same(String name, Xattrs.Value a, Xattrs.Value b) {
+        if (Acl.isAclName(name)) {
+            return Acl.same(name, a == null ? null : a.bytes(), b == null ? null : b.bytes());
+        }
+        return a != null && a.equals(b);
+    }
+
+    public static void writeXattrs(FileHandle to, Attrs src, Attrs tgt) throws IOException {
+        writeXattrs(to.fd(), src, tgt);
+    }
+
+    public static void writeXattrs(Dir to, Attrs src, Attrs tgt) throws IOException {
+        writeXattrs(to.fd(), src, tgt);
+    }
+
+    /**
+     * Makes the kept xattrs of the target (read as {@code tgt}) those of {@code src}: removes what
+     * the source lacks (an ACL a new entry inherited from its directory's default ACL too), then
+     * sets plain names, the ACLs and security.capability, in that order, where they differ.
+     */
+    private static void writeXattrs(int fd, Attrs src, Attrs tgt) throws IOException {
+        for (String name : tgt.xattrs.keySet()) {
+            if (!src.xattrs.containsKey(name)) {
+                Sys.removeXattr(fd, name);
+            }
+        }
+        List<String> order = new ArrayList<>();
+        for (String name : src.xattrs.keySet()) {
+            if (!Acl.isAclName(name) && !name.equals(CAPABILITY)) {
+                order.add(name);
+            }
+        }
+        for (String name : List.of(Acl.ACCESS, Acl.DEFAULT, CAPABILITY)) {
+            if (src.xattrs.containsKey(name)) {
+                order.add(name);
+            }
+        }
+        for (String name : order) {
+            Xattrs.Value v = src.xattrs.get(name);
+            if (!v.equals(tgt.xattrs.get(name))) {
+                Sys.setXattr(fd, name, v.bytes());
+            }
+        }
+    }
+
+    public static void writeFlags(FileHandle to, Attrs src, Attrs tgt, String what) throws IOException {
+        writeFlags(to.fd(), src, tgt, false, what);
+    }
+
+    public static void writeFlags(Dir to, Attrs src, Attrs tgt, String what) throws IOException {
+        writeFlags(to.fd(), src, tgt, true, what);
+    }
+
+    /**
+     * The project ID, then the inode flags merged into the target's own (the bits the filesystem
+     * manages stay as they are): both skipped where already as the source has them.
+     */
+    private static void writeFlags(int fd, Attrs src, Attrs tgt, boolean dir, String what) throws IOException {
+        if (src.projid >= 0 && tgt.projid >= 0 && src.projid != tgt.projid) {
+            InodeAttrs.FsXattr fsx = InodeAttrs.fsxattr(fd);
+            if (fsx != null) {
+                InodeAttrs.setFsxattr(fd, fsx.withProjid((int) src.projid), what);
+            }
+        }
+        if (tgt.flags == InodeAttrs.NONE) {
+            return;
+        }
+        int want = InodeFlags.merge((int) tgt.flags, src.copiedFlags(dir), dir);
+        if (want != (int) tgt.flags) {
+            InodeAttrs.setFlags(fd, want, what);
+        }
+    }
+
+    /** Sets NOCOW on a new, still empty file when the source has it: a filesystem takes it only then. */
+    public static void writeNoCow(FileHandle to, Attrs src, String what) throws IOException {
+        if ((src.copiedFlags(false) & InodeFlags.NOCOW) != 0) {
+            long have = InodeAttrs.flags(to.fd());
+            if (have != InodeAttrs.NONE && (have & InodeFlags.NOCOW) == 0) {
+                InodeAttrs.setFlags(to.fd(), (int) have | InodeFlags.NOCOW, what);
+            }
+        }
+    }
+
+    /** Reads only the flags and project ID of an open entry (for the target side after a rename). */
+    public static Attrs flagsOf(FileHandle f, AttrPolicy p) throws IOException {
+        return p.flags() ? read(f.fd(), new AttrPolicy(XattrScope.NONE, false, true), true, false) : NONE;
+    }
+
+    public static Attrs flagsOf(Dir d, AttrPolicy p) throws IOException {
+        return p.flags() ? read(d.fd(), new AttrPolicy(XattrScope.NONE, false, true), true, true) : NONE;
+    }
+
+    /**
+     * Clears immutable and append-only of an open entry, so it can be changed, renamed over or
+     * removed; returns the bits it cleared (0: it had none, nothing done) for {@link #relock}.
+     */
+    public static int unlock(FileHandle f, String what) throws IOException {
+        return unlock(f.fd(), what);
+    }
+
+    public static int unlock(Dir d, String what) throws IOException {
+        return unlock(d.fd(), what);
+    }
+
+    private static int unlock(int fd, String what) throws IOException {
+        long flags = InodeAttrs.flags(fd);
+        if (flags == InodeAttrs.NONE || (flags & InodeFlags.LOCKING) == 0) {
+            return 0;
+        }
+        InodeAttrs.setFlags(fd, (int) flags & ~InodeFlags.LOCKING, what);
+        return (int) flags & InodeFlags.LOCKING;
+    }
+
+    /** Sets again the bits {@link #unlock} cleared. */
+    public static void relock(Dir d, int bits, String what) throws IOException {
+        long flags = InodeAttrs.flags(d.fd());
+        if (bits != 0 && flags != InodeAttrs.NONE) {
+            InodeAttrs.setFlags(d.fd(), (int) flags | bits, what);
+        }
+    }
+
+    public static void relock(FileHandle f, int bits, String what) throws IOException {
+        long flags = InodeAttrs.flags(f.fd());
+        if (bits != 0 && flags != InodeAttrs.NONE) {
+            InodeAttrs.setFlags(f.fd(), (int) flags | bits, what);
+        }
+    }
+
+    /**
+     * What a filesystem can hold, asked of one of its directories without changing anything:
+     * reading an xattr it cannot hold says EOPNOTSUPP, one it can ENODATA.
+     */
+    public record Holds(boolean xattrs, boolean acls, boolean flags) {
+    }
+
+    public static Holds holds(Dir d) throws IOException {
+        return new Holds(InodeAttrs.holdsXattr(d.fd(), "user.pdm-probe"), InodeAttrs.holdsXattr(d.fd(), Acl.ACCESS),
+                InodeAttrs.flags(d.fd()) != InodeAttrs.NONE);
+    }
+
+    /** The project ID of an open directory, or -1 where it has none. */
+    public static long projid(Dir d) throws IOException {
+        InodeAttrs.FsXattr x = InodeAttrs.fsxattr(d.fd());
+        return x == null ? -1 : Integer.toUnsignedLong(x.projid());
+    }
+
+    /**
+     * Whether a new file in the open directory can take a project ID: one is tried on a file made
+     * for the purpose and removed (a filesystem without project IDs refuses any but 0).
+     */
+    public static boolean takesProjectIds(Dir d, java.nio.file.Path probeName) throws IOException {
+        try (FileHandle f = d.create(probeName)) {
+            InodeAttrs.FsXattr x = InodeAttrs.fsxattr(f.fd());
+            if (x == null) {
+                return false;
+            }
+            try {
+                InodeAttrs.setFsxattr(f.fd(), x.withProjid(x.projid() == 1 ? 2 : 1), "probe");
+                return true;
+            } catch (java.nio.file.FileSystemException e) {
+                return false;
+            }
+        } finally {
+            d.deleteFile(probeName);
+        }
+    }
+}

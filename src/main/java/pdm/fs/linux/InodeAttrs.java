@@ -1,0 +1,229 @@
+package pdm.fs.linux;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Inode flags ({@code chattr}/{@code lsattr}: FS_IOC_GETFLAGS/SETFLAGS) and the fsxattr of an
+ * open file or directory (FS_IOC_FSGETXATTR/FSSETXATTR: the project ID and its inherit bit).
+ * The request numbers and struct fsxattr are the same on x86_64 and arm64 (asm-generic ioctl
+ * encoding, LP64). A file type or filesystem that has no such attributes answers ENOTTY or
+ * EOPNOTSUPP: reads say so with {@link #NONE} or null instead of failing.
+ */
+public final class InodeAttrs {
+    /** What {@link #flags} returns where the entry has no inode flags. */
+    public static final long NONE = -1;
+
+    /** _IOR('f', 1, long): the size field says 8, but the kernel moves an unsigned int. */
+    private static final long FS_IOC_GETFLAGS = 0x80086601L;
+    private static final long FS_IOC_SETFLAGS = 0x40086602L;
+    /** _IOR('X', 31, struct fsxattr) and _IOW('X', 32, ...). */
+    private static final long FS_IOC_FSGETXATTR = 0x801c581fL;
+    private static final long FS_IOC_FSSETXATTR = 0x401c5820L;
+
+    /** asm-generic errno numbers (the same on both architectures): "this entry has none of these". */
+    private static final int ENOTTY = 25;
+    private static final int EOPNOTSUPP = 95;
+    private static final int ENODATA = 61;
+
+    /** struct fsxattr (linux/fs.h): 28 bytes, aligned to 4. */
+    private static final StructLayout FSXATTR = MemoryLayout.structLayout(
+            JAVA_INT.withName("fsx_xflags"), JAVA_INT.withName("fsx_extsize"), JAVA_INT.withName("fsx_nextents"),
+            JAVA_INT.withName("fsx_projid"), JAVA_INT.withName("fsx_cowextsize"), MemoryLayout.paddingLayout(8));
+    private static final VarHandle XFLAGS = FSXATTR.varHandle(groupElement("fsx_xflags"));
+    private static final VarHandle EXTSIZE = FSXATTR.varHandle(groupElement("fsx_extsize"));
+    private static final VarHandle NEXTENTS = FSXATTR.varHandle(groupElement("fsx_nextents"));
+    private static final VarHandle PROJID = FSXATTR.varHandle(groupElement("fsx_projid"));
+    private static final VarHandle COWEXTSIZE = FSXATTR.varHandle(groupElement("fsx_cowextsize"));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(groupElement("errno"));
+    /** glibc's {@code int ioctl(int, unsigned long, ...)}: variadic after the request. */
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    /** fgetxattr(fd, name, NULL, 0): the size only, for the probe. */
+    private static final MethodHandle FGETXATTR = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("fgetxattr").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
+    /** syscall(2), variadic after the number: for file_getattr, which glibc 2.36 does not wrap. */
+    private static final MethodHandle SYSCALL5 = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    /** file_getattr(2), Linux 6.17: the same number on x86_64 and arm64 (scripts/syscall.tbl). */
+    private static final long NR_FILE_GETATTR = 468;
+    private static final int ENOSYS = 38;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** struct file_attr (linux/fs.h), FILE_ATTR_SIZE_VER0. */
+    private static final StructLayout FILE_ATTR = MemoryLayout.structLayout(
+            JAVA_LONG.withName("fa_xflags"), JAVA_INT.withName("fa_extsize"), JAVA_INT.withName("fa_nextents"),
+            JAVA_INT.withName("fa_projid"), JAVA_INT.withName("fa_cowextsize"));
+    private static final VarHandle FA_XFLAGS = FILE_ATTR.varHandle(groupElement("fa_xflags"));
+    private static final VarHandle FA_PROJID = FILE_ATTR.varHandle(groupElement("fa_projid"));
+    /** Whether file_getattr exists here; false after the first ENOSYS. */
+    private static volatile boolean fileGetattr = true;
+
+    /**
+     * The xflags (struct fsxattr's: S i a d A and project-inherit, not no-COW or dirsync) and the
+     * project ID of the entry {@code name} of {@code dirFd}, in one call without opening it
+     * (file_getattr, Linux 6.17+, never following a symlink); null where the kernel or the
+     * filesystem cannot say (then only an open and the ioctls can).
+     */
+    public record FileAttr(long xflags, long projid) {
+    }
+
+    public static FileAttr fileAttr(int dirFd, byte[] name) throws IOException {
+        if (!fileGetattr) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment n = a.allocate(name.length + 1L);
+            MemorySegment.copy(name, 0, n, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, name.length);
+            MemorySegment s = a.allocate(FILE_ATTR);
+            long r;
+            try {
+                r = (long) SYSCALL5.invokeExact(cap, NR_FILE_GETATTR, dirFd, n, s, FILE_ATTR.byteSize(),
+                        AT_SYMLINK_NOFOLLOW);
+            } catch (Throwable t) {
+                throw new IllegalStateException("the file_getattr downcall failed: " + t, t);
+            }
+            if (r == 0) {
+                return new FileAttr((long) FA_XFLAGS.get(s, 0L), Integer.toUnsignedLong((int) FA_PROJID.get(s, 0L)));
+            }
+            int e = (int) ERRNO.get(cap, 0L);
+            if (e == ENOSYS) {
+                fileGetattr = false;
+            }
+            if (e == ENOSYS || e == ENOTTY || e == EOPNOTSUPP || e == 2 /* ENOENT: gone, the copy says so */) {
+                return null;
+            }
+            throw SysException.of("file_getattr", e, new String(name, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The fields of struct fsxattr; {@code nextents} is read-only. */
+    public record FsXattr(int xflags, int extsize, int nextents, int projid, int cowextsize) {
+        /** The same with this project ID. */
+        public FsXattr withProjid(int id) {
+            return new FsXattr(xflags, extsize, nextents, id, cowextsize);
+        }
+
+        /** The same with {@code bit} of the xflags set or cleared. */
+        public FsXattr withXflag(int bit, boolean on) {
+            return new FsXattr(on ? xflags | bit : xflags & ~bit, extsize, nextents, projid, cowextsize);
+        }
+    }
+
+    private InodeAttrs() {
+    }
+
+    /** The inode flags (an unsigned int), or {@link #NONE} where the filesystem or file type has none. */
+    public static long flags(int fd) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment v = a.allocate(JAVA_INT); // (an int, whatever the request's size field says)
+            if (ioctl(cap, fd, FS_IOC_GETFLAGS, v) == 0) {
+                return Integer.toUnsignedLong(v.get(JAVA_INT, 0));
+            }
+            int e = (int) ERRNO.get(cap, 0L);
+            if (e == ENOTTY || e == EOPNOTSUPP) {
+                return NONE;
+            }
+            throw SysException.of("ioctl(FS_IOC_GETFLAGS)", e, "descriptor " + fd);
+        }
+    }
+
+    public static void setFlags(int fd, int flags, String what) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment v = a.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, flags);
+            if (ioctl(cap, fd, FS_IOC_SETFLAGS, v) != 0) {
+                throw SysException.of("ioctl(FS_IOC_SETFLAGS)", (int) ERRNO.get(cap, 0L), what);
+            }
+        }
+    }
+
+    /** The fsxattr, or null where the filesystem or file type has none. */
+    public static FsXattr fsxattr(int fd) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment s = a.allocate(FSXATTR);
+            if (ioctl(cap, fd, FS_IOC_FSGETXATTR, s) == 0) {
+                return new FsXattr((int) XFLAGS.get(s, 0L), (int) EXTSIZE.get(s, 0L), (int) NEXTENTS.get(s, 0L),
+                        (int) PROJID.get(s, 0L), (int) COWEXTSIZE.get(s, 0L));
+            }
+            int e = (int) ERRNO.get(cap, 0L);
+            if (e == ENOTTY || e == EOPNOTSUPP) {
+                return null;
+            }
+            throw SysException.of("ioctl(FS_IOC_FSGETXATTR)", e, "descriptor " + fd);
+        }
+    }
+
+    /** Writes back an fsxattr read by {@link #fsxattr} and changed (read-modify-write, as chattr -p does). */
+    public static void setFsxattr(int fd, FsXattr x, String what) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            MemorySegment s = a.allocate(FSXATTR); // (zeroed: the pad must be)
+            XFLAGS.set(s, 0L, x.xflags());
+            EXTSIZE.set(s, 0L, x.extsize());
+            NEXTENTS.set(s, 0L, x.nextents());
+            PROJID.set(s, 0L, x.projid());
+            COWEXTSIZE.set(s, 0L, x.cowextsize());
+            if (ioctl(cap, fd, FS_IOC_FSSETXATTR, s) != 0) {
+                throw SysException.of("ioctl(FS_IOC_FSSETXATTR)", (int) ERRNO.get(cap, 0L), what);
+            }
+        }
+    }
+
+    /**
+     * Whether the filesystem of the open {@code fd} holds xattrs named {@code name}: reading one it
+     * does not have says ENODATA, one it cannot hold EOPNOTSUPP (ACLs on a filesystem mounted noacl,
+     * xattrs on one without them). Changes nothing.
+     */
+    public static boolean holdsXattr(int fd, String name) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            long r;
+            try {
+                r = (long) FGETXATTR.invokeExact(cap, fd, a.allocateFrom(name), MemorySegment.NULL, 0L);
+            } catch (Throwable t) {
+                throw new IllegalStateException("the fgetxattr downcall failed: " + t, t);
+            }
+            int e = (int) ERRNO.get(cap, 0L);
+            if (r >= 0 || e == ENODATA) {
+                return true;
+            }
+            if (e == EOPNOTSUPP) {
+                return false;
+            }
+            throw SysException.of("fgetxattr", e, name);
+        }
+    }
+
+    private static int ioctl(MemorySegment cap, int fd, long request, MemorySegment arg) {
+        try {
+            return (int) IOCTL.invokeExact(cap, fd, request, arg);
+        } catch (Throwable t) {
+            throw new IllegalStateException("the ioctl downcall failed: " + t, t);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package pdm.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pdm.testkit.AttrSnapshot;
+import pdm.testkit.AttrTree;
+import pdm.testkit.Broker;
+import pdm.testkit.Cluster;
+import pdm.testkit.Tools;
+
+/**
+ * Issue 20 in distributed mode: worker processes keep every attribute as the embedded pass
+ * does, verify compares them, and the options that drop some travel in the task message.
+ */
+class AttributesDistributedIT {
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void broker() {
+        Broker.require();
+        assumeTrue(Tools.root() || "true".equals(System.getenv("CI")), "the attributes of issue 20 need root");
+    }
+
+    @AfterEach
+    void unlock() {
+        AttrSnapshot.unlock(tmp);
+    }
+
+    @Test
+    void workersKeepEveryAttributeAndTheOptionsTravel() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            AttrTree.build(c.src);
+            var entries = AttrTree.entries(c.src);
+            AttrTree.ageAtimes(entries);
+            var atimes = AttrTree.atimes(entries);
+            c.startConnectedWorkers(2);
+
+            Cluster.Run copy = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+
+            assertThat(copy.exit()).as(copy.stderr()).isZero();
+            // (first: the tools below read the source's directories, and that moves their atimes)
+            assertThat(AttrTree.atimes(entries)).as("every source atime as it was").isEqualTo(atimes);
+            AttrSnapshot.assertSame(c.src, c.dst);
+            Cluster.Run verify = c.run("verify", c.srcName, c.tgtName, "/", "--wait", "--json");
+            assertThat(verify.exit()).as(verify.stdout() + verify.stderr()).isZero();
+
+            Tools.run("setfattr", "-n", "trusted.t", "-v", "changed", c.src.resolve("tr").toString());
+            Tools.run("setfacl", "-m", "u:nobody:r", c.src.resolve("f").toString());
+            java.nio.file.Files.delete(c.dst.resolve("tr")); // (copied anew: what is left out is counted)
+            Cluster.Run dropped = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json", "--xattrs=user",
+                    "--no-acls");
+            assertThat(dropped.exit()).as(dropped.stderr()).isZero();
+            assertThat(dropped.json().path("attrs_not_kept").asLong()).as(dropped.stdout()).isPositive();
+            assertThat(Tools.run("getfattr", "-d", "-m", "-", c.dst.resolve("tr").toString()))
+                    .as("left out: the workers read --xattrs=user from the message").doesNotContain("trusted.t");
+
+            Cluster.Run differs = c.run("verify", c.srcName, c.tgtName, "/", "--wait", "--json");
+            assertThat(differs.exit()).isEqualTo(1);
+            assertThat(differs.stdout()).contains("xattr trusted.t").contains("acl");
+        }
+    }
+}
