@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureTest {
     static final List<Set<String>> LAYERS = List.of(
             Set.of(""), // the root package pdm itself
-            Set.of("config", "fs", "logs"),
+            Set.of("config", "fs", "logs", "journal"),
             Set.of("task", "lustre"),
             Set.of("job"),
             Set.of("engine", "metrics"),

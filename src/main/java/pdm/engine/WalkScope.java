@@ -1,0 +1,81 @@
+package pdm.engine;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import pdm.journal.Changes;
+
+/**
+ * Which directories a {@code --changes} walk lists: those the journal names, the whole subtrees
+ * of directories new or moved in, and, on the way to them, their ancestors (opened, but only
+ * the entries that lead on are looked at). Everything else is left out: the journal vouches
+ * that nothing there changed since the last complete pass.
+ */
+public final class WalkScope {
+    enum Kind {
+        /** not walked */
+        OUT,
+        /** an ancestor of a listed directory: only the way down */
+        THROUGH,
+        /** its entries are compared; of its subdirectories only those in scope are walked */
+        LISTED,
+        /** in a new or moved-in subtree: walked whole */
+        SUBTREE
+    }
+
+    private final Set<Path> listed;
+    private final Set<Path> subtree;
+    private final Set<Path> written;
+    private final Set<Path> through = new HashSet<>();
+    private final boolean linksMatter;
+    private volatile String tainted;
+
+    /** @param linksMatter the pass keeps hard links, whose other names only a full walk finds */
+    public WalkScope(Changes changes, boolean linksMatter) {
+        this.listed = Set.copyOf(changes.listed());
+        this.subtree = Set.copyOf(changes.subtree());
+        this.written = Set.copyOf(changes.written());
+        this.linksMatter = linksMatter;
+        for (Set<Path> s : java.util.List.of(listed, subtree)) {
+            for (Path p : s) {
+                for (Path a = p.getParent(); a != null; a = a.getParent()) {
+                    through.add(a);
+                }
+                through.add(Path.of("")); // (getParent of a one-name path is null, not the root "")
+            }
+        }
+    }
+
+    Kind of(Path rel) {
+        for (Path a = rel; a != null; a = a.getParent()) {
+            if (subtree.contains(a)) {
+                return Kind.SUBTREE;
+            }
+        }
+        if (subtree.contains(Path.of(""))) {
+            return Kind.SUBTREE;
+        }
+        if (listed.contains(rel)) {
+            return Kind.LISTED;
+        }
+        return through.contains(rel) ? Kind.THROUGH : Kind.OUT;
+    }
+
+    /** The journal says this file was written: its size and mtime cannot be trusted to say it is current. */
+    boolean written(Path rel) {
+        return written.contains(rel);
+    }
+
+    /** A listed source entry with several names: the walk must become a full one to find the others. */
+    void sawLinks(String where) {
+        if (linksMatter && tainted == null) {
+            tainted = "a changed directory has a hard-linked file (" + where + "); its other names may be anywhere, "
+                    + "so the pass walked everything after the journal's directories";
+        }
+    }
+
+    /** Why the journal's walk was not enough, or null. */
+    public String tainted() {
+        return tainted;
+    }
+}
