@@ -16,6 +16,10 @@ import pdm.fs.Unix;
 public record JournalDir(Path dir) {
 
     public static Path stateDir() {
+        String prop = System.getProperty("pdm.state.dir"); // (tests: one JVM runs many passes)
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
         String env = System.getenv("PDM_STATE_DIR");
         if (env != null && !env.isBlank()) {
             return Path.of(env);
