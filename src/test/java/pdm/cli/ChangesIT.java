@@ -59,7 +59,7 @@ class ChangesIT {
     }
 
     @Test
-    void randomChangesThenSyncChangesMakeWhatAFullSyncMakes() throws Exception {
+    void randomChangesThenSyncChangesMakeWhatAFullChecksumSyncMakes() throws Exception {
         Pdm.Result first = Pdm.json("sync", src, tgt, "--changes");
         assertThat(first.exit()).as(first.toString()).isZero();
         assertThat(first.json().get("walk").asText()).isEqualTo("full");
@@ -71,7 +71,9 @@ class ChangesIT {
             for (int i = 0; i < 6; i++) {
                 done.add(change(r));
             }
-            Pdm.Result full1 = Pdm.json("sync", src, full);
+            // (--checksum: a same-size write with its mtime set back is no change to a quick check;
+            // --changes copies it because the journal saw the write, as a checksum pass does)
+            Pdm.Result full1 = Pdm.json("sync", src, full, "--checksum");
             Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
             String about = "seed " + seed + ", round " + round + ": " + done + "\n" + changed;
             assertThat(full1.exit()).as(about).isZero();
