@@ -9,21 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import pdm.Hosts;
-import pdm.PdmException;
 import pdm.config.DataSource;
 import pdm.config.PdmConfig;
-import pdm.engine.Preflight;
 import pdm.engine.SubmitCheck;
-import pdm.fs.Names;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.job.JobSummary;
 import pdm.job.Summaries;
 import pdm.task.Action;
-import pdm.task.JobOptions;
 import pdm.task.PathBytes;
 import pdm.cluster.BrokerUri;
 import pdm.cluster.JobLog;
@@ -34,40 +28,23 @@ import pdm.cluster.JobLog;
  * and exit code as embedded mode.
  */
 final class Distributed {
-    private final String command;
-    private final List<Action> phases;
-    private final JobOptions options;
     private final boolean json;
     private final boolean waitForIt;
 
-    Distributed(String command, List<Action> phases, JobOptions options, boolean json, boolean waitForIt) {
-        this.command = command;
-        this.phases = phases;
-        this.options = options;
+    Distributed(boolean json, boolean waitForIt) {
         this.json = json;
         this.waitForIt = waitForIt;
     }
 
-    int run(JobFactory factory, BrokerUri uri, String srcArg, String tgtArg, String pathArg) throws Exception {
-        PdmConfig config = factory.config();
-        if (pathArg == null) {
-            throw new PdmException("PATH is missing: give the path below both roots, e.g. pdm " + command + " "
-                    + srcArg + " " + tgtArg + " /user_xyz (or / for everything)");
-        }
-        DataSource src = config.datasource(srcArg);
-        DataSource tgt = config.datasource(tgtArg);
-        if (src.name().equals(tgt.name())) {
-            throw new PdmException("SRC and TGT are the same filesystem '" + src.name() + "'");
-        }
-        if (Preflight.changesTarget(phases, options)) {
-            Preflight.requireWritable(tgt.name(), tgt.write()); // early: the root task's preflight checks it again
-        }
-        SubmitCheck.fromClient(src, tgt, phases);
-        Path path = Names.jobPath(pathArg);
-        JobFactory.refuseFileRoot(options, path);
+    int run(PdmConfig config, BrokerUri uri, JobRequest request) throws Exception {
+        DataSource src = request.src();
+        DataSource tgt = request.tgt();
+        Path path = request.path();
+        SubmitCheck.fromClient(src, tgt, request.phases());
         long now = System.currentTimeMillis();
-        JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), command, phases, src.name(), tgt.name(),
-                text(src), text(tgt), PathBytes.encode(path), options, now, who());
+        JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), request.command(),
+                request.phases(), src.name(), tgt.name(), text(src), text(tgt), PathBytes.encode(path),
+                request.options(), now, who());
         JobLog.submit(uri, job, config.queueShards());
         PrintStream out = System.out;
         if (!waitForIt) {
@@ -93,6 +70,7 @@ final class Distributed {
             return 2;
         }
         JobSummary summary = done.summary();
+        List<Action> phases = request.phases();
         if (phases.size() == 1) { // (a sync's summary adds its passes up: no total of one of them)
             totals.remember(new ProgressTotals.Pass(phases.get(0), src.path(), tgt.path(), path), summary);
         }
@@ -109,41 +87,27 @@ final class Distributed {
         return System.getProperty("user.name") + "@" + Hosts.name();
     }
 
-    /** The progress of a distributed job: a line fitted to the terminal, else an INFO line every 30 s. */
+    /** The progress of a distributed job, drawn as an embedded pass's is. */
     static final class Line implements Consumer<JobFold.Job> {
-        private static final Logger LOG = LoggerFactory.getLogger("pdm.progress");
-        private final Terminal terminal;
+        private final Progress progress;
         private final Function<Action, ProgressLine.Total> totals;
         private final Map<Action, Optional<ProgressLine.Total>> found = new HashMap<>();
-        private long last = System.nanoTime();
 
         /**
          * @param terminal where the line is drawn, or null to log instead
          * @param totals   the expected entries of a pass, or null when unknown
          */
         Line(Terminal terminal, Function<Action, ProgressLine.Total> totals) {
-            this.terminal = terminal;
+            this.progress = new Progress(terminal);
             this.totals = totals;
         }
 
         @Override
         public void accept(JobFold.Job j) {
-            long now = System.nanoTime();
-            if (now - last < (terminal != null ? 1_000_000_000L : 30_000_000_000L)
-                    || j.counters().files() + j.counters().dirs() == 0) {
-                return;
-            }
-            last = now;
             double secs = Math.max(1e-3, (System.currentTimeMillis() - j.phaseStartMs()) / 1000.0);
             ProgressLine.Total total = found.computeIfAbsent(j.action(),
                     a -> Optional.ofNullable(totals.apply(a))).orElse(null);
-            ProgressLine line = new ProgressLine(j.action().cliName(), j.counters(), secs, total);
-            if (terminal != null) {
-                int columns = Terminal.columns();
-                terminal.draw(line.fit(Math.max(20, (columns > 0 ? columns : 80) - 1)));
-            } else if (LOG.isInfoEnabled()) {
-                LOG.info(line.full() + ", " + j.tasksPending() + " tasks queued or running");
-            }
+            progress.show(j.action().cliName(), j.counters(), secs, total, j.tasksPending() + " tasks queued or running");
         }
     }
 }

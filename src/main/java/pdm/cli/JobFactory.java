@@ -1,6 +1,5 @@
 package pdm.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,15 +15,9 @@ import pdm.engine.JobSpec;
 import pdm.engine.Preflight;
 import pdm.engine.SkipFilter;
 import pdm.fs.FsRoot;
-import pdm.fs.Names;
-import pdm.task.Action;
 import pdm.task.JobOptions;
 
-/**
- * Resolves the two addressing forms into a job: {@code panda badger /user_xyz} (names from
- * config.toml) or {@code /data/a /data/b [PATH]} (two absolute directories), and checks
- * what must hold before anything is touched.
- */
+/** The config a pass command uses, and the embedded job of its {@link JobRequest}. */
 final class JobFactory {
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private final JobOptionsMixin options;
@@ -44,61 +37,28 @@ final class JobFactory {
         return config;
     }
 
-    Job create(String command, Action first, String srcArg, String tgtArg, String pathArg, JobOptions jobOptions,
-               ThrottleOptions limits) {
+    /** The embedded job of a request: this process runs it, so it checks the mounts from here. */
+    Job create(JobRequest request, ThrottleOptions limits) {
         PdmConfig config = config();
         if (config.debug()) {
             Logging.debug();
         }
-        boolean srcDir = srcArg.startsWith("/");
-        boolean tgtDir = tgtArg.startsWith("/");
-        if (srcDir != tgtDir) {
-            throw new PdmException("give SRC and TGT both as filesystem names from config.toml or both as absolute "
-                    + "directories, not '" + srcArg + "' and '" + tgtArg + "'");
-        }
-        DataSource src;
-        DataSource tgt;
-        if (srcDir) {
-            src = DataSource.adHoc(absoluteDir(srcArg, "SRC"), false);
-            tgt = DataSource.adHoc(absoluteDir(tgtArg, "TGT"), true);
-        } else {
-            if (pathArg == null) {
-                throw new PdmException("PATH is missing: with filesystem names give the path below both roots, "
-                        + "e.g. pdm " + command + " " + srcArg + " " + tgtArg + " /user_xyz (or / for everything)");
-            }
-            src = config.datasource(srcArg);
-            tgt = config.datasource(tgtArg);
-            Preflight.requireMounted(src, "");
-            Preflight.requireMounted(tgt, "");
-            if (jobOptions.dryRun() && !Files.isDirectory(tgt.path())) {
-                throw new PdmException("target root " + tgt.path() + " of filesystem '" + tgt.name()
-                        + "' does not exist or is not a directory");
-            }
-        }
-        if (jobOptions.singleFile() && pathArg == null) {
-            throw new PdmException("--file needs PATH, the file below both roots (e.g. pdm " + command + " --file "
-                    + srcArg + " " + tgtArg + " /user_xyz/data.bin); none was given");
-        }
-        Path path = Names.jobPath(pathArg == null ? "/" : pathArg);
-        refuseFileRoot(jobOptions, path);
+        DataSource src = request.src();
+        DataSource tgt = request.tgt();
+        Preflight.requireMounted(src, "");
+        Preflight.requireMounted(tgt, "");
+        JobOptions jobOptions = request.options();
+        Path path = request.path();
         SkipFilter filter = SkipFilter.of(src);
-        ExcludeFilter excludes = ExcludeFilter.of(jobOptions, src,
-                jobOptions.singleFile() ? Preflight.parentOf(path) : path);
+        ExcludeFilter excludes = ExcludeFilter.of(jobOptions, src, JobSpec.walkRoot(path, jobOptions));
         Engine.Settings settings = new Engine.Settings(
                 positive(options.dirWorkers, config.dirWorkers(), "--dir-workers"),
                 positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),
                 config.filesPerTask(), limits.bytesPerSecond(config), limits.filesPerSecond(config));
-        JobSpec spec = new JobSpec(newId(), first, new FsRoot(src.name(), src.path(), src.write()),
-                new FsRoot(tgt.name(), tgt.path(), tgt.write(), srcDir), path, jobOptions, filter,
+        JobSpec spec = new JobSpec(newId(), request.phases().get(0), new FsRoot(src.name(), src.path(), src.write()),
+                new FsRoot(tgt.name(), tgt.path(), tgt.write(), request.adHoc()), path, jobOptions, filter,
                 JobSpec.placementOf(src, tgt, path, jobOptions), excludes);
         return new Job(spec, settings);
-    }
-
-    /** --file names one file, so PATH cannot be the root. */
-    static void refuseFileRoot(JobOptions options, Path path) {
-        if (options.singleFile() && Names.isRoot(path)) {
-            throw new PdmException("--file needs PATH to name a file below the roots, not the root '/'");
-        }
     }
 
     private static int positive(Integer override, int configured, String option) {
@@ -109,13 +69,6 @@ final class JobFactory {
             throw new PdmException(option + " must be from 1 to 10000, not " + override);
         }
         return override;
-    }
-
-    private static Path absoluteDir(String arg, String which) {
-        if (arg.contains("\0")) {
-            throw new PdmException(which + " '" + arg + "' contains a NUL byte");
-        }
-        return Path.of(arg).normalize();
     }
 
     static String newId() {

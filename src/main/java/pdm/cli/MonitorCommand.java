@@ -33,9 +33,8 @@ final class MonitorCommand implements Callable<Integer> {
                     + "only). Without it, queues show ready messages and consumers."})
     String managementUrl;
 
-    @Option(names = "--retry-auth", description = {"When the broker refuses the user (wrong password, no "
-            + "permission), keep retrying with backoff instead of exiting with status 2."})
-    boolean retryAuth;
+    @Mixin
+    RetryAuthOption retry;
 
     @Mixin
     ConfigOption config;
@@ -53,7 +52,7 @@ final class MonitorCommand implements Callable<Integer> {
         BrokerUri uri = broker.require(cfg, "to monitor");
         MetricsOption.checkPort("--port", port);
         ClusterView view = new ClusterView(System::currentTimeMillis);
-        Monitor monitor = new Monitor(cfg, uri, management(uri), view, retryAuth);
+        Monitor monitor = new Monitor(cfg, uri, management(uri), view, retry.retryAuth);
         StopSignals.onStop(monitor::stop);
         try (MetricsServer server = MetricsOption.serve(bind, port, view::view)) {
             monitor.run();

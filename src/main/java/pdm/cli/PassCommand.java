@@ -1,6 +1,7 @@
 package pdm.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,10 +56,11 @@ abstract class PassCommand implements Callable<Integer> {
             + "its summary and exit code as embedded mode does (without it, pdm prints the job id and returns)."})
     boolean waitForIt;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or an absolute directory.")
+    @Parameters(index = "0", paramLabel = "SRC", description = {"Source filesystem name from config.toml, or a directory: an argument with a '/' "
+            + "(./src, /data/a), '.' or '..' is a directory, a bare word a name."})
     String src;
 
-    @Parameters(index = "1", paramLabel = "TGT", description = "Target filesystem name from config.toml, or an absolute directory.")
+    @Parameters(index = "1", paramLabel = "TGT", description = "Target filesystem name from config.toml, or a directory (as for SRC).")
     String tgt;
 
     @Parameters(index = "2", arity = "0..1", paramLabel = "PATH",
@@ -89,13 +91,14 @@ abstract class PassCommand implements Callable<Integer> {
         metrics.validate();
         JobFactory factory = new JobFactory(options);
         Optional<BrokerUri> uri = broker.resolve(factory.config());
-        boolean adHoc = src.startsWith("/") || tgt.startsWith("/");
+        boolean adHoc = JobRequest.isPath(src) || JobRequest.isPath(tgt);
         if (uri.isPresent() && adHoc && broker.explicit().isPresent()) {
             throw new PdmException("distributed mode needs filesystem names from config.toml (workers on other "
                     + "nodes know them), not directories: '" + src + "' and '" + tgt + "'");
         }
-        JobOptions jobOptions = jobOptions(factory.config());
-        if (uri.isPresent() && !adHoc) {
+        JobRequest request = JobRequest.parse(spec.name(), actions(), src, tgt, path, jobOptions(factory.config()),
+                factory.config(), Path.of("").toAbsolutePath());
+        if (uri.isPresent() && !request.adHoc()) {
             if (journal.changes) {
                 throw new PdmException("--changes works in embedded mode only for now: the distributed journal "
                         + "(a RabbitMQ stream) is not built yet; run the pass without --rabbitmq, or without --changes");
@@ -113,20 +116,19 @@ abstract class PassCommand implements Callable<Integer> {
                 throw new PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
                         + "each worker logs every removal it makes (logger pdm.removed, INFO)");
             }
-            return new Distributed(spec.name(), actions(), jobOptions, options.json, waitForIt)
-                    .run(factory, uri.get(), src, tgt, path);
+            return new Distributed(options.json, waitForIt).run(factory.config(), uri.get(), request);
         }
         if (waitForIt) {
             throw new PdmException("--wait is for distributed mode: give --rabbitmq URI, set PDM_RABBITMQ or "
                     + "[rabbitmq] connect_string");
         }
         try (Interruption stop = Interruption.install()) {
-            return embedded(factory, jobOptions, stop);
+            return embedded(factory, request, stop);
         }
     }
 
-    private int embedded(JobFactory factory, JobOptions jobOptions, Interruption stop) throws Exception {
-        Job job = factory.create(spec.name(), actions().get(0), src, tgt, path, jobOptions, throttle);
+    private int embedded(JobFactory factory, JobRequest request, Interruption stop) throws Exception {
+        Job job = factory.create(request, throttle);
         // first: on a terminal it owns stdout and stderr, so that what they print erases the progress line
         try (Terminal terminal = Terminal.onStderr()) {
             return embedded(job, stop, terminal);
@@ -149,12 +151,13 @@ abstract class PassCommand implements Callable<Integer> {
                     break;
                 }
                 JobSpec pass = job.spec().withPass(a);
-                Progress progress = new Progress(terminal, a.cliName(), totals.find(pass).orElse(null));
+                Progress progress = new Progress(terminal);
+                var line = progress.of(a.cliName(), totals.find(pass).orElse(null));
                 try {
                     ChangesOption.Walk walk = journal.begin(pass);
                     JobSummary done = engine.run(pass, s -> {
                         live.observe(s);
-                        progress.accept(s);
+                        line.accept(s);
                     }, walk == null ? null : walk.scope());
                     journal.done(walk, pass, done);
                     parts.add(done);

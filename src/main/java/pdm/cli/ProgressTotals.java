@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import pdm.engine.JobSpec;
 import pdm.fs.Mounts;
 import pdm.fs.Names;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 import pdm.job.JobSummary;
 import pdm.task.Action;
@@ -122,7 +122,7 @@ final class ProgressTotals {
             if (!Mounts.isMountPoint(root)) {
                 return Optional.empty();
             }
-            long inodes = Sys.statvfs(Unix.bytes(root)).usedInodes();
+            long inodes = Sys.statvfs(NameBytes.bytes(root)).usedInodes();
             return inodes > 0 ? Optional.of(new ProgressLine.Total(inodes, "inodes in use on " + root
                     + ", statvfs", "statvfs")) : Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -143,8 +143,8 @@ final class ProgressTotals {
     /** The pass, and its trees and PATH as exact bytes (hex): names need not be UTF-8. */
     private static String key(Pass pass) {
         HexFormat hex = HexFormat.of();
-        return pass.action().cliName() + " " + hex.formatHex(Unix.bytes(pass.src())) + " "
-                + hex.formatHex(Unix.bytes(pass.tgt())) + " "
-                + (Names.isRoot(pass.path()) ? "/" : hex.formatHex(Unix.bytes(pass.path())));
+        return pass.action().cliName() + " " + hex.formatHex(NameBytes.bytes(pass.src())) + " "
+                + hex.formatHex(NameBytes.bytes(pass.tgt())) + " "
+                + (Names.isRoot(pass.path()) ? "/" : hex.formatHex(NameBytes.bytes(pass.path())));
     }
 }

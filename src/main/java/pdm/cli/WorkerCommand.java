@@ -16,7 +16,6 @@ import pdm.metrics.MetricsServer;
 import pdm.metrics.ProcessStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Work on distributed jobs: consume dir.SRC.TGT, file.SRC.TGT and link.SRC.TGT.* for every pair of "
@@ -27,9 +26,8 @@ import picocli.CommandLine.Option;
                 + "limits until the next SIGUSR1. "
                 + "Exits 2 when the broker refuses its user (unless --retry-auth)."})
 final class WorkerCommand implements Callable<Integer> {
-    @Option(names = "--retry-auth", description = {"When the broker refuses the user (wrong password, no "
-            + "permission), keep retrying with backoff instead of exiting with status 2."})
-    boolean retryAuth;
+    @Mixin
+    RetryAuthOption retry;
 
     @Mixin
     ConfigOption config;
@@ -57,7 +55,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         Throttle throttle = new Throttle(limits.bytesPerSecond(cfg), limits.filesPerSecond(cfg));
         ProcessStats stats = new ProcessStats(Hosts.name(), Hosts.processId(), Logging::droppedToElastic);
-        Worker worker = new Worker(cfg, uri, FsPair.servedBy(cfg), stats, retryAuth, throttle);
+        Worker worker = new Worker(cfg, uri, FsPair.servedBy(cfg), stats, retry.retryAuth, throttle);
         StopSignals.onStop(worker::stop);
         LimitSignals.install(throttle, () -> {
             PdmConfig now = config.load();

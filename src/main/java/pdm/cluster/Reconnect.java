@@ -25,14 +25,39 @@ final class Reconnect {
         void run() throws IOException, TimeoutException, InterruptedException;
     }
 
+    /** Where the loop reads how long a session lasted and waits between sessions: a test's is fake. */
+    interface Clock {
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public boolean await(CountDownLatch stop, long millis) throws InterruptedException {
+                return stop.await(millis, TimeUnit.MILLISECONDS);
+            }
+        };
+
+        long nanoTime();
+
+        /** Waits {@code millis}, or less when {@code stop} comes; true when stopped. */
+        boolean await(CountDownLatch stop, long millis) throws InterruptedException;
+    }
+
     private Reconnect() {
     }
 
     static void loop(BrokerUri uri, boolean retryAuth, CountDownLatch stop, Session session)
             throws InterruptedException {
+        loop(uri, retryAuth, stop, session, Clock.SYSTEM);
+    }
+
+    static void loop(BrokerUri uri, boolean retryAuth, CountDownLatch stop, Session session, Clock clock)
+            throws InterruptedException {
         long backoff = FIRST_MS;
         while (stop.getCount() > 0) {
-            long started = System.nanoTime();
+            long started = clock.nanoTime();
             try {
                 session.run();
             } catch (ShardsMismatch e) {
@@ -40,10 +65,10 @@ final class Reconnect {
             } catch (IOException | TimeoutException | RuntimeException e) {
                 log.warn("{}; retrying in {} s", AccessRefused.reasonOrThrow(e, uri, retryAuth), backoff / 1000);
             }
-            if (System.nanoTime() - started > LONG_SESSION_NS) {
+            if (clock.nanoTime() - started > LONG_SESSION_NS) {
                 backoff = FIRST_MS;
             }
-            if (stop.await(backoff, TimeUnit.MILLISECONDS)) {
+            if (clock.await(stop, backoff)) {
                 break;
             }
             backoff = Math.min(MAX_MS, backoff * 2);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,18 +28,53 @@ import pdm.Secrets;
 public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Set<String> TOP = Set.of("dir_workers", "file_workers", "file_prefetch", "dir_prefetch",
-            "monitor_interval", "monitor_mount_sec", "debug", "elastic_url", "files_per_task", "max_delete", "rabbitmq", "datasource",
-            "bwlimit", "max_files_per_second");
-    /** Keys of sdsc/pdm's example config (the Go pdm this one replaces) that pdm accepts but does not use. */
+    /** Keys of sdsc/pdm's example config that this pdm accepts but does not use (a warning says so). */
     private static final Set<String> SEED_ONLY = Set.of("tika_jar", "elastic_index", "copy", "scan", "scan_update",
             "mds", "recognise_types", "purge_files_older_days");
-    private static final Set<String> DATASOURCE = Set.of("type", "path", "mount", "write", "skip_files_newer_minutes",
-            "skip_files_older_minutes", "skip_files_larger_gb", "stripe", "stripe_thresholds", "mds", "lfs_path", "skip_paths");
-    /** The keys only a type = "lustre" filesystem has. */
-    private static final List<String> LUSTRE = List.of("stripe", "stripe_thresholds", "mds", "lfs_path");
-    /** A size as lfs writes one: digits and an optional binary unit (K, M, G, T, P). */
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([KMGTP]?)");
+
+    /** The tables of config.toml. */
+    private enum Table { TOP, RABBITMQ, DATASOURCE, LUSTRE }
+
+    /**
+     * Every key pdm reads, once: the reads below name these, and a key a table has that is not
+     * here is unknown (a warning naming it). LUSTRE keys are keys of a datasource of type = "lustre".
+     */
+    private enum Key {
+        DIR_WORKERS(Table.TOP), FILE_WORKERS(Table.TOP), FILE_PREFETCH(Table.TOP), DIR_PREFETCH(Table.TOP),
+        MONITOR_INTERVAL(Table.TOP), MONITOR_MOUNT_SEC(Table.TOP), DEBUG(Table.TOP), ELASTIC_URL(Table.TOP),
+        FILES_PER_TASK(Table.TOP), MAX_DELETE(Table.TOP), BWLIMIT(Table.TOP), MAX_FILES_PER_SECOND(Table.TOP),
+        RABBITMQ(Table.TOP), DATASOURCE(Table.TOP),
+        CONNECT_STRING(Table.RABBITMQ), QUEUE_SHARDS(Table.RABBITMQ),
+        TYPE(Table.DATASOURCE), PATH(Table.DATASOURCE), MOUNT(Table.DATASOURCE), WRITE(Table.DATASOURCE),
+        SKIP_FILES_NEWER_MINUTES(Table.DATASOURCE), SKIP_FILES_OLDER_MINUTES(Table.DATASOURCE),
+        SKIP_FILES_LARGER_GB(Table.DATASOURCE), SKIP_PATHS(Table.DATASOURCE),
+        STRIPE(Table.LUSTRE), STRIPE_THRESHOLDS(Table.LUSTRE), MDS(Table.LUSTRE), LFS_PATH(Table.LUSTRE);
+
+        final Table table;
+        /** As config.toml spells it. */
+        final String text;
+
+        Key(Table table) {
+            this.table = table;
+            this.text = name().toLowerCase(Locale.ROOT);
+        }
+
+        static boolean known(String text, Table... tables) {
+            for (Key k : values()) {
+                if (k.text.equals(text) && List.of(tables).contains(k.table)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * A size: digits and an optional unit, said outright: KB, MB, GB, TB, PB are powers of 1000;
+     * KiB, MiB, GiB, TiB, PiB and lfs's own K, M, G, T, P (either case, as lfs takes them) are
+     * powers of 1024.
+     */
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15}) ?([KMGTPkmgtp]|[KMGTP]i?B)?");
 
     private final List<String> warnings = new ArrayList<>();
 
@@ -92,21 +128,21 @@ public final class ConfigLoader {
         PdmConfig d = PdmConfig.defaults();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!TOP.contains(key)) {
+            if (!Key.known(key, Table.TOP)) {
                 r.unknown(null, key);
             }
         }
-        JsonNode rabbit = r.table(root, null, "rabbitmq");
+        JsonNode rabbit = r.table(root, null, Key.RABBITMQ);
         if (rabbit != null) {
             for (Iterator<String> it = rabbit.fieldNames(); it.hasNext(); ) {
                 String key = it.next();
-                if (!key.equals("connect_string") && !key.equals("queue_shards")) {
+                if (!Key.known(key, Table.RABBITMQ)) {
                     r.unknown("rabbitmq", key);
                 }
             }
         }
         Map<String, DataSource> sources = new LinkedHashMap<>();
-        JsonNode ds = r.table(root, null, "datasource");
+        JsonNode ds = r.table(root, null, Key.DATASOURCE);
         if (ds != null) {
             for (Iterator<Map.Entry<String, JsonNode>> it = ds.fields(); it.hasNext(); ) {
                 var e = it.next();
@@ -114,21 +150,21 @@ public final class ConfigLoader {
             }
         }
         return new PdmConfig(Optional.of(file),
-                r.positiveInt(root, null, "dir_workers", d.dirWorkers()),
-                r.positiveInt(root, null, "file_workers", d.fileWorkers()),
-                r.positiveInt(root, null, "file_prefetch", d.filePrefetch()),
-                r.positiveInt(root, null, "dir_prefetch", d.dirPrefetch()),
-                r.positiveInt(root, null, "monitor_interval", d.monitorInterval()),
-                r.positiveInt(root, null, "monitor_mount_sec", d.monitorMountSec()),
-                r.bool(root, null, "debug", false),
-                Optional.ofNullable(r.string(root, null, "elastic_url", null)).filter(s -> !s.isBlank()),
-                r.positiveInt(root, null, "files_per_task", d.filesPerTask()),
-                r.optionalCount(root, null, "max_delete"),
-                Optional.ofNullable(rabbit == null ? null : r.string(rabbit, "rabbitmq", "connect_string", null))
+                r.positiveInt(root, null, Key.DIR_WORKERS, d.dirWorkers()),
+                r.positiveInt(root, null, Key.FILE_WORKERS, d.fileWorkers()),
+                r.positiveInt(root, null, Key.FILE_PREFETCH, d.filePrefetch()),
+                r.positiveInt(root, null, Key.DIR_PREFETCH, d.dirPrefetch()),
+                r.positiveInt(root, null, Key.MONITOR_INTERVAL, d.monitorInterval()),
+                r.positiveInt(root, null, Key.MONITOR_MOUNT_SEC, d.monitorMountSec()),
+                r.bool(root, null, Key.DEBUG, false),
+                Optional.ofNullable(r.string(root, null, Key.ELASTIC_URL, null)).filter(s -> !s.isBlank()),
+                r.positiveInt(root, null, Key.FILES_PER_TASK, d.filesPerTask()),
+                r.optionalCount(root, null, Key.MAX_DELETE),
+                Optional.ofNullable(rabbit == null ? null : r.string(rabbit, "rabbitmq", Key.CONNECT_STRING, null))
                         .filter(s -> !s.isBlank()),
                 sources,
-                r.rate(root, null, "bwlimit"),
-                r.optionalCount(root, null, "max_files_per_second").orElse(0L),
+                r.rate(root, null, Key.BWLIMIT),
+                r.optionalCount(root, null, Key.MAX_FILES_PER_SECOND).orElse(0L),
                 rabbit == null ? d.queueShards() : r.queueShards(rabbit));
     }
 
@@ -139,49 +175,50 @@ public final class ConfigLoader {
                     + "(it becomes part of queue names)");
         }
         if (!t.isObject()) {
-            throw r.error(null, "datasource", "[datasource." + name + "] must be a table");
+            throw r.error(null, Key.DATASOURCE.text, "[datasource." + name + "] must be a table");
         }
         for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!DATASOURCE.contains(key)) {
+            if (!Key.known(key, Table.DATASOURCE, Table.LUSTRE)) {
                 r.unknown(section, key);
             }
         }
-        String type = r.string(t, section, "type", null);
+        String type = r.string(t, section, Key.TYPE, null);
         if (type == null) {
             throw r.error(section, null, "[" + section + "] needs type = \"posix\" or \"lustre\"");
         }
         if (!type.equals("posix") && !type.equals("lustre")) {
-            throw r.error(section, "type", "type must be \"posix\" or \"lustre\", not \"" + type + "\"");
+            throw r.error(section, Key.TYPE.text, "type must be \"posix\" or \"lustre\", not \"" + type + "\"");
         }
-        String path = r.string(t, section, "path", null);
+        String path = r.string(t, section, Key.PATH, null);
         if (path == null) {
             throw r.error(section, null, "[" + section + "] needs path = \"/mount/point\"");
         }
         if (!path.startsWith("/")) {
-            throw r.error(section, "path", "path must be absolute, not \"" + path + "\"");
+            throw r.error(section, Key.PATH.text, "path must be absolute, not \"" + path + "\"");
         }
         LustreOptions lustre = null;
         if (type.equals("lustre")) {
             lustre = lustre(r, section, t);
         } else {
-            for (String key : LUSTRE) {
-                if (t.has(key)) {
-                    throw r.error(section, key, key + " is a key of Lustre filesystems; set type = \"lustre\" or remove it");
+            for (Key key : Key.values()) {
+                if (key.table == Table.LUSTRE && t.has(key.text)) {
+                    throw r.error(section, key.text, key.text + " is a key of Lustre filesystems; set type = \"lustre\" "
+                            + "or remove it");
                 }
             }
         }
-        return new DataSource(name, type, Path.of(path), r.bool(t, section, "mount", false),
-                r.bool(t, section, "write", false),
-                r.nonNegativeLong(t, section, "skip_files_newer_minutes"),
-                r.nonNegativeLong(t, section, "skip_files_older_minutes"),
-                r.nonNegativeDouble(t, section, "skip_files_larger_gb"), lustre,
-                r.strings(t, section, "skip_paths"));
+        return new DataSource(name, type, Path.of(path), r.bool(t, section, Key.MOUNT, false),
+                r.bool(t, section, Key.WRITE, false),
+                r.nonNegativeLong(t, section, Key.SKIP_FILES_NEWER_MINUTES),
+                r.nonNegativeLong(t, section, Key.SKIP_FILES_OLDER_MINUTES),
+                r.nonNegativeDouble(t, section, Key.SKIP_FILES_LARGER_GB), lustre,
+                r.strings(t, section, Key.SKIP_PATHS));
     }
 
     private static LustreOptions lustre(Reader r, String section, JsonNode t) {
         LustreOptions d = LustreOptions.defaults();
-        String stripeText = r.string(t, section, "stripe", d.stripe().key());
+        String stripeText = r.string(t, section, Key.STRIPE, d.stripe().key());
         LustreOptions.Stripe stripe = null;
         for (LustreOptions.Stripe s : LustreOptions.Stripe.values()) {
             if (s.key().equals(stripeText)) {
@@ -189,14 +226,14 @@ public final class ConfigLoader {
             }
         }
         if (stripe == null) {
-            throw r.error(section, "stripe", "stripe must be \"size\", \"source\" or \"none\", not \"" + stripeText + "\"");
+            throw r.error(section, Key.STRIPE.text, "stripe must be \"size\", \"source\" or \"none\", not \"" + stripeText + "\"");
         }
         List<LustreOptions.Threshold> thresholds = d.thresholds();
-        JsonNode th = t.get("stripe_thresholds");
+        JsonNode th = t.get(Key.STRIPE_THRESHOLDS.text);
         if (th != null) {
             if (!th.isObject() || th.isEmpty()) {
-                throw r.error(section, "stripe_thresholds", "stripe_thresholds must be a table of SIZE = STRIPE_COUNT, "
-                        + "e.g. { \"10G\" = 5, \"100G\" = 10 }, not " + Reader.shown(th));
+                throw r.error(section, Key.STRIPE_THRESHOLDS.text, "stripe_thresholds must be a table of SIZE = STRIPE_COUNT, "
+                        + "e.g. { \"10GB\" = 5, \"100GB\" = 10 }, not " + Reader.shown(th));
             }
             thresholds = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = th.fields(); it.hasNext(); ) {
@@ -205,41 +242,48 @@ public final class ConfigLoader {
             }
         }
         int mds = 0;
-        JsonNode m = t.get("mds");
+        JsonNode m = t.get(Key.MDS.text);
         if (m != null) {
             if (!m.isIntegralNumber() || m.asLong() < 1 || m.asLong() > 4096) {
-                throw r.error(section, "mds", "mds must be the number of MDTs to spread top-level directories over, "
+                throw r.error(section, Key.MDS.text, "mds must be the number of MDTs to spread top-level directories over, "
                         + "from 1 to 4096, not " + Reader.shown(m));
             }
             mds = m.asInt();
         }
-        String lfs = r.string(t, section, "lfs_path", d.lfs());
+        String lfs = r.string(t, section, Key.LFS_PATH, d.lfs());
         if (lfs.isBlank() || lfs.contains("\0") || (lfs.contains("/") && !lfs.startsWith("/"))) {
-            throw r.error(section, "lfs_path", "lfs_path must be an absolute path or a command name on PATH, not \""
+            throw r.error(section, Key.LFS_PATH.text, "lfs_path must be an absolute path or a command name on PATH, not \""
                     + lfs + "\"");
         }
         return new LustreOptions(stripe, thresholds, mds, lfs);
     }
 
-    /** "10G" as bytes (binary units, as lfs reads them). */
+    /** "10GB", "10GiB" or "10G" as bytes (see {@link #SIZE}). */
     private static long size(Reader r, String section, String text) {
-        var mt = SIZE.matcher(text.strip().toUpperCase(java.util.Locale.ROOT));
+        var mt = SIZE.matcher(text.strip());
         if (!mt.matches()) {
-            throw r.error(section, "stripe_thresholds", "stripe_thresholds: \"" + text + "\" is not a size; write "
-                    + "digits and a unit K, M, G, T or P (powers of 1024), e.g. \"10G\"");
+            throw r.error(section, Key.STRIPE_THRESHOLDS.text, "stripe_thresholds: \"" + text + "\" is not a size; write "
+                    + "digits and a unit: GB, TB (powers of 1000, as the original pdm counts), or GiB, TiB and "
+                    + "lfs's G, T (powers of 1024), e.g. \"10GB\"");
         }
         long n = Long.parseLong(mt.group(1));
-        int shift = mt.group(2).isEmpty() ? 0 : 10 * (1 + "KMGTP".indexOf(mt.group(2)));
-        if (n > (Long.MAX_VALUE >> shift)) {
-            throw r.error(section, "stripe_thresholds", "stripe_thresholds: \"" + text + "\" is too large");
+        String unit = mt.group(2) == null ? "" : mt.group(2);
+        int power = unit.isEmpty() ? 0 : 1 + "KMGTP".indexOf(Character.toUpperCase(unit.charAt(0)));
+        long base = unit.length() == 2 ? 1000 : 1024; // "GB" is decimal; "G" and "GiB" are binary
+        long factor = 1;
+        for (int i = 0; i < power; i++) {
+            factor *= base;
         }
-        return n << shift;
+        if (n > Long.MAX_VALUE / factor) {
+            throw r.error(section, Key.STRIPE_THRESHOLDS.text, "stripe_thresholds: \"" + text + "\" is too large");
+        }
+        return n * factor;
     }
 
     private static int stripeCount(Reader r, String section, Map.Entry<String, JsonNode> e) {
         JsonNode n = e.getValue();
         if (!n.isIntegralNumber() || (n.asLong() != -1 && (n.asLong() < 1 || n.asLong() > 2000))) {
-            throw r.error(section, "stripe_thresholds", "stripe_thresholds: the stripe count of \"" + e.getKey()
+            throw r.error(section, Key.STRIPE_THRESHOLDS.text, "stripe_thresholds: the stripe count of \"" + e.getKey()
                     + "\" must be from 1 to 2000, or -1 for every OST, not " + Reader.shown(n));
         }
         return n.asInt();
@@ -268,28 +312,28 @@ public final class ConfigLoader {
             return new ConfigException(where(section, key) + ": " + msg);
         }
 
-        JsonNode table(JsonNode parent, String section, String key) {
-            JsonNode n = parent.get(key);
+        JsonNode table(JsonNode parent, String section, Key key) {
+            JsonNode n = parent.get(key.text);
             if (n != null && !n.isObject()) {
-                throw error(section, key, "'" + key + "' must be a table ([" + key + "])");
+                throw error(section, key.text, "'" + key.text + "' must be a table ([" + key.text + "])");
             }
             return n;
         }
 
-        int positiveInt(JsonNode t, String section, String key, int dflt) {
-            JsonNode n = t.get(key);
+        int positiveInt(JsonNode t, String section, Key key, int dflt) {
+            JsonNode n = t.get(key.text);
             if (n == null) {
                 return dflt;
             }
             if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > 1_000_000) {
-                throw error(section, key, key + " must be a whole number from 1 to 1000000, not " + shown(n));
+                throw error(section, key.text, key.text + " must be a whole number from 1 to 1000000, not " + shown(n));
             }
             return n.asInt();
         }
 
         /** [rabbitmq] queue_shards: 1 when absent, at most {@link PdmConfig#MAX_QUEUE_SHARDS}. */
         int queueShards(JsonNode rabbit) {
-            JsonNode n = rabbit.get("queue_shards");
+            JsonNode n = rabbit.get(Key.QUEUE_SHARDS.text);
             if (n == null) {
                 return 1;
             }
@@ -301,20 +345,20 @@ public final class ConfigLoader {
         }
 
         /** A count of entries, 0 or more, or empty when the key is absent. */
-        Optional<Long> optionalCount(JsonNode t, String section, String key) {
-            JsonNode n = t.get(key);
+        Optional<Long> optionalCount(JsonNode t, String section, Key key) {
+            JsonNode n = t.get(key.text);
             if (n == null) {
                 return Optional.empty();
             }
             if (!n.isIntegralNumber() || n.asLong() < 0) {
-                throw error(section, key, key + " must be a whole number of entries, 0 or more, not " + n);
+                throw error(section, key.text, key.text + " must be a whole number of entries, 0 or more, not " + n);
             }
             return Optional.of(n.asLong());
         }
 
         /** Bytes per second: a whole number, or a string with a K/M/G/T suffix; 0 (or absent) = no limit. */
-        long rate(JsonNode t, String section, String key) {
-            JsonNode n = t.get(key);
+        long rate(JsonNode t, String section, Key key) {
+            JsonNode n = t.get(key.text);
             if (n == null) {
                 return 0;
             }
@@ -326,15 +370,15 @@ public final class ConfigLoader {
                     return Rates.bytesPerSecond(n.asText());
                 }
             } catch (IllegalArgumentException e) {
-                throw error(section, key, key + ": " + e.getMessage());
+                throw error(section, key.text, key.text + ": " + e.getMessage());
             }
-            throw error(section, key, key + " must be bytes per second, a whole number or a string such as \"50M\", "
+            throw error(section, key.text, key.text + " must be bytes per second, a whole number or a string such as \"50M\", "
                     + "not " + shown(n));
         }
 
         /** A list of strings (patterns), empty when the key is absent. */
-        List<String> strings(JsonNode t, String section, String key) {
-            JsonNode n = t.get(key);
+        List<String> strings(JsonNode t, String section, Key key) {
+            JsonNode n = t.get(key.text);
             if (n == null) {
                 return List.of();
             }
@@ -348,52 +392,52 @@ public final class ConfigLoader {
                 }
             }
             if (!n.isArray() || out.size() != n.size()) {
-                throw error(section, key, key + " must be a list of patterns in quotes, e.g. [\"*.tmp\", \"/scratch/\"], "
+                throw error(section, key.text, key.text + " must be a list of patterns in quotes, e.g. [\"*.tmp\", \"/scratch/\"], "
                         + "not " + shown(n));
             }
             return out;
         }
 
-        long nonNegativeLong(JsonNode t, String section, String key) {
-            JsonNode n = t.get(key);
+        long nonNegativeLong(JsonNode t, String section, Key key) {
+            JsonNode n = t.get(key.text);
             if (n == null) {
                 return 0;
             }
             if (!n.isIntegralNumber() || n.asLong() < 0) {
-                throw error(section, key, key + " must be a whole number of minutes, 0 or more (0 = off), not " + shown(n));
+                throw error(section, key.text, key.text + " must be a whole number of minutes, 0 or more (0 = off), not " + shown(n));
             }
             return n.asLong();
         }
 
-        double nonNegativeDouble(JsonNode t, String section, String key) {
-            JsonNode n = t.get(key);
+        double nonNegativeDouble(JsonNode t, String section, Key key) {
+            JsonNode n = t.get(key.text);
             if (n == null) {
                 return 0;
             }
             if (!n.isNumber() || n.asDouble() < 0) {
-                throw error(section, key, key + " must be a number of GiB, 0 or more (0 = off), not " + shown(n));
+                throw error(section, key.text, key.text + " must be a number of GiB, 0 or more (0 = off), not " + shown(n));
             }
             return n.asDouble();
         }
 
-        boolean bool(JsonNode t, String section, String key, boolean dflt) {
-            JsonNode n = t.get(key);
+        boolean bool(JsonNode t, String section, Key key, boolean dflt) {
+            JsonNode n = t.get(key.text);
             if (n == null) {
                 return dflt;
             }
             if (!n.isBoolean()) {
-                throw error(section, key, key + " must be true or false, not " + shown(n));
+                throw error(section, key.text, key.text + " must be true or false, not " + shown(n));
             }
             return n.asBoolean();
         }
 
-        String string(JsonNode t, String section, String key, String dflt) {
-            JsonNode n = t.get(key);
+        String string(JsonNode t, String section, Key key, String dflt) {
+            JsonNode n = t.get(key.text);
             if (n == null) {
                 return dflt;
             }
             if (!n.isTextual()) {
-                throw error(section, key, key + " must be a string in quotes, not " + shown(n));
+                throw error(section, key.text, key.text + " must be a string in quotes, not " + shown(n));
             }
             return n.asText();
         }

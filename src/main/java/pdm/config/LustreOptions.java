@@ -34,11 +34,14 @@ public record LustreOptions(Stripe stripe, List<Threshold> thresholds, int mds, 
     public record Threshold(long bytes, int count) {
     }
 
-    private static final long GIB = 1L << 30;
+    private static final long GB = 1_000_000_000L;
 
-    /** sdsc/pdm's: -c 5 above 10 GiB, -c 10 above 100 GiB, -c 50 above 1 TiB. */
-    public static final List<Threshold> ORIGINAL = List.of(new Threshold(10 * GIB, 5), new Threshold(100 * GIB, 10),
-            new Threshold(1024 * GIB, 50));
+    /**
+     * sdsc/pdm's (lustre_backend.go): -c 5 above 10 GB, -c 10 above 100 GB, -c 50 above 1 TB, in
+     * decimal units as it writes them ({@code 10 * 1000000000}).
+     */
+    public static final List<Threshold> ORIGINAL = List.of(new Threshold(10 * GB, 5), new Threshold(100 * GB, 10),
+            new Threshold(1000 * GB, 50));
 
     public LustreOptions {
         thresholds = thresholds.stream().sorted(Comparator.comparingLong(Threshold::bytes)).toList();

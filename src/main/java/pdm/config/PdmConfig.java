@@ -42,7 +42,7 @@ public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, 
             throw new ConfigException("no filesystem named '" + name + "' in "
                     + source.map(Path::toString).orElse("the config (no config.toml found)")
                     + (datasources.isEmpty() ? "" : "; configured: " + String.join(", ", new TreeSet<>(datasources.keySet())))
-                    + "; add a [datasource." + name + "] table or give two absolute directories");
+                    + "; add a [datasource." + name + "] table, or give two directories (with a '/': ./src, /data/a)");
         }
         return ds;
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import pdm.config.DataSource;
 import pdm.fs.FileMeta;
 import pdm.fs.Names;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 import pdm.task.JobOptions;
 
 /**
@@ -91,7 +91,7 @@ public final class ExcludeFilter {
     }
 
     private static byte[] bytes(Path rel) {
-        return Names.isRoot(rel) ? new byte[0] : Unix.bytes(rel);
+        return Names.isRoot(rel) ? new byte[0] : NameBytes.bytes(rel);
     }
 
     /** The rules as they apply to the names of one directory: its paths are made once, not per name. */
@@ -113,7 +113,7 @@ public final class ExcludeFilter {
         }
 
         boolean excludes(Path name, boolean isDir) {
-            byte[] n = Unix.bytes(name);
+            byte[] n = NameBytes.bytes(name);
             for (Glob g : names) {
                 if (g.matches(n, isDir)) {
                     return true;

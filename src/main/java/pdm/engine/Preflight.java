@@ -104,8 +104,9 @@ public final class Preflight {
             throw new PdmException("cannot create target directory " + tgt.root() + ": its parent directory "
                     + tgt.root().getParent() + " does not exist; nothing was changed");
         }
-        if (!tgt.exists() && !makeRoot && (changes || pass.reportsDifferences())) {
-            // (a dry run into a missing ad-hoc target reports the copy that would create it)
+        if (!tgt.exists() && !makeRoot && (changes || pass.reportsDifferences() || !tgt.creatable())) {
+            // (a dry run into a missing ad-hoc target reports the copy that would create it; a configured
+            // filesystem's missing root is refused in a dry run too: it is not mounted, or misconfigured)
             throw new PdmException("target root " + tgt.root() + " of filesystem '" + tgt.name()
                     + "' does not exist or is not a directory");
         }

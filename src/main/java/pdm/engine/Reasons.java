@@ -6,6 +6,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import pdm.fs.linux.Errno;
+import pdm.fs.linux.SysException;
 
 /** Turns exceptions into the short reasons a summary lists. */
 final class Reasons {
@@ -30,9 +32,8 @@ final class Reasons {
             return "directory not empty";
         }
         if (t instanceof FileSystemException f && f.getReason() != null) {
-            String r = f.getReason();
-            return r.equals("Too many levels of symbolic links") || r.contains("ELOOP")
-                    ? "is now a symlink; not followed" : r;
+            return f instanceof SysException s && s.errno() == Errno.ELOOP ? "is now a symlink; not followed"
+                    : f.getReason();
         }
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m;

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import pdm.fs.FileMeta;
+import pdm.fs.Names;
 
 /**
  * Knows when a directory and everything below it is done, so a pass can finish a directory
@@ -97,7 +98,7 @@ final class SubtreeTracker {
     void finishOpen() {
         List<Node> open = new ArrayList<>(nodes.values());
         nodes.clear();
-        open.sort(Comparator.comparingInt((Node n) -> n.rel.getNameCount()).reversed());
+        open.sort(Comparator.comparingInt((Node n) -> depth(n.rel)).reversed());
         for (Node n : open) {
             FileMeta src = n.srcSelf != null ? n.srcSelf : n.listedSrc;
             if (src != null) {
@@ -105,6 +106,11 @@ final class SubtreeTracker {
             }
         }
         done.countDown();
+    }
+
+    /** (the root, Path.of(""), has one name as "a" has: it must still come after its children) */
+    private static int depth(Path rel) {
+        return Names.isRoot(rel) ? 0 : rel.getNameCount();
     }
 
     boolean await(long millis) throws InterruptedException {

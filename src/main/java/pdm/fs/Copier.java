@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.BooleanSupplier;
+import pdm.fs.linux.Errno;
 import pdm.fs.linux.Sys;
+import pdm.fs.linux.SysException;
 
 /**
  * Moves file data. Only the source's data extents are copied (lseek SEEK_DATA/SEEK_HOLE), so
@@ -97,14 +99,14 @@ public final class Copier {
             try {
                 return Sys.copyFileRange(src, dst, at, len);
             } catch (IOException e) {
-                if (!(Sys.is(e, "EXDEV") || Sys.is(e, "EOPNOTSUPP") || Sys.is(e, "ENOSYS") || Sys.is(e, "EINVAL"))) {
+                if (!SysException.is(e, Errno.EXDEV, Errno.EOPNOTSUPP, Errno.ENOSYS, Errno.EINVAL)) {
                     throw e;
                 }
                 // This kernel (ENOSYS) or these filesystems (EXDEV, EOPNOTSUPP) cannot: plain reads
                 // and writes from now on, for this process, without a failing call per chunk (a
                 // worker serving a same-filesystem pair too then reads and writes there as well).
                 // EINVAL may be this one file's filesystem: only this chunk.
-                if (!Sys.is(e, "EINVAL")) {
+                if (!SysException.is(e, Errno.EINVAL)) {
                     copyFileRange = false;
                 }
             }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 
 /**
@@ -16,12 +17,14 @@ import pdm.fs.linux.Sys;
 public final class Dir implements Closeable {
     private final int fd;
     private final Path rel;
+    private final NoAtime noatime;
     private FileMeta atOpen;
     private boolean closed;
 
-    Dir(int fd, Path rel) {
+    Dir(int fd, Path rel, NoAtime noatime) {
         this.fd = fd;
         this.rel = rel;
+        this.noatime = noatime;
     }
 
     /** Where this directory is below its filesystem root. */
@@ -45,7 +48,7 @@ public final class Dir implements Closeable {
         for (Sys.Dirent d : names) {
             Sys.Stat s = Sys.lstat(fd, d.name());
             if (s != null) { // (gone since the listing: as if it had not been listed)
-                out.add(new Entry(d.name(), Unix.meta(s)));
+                out.add(new Entry(d.name(), FileMeta.of(s)));
             }
         }
         return out;
@@ -53,13 +56,13 @@ public final class Dir implements Closeable {
 
     /** lstat of one entry, or null when it does not exist. */
     public FileMeta stat(Path name) throws IOException {
-        Sys.Stat s = Sys.lstat(fd, Unix.bytes(name));
-        return s == null ? null : Unix.meta(s);
+        Sys.Stat s = Sys.lstat(fd, NameBytes.bytes(name));
+        return s == null ? null : FileMeta.of(s);
     }
 
     /** fstat of this directory itself. */
     public FileMeta self() throws IOException {
-        return Unix.meta(Sys.fstat(fd));
+        return FileMeta.of(Sys.fstat(fd));
     }
 
     /**
@@ -78,19 +81,23 @@ public final class Dir implements Closeable {
 
     /** Opens a subdirectory (or a deeper relative path); fails (ELOOP / not a directory) rather than follow a symlink. */
     public Dir openDir(Path name) throws IOException {
-        return new Dir(Sys.openDirBeneath(fd, Unix.bytes(name)), rel.resolve(name));
+        byte[] b = NameBytes.bytes(name);
+        return new Dir(noatime.open(f -> Sys.openDirBeneath(fd, b, f)), rel.resolve(name), noatime);
     }
 
-    /** Opens a regular file for reading; refuses (never blocks on) anything else put in its place. */
+    /**
+     * Opens a regular file for reading, with O_NOATIME where the kernel allows it (its atime
+     * stays as it was); refuses (never blocks on) anything else put in its place.
+     */
     public FileHandle openRead(Path name) throws IOException {
-        return FileHandle.openRegular(fd, Unix.bytes(name));
+        return FileHandle.openRegular(fd, NameBytes.bytes(name), noatime);
     }
 
     /** Creates a new file (O_EXCL, never through a symlink), readable only by its owner until its metadata is applied. */
     public FileHandle create(Path name) throws IOException {
         int flags = Sys.ARCH.oWronly() | Sys.ARCH.oCreat() | Sys.ARCH.oExcl() | Sys.ARCH.oNofollow()
                 | Sys.ARCH.oCloexec();
-        return new FileHandle(Sys.openat(fd, Unix.bytes(name), flags, 0600), name);
+        return new FileHandle(Sys.openat(fd, NameBytes.bytes(name), flags, 0600), name);
     }
 
     /**
@@ -101,10 +108,10 @@ public final class Dir implements Closeable {
      */
     public FileHandle openCreated(Path name) throws IOException {
         int flags = Sys.ARCH.oWronly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec();
-        FileHandle h = new FileHandle(Sys.openat(fd, Unix.bytes(name), flags, 0), name);
+        FileHandle h = new FileHandle(Sys.openat(fd, NameBytes.bytes(name), flags, 0), name);
         try {
             Sys.Stat s = Sys.fstat(h.fd());
-            FileMeta m = Unix.meta(s);
+            FileMeta m = FileMeta.of(s);
             if (!m.isFile() || m.size() != 0 || m.nlink() != 1) {
                 throw new IOException("the file made to hold the data is not a new empty file (" + m.type().name()
                         .toLowerCase(java.util.Locale.ROOT) + ", " + m.size() + " bytes, " + m.nlink() + " links); not written");
@@ -128,42 +135,42 @@ public final class Dir implements Closeable {
 
     /** This directory itself, as {@link #procPath(Path)} names it. */
     public String procPath() {
-        return Unix.procPath(fd);
+        return FileHandle.procPath(fd);
     }
 
     /** chmod of an entry pdm made itself under a name only it uses (a directory made by a helper program). */
     public void chmod(Path name, int perms) throws IOException {
-        Sys.chmodat(fd, Unix.bytes(name), perms);
+        Sys.chmodat(fd, NameBytes.bytes(name), perms);
     }
 
     /** mkdir with the given permission bits (the umask applies; pdm sets the final mode later). */
     public void mkdir(Path name, int perms) throws IOException {
-        Sys.mkdirat(fd, Unix.bytes(name), perms);
+        Sys.mkdirat(fd, NameBytes.bytes(name), perms);
     }
 
     /** A symlink holding exactly {@code target}'s bytes. */
     public void symlink(Path name, byte[] target) throws IOException {
-        Sys.symlinkat(target, fd, Unix.bytes(name));
+        Sys.symlinkat(target, fd, NameBytes.bytes(name));
     }
 
     /** The exact bytes a symlink holds. */
     public byte[] readlink(Path name) throws IOException {
-        return Sys.readlinkat(fd, Unix.bytes(name));
+        return Sys.readlinkat(fd, NameBytes.bytes(name));
     }
 
     /** Whether the entry has any {@code user.*} xattr: one system call, no open (see {@link Xattrs}). */
     public boolean hasUserXattrs(Path name) throws IOException {
-        return Sys.hasXattrWithPrefix(fd, Unix.bytes(name), "user.");
+        return Sys.hasXattrWithPrefix(fd, NameBytes.bytes(name), "user.");
     }
 
     /** A hard link {@code name} here to {@code otherName} in {@code other}. */
     public void link(Path name, Dir other, Path otherName) throws IOException {
-        Sys.linkat(other.fd, Unix.bytes(otherName), fd, Unix.bytes(name));
+        Sys.linkat(other.fd, NameBytes.bytes(otherName), fd, NameBytes.bytes(name));
     }
 
     /** A fifo, socket or device node. */
     public void mknod(Path name, FileType type, int perms, long rdev) throws IOException {
-        Sys.mknodat(fd, Unix.bytes(name), type.modeBits() | perms, rdev);
+        Sys.mknodat(fd, NameBytes.bytes(name), type.modeBits() | perms, rdev);
     }
 
     /**
@@ -171,7 +178,7 @@ public final class Dir implements Closeable {
      * its own owner and times (it has no mode of its own), anything else all three.
      */
     public void setMeta(Path name, FileMeta m, boolean owner) throws IOException {
-        byte[] b = Unix.bytes(name);
+        byte[] b = NameBytes.bytes(name);
         if (owner) {
             Sys.lchownat(fd, b, m.uid(), m.gid()); // first: chown clears setuid/setgid
         }
@@ -183,11 +190,11 @@ public final class Dir implements Closeable {
 
     /** renameat within this directory; replaces a file or symlink at {@code to}. */
     public void rename(Path from, Path to) throws IOException {
-        Sys.renameat(fd, Unix.bytes(from), fd, Unix.bytes(to));
+        Sys.renameat(fd, NameBytes.bytes(from), fd, NameBytes.bytes(to));
     }
 
     public void deleteFile(Path name) throws IOException {
-        Sys.unlinkat(fd, Unix.bytes(name), false);
+        Sys.unlinkat(fd, NameBytes.bytes(name), false);
     }
 
     /** Asked about each entry of a tree before it goes, and told when it went. */
@@ -261,7 +268,7 @@ public final class Dir implements Closeable {
             return Removed.STOPPED;
         }
         if (!dryRun) {
-            Sys.unlinkat(fd, Unix.bytes(name), meta.isDir());
+            Sys.unlinkat(fd, NameBytes.bytes(name), meta.isDir());
         }
         guard.removed(entry, meta);
         return Removed.ALL;

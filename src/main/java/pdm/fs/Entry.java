@@ -2,6 +2,7 @@ package pdm.fs;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import pdm.fs.linux.NameBytes;
 
 /**
  * One directory entry: its name (exact bytes, one component) and what lstat said. The name's
@@ -14,7 +15,7 @@ public final class Entry implements Comparable<Entry> {
     private Path name;
 
     public Entry(Path name, FileMeta meta) {
-        this(Unix.bytes(name), meta);
+        this(NameBytes.bytes(name), meta);
         this.name = name;
     }
 
@@ -26,7 +27,7 @@ public final class Entry implements Comparable<Entry> {
     public Path name() {
         Path n = name;
         if (n == null) {
-            n = Unix.path(bytes);
+            n = NameBytes.path(bytes);
             name = n;
         }
         return n;

@@ -48,7 +48,7 @@ public final class FileHandle implements Closeable {
 
     /** fstat. */
     public FileMeta meta() throws IOException {
-        return Unix.meta(Sys.fstat(fd));
+        return FileMeta.of(Sys.fstat(fd));
     }
 
     /** Whether the file has any extended attribute (one flistxattr asking only for the size). */
@@ -63,7 +63,16 @@ public final class FileHandle implements Closeable {
 
     /** This open file as a path a helper program can open ({@code /proc/PID/fd/N}), whatever its name. */
     public String procPath() {
-        return Unix.procPath(fd);
+        return procPath(fd);
+    }
+
+    /**
+     * The name another process (a helper program such as lfs) can open descriptor {@code fd} of
+     * this process by: /proc/PID/fd/N, which reaches what the descriptor holds, whatever has been
+     * renamed or swapped for a symlink since.
+     */
+    static String procPath(int fd) {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
     }
 
     public void fsync() throws IOException {
@@ -71,13 +80,13 @@ public final class FileHandle implements Closeable {
     }
 
     /** Opened O_NONBLOCK|O_NOFOLLOW, then checked to be a regular file: a fifo put in its place never blocks. */
-    static FileHandle openRegular(int dirFd, byte[] name) throws IOException {
-        int fd = Sys.openat(dirFd, name, Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock()
-                | Sys.ARCH.oCloexec(), 0);
+    static FileHandle openRegular(int dirFd, byte[] name, NoAtime noatime) throws IOException {
+        int fd = noatime.open(f -> Sys.openat(dirFd, name, Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow()
+                | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec() | f, 0));
         FileHandle h = new FileHandle(fd);
         try {
             h.opened = Sys.fstat(fd);
-            FileMeta m = Unix.meta(h.opened);
+            FileMeta m = FileMeta.of(h.opened);
             if (!m.isFile()) {
                 throw new IOException("is no longer a regular file (now " + m.type().name().toLowerCase(Locale.ROOT)
                         + "); not read");

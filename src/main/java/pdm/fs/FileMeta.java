@@ -1,5 +1,6 @@
 package pdm.fs;
 
+import pdm.fs.linux.Sys;
 /**
  * What lstat says about one entry, with times in nanoseconds since the epoch.
  * {@code perms} holds the 12 permission bits (setuid, setgid, sticky and rwx);
@@ -49,5 +50,11 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
     /** The quick check of rsync and sdsc/pdm: same type, size and mtime (to the ns). */
     public boolean sameContentStamp(FileMeta o) {
         return type == o.type && size == o.size && mtimeNs == o.mtimeNs;
+    }
+
+    /** What statx said. */
+    static FileMeta of(Sys.Stat s) {
+        return new FileMeta(FileType.ofMode(s.mode()), s.mode() & 07777, s.uid(), s.gid(), s.size(), s.mtimeNs(),
+                s.atimeNs(), s.dev(), s.ino(), s.nlink(), s.rdev(), s.ctimeNs());
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 
 /**
@@ -17,6 +18,7 @@ public final class FsRoot implements java.io.Closeable {
     private final Path root;
     private final boolean writable;
     private final boolean creatable;
+    private final NoAtime noatime = new NoAtime();
 
     public FsRoot(String name, Path root, boolean writable) {
         this(name, root, writable, false);
@@ -62,11 +64,6 @@ public final class FsRoot implements java.io.Closeable {
         return writable;
     }
 
-    /** Absolute path of a relative one, for messages and the few path-based calls. */
-    public Path abs(Path rel) {
-        return root.resolve(rel);
-    }
-
     /**
      * Opens {@code rel} below the root, never following a symlink on the way. Throws
      * NoSuchFileException when a component is missing and {@link SafetyException} when
@@ -78,18 +75,20 @@ public final class FsRoot implements java.io.Closeable {
 
     /**
      * Like {@link #open(Path)}. The whole path is opened in one openat2 that refuses every
-     * symlink on the way, so no parent swapped for a symlink can redirect it. When the caller
+     * symlink on the way (in pieces beneath each other when it is longer than PATH_MAX), so no
+     * parent swapped for a symlink can redirect it. When the caller
      * knows the directory's identity (device and inode from its parent's listing), a
      * directory replaced by another since then is refused too, as a vanished one.
      */
     public Dir open(Path rel, FileMeta expected) throws IOException {
         Dir r = sharedRoot();
         if (Names.isRoot(rel)) {
-            return new Dir(Sys.openDirBeneath(r.fd(), new byte[]{'.'}), rel);
+            return new Dir(noatime.open(f -> Sys.openDirBeneath(r.fd(), new byte[]{'.'}, f)), rel, noatime);
         }
         Dir d;
         try {
-            d = new Dir(Sys.openDirBeneath(r.fd(), Unix.bytes(rel)), rel);
+            byte[] b = NameBytes.bytes(rel);
+            d = new Dir(noatime.open(f -> Sys.openDirBeneath(r.fd(), b, f)), rel, noatime);
         } catch (FileSystemLoopException | NotDirectoryException e) {
             throw new SafetyException("a component of '" + Names.text(root.resolve(rel)) + "' on filesystem '" + name
                     + "' is a symlink or not a directory: pdm does not follow it; nothing was changed");
@@ -126,9 +125,10 @@ public final class FsRoot implements java.io.Closeable {
 
     /** The configured root itself (a path the admin gave, so symlinks in it are theirs to make). */
     private Dir openRoot() throws IOException {
-        int fd = Sys.openat(Sys.ARCH.atFdcwd(), Unix.bytes(root), Sys.ARCH.oRdonly() | Sys.ARCH.oDirectory()
-                | Sys.ARCH.oCloexec(), 0);
-        return new Dir(fd, Names.ROOT);
+        byte[] b = NameBytes.bytes(root);
+        int fd = noatime.open(f -> Sys.openat(Sys.ARCH.atFdcwd(), b, Sys.ARCH.oRdonly() | Sys.ARCH.oDirectory()
+                | Sys.ARCH.oCloexec() | f, 0));
+        return new Dir(fd, Names.ROOT, noatime);
     }
 
     /** True when the root exists and is a directory. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import pdm.fs.linux.NameBytes;
 
 /** Mount points as the kernel lists them in /proc/self/mountinfo. */
 public final class Mounts {
@@ -16,7 +17,7 @@ public final class Mounts {
     public static boolean isMountPoint(Path dir) throws IOException {
         Path real = dir.toRealPath();
         // mountinfo holds raw bytes; compare them as Latin-1 so non-UTF-8 mount paths match too.
-        return mountPoints(Path.of("/proc/self/mountinfo")).contains(new String(Unix.bytes(real), StandardCharsets.ISO_8859_1));
+        return mountPoints(Path.of("/proc/self/mountinfo")).contains(new String(NameBytes.bytes(real), StandardCharsets.ISO_8859_1));
     }
 
     static Set<String> mountPoints(Path mountinfo) throws IOException {

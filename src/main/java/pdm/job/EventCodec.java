@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import pdm.task.Action;
+import pdm.task.BadMessageException;
 import pdm.task.JobOptions;
+import pdm.task.JobOptionsCodec;
 import pdm.task.TaskKind;
 
 /** Job events as one JSON object per stream message ({@code "e"} names the kind). */
@@ -33,7 +34,7 @@ public final class EventCodec {
             o.put("source_text", s.sourceText());
             o.put("target_text", s.targetText());
             o.put("path", s.path());
-            o.set("options", JSON.valueToTree(s.options()));
+            o.set("options", JobOptionsCodec.encode(s.options()));
             o.put("ts", s.submittedMs());
             o.put("by", s.by());
         } else if (e instanceof JobEvent.Done d) {
@@ -99,66 +100,148 @@ public final class EventCodec {
 
     private static JobEvent.Done done(JsonNode o, String job, String node, long ts) throws IOException {
         List<JobEvent.Child> children = new ArrayList<>();
-        for (JsonNode c : o.path("children")) {
-            children.add(new JobEvent.Child(c.path("id").asText(), TaskKind.fromWire(c.path("kind").asText()),
-                    c.has("rel") ? c.path("rel").asText() : null));
+        for (JsonNode c : array(o, "children")) {
+            children.add(new JobEvent.Child(text(c, "id"), TaskKind.fromWire(text(c, "kind")),
+                    c.has("rel") ? text(c, "rel") : null));
         }
         List<Failure> failures = new ArrayList<>();
-        for (JsonNode f : o.path("failures")) {
-            failures.add(new Failure(f.path("path").asText(), f.path("error").asText()));
+        for (JsonNode f : array(o, "failures")) {
+            failures.add(new Failure(text(f, "path"), text(f, "error")));
         }
-        return new JobEvent.Done(job, o.path("task").asText(), TaskKind.fromWire(o.path("kind").asText()), children,
-                JSON.treeToValue(o.path("counters"), Counters.class), failures,
-                o.has("refused") ? o.path("refused").asText() : null, o.path("dirmeta").asBoolean(true),
-                o.has("node") ? o.path("node").asText() : node, o.has("ts") ? o.path("ts").asLong() : ts);
+        JsonNode counters = o.get("counters");
+        if (counters == null || !counters.isObject()) {
+            throw new BadEventException("'counters' must be an object");
+        }
+        // (optional, as they were added: a refusal; dirmeta absent in events of before it; node and ts
+        // of a task in a dones event, when they differ from the event's)
+        return new JobEvent.Done(job, text(o, "task"), TaskKind.fromWire(text(o, "kind")), children,
+                JSON.treeToValue(counters, Counters.class), failures,
+                o.has("refused") ? text(o, "refused") : null, !o.has("dirmeta") || bool(o, "dirmeta"),
+                o.has("node") ? text(o, "node") : node, o.has("ts") ? number(o, "ts") : ts);
     }
 
     private static String wire(TaskKind k) {
         return k == null ? null : k.wire();
     }
 
-    /** Decodes one event; an event this pdm does not know (a newer writer) gives null and is skipped. */
+    /** An event that names its kind but lacks a field of it, or has one of the wrong type. */
+    public static final class BadEventException extends IOException {
+        BadEventException(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * Decodes one event; an event this pdm does not know (a newer writer) gives null and is
+     * skipped. A known event missing a field, or with one of the wrong type, is refused.
+     */
     public static JobEvent decode(byte[] body) throws IOException {
         JsonNode o = JSON.readTree(body);
         if (o == null || !o.isObject() || !o.has("e")) {
             return null;
         }
-        switch (o.path("e").asText()) {
+        switch (text(o, "e")) {
             case "job" -> {
                 List<Action> phases = new ArrayList<>();
-                for (JsonNode p : o.path("phases")) {
-                    phases.add(Action.valueOf(p.asText().toUpperCase(Locale.ROOT)));
+                for (JsonNode p : array(o, "phases")) {
+                    phases.add(action(p));
                 }
-                return new JobEvent.Submitted(o.path("job").asText(), o.path("command").asText(), phases,
-                        o.path("src").asText(), o.path("tgt").asText(), o.path("source_text").asText(),
-                        o.path("target_text").asText(), o.path("path").asText(),
-                        JSON.treeToValue(o.path("options"), JobOptions.class), o.path("ts").asLong(),
-                        o.path("by").asText());
+                return new JobEvent.Submitted(text(o, "job"), text(o, "command"), phases, text(o, "src"),
+                        text(o, "tgt"), text(o, "source_text"), text(o, "target_text"), text(o, "path"),
+                        options(o.get("options")), number(o, "ts"), text(o, "by"));
             }
             case "done" -> {
-                return done(o, o.path("job").asText(), null, 0);
+                return done(o, text(o, "job"), null, 0);
             }
             case "dones" -> {
                 List<JobEvent.Done> done = new ArrayList<>();
-                for (JsonNode t : o.path("tasks")) {
-                    done.add(done(t, o.path("job").asText(), o.path("node").asText(), o.path("ts").asLong()));
+                String job = text(o, "job");
+                JsonNode tasks = array(o, "tasks");
+                // (an empty batch has no first task to name the node: null then)
+                String node = tasks.isEmpty() && o.path("node").isNull() ? null : text(o, "node");
+                long ts = number(o, "ts");
+                for (JsonNode t : tasks) {
+                    done.add(done(t, job, node, ts));
                 }
-                return new JobEvent.Dones(o.path("job").asText(), done);
+                return new JobEvent.Dones(job, done);
             }
             case "published" -> {
                 List<String> tasks = new ArrayList<>();
                 if (o.has("task")) {
-                    tasks.add(o.path("task").asText());
+                    tasks.add(text(o, "task"));
+                } else {
+                    for (JsonNode t : array(o, "tasks")) {
+                        if (!t.isTextual()) {
+                            throw new BadEventException("'tasks' must hold task ids, not " + t);
+                        }
+                        tasks.add(t.asText());
+                    }
                 }
-                o.path("tasks").forEach(t -> tasks.add(t.asText()));
-                return new JobEvent.Published(o.path("job").asText(), tasks);
+                return new JobEvent.Published(text(o, "job"), tasks);
             }
             case "mark" -> {
-                return new JobEvent.Mark(o.path("id").asText());
+                return new JobEvent.Mark(text(o, "id"));
             }
             default -> {
                 return null;
             }
         }
+    }
+
+    /**
+     * A job's options. Events of pdm 0.1 before this spelling wrote them as Jackson does a record
+     * (camelCase: {@code dryRun}, {@code singleFile} …); an event log keeps them for its retention,
+     * so {@code pdm status} and the tracker still read them, field for field as then.
+     */
+    private static JobOptions options(JsonNode n) throws IOException {
+        if (n != null && n.isObject() && !n.has("dry_run") && n.has("dryRun")) {
+            return JSON.treeToValue(n, JobOptions.class);
+        }
+        try {
+            return JobOptionsCodec.decode(n, true);
+        } catch (BadMessageException e) {
+            throw new BadEventException("options: " + e.getMessage());
+        }
+    }
+
+    private static Action action(JsonNode n) throws IOException {
+        for (Action a : Action.values()) {
+            if (n.isTextual() && a.cliName().equals(n.asText())) {
+                return a;
+            }
+        }
+        throw new BadEventException("'phases' holds " + n + ", not a pass");
+    }
+
+    private static String text(JsonNode o, String field) throws BadEventException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isTextual()) {
+            throw new BadEventException("'" + field + "' must be a string");
+        }
+        return n.asText();
+    }
+
+    private static long number(JsonNode o, String field) throws BadEventException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new BadEventException("'" + field + "' must be a whole number");
+        }
+        return n.asLong();
+    }
+
+    private static boolean bool(JsonNode o, String field) throws BadEventException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isBoolean()) {
+            throw new BadEventException("'" + field + "' must be true or false");
+        }
+        return n.asBoolean();
+    }
+
+    private static JsonNode array(JsonNode o, String field) throws BadEventException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isArray()) {
+            throw new BadEventException("'" + field + "' must be an array");
+        }
+        return n;
     }
 }

@@ -14,7 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 
 /**
  * What a {@code --changes} pass learns from the journal when it starts: a mark, and either the
@@ -73,7 +73,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
                     mark);
         }
         List<String> start = records.get(0).fields();
-        Path watched = Unix.path(JournalFile.decode(start.get(2)));
+        Path watched = NameBytes.path(JournalFile.decode(start.get(2)));
         Object dev = Files.getAttribute(watched, "unix:dev", LinkOption.NOFOLLOW_LINKS);
         Object ino = Files.getAttribute(watched, "unix:ino", LinkOption.NOFOLLOW_LINKS);
         if (!dev.toString().equals(start.get(0)) || !ino.toString().equals(start.get(1))) {
@@ -113,7 +113,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
                     return full("the watcher stopped or restarted since the last pass", mark);
                 }
                 case JournalFile.DIR -> {
-                    Path p = watched.resolve(Unix.path(JournalFile.decode(r.fields().get(1))));
+                    Path p = watched.resolve(NameBytes.path(JournalFile.decode(r.fields().get(1))));
                     if (r.fields().get(0).equals("T")) {
                         if (jobDir.startsWith(p)) {
                             subtree.add(jobDir); // the job's own directory is new or moved in: all of it
@@ -125,7 +125,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
                     }
                 }
                 case JournalFile.WRITE -> {
-                    Path p = watched.resolve(Unix.path(JournalFile.decode(r.fields().get(0))));
+                    Path p = watched.resolve(NameBytes.path(JournalFile.decode(r.fields().get(0))));
                     if (p.startsWith(jobDir)) {
                         written.add(srcRoot.relativize(p));
                         listed.add(srcRoot.relativize(p.getParent()));

@@ -7,7 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 
 /**
  * Where the journal of one watched directory lives: {@code STATE/journal/KEY/}, STATE being
@@ -29,7 +29,7 @@ public record JournalDir(Path dir) {
 
     /** The journal of the absolute directory {@code watched}. */
     public static JournalDir of(Path watched) {
-        return new JournalDir(stateDir().resolve("journal").resolve(digest(Unix.bytes(watched.toAbsolutePath()))));
+        return new JournalDir(stateDir().resolve("journal").resolve(digest(NameBytes.bytes(watched.toAbsolutePath()))));
     }
 
     /**

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import pdm.PdmException;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Fanotify;
 
 /**
@@ -29,7 +29,7 @@ final class LocalOnly {
     }
 
     static void require(Path dir) throws IOException {
-        String kind = SHARED.get(Fanotify.fsType(Unix.bytes(dir)));
+        String kind = SHARED.get(Fanotify.fsType(NameBytes.bytes(dir)));
         if (kind != null) {
             throw new PdmException(dir + " is on " + kind + ", a network or cluster filesystem: fanotify would see only "
                     + "this node's changes, so pdm watch refuses it. Such filesystems need their own change source "

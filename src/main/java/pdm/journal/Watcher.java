@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.PdmException;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Fanotify;
 
 /**
@@ -46,7 +46,7 @@ public final class Watcher {
     /** @param watched an existing directory; its real path is watched (the kernel reports real paths) */
     public Watcher(Path watched) throws IOException {
         this.watched = watched.toRealPath();
-        this.watchedBytes = Unix.bytes(this.watched);
+        this.watchedBytes = NameBytes.bytes(this.watched);
         this.where = JournalDir.of(this.watched);
     }
 

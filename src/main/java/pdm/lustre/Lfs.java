@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 
 /**
  * Runs Lustre's {@code lfs} command, the interface every Lustre site has: one process per
@@ -76,7 +76,7 @@ public final class Lfs {
      * name, or any non-ASCII one under the C locale), since lfs would be given another name.
      */
     public static String arg(Path name) throws LfsException {
-        byte[] exact = Unix.bytes(name);
+        byte[] exact = NameBytes.bytes(name);
         String text = name.toString();
         if (!Arrays.equals(exact, text.getBytes(ARGS)) || !text.equals(new String(exact, ARGS))) {
             throw new LfsException("its name cannot be given to lfs exactly (not valid in the " + ARGS.name()

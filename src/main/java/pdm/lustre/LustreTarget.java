@@ -10,7 +10,7 @@ import pdm.config.LustreOptions.Stripe;
 import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 
 /**
  * What pdm does differently on a {@code type = "lustre"} target, all through {@code lfs}:
@@ -90,7 +90,7 @@ public final class LustreTarget {
 
     /** The MDT a top-level directory {@code name} goes to; empty when mds is off. */
     public OptionalInt mdtOf(Path name) {
-        return options.mds() == 0 ? OptionalInt.empty() : OptionalInt.of(mdtOf(Unix.bytes(name), options.mds()));
+        return options.mds() == 0 ? OptionalInt.empty() : OptionalInt.of(mdtOf(NameBytes.bytes(name), options.mds()));
     }
 
     /**

@@ -1,18 +1,15 @@
 package pdm.task;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import pdm.fs.Names;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 
 /**
- * Paths as exact bytes in text: printable ASCII other than {@code %} stands for itself,
- * every other byte is {@code %XX}. Readable for the usual names, exact for all of them
- * (non-UTF-8, newlines), and safe inside JSON.
+ * Paths in task messages: exact bytes as {@link NameBytes#percent} text, and the rules a
+ * path from the wire must meet (relative, no {@code .} or {@code ..}, no NUL) before pdm
+ * opens anything by it.
  */
 public final class PathBytes {
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
     private PathBytes() {
     }
 
@@ -20,21 +17,12 @@ public final class PathBytes {
         if (Names.isRoot(rel)) {
             return "";
         }
-        return encodeBytes(Unix.bytes(rel));
+        return NameBytes.percent(NameBytes.bytes(rel));
     }
 
     /** Any bytes (an exclude pattern, say) in the same text form. */
     public static String encodeBytes(byte[] b) {
-        StringBuilder out = new StringBuilder(b.length + 8);
-        for (byte x : b) {
-            int c = x & 0xff;
-            if (c > 0x20 && c < 0x7f && c != '%') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
-        }
-        return out.toString();
+        return NameBytes.percent(b);
     }
 
     /**
@@ -56,7 +44,7 @@ public final class PathBytes {
                 start = i + 1;
             }
         }
-        return Unix.path(b);
+        return NameBytes.path(b);
     }
 
     /** One name (no {@code /}) of a directory entry. */
@@ -68,7 +56,7 @@ public final class PathBytes {
             }
         }
         checkComponent(s, b, 0, b.length);
-        return Unix.path(b);
+        return NameBytes.path(b);
     }
 
     private static void checkComponent(String s, byte[] b, int from, int to) throws BadMessageException {
@@ -85,28 +73,12 @@ public final class PathBytes {
     }
 
     static byte[] decodeBytes(String s) throws BadMessageException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length()) {
-                    throw new BadMessageException("path '" + s + "' ends inside a %XX escape");
-                }
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    throw new BadMessageException("path '" + s + "' has a bad %XX escape at " + i);
-                }
-                out.write(hi << 4 | lo);
-                i += 2;
-            } else if (c > 0x20 && c < 0x7f) {
-                out.write(c);
-            } else {
-                throw new BadMessageException("path has a character that must be %-escaped: U+"
-                        + String.format("%04X", (int) c));
-            }
+        byte[] b;
+        try {
+            b = NameBytes.unpercent(s);
+        } catch (IllegalArgumentException e) {
+            throw new BadMessageException(e.getMessage());
         }
-        byte[] b = out.toByteArray();
         for (byte x : b) {
             if (x == 0) {
                 throw new BadMessageException("path '" + s + "' contains a NUL byte");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +36,6 @@ public final class TaskCodec {
     private TaskCodec() {
     }
 
-    /** One task in a message of its own. */
-    public static byte[] encode(TaskMessage m) {
-        return encode(List.of(m));
-    }
-
     /**
      * Several tasks of one job and pass in one message.
      *
@@ -59,23 +53,7 @@ public final class TaskCodec {
         o.put("src", m.src());
         o.put("tgt", m.tgt());
         o.put("job_path", PathBytes.encode(m.jobPath()));
-        ObjectNode opts = o.putObject("options");
-        opts.put("dry_run", m.options().dryRun());
-        opts.put("checksum", m.options().checksum());
-        opts.put("single_file", m.options().singleFile());
-        opts.put("fsync", m.options().fsync());
-        opts.put("deleting", m.options().deleting());
-        opts.put("allow_empty_source", m.options().allowEmptySource());
-        if (m.options().maxDelete() != null) {
-            opts.put("max_delete", m.options().maxDelete());
-        }
-        if (!m.options().excludes().isEmpty() || m.options().deleteExcluded()) {
-            ArrayNode ex = opts.putArray("excludes");
-            for (String p : m.options().excludes()) {
-                ex.add(PathBytes.encodeBytes(p.getBytes(StandardCharsets.ISO_8859_1)));
-            }
-            opts.put("delete_excluded", m.options().deleteExcluded());
-        }
+        o.set("options", JobOptionsCodec.encode(m.options()));
         ArrayNode tasks = o.putArray("tasks");
         for (TaskMessage t : batch) {
             if (!sameBatch(m, t)) {
@@ -141,20 +119,11 @@ public final class TaskCodec {
             } else {
                 ids.add(o.path("task").asText(""));
             }
-            ids.removeIf(id -> !id.matches("[0-9a-f]{16}"));
+            ids.removeIf(id -> !TaskIds.isTaskId(id));
             return ids.isEmpty() ? null : new Ids(o.path("job").asText(), ids);
         } catch (IOException e) {
             return null; // not JSON: nothing to report
         }
-    }
-
-    /** A message that carries exactly one task (as every message before version 3 does). */
-    public static TaskMessage decode(byte[] body) throws BadMessageException {
-        List<TaskMessage> all = decodeAll(body);
-        if (all.size() != 1) {
-            throw new BadMessageException("expected one task, the message carries " + all.size());
-        }
-        return all.get(0);
     }
 
     /** Every task of a message, in order; a message any part of which is wrong is refused whole. */
@@ -174,13 +143,7 @@ public final class TaskCodec {
                     + OLDEST_READ + " to " + VERSION + " (upgrade the workers or the client so they match)");
         }
         Action action = action(text(o, "action"));
-        JsonNode opts = object(o, "options");
-        JobOptions options = new JobOptions(bool(opts, "dry_run"), bool(opts, "checksum"), bool(opts, "single_file"),
-                bool(opts, "fsync"), v >= 2 && bool(opts, "deleting"), v >= 2 && bool(opts, "allow_empty_source"),
-                opts.has("max_delete") ? maxDelete(opts.get("max_delete")) : null,
-                // (only a job that has them says so: absent means none)
-                opts.has("excludes") ? excludes(opts) : List.of(),
-                opts.has("delete_excluded") && bool(opts, "delete_excluded"));
+        JobOptions options = JobOptionsCodec.decode(o.get("options"), v >= 2);
         String job = text(o, "job");
         if (!TaskIds.isJobId(job)) {
             throw new BadMessageException("'job' must be 1 to 64 letters, digits and '-', not '" + job + "'");
@@ -202,7 +165,7 @@ public final class TaskCodec {
                 throw new BadMessageException("each of 'tasks' must be an object");
             }
             String taskId = text(t, "task");
-            if (!taskId.matches("[0-9a-f]{16}")) {
+            if (!TaskIds.isTaskId(taskId)) {
                 throw new BadMessageException("'task' must be 16 lowercase hex digits, not '" + taskId + "'");
             }
             TaskMessage m = new TaskMessage(job, taskId, action, text(o, "src"), text(o, "tgt"), options, jobPath,
@@ -332,35 +295,5 @@ public final class TaskCodec {
             throw new BadMessageException("'" + field + "' must be a whole number");
         }
         return n.asLong();
-    }
-
-    private static long maxDelete(JsonNode n) throws BadMessageException {
-        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
-            throw new BadMessageException("'max_delete' must be a whole number of 0 or more");
-        }
-        return n.asLong();
-    }
-
-    private static List<String> excludes(JsonNode opts) throws BadMessageException {
-        JsonNode n = opts.get("excludes");
-        if (n == null || !n.isArray()) {
-            throw new BadMessageException("'excludes' must be an array of patterns");
-        }
-        List<String> out = new ArrayList<>(n.size());
-        for (JsonNode p : n) {
-            if (!p.isTextual()) {
-                throw new BadMessageException("'excludes' must hold strings, not " + p);
-            }
-            out.add(new String(PathBytes.decodeBytes(p.asText()), StandardCharsets.ISO_8859_1));
-        }
-        return out;
-    }
-
-    private static boolean bool(JsonNode o, String field) throws BadMessageException {
-        JsonNode n = o.get(field);
-        if (n == null || !n.isBoolean()) {
-            throw new BadMessageException("'" + field + "' must be true or false");
-        }
-        return n.asBoolean();
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * Task ids are derived, not random: a directory re-listed after a worker died publishes its
@@ -11,6 +12,8 @@ import java.util.HexFormat;
  * task and counts each exactly once. An id is 16 hex digits (64 bits of SHA-256).
  */
 public final class TaskIds {
+    private static final Pattern TASK_ID = Pattern.compile("[0-9a-f]{16}");
+
     private TaskIds() {
     }
 
@@ -37,6 +40,11 @@ public final class TaskIds {
     /** Job ids become part of names pdm creates on the target (.pdm-links-JOB): nothing but [A-Za-z0-9-]. */
     public static boolean isJobId(String id) {
         return id != null && id.matches("[A-Za-z0-9-]{1,64}");
+    }
+
+    /** A task id as {@link #hash} makes it: 16 lowercase hex digits. */
+    public static boolean isTaskId(String id) {
+        return id != null && TASK_ID.matcher(id).matches();
     }
 
     public static long toLong(String id) {

@@ -153,8 +153,8 @@ class TaskDeliveryTest {
     }
 
     private static byte[] rootTask() {
-        return TaskCodec.encode(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "src", "tgt",
-                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)));
+        return TaskCodec.encode(List.of(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "src", "tgt",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))));
     }
 
     private JobEvent.Done done(int i) {
@@ -231,8 +231,8 @@ class TaskDeliveryTest {
 
     @Test
     void aTaskOfAnotherPairIsDeadLetteredWithADoneEventForItsJob() {
-        deliver(TaskCodec.encode(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "tgt", "src",
-                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))));
+        deliver(TaskCodec.encode(List.of(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "tgt", "src",
+                JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)))));
         assertThat(log).containsExactly("dead-letter", "event", "confirmed", "ack");
         JobEvent.Done done = done(0);
         assertThat(done.kind()).isEqualTo(TaskKind.DEAD);

@@ -233,11 +233,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void stripeThresholdUnitsSayWhetherTheyAreDecimalOrBinary() throws IOException {
+        DataSource l = new ConfigLoader().read(file(LUSTRE + """
+                stripe_thresholds = { "10GB" = 5, "2TB" = 7, "3GiB" = 2, "1TiB" = 9, "4G" = 3, "5T" = 11, "6MB" = 1, "7 KiB" = 4 }
+                """)).datasource("l");
+
+        assertThat(l.lustre().thresholds()).as("GB, TB decimal; GiB, TiB and lfs's G, T binary").containsExactly(
+                new LustreOptions.Threshold(7L << 10, 4), new LustreOptions.Threshold(6_000_000L, 1),
+                new LustreOptions.Threshold(3L << 30, 2), new LustreOptions.Threshold(4L << 30, 3),
+                new LustreOptions.Threshold(10_000_000_000L, 5), new LustreOptions.Threshold(1L << 40, 9),
+                new LustreOptions.Threshold(2_000_000_000_000L, 7), new LustreOptions.Threshold(5L << 40, 11));
+    }
+
+    @Test
+    void theDefaultThresholdsAreTheOriginalsInDecimalUnits() {
+        // sdsc/pdm's lustre_backend.go: above 10 * 1000000000 bytes 5 stripes, 100 * ... 10, 1000 * ... 50
+        assertThat(LustreOptions.ORIGINAL).containsExactly(new LustreOptions.Threshold(10_000_000_000L, 5),
+                new LustreOptions.Threshold(100_000_000_000L, 10), new LustreOptions.Threshold(1_000_000_000_000L, 50));
+    }
+
+    @Test
     void badLustreValuesAreErrorsNamingTheValue() {
         String[][] cases = {
                 {"stripe = \"striped\"", "striped"},
                 {"stripe = 5", "stripe"},
                 {"stripe_thresholds = { \"10X\" = 5 }", "10X"},
+                {"stripe_thresholds = { \"10gb\" = 5 }", "10gb"},
+                {"stripe_thresholds = { \"1.5G\" = 5 }", "1.5G"},
+                {"stripe_thresholds = { \"99999999999T\" = 5 }", "99999999999T"},
                 {"stripe_thresholds = { \"10G\" = 0 }", "10G"},
                 {"stripe_thresholds = { \"10G\" = 2001 }", "2001"},
                 {"stripe_thresholds = {}", "stripe_thresholds"},

@@ -15,7 +15,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 import pdm.testkit.Pdm;
 
 /** Any name the kernel allows (1..255 bytes, no '/' or NUL, not . or ..) arrives byte for byte. */
@@ -34,7 +34,7 @@ class ByteNamesRoundTripTest {
             Path src = Files.createDirectory(tmp.resolve("src"));
             Path dst = tmp.resolve("dst");
             byte[] content = Arrays.copyOf(name, name.length + 1);
-            Files.write(src.resolve(Unix.path(name)), content);
+            Files.write(src.resolve(NameBytes.path(name)), content);
 
             Pdm.Result r = Pdm.run("copy", "--json", "--dir-workers", "1", "--file-workers", "1",
                     src.toString(), dst.toString());
@@ -45,7 +45,7 @@ class ByteNamesRoundTripTest {
                 ds.forEach(listed::add);
             }
             assertThat(listed).hasSize(1);
-            assertThat(Unix.bytes(listed.get(0).getFileName())).isEqualTo(name);
+            assertThat(NameBytes.bytes(listed.get(0).getFileName())).isEqualTo(name);
             assertThat(Files.readAllBytes(listed.get(0))).isEqualTo(content);
         } finally {
             try (Stream<Path> all = Files.walk(tmp)) {

@@ -133,4 +133,19 @@ class DryRunAndFileTest {
         Pdm.Result missing = Pdm.run("copy", "--file", "--config", cfg.toString(), "panda", "badger", "/u/three.txt");
         assertThat(missing.exit()).as(missing.toString()).isEqualTo(2);
     }
+
+    @Test
+    void aFileAsPathWithoutDashDashFileIsToldToUseIt() throws IOException {
+        Path panda = tmp.resolve("panda");
+        Path badger = Fx.mkdirs(tmp.resolve("badger"));
+        Fx.write(panda.resolve("u/one.txt"), "1");
+        Path cfg = Pdm.config(tmp, panda, badger);
+
+        for (String command : new String[]{"copy", "verify", "sync"}) {
+            Pdm.Result r = Pdm.run(command, "--config", cfg.toString(), "panda", "badger", "/u/one.txt");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("/u/one.txt").contains("is a file: use --file");
+        }
+        assertThat(Fx.count(badger)).isZero();
+    }
 }

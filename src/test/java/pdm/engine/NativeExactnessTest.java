@@ -99,7 +99,7 @@ class NativeExactnessTest {
 
     /** link(2) of a symlink itself (Files.createLink would follow it). */
     private static void linkSymlink(Path existing, Path link) throws IOException {
-        pdm.fs.linux.Sys.linkat(pdm.fs.linux.Sys.ARCH.atFdcwd(), pdm.fs.Unix.bytes(existing.toAbsolutePath()),
-                pdm.fs.linux.Sys.ARCH.atFdcwd(), pdm.fs.Unix.bytes(link.toAbsolutePath()));
+        pdm.fs.linux.Sys.linkat(pdm.fs.linux.Sys.ARCH.atFdcwd(), pdm.fs.linux.NameBytes.bytes(existing.toAbsolutePath()),
+                pdm.fs.linux.Sys.ARCH.atFdcwd(), pdm.fs.linux.NameBytes.bytes(link.toAbsolutePath()));
     }
 }

@@ -27,7 +27,7 @@ import pdm.testkit.TreeComparer;
  * refusal without lfs, and verify reporting layouts that differ from the policy.
  */
 class LustreCopyTest {
-    private static final long GIB = 1L << 30;
+    private static final long GB = 1_000_000_000L;
     private static final String SMALL_THRESHOLDS = "stripe_thresholds = { \"1K\" = 2, \"8K\" = 3, \"64K\" = 4 }\n";
 
     @TempDir
@@ -86,10 +86,11 @@ class LustreCopyTest {
 
     @Test
     void theOriginalThresholdsStripeBigFilesBeforeTheirData() throws IOException {
-        sparse(src.resolve("at-10g"), 10 * GIB);
-        sparse(src.resolve("over-10g"), 10 * GIB + 1);
-        sparse(src.resolve("d/over-100g"), 100 * GIB + 1);
-        sparse(src.resolve("d/over-1t"), 1024 * GIB + 1);
+        // decimal units, as the original's: 10 * 1000000000 bytes is 10 GB, not 10 GiB
+        sparse(src.resolve("at-10g"), 10 * GB);
+        sparse(src.resolve("over-10g"), 10 * GB + 1);
+        sparse(src.resolve("d/over-100g"), 100 * GB + 1);
+        sparse(src.resolve("d/over-1t"), 1000 * GB + 1);
         Fx.write(src.resolve("small"), "data");
 
         Pdm.Result r = pdm("copy", config("posix", ""), "/");
@@ -106,8 +107,8 @@ class LustreCopyTest {
         }
         assertThat(lfs.calls("setstripe")).as("no fork for files under the smallest threshold").hasSize(3);
         assertThat(lfs.record(dst.resolve("d/over-1t")).get("layout").get(0).get("count").asInt()).isEqualTo(50);
-        assertThat(Files.size(dst.resolve("d/over-1t"))).isEqualTo(1024 * GIB + 1);
-        assertThat(Files.size(dst.resolve("at-10g"))).isEqualTo(10 * GIB);
+        assertThat(Files.size(dst.resolve("d/over-1t"))).isEqualTo(1000 * GB + 1);
+        assertThat(Files.size(dst.resolve("at-10g"))).isEqualTo(10 * GB);
         assertThat(Files.readString(dst.resolve("small"))).isEqualTo("data");
     }
 

@@ -21,13 +21,14 @@ class LustreTargetTest {
     @Test
     void theOriginalThresholdsStripeFilesAboveEachSize() {
         LustreTarget t = target(Stripe.SIZE, 0);
+        // decimal, as the original's lustre_backend.go: 10 * 1000000000 bytes and so on
         assertThat(t.stripeCount(0)).isEmpty();
-        assertThat(t.stripeCount(10 * GIB)).as("exactly 10 GiB is not above it").isEmpty();
-        assertThat(t.stripeCount(10 * GIB + 1)).isEqualTo(OptionalInt.of(5));
-        assertThat(t.stripeCount(100 * GIB)).isEqualTo(OptionalInt.of(5));
-        assertThat(t.stripeCount(100 * GIB + 1)).isEqualTo(OptionalInt.of(10));
-        assertThat(t.stripeCount(1024 * GIB)).isEqualTo(OptionalInt.of(10));
-        assertThat(t.stripeCount(1024 * GIB + 1)).isEqualTo(OptionalInt.of(50));
+        assertThat(t.stripeCount(10_000_000_000L)).as("exactly 10 GB is not above it").isEmpty();
+        assertThat(t.stripeCount(10_000_000_001L)).isEqualTo(OptionalInt.of(5));
+        assertThat(t.stripeCount(100_000_000_000L)).isEqualTo(OptionalInt.of(5));
+        assertThat(t.stripeCount(100_000_000_001L)).isEqualTo(OptionalInt.of(10));
+        assertThat(t.stripeCount(1_000_000_000_000L)).isEqualTo(OptionalInt.of(10));
+        assertThat(t.stripeCount(1_000_000_000_001L)).isEqualTo(OptionalInt.of(50));
         assertThat(t.stripeCount(Long.MAX_VALUE)).isEqualTo(OptionalInt.of(50));
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import pdm.fs.FileType;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 
 /** Small helpers to build test trees with exact metadata. Times are ns since the epoch. */
@@ -31,7 +31,7 @@ public final class Fx {
 
     /** {@code dir/name} with the name's exact bytes (non-UTF-8 survives). */
     public static Path child(Path dir, byte[] name) {
-        return dir.resolve(Unix.path(name));
+        return dir.resolve(NameBytes.path(name));
     }
 
     public static byte[] bytes(String s) {
@@ -60,7 +60,7 @@ public final class Fx {
 
     /** Sets the mtime (and atime) to the ns of any entry, never following a symlink nor opening a fifo. */
     public static void mtime(Path p, long ns) throws IOException {
-        Sys.lutimensat(Sys.ARCH.atFdcwd(), Unix.bytes(p.toAbsolutePath()), ns, ns);
+        Sys.lutimensat(Sys.ARCH.atFdcwd(), NameBytes.bytes(p.toAbsolutePath()), ns, ns);
     }
 
     public static long mtime(Path p) throws IOException {
@@ -95,11 +95,11 @@ public final class Fx {
     }
 
     public static void fifo(Path p, int perms) throws IOException {
-        Sys.mknodat(Sys.ARCH.atFdcwd(), Unix.bytes(p.toAbsolutePath()), 0010000 | perms, 0);
+        Sys.mknodat(Sys.ARCH.atFdcwd(), NameBytes.bytes(p.toAbsolutePath()), 0010000 | perms, 0);
     }
 
     public static void charDevice(Path p, int perms, int major, int minor) throws IOException {
-        Sys.mknodat(Sys.ARCH.atFdcwd(), Unix.bytes(p.toAbsolutePath()), 0020000 | perms, ((long) major << 8) | minor);
+        Sys.mknodat(Sys.ARCH.atFdcwd(), NameBytes.bytes(p.toAbsolutePath()), 0020000 | perms, ((long) major << 8) | minor);
     }
 
     /** A file of {@code length} bytes that is one hole and then one byte. */

@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 
 /**
  * A source tree with everything an exact copy must keep: nested and empty dirs, files of
@@ -98,7 +98,7 @@ public final class RichTree {
         links.add(Files.createSymbolicLink(ln.resolve("dangling"), Path.of("no/such/thing")));
         links.add(Files.createSymbolicLink(ln.resolve("to-dir"), Path.of("../a")));
         links.add(Files.createSymbolicLink(ln.resolve("up-chain"), Path.of("../../../../../../../etc")));
-        links.add(Files.createSymbolicLink(ln.resolve("non-utf8-target"), Unix.path(LATIN1)));
+        links.add(Files.createSymbolicLink(ln.resolve("non-utf8-target"), NameBytes.path(LATIN1)));
         links.add(Files.createSymbolicLink(ln.resolve("to-self"), Path.of("to-self")));
 
         // hard links: same dir and across dirs (3 names), and a second pair

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import pdm.fs.Unix;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 
 /**
@@ -106,7 +106,7 @@ public final class TreeComparer {
         if (type((Integer) m.get("mode")).equals("dir")) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
                 for (Path child : ds) {
-                    byte[] name = Unix.bytes(child.getFileName());
+                    byte[] name = NameBytes.bytes(child.getFileName());
                     byte[] childRel;
                     if (rel.length == 0) {
                         childRel = name;
@@ -147,7 +147,7 @@ public final class TreeComparer {
                 b.append(xattrs(p));
             }
             case "symlink" -> {
-                b.append(" -> ").append(display(new String(Unix.bytes(Files.readSymbolicLink(p)), StandardCharsets.ISO_8859_1)));
+                b.append(" -> ").append(display(new String(NameBytes.bytes(Files.readSymbolicLink(p)), StandardCharsets.ISO_8859_1)));
                 b.append(" mtime=").append(mtimeNs);
                 linkGroup(b, m, groups);
             }
@@ -185,7 +185,7 @@ public final class TreeComparer {
 
     /** Where the file has data, as lseek SEEK_DATA/SEEK_HOLE says: "[0-4096,1048576-1052672]"; holes are the rest. */
     public static String dataExtents(Path p) throws IOException {
-        int fd = Sys.openat(Sys.ARCH.atFdcwd(), Unix.bytes(p.toAbsolutePath()),
+        int fd = Sys.openat(Sys.ARCH.atFdcwd(), NameBytes.bytes(p.toAbsolutePath()),
                 Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec(), 0);
         try {
             StringBuilder b = new StringBuilder("[");

@@ -53,7 +53,6 @@ public final class Fanotify implements AutoCloseable {
             | EVENT_ON_CHILD;
 
     private static final Arch ARCH = Arch.current();
-    private static final Errors ERRORS = new Errors(ARCH);
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -88,8 +87,8 @@ public final class Fanotify implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Event[" + Long.toHexString(mask) + " " + (dir == null ? "?" : Text.of(dir)) + " "
-                    + (name == null ? "" : Text.of(name)) + "]";
+            return "Event[" + Long.toHexString(mask) + " " + (dir == null ? "?" : NameBytes.text(dir)) + " "
+                    + (name == null ? "" : NameBytes.text(name)) + "]";
         }
     }
 
@@ -118,21 +117,21 @@ public final class Fanotify implements AutoCloseable {
             MemorySegment path = cstr(a, dir);
             int mountFd = (int) OPEN.invokeExact(cap, path, ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oCloexec(), 0);
             if (mountFd < 0) {
-                throw ERRORS.of("open", errno(cap), Text.of(dir));
+                throw SysException.of("open", errno(cap), NameBytes.text(dir));
             }
             int fd = (int) INIT.invokeExact(cap, FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
                     ARCH.oRdonly());
             if (fd < 0) {
                 int e = errno(cap);
                 Sys.close(mountFd);
-                throw ERRORS.of("fanotify_init", e, Text.of(dir) + " (needs root and Linux 5.9 or newer)");
+                throw SysException.of("fanotify_init", e, NameBytes.text(dir) + " (needs root and Linux 5.9 or newer)");
             }
             int r = (int) MARK.invokeExact(cap, fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, ARCH.atFdcwd(), path);
             if (r < 0) {
                 int e = errno(cap);
                 Sys.close(fd);
                 Sys.close(mountFd);
-                throw ERRORS.of("fanotify_mark", e, Text.of(dir));
+                throw SysException.of("fanotify_mark", e, NameBytes.text(dir));
             }
             return new Fanotify(fd, mountFd);
         } catch (IOException | RuntimeException | Error e) {
@@ -149,7 +148,7 @@ public final class Fanotify implements AutoCloseable {
             MemorySegment buf = a.allocate(256, 8);
             int r = (int) STATFS.invokeExact(cap, cstr(a, path), buf);
             if (r < 0) {
-                throw ERRORS.of("statfs", errno(cap), Text.of(path));
+                throw SysException.of("statfs", errno(cap), NameBytes.text(path));
             }
             return buf.get(JAVA_LONG, 0); // f_type: the first field, a long on both architectures
         } catch (IOException | RuntimeException | Error e) {
@@ -169,10 +168,10 @@ public final class Fanotify implements AutoCloseable {
         }
         if (n < 0) {
             int e = errno(capture);
-            if (ERRORS.is(e, "EAGAIN") || ERRORS.is(e, "EINTR")) {
+            if (Errno.of(e) == Errno.EAGAIN || Errno.of(e) == Errno.EINTR) {
                 return List.of();
             }
-            throw ERRORS.of("read", e, "fanotify queue");
+            throw SysException.of("read", e, "fanotify queue");
         }
         List<Event> out = new ArrayList<>();
         long at = 0;
@@ -234,10 +233,10 @@ public final class Fanotify implements AutoCloseable {
             int dirFd = (int) OPEN_BY_HANDLE.invokeExact(capture, mountFd, handle, ARCH.oPath() | ARCH.oCloexec());
             if (dirFd < 0) {
                 int e = errno(capture);
-                if (ERRORS.is(e, "ESTALE") || ERRORS.is(e, "ENOENT")) {
+                if (Errno.of(e) == Errno.ESTALE || Errno.of(e) == Errno.ENOENT) {
                     return null;
                 }
-                throw ERRORS.of("open_by_handle_at", e, "a directory handle of the watched filesystem");
+                throw SysException.of("open_by_handle_at", e, "a directory handle of the watched filesystem");
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment proc = cstr(a, ("/proc/self/fd/" + dirFd).getBytes(StandardCharsets.US_ASCII));

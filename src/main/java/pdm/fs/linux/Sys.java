@@ -1,5 +1,6 @@
 package pdm.fs.linux;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -12,34 +13,113 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The system calls pdm makes, each through one downcall handle of java.lang.foreign with
  * errno captured by the linker. Names are exact bytes (no charset anywhere); every call that
  * takes a name is relative to a directory descriptor, and every failure is an IOException
- * naming the call, the errno and the path.
+ * naming the call, the errno and the path ({@link SysException}, or the JDK's own type for
+ * the errnos that have one). The kernel's structs are {@link MemoryLayout}s with named fields.
  */
 public final class Sys {
     public static final Arch ARCH = Arch.current();
-    private static final Errors ERRORS = new Errors(ARCH);
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO = CAPTURE.varHandle(groupElement("errno"));
+    /** The longest path the kernel takes in one call, with its NUL (linux/limits.h). */
     private static final int PATH_MAX = 4096;
     private static final int DIRENTS = 64 << 10;
-    private static final int STATX_SIZE = 256;
     /** Enough for the xattr names of nearly every file in one call; more is read in a second one. */
     private static final int XATTR_NAMES = 4096;
     /** STATX_BASIC_STATS: type, mode, nlink, uid, gid, times, ino, size, blocks. */
     private static final int STATX_BASIC_STATS = 0x7ff;
     /** The bit of stx_mask that says stx_ctime is filled in. */
     private static final int STATX_CTIME = 0x80;
+
+    // ---- the kernel's structs (the same layout on x86_64 and arm64)
+
+    /** struct statx_timestamp (linux/stat.h). */
+    private static final StructLayout STATX_TIMESTAMP = MemoryLayout.structLayout(
+            JAVA_LONG.withName("tv_sec"), JAVA_INT.withName("tv_nsec"), JAVA_INT.withName("__reserved"));
+
+    /** struct statx (linux/stat.h), with the fields after stx_dev_minor as padding to its 256 bytes. */
+    private static final StructLayout STATX_LAYOUT = MemoryLayout.structLayout(
+            JAVA_INT.withName("stx_mask"), JAVA_INT.withName("stx_blksize"), JAVA_LONG.withName("stx_attributes"),
+            JAVA_INT.withName("stx_nlink"), JAVA_INT.withName("stx_uid"), JAVA_INT.withName("stx_gid"),
+            JAVA_SHORT.withName("stx_mode"), MemoryLayout.paddingLayout(2), JAVA_LONG.withName("stx_ino"),
+            JAVA_LONG.withName("stx_size"), JAVA_LONG.withName("stx_blocks"),
+            JAVA_LONG.withName("stx_attributes_mask"), STATX_TIMESTAMP.withName("stx_atime"),
+            STATX_TIMESTAMP.withName("stx_btime"), STATX_TIMESTAMP.withName("stx_ctime"),
+            STATX_TIMESTAMP.withName("stx_mtime"), JAVA_INT.withName("stx_rdev_major"),
+            JAVA_INT.withName("stx_rdev_minor"), JAVA_INT.withName("stx_dev_major"),
+            JAVA_INT.withName("stx_dev_minor"), MemoryLayout.paddingLayout(256 - 144));
+    private static final VarHandle STX_MASK = field(STATX_LAYOUT, "stx_mask");
+    private static final VarHandle STX_NLINK = field(STATX_LAYOUT, "stx_nlink");
+    private static final VarHandle STX_UID = field(STATX_LAYOUT, "stx_uid");
+    private static final VarHandle STX_GID = field(STATX_LAYOUT, "stx_gid");
+    private static final VarHandle STX_MODE = field(STATX_LAYOUT, "stx_mode");
+    private static final VarHandle STX_INO = field(STATX_LAYOUT, "stx_ino");
+    private static final VarHandle STX_SIZE = field(STATX_LAYOUT, "stx_size");
+    private static final VarHandle STX_BLOCKS = field(STATX_LAYOUT, "stx_blocks");
+    private static final VarHandle STX_ATIME_SEC = field(STATX_LAYOUT, "stx_atime", "tv_sec");
+    private static final VarHandle STX_ATIME_NSEC = field(STATX_LAYOUT, "stx_atime", "tv_nsec");
+    private static final VarHandle STX_CTIME_SEC = field(STATX_LAYOUT, "stx_ctime", "tv_sec");
+    private static final VarHandle STX_CTIME_NSEC = field(STATX_LAYOUT, "stx_ctime", "tv_nsec");
+    private static final VarHandle STX_MTIME_SEC = field(STATX_LAYOUT, "stx_mtime", "tv_sec");
+    private static final VarHandle STX_MTIME_NSEC = field(STATX_LAYOUT, "stx_mtime", "tv_nsec");
+    private static final VarHandle STX_RDEV_MAJOR = field(STATX_LAYOUT, "stx_rdev_major");
+    private static final VarHandle STX_RDEV_MINOR = field(STATX_LAYOUT, "stx_rdev_minor");
+    private static final VarHandle STX_DEV_MAJOR = field(STATX_LAYOUT, "stx_dev_major");
+    private static final VarHandle STX_DEV_MINOR = field(STATX_LAYOUT, "stx_dev_minor");
+
+    /** struct linux_dirent64 (linux/dirent.h) up to d_name, which follows as a NUL-terminated name. */
+    private static final StructLayout DIRENT64 = MemoryLayout.structLayout(
+            JAVA_LONG.withName("d_ino"), JAVA_LONG.withName("d_off"), JAVA_SHORT.withName("d_reclen"),
+            JAVA_BYTE.withName("d_type"));
+    private static final VarHandle D_RECLEN = field(DIRENT64, "d_reclen");
+    private static final VarHandle D_TYPE = field(DIRENT64, "d_type");
+    private static final long D_NAME = DIRENT64.byteSize();
+
+    /** struct open_how (linux/openat2.h). */
+    private static final StructLayout OPEN_HOW = MemoryLayout.structLayout(
+            JAVA_LONG.withName("flags"), JAVA_LONG.withName("mode"), JAVA_LONG.withName("resolve"));
+    private static final VarHandle HOW_FLAGS = field(OPEN_HOW, "flags");
+    private static final VarHandle HOW_MODE = field(OPEN_HOW, "mode");
+    private static final VarHandle HOW_RESOLVE = field(OPEN_HOW, "resolve");
+
+    /** struct timespec[2] as utimensat and futimens take it: atime, then mtime. */
+    private static final MemoryLayout TIMESPEC = MemoryLayout.structLayout(
+            JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec"));
+    private static final MemoryLayout TIMES = MemoryLayout.sequenceLayout(2, TIMESPEC);
+    private static final VarHandle TIMES_SEC = TIMES.varHandle(MemoryLayout.PathElement.sequenceElement(),
+            groupElement("tv_sec"));
+    private static final VarHandle TIMES_NSEC = TIMES.varHandle(MemoryLayout.PathElement.sequenceElement(),
+            groupElement("tv_nsec"));
+
+    /** struct statvfs of glibc on LP64 (x86_64 and aarch64 alike), with its spare ints as padding. */
+    private static final StructLayout STATVFS_LAYOUT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("f_bsize"), JAVA_LONG.withName("f_frsize"), JAVA_LONG.withName("f_blocks"),
+            JAVA_LONG.withName("f_bfree"), JAVA_LONG.withName("f_bavail"), JAVA_LONG.withName("f_files"),
+            JAVA_LONG.withName("f_ffree"), JAVA_LONG.withName("f_favail"), JAVA_LONG.withName("f_fsid"),
+            JAVA_LONG.withName("f_flag"), JAVA_LONG.withName("f_namemax"), MemoryLayout.paddingLayout(24));
+    private static final VarHandle F_FRSIZE = field(STATVFS_LAYOUT, "f_frsize");
+    private static final VarHandle F_BLOCKS = field(STATVFS_LAYOUT, "f_blocks");
+    private static final VarHandle F_BFREE = field(STATVFS_LAYOUT, "f_bfree");
+    private static final VarHandle F_FILES = field(STATVFS_LAYOUT, "f_files");
+    private static final VarHandle F_FFREE = field(STATVFS_LAYOUT, "f_ffree");
+
+    private static VarHandle field(MemoryLayout struct, String... path) {
+        return struct.varHandle(Arrays.stream(path).map(MemoryLayout.PathElement::groupElement)
+                .toArray(MemoryLayout.PathElement[]::new));
+    }
 
     private static final MethodHandle OPENAT = errno("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
             JAVA_INT, JAVA_INT), 3);
@@ -50,7 +130,6 @@ public final class Sys {
             ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle STATX = errno("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
             JAVA_INT, JAVA_INT, ADDRESS), -1);
-
     /** Metadata calls: made on first use (a downcall handle costs a few ms to make, at every start). */
     private static final class Meta {
         static final MethodHandle MKDIRAT = errno("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
@@ -117,10 +196,10 @@ public final class Sys {
 
     static {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(STATX_SIZE);
+            MemorySegment buf = a.allocate(STATX_LAYOUT);
             MemorySegment cap = a.allocate(CAPTURE);
             int r = (int) STATX.invokeExact(cap, ARCH.atFdcwd(), a.allocateFrom("/"), 0, STATX_BASIC_STATS, buf);
-            if (r != 0 && ERRORS.is((int) ERRNO.get(cap, 0L), "ENOSYS")) {
+            if (r != 0 && (int) ERRNO.get(cap, 0L) == Errno.ENOSYS.number()) {
                 throw new UnsupportedPlatformException("this kernel has no statx(2) (Linux 4.11 or newer is needed)");
             }
         } catch (UnsupportedPlatformException e) {
@@ -149,20 +228,27 @@ public final class Sys {
         final MemorySegment capture = arena.allocate(CAPTURE);
         final MemorySegment name1 = arena.allocate(PATH_MAX + 1);
         final MemorySegment name2 = arena.allocate(PATH_MAX + 1);
-        final MemorySegment statx = arena.allocate(STATX_SIZE, 8);
-        final MemorySegment times = arena.allocate(32, 8);
-        final MemorySegment how = arena.allocate(24, 8);
+        final MemorySegment statx = arena.allocate(STATX_LAYOUT);
+        final MemorySegment times = arena.allocate(TIMES);
+        final MemorySegment how = arena.allocate(OPEN_HOW);
         final MemorySegment offsets = arena.allocate(16, 8);
         final MemorySegment small = arena.allocate(PATH_MAX + 1);
         final MemorySegment xattrNames = arena.allocate(XATTR_NAMES);
         MemorySegment dirents;
+
+        MemorySegment dirents() {
+            if (dirents == null) {
+                dirents = arena.allocate(DIRENTS, 8);
+            }
+            return dirents;
+        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static MemorySegment cstr(MemorySegment into, byte[] name) throws IOException {
-        if (name.length > PATH_MAX) {
-            throw ERRORS.of("path", ARCH.errno("ENAMETOOLONG"), Text.of(name));
+        if (name.length >= PATH_MAX) {
+            throw new SysException(NameBytes.text(name), "path", Errno.ENAMETOOLONG.number());
         }
         MemorySegment.copy(name, 0, into, JAVA_BYTE, 0, name.length);
         into.set(JAVA_BYTE, name.length, (byte) 0);
@@ -175,8 +261,8 @@ public final class Sys {
     private static MemorySegment procPath(MemorySegment into, int dirFd, byte[] name) throws IOException {
         byte[] digits = Integer.toString(dirFd).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         long length = PROC_FD.length + digits.length + 1L + name.length;
-        if (length > PATH_MAX) {
-            throw ERRORS.of("path", ARCH.errno("ENAMETOOLONG"), Text.of(name));
+        if (length >= PATH_MAX) {
+            throw new SysException(NameBytes.text(name), "path", Errno.ENAMETOOLONG.number());
         }
         MemorySegment.copy(PROC_FD, 0, into, JAVA_BYTE, 0, PROC_FD.length);
         MemorySegment.copy(digits, 0, into, JAVA_BYTE, PROC_FD.length, digits.length);
@@ -188,14 +274,6 @@ public final class Sys {
 
     private static int errnoOf(Scratch s) {
         return (int) ERRNO.get(s.capture, 0L);
-    }
-
-    private static IOException fail(Scratch s, String call, byte[] name) {
-        return ERRORS.of(call, errnoOf(s), Text.of(name));
-    }
-
-    private static IOException fail(Scratch s, String call, String what) {
-        return ERRORS.of(call, errnoOf(s), what);
     }
 
     private static RuntimeException bug(Throwable t) {
@@ -215,10 +293,12 @@ public final class Sys {
     }
 
     /**
-     * Runs a downcall whose negative result means failure, which is thrown as the IOException
-     * of {@code call} on {@code what} (name bytes, or a description); returns the result.
+     * Runs a downcall whose negative result means failure. A failure with one of the
+     * {@code tolerated} errnos is returned, as the negative errno (test it with
+     * {@link #failed}); any other is thrown as the exception of {@code call} on {@code what}
+     * (name bytes, or a description). Otherwise returns what the call returned.
      */
-    private static long check(String call, Object what, Downcall d) throws IOException {
+    private static long call(String call, Object what, Downcall d, Errno... tolerated) throws IOException {
         Scratch s = SCRATCH.get();
         long r;
         try {
@@ -228,67 +308,116 @@ public final class Sys {
         } catch (Throwable t) {
             throw bug(t);
         }
-        if (r < 0) {
-            throw ERRORS.of(call, errnoOf(s), what instanceof byte[] b ? Text.of(b) : String.valueOf(what));
+        if (r >= 0) {
+            return r;
         }
-        return r;
+        int errno = errnoOf(s);
+        for (Errno t : tolerated) {
+            if (t.number() == errno) {
+                return -errno;
+            }
+        }
+        throw SysException.of(call, errno, what instanceof byte[] b ? NameBytes.text(b) : String.valueOf(what));
     }
 
-    /** Whether {@code e} came from this errno, e.g. {@code is(e, "EXDEV")}. */
-    public static boolean is(IOException e, String errno) {
-        String m = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
-        return m != null && m.contains(": " + errno + " (");
+    /** Whether a result of {@link #call} is the tolerated failure {@code e}. */
+    private static boolean failed(long result, Errno e) {
+        return result == -e.number();
     }
 
     // ---- descriptors and names
 
     /** openat(2) of a name in {@code dirFd} (AT_FDCWD for an absolute path given by the user). */
     public static int openat(int dirFd, byte[] name, int flags, int mode) throws IOException {
-        return (int) check("openat", name, s -> (int) OPENAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags,
+        return (int) call("openat", name, s -> (int) OPENAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags,
                 mode));
     }
 
     /**
-     * Opens the directory {@code rel} (several components) below {@code dirFd} in one call,
-     * refusing any symlink, magic link or escape on the way (openat2 RESOLVE_BENEATH |
-     * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS); where the kernel lacks openat2, one
-     * component at a time with O_NOFOLLOW. A symlink fails with ELOOP, a file with ENOTDIR.
+     * Opens the directory {@code rel} (several components) below {@code dirFd}, refusing any
+     * symlink, magic link or escape on the way (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+     * RESOLVE_NO_MAGICLINKS); where the kernel lacks openat2, one component at a time with
+     * O_NOFOLLOW. A symlink fails with ELOOP, a file with ENOTDIR. A path longer than the
+     * kernel takes in one call (PATH_MAX) is opened in pieces that fit, each beneath the one
+     * before, so the rule holds at every step and a tree of any depth can be reached.
+     * {@code extraFlags} (O_NOATIME) apply to the last directory only: a lookup on the way
+     * reads no directory.
      */
-    public static int openDirBeneath(int dirFd, byte[] rel) throws IOException {
+    public static int openDirBeneath(int dirFd, byte[] rel, int extraFlags) throws IOException {
         int flags = ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oNofollow() | ARCH.oCloexec();
-        if (openat2) {
-            Scratch s = SCRATCH.get();
-            s.how.set(JAVA_LONG, 0, flags);
-            s.how.set(JAVA_LONG, 8, 0L);
-            s.how.set(JAVA_LONG, 16, ARCH.resolveBeneath() | ARCH.resolveNoSymlinks() | ARCH.resolveNoMagiclinks());
-            try {
-                long fd = (long) SYSCALL4.invokeExact(s.capture, ARCH.sysOpenat2(), dirFd, cstr(s.name1, rel), s.how,
-                        24L);
-                if (fd >= 0) {
-                    return (int) fd;
-                }
-                if (!ERRORS.is(errnoOf(s), "ENOSYS")) {
-                    throw fail(s, "openat2", rel);
-                }
-                openat2 = false;
-            } catch (IOException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw bug(t);
+        if (openat2 && rel.length < PATH_MAX) {
+            int fd = openat2(dirFd, rel, rel, flags | extraFlags);
+            if (fd >= 0) {
+                return fd;
             }
         }
-        int fd = openat(dirFd, new byte[]{'.'}, ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oCloexec(), 0);
+        int fd = dirFd;
         try {
-            for (byte[] part : components(rel)) {
-                int next = openat(fd, part, flags, 0);
-                close(fd);
-                fd = next;
+            if (openat2) {
+                for (int start = 0; start < rel.length; ) {
+                    int end = pieceEnd(rel, start);
+                    int next = openat2(fd, Arrays.copyOfRange(rel, start, end), rel,
+                            end == rel.length ? flags | extraFlags : flags);
+                    if (next < 0) { // (no openat2 after all: one component at a time)
+                        fd = swap(fd, dirFd, dirFd);
+                        return openDirBeneath(dirFd, rel, extraFlags);
+                    }
+                    fd = swap(fd, dirFd, next);
+                    start = end + 1;
+                }
+                return fd;
+            }
+            List<byte[]> parts = components(rel);
+            if (parts.isEmpty()) {
+                return openat(dirFd, new byte[]{'.'}, flags | extraFlags, 0);
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                fd = swap(fd, dirFd, openat(fd, parts.get(i), i == parts.size() - 1 ? flags | extraFlags : flags, 0));
             }
             return fd;
-        } catch (IOException e) {
-            close(fd);
+        } catch (IOException | RuntimeException e) {
+            if (fd != dirFd) {
+                close(fd);
+            }
             throw e;
         }
+    }
+
+    /** Closes {@code fd} unless it is the caller's {@code keep}, and returns {@code next}. */
+    private static int swap(int fd, int keep, int next) {
+        if (fd != keep) {
+            close(fd);
+        }
+        return next;
+    }
+
+    /** The end (exclusive) of the longest piece from {@code start} that fits one call and ends at a '/'. */
+    static int pieceEnd(byte[] rel, int start) {
+        if (rel.length - start < PATH_MAX) {
+            return rel.length;
+        }
+        for (int i = start + PATH_MAX - 1; i > start; i--) {
+            if (rel[i] == '/') {
+                return i;
+            }
+        }
+        return start + PATH_MAX - 1; // (no '/' in reach: a component longer than NAME_MAX, which the kernel refuses)
+    }
+
+    /** openat2 of a directory; -1 when this kernel has none (then never tried again). */
+    private static int openat2(int dirFd, byte[] piece, byte[] whole, int flags) throws IOException {
+        long fd = call("openat2", whole, s -> {
+            HOW_FLAGS.set(s.how, 0L, (long) flags);
+            HOW_MODE.set(s.how, 0L, 0L);
+            HOW_RESOLVE.set(s.how, 0L, ARCH.resolveBeneath() | ARCH.resolveNoSymlinks() | ARCH.resolveNoMagiclinks());
+            return (long) SYSCALL4.invokeExact(s.capture, ARCH.sysOpenat2(), dirFd, cstr(s.name1, piece), s.how,
+                    OPEN_HOW.byteSize());
+        }, Errno.ENOSYS);
+        if (failed(fd, Errno.ENOSYS)) {
+            openat2 = false;
+            return -1;
+        }
+        return (int) fd;
     }
 
     private static List<byte[]> components(byte[] rel) {
@@ -296,8 +425,8 @@ public final class Sys {
         int start = 0;
         for (int i = 0; i <= rel.length; i++) {
             if (i == rel.length || rel[i] == '/') {
-                if (i > start) {
-                    out.add(java.util.Arrays.copyOfRange(rel, start, i));
+                if (i > start && !(i == start + 1 && rel[start] == '.')) {
+                    out.add(Arrays.copyOfRange(rel, start, i));
                 }
                 start = i + 1;
             }
@@ -318,73 +447,59 @@ public final class Sys {
     public record Dirent(byte[] name, int type) {
     }
 
-    /** Every entry of an open directory but . and .., in the kernel's order (getdents64). */
-    public static List<Dirent> list(int dirFd) throws IOException {
-        Scratch s = SCRATCH.get();
-        if (s.dirents == null) {
-            s.dirents = s.arena.allocate(DIRENTS, 8);
-        }
-        List<Dirent> out = new ArrayList<>();
-        try {
-            while (true) {
-                long n = (long) GETDENTS.invokeExact(s.capture, dirFd, s.dirents, (long) DIRENTS);
-                if (n < 0) {
-                    throw fail(s, "getdents64", "directory");
+    /** Told each entry of a listing but . and ..; returns false to stop reading. */
+    @FunctionalInterface
+    private interface DirentVisitor {
+        boolean entry(MemorySegment buf, long nameAt, int length, int type);
+    }
+
+    /** Reads an open directory with getdents64, batch by batch, and hands each entry but . and .. to {@code v}. */
+    private static void readDir(int dirFd, DirentVisitor v) throws IOException {
+        MemorySegment buf = SCRATCH.get().dirents();
+        while (true) {
+            long n = call("getdents64", "directory", s -> (long) GETDENTS.invokeExact(s.capture, dirFd, buf,
+                    (long) DIRENTS));
+            if (n == 0) {
+                return;
+            }
+            for (long off = 0; off < n; off += Short.toUnsignedInt((short) D_RECLEN.get(buf, off))) {
+                long nameAt = off + D_NAME;
+                int len = 0;
+                while (buf.get(JAVA_BYTE, nameAt + len) != 0) {
+                    len++;
                 }
-                if (n == 0) {
-                    return out;
-                }
-                long off = 0;
-                while (off < n) {
-                    int reclen = Short.toUnsignedInt(s.dirents.get(JAVA_SHORT, off + 16));
-                    int type = Byte.toUnsignedInt(s.dirents.get(JAVA_BYTE, off + 18));
-                    long nameAt = off + 19;
-                    int len = 0;
-                    while (s.dirents.get(JAVA_BYTE, nameAt + len) != 0) {
-                        len++;
-                    }
-                    if (!(len == 1 && s.dirents.get(JAVA_BYTE, nameAt) == '.')
-                            && !(len == 2 && s.dirents.get(JAVA_BYTE, nameAt) == '.'
-                            && s.dirents.get(JAVA_BYTE, nameAt + 1) == '.')) {
-                        byte[] name = new byte[len];
-                        MemorySegment.copy(s.dirents, JAVA_BYTE, nameAt, name, 0, len);
-                        out.add(new Dirent(name, type));
-                    }
-                    off += reclen;
+                boolean dots = buf.get(JAVA_BYTE, nameAt) == '.'
+                        && (len == 1 || (len == 2 && buf.get(JAVA_BYTE, nameAt + 1) == '.'));
+                if (!dots && !v.entry(buf, nameAt, len, Byte.toUnsignedInt((byte) D_TYPE.get(buf, off)))) {
+                    return;
                 }
             }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
         }
     }
 
+    /** Every entry of an open directory but . and .., in the kernel's order (getdents64). */
+    public static List<Dirent> list(int dirFd) throws IOException {
+        List<Dirent> out = new ArrayList<>();
+        readDir(dirFd, (buf, at, len, type) -> {
+            byte[] name = new byte[len];
+            MemorySegment.copy(buf, JAVA_BYTE, at, name, 0, len);
+            out.add(new Dirent(name, type));
+            return true;
+        });
+        return out;
+    }
+
     /**
-     * Whether an open directory has no entry but . and ..: reads one batch of its listing, not
+     * Whether an open directory has no entry but . and ..: reads up to the first entry, not
      * all of it (a directory of a million names answers as fast as an empty one).
      */
     public static boolean isEmpty(int dirFd) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        if (scratch.dirents == null) {
-            scratch.dirents = scratch.arena.allocate(DIRENTS, 8);
-        }
-        while (true) {
-            long n = check("getdents64", "directory", s -> (long) GETDENTS.invokeExact(s.capture, dirFd, s.dirents,
-                    (long) DIRENTS));
-            if (n == 0) {
-                return true;
-            }
-            for (long off = 0; off < n; off += Short.toUnsignedInt(scratch.dirents.get(JAVA_SHORT, off + 16))) {
-                byte c0 = scratch.dirents.get(JAVA_BYTE, off + 19);
-                byte c1 = scratch.dirents.get(JAVA_BYTE, off + 20);
-                byte c2 = c1 == 0 ? 0 : scratch.dirents.get(JAVA_BYTE, off + 21);
-                boolean dot = c0 == '.' && (c1 == 0 || (c1 == '.' && c2 == 0));
-                if (!dot) {
-                    return false;
-                }
-            }
-        }
+        boolean[] any = {false};
+        readDir(dirFd, (buf, at, len, type) -> {
+            any[0] = true;
+            return false;
+        });
+        return !any[0];
     }
 
     // ---- metadata
@@ -400,28 +515,16 @@ public final class Sys {
 
     /** lstat of {@code name} in {@code dirFd}, or null when it does not exist. */
     public static Stat lstat(int dirFd, byte[] name) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            int r = (int) STATX.invokeExact(s.capture, dirFd, cstr(s.name1, name), ARCH.atSymlinkNofollow(),
-                    STATX_BASIC_STATS, s.statx);
-            if (r != 0) {
-                if (ERRORS.is(errnoOf(s), "ENOENT")) {
-                    return null;
-                }
-                throw fail(s, "statx", name);
-            }
-            return stat(s.statx);
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        Scratch scratch = SCRATCH.get();
+        long r = call("statx", name, s -> (int) STATX.invokeExact(s.capture, dirFd, cstr(s.name1, name),
+                ARCH.atSymlinkNofollow(), STATX_BASIC_STATS, s.statx), Errno.ENOENT);
+        return failed(r, Errno.ENOENT) ? null : stat(scratch.statx);
     }
 
     /** fstat of an open descriptor (statx with AT_EMPTY_PATH). */
     public static Stat fstat(int fd) throws IOException {
         Scratch scratch = SCRATCH.get();
-        check("statx", "descriptor " + fd, s -> {
+        call("statx", "descriptor " + fd, s -> {
             s.small.set(JAVA_BYTE, 0, (byte) 0);
             return (int) STATX.invokeExact(s.capture, fd, s.small, ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
                     STATX_BASIC_STATS, s.statx);
@@ -431,20 +534,24 @@ public final class Sys {
 
     /** Decodes struct statx (linux/stat.h: the same layout on every architecture). */
     static Stat stat(MemorySegment b) {
-        int nlink = b.get(JAVA_INT, 16);
-        int uid = b.get(JAVA_INT, 20);
-        int gid = b.get(JAVA_INT, 24);
-        int mode = Short.toUnsignedInt(b.get(JAVA_SHORT, 28));
-        long ino = b.get(JAVA_LONG, 32);
-        long size = b.get(JAVA_LONG, 40);
-        long blocks = b.get(JAVA_LONG, 48);
-        long atime = b.get(JAVA_LONG, 64) * 1_000_000_000L + Integer.toUnsignedLong(b.get(JAVA_INT, 72));
-        long mtime = b.get(JAVA_LONG, 112) * 1_000_000_000L + Integer.toUnsignedLong(b.get(JAVA_INT, 120));
-        long ctime = (b.get(JAVA_INT, 0) & STATX_CTIME) == 0 ? Long.MAX_VALUE
-                : b.get(JAVA_LONG, 96) * 1_000_000_000L + Integer.toUnsignedLong(b.get(JAVA_INT, 104));
-        long rdev = makedev(b.get(JAVA_INT, 128), b.get(JAVA_INT, 132));
-        long dev = makedev(b.get(JAVA_INT, 136), b.get(JAVA_INT, 140));
+        int nlink = (int) STX_NLINK.get(b, 0L);
+        int uid = (int) STX_UID.get(b, 0L);
+        int gid = (int) STX_GID.get(b, 0L);
+        int mode = Short.toUnsignedInt((short) STX_MODE.get(b, 0L));
+        long ino = (long) STX_INO.get(b, 0L);
+        long size = (long) STX_SIZE.get(b, 0L);
+        long blocks = (long) STX_BLOCKS.get(b, 0L);
+        long atime = ns((long) STX_ATIME_SEC.get(b, 0L), (int) STX_ATIME_NSEC.get(b, 0L));
+        long mtime = ns((long) STX_MTIME_SEC.get(b, 0L), (int) STX_MTIME_NSEC.get(b, 0L));
+        long ctime = ((int) STX_MASK.get(b, 0L) & STATX_CTIME) == 0 ? Long.MAX_VALUE
+                : ns((long) STX_CTIME_SEC.get(b, 0L), (int) STX_CTIME_NSEC.get(b, 0L));
+        long rdev = makedev((int) STX_RDEV_MAJOR.get(b, 0L), (int) STX_RDEV_MINOR.get(b, 0L));
+        long dev = makedev((int) STX_DEV_MAJOR.get(b, 0L), (int) STX_DEV_MINOR.get(b, 0L));
         return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks, ctime);
+    }
+
+    private static long ns(long sec, int nsec) {
+        return sec * 1_000_000_000L + Integer.toUnsignedLong(nsec);
     }
 
     /** glibc's makedev: what st_dev and st_rdev hold, and what mknod takes. */
@@ -455,22 +562,22 @@ public final class Sys {
     }
 
     public static void mkdirat(int dirFd, byte[] name, int mode) throws IOException {
-        check("mkdirat", name, s -> (int) Meta.MKDIRAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode));
+        call("mkdirat", name, s -> (int) Meta.MKDIRAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode));
     }
 
     public static void mknodat(int dirFd, byte[] name, int mode, long dev) throws IOException {
-        check("mknodat", name, s -> (int) Meta.MKNODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, dev));
+        call("mknodat", name, s -> (int) Meta.MKNODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, dev));
     }
 
     public static void symlinkat(byte[] target, int dirFd, byte[] name) throws IOException {
-        check("symlinkat", name, s -> (int) Meta.SYMLINKAT.invokeExact(s.capture, cstr(s.name2, target), dirFd,
+        call("symlinkat", name, s -> (int) Meta.SYMLINKAT.invokeExact(s.capture, cstr(s.name2, target), dirFd,
                 cstr(s.name1, name)));
     }
 
     /** The exact bytes a symlink holds. */
     public static byte[] readlinkat(int dirFd, byte[] name) throws IOException {
         Scratch scratch = SCRATCH.get();
-        int n = (int) check("readlinkat", name, s -> (long) Meta.READLINKAT.invokeExact(s.capture, dirFd,
+        int n = (int) call("readlinkat", name, s -> (long) Meta.READLINKAT.invokeExact(s.capture, dirFd,
                 cstr(s.name1, name), s.small, (long) PATH_MAX + 1));
         byte[] out = new byte[n];
         MemorySegment.copy(scratch.small, JAVA_BYTE, 0, out, 0, n);
@@ -479,36 +586,36 @@ public final class Sys {
 
     /** A hard link {@code newName} in {@code newDir} to {@code oldName} in {@code oldDir} (never following a symlink). */
     public static void linkat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
-        check("linkat", newName, s -> (int) Meta.LINKAT.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir,
+        call("linkat", newName, s -> (int) Meta.LINKAT.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir,
                 cstr(s.name2, newName), 0));
     }
 
     /** rename within or between directories; replaces a file or symlink at the new name. */
     public static void renameat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
-        check("renameat2", newName, s -> (int) Meta.RENAMEAT2.invokeExact(s.capture, oldDir, cstr(s.name1, oldName),
+        call("renameat2", newName, s -> (int) Meta.RENAMEAT2.invokeExact(s.capture, oldDir, cstr(s.name1, oldName),
                 newDir, cstr(s.name2, newName), 0));
     }
 
     public static void unlinkat(int dirFd, byte[] name, boolean dir) throws IOException {
         int flags = dir ? ARCH.atRemovedir() : 0;
-        check("unlinkat", name, s -> (int) Meta.UNLINKAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags));
+        call("unlinkat", name, s -> (int) Meta.UNLINKAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags));
     }
 
 
     /** lchown of a name: never follows a symlink. */
     public static void lchownat(int dirFd, byte[] name, int uid, int gid) throws IOException {
-        check("fchownat", name, s -> (int) Meta.FCHOWNAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), uid, gid,
+        call("fchownat", name, s -> (int) Meta.FCHOWNAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), uid, gid,
                 ARCH.atSymlinkNofollow()));
     }
 
     /** chmod of a name known not to be a symlink (the kernel cannot chmod a symlink itself). */
     public static void chmodat(int dirFd, byte[] name, int mode) throws IOException {
-        check("fchmodat", name, s -> (int) Meta.FCHMODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, 0));
+        call("fchmodat", name, s -> (int) Meta.FCHMODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, 0));
     }
 
     /** utimensat with AT_SYMLINK_NOFOLLOW: the entry's own times, to the nanosecond, whatever its type. */
     public static void lutimensat(int dirFd, byte[] name, long atimeNs, long mtimeNs) throws IOException {
-        check("utimensat", name, s -> {
+        call("utimensat", name, s -> {
             times(s, atimeNs, mtimeNs);
             return (int) Meta.UTIMENSAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.times,
                     ARCH.atSymlinkNofollow());
@@ -516,10 +623,10 @@ public final class Sys {
     }
 
     private static void times(Scratch s, long atimeNs, long mtimeNs) {
-        s.times.set(JAVA_LONG, 0, Math.floorDiv(atimeNs, 1_000_000_000L));
-        s.times.set(JAVA_LONG, 8, Math.floorMod(atimeNs, 1_000_000_000L));
-        s.times.set(JAVA_LONG, 16, Math.floorDiv(mtimeNs, 1_000_000_000L));
-        s.times.set(JAVA_LONG, 24, Math.floorMod(mtimeNs, 1_000_000_000L));
+        TIMES_SEC.set(s.times, 0L, 0L, Math.floorDiv(atimeNs, 1_000_000_000L));
+        TIMES_NSEC.set(s.times, 0L, 0L, Math.floorMod(atimeNs, 1_000_000_000L));
+        TIMES_SEC.set(s.times, 0L, 1L, Math.floorDiv(mtimeNs, 1_000_000_000L));
+        TIMES_NSEC.set(s.times, 0L, 1L, Math.floorMod(mtimeNs, 1_000_000_000L));
     }
 
     /** fchown, fchmod and futimens on an open descriptor, in the only order that keeps setuid bits. */
@@ -527,10 +634,10 @@ public final class Sys {
             throws IOException {
         String what = "descriptor " + fd;
         if (owner) {
-            check("fchown", what, s -> (int) Meta.FCHOWN.invokeExact(s.capture, fd, uid, gid));
+            call("fchown", what, s -> (int) Meta.FCHOWN.invokeExact(s.capture, fd, uid, gid));
         }
-        check("fchmod", what, s -> (int) Meta.FCHMOD.invokeExact(s.capture, fd, perms));
-        check("futimens", what, s -> {
+        call("fchmod", what, s -> (int) Meta.FCHMOD.invokeExact(s.capture, fd, perms));
+        call("futimens", what, s -> {
             times(s, atimeNs, mtimeNs);
             return (int) Meta.FUTIMENS.invokeExact(s.capture, fd, s.times);
         });
@@ -540,40 +647,26 @@ public final class Sys {
 
     /** The names of every xattr of an open file or directory (all namespaces the caller may see). */
     public static List<String> listXattrs(int fd) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            long size = (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd, MemorySegment.NULL, 0L);
-            if (size < 0) {
-                if (ERRORS.is(errnoOf(s), "EOPNOTSUPP")) {
-                    return List.of();
+        String what = "descriptor " + fd;
+        long size = call("flistxattr", what, s -> (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd,
+                MemorySegment.NULL, 0L), Errno.EOPNOTSUPP);
+        if (size <= 0) {
+            return List.of();
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(size + 1);
+            long n = call("flistxattr", what, s -> (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd, buf, size + 1));
+            List<String> out = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buf.get(JAVA_BYTE, i) == 0) {
+                    byte[] name = new byte[i - start];
+                    MemorySegment.copy(buf, JAVA_BYTE, start, name, 0, name.length);
+                    out.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+                    start = i + 1;
                 }
-                throw fail(s, "flistxattr", "descriptor " + fd);
             }
-            if (size == 0) {
-                return List.of();
-            }
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment buf = a.allocate(size + 1);
-                long n = (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd, buf, size + 1);
-                if (n < 0) {
-                    throw fail(s, "flistxattr", "descriptor " + fd);
-                }
-                List<String> out = new ArrayList<>();
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buf.get(JAVA_BYTE, i) == 0) {
-                        byte[] name = new byte[i - start];
-                        MemorySegment.copy(buf, JAVA_BYTE, start, name, 0, name.length);
-                        out.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
-                        start = i + 1;
-                    }
-                }
-                return out;
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
+            return out;
         }
     }
 
@@ -584,74 +677,61 @@ public final class Sys {
      * entry if it is a symlink). An entry that vanished has none.
      */
     public static boolean hasXattrWithPrefix(int dirFd, byte[] name, String prefix) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            MemorySegment p = procPath(s.name2, dirFd, name);
-            long n = (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, s.xattrNames, (long) XATTR_NAMES);
-            MemorySegment names = s.xattrNames;
-            if (n < 0 && ERRORS.is(errnoOf(s), "ERANGE")) {
-                long size = (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, MemorySegment.NULL, 0L);
-                names = Arena.ofAuto().allocate(Math.max(1, size));
-                n = (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, names, size);
-            }
-            if (n < 0) {
-                int e = errnoOf(s);
-                if (ERRORS.is(e, "ENOENT") || ERRORS.is(e, "EOPNOTSUPP")) {
-                    return false;
-                }
-                throw ERRORS.of("llistxattr", e, Text.of(name));
-            }
-            byte[] want = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            for (long start = 0; start < n; ) {
-                long end = start;
-                while (end < n && names.get(JAVA_BYTE, end) != 0) {
-                    end++;
-                }
-                if (end - start >= want.length) {
-                    boolean match = true;
-                    for (int k = 0; k < want.length && match; k++) {
-                        match = names.get(JAVA_BYTE, start + k) == want[k];
-                    }
-                    if (match) {
-                        return true;
-                    }
-                }
-                start = end + 1;
-            }
-            return false;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
+        Scratch scratch = SCRATCH.get();
+        MemorySegment p = procPath(scratch.name2, dirFd, name);
+        long n = call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, s.xattrNames,
+                (long) XATTR_NAMES), Errno.ERANGE, Errno.ENOENT, Errno.EOPNOTSUPP);
+        MemorySegment names = scratch.xattrNames;
+        if (failed(n, Errno.ERANGE)) {
+            long size = call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p,
+                    MemorySegment.NULL, 0L), Errno.ENOENT, Errno.EOPNOTSUPP);
+            MemorySegment more = Arena.ofAuto().allocate(Math.max(1, size));
+            names = more;
+            n = size < 0 ? size : call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p,
+                    more, size), Errno.ENOENT, Errno.EOPNOTSUPP);
         }
+        if (n < 0) { // (gone, or a filesystem without xattrs: none)
+            return false;
+        }
+        byte[] want = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (long start = 0; start < n; ) {
+            long end = start;
+            while (end < n && names.get(JAVA_BYTE, end) != 0) {
+                end++;
+            }
+            if (end - start >= want.length) {
+                boolean match = true;
+                for (int k = 0; k < want.length && match; k++) {
+                    match = names.get(JAVA_BYTE, start + k) == want[k];
+                }
+                if (match) {
+                    return true;
+                }
+            }
+            start = end + 1;
+        }
+        return false;
     }
 
     /** The value of one xattr, or null when it is gone. */
     public static byte[] getXattr(int fd, String name) throws IOException {
-        Scratch s = SCRATCH.get();
+        Scratch scratch = SCRATCH.get();
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            long size = (long) Xattr.FGETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), MemorySegment.NULL, 0L);
-            if (size < 0) {
-                if (ERRORS.is(errnoOf(s), "ENODATA")) {
-                    return null;
-                }
-                throw fail(s, "fgetxattr", name);
+        long size = call("fgetxattr", name, s -> (long) Xattr.FGETXATTR.invokeExact(s.capture, fd,
+                cstr(s.name1, n), MemorySegment.NULL, 0L), Errno.ENODATA);
+        if (failed(size, Errno.ENODATA)) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(Math.max(1, size));
+            long got = call("fgetxattr", name, s -> (long) Xattr.FGETXATTR.invokeExact(s.capture, fd, scratch.name1,
+                    buf, size), Errno.ENODATA);
+            if (failed(got, Errno.ENODATA)) {
+                return null;
             }
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment buf = a.allocate(Math.max(1, size));
-                long got = (long) Xattr.FGETXATTR.invokeExact(s.capture, fd, s.name1, buf, size);
-                if (got < 0) {
-                    throw fail(s, "fgetxattr", name);
-                }
-                byte[] out = new byte[(int) got];
-                MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, out.length);
-                return out;
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
+            byte[] out = new byte[(int) got];
+            MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, out.length);
+            return out;
         }
     }
 
@@ -660,31 +740,22 @@ public final class Sys {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
-            check("fsetxattr", name, s -> (int) Xattr.FSETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), v,
+            call("fsetxattr", name, s -> (int) Xattr.FSETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), v,
                     (long) value.length, 0));
         }
     }
 
     public static void removeXattr(int fd, String name) throws IOException {
-        Scratch s = SCRATCH.get();
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            if ((int) Xattr.FREMOVEXATTR.invokeExact(s.capture, fd, cstr(s.name1, n)) != 0
-                    && !ERRORS.is(errnoOf(s), "ENODATA")) {
-                throw fail(s, "fremovexattr", name);
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        call("fremovexattr", name, s -> (int) Xattr.FREMOVEXATTR.invokeExact(s.capture, fd, cstr(s.name1, n)),
+                Errno.ENODATA);
     }
 
     // ---- data
 
     /** copy_file_range(2) of up to {@code len} bytes at the same offset of both files; 0 at the source's end. */
     public static long copyFileRange(int in, int out, long offset, long len) throws IOException {
-        return check("copy_file_range", "descriptor " + in, s -> {
+        return call("copy_file_range", "descriptor " + in, s -> {
             s.offsets.set(JAVA_LONG, 0, offset);
             s.offsets.set(JAVA_LONG, 8, offset);
             return (long) Data.COPY_FILE_RANGE.invokeExact(s.capture, in, s.offsets, out, s.offsets.asSlice(8), len, 0);
@@ -692,11 +763,11 @@ public final class Sys {
     }
 
     public static long pread(int fd, MemorySegment buf, long len, long offset) throws IOException {
-        return check("pread", "descriptor " + fd, s -> (long) Data.PREAD.invokeExact(s.capture, fd, buf, len, offset));
+        return call("pread", "descriptor " + fd, s -> (long) Data.PREAD.invokeExact(s.capture, fd, buf, len, offset));
     }
 
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) throws IOException {
-        return check("pwrite", "descriptor " + fd, s -> (long) Data.PWRITE.invokeExact(s.capture, fd, buf, len, offset));
+        return call("pwrite", "descriptor " + fd, s -> (long) Data.PWRITE.invokeExact(s.capture, fd, buf, len, offset));
     }
 
     /**
@@ -704,29 +775,18 @@ public final class Sys {
      * for ENXIO (no more data past it).
      */
     public static long seek(int fd, long offset, boolean data) throws IOException {
-        Scratch s = SCRATCH.get();
-        try {
-            long r = (long) Data.LSEEK.invokeExact(s.capture, fd, offset, data ? ARCH.seekData() : ARCH.seekHole());
-            if (r < 0) {
-                if (errnoOf(s) == 6) { // ENXIO: offset at or past the end, or only a hole follows
-                    return -1;
-                }
-                throw fail(s, "lseek", "descriptor " + fd);
-            }
-            return r;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        // ENXIO: offset at or past the end, or only a hole follows
+        long r = call("lseek", "descriptor " + fd, s -> (long) Data.LSEEK.invokeExact(s.capture, fd, offset,
+                data ? ARCH.seekData() : ARCH.seekHole()), Errno.ENXIO);
+        return failed(r, Errno.ENXIO) ? -1 : r;
     }
 
     public static void ftruncate(int fd, long length) throws IOException {
-        check("ftruncate", "descriptor " + fd, s -> (int) Data.FTRUNCATE.invokeExact(s.capture, fd, length));
+        call("ftruncate", "descriptor " + fd, s -> (int) Data.FTRUNCATE.invokeExact(s.capture, fd, length));
     }
 
     public static void fsync(int fd) throws IOException {
-        check("fsync", "descriptor " + fd, s -> (int) Data.FSYNC.invokeExact(s.capture, fd));
+        call("fsync", "descriptor " + fd, s -> (int) Data.FSYNC.invokeExact(s.capture, fd));
     }
 
     /** posix_fadvise(POSIX_FADV_SEQUENTIAL) or (DONTNEED): a hint; a failure is ignored. */
@@ -748,8 +808,6 @@ public final class Sys {
         static final MethodHandle STATVFS = errno("statvfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), -1);
         /** TIOCGWINSZ: the same on x86_64 and arm64 (asm-generic/ioctls.h). */
         static final long TIOCGWINSZ = 0x5413;
-        /** struct statvfs of glibc on LP64: eleven unsigned longs, then six ints of padding. */
-        static final int STATVFS_SIZE = 112;
     }
 
     /** The number of columns of the terminal {@code fd} is, or 0 when it is no terminal (or says no width). */
@@ -771,13 +829,13 @@ public final class Sys {
     /** statvfs(3) of the filesystem {@code path} is on. */
     public static Usage statvfs(byte[] path) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(Info.STATVFS_SIZE, 8);
-            check("statvfs", path, x -> (int) Info.STATVFS.invokeExact(x.capture, cstr(x.name1, path), buf));
-            long frsize = buf.get(JAVA_LONG, 8);
-            long blocks = buf.get(JAVA_LONG, 16);
-            long bfree = buf.get(JAVA_LONG, 24);
-            long files = buf.get(JAVA_LONG, 40);
-            long ffree = buf.get(JAVA_LONG, 48);
+            MemorySegment buf = a.allocate(STATVFS_LAYOUT);
+            call("statvfs", path, x -> (int) Info.STATVFS.invokeExact(x.capture, cstr(x.name1, path), buf));
+            long frsize = (long) F_FRSIZE.get(buf, 0L);
+            long blocks = (long) F_BLOCKS.get(buf, 0L);
+            long bfree = (long) F_BFREE.get(buf, 0L);
+            long files = (long) F_FILES.get(buf, 0L);
+            long ffree = (long) F_FFREE.get(buf, 0L);
             return new Usage(Math.max(0, files - ffree), Math.max(0, (blocks - bfree) * frsize));
         }
     }

@@ -1,0 +1,258 @@
+package pdm.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pdm.testkit.Fx;
+import pdm.testkit.Pdm;
+import pdm.testkit.Strace;
+import pdm.testkit.TreeComparer;
+
+/**
+ * Read, write and listing failures that real files cannot be made to give, injected into the
+ * real pdm process at the system-call layer (strace: see {@link Strace}) and aimed at one file
+ * or directory. Each run must name the file and the errno, exit 1, leave no partial file under
+ * a real name and no temp file, and the same command run again without the fault must make
+ * the target exact. Each test also proves that its fault fired.
+ *
+ * <p>On these paths pdm moves data with copy_file_range (one call reads the source and writes
+ * the target) and falls back to pread64/pwrite64 where the filesystems refuse it, so a read
+ * fault is aimed at the source file and a write fault at the target's temp files; a listing is
+ * getdents64.
+ */
+class InjectedFaultsIT {
+    /** Temp files pdm may make in one target directory of these small trees: more than any test uses. */
+    private static final int TEMP_NAMES = 16;
+
+    @TempDir
+    Path tmp;
+
+    private Path src;
+    private Path dst;
+
+    private void trees() {
+        src = tmp.resolve("src");
+        dst = tmp.resolve("dst");
+    }
+
+    @Test
+    void aSourceReadFailsThatFileAndTheRestIsCopied() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
+        Fx.write(src.resolve("d/b"), Fx.random(1000, 2));
+        Fx.write(src.resolve("e/c"), Fx.random(1000, 3));
+
+        Strace.Run run = Strace.inject("copy_file_range,pread64", "EIO").at(src.resolve("d/a"))
+                .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+
+        assertThat(run.injected()).as(run.toString()).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains(src.resolve("d/a") + ">"));
+        assertFailed(run, "/d/a", "EIO");
+        assertThat(dst.resolve("d/a")).doesNotExist();
+        assertThat(dst.resolve("d/b")).hasBinaryContent(Fx.random(1000, 2));
+        assertThat(dst.resolve("e/c")).hasBinaryContent(Fx.random(1000, 3));
+        assertTheRerunIsExact("copy");
+    }
+
+    @Test
+    void aTargetWriteFailsThatFileAndTheRestIsCopied() throws Exception {
+        Strace.assumeUsable(true);
+        trees();
+        Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
+        Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
+        Fx.write(src.resolve("e/c"), Fx.random(1000, 3));
+
+        Strace.Run run = Strace.inject("copy_file_range,pwrite64", "EIO").at(tempNames(dst.resolve("d"))).asPid1()
+                .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+
+        assertThat(run.injected()).as(run.toString()).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains(dst.resolve("d").resolve(TempNames.PREFIX) + "1-"));
+        assertFailed(run, "/d/a", "EIO");
+        assertThat(dst.resolve("d/a")).doesNotExist();
+        assertThat(dst.resolve("e/b")).hasBinaryContent(Fx.random(1000, 2));
+        assertTheRerunIsExact("copy");
+    }
+
+    @Test
+    void aWriteErrorReportedByFsyncFailsThatFile() throws Exception {
+        Strace.assumeUsable(true);
+        trees();
+        Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
+        Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
+
+        // (a write-back error of the target's disk: the data calls succeeded, the flush did not)
+        Strace.Run run = Strace.inject("fsync,fdatasync", "EIO").at(tempNames(dst.resolve("d"))).asPid1()
+                .pdm(tmp, "copy", "--json", "--fsync", src.toString(), dst.toString());
+
+        assertThat(run.injected()).as(run.toString()).singleElement()
+                .satisfies(l -> assertThat(l).contains(dst.resolve("d").resolve(TempNames.PREFIX) + "1-"));
+        assertFailed(run, "/d/a", "EIO");
+        assertThat(dst.resolve("d/a")).doesNotExist();
+        assertThat(dst.resolve("e/b")).hasBinaryContent(Fx.random(1000, 2));
+        assertTheRerunIsExact("copy");
+    }
+
+    @Test
+    void noSpaceForSeveralFilesFailsEachOfThemAndTheRestIsCopied() throws Exception {
+        Strace.assumeUsable(true);
+        trees();
+        for (String f : List.of("a", "b", "c")) {
+            Fx.write(src.resolve("full/" + f), Fx.random(64 << 10, f.charAt(0)));
+        }
+        Fx.write(src.resolve("roomy/ok"), Fx.random(1000, 4));
+
+        Strace.Run run = Strace.inject("copy_file_range,pwrite64", "ENOSPC").at(tempNames(dst.resolve("full"))).asPid1()
+                .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+
+        // one failed write per file, each on a temp file of its own
+        assertThat(run.injected()).as(run.toString()).hasSize(3)
+                .allSatisfy(l -> assertThat(l).contains(dst.resolve("full").resolve(TempNames.PREFIX) + "1-"));
+        assertThat(run.injected().stream().map(InjectedFaultsIT::tempName).distinct()).hasSize(3);
+        assertFailed(run, "/full/a", "ENOSPC");
+        assertFailed(run, "/full/b", "ENOSPC");
+        assertFailed(run, "/full/c", "ENOSPC");
+        assertThat(run.result().count("files_failed")).isEqualTo(3);
+        assertThat(run.result().count("files_copied")).isEqualTo(1);
+        assertThat(Fx.count(dst.resolve("full"))).as("entries in /full").isZero();
+        assertThat(dst.resolve("roomy/ok")).hasBinaryContent(Fx.random(1000, 4));
+        assertTheRerunIsExact("copy");
+    }
+
+    @Test
+    void anUpdateWhoseWriteFailsHalfWayKeepsTheOldCopy() throws Exception {
+        Strace.assumeUsable(true);
+        trees();
+        // Two data extents with a hole between: two copy_file_range calls, and the second fails
+        // after the first has written its part into the temp file.
+        Path a = Fx.mkdirs(src.resolve("d")).resolve("a");
+        try (RandomAccessFile f = new RandomAccessFile(a.toFile(), "rw")) {
+            f.write(Fx.random(128 << 10, 1));
+            f.seek(2 << 20);
+            f.write(Fx.random(128 << 10, 2));
+        }
+        Path old = Fx.write(dst.resolve("d/a"), "the old copy");
+        Fx.chmod(old, 0640);
+        Fx.mtime(old, 1_600_000_000_123_456_789L);
+        SortedMap<String, String> before = below(dst.resolve("d"));
+
+        Strace.Run run = Strace.inject("copy_file_range,pwrite64", "EIO").when("2").at(tempNames(dst.resolve("d")))
+                .asPid1().pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+
+        assertThat(run.injected()).as(run.toString()).singleElement()
+                .satisfies(l -> assertThat(l).contains(dst.resolve("d").resolve(TempNames.PREFIX) + "1-"));
+        String temp = tempName(run.injected().getFirst());
+        assertThat(run.trace().lines().filter(l -> l.contains("/" + temp + ">") && l.matches(".*\\) = [1-9]\\d*$")))
+                .as("the first part was written into %s before the failure: %s", temp, run).isNotEmpty();
+        assertFailed(run, "/d/a", "EIO");
+        assertThat(below(dst.resolve("d"))).as("the old copy, untouched").isEqualTo(before);
+        assertThat(old).hasContent("the old copy");
+        assertTheRerunIsExact("copy");
+    }
+
+    @Test
+    void anUpdateWhoseRenameFailsKeepsTheOldCopy() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Fx.write(src.resolve("d/a"), Fx.random(64 << 10, 1));
+        Path old = Fx.write(dst.resolve("d/a"), "the old copy");
+        Fx.mtime(old, 1_600_000_000_123_456_789L);
+        SortedMap<String, String> before = below(dst.resolve("d"));
+
+        // (the rename names the temp file and the file relative to the directory's descriptor,
+        // which -P matches; glibc's renameat2 without flags is the renameat call)
+        Strace.Run run = Strace.inject("renameat,renameat2", "EIO").at(dst.resolve("d"))
+                .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+
+        assertThat(run.injected()).as(run.toString()).singleElement()
+                .satisfies(l -> assertThat(l).contains(TempNames.PREFIX).contains("\"a\""));
+        assertFailed(run, "/d/a", "EIO");
+        assertThat(below(dst.resolve("d"))).as("the old copy, untouched").isEqualTo(before);
+        assertTheRerunIsExact("copy");
+    }
+
+    @Test
+    void aFailedListingUnderSyncDeletesNothingBelowIt() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Fx.write(src.resolve("d/a"), "a");
+        Fx.write(src.resolve("d/b"), "b");
+        Fx.write(src.resolve("d/sub/c"), "c");
+        Fx.write(src.resolve("e/f"), "f");
+        Pdm.Result first = Pdm.json("sync", src, dst);
+        assertThat(first.exit()).as(first.toString()).isZero();
+        // What a sync would delete: a file gone from the source and entries only the target has.
+        Files.delete(src.resolve("d/b"));
+        Fx.write(dst.resolve("d/stale"), "stale");
+        Fx.write(dst.resolve("d/sub/stale"), "stale");
+        Fx.write(dst.resolve("e/stale"), "stale");
+        List<String> below = new ArrayList<>(TreeComparer.snapshot(dst.resolve("d"), false).keySet());
+
+        // strace counts per thread: the first getdents64 of each thread on /d reads its entries
+        // and every later one fails, so each listing of /d breaks off after reading entries
+        // (had pdm trusted them, /d/b and /d/stale would be gone) or at once.
+        Strace.Run run = Strace.inject("getdents64", "EIO").when("2+").at(src.resolve("d"))
+                .pdm(tmp, "sync", "--json", src.toString(), dst.toString());
+
+        assertThat(run.injected()).as(run.toString()).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains(src.resolve("d") + ">"));
+        assertThat(run.trace().lines().filter(l -> l.startsWith("getdents64(") && l.matches(".*\\) = [1-9]\\d*$")))
+                .as("a listing that read entries before it failed: " + run).isNotEmpty();
+        assertFailed(run, "/d", "EIO");
+        assertThat(TreeComparer.snapshot(dst.resolve("d"), false).keySet()).as("nothing below /d deleted")
+                .containsExactlyElementsOf(below);
+        assertThat(dst.resolve("d/b")).hasContent("b");
+        assertThat(dst.resolve("e/stale")).as("the rest of the sync is done").doesNotExist();
+        assertTheRerunIsExact("sync");
+    }
+
+    /** The names of the temp files pdm, run as pid 1, makes in {@code dir}: .pdm-tmp-1-1, -2, ... */
+    private static Path[] tempNames(Path dir) {
+        Path[] out = new Path[TEMP_NAMES];
+        for (int n = 1; n <= TEMP_NAMES; n++) {
+            out[n - 1] = dir.resolve(TempNames.PREFIX + "1-" + Long.toString(n, 36));
+        }
+        return out;
+    }
+
+    /** Every entry below {@code dir} (not itself: its times move when a temp file comes and goes), inode and ctime too. */
+    private static SortedMap<String, String> below(Path dir) throws IOException {
+        SortedMap<String, String> all = TreeComparer.snapshot(dir, true);
+        all.remove("");
+        return all;
+    }
+
+    /** The temp file a traced call was on. */
+    private static String tempName(String traceLine) {
+        Matcher m = Pattern.compile(Pattern.quote(TempNames.PREFIX) + "1-[0-9a-z]+").matcher(traceLine);
+        assertThat(m.find()).as("a temp file in " + traceLine).isTrue();
+        return m.group();
+    }
+
+    /** Exit 1, the file named with the errno, and nothing half done left in the target. */
+    private void assertFailed(Strace.Run run, String path, String errno) throws IOException {
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.result().failures()).as(run.toString())
+                .anySatisfy(f -> {
+                    assertThat(f.path()).isEqualTo(path);
+                    assertThat(f.error()).contains(errno);
+                });
+        assertThat(Fx.names(dst)).as("temp files left").noneMatch(n -> n.startsWith(TempNames.PREFIX));
+    }
+
+    private void assertTheRerunIsExact(String command) throws IOException {
+        Pdm.Result again = Pdm.json(command, src, dst);
+        assertThat(again.exit()).as(again.toString()).isZero();
+        TreeComparer.assertSameTree(src, dst);
+    }
+}

@@ -1,0 +1,87 @@
+package pdm.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import pdm.task.Action;
+import pdm.task.JobOptions;
+import pdm.task.TaskIds;
+import pdm.task.TaskKind;
+
+/** The event log's spelling: options as task messages spell them, and strict decoding like TaskCodec's. */
+class EventCodecTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JOB = "20261206-101842-l9ql";
+    private static final JobOptions OPTIONS = new JobOptions(false, true, false, true, true, false, 5L,
+            List.of("*.log", "caf\u00e9"), true);
+
+    private static JobEvent.Submitted submitted() {
+        return new JobEvent.Submitted(JOB, "sync", List.of(Action.COPY, Action.DELETE, Action.DIRTIMES), "panda",
+                "badger", "panda (/p)", "badger (/b)", "user_xyz", OPTIONS, 1000, "me@here");
+    }
+
+    @Test
+    void jobOptionsAreSnakeCaseAsInTaskMessages() throws IOException {
+        ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(submitted()));
+
+        assertThat(o.get("options").toString()).isEqualTo("{\"dry_run\":false,\"checksum\":true,\"single_file\":false,"
+                + "\"fsync\":true,\"deleting\":true,\"allow_empty_source\":false,\"max_delete\":5,"
+                + "\"excludes\":[\"*.log\",\"caf%E9\"],\"delete_excluded\":true}");
+        assertThat(EventCodec.decode(EventCodec.encode(submitted()))).isEqualTo(submitted());
+    }
+
+    @Test
+    void jobEventsOfTheOldCamelCaseSpellingStillRead() throws IOException {
+        // as pdm wrote a job event before the one spelling (Jackson's record names), from a live log
+        String old = "{\"e\":\"job\",\"job\":\"" + JOB + "\",\"command\":\"sync\",\"phases\":[\"copy\",\"delete\","
+                + "\"dirtimes\"],\"src\":\"panda\",\"tgt\":\"badger\",\"source_text\":\"panda (/p)\",\"target_text\":"
+                + "\"badger (/b)\",\"path\":\"user_xyz\",\"options\":{\"dryRun\":false,\"checksum\":true,"
+                + "\"singleFile\":false,\"fsync\":true,\"deleting\":true,\"allowEmptySource\":false,\"maxDelete\":5,"
+                + "\"excludes\":[\"*.log\",\"caf\u00e9\"],\"deleteExcluded\":true},\"ts\":1000,\"by\":\"me@here\"}";
+
+        assertThat(EventCodec.decode(old.getBytes(StandardCharsets.UTF_8))).isEqualTo(submitted());
+    }
+
+    @Test
+    void aJobEventMissingAFieldIsRefusedNamingIt() throws IOException {
+        for (String field : List.of("job", "command", "phases", "src", "tgt", "source_text", "target_text", "path",
+                "options", "ts", "by")) {
+            ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(submitted()));
+            o.remove(field);
+            assertThatThrownBy(() -> EventCodec.decode(JSON.writeValueAsBytes(o))).as(field)
+                    .isInstanceOf(EventCodec.BadEventException.class).hasMessageContaining(field);
+        }
+        for (String field : List.of("dry_run", "checksum", "single_file", "fsync", "deleting", "allow_empty_source")) {
+            ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(submitted()));
+            ((ObjectNode) o.get("options")).remove(field);
+            assertThatThrownBy(() -> EventCodec.decode(JSON.writeValueAsBytes(o))).as(field)
+                    .isInstanceOf(EventCodec.BadEventException.class).hasMessageContaining(field);
+        }
+        ObjectNode wrongType = (ObjectNode) JSON.readTree(EventCodec.encode(submitted()));
+        wrongType.put("ts", "yesterday");
+        assertThatThrownBy(() -> EventCodec.decode(JSON.writeValueAsBytes(wrongType)))
+                .isInstanceOf(EventCodec.BadEventException.class).hasMessageContaining("ts");
+    }
+
+    @Test
+    void aDoneEventMissingAFieldIsRefusedNotReadAsEmpty() throws IOException {
+        JobEvent.Done d = new JobEvent.Done(JOB, TaskIds.root(JOB, 0), TaskKind.DIR, List.of(),
+                Counters.ZERO, List.of(new Failure("a/b", "Permission denied")), null, true, "vm:1", 42);
+        for (String field : List.of("job", "task", "kind", "children", "counters", "failures")) {
+            ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(d));
+            o.remove(field);
+            assertThatThrownBy(() -> EventCodec.decode(JSON.writeValueAsBytes(o))).as(field)
+                    .isInstanceOf(EventCodec.BadEventException.class).hasMessageContaining(field);
+        }
+        ObjectNode noError = (ObjectNode) JSON.readTree(EventCodec.encode(d));
+        ((ObjectNode) noError.get("failures").get(0)).remove("error");
+        assertThatThrownBy(() -> EventCodec.decode(JSON.writeValueAsBytes(noError)))
+                .isInstanceOf(EventCodec.BadEventException.class).hasMessageContaining("error");
+    }
+}

@@ -1,0 +1,142 @@
+package pdm.testkit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A fault at the system-call layer: pdm runs from the built jar as a child of
+ * {@code strace -f --inject=CALLS:error=ERRNO[:when=N] -P PATH...}. pdm makes its calls through
+ * java.lang.foreign, whose symbol lookup binds libc directly, so an LD_PRELOAD shim never sees
+ * them; the tracer does. {@code -P} aims the fault: only calls naming one of the paths, or on a
+ * descriptor open on one (read, write, copy_file_range on either side, getdents64), are
+ * traced, and only traced calls are failed. The JVM's own calls (class loading, logs) name
+ * none of the paths and go through untouched.
+ *
+ * <p>strace counts {@code when=N} per system call and per thread: the Nth matching call of a
+ * thread. Each injected call is marked {@code (INJECTED)} in the trace (one line per call, its
+ * descriptors shown with their paths), which a test asserts on to prove its fault fired.
+ */
+public final class Strace {
+    private static final Path STRACE = Path.of("/usr/bin/strace");
+
+    private final String calls;
+    private final String errno;
+    private final List<Path> aim = new ArrayList<>();
+    private String when;
+    private boolean ownPidNamespace;
+
+    private Strace(String calls, String errno) {
+        this.calls = calls;
+        this.errno = errno;
+    }
+
+    /** Fails the system calls {@code calls} (comma-separated, as strace names them) with {@code errno}. */
+    public static Strace inject(String calls, String errno) {
+        return new Strace(calls, errno);
+    }
+
+    /** strace's {@code when} expression: {@code 2} the second call only, {@code 2+} the second and later. */
+    public Strace when(String expr) {
+        this.when = expr;
+        return this;
+    }
+
+    /** Only calls on these paths, which need not exist yet (a descriptor's path is read when the call is made). */
+    public Strace at(Path... paths) {
+        aim.addAll(List.of(paths));
+        return this;
+    }
+
+    /**
+     * Runs pdm as pid 1 of a new pid namespace ({@code unshare --pid --fork}), so that names made
+     * from its pid are known before it starts: pdm's temp files are then {@code .pdm-tmp-1-N}, and
+     * a fault can be aimed at the target file a copy writes.
+     */
+    public Strace asPid1() {
+        this.ownPidNamespace = true;
+        return this;
+    }
+
+    /** What pdm printed and the trace of the calls aimed at. */
+    public record Run(int exit, String out, String err, String trace) {
+        /** The lines of the calls that were failed. */
+        public List<String> injected() {
+            return trace.lines().filter(l -> l.endsWith("(INJECTED)")).toList();
+        }
+
+        /** The run as {@link Pdm.Result}, to read its --json object. */
+        public Pdm.Result result() {
+            return new Pdm.Result(exit, out, err);
+        }
+
+        @Override
+        public String toString() {
+            return result() + "\n--- strace\n" + trace;
+        }
+    }
+
+    /** Skips the test where strace or (for {@link #asPid1}) pid namespaces are missing; fails instead under CI=true. */
+    public static void assumeUsable(boolean pidNamespaces) throws IOException {
+        String missing = null;
+        if (!Files.isExecutable(STRACE)) {
+            missing = "needs strace (apt-get install strace)";
+        } else if (pidNamespaces && !TreeComparer.run(List.of("unshare", "--pid", "--fork", "true")).isEmpty()) {
+            missing = "needs permission to make a pid namespace (unshare --pid)";
+        }
+        if (missing != null && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(missing + "; under CI=true it must be there");
+        }
+        assumeTrue(missing == null, missing);
+    }
+
+    /** Runs {@code pdm ARGS} under strace in {@code workDir} (which gets its output files) and waits for it. */
+    public Run pdm(Path workDir, String... args) throws IOException, InterruptedException {
+        if (aim.isEmpty()) {
+            throw new IllegalStateException("a fault with no -P path would fail the JVM's own calls too");
+        }
+        Path traces = Files.createTempDirectory(workDir, "strace-");
+        Path out = Files.createTempFile(workDir, "out-", ".txt");
+        Path err = Files.createTempFile(workDir, "err-", ".txt");
+        // -y: descriptors shown with their paths, so a test can see which file a failed call was on;
+        // -ff: a file per thread, so that no call is split in two lines by another thread's
+        List<String> cmd = new ArrayList<>(List.of(STRACE.toString(), "-ff", "-qq", "-y", "-e", "signal=none",
+                "-o", traces.resolve("t").toString(), "--inject=" + calls + ":error=" + errno + (when == null ? "" : ":when=" + when)));
+        for (Path p : aim) {
+            cmd.addAll(List.of("-P", p.toAbsolutePath().toString()));
+        }
+        if (ownPidNamespace) {
+            cmd.addAll(List.of("unshare", "--pid", "--fork"));
+        }
+        cmd.addAll(command(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("PDM_RABBITMQ");
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("pdm under strace did not end within 5 minutes: " + Files.readString(err));
+        }
+        StringBuilder trace = new StringBuilder();
+        try (Stream<Path> files = Files.list(traces)) {
+            for (Path t : files.sorted().toList()) {
+                trace.append(Files.readString(t, StandardCharsets.UTF_8));
+            }
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8), trace.toString());
+    }
+
+    private static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", Cluster.jar()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+}
