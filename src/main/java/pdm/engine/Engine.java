@@ -98,7 +98,7 @@ public final class Engine {
             walk(job, ctx, pass, progress, scope);
             if (scope != null && scope.tainted() != null && !interrupt.requested()) {
                 LOG.info("{}", scope.tainted());
-                walk(job, ctx, Passes.of(job.pass(), ctx, HardLinks::new, false), progress, null);
+                walk(job, ctx, Passes.of(job.pass(), ctx, HardLinks::new, false), progress, scope.everything());
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -28,6 +28,10 @@ public final class WalkScope {
     private final Set<Path> written;
     private final Set<Path> through = new HashSet<>();
     private final boolean linksMatter;
+    /** The walk after a tainted one: every directory, still copying what the journal saw written. */
+    private final boolean everything;
+    /** Inodes (dev:ino) of written files met on the walk: their other names must be copied too. */
+    private final Set<String> writtenInodes;
     private volatile String tainted;
 
     /** @param linksMatter the pass keeps hard links, whose other names only a full walk finds */
@@ -36,6 +40,8 @@ public final class WalkScope {
         this.subtree = Set.copyOf(changes.subtree());
         this.written = Set.copyOf(changes.written());
         this.linksMatter = linksMatter;
+        this.everything = false;
+        this.writtenInodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (Set<Path> s : java.util.List.of(listed, subtree)) {
             for (Path p : s) {
                 for (Path a = p.getParent(); a != null; a = a.getParent()) {
@@ -46,7 +52,24 @@ public final class WalkScope {
         }
     }
 
+    private WalkScope(WalkScope tainted) {
+        this.listed = Set.of();
+        this.subtree = Set.of();
+        this.written = tainted.written;
+        this.linksMatter = false;
+        this.everything = true;
+        this.writtenInodes = tainted.writtenInodes;
+    }
+
+    /** The full walk that follows a tainted one: every directory, and every name of a written inode copied. */
+    WalkScope everything() {
+        return new WalkScope(this);
+    }
+
     Kind of(Path rel) {
+        if (everything) {
+            return Kind.SUBTREE;
+        }
         for (Path a = rel; a != null; a = a.getParent()) {
             if (subtree.contains(a)) {
                 return Kind.SUBTREE;
@@ -62,8 +85,13 @@ public final class WalkScope {
     }
 
     /** The journal says this file was written: its size and mtime cannot be trusted to say it is current. */
-    boolean written(Path rel) {
-        return written.contains(rel);
+    boolean written(Path rel, pdm.fs.FileMeta src) {
+        String inode = src.dev() + ":" + src.ino();
+        if (written.contains(rel)) {
+            writtenInodes.add(inode);
+            return true;
+        }
+        return writtenInodes.contains(inode);
     }
 
     /** A listed source entry with several names: the walk must become a full one to find the others. */

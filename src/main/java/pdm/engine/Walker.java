@@ -183,7 +183,7 @@ final class Walker implements TaskHandler {
             if (p.src() != null && !p.src().isDir() && p.src().nlink() > 1) {
                 scope.sawLinks(Names.display(child));
             }
-            if (p.tgt() != null && p.src() != null && p.src().isFile() && p.tgt().isFile() && scope.written(child)) {
+            if (p.tgt() != null && p.src() != null && p.src().isFile() && p.tgt().isFile() && scope.written(child, p.src())) {
                 // A same-size write whose mtime was set back (touch -d) looks current by size and
                 // mtime; the journal saw the write, so the target's stamp is not believed.
                 FileMeta t = p.tgt();
