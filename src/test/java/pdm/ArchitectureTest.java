@@ -40,7 +40,7 @@ class ArchitectureTest {
     static final List<Set<String>> LAYERS = List.of(
             Set.of(""), // the root package pdm itself
             Set.of("config", "fs", "logs"),
-            Set.of("task", "lustre"),
+            Set.of("task", "lustre", "journal"),
             Set.of("job"),
             Set.of("engine", "metrics"),
             Set.of("cluster"),

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pdm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Parallel data mover: copies huge file trees between filesystems exactly.",
         subcommands = {PassCommand.Copy.class, PassCommand.Delete.class, PassCommand.Dirtimes.class,
-                PassCommand.Verify.class, PassCommand.Sync.class, WorkerCommand.class, StatusCommand.class,
+                PassCommand.Verify.class, PassCommand.Sync.class, WorkerCommand.class, WatchCommand.class, StatusCommand.class,
                 CancelCommand.class, MonitorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 all done, 1 done but some items failed, differ or were left by a guard, "

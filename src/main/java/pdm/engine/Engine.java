@@ -68,6 +68,15 @@ public final class Engine {
      * @param progress called with the pass's stats when it starts, about every 200 ms while it runs, and at its end
      */
     public JobSummary run(JobSpec job, Consumer<JobStats> progress) throws InterruptedException {
+        return run(job, progress, null);
+    }
+
+    /**
+     * @param scope the directories a --changes pass walks (docs/change-journal.md); null for all.
+     *              When its walk meets what only a full walk can settle ({@link WalkScope#tainted}),
+     *              a full walk follows in the same pass.
+     */
+    public JobSummary run(JobSpec job, Consumer<JobStats> progress, WalkScope scope) throws InterruptedException {
         long started = System.nanoTime();
         // (stopped before it began: not even the target root is made)
         boolean targetThere;
@@ -100,7 +109,11 @@ public final class Engine {
                 removals, interrupt, ledger, job.placement(), job.excludes(), throttle);
         Pass pass = Passes.of(job.pass(), ctx, HardLinks::new, false);
         if (!interrupt.requested() && Walker.begins(job, targetThere, stats)) {
-            walk(job, ctx, pass, progress);
+            walk(job, ctx, pass, progress, scope);
+            if (scope != null && scope.tainted() != null && !interrupt.requested()) {
+                LOG.info("{}", scope.tainted());
+                walk(job, ctx, Passes.of(job.pass(), ctx, HardLinks::new, false), progress, scope.everything());
+            }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         progress.accept(stats);
@@ -108,7 +121,7 @@ public final class Engine {
                 Names.display(job.path()), job.options().dryRun(), stats, seconds, interrupt.requested());
     }
 
-    private void walk(JobSpec job, PassContext ctx, Pass pass, Consumer<JobStats> progress)
+    private void walk(JobSpec job, PassContext ctx, Pass pass, Consumer<JobStats> progress, WalkScope scope)
             throws InterruptedException {
         JobStats stats = ctx.stats();
         Path root = job.walkRoot();
@@ -125,7 +138,7 @@ public final class Engine {
         int queue = Math.max(2, settings.fileWorkers() * 2);
         try (InProcessTransport transport = new InProcessTransport(settings.dirWorkers(), settings.fileWorkers(), queue)) {
             this.transport = transport;
-            Walker walker = new Walker(ctx, pass, tracker, transport, settings.filesPerTask());
+            Walker walker = new Walker(ctx, pass, tracker, transport, settings.filesPerTask(), scope);
             transport.start(walker);
             tracker.root(root);
             walker.startAt(job, false);
@@ -145,7 +158,7 @@ public final class Engine {
             }
         } finally {
             this.transport = null;
-            job.src().close();
+            job.src().close(); // (a later walk opens them again)
             job.tgt().close();
         }
     }

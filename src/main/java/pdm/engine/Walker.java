@@ -30,13 +30,20 @@ final class Walker implements TaskHandler {
     private final SubtreeTracker tracker;
     private final TaskSink sink;
     private final int filesPerTask;
+    /** The --changes walk's directories; null: every directory. */
+    private final WalkScope scope;
 
     Walker(PassContext ctx, Pass pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask) {
+        this(ctx, pass, tracker, sink, filesPerTask, null);
+    }
+
+    Walker(PassContext ctx, Pass pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask, WalkScope scope) {
         this.ctx = ctx;
         this.pass = pass;
         this.tracker = tracker;
         this.sink = sink;
         this.filesPerTask = filesPerTask;
+        this.scope = scope;
     }
 
     @Override
@@ -66,7 +73,7 @@ final class Walker implements TaskHandler {
             node.tgtSelf = dir.tgt() == null ? null : dir.tgt().selfAtOpen();
             List<Entry> tgt = dir.tgt() == null ? new ArrayList<>() : dir.tgt().list();
             ctx.stats().dirs.increment();
-            plan(dir, node, node.srcSelf, node.tgtSelf, merge(src, tgt));
+            plan(dir, node, node.srcSelf, node.tgtSelf, scoped(task.rel(), merge(src, tgt)));
         } catch (InterruptedException | TaskSink.PublishFailed e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -148,6 +155,45 @@ final class Walker implements TaskHandler {
             ctx.stats().tasks.increment();
             tracker.release(node);
         }
+    }
+
+    /**
+     * A --changes walk's view of one directory's merged listing: all of it where the journal
+     * names the directory (a written file shown as not current), only the subdirectories that
+     * lead to a named one where it is an ancestor.
+     */
+    private List<Pair> scoped(Path rel, List<Pair> pairs) {
+        if (scope == null) {
+            return pairs;
+        }
+        WalkScope.Kind kind = scope.of(rel);
+        if (kind == WalkScope.Kind.OUT) {
+            return List.of(); // (the walk root when nothing below it changed)
+        }
+        List<Pair> out = new ArrayList<>(kind == WalkScope.Kind.THROUGH ? 1 : pairs.size());
+        for (Pair p : pairs) {
+            Path child = rel.resolve(p.name());
+            if (kind == WalkScope.Kind.THROUGH) {
+                if (scope.of(child) != WalkScope.Kind.OUT && (p.src() != null && p.src().isDir()
+                        || p.tgt() != null && p.tgt().isDir())) {
+                    out.add(p);
+                }
+                continue;
+            }
+            if (p.src() != null && !p.src().isDir() && p.src().nlink() > 1) {
+                scope.sawLinks(Names.display(child));
+            }
+            if (p.tgt() != null && p.src() != null && p.src().isFile() && p.tgt().isFile() && scope.written(child, p.src())) {
+                // A same-size write whose mtime was set back (touch -d) looks current by size and
+                // mtime; the journal saw the write, so the target's stamp is not believed.
+                FileMeta t = p.tgt();
+                out.add(new Pair(p.name(), p.src(), new FileMeta(t.type(), t.perms(), t.uid(), t.gid(), t.size(),
+                        Long.MIN_VALUE, t.atimeNs(), t.dev(), t.ino(), t.nlink(), t.rdev(), t.ctimeNs())));
+                continue;
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     private DirPair open(Path rel, FileMeta srcId, FileMeta tgtId) throws IOException {
@@ -275,6 +321,9 @@ final class Walker implements TaskHandler {
         @Override
         public void descend(Path name, FileMeta src, FileMeta tgt) throws InterruptedException {
             Path child = rel.resolve(name);
+            if (scope != null && scope.of(child) == WalkScope.Kind.OUT) {
+                return; // the journal vouches that nothing below it changed
+            }
             tracker.child(node, child, src, tgt);
             sink.publish(new DirTask(child, src, tgt));
         }

@@ -1,0 +1,107 @@
+package pdm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pdm.engine.JobSpec;
+import pdm.engine.SkipFilter;
+import pdm.engine.WalkScope;
+import pdm.fs.Names;
+import pdm.job.JobSummary;
+import pdm.job.Summaries;
+import pdm.journal.Changes;
+import pdm.task.Action;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --changes}: each pass asks the change journal for a mark and walks only what changed
+ * since the last complete pass of its kind, or says in one line why it walks everything
+ * (docs/change-journal.md). The summary says which walk each pass made.
+ */
+final class ChangesOption {
+    private static final Logger LOG = LoggerFactory.getLogger("pdm.changes");
+
+    @Option(names = "--changes", description = {"Embedded mode: walk only the directories that pdm watch's journal "
+            + "says changed since the last complete --changes pass of this kind over the same SRC, TGT and PATH; "
+            + "when the journal cannot vouch for that, say why and walk everything."})
+    boolean changes;
+
+    private final List<String> reasons = new ArrayList<>();
+    private boolean anyFull;
+    private long dirsListed;
+
+    /** What one pass walks: {@code scope} null for everything; {@code mark} to store once it completes. */
+    record Walk(WalkScope scope, Changes.Mark mark, String key) {
+    }
+
+    /** Null without --changes. */
+    Walk begin(JobSpec pass) throws IOException {
+        if (!changes) {
+            return null;
+        }
+        String key = key(pass);
+        SkipFilter f = pass.filter();
+        Changes c;
+        if (f.newerThanNs() != Long.MAX_VALUE || f.olderThanNs() != Long.MIN_VALUE) {
+            c = null;
+            full(pass.pass(), "skip_files_newer_minutes/skip_files_older_minutes make files eligible as time passes, "
+                    + "with no change a journal could see");
+            return new Walk(null, null, key);
+        }
+        c = Changes.since(pass.src().root(), pass.walkRoot(), key);
+        if (!c.vouched()) {
+            full(pass.pass(), c.reason());
+            return new Walk(null, c.mark(), key);
+        }
+        return new Walk(new WalkScope(c, pass.pass().writesTarget()), c.mark(), key);
+    }
+
+    /** The pass is over: a complete one (nothing failed, not interrupted, not a dry run) stores its mark. */
+    void done(Walk w, JobSpec pass, JobSummary s) throws IOException {
+        if (w == null) {
+            return;
+        }
+        dirsListed += s.counters().dirs();
+        if (w.scope() != null && w.scope().tainted() != null) {
+            full(pass.pass(), w.scope().tainted());
+        }
+        if (w.mark() != null && s.exitCode() == 0 && !s.interrupted() && !pass.options().dryRun()) {
+            Changes.complete(w.mark(), w.key());
+        }
+    }
+
+    void print(JobSummary summary, boolean json, PrintStream out) throws IOException {
+        if (!changes || !json) {
+            Summaries.print(summary, json, out);
+            return;
+        }
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode o = m.valueToTree(summary);
+        o.put("walk", anyFull ? "full" : "changes");
+        o.put("dirs_listed", dirsListed);
+        if (!reasons.isEmpty()) {
+            o.put("walk_reason", String.join("; ", reasons));
+        }
+        out.println(m.writeValueAsString(o));
+    }
+
+    private void full(Action pass, String reason) {
+        anyFull = true;
+        reasons.add(pass.cliName() + ": " + reason);
+        LOG.warn("{} walks everything: {}", pass.cliName(), reason);
+    }
+
+    /** The pass kind, both roots, PATH and every option that changes what a pass does. */
+    private static String key(JobSpec p) {
+        var o = p.options();
+        return String.join("\0", p.pass().cliName(), p.src().root().toString(), p.tgt().root().toString(),
+                Names.display(p.path()), "checksum=" + o.checksum(), "file=" + o.singleFile(),
+                "excludes=" + o.excludes(), "deleteExcluded=" + o.deleteExcluded(),
+                "larger=" + p.filter().largerThan());
+    }
+}

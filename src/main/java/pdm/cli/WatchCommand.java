@@ -1,0 +1,52 @@
+package pdm.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import pdm.PdmException;
+import pdm.fs.Names;
+import pdm.journal.Watcher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {"Record which directories below SRC's PATH change, into the change journal under pdm's state dir "
+                + "($PDM_STATE_DIR, else ~/.pdm/state), so that passes with --changes walk only those. Runs until "
+                + "SIGTERM, SIGHUP or SIGINT, then records its stop and exits 0. Needs root and a local filesystem "
+                + "(fanotify); refuses NFS, Lustre, GPFS, CephFS, BeeGFS and other network filesystems. "
+                + "See docs/change-journal.md."})
+final class WatchCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or an absolute directory.")
+    String src;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "Path below SRC to watch; '/' (the default) for all.")
+    String path;
+
+    @Mixin
+    ConfigOption config;
+
+    @Mixin
+    LogFormatOption logFormat;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root;
+        if (src.startsWith("/")) {
+            root = Path.of(src);
+            Logging.info();
+        } else {
+            var cfg = config.load();
+            Logging.forService(cfg);
+            root = cfg.datasource(src).path();
+        }
+        Path dir = root.resolve(Names.jobPath(path == null ? "/" : path));
+        if (!Files.isDirectory(dir)) {
+            throw new PdmException(dir + " is not a directory: pdm watch needs SRC (and PATH) to be one");
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        StopSignals.onStop(() -> stop.set(true));
+        new Watcher(dir).run(stop::get);
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+package pdm.journal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import pdm.fs.linux.NameBytes;
+
+/**
+ * Where the journal of one watched directory lives: {@code STATE/journal/KEY/}, STATE being
+ * {@code $PDM_STATE_DIR} or {@code ~/.pdm/state}, KEY a digest of the directory's absolute path.
+ */
+public record JournalDir(Path dir) {
+
+    public static Path stateDir() {
+        String prop = System.getProperty("pdm.state.dir"); // (tests: one JVM runs many passes)
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
+        String env = System.getenv("PDM_STATE_DIR");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".pdm", "state");
+    }
+
+    /** The journal of the absolute directory {@code watched}. */
+    public static JournalDir of(Path watched) {
+        return new JournalDir(stateDir().resolve("journal").resolve(digest(NameBytes.bytes(watched.toAbsolutePath()))));
+    }
+
+    /**
+     * The journal that covers {@code abs}: of it or of its nearest ancestor that has one (a
+     * watcher of /data serves a pass over /data/user_xyz).
+     */
+    public static Optional<JournalDir> covering(Path abs) {
+        for (Path p = abs.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            JournalDir d = of(p);
+            if (Files.exists(d.journal())) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Path journal() {
+        return dir.resolve("journal");
+    }
+
+    public Path lock() {
+        return dir.resolve("watch.lock");
+    }
+
+    public Path socket() {
+        return dir.resolve("watch.sock");
+    }
+
+    /** Where the mark of the last complete pass of {@code passKey} is kept. */
+    public Path mark(String passKey) {
+        return dir.resolve("marks").resolve(digest(passKey.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String digest(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

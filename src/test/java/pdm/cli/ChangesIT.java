@@ -1,0 +1,208 @@
+package pdm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pdm.journal.JournalDir;
+import pdm.testkit.Cluster;
+import pdm.testkit.Pdm;
+import pdm.testkit.TreeComparer;
+
+/**
+ * The change journal end to end (docs/change-journal.md): {@code pdm watch} as a real process,
+ * random changes to the source, then {@code sync --changes}, whose target must be the one a full
+ * sync makes; and the gaps (queue overflow, a restarted watcher) that must turn into a full walk.
+ * Needs root (fanotify); the machine's /tmp is ext4.
+ */
+class ChangesIT {
+    @TempDir
+    Path dir;
+    private Path src;
+    private Path tgt;
+    private Path full;
+    private Process watcher;
+
+    @BeforeEach
+    void start() throws Exception {
+        src = Files.createDirectories(dir.resolve("src"));
+        tgt = dir.resolve("tgt");
+        full = dir.resolve("full");
+        System.setProperty("pdm.state.dir", dir.resolve("state").toString());
+        for (int i = 0; i < 4; i++) {
+            Files.createDirectories(src.resolve("d" + i + "/e"));
+            Files.writeString(src.resolve("d" + i + "/f"), "file " + i);
+        }
+        watcher = watch();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (watcher != null) {
+            watcher.destroy();
+            watcher.waitFor();
+        }
+        System.clearProperty("pdm.state.dir");
+    }
+
+    @Test
+    void randomChangesThenSyncChangesMakeWhatAFullChecksumSyncMakes() throws Exception {
+        Pdm.Result first = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.json().get("walk").asText()).isEqualTo("full");
+        assertThat(first.json().get("walk_reason").asText()).contains("no earlier complete --changes pass");
+        long seed = Long.getLong("pdm.changes.seed", System.nanoTime());
+        Random r = new Random(seed);
+        for (int round = 0; round < 8; round++) {
+            List<String> done = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                done.add(change(r));
+            }
+            // (--checksum: a same-size write with its mtime set back is no change to a quick check;
+            // --changes copies it because the journal saw the write, as a checksum pass does)
+            Pdm.Result full1 = Pdm.json("sync", src, full, "--checksum");
+            Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
+            String about = "seed " + seed + ", round " + round + ": " + done + "\n" + changed;
+            assertThat(full1.exit()).as(about).isZero();
+            assertThat(changed.exit()).as(about).isZero();
+            String walk = changed.json().get("walk").asText();
+            if (!walk.equals("changes")) {
+                assertThat(changed.json().get("walk_reason").asText()).as(about).contains("hard-linked");
+            }
+            assertThat(TreeComparer.differences(full, tgt)).as(about).isEmpty();
+            assertThat(TreeComparer.differences(src, tgt)).as(about).isEmpty();
+            assertThat(TreeComparer.run(List.of("/usr/bin/rsync", "-naciH", "--delete", src + "/", tgt + "/")))
+                    .as(about).isEmpty();
+        }
+    }
+
+    @Test
+    void anOverflowedQueueAndARestartedWatcherMakeTheNextPassWalkEverything() throws Exception {
+        // The target on another filesystem (tmpfs), as in a migration: the watcher sees the whole
+        // source filesystem, and the pass's own 20,000 creates there could overflow its queue again.
+        Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "pdm-changes-");
+        tgt = shm.resolve("tgt");
+        try {
+            overflowAndRestart();
+        } finally {
+            TreeComparer.run(List.of("rm", "-rf", shm.toString()));
+        }
+    }
+
+    private void overflowAndRestart() throws Exception {
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        Files.writeString(src.resolve("d0/new"), "x");
+        Pdm.Result quiet = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(quiet.json().get("walk").asText()).as(quiet.toString()).isEqualTo("changes");
+        // stopped, the watcher reads nothing: 20,000 creates overflow the kernel's queue (16,384)
+        new ProcessBuilder("kill", "-STOP", Long.toString(watcher.pid())).start().waitFor();
+        Path many = Files.createDirectories(src.resolve("d1/many"));
+        for (int i = 0; i < 20_000; i++) {
+            Files.createFile(many.resolve("f" + i));
+        }
+        new ProcessBuilder("kill", "-CONT", Long.toString(watcher.pid())).start().waitFor();
+        Pdm.Result overflowed = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(overflowed.json().get("walk").asText()).as(overflowed.toString()).isEqualTo("full");
+        assertThat(overflowed.json().get("walk_reason").asText()).contains("overflowed");
+        assertThat(overflowed.exit()).as(overflowed.toString()).isZero();
+        assertThat(TreeComparer.differences(src, tgt)).isEmpty();
+        // after a full pass the journal vouches again
+        Files.writeString(src.resolve("d2/again"), "y");
+        Pdm.Result again = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(again.json().get("walk").asText()).as(again.toString()).isEqualTo("changes");
+        // stopped cleanly, the stop is recorded; a new watcher vouches for nothing before its start
+        watcher.destroy();
+        assertThat(watcher.waitFor()).isZero();
+        Path journal = JournalDir.of(src.toRealPath()).journal();
+        assertThat(Files.readString(journal)).contains(" STOP ");
+        Files.writeString(src.resolve("d3/unseen"), "made while no watcher ran");
+        Pdm.Result none = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(none.json().get("walk_reason").asText()).as(none.toString()).contains("not running");
+        watcher = watch();
+        Pdm.Result restarted = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(restarted.json().get("walk").asText()).isEqualTo("full");
+        assertThat(restarted.json().get("walk_reason").asText()).contains("restarted");
+        assertThat(TreeComparer.differences(src, tgt)).isEmpty();
+    }
+
+    private Process watch() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-jar", Cluster.jar(), "watch", src.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("watch.log").toFile());
+        pb.environment().put("PDM_STATE_DIR", dir.resolve("state").toString());
+        Process p = pb.start();
+        Path sock = JournalDir.of(src.toRealPath()).socket();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(sock) || !p.isAlive());
+        assertThat(p.isAlive()).as(Files.readString(dir.resolve("watch.log"))).isTrue();
+        return p;
+    }
+
+    /** One random change to the source, with real tools where it takes one; returns what it did. */
+    private String change(Random r) throws IOException, InterruptedException {
+        List<Path> files = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(src)) {
+            all.forEach(p -> (Files.isDirectory(p) ? dirs : files).add(p));
+        }
+        Path d = dirs.get(r.nextInt(dirs.size()));
+        Path f = files.isEmpty() ? null : files.get(r.nextInt(files.size()));
+        String name = "n" + r.nextInt(1000);
+        switch (f == null ? 0 : r.nextInt(13)) {
+            case 0 -> Files.writeString(d.resolve(name), "new " + r.nextLong());
+            case 1 -> Files.writeString(f, "more", java.nio.file.StandardOpenOption.APPEND);
+            case 2 -> sh("truncate", "-s", Integer.toString(r.nextInt(3)), f.toString());
+            case 3 -> Files.delete(f);
+            case 4 -> sh("mv", "-f", f.toString(), d.resolve(name).toString());
+            case 5 -> {
+                Path moving = dirs.get(r.nextInt(dirs.size()));
+                if (!moving.equals(src) && !d.startsWith(moving) && !Files.exists(d.resolve(name))) {
+                    Files.move(moving, d.resolve(name));
+                    return "mv dir " + src.relativize(moving) + " " + src.relativize(d.resolve(name));
+                }
+                return "no dir move";
+            }
+            case 6 -> {
+                Files.delete(f);
+                Files.createDirectories(f.resolve("inside"));
+            }
+            case 7 -> sh("ln", "-f", f.toString(), d.resolve(name).toString());
+            case 8 -> sh("chmod", Integer.toOctalString(0600 + r.nextInt(0100)), r.nextBoolean() ? f.toString() : d.toString());
+            case 9 -> sh("chown", 1000 + r.nextInt(3) + ":" + (1000 + r.nextInt(3)), r.nextBoolean() ? f.toString() : d.toString());
+            case 10 -> sh("setfattr", "-n", "user.k", "-v", "v" + r.nextInt(100), f.toString());
+            case 11 -> {
+                // a same-size write with the mtime set back: rsync's quick check misses it
+                FileTime before = Files.getLastModifiedTime(f);
+                byte[] b = Files.readAllBytes(f);
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (byte) ('a' + r.nextInt(26));
+                }
+                Files.write(f, b);
+                Files.setLastModifiedTime(f, before);
+                return "same-size write of " + src.relativize(f) + " (" + new String(b, StandardCharsets.UTF_8) + ")";
+            }
+            default -> sh("touch", "-d", "2020-01-0" + (1 + r.nextInt(9)), f.toString());
+        }
+        return "op on " + (f == null ? "" : src.relativize(f)) + " in " + src.relativize(d) + " as " + name;
+    }
+
+    private static void sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + ": " + out);
+        }
+    }
+}
