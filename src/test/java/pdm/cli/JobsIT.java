@@ -179,9 +179,7 @@ class JobsIT {
     }
 
     private static long files(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).count();
-        }
+        return Fx.regularFilesWhileChanging(root);
     }
 
     private static long tempFiles(Path root) throws IOException {

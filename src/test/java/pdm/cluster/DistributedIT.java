@@ -11,7 +11,6 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -375,11 +374,7 @@ class DistributedIT {
     }
 
     private static long countFiles(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).count();
-        } catch (UncheckedIOException e) {
-            return 0; // a file vanished while walking (renamed into place): try again
-        }
+        return Fx.regularFilesWhileChanging(root);
     }
 
     private Path lastOut(Cluster c) throws IOException {

@@ -148,4 +148,19 @@ public final class Fx {
         return TreeComparer.snapshot(root, false).keySet().stream()
                 .map(k -> k.substring(k.lastIndexOf('/') + 1)).toList();
     }
+
+    /**
+     * Regular files below root while a copy runs: a temp file renamed away between the listing
+     * and its stat is not an error (the walk gives 0 and the caller polls again).
+     */
+    public static long regularFilesWhileChanging(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).count();
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                return 0;
+            }
+            throw e;
+        }
+    }
 }
