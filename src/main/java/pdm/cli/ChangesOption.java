@@ -15,7 +15,7 @@ import pdm.fs.Names;
 import pdm.job.JobSummary;
 import pdm.job.Summaries;
 import pdm.journal.Changes;
-import pdm.task.Action;
+import pdm.task.Pass;
 import picocli.CommandLine.Option;
 
 /**
@@ -90,7 +90,7 @@ final class ChangesOption {
         out.println(m.writeValueAsString(o));
     }
 
-    private void full(Action pass, String reason) {
+    private void full(Pass pass, String reason) {
         anyFull = true;
         reasons.add(pass.cliName() + ": " + reason);
         LOG.warn("{} walks everything: {}", pass.cliName(), reason);

@@ -17,8 +17,8 @@ import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.job.JobSummary;
 import pdm.job.Summaries;
-import pdm.task.Action;
-import pdm.task.PathBytes;
+import pdm.task.Pass;
+import pdm.task.WirePaths;
 import pdm.cluster.BrokerUri;
 import pdm.cluster.JobLog;
 import sun.misc.Signal;
@@ -42,10 +42,10 @@ final class Distributed {
         DataSource src = request.src();
         DataSource tgt = request.tgt();
         Path path = request.path();
-        SubmitCheck.fromClient(src, tgt, request.phases());
+        SubmitCheck.fromClient(src, tgt, request.passes());
         long now = System.currentTimeMillis();
         JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), request.command(),
-                request.phases(), src.name(), tgt.name(), text(src), text(tgt), PathBytes.encode(path),
+                request.passes(), src.name(), tgt.name(), text(src), text(tgt), WirePaths.encode(path),
                 request.options(), now, who());
         JobLog.submit(uri, job, config.queueShards());
         PrintStream out = System.out;
@@ -63,7 +63,7 @@ final class Distributed {
         try (Terminal terminal = Terminal.onStderr();
              Detach detach = Detach.onSigint()) {
             // this node's view of the trees: the previous pass it followed, or statvfs where it mounts the source
-            Line progress = new Line(terminal, a -> totals.find(new ProgressTotals.Pass(a, src.path(), tgt.path(), path))
+            Line progress = new Line(terminal, a -> totals.find(new ProgressTotals.Key(a, src.path(), tgt.path(), path))
                     .orElse(null));
             try {
                 done = JobLog.follow(uri, job.job(), config.queueShards(), Instant.ofEpochMilli(now).minusSeconds(300),
@@ -89,9 +89,9 @@ final class Distributed {
             return done.exitCode();
         }
         JobSummary summary = done.summary();
-        List<Action> phases = request.phases();
-        if (phases.size() == 1) { // (a sync's summary adds its passes up: no total of one of them)
-            totals.remember(new ProgressTotals.Pass(phases.get(0), src.path(), tgt.path(), path), summary);
+        List<Pass> passes = request.passes();
+        if (passes.size() == 1) { // (a sync's summary adds its passes up: no total of one of them)
+            totals.remember(new ProgressTotals.Key(passes.get(0), src.path(), tgt.path(), path), summary);
         }
         Summaries.print(summary, json, out);
         return summary.exitCode();
@@ -145,24 +145,24 @@ final class Distributed {
     /** The progress of a distributed job, drawn as an embedded pass's is. */
     static final class Line implements Consumer<JobFold.Job> {
         private final Progress progress;
-        private final Function<Action, ProgressLine.Total> totals;
-        private final Map<Action, Optional<ProgressLine.Total>> found = new HashMap<>();
+        private final Function<Pass, ProgressLine.Total> totals;
+        private final Map<Pass, Optional<ProgressLine.Total>> found = new HashMap<>();
 
         /**
          * @param terminal where the line is drawn, or null to log instead
          * @param totals   the expected entries of a pass, or null when unknown
          */
-        Line(Terminal terminal, Function<Action, ProgressLine.Total> totals) {
+        Line(Terminal terminal, Function<Pass, ProgressLine.Total> totals) {
             this.progress = new Progress(terminal);
             this.totals = totals;
         }
 
         @Override
         public void accept(JobFold.Job j) {
-            double secs = Math.max(1e-3, (System.currentTimeMillis() - j.phaseStartMs()) / 1000.0);
-            ProgressLine.Total total = found.computeIfAbsent(j.action(),
+            double secs = Math.max(1e-3, (System.currentTimeMillis() - j.passStartMs()) / 1000.0);
+            ProgressLine.Total total = found.computeIfAbsent(j.pass(),
                     a -> Optional.ofNullable(totals.apply(a))).orElse(null);
-            progress.show(j.action().cliName(), j.counters(), secs, total, j.tasksPending() + " tasks queued or running");
+            progress.show(j.pass().cliName(), j.counters(), secs, total, j.tasksPending() + " tasks queued or running");
         }
     }
 }

@@ -9,7 +9,7 @@ import pdm.config.DataSource;
 import pdm.config.PdmConfig;
 import pdm.engine.Preflight;
 import pdm.fs.Names;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 
 /**
@@ -19,18 +19,18 @@ import pdm.task.JobOptions;
  * directory); a bare word is a filesystem name from config.toml.
  *
  * @param command the command as typed (copy, sync…)
- * @param phases  the passes it runs, in order
+ * @param passes  the passes it runs, in order
  * @param src     the source: a configured filesystem, or an ad-hoc directory
  * @param tgt     the target, likewise
  * @param adHoc   SRC and TGT are directories, not names (embedded mode only: workers know names)
  * @param path    the job PATH below both roots ("/" when an ad-hoc form leaves it out)
  * @param options the job's options
  */
-record JobRequest(String command, List<Action> phases, DataSource src, DataSource tgt, boolean adHoc, Path path,
+record JobRequest(String command, List<Pass> passes, DataSource src, DataSource tgt, boolean adHoc, Path path,
                   JobOptions options) {
 
     JobRequest {
-        phases = List.copyOf(phases);
+        passes = List.copyOf(passes);
     }
 
     /** Whether an argument is a directory rather than a filesystem name. */
@@ -44,7 +44,7 @@ record JobRequest(String command, List<Action> phases, DataSource src, DataSourc
      * @param pathArg the PATH argument, or null when not given
      * @param cwd     the working directory, against which relative directories are resolved
      */
-    static JobRequest parse(String command, List<Action> phases, String srcArg, String tgtArg, String pathArg,
+    static JobRequest parse(String command, List<Pass> passes, String srcArg, String tgtArg, String pathArg,
                             JobOptions options, PdmConfig config, Path cwd) {
         boolean srcDir = isPath(srcArg);
         boolean tgtDir = isPath(tgtArg);
@@ -93,11 +93,11 @@ record JobRequest(String command, List<Action> phases, DataSource src, DataSourc
                     + "--file to copy one file (pdm " + command + " --file " + srcArg + " " + tgtArg + " "
                     + Names.display(path) + "); nothing was changed");
         }
-        if (Preflight.changesTarget(phases, options)) {
+        if (Preflight.changesTarget(passes, options)) {
             // early, so that a distributed job is refused before it is submitted; Preflight checks it again
             Preflight.requireWritable(tgt.name(), tgt.write());
         }
-        return new JobRequest(command, phases, src, tgt, srcDir, path, options);
+        return new JobRequest(command, passes, src, tgt, srcDir, path, options);
     }
 
     /** A configured filesystem; a bare word that names none but a directory here gets the hint to write ./NAME. */

@@ -20,7 +20,7 @@ import pdm.job.Summaries;
 import pdm.metrics.EmbeddedJob;
 import pdm.metrics.MetricsServer;
 import pdm.metrics.MetricsView;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,7 +72,7 @@ abstract class PassCommand implements Callable<Integer> {
     String path;
 
     /** The passes this command runs, in order. */
-    abstract List<Action> actions();
+    abstract List<Pass> actions();
 
     boolean checksum() {
         return false;
@@ -86,7 +86,7 @@ abstract class PassCommand implements Callable<Integer> {
     private JobOptions jobOptions(PdmConfig config) {
         RemovalOptions.Deleting g = removalGuards();
         Long cap = g == null ? null : g.cap.resolve(config.maxDelete());
-        return options.jobOptions(checksum(), actions().contains(Action.DELETE), g != null && g.allowEmptySource, cap)
+        return options.jobOptions(checksum(), actions().contains(Pass.DELETE), g != null && g.allowEmptySource, cap)
                 .withExcludes(filters.patterns(), g != null && g.deleteExcluded)
                 .withAttrs(options.attrPolicy(JobRequest.isPath(src) || JobRequest.isPath(tgt) ? null
                         : config.datasource(tgt).xattrs()));
@@ -155,7 +155,7 @@ abstract class PassCommand implements Callable<Integer> {
         List<JobSummary> parts = new ArrayList<>();
         stop.stops(engine);
         try (MetricsServer server = metrics.start(live::view)) {
-            for (Action a : actions()) {
+            for (Pass a : actions()) {
                 if (engine.interrupted()) {
                     break;
                 }
@@ -211,8 +211,8 @@ abstract class PassCommand implements Callable<Integer> {
         }
 
         @Override
-        List<Action> actions() {
-            return List.of(Action.COPY);
+        List<Pass> actions() {
+            return List.of(Pass.COPY);
         }
 
         @Override
@@ -235,8 +235,8 @@ abstract class PassCommand implements Callable<Integer> {
         }
 
         @Override
-        List<Action> actions() {
-            return List.of(Action.DELETE);
+        List<Pass> actions() {
+            return List.of(Pass.DELETE);
         }
     }
 
@@ -244,8 +244,8 @@ abstract class PassCommand implements Callable<Integer> {
             description = "Set every TGT dir's mtime, atime, mode and owner to SRC's, deepest first.")
     static final class Dirtimes extends PassCommand {
         @Override
-        List<Action> actions() {
-            return List.of(Action.DIRTIMES);
+        List<Pass> actions() {
+            return List.of(Pass.DIRTIMES);
         }
     }
 
@@ -253,8 +253,8 @@ abstract class PassCommand implements Callable<Integer> {
             description = "Compare content and metadata of SRC and TGT; list every difference; exit 1 if any.")
     static final class Verify extends PassCommand {
         @Override
-        List<Action> actions() {
-            return List.of(Action.VERIFY);
+        List<Pass> actions() {
+            return List.of(Pass.VERIFY);
         }
     }
 
@@ -273,8 +273,8 @@ abstract class PassCommand implements Callable<Integer> {
         }
 
         @Override
-        List<Action> actions() {
-            return List.of(Action.COPY, Action.DELETE, Action.DIRTIMES);
+        List<Pass> actions() {
+            return List.of(Pass.COPY, Pass.DELETE, Pass.DIRTIMES);
         }
 
         @Override

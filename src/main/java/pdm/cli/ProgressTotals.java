@@ -21,7 +21,7 @@ import pdm.fs.Names;
 import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 import pdm.job.JobSummary;
-import pdm.task.Action;
+import pdm.task.Pass;
 
 /**
  * Where the progress line's total comes from: the previous complete pass of the same kind over
@@ -46,27 +46,27 @@ final class ProgressTotals {
     }
 
     /** What one pass over these trees is expected to reach. */
-    record Pass(Action action, Path src, Path tgt, Path path) {
-        static Pass of(JobSpec spec) {
-            return new Pass(spec.pass(), spec.src().root(), spec.tgt().root(), spec.path());
+    record Key(Pass pass, Path src, Path tgt, Path path) {
+        static Key of(JobSpec spec) {
+            return new Key(spec.pass(), spec.src().root(), spec.tgt().root(), spec.path());
         }
     }
 
     Optional<ProgressLine.Total> find(JobSpec pass) {
-        return find(Pass.of(pass));
+        return find(Key.of(pass));
     }
 
-    Optional<ProgressLine.Total> find(Pass pass) {
+    Optional<ProgressLine.Total> find(Key pass) {
         Optional<ProgressLine.Total> previous = previous(pass);
         return previous.isPresent() ? previous : usedInodes(pass);
     }
 
     void remember(JobSpec pass, JobSummary summary) {
-        remember(Pass.of(pass), summary);
+        remember(Key.of(pass), summary);
     }
 
     /** Keeps what a complete pass dealt with, for the next pass of its kind over the same trees. */
-    void remember(Pass pass, JobSummary summary) {
+    void remember(Key pass, JobSummary summary) {
         if (summary.interrupted()) {
             return; // a part of the tree is no total
         }
@@ -91,7 +91,7 @@ final class ProgressTotals {
         }
     }
 
-    private Optional<ProgressLine.Total> previous(Pass pass) {
+    private Optional<ProgressLine.Total> previous(Key pass) {
         Path file = file(pass);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -103,7 +103,7 @@ final class ProgressTotals {
             if (!key(pass).equals(p.getProperty("key")) || entries <= 0) {
                 return Optional.empty();
             }
-            return Optional.of(new ProgressLine.Total(entries, "from the previous " + pass.action().cliName()
+            return Optional.of(new ProgressLine.Total(entries, "from the previous " + pass.pass().cliName()
                     + " pass", "previous pass"));
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot read the previous pass's total {}: {}", file, e.toString());
@@ -112,9 +112,9 @@ final class ProgressTotals {
     }
 
     /** statvfs counts the whole filesystem: right only when PATH is the source's root and that is a mount point. */
-    private static Optional<ProgressLine.Total> usedInodes(Pass pass) {
+    private static Optional<ProgressLine.Total> usedInodes(Key pass) {
         // (a pass that handles every source file counts the source's entries; delete and dirtimes count other things)
-        if (!Names.isRoot(pass.path()) || !pass.action().handlesFiles()) {
+        if (!Names.isRoot(pass.path()) || !pass.pass().handlesFiles()) {
             return Optional.empty();
         }
         Path root = pass.src();
@@ -131,7 +131,7 @@ final class ProgressTotals {
         }
     }
 
-    private Path file(Pass pass) {
+    private Path file(Key pass) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key(pass).getBytes(StandardCharsets.UTF_8));
             return dir.resolve("totals-" + HexFormat.of().formatHex(d, 0, 12) + ".properties");
@@ -141,9 +141,9 @@ final class ProgressTotals {
     }
 
     /** The pass, and its trees and PATH as exact bytes (hex): names need not be UTF-8. */
-    private static String key(Pass pass) {
+    private static String key(Key pass) {
         HexFormat hex = HexFormat.of();
-        return pass.action().cliName() + " " + hex.formatHex(NameBytes.bytes(pass.src())) + " "
+        return pass.pass().cliName() + " " + hex.formatHex(NameBytes.bytes(pass.src())) + " "
                 + hex.formatHex(NameBytes.bytes(pass.tgt())) + " "
                 + (Names.isRoot(pass.path()) ? "/" : hex.formatHex(NameBytes.bytes(pass.path())));
     }

@@ -117,7 +117,7 @@ final class StatusCommand implements Callable<Integer> {
     static String row(JobFold.Job j, long nowMs) {
         JobSummary s = j.summary();
         return String.format(Locale.ROOT, "%-20s %-8s %-9s %-8s %6s %10s %6s %6s", j.id(), j.def.command(), state(j),
-                j.action().cliName(), ProgressLine.count(files(s)), Sizes.bytes(s.counters().bytes()),
+                j.pass().cliName(), ProgressLine.count(files(s)), Sizes.bytes(s.counters().bytes()),
                 ProgressLine.count(Math.round(rate(j, nowMs))), ProgressLine.count(s.counters().problems()));
     }
 
@@ -126,8 +126,8 @@ final class StatusCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "job %s: %s %s -> %s %s, submitted by %s at %s%n", j.id(), j.def.command(),
                 j.def.sourceText(), j.def.targetText(), s.path(), j.def.by(), Instant.ofEpochMilli(j.def.submittedMs()));
         out.printf(Locale.ROOT, "state: %s%s; pass %d of %d (%s); %d tasks done, %d queued or running%n", state(j),
-                j.refused() != null ? " (" + j.refused() + ")" : j.cancelledBy() != null ? " by " + j.cancelledBy() : "", j.phase() + 1, j.def.phases().size(),
-                j.action().cliName(), j.tasksDone(), j.tasksPending());
+                j.refused() != null ? " (" + j.refused() + ")" : j.cancelledBy() != null ? " by " + j.cancelledBy() : "", j.passIndex() + 1, j.def.passes().size(),
+                j.pass().cliName(), j.tasksDone(), j.tasksPending());
         if (j.state() == JobFold.State.RUNNING) {
             if (j.startedMs() < 0) {
                 out.printf(Locale.ROOT, "queued for %s: no task of it has run yet%n",
@@ -165,7 +165,7 @@ final class StatusCommand implements Callable<Integer> {
         if (j.cancelledBy() != null) {
             o.put("cancelled_by", j.cancelledBy());
         }
-        o.put("pass", j.action().cliName());
+        o.put("pass", j.pass().cliName());
         o.put("source", j.def.sourceText());
         o.put("target", j.def.targetText());
         o.put("path", s.path());

@@ -7,7 +7,7 @@ import pdm.engine.TaskSink;
 import pdm.job.JobEvent;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
-import pdm.task.PathBytes;
+import pdm.task.WirePaths;
 import pdm.task.Task;
 import pdm.task.TaskIds;
 import pdm.task.TaskKind;
@@ -32,9 +32,9 @@ final class ChildTasks implements TaskSink {
 
     @Override
     public synchronized void publish(DirTask task) {
-        String id = TaskIds.childDir(parent.taskId(), PathBytes.encode(task.rel().getFileName()));
+        String id = TaskIds.childDir(parent.taskId(), WirePaths.encode(task.rel().getFileName()));
         send(id, task);
-        children.add(new JobEvent.Child(id, TaskKind.DIR, PathBytes.encode(task.rel())));
+        children.add(new JobEvent.Child(id, TaskKind.DIR, WirePaths.encode(task.rel())));
     }
 
     @Override
@@ -47,7 +47,7 @@ final class ChildTasks implements TaskSink {
 
     private void send(String id, Task task) {
         try {
-            outbox.add(new TaskMessage(parent.jobId(), id, parent.action(), parent.src(), parent.tgt(),
+            outbox.add(new TaskMessage(parent.jobId(), id, parent.pass(), parent.src(), parent.tgt(),
                     parent.options(), parent.jobPath(), task));
         } catch (IOException e) {
             throw new TaskSink.PublishFailed(e);

@@ -26,7 +26,7 @@ import pdm.task.TaskMessage;
 
 /**
  * The job tracker: folds the event log and publishes the tasks only the whole job can see
- * are due: each phase's root (so a sync's passes run in order) and a directory's metadata
+ * are due: each passIndex's root (so a sync's passes run in order) and a directory's metadata
  * task once its subtree is done (deepest first, across nodes). One worker at a time holds
  * it, by owning the exclusive queue {@code pdm.tracker}; when that worker dies the broker
  * drops the queue and another worker takes over, replays the log and carries on. It
@@ -206,7 +206,7 @@ final class Tracker implements AutoCloseable {
             // Few messages, not one per task: every task due now for one queue in one message.
             Map<String, List<TaskMessage>> byQueue = new LinkedHashMap<>();
             for (TaskMessage m : due) {
-                byQueue.computeIfAbsent(Publisher.routingKey(m) + " " + m.action(), q -> new ArrayList<>()).add(m);
+                byQueue.computeIfAbsent(Publisher.routingKey(m) + " " + m.pass(), q -> new ArrayList<>()).add(m);
             }
             for (List<TaskMessage> batch : byQueue.values()) {
                 for (int i = 0; i < batch.size(); i += MAX_PER_MESSAGE) {
@@ -229,7 +229,7 @@ final class Tracker implements AutoCloseable {
     /**
      * Whether the tasks due now go out now or wait to be gathered with more (one message, one
      * delivery and one done event for many directories' metadata, instead of one each): a
-     * phase root goes at once (the walk waits for it), metadata tasks when {@link #MAX_PER_MESSAGE}
+     * passIndex root goes at once (the walk waits for it), metadata tasks when {@link #MAX_PER_MESSAGE}
      * are due, when the first has waited {@link #GATHER_MS}, or when the job waits for nothing else
      * (then no event would come to send them later). The wait is checked on the job's next event:
      * while other tasks of the job run, their done events come.

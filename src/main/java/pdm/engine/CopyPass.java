@@ -15,7 +15,7 @@ import pdm.task.WorkItem.Op;
  * each directory's metadata once everything below it is done. What to do is {@link CopyPlan}'s
  * decision, every change {@link EntryWriter}'s; this class joins them for the walk.
  */
-final class CopyPass implements Pass, HardLinks.Placer {
+final class CopyPass implements PassStrategy, HardLinks.Placer {
     private final PassContext ctx;
     private final CopyPlan plan;
     private final EntryWriter writer;

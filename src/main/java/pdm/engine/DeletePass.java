@@ -11,7 +11,7 @@ import pdm.task.WorkItem.Op;
  * are ever considered, and each removal re-checks the source first: on a live filesystem
  * the name may have come back since the listing.
  */
-final class DeletePass implements Pass {
+final class DeletePass implements PassStrategy {
     private final PassContext ctx;
 
     DeletePass(PassContext ctx) {

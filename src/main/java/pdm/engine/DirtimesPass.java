@@ -6,7 +6,7 @@ import pdm.fs.FileMeta;
 import pdm.task.WorkItem;
 
 /** Sets every target directory's owner, mode and times to the source's, deepest first. */
-final class DirtimesPass implements Pass {
+final class DirtimesPass implements PassStrategy {
     private final PassContext ctx;
 
     DirtimesPass(PassContext ctx) {

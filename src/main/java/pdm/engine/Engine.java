@@ -107,7 +107,7 @@ public final class Engine {
         progress.accept(stats);
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
                 removals, interrupt, ledger, job.placement(), job.excludes(), throttle);
-        Pass pass = Passes.of(job.pass(), ctx, HardLinks::new, false);
+        PassStrategy pass = Passes.of(job.pass(), ctx, HardLinks::new, false);
         if (!interrupt.requested() && Walker.begins(job, targetThere, stats)) {
             walk(job, ctx, pass, progress, scope);
             if (scope != null && scope.tainted() != null && !interrupt.requested()) {
@@ -121,7 +121,7 @@ public final class Engine {
                 Names.display(job.path()), job.options().dryRun(), stats, seconds, interrupt.requested());
     }
 
-    private void walk(JobSpec job, PassContext ctx, Pass pass, Consumer<JobStats> progress, WalkScope scope)
+    private void walk(JobSpec job, PassContext ctx, PassStrategy pass, Consumer<JobStats> progress, WalkScope scope)
             throws InterruptedException {
         JobStats stats = ctx.stats();
         Path root = job.walkRoot();

@@ -3,7 +3,7 @@ package pdm.engine;
 import java.nio.file.Path;
 import pdm.config.DataSource;
 import pdm.fs.FsRoot;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 
 /**
@@ -13,11 +13,11 @@ import pdm.task.JobOptions;
  * @param placement how the target places new data (Lustre's layouts), {@link Placement#POSIX} for plain targets
  * @param excludes  what the job leaves out (--exclude, skip_paths)
  */
-public record JobSpec(String id, Action pass, FsRoot src, FsRoot tgt, Path path, JobOptions options,
+public record JobSpec(String id, Pass pass, FsRoot src, FsRoot tgt, Path path, JobOptions options,
                       SkipFilter filter, Placement placement, ExcludeFilter excludes) {
 
     /** A job onto a plain POSIX target, excluding nothing. */
-    public JobSpec(String id, Action pass, FsRoot src, FsRoot tgt, Path path, JobOptions options, SkipFilter filter) {
+    public JobSpec(String id, Pass pass, FsRoot src, FsRoot tgt, Path path, JobOptions options, SkipFilter filter) {
         this(id, pass, src, tgt, path, options, filter, Placement.POSIX, ExcludeFilter.NONE);
     }
 
@@ -36,7 +36,7 @@ public record JobSpec(String id, Action pass, FsRoot src, FsRoot tgt, Path path,
         return LustrePlacement.of(src, tgt, walkRoot(path, options));
     }
 
-    public JobSpec withPass(Action p) {
+    public JobSpec withPass(Pass p) {
         return new JobSpec(id, p, src, tgt, path, options, filter, placement, excludes);
     }
 }

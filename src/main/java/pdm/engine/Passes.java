@@ -1,12 +1,12 @@
 package pdm.engine;
 
 import java.util.function.Supplier;
-import pdm.task.Action;
+import pdm.task.Pass;
 
 /**
  * The one switch from a pass's name to its strategy, for embedded and distributed mode alike.
- * Everything else asks the pass's traits ({@link Action#writesTarget()} and the rest); adding a
- * pass is the list in {@link Action}'s comment.
+ * Everything else asks the pass's traits ({@link Pass#writesTarget()} and the rest); adding a
+ * pass is the list in {@link Pass}'s comment.
  */
 final class Passes {
     private Passes() {
@@ -17,7 +17,7 @@ final class Passes {
      * @param recheck see {@link CopyPass#CopyPass}: distributed tasks may run twice and must look
      *                at the target again before acting
      */
-    static Pass of(Action pass, PassContext ctx, Supplier<HardLinks> links, boolean recheck) {
+    static PassStrategy of(Pass pass, PassContext ctx, Supplier<HardLinks> links, boolean recheck) {
         return switch (pass) {
             case COPY -> new CopyPass(ctx, links.get(), recheck);
             case DELETE -> new DeletePass(ctx);

@@ -18,7 +18,7 @@ import pdm.fs.MetaWriter;
 import pdm.fs.Mounts;
 import pdm.fs.Names;
 import pdm.fs.XattrScope;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 
 /**
@@ -33,8 +33,8 @@ public final class Preflight {
     }
 
     /** Whether these passes would change the target (not a dry run, and one of them writes). */
-    public static boolean changesTarget(List<Action> passes, JobOptions options) {
-        return !options.dryRun() && passes.stream().anyMatch(Action::writesTarget);
+    public static boolean changesTarget(List<Pass> passes, JobOptions options) {
+        return !options.dryRun() && passes.stream().anyMatch(Pass::writesTarget);
     }
 
     /** A job that changes the target needs it configured write = true. */
@@ -88,7 +88,7 @@ public final class Preflight {
     public static boolean check(JobSpec job) {
         FsRoot src = job.src();
         FsRoot tgt = job.tgt();
-        Action pass = job.pass();
+        Pass pass = job.pass();
         Path dirRel = job.walkRoot();
         boolean changes = changesTarget(List.of(pass), job.options());
         if (changes) {

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.util.List;
 import pdm.config.DataSource;
 import pdm.lustre.LustreTarget;
-import pdm.task.Action;
+import pdm.task.Pass;
 
 /**
  * The start checks a client can make before it submits a distributed job, where it sees the
@@ -18,14 +18,14 @@ public final class SubmitCheck {
     }
 
     /** Refuses (exit 2, nothing submitted) what the workers' preflight would refuse for these reasons. */
-    public static void fromClient(DataSource src, DataSource tgt, List<Action> phases) {
+    public static void fromClient(DataSource src, DataSource tgt, List<Pass> passes) {
         for (DataSource ds : List.of(src, tgt)) {
             if (Files.isDirectory(ds.path())) {
                 // (an empty mount point is a directory too: that is the case this catches)
                 Preflight.requireMounted(ds, " on this node");
             }
         }
-        boolean checksPlacement = phases.contains(Action.COPY) || phases.contains(Action.VERIFY);
+        boolean checksPlacement = passes.contains(Pass.COPY) || passes.contains(Pass.VERIFY);
         if (checksPlacement && tgt.isLustre() && Files.isDirectory(tgt.path())) {
             LustrePlacement.check(new LustreTarget(tgt.lustre()), src, tgt);
         }

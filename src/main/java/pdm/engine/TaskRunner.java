@@ -99,11 +99,11 @@ public final class TaskRunner {
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
             Path walkRoot = JobSpec.walkRoot(m.jobPath(), m.options());
-            JobSpec job = new JobSpec(m.jobId(), m.action(), src, tgt, m.jobPath(), m.options(), SkipFilter.of(srcDs),
+            JobSpec job = new JobSpec(m.jobId(), m.pass(), src, tgt, m.jobPath(), m.options(), SkipFilter.of(srcDs),
                     JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options()), excludesOf(m, srcDs, walkRoot));
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, job.filter(), preserveOwner, ChangeList.NONE,
                     removalsOf(m), Interrupt.NEVER, new DryRunLedger(), job.placement(), job.excludes(), throttle);
-            Pass pass = Passes.of(job.pass(), ctx, () -> linksOf(m), true);
+            PassStrategy pass = Passes.of(job.pass(), ctx, () -> linksOf(m), true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
             });
@@ -133,7 +133,7 @@ public final class TaskRunner {
             if (m.task() instanceof DirTask d) {
                 boolean writes = stats.dirsCreated.sum() > 0 || children.files;
                 // The root of a pass that makes the target, always: pdm's hard-link directory may
-                // be made in it, and goes at the end (Pass.walkDone).
+                // be made in it, and goes at the end (PassStrategy.walkDone).
                 boolean makesRoot = job.pass().makesTargetRoot() && d.srcMeta() == null;
                 dirMeta = writes || makesRoot || self.srcSelf == null || self.tgtSelf == null
                         || !DirMeta.current(ctx, self.srcSelf, self.tgtSelf);
@@ -163,7 +163,7 @@ public final class TaskRunner {
     }
 
     /** A directory's subtree is complete: set its metadata from the source as it is now. */
-    private static void finishDir(PassContext ctx, Pass pass, Path rel) {
+    private static void finishDir(PassContext ctx, PassStrategy pass, Path rel) {
         FileMeta srcSelf;
         try (Dir d = ctx.src().open(rel)) {
             srcSelf = d.self();

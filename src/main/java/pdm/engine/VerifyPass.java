@@ -20,7 +20,7 @@ import pdm.task.WorkItem;
  * ACLs, capabilities, every namespace kept), inode flags and project IDs, symlink target,
  * device number and hard link structure. Each difference is listed; none is fixed.
  */
-final class VerifyPass implements Pass {
+final class VerifyPass implements PassStrategy {
     private record Inode(long dev, long ino) {
     }
 

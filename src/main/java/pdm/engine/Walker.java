@@ -26,18 +26,18 @@ import pdm.task.WorkItem;
  */
 final class Walker implements TaskHandler {
     private final PassContext ctx;
-    private final Pass pass;
+    private final PassStrategy pass;
     private final SubtreeTracker tracker;
     private final TaskSink sink;
     private final int filesPerTask;
     /** The --changes walk's directories; null: every directory. */
     private final WalkScope scope;
 
-    Walker(PassContext ctx, Pass pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask) {
+    Walker(PassContext ctx, PassStrategy pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask) {
         this(ctx, pass, tracker, sink, filesPerTask, null);
     }
 
-    Walker(PassContext ctx, Pass pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask, WalkScope scope) {
+    Walker(PassContext ctx, PassStrategy pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask, WalkScope scope) {
         this.ctx = ctx;
         this.pass = pass;
         this.tracker = tracker;

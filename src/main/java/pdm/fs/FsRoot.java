@@ -90,14 +90,14 @@ public final class FsRoot implements java.io.Closeable {
             byte[] b = NameBytes.bytes(rel);
             d = new Dir(noatime.open(f -> Sys.openDirBeneath(r.fd(), b, f)), rel, noatime);
         } catch (FileSystemLoopException | NotDirectoryException e) {
-            throw new SafetyException("a component of '" + Names.text(root.resolve(rel)) + "' on filesystem '" + name
+            throw new SafetyException("a component of '" + NameBytes.text(root.resolve(rel)) + "' on filesystem '" + name
                     + "' is a symlink or not a directory: pdm does not follow it; nothing was changed");
         }
         if (expected != null) {
             FileMeta m = d.selfAtOpen();
             if (m.dev() != expected.dev() || m.ino() != expected.ino()) {
                 d.close();
-                throw new NoSuchFileException(Names.text(root.resolve(rel)), null,
+                throw new NoSuchFileException(NameBytes.text(root.resolve(rel)), null,
                         "replaced by another directory since it was listed");
             }
         }
@@ -163,7 +163,7 @@ public final class FsRoot implements java.io.Closeable {
             Path t = (tgt.exists() || tgt.root().getParent() == null ? tgt.root().toRealPath()
                     : tgt.root().getParent().toRealPath().resolve(tgt.root().getFileName())).resolve(rel);
             if (s.startsWith(t) || t.startsWith(s)) {
-                throw new SafetyException("source " + Names.text(s) + " and target " + Names.text(t)
+                throw new SafetyException("source " + NameBytes.text(s) + " and target " + NameBytes.text(t)
                         + " overlap; pdm copies between separate trees only; nothing was changed");
             }
         } catch (IOException e) {

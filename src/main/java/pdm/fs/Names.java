@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import pdm.fs.linux.NameBytes;
 
-/** Names are bytes; this turns user input into safe relative paths and paths into readable text. */
+/**
+ * The rules for a path a user types: a job PATH becomes a safe relative path below the
+ * filesystem root. Converting names to and from bytes is {@link NameBytes}'s alone.
+ */
 public final class Names {
     /** The empty relative path: the root of a filesystem or of a job. */
     public static final Path ROOT = Path.of("");
@@ -55,11 +58,6 @@ public final class Names {
 
     /** The path as it lives inside its filesystem, e.g. {@code /user_xyz/a b}, for messages. */
     public static String display(Path rel) {
-        return "/" + text(rel);
-    }
-
-    /** Readable text for a path's exact bytes ({@link NameBytes#text}). */
-    public static String text(Path p) {
-        return NameBytes.text(isRoot(p) ? new byte[0] : NameBytes.bytes(p));
+        return "/" + NameBytes.text(rel);
     }
 }

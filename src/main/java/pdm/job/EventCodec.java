@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.BadMessageException;
 import pdm.task.JobOptions;
 import pdm.task.JobOptionsCodec;
@@ -27,8 +27,8 @@ public final class EventCodec {
             o.put("e", "job");
             o.put("job", s.job());
             o.put("command", s.command());
-            ArrayNode phases = o.putArray("phases");
-            s.phases().forEach(a -> phases.add(a.cliName()));
+            ArrayNode passes = o.putArray("passes");
+            s.passes().forEach(a -> passes.add(a.cliName()));
             o.put("src", s.src());
             o.put("tgt", s.tgt());
             o.put("source_text", s.sourceText());
@@ -144,11 +144,12 @@ public final class EventCodec {
         }
         switch (text(o, "e")) {
             case "job" -> {
-                List<Action> phases = new ArrayList<>();
-                for (JsonNode p : array(o, "phases")) {
-                    phases.add(action(p));
+                List<Pass> passes = new ArrayList<>();
+                // "phases" is the field's name in logs written before the code said "pass" everywhere
+                for (JsonNode p : array(o, o.has("passes") || !o.has("phases") ? "passes" : "phases")) {
+                    passes.add(pass(p));
                 }
-                return new JobEvent.Submitted(text(o, "job"), text(o, "command"), phases, text(o, "src"),
+                return new JobEvent.Submitted(text(o, "job"), text(o, "command"), passes, text(o, "src"),
                         text(o, "tgt"), text(o, "source_text"), text(o, "target_text"), text(o, "path"),
                         options(o.get("options")), number(o, "ts"), text(o, "by"));
             }
@@ -209,13 +210,13 @@ public final class EventCodec {
         }
     }
 
-    private static Action action(JsonNode n) throws IOException {
-        for (Action a : Action.values()) {
-            if (n.isTextual() && a.cliName().equals(n.asText())) {
-                return a;
+    private static Pass pass(JsonNode n) throws IOException {
+        for (Pass p : Pass.values()) {
+            if (n.isTextual() && p.cliName().equals(n.asText())) {
+                return p;
             }
         }
-        throw new BadEventException("'phases' holds " + n + ", not a pass");
+        throw new BadEventException("'passes' holds " + n + ", not a pass");
     }
 
     private static String text(JsonNode o, String field) throws BadEventException {

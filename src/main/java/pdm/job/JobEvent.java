@@ -1,7 +1,7 @@
 package pdm.job;
 
 import java.util.List;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.task.TaskKind;
 
@@ -20,11 +20,11 @@ public sealed interface JobEvent {
      * @param path       the job PATH as exact bytes (%XX, see docs/message-format.md)
      * @param sourceText how summaries name the source ("panda (/mnt/panda)")
      */
-    record Submitted(String job, String command, List<Action> phases, String src, String tgt, String sourceText,
+    record Submitted(String job, String command, List<Pass> passes, String src, String tgt, String sourceText,
                      String targetText, String path, JobOptions options, long submittedMs, String by)
             implements JobEvent {
         public Submitted {
-            phases = List.copyOf(phases);
+            passes = List.copyOf(passes);
         }
     }
 
@@ -56,7 +56,7 @@ public sealed interface JobEvent {
         }
     }
 
-    /** The tracker published tasks it derived (phase roots, directories' metadata tasks). */
+    /** The tracker published tasks it derived (passIndex roots, directories' metadata tasks). */
     record Published(String job, List<String> tasks) implements JobEvent {
         public Published {
             tasks = List.copyOf(tasks);

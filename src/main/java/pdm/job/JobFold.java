@@ -13,18 +13,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import pdm.Hosts;
 import pdm.fs.Names;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.BadMessageException;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
-import pdm.task.PathBytes;
+import pdm.task.WirePaths;
 import pdm.task.Task;
 import pdm.task.TaskIds;
 import pdm.task.TaskKind;
 import pdm.task.TaskMessage;
 
 /**
- * The state of every job, folded from the event log. A phase is complete exactly when every
+ * The state of every job, folded from the event log. A passIndex is complete exactly when every
  * task announced for it has a done event: the root is announced by the job itself, every
  * other task by the done event of the task that published it (which is written only after
  * its children are with the broker). Ids are derived, so a task delivered twice, or
@@ -73,10 +73,10 @@ public final class JobFold {
     public static final class Job {
         public final JobEvent.Submitted def;
         private State state = State.RUNNING;
-        private int phase;
+        private int passIndex;
         private String refused;
         private String cancelledBy;
-        private long phaseStartMs;
+        private long passStartMs;
         private long lastMs;
         /** The first done event of the job (-1: none yet); before it, the job waited in the queue. */
         private long startedMs = -1;
@@ -86,13 +86,13 @@ public final class JobFold {
         private final List<JobSummary> finished = new ArrayList<>();
         private final Map<Long, Node> pending = new HashMap<>();
         private final Map<Long, JobEvent.Done> early = new HashMap<>();
-        /** Derived tasks the tracker must publish: phase roots and directory metadata tasks. */
+        /** Derived tasks the tracker must publish: passIndex roots and directory metadata tasks. */
         private final Map<Long, TaskMessage> toPublish = new LinkedHashMap<>();
         private final Map<String, NodeWork> byNode = new HashMap<>();
 
         Job(JobEvent.Submitted def) {
             this.def = def;
-            this.phaseStartMs = def.submittedMs();
+            this.passStartMs = def.submittedMs();
             this.lastMs = def.submittedMs();
         }
 
@@ -114,12 +114,12 @@ public final class JobFold {
         }
 
         /** The pass running now (the last one when the job is over). */
-        public Action action() {
-            return def.phases().get(Math.min(phase, def.phases().size() - 1));
+        public Pass pass() {
+            return def.passes().get(Math.min(passIndex, def.passes().size() - 1));
         }
 
-        public int phase() {
-            return phase;
+        public int passIndex() {
+            return passIndex;
         }
 
         public Counters counters() {
@@ -138,8 +138,8 @@ public final class JobFold {
             return pending.size();
         }
 
-        public long phaseStartMs() {
-            return phaseStartMs;
+        public long passStartMs() {
+            return passStartMs;
         }
 
         public long lastMs() {
@@ -186,19 +186,19 @@ public final class JobFold {
             if (parts.isEmpty()) {
                 parts.add(current());
             }
-            return parts.size() == 1 && def.phases().size() == 1 ? parts.get(0) : Summaries.combine(def.command(), parts);
+            return parts.size() == 1 && def.passes().size() == 1 ? parts.get(0) : Summaries.combine(def.command(), parts);
         }
 
         private JobSummary current() {
             List<Failure> sorted = new ArrayList<>(failures);
             sorted.sort(Comparator.comparing(Failure::path).thenComparing(Failure::error));
-            return counters.summary(def.job(), action().cliName(), def.sourceText(), def.targetText(), display(),
-                    def.options().dryRun(), (lastMs - phaseStartMs) / 1000.0, sorted);
+            return counters.summary(def.job(), pass().cliName(), def.sourceText(), def.targetText(), display(),
+                    def.options().dryRun(), (lastMs - passStartMs) / 1000.0, sorted);
         }
 
         private String display() {
             try {
-                return Names.display(PathBytes.decodeRelative(def.path()));
+                return Names.display(WirePaths.decodeRelative(def.path()));
             } catch (BadMessageException e) {
                 return def.path();
             }
@@ -238,14 +238,14 @@ public final class JobFold {
      * events of it change nothing, as for any finished job. Its numbers per node are kept,
      * not its pass summaries (what the monitor shows, not what status prints).
      */
-    void restore(JobEvent.Submitted def, State state, int phase, long lastMs, long tasksDone, String refused,
+    void restore(JobEvent.Submitted def, State state, int passIndex, long lastMs, long tasksDone, String refused,
                  Map<String, NodeWork> byNode) {
         if (state == State.RUNNING || jobs.containsKey(def.job())) {
             throw new IllegalArgumentException("only a finished job that is not there yet can be restored");
         }
         Job j = new Job(def);
         j.state = state;
-        j.phase = phase;
+        j.passIndex = passIndex;
         j.lastMs = lastMs;
         j.tasksDone = tasksDone;
         j.refused = refused;
@@ -271,11 +271,11 @@ public final class JobFold {
 
     public void apply(JobEvent e) {
         if (e instanceof JobEvent.Submitted s) {
-            if (!jobs.containsKey(s.job()) && TaskIds.isJobId(s.job()) && !s.phases().isEmpty()
+            if (!jobs.containsKey(s.job()) && TaskIds.isJobId(s.job()) && !s.passes().isEmpty()
                     && s.options() != null) {
                 Job j = new Job(s);
                 jobs.put(s.job(), j);
-                startPhase(j, s.submittedMs());
+                startPass(j, s.submittedMs());
             }
         } else if (e instanceof JobEvent.Done d) {
             Job j = jobs.get(d.job());
@@ -309,11 +309,11 @@ public final class JobFold {
         }
     }
 
-    private void startPhase(Job j, long ms) {
-        j.phaseStartMs = ms;
+    private void startPass(Job j, long ms) {
+        j.passStartMs = ms;
         j.counters = Counters.ZERO;
         j.failures = new ArrayList<>();
-        String rootId = TaskIds.root(j.id(), j.phase);
+        String rootId = TaskIds.root(j.id(), j.passIndex);
         String dirRel = rootDir(j);
         Node root = new Node(TaskIds.toLong(rootId), null, DIR, dirRel);
         j.pending.put(root.id, root);
@@ -338,8 +338,8 @@ public final class JobFold {
         if (j.startedMs < 0) {
             // (a worker's clock behind the submitter's: never before the submission)
             j.startedMs = j.lastMs;
-            if (j.phase == 0) {
-                j.phaseStartMs = j.startedMs; // queue time is not run time (embedded mode has none)
+            if (j.passIndex == 0) {
+                j.passStartMs = j.startedMs; // queue time is not run time (embedded mode has none)
             }
         }
         long firstId = TaskIds.toLong(first.task());
@@ -383,7 +383,7 @@ public final class JobFold {
             }
         }
         if (j.pending.isEmpty() && j.state == State.RUNNING) {
-            phaseDone(j);
+            passDone(j);
         }
     }
 
@@ -403,7 +403,7 @@ public final class JobFold {
         while (dir != null && --dir.open == 0) {
             // (--file: the file's directory is not the job's, and embedded mode leaves it alone too)
             boolean singleFileDir = dir.parent == null && j.def.options().singleFile();
-            if (j.action().setsDirMeta() && dir.rel != null && dir.needsMeta && !singleFileDir) {
+            if (j.pass().setsDirMeta() && dir.rel != null && dir.needsMeta && !singleFileDir) {
                 String metaId = TaskIds.dirMeta(TaskIds.toHex(dir.id));
                 Node meta = new Node(TaskIds.toLong(metaId), null, META, null);
                 JobEvent.Done already = j.early.remove(meta.id);
@@ -418,12 +418,12 @@ public final class JobFold {
         }
     }
 
-    private void phaseDone(Job j) {
+    private void passDone(Job j) {
         j.finished.add(j.current());
         j.early.clear();
-        if (j.phase + 1 < j.def.phases().size()) {
-            j.phase++;
-            startPhase(j, j.lastMs);
+        if (j.passIndex + 1 < j.def.passes().size()) {
+            j.passIndex++;
+            startPass(j, j.lastMs);
         } else {
             j.state = State.DONE;
             j.toPublish.clear();
@@ -431,13 +431,13 @@ public final class JobFold {
     }
 
     private static TaskMessage message(Job j, String taskId, Task task) {
-        return new TaskMessage(j.id(), taskId, j.action(), j.def.src(), j.def.tgt(), j.def.options(),
+        return new TaskMessage(j.id(), taskId, j.pass(), j.def.src(), j.def.tgt(), j.def.options(),
                 path(j.def.path()), task);
     }
 
     private static Path path(String encoded) {
         try {
-            return PathBytes.decodeRelative(encoded);
+            return WirePaths.decodeRelative(encoded);
         } catch (BadMessageException e) {
             throw new IllegalArgumentException("bad path in the event log: " + e.getMessage(), e);
         }

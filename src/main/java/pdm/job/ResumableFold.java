@@ -78,7 +78,7 @@ public final class ResumableFold {
                 } catch (IOException ex) {
                     throw new IllegalStateException("cannot re-read an encoded event", ex);
                 }
-                o.put("state", j.state().name()).put("phase", j.phase()).put("last_ms", j.lastMs())
+                o.put("state", j.state().name()).put("pass_index", j.passIndex()).put("last_ms", j.lastMs())
                         .put("tasks_done", j.tasksDone());
                 if (j.refused() != null) {
                     o.put("refused", j.refused());
@@ -114,7 +114,7 @@ public final class ResumableFold {
                 byNode.put(f.getKey(), new JobFold.NodeWork(JSON.treeToValue(f.getValue().path("counters"),
                         Counters.class), f.getValue().path("tasks").asLong()));
             }
-            r.fold.restore(def, JobFold.State.valueOf(o.path("state").asText()), o.path("phase").asInt(),
+            r.fold.restore(def, JobFold.State.valueOf(o.path("state").asText()), o.path(o.has("pass_index") ? "pass_index" : "phase").asInt(),
                     o.path("last_ms").asLong(), o.path("tasks_done").asLong(),
                     o.has("refused") ? o.path("refused").asText() : null, byNode);
         }

@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 import pdm.fs.Names;
 import pdm.job.JobFold;
 import pdm.task.BadMessageException;
-import pdm.task.PathBytes;
+import pdm.task.WirePaths;
 
 /**
  * What {@code pdm monitor} knows of the whole cluster: the jobs and what every worker did
@@ -99,13 +99,13 @@ public final class ClusterView {
 
     static MetricsView.JobState state(JobFold.Job j) {
         return new MetricsView.JobState(j.id(), j.def.command(), j.def.src(), j.def.tgt(), display(j.def.path()),
-                j.def.options().dryRun(), j.state().name().toLowerCase(Locale.ROOT), j.phase() + 1, j.def.phases().size(),
+                j.def.options().dryRun(), j.state().name().toLowerCase(Locale.ROOT), j.passIndex() + 1, j.def.passes().size(),
                 j.tasksPending(), j.def.submittedMs() / 1000.0, j.lastMs() / 1000.0);
     }
 
     private static String display(String encoded) {
         try {
-            return Names.display(PathBytes.decodeRelative(encoded));
+            return Names.display(WirePaths.decodeRelative(encoded));
         } catch (BadMessageException e) {
             return encoded;
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import pdm.fs.AttrPolicy;
 import pdm.fs.XattrScope;
+import pdm.fs.linux.NameBytes;
 
 /**
  * {@link JobOptions} as JSON, one spelling (snake_case) for task messages and the event log
@@ -33,7 +34,7 @@ public final class JobOptionsCodec {
         if (!o.excludes().isEmpty() || o.deleteExcluded()) {
             ArrayNode ex = n.putArray("excludes");
             for (String p : o.excludes()) {
-                ex.add(PathBytes.encodeBytes(p.getBytes(StandardCharsets.ISO_8859_1)));
+                ex.add(NameBytes.percent(p.getBytes(StandardCharsets.ISO_8859_1)));
             }
             n.put("delete_excluded", o.deleteExcluded());
         }
@@ -101,7 +102,7 @@ public final class JobOptionsCodec {
             if (!p.isTextual()) {
                 throw new BadMessageException("'excludes' must hold strings, not " + p);
             }
-            out.add(new String(PathBytes.decodeBytes(p.asText()), StandardCharsets.ISO_8859_1));
+            out.add(new String(WirePaths.decodeBytes(p.asText()), StandardCharsets.ISO_8859_1));
         }
         return out;
     }

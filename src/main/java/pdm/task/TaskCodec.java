@@ -16,7 +16,7 @@ import pdm.fs.Names;
 
 /**
  * The wire format of tasks: one JSON object per message, paths as exact bytes (see
- * {@link PathBytes}). Since version 3 a message carries a batch: the job, pass, pair, options
+ * {@link WirePaths}). Since version 3 a message carries a batch: the job, pass, pair, options
  * and PATH once, then one or more tasks, each with its own id (one broker message, one
  * delivery and one ack for many tasks). Decoding checks everything a worker relies on and says
  * what is wrong, so a bad message can go to the dead-letter queue with its reason. The format
@@ -49,10 +49,10 @@ public final class TaskCodec {
         ObjectNode o = JSON.createObjectNode();
         o.put("v", VERSION);
         o.put("job", m.jobId());
-        o.put("action", m.action().cliName());
+        o.put("action", m.pass().cliName());
         o.put("src", m.src());
         o.put("tgt", m.tgt());
-        o.put("job_path", PathBytes.encode(m.jobPath()));
+        o.put("job_path", WirePaths.encode(m.jobPath()));
         o.set("options", JobOptionsCodec.encode(m.options()));
         ArrayNode tasks = o.putArray("tasks");
         for (TaskMessage t : batch) {
@@ -70,31 +70,31 @@ public final class TaskCodec {
     }
 
     private static boolean sameBatch(TaskMessage a, TaskMessage b) {
-        return a.jobId().equals(b.jobId()) && a.action() == b.action() && a.src().equals(b.src())
+        return a.jobId().equals(b.jobId()) && a.pass() == b.pass() && a.src().equals(b.src())
                 && a.tgt().equals(b.tgt()) && a.options().equals(b.options()) && a.jobPath().equals(b.jobPath());
     }
 
     private static void task(ObjectNode o, Task task) {
         if (task instanceof DirTask d) {
             ObjectNode n = o.putObject("dir");
-            n.put("path", PathBytes.encode(d.rel()));
+            n.put("path", WirePaths.encode(d.rel()));
             n.set("src_id", meta(d.srcMeta()));
             n.set("tgt_id", meta(d.tgtMeta()));
         } else if (task instanceof FileTask f) {
             ObjectNode n = o.putObject("files");
-            n.put("dir", PathBytes.encode(f.dir()));
+            n.put("dir", WirePaths.encode(f.dir()));
             n.set("src_id", meta(f.srcDir()));
             n.set("tgt_id", meta(f.tgtDir()));
             ArrayNode items = n.putArray("items");
             for (WorkItem w : f.items()) {
                 ObjectNode i = items.addObject();
-                i.put("name", PathBytes.encode(w.name()));
+                i.put("name", WirePaths.encode(w.name()));
                 i.put("op", w.op().name().toLowerCase(Locale.ROOT));
                 i.set("src", meta(w.src()));
                 i.set("tgt", meta(w.tgt()));
             }
         } else if (task instanceof DirMetaTask d) {
-            o.putObject("dirmeta").put("path", PathBytes.encode(d.rel()));
+            o.putObject("dirmeta").put("path", WirePaths.encode(d.rel()));
         }
     }
 
@@ -142,13 +142,13 @@ public final class TaskCodec {
             throw new BadMessageException("message version " + v + " is not supported; this pdm reads versions "
                     + OLDEST_READ + " to " + VERSION + " (upgrade the workers or the client so they match)");
         }
-        Action action = action(text(o, "action"));
+        Pass pass = pass(text(o, "action"));
         JobOptions options = JobOptionsCodec.decode(o.get("options"), v >= 2);
         String job = text(o, "job");
         if (!TaskIds.isJobId(job)) {
             throw new BadMessageException("'job' must be 1 to 64 letters, digits and '-', not '" + job + "'");
         }
-        Path jobPath = PathBytes.decodeRelative(text(o, "job_path"));
+        Path jobPath = WirePaths.decodeRelative(text(o, "job_path"));
         List<JsonNode> tasks = new ArrayList<>();
         if (v < 3) {
             tasks.add(o);
@@ -168,13 +168,13 @@ public final class TaskCodec {
             if (!TaskIds.isTaskId(taskId)) {
                 throw new BadMessageException("'task' must be 16 lowercase hex digits, not '" + taskId + "'");
             }
-            TaskMessage m = new TaskMessage(job, taskId, action, text(o, "src"), text(o, "tgt"), options, jobPath,
+            TaskMessage m = new TaskMessage(job, taskId, pass, text(o, "src"), text(o, "tgt"), options, jobPath,
                     task(t));
             boolean fileDir = options.singleFile() && !Names.isRoot(jobPath)
                     && m.dir().equals(jobPath.getParent() == null ? Names.ROOT : jobPath.getParent());
             if (!(options.singleFile() ? fileDir : within(m.dir(), jobPath))) {
-                throw new BadMessageException("task path '" + PathBytes.encode(m.dir()) + "' is outside the job PATH '"
-                        + PathBytes.encode(jobPath) + "'");
+                throw new BadMessageException("task path '" + WirePaths.encode(m.dir()) + "' is outside the job PATH '"
+                        + WirePaths.encode(jobPath) + "'");
             }
             out.add(m);
         }
@@ -186,10 +186,10 @@ public final class TaskCodec {
         if (kinds != 1) {
             throw new BadMessageException("a task carries exactly one of 'dir', 'files' and 'dirmeta'");
         } else if (o.has("dirmeta")) {
-            return new DirMetaTask(PathBytes.decodeRelative(text(object(o, "dirmeta"), "path")));
+            return new DirMetaTask(WirePaths.decodeRelative(text(object(o, "dirmeta"), "path")));
         } else if (o.has("dir")) {
             JsonNode d = object(o, "dir");
-            return new DirTask(PathBytes.decodeRelative(text(d, "path")), meta(d, "src_id"), meta(d, "tgt_id"));
+            return new DirTask(WirePaths.decodeRelative(text(d, "path")), meta(d, "src_id"), meta(d, "tgt_id"));
         }
         JsonNode f = object(o, "files");
         JsonNode items = f.get("items");
@@ -198,10 +198,10 @@ public final class TaskCodec {
         }
         List<WorkItem> list = new ArrayList<>(items.size());
         for (JsonNode i : items) {
-            list.add(new WorkItem(PathBytes.decodeName(text(i, "name")), op(text(i, "op")), meta(i, "src"),
+            list.add(new WorkItem(WirePaths.decodeName(text(i, "name")), op(text(i, "op")), meta(i, "src"),
                     meta(i, "tgt")));
         }
-        return new FileTask(PathBytes.decodeRelative(text(f, "dir")), meta(f, "src_id"), meta(f, "tgt_id"), list);
+        return new FileTask(WirePaths.decodeRelative(text(f, "dir")), meta(f, "src_id"), meta(f, "tgt_id"), list);
     }
 
     private static boolean within(Path p, Path top) {
@@ -255,8 +255,8 @@ public final class TaskCodec {
                 n.hasNonNull("ctime_ns") ? number(n, "ctime_ns") : FileMeta.UNKNOWN_CTIME);
     }
 
-    private static Action action(String s) throws BadMessageException {
-        for (Action a : Action.values()) {
+    private static Pass pass(String s) throws BadMessageException {
+        for (Pass a : Pass.values()) {
             if (a.cliName().equals(s)) {
                 return a;
             }

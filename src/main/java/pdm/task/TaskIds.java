@@ -17,9 +17,9 @@ public final class TaskIds {
     private TaskIds() {
     }
 
-    /** The root task of phase {@code phase} (0 for a single pass) of a job. */
-    public static String root(String jobId, int phase) {
-        return hash(jobId, "root", Integer.toString(phase));
+    /** The root task of passIndex {@code passIndex} (0 for a single pass) of a job. */
+    public static String root(String jobId, int passIndex) {
+        return hash(jobId, "root", Integer.toString(passIndex));
     }
 
     /** A subdirectory task of a directory task. */

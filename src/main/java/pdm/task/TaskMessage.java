@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * @param tgt     target filesystem name from config.toml
  * @param jobPath the job PATH below both roots; a worker refuses a task outside it
  */
-public record TaskMessage(String jobId, String taskId, Action action, String src, String tgt, JobOptions options,
+public record TaskMessage(String jobId, String taskId, Pass pass, String src, String tgt, JobOptions options,
                           Path jobPath, Task task) {
 
     /** The directory the task acts in or on. */

@@ -14,7 +14,7 @@ import pdm.fs.FsRoot;
 import pdm.fs.Names;
 import pdm.job.Counters;
 import pdm.job.JobSummary;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 
 /** A complete pass leaves its total for the next pass of its kind over the same trees, and only for that. */
@@ -25,7 +25,7 @@ class ProgressTotalsTest {
     @Test
     void theNextPassOverTheSameTreesFindsTheTotal() throws IOException {
         ProgressTotals totals = new ProgressTotals(tmp.resolve("state"));
-        JobSpec copy = spec(Action.COPY, "a", "b", "/d");
+        JobSpec copy = spec(Pass.COPY, "a", "b", "/d");
 
         assertThat(totals.find(copy)).as("no previous pass, not a mount point's root").isEmpty();
         totals.remember(copy, summary(copy, false));
@@ -34,15 +34,15 @@ class ProgressTotalsTest {
             assertThat(t.entries()).isEqualTo(120 + 30);
             assertThat(t.from()).isEqualTo("from the previous copy pass");
         });
-        assertThat(totals.find(spec(Action.VERIFY, "a", "b", "/d"))).as("another pass").isEmpty();
-        assertThat(totals.find(spec(Action.COPY, "a", "b", "/e"))).as("another PATH").isEmpty();
-        assertThat(totals.find(spec(Action.COPY, "a", "c", "/d"))).as("another target").isEmpty();
+        assertThat(totals.find(spec(Pass.VERIFY, "a", "b", "/d"))).as("another pass").isEmpty();
+        assertThat(totals.find(spec(Pass.COPY, "a", "b", "/e"))).as("another PATH").isEmpty();
+        assertThat(totals.find(spec(Pass.COPY, "a", "c", "/d"))).as("another target").isEmpty();
     }
 
     @Test
     void anInterruptedPassLeavesNoTotal() throws IOException {
         ProgressTotals totals = new ProgressTotals(tmp.resolve("state"));
-        JobSpec copy = spec(Action.COPY, "a", "b", "/d");
+        JobSpec copy = spec(Pass.COPY, "a", "b", "/d");
 
         totals.remember(copy, summary(copy, true));
 
@@ -53,7 +53,7 @@ class ProgressTotalsTest {
     void anUnwritableStateDirCostsOnlyThePercent() throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
         ProgressTotals totals = new ProgressTotals(file);
-        JobSpec copy = spec(Action.COPY, "a", "b", "/d");
+        JobSpec copy = spec(Pass.COPY, "a", "b", "/d");
 
         totals.remember(copy, summary(copy, false));
 
@@ -64,7 +64,7 @@ class ProgressTotalsTest {
     void aMountedSourcesRootHasItsUsedInodesAsTotal() throws IOException {
         ProgressTotals totals = new ProgressTotals(tmp.resolve("state"));
         // "/" is a mount point wherever this runs; nothing is walked or written here
-        JobSpec copy = new JobSpec("j", Action.COPY, new FsRoot("root", Path.of("/"), false),
+        JobSpec copy = new JobSpec("j", Pass.COPY, new FsRoot("root", Path.of("/"), false),
                 new FsRoot("b", Files.createDirectories(tmp.resolve("b")), true), Names.jobPath("/"),
                 new JobOptions(false, false, false, false), SkipFilter.NONE);
 
@@ -73,12 +73,12 @@ class ProgressTotalsTest {
             assertThat(t.from()).isEqualTo("inodes in use on /, statvfs");
             assertThat(t.shortFrom()).isEqualTo("statvfs");
         });
-        assertThat(totals.find(copy.withPass(Action.DELETE))).as("delete counts no source entries").isEmpty();
-        assertThat(totals.find(new JobSpec("j", Action.COPY, copy.src(), copy.tgt(), Names.jobPath("/usr"),
+        assertThat(totals.find(copy.withPass(Pass.DELETE))).as("delete counts no source entries").isEmpty();
+        assertThat(totals.find(new JobSpec("j", Pass.COPY, copy.src(), copy.tgt(), Names.jobPath("/usr"),
                 copy.options(), SkipFilter.NONE))).as("PATH below the root: statvfs would count too much").isEmpty();
     }
 
-    private JobSpec spec(Action a, String src, String tgt, String path) throws IOException {
+    private JobSpec spec(Pass a, String src, String tgt, String path) throws IOException {
         Path s = Files.createDirectories(tmp.resolve(src));
         Path t = Files.createDirectories(tmp.resolve(tgt));
         return new JobSpec("j", a, new FsRoot(src, s, false), new FsRoot(tgt, t, true), Names.jobPath(path),

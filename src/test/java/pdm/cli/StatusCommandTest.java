@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import pdm.job.Counters;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
 import pdm.task.TaskKind;
@@ -22,7 +22,7 @@ class StatusCommandTest {
 
     private static JobFold submitted() {
         JobFold fold = new JobFold();
-        fold.apply(new JobEvent.Submitted(JOB, "dirtimes", List.of(Action.DIRTIMES), "panda", "badger",
+        fold.apply(new JobEvent.Submitted(JOB, "dirtimes", List.of(Pass.DIRTIMES), "panda", "badger",
                 "panda (/mnt/panda)", "badger (/mnt/badger)", "user_xyz", JobOptions.DEFAULT, SUBMITTED, "me@here"));
         return fold;
     }

@@ -15,7 +15,7 @@ import pdm.fs.FileMeta;
 import pdm.fs.FileType;
 import pdm.fs.Names;
 import pdm.job.JobEvent;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
@@ -60,7 +60,7 @@ class ChildBatchesTest {
     }
 
     private static TaskMessage message(Task task) {
-        return new TaskMessage(JOB, "t-" + task.hashCode(), Action.COPY, "panda", "badger", JobOptions.DEFAULT,
+        return new TaskMessage(JOB, "t-" + task.hashCode(), Pass.COPY, "panda", "badger", JobOptions.DEFAULT,
                 Names.ROOT, task);
     }
 

@@ -25,7 +25,7 @@ import pdm.engine.TaskRunner;
 import pdm.fs.Names;
 import pdm.job.JobEvent;
 import pdm.metrics.ProcessStats;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.DirTask;
 import pdm.task.JobOptions;
 import pdm.task.TaskCodec;
@@ -153,7 +153,7 @@ class TaskDeliveryTest {
     }
 
     private static byte[] rootTask() {
-        return TaskCodec.encode(List.of(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "src", "tgt",
+        return TaskCodec.encode(List.of(new TaskMessage(JOB, TaskIds.root(JOB, 0), Pass.COPY, "src", "tgt",
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null))));
     }
 
@@ -231,7 +231,7 @@ class TaskDeliveryTest {
 
     @Test
     void aTaskOfAnotherPairIsDeadLetteredWithADoneEventForItsJob() {
-        deliver(TaskCodec.encode(List.of(new TaskMessage(JOB, TaskIds.root(JOB, 0), Action.COPY, "tgt", "src",
+        deliver(TaskCodec.encode(List.of(new TaskMessage(JOB, TaskIds.root(JOB, 0), Pass.COPY, "tgt", "src",
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)))));
         assertThat(log).containsExactly("dead-letter", "event", "confirmed", "ack");
         JobEvent.Done done = done(0);
@@ -301,9 +301,9 @@ class TaskDeliveryTest {
     /** One task of a batch that is not this worker's: the whole message is kept, each of its tasks reported. */
     @Test
     void aBatchWithABadTaskIsDeadLetteredWithADoneEventPerTask() {
-        TaskMessage a = new TaskMessage(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "a"), Action.COPY, "tgt", "src",
+        TaskMessage a = new TaskMessage(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "a"), Pass.COPY, "tgt", "src",
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Path.of("a"), null, null));
-        TaskMessage b = new TaskMessage(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "b"), Action.COPY, "tgt", "src",
+        TaskMessage b = new TaskMessage(JOB, TaskIds.childDir(TaskIds.root(JOB, 0), "b"), Pass.COPY, "tgt", "src",
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Path.of("b"), null, null));
         deliver(TaskCodec.encode(List.of(a, b)));
         assertThat(log).containsExactly("dead-letter", "event", "confirmed", "ack");

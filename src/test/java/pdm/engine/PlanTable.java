@@ -25,14 +25,14 @@ final class PlanTable {
     }
 
     static Map<String, String> decisions(Path src, Path tgt, JobOptions options, ExcludeFilter excludes,
-                                         Function<PassContext, Pass> pass) throws IOException, InterruptedException {
+                                         Function<PassContext, PassStrategy> pass) throws IOException, InterruptedException {
         Map<String, String> out = new LinkedHashMap<>();
         JobStats stats = new JobStats();
         try (FsRoot s = new FsRoot("src", src, false); FsRoot t = new FsRoot("tgt", tgt, true)) {
             PassContext ctx = new PassContext(s, t, options, stats, SkipFilter.NONE, true, ChangeList.NONE,
                     new Removals(null), Interrupt.NEVER, new DryRunLedger(), Placement.POSIX, excludes,
                     Throttle.none());
-            Pass p = pass.apply(ctx);
+            PassStrategy p = pass.apply(ctx);
             ExcludeFilter.Scope scope = excludes.in(Names.ROOT);
             try (DirPair dir = new DirPair(Names.ROOT, s.open(Names.ROOT), t.open(Names.ROOT))) {
                 for (Pair pair : Walker.merge(dir.src().list(), dir.tgt().list())) {

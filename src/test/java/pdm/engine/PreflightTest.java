@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pdm.PdmException;
 import pdm.fs.FsRoot;
 import pdm.fs.Names;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.testkit.Fx;
 import pdm.testkit.TreeComparer;
@@ -43,7 +43,7 @@ class PreflightTest {
     }
 
     /** A row: the state, the job, and what the preflight says ("refused: " + part of its message, "there", "not there"). */
-    record Row(String state, Setup setup, Action pass, JobOptions options, String path, String tgtRoot,
+    record Row(String state, Setup setup, Pass pass, JobOptions options, String path, String tgtRoot,
                boolean writable, boolean creatable, String expected) {
         @Override
         public String toString() {
@@ -51,7 +51,7 @@ class PreflightTest {
         }
     }
 
-    private static Row row(String state, Setup setup, Action pass, JobOptions options, String path, String expected) {
+    private static Row row(String state, Setup setup, Pass pass, JobOptions options, String path, String expected) {
         return new Row(state, setup, pass, options, path, "tgt", true, false, expected);
     }
 
@@ -60,57 +60,57 @@ class PreflightTest {
 
     static Stream<Arguments> table() {
         return Stream.of(
-                new Row("a copy into a write = false target", AS_IS, Action.COPY, REAL, "/", "tgt", false, false,
+                new Row("a copy into a write = false target", AS_IS, Pass.COPY, REAL, "/", "tgt", false, false,
                         "refused: target filesystem 'tgt' is not writable (write = false in config.toml)"),
-                new Row("a dry run into a write = false target", AS_IS, Action.COPY, DRY, "/", "tgt", false, false,
+                new Row("a dry run into a write = false target", AS_IS, Pass.COPY, DRY, "/", "tgt", false, false,
                         "there"),
-                new Row("verify of a write = false target", AS_IS, Action.VERIFY, REAL, "/", "tgt", false, false,
+                new Row("verify of a write = false target", AS_IS, Pass.VERIFY, REAL, "/", "tgt", false, false,
                         "there"),
-                row("a missing source root", tmp -> removeTree(tmp.resolve("src")), Action.COPY, REAL, "/",
+                row("a missing source root", tmp -> removeTree(tmp.resolve("src")), Pass.COPY, REAL, "/",
                         "refused: of filesystem 'src' does not exist or is not a directory"),
                 row("a target root that is a file", tmp -> {
                     Files.delete(tmp.resolve("tgt"));
                     Fx.write(tmp.resolve("tgt"), "a file");
-                }, Action.COPY, REAL, "/", "refused: exists and is not a directory; pdm does not replace it"),
-                new Row("a missing target given as a directory, whose parent is missing too", AS_IS, Action.COPY, REAL,
+                }, Pass.COPY, REAL, "/", "refused: exists and is not a directory; pdm does not replace it"),
+                new Row("a missing target given as a directory, whose parent is missing too", AS_IS, Pass.COPY, REAL,
                         "/", "no/tgt", true, true, "refused: its parent directory"),
-                new Row("a missing target given as a directory: copy makes it", AS_IS, Action.COPY, REAL, "/",
+                new Row("a missing target given as a directory: copy makes it", AS_IS, Pass.COPY, REAL, "/",
                         "new", true, true, "there"),
-                new Row("a missing target given as a directory, in a dry run", AS_IS, Action.COPY, DRY, "/", "new",
+                new Row("a missing target given as a directory, in a dry run", AS_IS, Pass.COPY, DRY, "/", "new",
                         true, true, "not there"),
-                new Row("a missing configured target, for delete", AS_IS, Action.DELETE, REAL, "/", "new", true,
+                new Row("a missing configured target, for delete", AS_IS, Pass.DELETE, REAL, "/", "new", true,
                         false, "refused: of filesystem 'tgt' does not exist or is not a directory"),
                 new Row("a missing configured target, for a dry-run delete (not mounted, or misconfigured)",
-                        AS_IS, Action.DELETE, DRY, "/", "new", true, false,
+                        AS_IS, Pass.DELETE, DRY, "/", "new", true, false,
                         "refused: of filesystem 'tgt' does not exist or is not a directory"),
-                new Row("a missing target given as a directory, for a dry-run delete", AS_IS, Action.DELETE, DRY, "/",
+                new Row("a missing target given as a directory, for a dry-run delete", AS_IS, Pass.DELETE, DRY, "/",
                         "new", true, true, "not there"),
-                new Row("a missing target, for verify, in a dry run too", AS_IS, Action.VERIFY, DRY, "/", "new", true,
+                new Row("a missing target, for verify, in a dry run too", AS_IS, Pass.VERIFY, DRY, "/", "new", true,
                         true, "refused: does not exist or is not a directory"),
-                new Row("a target inside the source", AS_IS, Action.COPY, REAL, "/", "src/d", true, false,
+                new Row("a target inside the source", AS_IS, Pass.COPY, REAL, "/", "src/d", true, false,
                         "refused: overlap; pdm copies between separate trees only"),
-                row("a missing source PATH", AS_IS, Action.COPY, REAL, "/nope",
+                row("a missing source PATH", AS_IS, Pass.COPY, REAL, "/nope",
                         "refused: source path /nope does not exist on 'src'"),
-                row("--file naming a missing file", AS_IS, Action.COPY, FILE, "/d/nope",
+                row("--file naming a missing file", AS_IS, Pass.COPY, FILE, "/d/nope",
                         "refused: source file /d/nope does not exist on 'src'"),
-                row("--file naming a directory", tmp -> Fx.mkdirs(tmp.resolve("src/d/e")), Action.COPY, FILE,
+                row("--file naming a directory", tmp -> Fx.mkdirs(tmp.resolve("src/d/e")), Pass.COPY, FILE,
                         "/d/e", "refused: --file names a directory (/d/e on 'src')"),
                 row("--file delete of a file the source no longer has", tmp -> Fx.mkdirs(tmp.resolve("tgt/d")),
-                        Action.DELETE, FILE, "/d/nope", "there"),
+                        Pass.DELETE, FILE, "/d/nope", "there"),
                 row("an empty source over a full target, for delete", PreflightTest::emptySourceFullTarget,
-                        Action.DELETE, DELETING, "/e", "refused: is empty but the target's is not"),
+                        Pass.DELETE, DELETING, "/e", "refused: is empty but the target's is not"),
                 row("an empty source over a full target, for sync's copy pass", PreflightTest::emptySourceFullTarget,
-                        Action.COPY, DELETING, "/e", "refused: give --allow-empty-source"),
+                        Pass.COPY, DELETING, "/e", "refused: give --allow-empty-source"),
                 row("an empty source over a full target, with --allow-empty-source",
-                        PreflightTest::emptySourceFullTarget, Action.DELETE, EMPTY_OK, "/e", "there"),
+                        PreflightTest::emptySourceFullTarget, Pass.DELETE, EMPTY_OK, "/e", "there"),
                 row("an empty source over a full target, for copy", PreflightTest::emptySourceFullTarget,
-                        Action.COPY, REAL, "/e", "there"),
+                        Pass.COPY, REAL, "/e", "there"),
                 row("an empty source over a full target, for sync's dirtimes pass",
-                        PreflightTest::emptySourceFullTarget, Action.DIRTIMES, DELETING, "/e", "there"),
+                        PreflightTest::emptySourceFullTarget, Pass.DIRTIMES, DELETING, "/e", "there"),
                 row("a file on the target where PATH needs a directory", tmp -> Fx.write(tmp.resolve("tgt/d"), "x"),
-                        Action.COPY, REAL, "/d", "refused: target path /d on 'tgt' exists and is not a directory (file)"),
-                row("a PATH the target lacks: copy makes it", AS_IS, Action.COPY, REAL, "/d", "there"),
-                row("a PATH the target lacks, for delete", AS_IS, Action.DELETE, REAL, "/d", "not there"))
+                        Pass.COPY, REAL, "/d", "refused: target path /d on 'tgt' exists and is not a directory (file)"),
+                row("a PATH the target lacks: copy makes it", AS_IS, Pass.COPY, REAL, "/d", "there"),
+                row("a PATH the target lacks, for delete", AS_IS, Pass.DELETE, REAL, "/d", "not there"))
                 .map(Arguments::of);
     }
 

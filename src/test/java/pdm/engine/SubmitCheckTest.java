@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pdm.PdmException;
 import pdm.config.DataSource;
 import pdm.config.LustreOptions;
-import pdm.task.Action;
+import pdm.task.Pass;
 
 /** What a submitting client refuses itself, where it sees the filesystems, and what it leaves to the workers. */
 class SubmitCheckTest {
@@ -34,7 +34,7 @@ class SubmitCheckTest {
         Path src = Files.createDirectory(tmp.resolve("src")); // a plain directory, as an empty mount point is
         Path tgt = Files.createDirectory(tmp.resolve("tgt"));
         assertThatThrownBy(() -> SubmitCheck.fromClient(posix("panda", src, true, false), posix("badger", tgt, false, true),
-                List.of(Action.COPY)))
+                List.of(Pass.COPY)))
                 .isInstanceOf(PdmException.class)
                 .hasMessageContaining("'panda' is configured with mount = true but " + src + " is not a mount point on this node");
     }
@@ -43,14 +43,14 @@ class SubmitCheckTest {
     void filesystemsThisNodeDoesNotSeeAreLeftToTheWorkers() {
         Path absent = tmp.resolve("not-here");
         assertThatCode(() -> SubmitCheck.fromClient(posix("panda", absent, true, false), lustre("badger", absent),
-                List.of(Action.COPY, Action.DELETE, Action.DIRTIMES))).doesNotThrowAnyException();
+                List.of(Pass.COPY, Pass.DELETE, Pass.DIRTIMES))).doesNotThrowAnyException();
     }
 
     @Test
     void aLustreTargetWhoseLfsDoesNotWorkHereIsRefusedForCopyAndVerify() throws Exception {
         Path src = Files.createDirectory(tmp.resolve("src"));
         Path tgt = Files.createDirectory(tmp.resolve("tgt"));
-        for (Action a : List.of(Action.COPY, Action.VERIFY)) {
+        for (Pass a : List.of(Pass.COPY, Pass.VERIFY)) {
             assertThatThrownBy(() -> SubmitCheck.fromClient(posix("panda", src, false, false), lustre("badger", tgt),
                     List.of(a)))
                     .as(a.toString())
@@ -59,7 +59,7 @@ class SubmitCheckTest {
         }
         // delete and dirtimes never run lfs: nothing to check for them
         assertThatCode(() -> SubmitCheck.fromClient(posix("panda", src, false, false), lustre("badger", tgt),
-                List.of(Action.DELETE, Action.DIRTIMES))).doesNotThrowAnyException();
+                List.of(Pass.DELETE, Pass.DIRTIMES))).doesNotThrowAnyException();
     }
 
     @Test
@@ -67,6 +67,6 @@ class SubmitCheckTest {
         Path src = Files.createDirectory(tmp.resolve("src"));
         Path tgt = Files.createDirectory(tmp.resolve("tgt"));
         assertThatCode(() -> SubmitCheck.fromClient(posix("panda", src, false, false), posix("badger", tgt, false, true),
-                List.of(Action.COPY))).doesNotThrowAnyException();
+                List.of(Pass.COPY))).doesNotThrowAnyException();
     }
 }

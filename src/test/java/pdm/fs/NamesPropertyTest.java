@@ -18,7 +18,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import pdm.fs.linux.NameBytes;
 
-/** Names.text: readable, one line, and never the same text for two different byte names. */
+/** NameBytes.text: readable, one line, and never the same text for two different byte names. */
 class NamesPropertyTest {
 
     /** Short names over bytes that escaping could confuse: backslash, x, hex digits, controls, high bytes, UTF-8 pieces. */
@@ -40,7 +40,7 @@ class NamesPropertyTest {
     void differentNamesNeverReadTheSame(@ForAll("trickyNames") List<byte[]> names) {
         Map<String, byte[]> seen = new HashMap<>();
         for (byte[] n : names) {
-            String text = Names.text(NameBytes.path(n));
+            String text = NameBytes.text(NameBytes.path(n));
             byte[] before = seen.putIfAbsent(text, n);
             if (before != null) {
                 assertThat(before).as("two names read as '%s'", text).isEqualTo(n);
@@ -55,7 +55,7 @@ class NamesPropertyTest {
 
     @Property(tries = 100)
     void textIsOneLineAndUtf8IsKept(@ForAll("anyName") byte[] name) {
-        String text = Names.text(NameBytes.path(name));
+        String text = NameBytes.text(NameBytes.path(name));
         assertThat(text).doesNotContain("\n").doesNotContain("\r").isNotEmpty();
     }
 
@@ -79,7 +79,7 @@ class NamesPropertyTest {
                     byte[] n = Arrays.copyOf(prefix, len);
                     n[len - 1] = b;
                     next.add(n);
-                    String text = Names.text(NameBytes.path(n));
+                    String text = NameBytes.text(NameBytes.path(n));
                     String before = seen.putIfAbsent(text, Arrays.toString(n));
                     assertThat(before).as("'%s' is the text of %s and of %s", text, before, Arrays.toString(n)).isNull();
                     assertThat(text).doesNotContain("\n");
@@ -92,10 +92,10 @@ class NamesPropertyTest {
 
     @Example
     void knownTexts() {
-        assertThat(Names.text(NameBytes.path(new byte[]{'c', 'a', 'f', (byte) 0xe9}))).isEqualTo("caf\\xe9");
-        assertThat(Names.text(NameBytes.path("new\nline".getBytes()))).isEqualTo("new\\nline");
-        assertThat(Names.text(NameBytes.path("caf\\xe9".getBytes()))).isEqualTo("caf\\\\xe9");
-        assertThat(Names.text(NameBytes.path("ünï".getBytes(StandardCharsets.UTF_8)))).isEqualTo("ünï");
+        assertThat(NameBytes.text(NameBytes.path(new byte[]{'c', 'a', 'f', (byte) 0xe9}))).isEqualTo("caf\\xe9");
+        assertThat(NameBytes.text(NameBytes.path("new\nline".getBytes()))).isEqualTo("new\\nline");
+        assertThat(NameBytes.text(NameBytes.path("caf\\xe9".getBytes()))).isEqualTo("caf\\\\xe9");
+        assertThat(NameBytes.text(NameBytes.path("ünï".getBytes(StandardCharsets.UTF_8)))).isEqualTo("ünï");
         assertThat(Names.display(Names.ROOT)).isEqualTo("/");
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
 import pdm.task.TaskKind;
@@ -21,7 +21,7 @@ class CancelledJobTest {
     @Test
     void aCancelledJobEndsWithItsCountsSoFarAndIgnoresLaterDoneEvents() throws Exception {
         JobFold fold = new JobFold();
-        fold.apply(new JobEvent.Submitted(JOB, "sync", List.of(Action.COPY, Action.DELETE), "panda", "badger", "p",
+        fold.apply(new JobEvent.Submitted(JOB, "sync", List.of(Pass.COPY, Pass.DELETE), "panda", "badger", "p",
                 "b", "", JobOptions.DEFAULT, 1000, "me@here"));
         String root = TaskIds.root(JOB, 0);
         String child = TaskIds.childDir(root, "d");

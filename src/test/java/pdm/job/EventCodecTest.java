@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
 import pdm.task.TaskKind;
@@ -22,7 +22,7 @@ class EventCodecTest {
             List.of("*.log", "caf\u00e9"), true);
 
     private static JobEvent.Submitted submitted() {
-        return new JobEvent.Submitted(JOB, "sync", List.of(Action.COPY, Action.DELETE, Action.DIRTIMES), "panda",
+        return new JobEvent.Submitted(JOB, "sync", List.of(Pass.COPY, Pass.DELETE, Pass.DIRTIMES), "panda",
                 "badger", "panda (/p)", "badger (/b)", "user_xyz", OPTIONS, 1000, "me@here");
     }
 
@@ -39,7 +39,7 @@ class EventCodecTest {
     @Test
     void jobEventsOfTheOldCamelCaseSpellingStillRead() throws IOException {
         // as pdm wrote a job event before the one spelling (Jackson's record names), from a live log
-        String old = "{\"e\":\"job\",\"job\":\"" + JOB + "\",\"command\":\"sync\",\"phases\":[\"copy\",\"delete\","
+        String old = "{\"e\":\"job\",\"job\":\"" + JOB + "\",\"command\":\"sync\",\"passes\":[\"copy\",\"delete\","
                 + "\"dirtimes\"],\"src\":\"panda\",\"tgt\":\"badger\",\"source_text\":\"panda (/p)\",\"target_text\":"
                 + "\"badger (/b)\",\"path\":\"user_xyz\",\"options\":{\"dryRun\":false,\"checksum\":true,"
                 + "\"singleFile\":false,\"fsync\":true,\"deleting\":true,\"allowEmptySource\":false,\"maxDelete\":5,"
@@ -50,7 +50,7 @@ class EventCodecTest {
 
     @Test
     void aJobEventMissingAFieldIsRefusedNamingIt() throws IOException {
-        for (String field : List.of("job", "command", "phases", "src", "tgt", "source_text", "target_text", "path",
+        for (String field : List.of("job", "command", "passes", "src", "tgt", "source_text", "target_text", "path",
                 "options", "ts", "by")) {
             ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(submitted()));
             o.remove(field);

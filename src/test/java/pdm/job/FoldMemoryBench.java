@@ -2,7 +2,7 @@ package pdm.job;
 
 import java.util.ArrayList;
 import java.util.List;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
 import pdm.task.TaskKind;
@@ -23,7 +23,7 @@ public final class FoldMemoryBench {
         String job = "20261125-120000-mem0";
         long before = used();
         JobFold fold = new JobFold(false); // as the tracker holds it
-        fold.apply(new JobEvent.Submitted(job, "copy", List.of(Action.COPY), "a", "b", "a", "b", "", JobOptions.DEFAULT,
+        fold.apply(new JobEvent.Submitted(job, "copy", List.of(Pass.COPY), "a", "b", "a", "b", "", JobOptions.DEFAULT,
                 0, "bench"));
         String root = TaskIds.root(job, 0);
         List<JobEvent.Child> top = new ArrayList<>();

@@ -14,7 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.DirMetaTask;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
@@ -88,7 +88,7 @@ class JobFoldTest {
         String root = TaskIds.root(JOB, 0);
         t.dir(root, "", 0);
         JobFold fold = new JobFold();
-        fold.apply(submitted(List.of(Action.COPY)));
+        fold.apply(submitted(List.of(Pass.COPY)));
         JobFold.Job job = fold.job(JOB);
         assertThat(job.toPublish()).extracting(TaskMessage::taskId).containsExactly(root);
 
@@ -144,20 +144,20 @@ class JobFoldTest {
     @Test
     void syncRunsItsPassesInOrderEachStartingWhenThePreviousIsComplete() {
         JobFold fold = new JobFold();
-        fold.apply(submitted(List.of(Action.COPY, Action.DELETE, Action.DIRTIMES)));
+        fold.apply(submitted(List.of(Pass.COPY, Pass.DELETE, Pass.DIRTIMES)));
         JobFold.Job job = fold.job(JOB);
         String copyRoot = TaskIds.root(JOB, 0);
         fold.apply(done(copyRoot, 5));
-        assertThat(job.action()).isEqualTo(Action.COPY);
+        assertThat(job.pass()).isEqualTo(Pass.COPY);
         assertThat(job.toPublish()).extracting(TaskMessage::taskId).containsExactly(TaskIds.dirMeta(copyRoot));
 
         fold.apply(done(TaskIds.dirMeta(copyRoot), 0));
-        assertThat(job.action()).isEqualTo(Action.DELETE);
+        assertThat(job.pass()).isEqualTo(Pass.DELETE);
         assertThat(job.toPublish()).extracting(TaskMessage::taskId).containsExactly(TaskIds.root(JOB, 1));
-        assertThat(job.toPublish()).extracting(TaskMessage::action).containsExactly(Action.DELETE);
+        assertThat(job.toPublish()).extracting(TaskMessage::pass).containsExactly(Pass.DELETE);
 
         fold.apply(done(TaskIds.root(JOB, 1), 0));
-        assertThat(job.action()).isEqualTo(Action.DIRTIMES);
+        assertThat(job.pass()).isEqualTo(Pass.DIRTIMES);
         fold.apply(done(TaskIds.root(JOB, 2), 0));
         fold.apply(done(TaskIds.dirMeta(TaskIds.root(JOB, 2)), 0));
 
@@ -170,7 +170,7 @@ class JobFoldTest {
     @Test
     void aRefusedRootEndsTheJobWithExitCode2() {
         JobFold fold = new JobFold();
-        fold.apply(submitted(List.of(Action.DELETE)));
+        fold.apply(submitted(List.of(Pass.DELETE)));
         fold.apply(new JobEvent.Done(JOB, TaskIds.root(JOB, 0), TaskKind.DIR, List.of(), Counters.ZERO, List.of(),
                 "source path /x does not exist", false, "n", 2000));
 
@@ -181,7 +181,7 @@ class JobFoldTest {
 
     @Test
     void eventsRoundTripThroughTheirJson() throws Exception {
-        JobEvent.Submitted s = submitted(List.of(Action.COPY, Action.DELETE));
+        JobEvent.Submitted s = submitted(List.of(Pass.COPY, Pass.DELETE));
         JobEvent.Done d = new JobEvent.Done(JOB, TaskIds.root(JOB, 0), TaskKind.DIR,
                 List.of(new JobEvent.Child(TaskIds.childDir(TaskIds.root(JOB, 0), "a"), TaskKind.DIR, "caf%E9")),
                 new Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), List.of(new Failure("a/b", "Permission denied")), null, true, "vm:1", 42);
@@ -202,11 +202,11 @@ class JobFoldTest {
     @Test
     void jobEventsKeepExcludesAndOlderOnesWithoutThemStillRead() throws Exception {
         JobOptions filtered = JobOptions.DEFAULT.withExcludes(List.of("*.log", "caf\u00e9"), true);
-        JobEvent.Submitted s = new JobEvent.Submitted(JOB, "sync", List.of(Action.COPY), "panda", "badger", "p", "b",
+        JobEvent.Submitted s = new JobEvent.Submitted(JOB, "sync", List.of(Pass.COPY), "panda", "badger", "p", "b",
                 "", filtered, 1000, "me@here");
         assertThat(EventCodec.decode(EventCodec.encode(s))).isEqualTo(s);
 
-        String older = new String(EventCodec.encode(submitted(List.of(Action.COPY))), StandardCharsets.UTF_8)
+        String older = new String(EventCodec.encode(submitted(List.of(Pass.COPY))), StandardCharsets.UTF_8)
                 .replaceAll(",\"excludes\":\\[\\],\"deleteExcluded\":false", "");
         assertThat(older).doesNotContain("xclude");
         assertThat(((JobEvent.Submitted) EventCodec.decode(older.getBytes(StandardCharsets.UTF_8))).options())
@@ -218,8 +218,8 @@ class JobFoldTest {
                 true, "n", 2000);
     }
 
-    private static JobEvent.Submitted submitted(List<Action> phases) {
-        return new JobEvent.Submitted(JOB, phases.size() > 1 ? "sync" : phases.get(0).cliName(), phases, "panda",
+    private static JobEvent.Submitted submitted(List<Pass> passes) {
+        return new JobEvent.Submitted(JOB, passes.size() > 1 ? "sync" : passes.get(0).cliName(), passes, "panda",
                 "badger", "panda (/p)", "badger (/b)", "", JobOptions.DEFAULT, 1000, "me@here");
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
 import pdm.task.TaskKind;
@@ -12,7 +12,7 @@ import pdm.task.TaskKind;
 /** Where a saved fold resumes (what it resumes to is checked in ClusterViewTest, at every cut point). */
 class ResumableFoldTest {
     private static JobEvent.Submitted job(String id) {
-        return new JobEvent.Submitted(id, "copy", List.of(Action.COPY), "panda", "badger", "panda (/p)", "badger (/b)",
+        return new JobEvent.Submitted(id, "copy", List.of(Pass.COPY), "panda", "badger", "panda (/p)", "badger (/b)",
                 "", JobOptions.DEFAULT, 1000, "me@here");
     }
 
@@ -43,7 +43,7 @@ class ResumableFoldTest {
         ResumableFold f = new ResumableFold();
         f.apply(job("not a job id!"), 5);
         f.apply(new JobEvent.Submitted("20261125-101842-bbbb", "copy", List.of(), "panda", "badger", "p", "b", "",
-                JobOptions.DEFAULT, 1000, "me@here"), 6); // no phases: refused
+                JobOptions.DEFAULT, 1000, "me@here"), 6); // no passes: refused
         f.apply(new JobEvent.Mark("m"), 7);
         assertThat(ResumableFold.resume(f.save()).readFrom()).isEqualTo(LogPosition.at(8));
     }

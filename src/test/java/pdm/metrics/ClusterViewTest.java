@@ -13,7 +13,7 @@ import pdm.job.Counters;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.job.ResumableFold;
-import pdm.task.Action;
+import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.task.TaskIds;
 import pdm.task.TaskKind;
@@ -153,7 +153,7 @@ class ClusterViewTest {
         String a = TaskIds.childFiles(root, 0, 0);
         String b = TaskIds.childFiles(root, 0, 1);
         List<JobEvent> log = new ArrayList<>();
-        log.add(new JobEvent.Submitted(job, "copy", List.of(Action.COPY), "panda", "badger", "panda (/p)",
+        log.add(new JobEvent.Submitted(job, "copy", List.of(Pass.COPY), "panda", "badger", "panda (/p)",
                 "badger (/b)", "", JobOptions.DEFAULT, 1000, "me@here"));
         log.add(new JobEvent.Done(job, root, TaskKind.DIR, List.of(new JobEvent.Child(a, TaskKind.FILES, null),
                 new JobEvent.Child(b, TaskKind.FILES, null)), new Counters(0, 0, 0, 0, 0, 1, 1, 0, 0), List.of(), null, true,

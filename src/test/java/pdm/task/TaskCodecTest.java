@@ -33,7 +33,7 @@ class TaskCodecTest {
         for (int i = 0; i < names.size(); i++) {
             items.add(new WorkItem(NameBytes.path(names.get(i)), ops[i % ops.length], i % 2 == 0 ? meta : null, meta));
         }
-        TaskMessage m = new TaskMessage("job-1", TaskIds.root("job-1", names.size()), Action.COPY, "panda", "badger",
+        TaskMessage m = new TaskMessage("job-1", TaskIds.root("job-1", names.size()), Pass.COPY, "panda", "badger",
                 new JobOptions(true, false, false, false), Names.ROOT, new FileTask(NameBytes.path(dir), meta, null, items));
 
         TaskMessage back = decodeOne(TaskCodec.encode(List.of(m)));
@@ -48,20 +48,20 @@ class TaskCodecTest {
 
     @Test
     void dirTaskOfTheRootRoundTrips() throws BadMessageException {
-        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b", JobOptions.DEFAULT,
+        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Pass.DELETE, "a", "b", JobOptions.DEFAULT,
                 Names.ROOT, new DirTask(Names.ROOT, null, null));
 
         TaskMessage back = decodeOne(TaskCodec.encode(List.of(m)));
 
         assertThat(back.task()).isInstanceOf(DirTask.class);
         assertThat(Names.isRoot(((DirTask) back.task()).rel())).isTrue();
-        assertThat(back.action()).isEqualTo(Action.DELETE);
+        assertThat(back.pass()).isEqualTo(Pass.DELETE);
     }
 
     @Test
     void removalGuardsTravelAndVersionOneMessagesKeepTheirMeaning() throws BadMessageException {
         JobOptions guarded = new JobOptions(false, false, false, false, true, true, 25L);
-        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b", guarded,
+        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Pass.DELETE, "a", "b", guarded,
                 Names.ROOT, new DirTask(Names.ROOT, null, null));
 
         assertThat(decodeOne(TaskCodec.encode(List.of(m))).options()).isEqualTo(guarded);
@@ -85,14 +85,14 @@ class TaskCodecTest {
     @Test
     void theAttributePolicyTravelsOnlyWhenTheJobDropsSome() throws BadMessageException {
         JobOptions dropping = JobOptions.DEFAULT.withAttrs(new AttrPolicy(XattrScope.USER, false, true));
-        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a", "b", dropping,
+        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Pass.COPY, "a", "b", dropping,
                 Names.ROOT, new DirTask(Names.ROOT, null, null));
 
         String wire = new String(TaskCodec.encode(List.of(m)), StandardCharsets.UTF_8);
 
         assertThat(wire).contains("\"attrs\":{\"xattrs\":\"user\",\"acls\":false,\"flags\":true}");
         assertThat(decodeOne(wire.getBytes(StandardCharsets.UTF_8)).options()).isEqualTo(dropping);
-        String plain = new String(TaskCodec.encode(List.of(new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a",
+        String plain = new String(TaskCodec.encode(List.of(new TaskMessage("j", TaskIds.root("j", 0), Pass.COPY, "a",
                 "b", JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)))), StandardCharsets.UTF_8);
         assertThat(plain).doesNotContain("attrs");
         assertThat(decodeOne(plain.getBytes(StandardCharsets.UTF_8)).options().attrs()).isEqualTo(AttrPolicy.ALL);
@@ -105,7 +105,7 @@ class TaskCodecTest {
     void excludesTravelAsExactBytesAndOnlyWhenTheJobHasThem() throws BadMessageException {
         String latin1 = new String(new byte[]{'c', 'a', 'f', (byte) 0xe9, '*'}, StandardCharsets.ISO_8859_1);
         JobOptions filtered = JobOptions.DEFAULT.withExcludes(List.of("*.log", "/cache/", latin1, "a b%"), true);
-        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Action.DELETE, "a", "b", filtered,
+        TaskMessage m = new TaskMessage("j", TaskIds.root("j", 0), Pass.DELETE, "a", "b", filtered,
                 Names.ROOT, new DirTask(Names.ROOT, null, null));
 
         String wire = new String(TaskCodec.encode(List.of(m)), StandardCharsets.UTF_8);
@@ -114,7 +114,7 @@ class TaskCodecTest {
                 .contains("\"delete_excluded\":true");
         assertThat(decodeOne(wire.getBytes(StandardCharsets.UTF_8)).options()).isEqualTo(filtered);
         // a job without them says nothing of them
-        String plain = new String(TaskCodec.encode(List.of(new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a", "b",
+        String plain = new String(TaskCodec.encode(List.of(new TaskMessage("j", TaskIds.root("j", 0), Pass.COPY, "a", "b",
                 JobOptions.DEFAULT, Names.ROOT, new DirTask(Names.ROOT, null, null)))), StandardCharsets.UTF_8);
         assertThat(plain).contains("\"v\":3").doesNotContain("excludes");
         byte[] badList = wire.replace("\"excludes\":[", "\"excludes\":[7,").getBytes(StandardCharsets.UTF_8);
@@ -125,7 +125,7 @@ class TaskCodecTest {
     @Test
     void dirMetaTasksRoundTripAndIdsAreDerivedNotRandom() throws BadMessageException {
         String dirId = TaskIds.childDir(TaskIds.root("j", 0), "a");
-        TaskMessage m = new TaskMessage("j", TaskIds.dirMeta(dirId), Action.DIRTIMES, "a", "b", JobOptions.DEFAULT,
+        TaskMessage m = new TaskMessage("j", TaskIds.dirMeta(dirId), Pass.DIRTIMES, "a", "b", JobOptions.DEFAULT,
                 Path.of("a"), new DirMetaTask(Path.of("a/b")));
 
         assertThat(decodeOne(TaskCodec.encode(List.of(m)))).isEqualTo(m);
@@ -137,13 +137,13 @@ class TaskCodecTest {
     @Test
     void encodingIsReadableForPlainNamesAndEscapesTheRest() {
         byte[] weird = "caf\u00e9 x\n%".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(PathBytes.encode(Path.of("user_xyz/data.txt"))).isEqualTo("user_xyz/data.txt");
-        assertThat(PathBytes.encode(NameBytes.path(weird))).isEqualTo("caf%E9%20x%0A%25");
+        assertThat(WirePaths.encode(Path.of("user_xyz/data.txt"))).isEqualTo("user_xyz/data.txt");
+        assertThat(WirePaths.encode(NameBytes.path(weird))).isEqualTo("caf%E9%20x%0A%25");
     }
 
     @Test
     void badMessagesAreRefusedWithAReason() {
-        String ok = new String(TaskCodec.encode(List.of(new TaskMessage("j", TaskIds.root("j", 0), Action.COPY, "a", "b", JobOptions.DEFAULT,
+        String ok = new String(TaskCodec.encode(List.of(new TaskMessage("j", TaskIds.root("j", 0), Pass.COPY, "a", "b", JobOptions.DEFAULT,
                 Path.of("x"), new DirTask(Path.of("x"), null, null)))), StandardCharsets.UTF_8);
 
         assertRefused("{not json", "not JSON");
@@ -170,19 +170,19 @@ class TaskCodecTest {
     void aBatchOfTasksTravelsInOneMessage() throws BadMessageException {
         String parent = TaskIds.root("j", 0);
         List<TaskMessage> batch = List.of(
-                new TaskMessage("j", TaskIds.childDir(parent, "a"), Action.COPY, "a", "b", JobOptions.DEFAULT,
+                new TaskMessage("j", TaskIds.childDir(parent, "a"), Pass.COPY, "a", "b", JobOptions.DEFAULT,
                         Names.ROOT, new DirTask(Path.of("a"), null, null)),
-                new TaskMessage("j", TaskIds.childFiles(parent, -1, 0), Action.COPY, "a", "b", JobOptions.DEFAULT,
+                new TaskMessage("j", TaskIds.childFiles(parent, -1, 0), Pass.COPY, "a", "b", JobOptions.DEFAULT,
                         Names.ROOT, new FileTask(Path.of("b"), null, null,
                         List.of(new WorkItem(Path.of("f"), WorkItem.Op.COPY, null, null)))),
-                new TaskMessage("j", TaskIds.dirMeta(parent), Action.COPY, "a", "b", JobOptions.DEFAULT,
+                new TaskMessage("j", TaskIds.dirMeta(parent), Pass.COPY, "a", "b", JobOptions.DEFAULT,
                         Names.ROOT, new DirMetaTask(Path.of("c/d"))));
 
         byte[] body = TaskCodec.encode(batch);
 
         assertThat(TaskCodec.decodeAll(body)).isEqualTo(batch);
         assertThat(TaskCodec.peekIds(body)).isEqualTo(new TaskCodec.Ids("j", batch.stream().map(TaskMessage::taskId).toList()));
-        TaskMessage otherJob = new TaskMessage("k", parent, Action.COPY, "a", "b", JobOptions.DEFAULT, Names.ROOT,
+        TaskMessage otherJob = new TaskMessage("k", parent, Pass.COPY, "a", "b", JobOptions.DEFAULT, Names.ROOT,
                 new DirTask(Names.ROOT, null, null));
         assertThatThrownBy(() -> TaskCodec.encode(List.of(batch.get(0), otherJob)))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -193,9 +193,9 @@ class TaskCodecTest {
 
     @Test
     void entryNamesAreSingleComponents() {
-        assertThatThrownBy(() -> PathBytes.decodeName("a/b")).isInstanceOf(BadMessageException.class)
+        assertThatThrownBy(() -> WirePaths.decodeName("a/b")).isInstanceOf(BadMessageException.class)
                 .hasMessageContaining("one component");
-        assertThatThrownBy(() -> PathBytes.decodeName("..")).isInstanceOf(BadMessageException.class);
+        assertThatThrownBy(() -> WirePaths.decodeName("..")).isInstanceOf(BadMessageException.class);
     }
 
     /** The one task of a message that must carry one. */

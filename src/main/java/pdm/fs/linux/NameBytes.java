@@ -38,6 +38,11 @@ public final class NameBytes {
         return Arrays.copyOfRange(b, start, end);
     }
 
+    /** Readable text for a path's exact bytes ({@link #text(byte[])}); the empty path is "". */
+    public static String text(Path p) {
+        return text(p.toString().isEmpty() ? new byte[0] : bytes(p));
+    }
+
     /** A path of exactly these bytes, relative unless they start with '/' (no decoding, so non-UTF-8 names survive). */
     public static Path path(byte[] bytes) {
         boolean ascii = true;

@@ -10,9 +10,9 @@ import pdm.task.WorkItem;
  * listing of a directory pair, does the work of the entries it handed to file workers,
  * and hears when a directory and everything below it is done (deepest first). What a pass
  * does to the job (writes the target, removes, sets directory metadata...) are its traits in
- * {@link pdm.task.Action}; {@link Passes#of} makes it.
+ * {@link pdm.task.Pass}; {@link Passes#of} makes it.
  */
-public interface Pass {
+public interface PassStrategy {
     /** Decide about one name. Runs on a dir worker; cheap decisions only. */
     void plan(DirPair dir, Pair pair, Plan plan) throws IOException, InterruptedException;
 

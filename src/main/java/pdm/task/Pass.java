@@ -9,18 +9,19 @@ import java.util.Set;
  * task runner, the job tracker and the progress line ask a pass's traits, never which pass it
  * is. {@code sync} is not one: it is COPY, DELETE, DIRTIMES in order.
  *
- * <p>The code's word for this concept is <em>pass</em>; this type keeps the name "action" that
- * task messages and JSON summaries carry ({@code "action": "copy"}, docs/message-format.md).
+ * <p>The code says <em>pass</em> for this concept everywhere. Only the wire keeps the word the
+ * original pdm used: task messages and JSON summaries carry {@code "action": "copy"}
+ * (docs/message-format.md), and a pass's strategy over the walk is {@code pdm.engine.PassStrategy}.
  *
  * <p>Adding a pass is these edits, and no others:
  * <ol>
  * <li>a constant here with its traits (its {@link #cliName()} is its wire name);</li>
- * <li>its strategy over the walk, a {@code pdm.engine.Pass}, and its line in {@code pdm.engine.Passes.of};</li>
+ * <li>its strategy over the walk, a {@code pdm.engine.PassStrategy}, and its line in {@code pdm.engine.Passes.of};</li>
  * <li>its command in {@code pdm.cli.PassCommand} (the list of passes a command runs);</li>
  * <li>README.md (commands) and docs/message-format.md (the new {@code "action"} value).</li>
  * </ol>
  */
-public enum Action {
+public enum Pass {
     COPY(Trait.WRITES_TARGET, Trait.MAKES_TARGET_ROOT, Trait.SETS_DIR_META, Trait.HANDLES_FILES),
     DELETE(Trait.WRITES_TARGET, Trait.REMOVES),
     DIRTIMES(Trait.WRITES_TARGET, Trait.SETS_DIR_META),
@@ -33,7 +34,7 @@ public enum Action {
 
     private final Set<Trait> traits;
 
-    Action(Trait first, Trait... rest) {
+    Pass(Trait first, Trait... rest) {
         this.traits = EnumSet.of(first, rest);
     }
 

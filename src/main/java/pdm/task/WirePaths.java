@@ -5,12 +5,12 @@ import pdm.fs.Names;
 import pdm.fs.linux.NameBytes;
 
 /**
- * Paths in task messages: exact bytes as {@link NameBytes#percent} text, and the rules a
- * path from the wire must meet (relative, no {@code .} or {@code ..}, no NUL) before pdm
+ * The rules for a path from the wire (task messages, the event log): exact bytes as
+ * {@link NameBytes#percent} text, and what such a path must meet (relative, no {@code .} or {@code ..}, no NUL) before pdm
  * opens anything by it.
  */
-public final class PathBytes {
-    private PathBytes() {
+public final class WirePaths {
+    private WirePaths() {
     }
 
     public static String encode(Path rel) {
@@ -18,11 +18,6 @@ public final class PathBytes {
             return "";
         }
         return NameBytes.percent(NameBytes.bytes(rel));
-    }
-
-    /** Any bytes (an exclude pattern, say) in the same text form. */
-    public static String encodeBytes(byte[] b) {
-        return NameBytes.percent(b);
     }
 
     /**
