@@ -58,7 +58,9 @@ final class ChangesOption {
             full(pass.pass(), c.reason());
             return new Walk(null, c.mark(), key);
         }
-        return new Walk(new WalkScope(c, pass.pass().writesTarget()), c.mark(), key);
+        // (only a pass that writes files' data must find every name of an inode: delete and dirtimes
+        // change nothing under a name that lies where nothing else changed)
+        return new Walk(new WalkScope(c, pass.pass().writesTarget() && pass.pass().handlesFiles()), c.mark(), key);
     }
 
     /** The pass is over: a complete one (nothing failed, not interrupted, not a dry run) stores its mark. */

@@ -72,6 +72,11 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
     }
 
     @Override
+    public void rootOpened(DirPair dir) throws IOException {
+        writer.syncRootXattrs(dir);
+    }
+
+    @Override
     public void walkDone() {
         links.removeFarm(ctx);
     }

@@ -309,6 +309,14 @@ final class EntryWriter {
         metaFixed(dir, name);
     }
 
+    /** The walk root's xattrs (its ACLs among them) made the source's, before its children are planned. */
+    void syncRootXattrs(DirPair dir) throws IOException {
+        if (dir.tgt() != null && attrs.dirXattrs(dir.src(), dir.tgt())) {
+            ctx.changes().add(Change.META, dir.display(Path.of("")));
+            ctx.stats().metaFixed.increment();
+        }
+    }
+
     /** pdm's own leftover: not the user's data, so neither counted nor listed as a removal. */
     void removeStaleTemp(DirPair dir, WorkItem item) throws IOException {
         if (ctx.writesNothing(dir)) {

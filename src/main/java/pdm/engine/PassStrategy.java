@@ -23,6 +23,14 @@ public interface PassStrategy {
     default void excluded(DirPair dir, Pair pair, Plan plan) throws InterruptedException {
     }
 
+    /**
+     * The job's walk root was opened, before its entries are planned. It is no entry of a listed
+     * directory, so {@link #plan} never sees it: what a pass keeps of a directory before its
+     * children (its xattrs and default ACL) is kept here for the root.
+     */
+    default void rootOpened(DirPair dir) throws IOException {
+    }
+
     /** Do one entry's work. Runs on a file worker; {@code dir.tgt()} may be null. */
     void work(DirPair dir, WorkItem item) throws IOException;
 

@@ -60,6 +60,21 @@ final class VerifyPass implements PassStrategy {
         }
     }
 
+    /** The walk root is no entry of a listed directory: its own owner, mode, mtime and xattrs are compared here. */
+    @Override
+    public void rootOpened(DirPair dir) throws IOException {
+        if (dir.tgt() == null) {
+            return; // (a missing root is reported by Walker.begins)
+        }
+        FileMeta s = dir.src().selfAtOpen();
+        FileMeta t = dir.tgt().selfAtOpen();
+        List<String> d = metaDiffs(s, t, true);
+        d.addAll(read(dir.src()).differences(read(dir.tgt()), true));
+        if (!d.isEmpty()) {
+            ctx.stats().differ(dir.display(Path.of("")), "differs: " + String.join(", ", d));
+        }
+    }
+
     @Override
     public void work(DirPair dir, WorkItem item) throws IOException {
         FileMeta s = item.src();

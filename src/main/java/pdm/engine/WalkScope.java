@@ -32,9 +32,16 @@ public final class WalkScope {
     private final boolean everything;
     /** Inodes (dev:ino) of written files met on the walk: their other names must be copied too. */
     private final Set<String> writtenInodes;
+    /** Inodes the journal saw written and that still live, by number on the source filesystem. */
+    private final Set<Long> journalInodes;
+    /** Those of them the walk met under some name. */
+    private final Set<Long> met;
     private volatile String tainted;
 
-    /** @param linksMatter the pass keeps hard links, whose other names only a full walk finds */
+    /**
+     * @param linksMatter the pass copies files' data and keeps hard links: the other names of an
+     *                    inode, which only a full walk finds, must be copied too
+     */
     public WalkScope(Changes changes, boolean linksMatter) {
         this.listed = Set.copyOf(changes.listed());
         this.subtree = Set.copyOf(changes.subtree());
@@ -42,6 +49,8 @@ public final class WalkScope {
         this.linksMatter = linksMatter;
         this.everything = false;
         this.writtenInodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        this.journalInodes = Set.copyOf(changes.writtenInodes());
+        this.met = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (Set<Path> s : java.util.List.of(listed, subtree)) {
             for (Path p : s) {
                 for (Path a = p.getParent(); a != null; a = a.getParent()) {
@@ -59,6 +68,8 @@ public final class WalkScope {
         this.linksMatter = false;
         this.everything = true;
         this.writtenInodes = tainted.writtenInodes;
+        this.journalInodes = tainted.journalInodes;
+        this.met = tainted.met;
     }
 
     /** The full walk that follows a tainted one: every directory, and every name of a written inode copied. */
@@ -87,7 +98,7 @@ public final class WalkScope {
     /** The journal says this file was written: its size and mtime cannot be trusted to say it is current. */
     boolean written(Path rel, pdm.fs.FileMeta src) {
         String inode = src.dev() + ":" + src.ino();
-        if (written.contains(rel)) {
+        if (written.contains(rel) || journalInodes.contains(src.ino())) {
             writtenInodes.add(inode);
             return true;
         }
@@ -102,8 +113,19 @@ public final class WalkScope {
         }
     }
 
+    /** A source file of a compared directory: a written inode is met under this name. */
+    void sawFile(pdm.fs.FileMeta src) {
+        if (journalInodes.contains(src.ino())) {
+            met.add(src.ino());
+        }
+    }
+
     /** Why the journal's walk was not enough, or null. */
     public String tainted() {
+        if (tainted == null && linksMatter && !everything && !met.containsAll(journalInodes)) {
+            tainted = "a file was written through a name that is gone, and it lives on under another name where "
+                    + "nothing else changed (a hard link), so the pass walked everything after the journal's directories";
+        }
         return tainted;
     }
 }

@@ -32,6 +32,8 @@ final class Walker implements TaskHandler {
     private final int filesPerTask;
     /** The --changes walk's directories; null: every directory. */
     private final WalkScope scope;
+    /** Set by {@link #startAt} on the walker that begins the job: the one that opens its walk root. */
+    private volatile Path walkRoot;
 
     Walker(PassContext ctx, PassStrategy pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask) {
         this(ctx, pass, tracker, sink, filesPerTask, null);
@@ -73,6 +75,9 @@ final class Walker implements TaskHandler {
             node.tgtSelf = dir.tgt() == null ? null : dir.tgt().selfAtOpen();
             List<Entry> tgt = dir.tgt() == null ? new ArrayList<>() : dir.tgt().list();
             ctx.stats().dirs.increment();
+            if (task.rel().equals(walkRoot)) {
+                pass.rootOpened(dir);
+            }
             plan(dir, node, node.srcSelf, node.tgtSelf, scoped(task.rel(), merge(src, tgt)));
         } catch (InterruptedException | TaskSink.PublishFailed e) {
             throw e;
@@ -105,6 +110,7 @@ final class Walker implements TaskHandler {
      */
     void startAt(JobSpec job, boolean listRootHere) throws InterruptedException {
         Path root = job.walkRoot();
+        walkRoot = root;
         if (job.options().singleFile()) {
             planSingle(root, job.path().getFileName());
         } else if (listRootHere) {
@@ -180,8 +186,11 @@ final class Walker implements TaskHandler {
                 }
                 continue;
             }
-            if (p.src() != null && !p.src().isDir() && p.src().nlink() > 1) {
-                scope.sawLinks(Names.display(child));
+            if (p.src() != null && !p.src().isDir()) {
+                scope.sawFile(p.src());
+                if (p.src().nlink() > 1) {
+                    scope.sawLinks(Names.display(child));
+                }
             }
             if (p.tgt() != null && p.src() != null && p.src().isFile() && p.tgt().isFile() && scope.written(child, p.src())) {
                 // A same-size write whose mtime was set back (touch -d) looks current by size and

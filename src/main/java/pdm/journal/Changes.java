@@ -10,10 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import pdm.fs.linux.Fanotify;
 import pdm.fs.linux.NameBytes;
 
 /**
@@ -27,8 +31,12 @@ import pdm.fs.linux.NameBytes;
  * @param listed  directories whose entries changed (list and compare them)
  * @param subtree directories new or moved in (walk all of them)
  * @param written files written (copy them even when size and mtime look unchanged)
+ * @param writtenInodes inode numbers (on the source filesystem) of written files that still live:
+ *                every name of them is copied, and one that the walk does not meet (its name is
+ *                gone, and another lies where nothing changed: a hard link) makes it walk everything
  */
-public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subtree, Set<Path> written) {
+public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subtree, Set<Path> written,
+                      Set<Long> writtenInodes) {
 
     /** A position in one watcher session's journal. */
     public record Mark(JournalDir where, String session, long seq) {
@@ -39,7 +47,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
     }
 
     private static Changes full(String reason, Mark mark) {
-        return new Changes(reason, mark, Set.of(), Set.of(), Set.of());
+        return new Changes(reason, mark, Set.of(), Set.of(), Set.of(), Set.of());
     }
 
     /**
@@ -61,7 +69,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
         JournalDir where = found.get();
         Mark mark;
         try {
-            mark = ask(where);
+            mark = ask(where, JournalDir.markName(passKey));
         } catch (IOException e) {
             return full("the watcher of " + abs + " is not running (" + e.getMessage() + "), so the journal cannot "
                     + "vouch for the time since the last pass", null);
@@ -92,10 +100,11 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
     }
 
     private static Changes collect(List<JournalFile.Record> records, long from, Mark mark, Path watched, Path srcRoot,
-                                   Path jobDir) {
+                                   Path jobDir) throws IOException {
         Set<Path> listed = new HashSet<>();
         Set<Path> subtree = new HashSet<>();
         Set<Path> written = new HashSet<>();
+        Map<Long, byte[]> inodes = new HashMap<>();
         boolean reachedMark = false;
         for (JournalFile.Record r : records) {
             if (!r.session().equals(mark.session()) || r.seq() <= from) {
@@ -129,6 +138,9 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
                     if (p.startsWith(jobDir)) {
                         written.add(srcRoot.relativize(p));
                         listed.add(srcRoot.relativize(p.getParent()));
+                        if (r.fields().size() == 3) {
+                            inodes.put(Long.parseLong(r.fields().get(1)), HexFormat.of().parseHex(r.fields().get(2)));
+                        }
                     }
                 }
                 case JournalFile.MARK -> reachedMark |= r.seq() == mark.seq();
@@ -145,14 +157,24 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
         for (Path p : subtree) {
             sub.add(p.isAbsolute() ? srcRoot.relativize(p) : p);
         }
-        return new Changes(null, mark, listed, sub, written);
+        // A written inode that is gone now has no name left to copy; one that lives must be found.
+        Set<Long> alive = new HashSet<>();
+        for (Map.Entry<Long, byte[]> e : inodes.entrySet()) {
+            if (Fanotify.alive(NameBytes.bytes(watched), e.getValue())) {
+                alive.add(e.getKey());
+            }
+        }
+        return new Changes(null, mark, listed, sub, written, alive);
     }
 
-    /** Asks the watcher for a mark; it answers once everything queued before is on disk. */
-    static Mark ask(JournalDir where) throws IOException {
+    /**
+     * Asks the watcher for a mark; it answers once everything queued before is on disk. The pass
+     * names its key, so the watcher keeps what this pass will read until its next mark is stored.
+     */
+    static Mark ask(JournalDir where, String markName) throws IOException {
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(where.socket()));
-            c.write(ByteBuffer.wrap("MARK\n".getBytes(StandardCharsets.US_ASCII)));
+            c.write(ByteBuffer.wrap(("MARK " + markName + "\n").getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer in = ByteBuffer.allocate(128);
             while (c.read(in) >= 0 && (in.position() == 0 || in.get(in.position() - 1) != '\n')) {
                 // until the whole answer is in

@@ -60,7 +60,17 @@ public record JournalDir(Path dir) {
 
     /** Where the mark of the last complete pass of {@code passKey} is kept. */
     public Path mark(String passKey) {
-        return dir.resolve("marks").resolve(digest(passKey.getBytes(StandardCharsets.UTF_8)));
+        return marks().resolve(markName(passKey));
+    }
+
+    /** The directory of the stored marks, one file per pass key: "SESSION SEQ". */
+    public Path marks() {
+        return dir.resolve("marks");
+    }
+
+    /** The file name of {@code passKey}'s mark, also what a pass names itself by when it asks for a mark. */
+    public static String markName(String passKey) {
+        return digest(passKey.getBytes(StandardCharsets.UTF_8));
     }
 
     static String digest(byte[] b) {

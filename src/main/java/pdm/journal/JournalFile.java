@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
+import pdm.fs.linux.NameBytes;
 
 /**
  * The journal's file: append-only lines {@code CRC SEQ TYPE SESSION FIELDS...}, the CRC32 (hex)
@@ -31,30 +33,78 @@ public final class JournalFile implements AutoCloseable {
     public record Record(long seq, String type, String session, List<String> fields) {
     }
 
-    private final FileChannel out;
+    private final Path file;
+    private FileChannel out;
     private final StringBuilder pending = new StringBuilder();
     private long seq;
 
-    private JournalFile(FileChannel out) {
+    private JournalFile(Path file, FileChannel out) {
+        this.file = file;
         this.out = out;
     }
 
     /** A new journal for a new watcher session: what the file held before can vouch for nothing now. */
     public static JournalFile create(Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        return new JournalFile(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        return new JournalFile(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING));
     }
 
     /** Queues a record (written by {@link #sync}); returns its sequence number. */
     public long add(String type, String session, String... fields) {
         long n = ++seq;
-        StringBuilder line = new StringBuilder().append(n).append(' ').append(type).append(' ').append(session);
-        for (String f : fields) {
+        pending.append(line(new Record(n, type, session, List.of(fields))));
+        return n;
+    }
+
+    private static String line(Record r) {
+        StringBuilder line = new StringBuilder().append(r.seq()).append(' ').append(r.type()).append(' ')
+                .append(r.session());
+        for (String f : r.fields()) {
             line.append(' ').append(f);
         }
-        pending.append(crc(line)).append(' ').append(line).append('\n');
-        return n;
+        return crc(line) + " " + line + "\n";
+    }
+
+    /**
+     * Drops the records no future pass can need: every one before {@code from} but the first
+     * (START, which says what was watched). The kept records are written beside the journal,
+     * flushed and renamed over it, so a pass reading it sees the whole old file or the whole new
+     * one, and a crash leaves one of the two; appending goes on in the new file.
+     *
+     * @return how many records were dropped
+     */
+    public int trim(long from) throws IOException {
+        sync();
+        List<Record> all = read(file);
+        int dropped = 0;
+        StringBuilder kept = new StringBuilder();
+        for (int i = 0; i < all.size(); i++) {
+            if (i == 0 || all.get(i).seq() >= from) {
+                kept.append(line(all.get(i)));
+            } else {
+                dropped++;
+            }
+        }
+        if (dropped == 0) {
+            return 0;
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".trim");
+        try (FileChannel t = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(kept.toString().getBytes(StandardCharsets.US_ASCII));
+            while (b.hasRemaining()) {
+                t.write(b);
+            }
+            t.force(false);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true); // the rename on disk before records are appended to the new file
+        }
+        out.close();
+        out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        return dropped;
     }
 
     /** Writes the queued records and flushes them to disk. */
@@ -118,38 +168,16 @@ public final class JournalFile implements AutoCloseable {
         return Long.toHexString(c.getValue());
     }
 
-    /** A name's bytes as one field: printable ASCII but space and '%' as is, every other byte as %XX; "" as "%". */
+    /**
+     * A name's bytes as one field: {@link NameBytes#percent} (so no space inside), and "%" for the
+     * empty name, which a space-separated line could not hold otherwise. Old journals wrote lower-case
+     * hex; {@link #decode} reads both.
+     */
     public static String encode(byte[] b) {
-        if (b.length == 0) {
-            return "%";
-        }
-        StringBuilder s = new StringBuilder(b.length);
-        for (byte x : b) {
-            int c = x & 0xff;
-            if (c > 0x20 && c < 0x7f && c != '%') {
-                s.append((char) c);
-            } else {
-                s.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
-            }
-        }
-        return s.toString();
+        return b.length == 0 ? "%" : NameBytes.percent(b);
     }
 
     public static byte[] decode(String s) {
-        if (s.equals("%")) {
-            return new byte[0];
-        }
-        byte[] out = new byte[s.length()];
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                out[n++] = (byte) Integer.parseInt(s.substring(i + 1, i + 3), 16);
-                i += 2;
-            } else {
-                out[n++] = (byte) c;
-            }
-        }
-        return Arrays.copyOf(out, n);
+        return s.equals("%") ? new byte[0] : NameBytes.unpercent(s);
     }
 }

@@ -9,12 +9,18 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -40,8 +46,10 @@ public final class Watcher {
     private final byte[] watchedBytes;
     private final JournalDir where;
     private final Set<String> sinceMark = new HashSet<>();
+    private final Retention retention = new Retention();
     private String session;
     private JournalFile journal;
+    private Fanotify fan;
 
     /** @param watched an existing directory; its real path is watched (the kernel reports real paths) */
     public Watcher(Path watched) throws IOException {
@@ -65,6 +73,7 @@ public final class Watcher {
                         + "); stop it first");
             }
             try (Fanotify fan = Fanotify.watch(watchedBytes)) {
+                this.fan = fan;
                 // The kernel watches before START is written: nothing between START and the first mark is lost.
                 session = Long.toHexString(System.currentTimeMillis()) + "-" + ProcessHandle.current().pid();
                 journal = JournalFile.create(where.journal());
@@ -121,13 +130,46 @@ public final class Watcher {
      */
     private void answerMark(Fanotify fan, SocketChannel client) throws IOException {
         client.configureBlocking(true);
-        ByteBuffer in = ByteBuffer.allocate(16);
-        client.read(in);
+        ByteBuffer in = ByteBuffer.allocate(128);
+        while (client.read(in) >= 0 && in.hasRemaining() && (in.position() == 0 || in.get(in.position() - 1) != '\n')) {
+            // until the whole request is in
+        }
+        String[] request = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII).trim().split(" ");
+        String key = request.length > 1 ? request[1] : ""; // (a pass of an older build names no key)
         drain(fan);
         long n = journal.add(JournalFile.MARK, session);
         journal.sync();
         sinceMark.clear();
         client.write(ByteBuffer.wrap((session + " " + n + "\n").getBytes(StandardCharsets.US_ASCII)));
+        retention.handedOut(key, n);
+        trim();
+    }
+
+    /** Drops the records no pass can need any more, once the pass that asked has its answer. */
+    private void trim() {
+        try {
+            Map<String, Long> stored = new HashMap<>();
+            try (DirectoryStream<Path> marks = Files.newDirectoryStream(where.marks())) {
+                for (Path m : marks) {
+                    if (m.getFileName().toString().endsWith(".tmp")) {
+                        continue; // being written: the pass renames it into place
+                    }
+                    String[] a = Files.readString(m, StandardCharsets.US_ASCII).trim().split(" ");
+                    if (a.length == 2 && a[0].equals(session)) {
+                        stored.put(m.getFileName().toString(), Long.parseLong(a[1]));
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                // no pass has completed yet
+            }
+            int dropped = journal.trim(retention.keepFrom(stored));
+            if (dropped > 0) {
+                LOG.debug("journal trimmed: {} records no pass can need any more", dropped);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not trim the journal {} (it keeps growing until the next trim): {}", where.journal(),
+                    e.toString());
+        }
     }
 
     private void drain(Fanotify fan) throws IOException {
@@ -174,7 +216,31 @@ public final class Watcher {
         }
         if ((m & (Fanotify.MODIFY | Fanotify.CLOSE_WRITE)) != 0 && !e.onDir()) {
             dir("A", rel);
-            once(JournalFile.WRITE + " " + JournalFile.encode(child), JournalFile.WRITE, JournalFile.encode(child));
+            String key = JournalFile.WRITE + " " + JournalFile.encode(child);
+            if (sinceMark.add(key)) {
+                journal.add(JournalFile.WRITE, session, written(JournalFile.encode(child), e.object()));
+            }
+        }
+    }
+
+    /**
+     * A WRITE record's fields: the name, and while the file lives, its inode and handle. The name
+     * a write went through can be gone by the pass (renamed, or a hard link removed) while the
+     * inode lives on under another name in a directory the journal never saw change; the pass
+     * looks for the inode and, when it is still alive and not met, walks everything.
+     */
+    private String[] written(String name, byte[] object) {
+        if (object == null || fan == null) {
+            return new String[]{name};
+        }
+        try {
+            OptionalLong ino = fan.inode(object);
+            return ino.isEmpty() ? new String[]{name}
+                    : new String[]{name, Long.toString(ino.getAsLong()), HexFormat.of().formatHex(object)};
+        } catch (IOException e) {
+            // (cannot tell where it lives: the next pass will not vouch for it)
+            gap("a written file's inode could not be read: " + e.getMessage());
+            return new String[]{name};
         }
     }
 

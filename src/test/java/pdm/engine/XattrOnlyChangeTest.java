@@ -60,6 +60,34 @@ class XattrOnlyChangeTest {
         assertThat(Pdm.json("copy", src, dst).count("meta_fixed")).as("and then nothing more to do").isZero();
     }
 
+    /**
+     * The walk root is no entry of a listed directory, so it has its own path: an ACL or an xattr
+     * set on it alone (nothing else changes) is reported by verify and carried by copy.
+     */
+    @Test
+    void theWalkRootsOwnAclAndXattrsAreCopiedAndVerified() throws IOException {
+        Path src = tmp.resolve("src");
+        Path dst = tmp.resolve("dst");
+        Fx.write(src.resolve("d/f.txt"), "data");
+        assertThat(Pdm.json("copy", src, dst).exit()).isZero();
+
+        pdm.testkit.Tools.run("setfacl", "-m", "u:2001:r-x", "-m", "d:g:2002:rx", src.toString());
+        Fx.xattr(src, "project", bytes("root"));
+        Pdm.Result before = Pdm.json("verify", src, dst);
+        assertThat(before.exit()).as(before.toString()).isEqualTo(1);
+        assertThat(before.failures()).extracting(Pdm.Failure::path).containsExactly("/");
+        assertThat(before.failures().getFirst().error()).contains("user.project").contains("acl");
+
+        Pdm.Result copy = Pdm.json("copy", src, dst);
+        assertThat(copy.exit()).as(copy.toString()).isZero();
+        assertThat(copy.count("meta_fixed")).isEqualTo(1);
+        assertThat(read(dst, "project")).isEqualTo("root");
+        assertThat(pdm.testkit.Tools.run("getfacl", "-n", "-p", dst.toString()).replace(dst.toString(), "X"))
+                .isEqualTo(pdm.testkit.Tools.run("getfacl", "-n", "-p", src.toString()).replace(src.toString(), "X"));
+        assertThat(Pdm.json("verify", src, dst).exit()).isZero();
+        assertThat(pdm.testkit.Tools.run("rsync", "-naiHAX", src + "/", dst + "/")).isEmpty();
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * fanotify(7) on a whole filesystem, reporting each event with the directory it happened in
@@ -43,9 +44,12 @@ public final class Fanotify implements AutoCloseable {
     private static final int FAN_CLOEXEC = 0x1;
     private static final int FAN_CLASS_NOTIF = 0;
     private static final int FAN_REPORT_DFID_NAME = 0x400 | 0x800;
+    /** Also the object's own handle: a written file's inode, whichever of its names the write went through. */
+    private static final int FAN_REPORT_FID = 0x200;
     private static final int FAN_MARK_ADD = 0x1;
     private static final int FAN_MARK_FILESYSTEM = 0x100;
     private static final int METADATA_VERSION = 3;
+    private static final int INFO_FID = 1;
     private static final int INFO_DFID_NAME = 2;
     private static final int INFO_DFID = 3;
     /** What the watcher asks for: every change of a name, of data and of metadata, on files and dirs. */
@@ -74,9 +78,10 @@ public final class Fanotify implements AutoCloseable {
      * One event: {@code dir} is the absolute path of the directory it happened in (the object
      * itself for an event on a directory reported with the name "."), null when the directory
      * is gone by the time it is read (or for a queue overflow); {@code name} the entry's name;
-     * {@code unplaced} why the directory could not be found, when that failed for another reason.
+     * {@code unplaced} why the directory could not be found, when that failed for another reason;
+     * {@code object} the handle of the object itself (a struct file_handle), when the kernel gave one.
      */
-    public record Event(long mask, byte[] dir, byte[] name, String unplaced) {
+    public record Event(long mask, byte[] dir, byte[] name, String unplaced, byte[] object) {
         public boolean overflow() {
             return (mask & Q_OVERFLOW) != 0;
         }
@@ -119,8 +124,8 @@ public final class Fanotify implements AutoCloseable {
             if (mountFd < 0) {
                 throw SysException.of("open", errno(cap), NameBytes.text(dir));
             }
-            int fd = (int) INIT.invokeExact(cap, FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
-                    ARCH.oRdonly());
+            int fd = (int) INIT.invokeExact(cap, FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME
+                    | FAN_REPORT_FID, ARCH.oRdonly());
             if (fd < 0) {
                 int e = errno(cap);
                 Sys.close(mountFd);
@@ -191,16 +196,23 @@ public final class Fanotify implements AutoCloseable {
     }
 
     private Event decode(long mask, long info, long end) {
+        byte[] object = null;
+        long dirHandle = -1;
+        int dirBytes = 0;
+        byte[] name = null;
         while (info + 4 <= end) {
             int type = Byte.toUnsignedInt(buffer.get(JAVA_BYTE, info));
             int len = Short.toUnsignedInt(buffer.get(JAVA_SHORT_UNALIGNED, info + 2));
             if (len == 0) {
                 break;
             }
-            if (type == INFO_DFID_NAME || type == INFO_DFID) {
-                long fh = info + 12; // after the header (4) and the fsid (8): a struct file_handle
-                int bytes = buffer.get(JAVA_INT_UNALIGNED, fh);
-                byte[] name = null;
+            long fh = info + 12; // after the header (4) and the fsid (8): a struct file_handle
+            int bytes = buffer.get(JAVA_INT_UNALIGNED, fh);
+            if (type == INFO_FID && bytes <= MAX_HANDLE) {
+                object = buffer.asSlice(fh, 8L + bytes).toArray(JAVA_BYTE);
+            } else if (type == INFO_DFID_NAME || type == INFO_DFID) {
+                dirHandle = fh;
+                dirBytes = bytes;
                 if (type == INFO_DFID_NAME) {
                     long from = fh + 8 + bytes;
                     long to = from;
@@ -209,18 +221,86 @@ public final class Fanotify implements AutoCloseable {
                     }
                     name = buffer.asSlice(from, to - from).toArray(JAVA_BYTE);
                 }
-                if (bytes > MAX_HANDLE) {
-                    return new Event(mask, null, name, "a directory handle of " + bytes + " bytes");
-                }
-                try {
-                    return new Event(mask, pathOf(fh, bytes), name, null);
-                } catch (IOException e) {
-                    return new Event(mask, null, name, e.getMessage());
-                }
             }
             info += len;
         }
-        return new Event(mask, null, null, null);
+        if (dirHandle < 0) {
+            return new Event(mask, null, null, null, object);
+        }
+        if (dirBytes > MAX_HANDLE) {
+            return new Event(mask, null, name, "a directory handle of " + dirBytes + " bytes", object);
+        }
+        try {
+            return new Event(mask, pathOf(dirHandle, dirBytes), name, null, object);
+        } catch (IOException e) {
+            return new Event(mask, null, name, e.getMessage(), object);
+        }
+    }
+
+    /**
+     * The inode number of the object {@code handle} (an {@link Event#object}) names, now; empty
+     * when it is gone (no name and no open descriptor holds it any more).
+     */
+    public OptionalLong inode(byte[] handle) throws IOException {
+        return inode(mountFd, handle, handleBuffer(handle));
+    }
+
+    /**
+     * Whether the object of {@code handle} on the filesystem that holds {@code dir} still exists.
+     * True also when that cannot be told (no CAP_DAC_READ_SEARCH): the caller then assumes the worst.
+     */
+    public static boolean alive(byte[] dir, byte[] handle) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            int mount = (int) OPEN.invokeExact(cap, cstr(a, dir), ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oCloexec(), 0);
+            if (mount < 0) {
+                throw SysException.of("open", errno(cap), NameBytes.text(dir));
+            }
+            try {
+                MemorySegment h = a.allocate(handle.length, 8);
+                MemorySegment.copy(handle, 0, h, JAVA_BYTE, 0, handle.length);
+                return inode(mount, handle, h).isPresent();
+            } catch (SysException e) {
+                return true;
+            } finally {
+                Sys.close(mount);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private MemorySegment handleBuffer(byte[] h) {
+        MemorySegment.copy(h, 0, handle, JAVA_BYTE, 0, Math.min(h.length, (int) handle.byteSize()));
+        return handle;
+    }
+
+    private static OptionalLong inode(int mount, byte[] raw, MemorySegment h) throws IOException {
+        if (raw.length < 8 || raw.length > MAX_HANDLE + 8) {
+            throw new IOException("not a file handle: " + raw.length + " bytes");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cap = a.allocate(CAPTURE);
+            int fd = (int) OPEN_BY_HANDLE.invokeExact(cap, mount, h, ARCH.oPath() | ARCH.oCloexec());
+            if (fd < 0) {
+                int e = errno(cap);
+                if (Errno.of(e) == Errno.ESTALE || Errno.of(e) == Errno.ENOENT) {
+                    return OptionalLong.empty();
+                }
+                throw SysException.of("open_by_handle_at", e, "a file handle of the watched filesystem");
+            }
+            try {
+                return OptionalLong.of(Sys.fstat(fd).ino());
+            } finally {
+                Sys.close(fd);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /**
