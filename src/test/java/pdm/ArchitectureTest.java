@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1  config fs logs  leaves: config.toml; the mounted filesystem; log output. None knows another.
  * 2  task lustre    what travels: task records and their wire format (uses fs for names and metadata);
  *                   lustre: the stripe/MDT policy of a Lustre target and the lfs runner (uses config and fs)
- * 3  job            stats, events, the completion fold, summaries
+ * 3  job journal    stats, events, the completion fold, summaries; the change journal (pdm watch:
+ *                   fanotify through fs.linux, Lustre changelogs through lustre's lfs runner)
  * 4  engine metrics the walk and passes, with their one publish port (TaskSink) and the in-process
  *                   queues; metrics (what /metrics shows) sits beside it: it reads job's stats and
  *                   folds and knows nothing of walks or brokers, and the engine knows nothing of it
@@ -40,8 +41,8 @@ class ArchitectureTest {
     static final List<Set<String>> LAYERS = List.of(
             Set.of(""), // the root package pdm itself
             Set.of("config", "fs", "logs"),
-            Set.of("task", "lustre", "journal"),
-            Set.of("job"),
+            Set.of("task", "lustre"),
+            Set.of("job", "journal"),
             Set.of("engine", "metrics"),
             Set.of("cluster"),
             Set.of("cli"));

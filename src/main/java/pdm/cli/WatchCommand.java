@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import pdm.PdmException;
 import pdm.fs.Names;
+import pdm.config.DataSource;
+import pdm.config.LustreOptions;
+import pdm.journal.LustreChangelog;
 import pdm.journal.Watcher;
+import pdm.lustre.Lfs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -14,7 +18,8 @@ import picocli.CommandLine.Parameters;
         description = {"Record which directories below SRC's PATH change, into the change journal under pdm's state dir "
                 + "($PDM_STATE_DIR, else ~/.pdm/state), so that passes with --changes walk only those. Runs until "
                 + "SIGTERM, SIGHUP or SIGINT, then records its stop and exits 0. Needs root and a local filesystem "
-                + "(fanotify); refuses NFS, Lustre, GPFS, CephFS, BeeGFS and other network filesystems. "
+                + "(fanotify); refuses NFS, Lustre, GPFS, CephFS, BeeGFS and other network filesystems, but for a Lustre "
+                + "source with changelog_user set in its [datasource], whose MDT changelogs it reads (lfs changelog). "
                 + "See docs/change-journal.md."})
 final class WatchCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or an absolute directory.")
@@ -32,13 +37,16 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root;
+        LustreOptions lustre = null;
         if (src.startsWith("/")) {
             root = Path.of(src);
             Logging.info();
         } else {
             var cfg = config.load();
             Logging.forService(cfg);
-            root = cfg.datasource(src).path();
+            DataSource ds = cfg.datasource(src);
+            root = ds.path();
+            lustre = ds.lustre();
         }
         Path dir = root.resolve(Names.jobPath(path == null ? "/" : path));
         if (!Files.isDirectory(dir)) {
@@ -46,7 +54,10 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
         }
         AtomicBoolean stop = new AtomicBoolean();
         StopSignals.onStop(() -> stop.set(true));
-        new Watcher(dir).run(stop::get);
+        Watcher watcher = lustre != null && lustre.changelogUser() != null
+                ? Watcher.lustre(dir, new LustreChangelog.Settings(new Lfs(lustre.lfs()), root, lustre.changelogUser()))
+                : Watcher.fanotify(dir);
+        watcher.run(stop::get);
         return 0;
     }
 }

@@ -48,7 +48,8 @@ public final class ConfigLoader {
         TYPE(Table.DATASOURCE), PATH(Table.DATASOURCE), MOUNT(Table.DATASOURCE), WRITE(Table.DATASOURCE),
         SKIP_FILES_NEWER_MINUTES(Table.DATASOURCE), SKIP_FILES_OLDER_MINUTES(Table.DATASOURCE),
         SKIP_FILES_LARGER_GB(Table.DATASOURCE), SKIP_PATHS(Table.DATASOURCE), XATTRS(Table.DATASOURCE),
-        STRIPE(Table.LUSTRE), STRIPE_THRESHOLDS(Table.LUSTRE), MDS(Table.LUSTRE), LFS_PATH(Table.LUSTRE);
+        STRIPE(Table.LUSTRE), STRIPE_THRESHOLDS(Table.LUSTRE), MDS(Table.LUSTRE), LFS_PATH(Table.LUSTRE),
+        CHANGELOG_USER(Table.LUSTRE);
 
         final Table table;
         /** As config.toml spells it. */
@@ -260,7 +261,12 @@ public final class ConfigLoader {
             throw r.error(section, Key.LFS_PATH.text, "lfs_path must be an absolute path or a command name on PATH, not \""
                     + lfs + "\"");
         }
-        return new LustreOptions(stripe, thresholds, mds, lfs);
+        String user = r.string(t, section, Key.CHANGELOG_USER, null);
+        if (user != null && !user.matches("cl[0-9]+(-[A-Za-z0-9_.]+)?")) {
+            throw r.error(section, Key.CHANGELOG_USER.text, "changelog_user must be a changelog user as lctl "
+                    + "changelog_register names it (cl1, or cl1-name), not \"" + user + "\"");
+        }
+        return new LustreOptions(stripe, thresholds, mds, lfs, user);
     }
 
     /** "10GB", "10GiB" or "10G" as bytes (see {@link #SIZE}). */

@@ -12,8 +12,14 @@ import java.util.List;
  *                   (the largest threshold it exceeds wins), sorted by size
  * @param mds        top-level directories of a job are spread over MDT indexes 0..mds-1; 0 = off
  * @param lfs        the {@code lfs} command: an absolute path, or a name looked up on PATH
+ * @param changelogUser the changelog user {@code pdm watch} reads this filesystem's MDT changelogs
+ *                   as (registered by an administrator with lctl changelog_register), or null
  */
-public record LustreOptions(Stripe stripe, List<Threshold> thresholds, int mds, String lfs) {
+public record LustreOptions(Stripe stripe, List<Threshold> thresholds, int mds, String lfs, String changelogUser) {
+
+    public LustreOptions(Stripe stripe, List<Threshold> thresholds, int mds, String lfs) {
+        this(stripe, thresholds, mds, lfs, null);
+    }
 
     /** How a file's layout is chosen. */
     public enum Stripe {

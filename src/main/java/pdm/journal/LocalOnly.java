@@ -32,8 +32,9 @@ final class LocalOnly {
         String kind = SHARED.get(Fanotify.fsType(NameBytes.bytes(dir)));
         if (kind != null) {
             throw new PdmException(dir + " is on " + kind + ", a network or cluster filesystem: fanotify would see only "
-                    + "this node's changes, so pdm watch refuses it. Such filesystems need their own change source "
-                    + "(Lustre: its changelogs, lfs changelog; not built yet); until then run full passes there");
+                    + "this node's changes, so pdm watch refuses it. On Lustre, name the source by its config name with "
+                    + "type = \"lustre\" and changelog_user set: pdm watch then reads the MDTs' changelogs; other "
+                    + "filesystems have no change source yet: run full passes there");
         }
     }
 }

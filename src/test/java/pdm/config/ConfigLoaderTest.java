@@ -219,6 +219,7 @@ class ConfigLoaderTest {
                 stripe_thresholds = { "64K" = 2, "1G" = -1, "100" = 3 }
                 mds = 4
                 lfs_path = "/opt/lustre/bin/lfs"
+                changelog_user = "cl3-pdm"
                 """)).datasource("l");
 
         assertThat(l.isLustre()).isTrue();
@@ -228,6 +229,7 @@ class ConfigLoaderTest {
                 new LustreOptions.Threshold(1L << 30, -1));
         assertThat(l.lustre().mds()).isEqualTo(4);
         assertThat(l.lustre().lfs()).isEqualTo("/opt/lustre/bin/lfs");
+        assertThat(l.lustre().changelogUser()).isEqualTo("cl3-pdm");
         assertThat(new ConfigLoader().read(file("[datasource.p]\ntype = \"posix\"\npath = \"/p\"\n"))
                 .datasource("p").isLustre()).isFalse();
     }
@@ -269,6 +271,8 @@ class ConfigLoaderTest {
                 {"mds = \"two\"", "two"},
                 {"lfs_path = \"bin/lfs\"", "bin/lfs"},
                 {"lfs_path = \"\"", "lfs_path"},
+                {"changelog_user = \"robinhood\"", "robinhood"},
+                {"changelog_user = 1", "changelog_user"},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> new ConfigLoader().read(file(LUSTRE + c[0] + "\n")))

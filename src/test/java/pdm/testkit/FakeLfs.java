@@ -127,6 +127,52 @@ public final class FakeLfs {
         }
     }
 
+    /**
+     * Logs a changelog record of the stand-in's MDT as Lustre would for a change the test just
+     * made: {@code type} (CREAT, MKDIR, UNLNK, RENME, CLOSE, SATTR...), the target and its parent
+     * directory, and for RENME the source name's parent. Returns the record number.
+     */
+    public long changelog(String type, Path target, Path parent, Path renamedFrom) {
+        try {
+            Path f = store.resolve("changelog");
+            long recno = Files.exists(f) ? Files.readAllLines(f).size() + 1 : 1;
+            String[] types = {"MARK", "CREAT", "MKDIR", "HLINK", "SLINK", "MKNOD", "UNLNK", "RMDIR", "RENME",
+                    "RNMTO", "OPEN", "CLOSE", "LYOUT", "TRUNC", "SATTR", "XATTR", "HSM", "MTIME", "CTIME"};
+            int code = List.of(types).indexOf(type);
+            StringBuilder line = new StringBuilder().append(recno).append(' ')
+                    .append(String.format("%02d%s", code, type)).append(" 13:25:11.4963 2026.12.06 0x0");
+            line.append(" t=").append(target == null || !Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    ? "[0x0:0x0:0x0]" : fid(target));
+            line.append(" ef=0xf u=0:0 nid=0@lo");
+            if (parent != null) {
+                line.append(" p=").append(fid(parent)).append(' ').append(target.getFileName());
+            }
+            if (renamedFrom != null) {
+                line.append(" s=").append(fid(target)).append(" sp=").append(fid(renamedFrom.getParent())).append(' ')
+                        .append(renamedFrom.getFileName());
+            }
+            Files.writeString(f, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            return recno;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last record {@code user} cleared, or -1. */
+    public long cleared(String user) {
+        try {
+            Path f = store.resolve("cleared-" + user);
+            return Files.exists(f) ? Long.parseLong(Files.readString(f).strip()) : -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String fid(Path p) {
+        return "[0x200000400:0x" + Long.toHexString(ino(p)) + ":0x0]";
+    }
+
     /** From now on every call whose arguments contain {@code match} fails, as lfs does when Lustre says no. */
     public void failWhen(String match) {
         try {

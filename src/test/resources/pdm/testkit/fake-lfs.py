@@ -209,8 +209,55 @@ def getstripe(args):
     print("\n".join(out))
 
 
+# The changelog of the stand-in's one MDT, "fake-MDT0000": STORE/changelog holds the records the
+# test logged (as lfs changelog prints them), STORE/cleared-USER the last record USER cleared. A
+# FID is [0x200000400:0xINO:0x0] for the inode INO under the mount point.
+MDT = "fake-MDT0000"
+
+
+def mdts(args):
+    print("MDTS:\n0: %s_UUID ACTIVE" % MDT)
+
+
+def changelog(args):
+    if not args or args[0] != MDT:
+        die("lfs changelog: %s: No such device" % (args[0] if args else ""), 19)
+    start = int(args[1]) if len(args) > 1 else 0
+    p = os.path.join(STORE, "changelog")
+    if not os.path.exists(p):
+        return
+    for line in open(p).read().splitlines():
+        if int(line.split()[0]) >= start:
+            print(line)
+
+
+def changelog_clear(args):
+    if len(args) != 3 or args[0] != MDT or not args[2].isdigit():
+        die("lfs changelog_clear: usage: changelog_clear MDT USER ENDREC", 22)
+    with open(os.path.join(STORE, "cleared-" + args[1]), "w") as f:
+        f.write(args[2])
+
+
+def fid2path(args):
+    mount, fids = args[0], args[1:]
+    for fid in fids:
+        ino = int(fid.strip("[]").split(":")[1], 16)
+        found = []
+        for d, dirs, files in os.walk(mount):
+            for n in dirs + files:
+                p = os.path.join(d, n)
+                if os.lstat(p).st_ino == ino:
+                    found.append(p)
+        if os.lstat(mount).st_ino == ino:
+            found.append(mount)
+        if not found:
+            die("lfs fid2path: cannot find %s: No such file or directory" % fid, 2)
+        print("\n".join(sorted(found)))
+
+
 if not argv:
     die("usage: lfs COMMAND ...", 22)
-{"setstripe": setstripe, "mkdir": mkdir, "setdirstripe": mkdir, "getstripe": getstripe}.get(
+{"setstripe": setstripe, "mkdir": mkdir, "setdirstripe": mkdir, "getstripe": getstripe, "mdts": mdts,
+ "changelog": changelog, "changelog_clear": changelog_clear, "fid2path": fid2path}.get(
     argv[0], lambda a: die("lfs: unknown command '%s'" % argv[0], 22))(argv[1:])
 record()

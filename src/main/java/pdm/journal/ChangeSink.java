@@ -1,0 +1,20 @@
+package pdm.journal;
+
+import java.io.IOException;
+
+/** What a {@link ChangeSource} tells the watcher, by absolute path (bytes); the watcher keeps what lies below its directory. */
+interface ChangeSink {
+    /** Directory {@code dir} changed: {@code how} is E (an entry made, removed or renamed), A (metadata) or T (new or moved in: all of it). */
+    void dir(String how, byte[] dir);
+
+    /** File {@code file} was written; {@code identity} gives its inode fields, asked only when the write is new since the mark. */
+    void written(byte[] file, Identity identity);
+
+    /** A change that cannot be placed: the next pass walks everything. */
+    void gap(String reason);
+
+    /** A written file's inode and handle, or none (the file is gone, or the source has no such thing). */
+    interface Identity {
+        String[] fields() throws IOException;
+    }
+}
