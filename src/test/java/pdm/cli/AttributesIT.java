@@ -79,6 +79,8 @@ class AttributesIT {
         Tools.run("setfattr", "-n", "trusted.t", "-v", "changed", src.resolve("tr").toString());
         Tools.run("chattr", "+i", src.resolve("u").toString());
         Tools.run("chattr", "-d", src.resolve("flagged/plus-d").toString());
+        Tools.run("setfattr", "-h", "-n", "trusted.sl", "-v", "changed", src.resolve("sl").toString());
+        Tools.run("setfattr", "-x", "trusted.fifo", src.resolve("fifo").toString());
 
         Pdm.Result verify = Pdm.json("verify", src, dst);
         assertThat(verify.exit()).as(verify.toString()).isEqualTo(1);
@@ -88,12 +90,17 @@ class AttributesIT {
                 "/cap: differs: xattr security.capability",
                 "/tr: differs: xattr trusted.t",
                 "/u: differs: flags +i",
-                "/flagged/plus-d: differs: flags -d");
+                "/flagged/plus-d: differs: flags -d",
+                "/sl: differs: xattr trusted.sl",
+                "/fifo: differs: xattr trusted.fifo");
 
         Pdm.Result copy = Pdm.run("copy", "-i", src.toString(), dst.toString());
         assertThat(copy.exit()).as(copy.toString()).isZero();
-        assertThat(copy.out()).contains("meta         /f", "meta         /d", "meta         /cap", "meta         /tr",
-                "meta         /u", "meta         /flagged/plus-d");
+        // (-i names what changed, as verify does; a symlink or fifo is made anew with its xattrs)
+        assertThat(copy.out()).contains("meta         /f (acl)\n", "meta         /d (default acl)\n",
+                "meta         /cap (xattr security.capability)\n", "meta         /tr (xattr trusted.t)\n",
+                "meta         /u (flags +i)\n", "meta         /flagged/plus-d (flags -d)\n", "symlink      /sl\n",
+                "fifo         /fifo\n");
         AttrSnapshot.assertSame(src, dst);
         assertThat(Pdm.json("verify", src, dst).exit()).isZero();
     }
@@ -186,7 +193,7 @@ class AttributesIT {
 
             Pdm.Result dropped = Pdm.json("copy", src, t, "--no-acls");
             assertThat(dropped.exit()).as(dropped.toString()).isZero();
-            assertThat(dropped.count("attrs_not_kept")).as("f's access ACL, d's default ACL").isEqualTo(2);
+            assertThat(dropped.count("attrs_not_kept")).as("f's and fifo's access ACLs, d's default ACL").isEqualTo(3);
             assertThat(Pdm.json("verify", src, t, "--no-acls").exit()).as("the ACLs are not compared").isZero();
             assertThat(Tools.run("getcap", t.resolve("cap").toString())).contains("cap_net_raw=ep");
         }
@@ -201,7 +208,9 @@ class AttributesIT {
         Pdm.Result user = Pdm.run("copy", "--json", "--config", cfg.toString(), "panda", "badger", "/");
 
         assertThat(user.exit()).as(user.toString()).isZero();
-        assertThat(user.count("attrs_not_kept")).as("trusted.t, security.s and two capabilities").isEqualTo(4);
+        assertThat(user.count("attrs_not_kept"))
+                .as("trusted.t, security.s, two capabilities, and the trusted.* and security.* of sl, fifo and null")
+                .isEqualTo(8);
         assertThat(Tools.run("getfattr", "-d", "-m", "-", dst.resolve("tr").toString())).doesNotContain("trusted.t");
         assertThat(Tools.run("getfattr", "-d", "-m", "-", dst.resolve("u").toString())).contains("user.u");
         assertThat(Tools.run("getfacl", "-n", "-p", dst.resolve("f").toString())).as("ACLs have their own switch")
