@@ -138,6 +138,25 @@ final class AttrSync {
         return s.xattrDifferences(t);
     }
 
+    /**
+     * The xattrs and default ACL of a directory just made for {@code name}, before anything goes
+     * in it (its new children inherit the default ACL on both sides). Should the target refuse
+     * one, the still empty directory is removed again, so that the next pass makes it, and says
+     * so, again (an existing directory's xattrs are looked at again by the ctime rule).
+     */
+    void newDirXattrs(DirPair dir, Path name) throws IOException {
+        try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
+            dirXattrs(from, to);
+        } catch (IOException e) {
+            try {
+                dir.tgt().deleteEmptyDir(name);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
     /** Only the xattrs and ACLs of the policy: what a symlink, fifo, socket or device node can hold. */
     private AttrPolicy entryPolicy() {
         return new AttrPolicy(policy.xattrs(), policy.acls(), false);

@@ -293,9 +293,7 @@ final class EntryWriter {
         }
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
         ctx.placement().makeDir(dir, p.name());
-        try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
-            attrs.dirXattrs(from, to); // (its default ACL before its children: they inherit it on both sides)
-        }
+        attrs.newDirXattrs(dir, p.name());
         return true;
     }
 
