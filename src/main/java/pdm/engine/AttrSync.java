@@ -229,26 +229,49 @@ final class AttrSync {
      * of all (immutable or append-only would have refused its children).
      */
     void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
+        // (looked at where the directory is new or its times are to be set, or its ctime says it
+        // may have changed; before the times, so that one line names both, in a dry run alike)
+        List<String> changed = policy.flags() && (tgtSelf == null || srcSelf.mtimeNs() != tgtSelf.mtimeNs()
+                || srcSelf.mayHaveChangedSince(tgtSelf)) ? flagsToSet(rel, tgtSelf) : List.of();
         int locked = 0;
+        boolean listed;
         try {
-            DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+            listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
         } catch (IOException e) {
             locked = ctx.dryRun() || !policy.flags() ? 0 : unlockDir(rel, tgtSelf);
             if (locked == 0) {
                 throw e;
             }
-            DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+            listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
         }
-        // (looked at where the directory is new or its times were just set, or its ctime says it may have changed)
-        if (policy.flags() && !ctx.dryRun() && (locked != 0 || tgtSelf == null
-                || srcSelf.mtimeNs() != tgtSelf.mtimeNs() || srcSelf.mayHaveChangedSince(tgtSelf))) {
+        if (!ctx.dryRun() && (!changed.isEmpty() || locked != 0)) {
+            // (read again: an unlock just cleared what is to be set back)
             try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
-                List<String> changed = dirFlags(from, to, srcSelf, tgtSelf, true);
-                if (!changed.isEmpty() && locked == 0) {
-                    ctx.changes().add(Change.DIRMETA, Names.display(rel), changed);
-                    ctx.stats().metaFixed.increment();
-                }
+                dirFlags(from, to, srcSelf, tgtSelf, true);
             }
+        }
+        if (!changed.isEmpty() && !listed && locked == 0) {
+            ctx.changes().add(Change.DIRMETA, Names.display(rel), changed);
+            ctx.stats().metaFixed.increment();
+        }
+    }
+
+    /**
+     * What the source directory's flags and project ID would change on the target's, named
+     * ("flags +D"); a directory this dry run would make is taken to have none.
+     */
+    private List<String> flagsToSet(Path rel, FileMeta tgtSelf) throws IOException {
+        try (Dir from = ctx.src().open(rel)) {
+            Attrs s = Attrs.flagsOf(from, policy);
+            if (ctx.dryRun() && (tgtSelf == null || ctx.ledger().wasReplaced(rel))) {
+                return s.differences(Attrs.NEW_DIR, true);
+            }
+            try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                Attrs t = Attrs.flagsOf(to, policy);
+                return s.flagsDiffer(t, true) ? s.differences(t, true) : List.of();
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of(); // (gone: DirMeta says so)
         }
     }
 

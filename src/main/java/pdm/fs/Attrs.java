@@ -36,6 +36,8 @@ import pdm.fs.linux.SysException;
 public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, int skipped) {
     /** Nothing: an entry with no attributes, or one whose attributes were not read. */
     public static final Attrs NONE = new Attrs(Map.of(), InodeAttrs.NONE, -1, 0);
+    /** What a directory just made has, as a dry run assumes: no flags, project 0. */
+    public static final Attrs NEW_DIR = new Attrs(Map.of(), 0, 0, 0);
     private static final String CAPABILITY = "security.capability";
 
     /** Whether the xattr {@code name} can be set by a caller that is (not) root: trusted.* and security.* need root. */

@@ -81,6 +81,7 @@ class AttributesIT {
         Tools.run("chattr", "-d", src.resolve("flagged/plus-d").toString());
         Tools.run("setfattr", "-h", "-n", "trusted.sl", "-v", "changed", src.resolve("sl").toString());
         Tools.run("setfattr", "-x", "trusted.fifo", src.resolve("fifo").toString());
+        Tools.run("chattr", "-D", src.resolve("flagged").toString());
 
         Pdm.Result verify = Pdm.json("verify", src, dst);
         assertThat(verify.exit()).as(verify.toString()).isEqualTo(1);
@@ -92,17 +93,25 @@ class AttributesIT {
                 "/u: differs: flags +i",
                 "/flagged/plus-d: differs: flags -d",
                 "/sl: differs: xattr trusted.sl",
-                "/fifo: differs: xattr trusted.fifo");
+                "/fifo: differs: xattr trusted.fifo",
+                "/flagged: differs: flags -D");
 
+        Pdm.Result dry = Pdm.run("copy", "-n", src.toString(), dst.toString());
         Pdm.Result copy = Pdm.run("copy", "-i", src.toString(), dst.toString());
         assertThat(copy.exit()).as(copy.toString()).isZero();
+        assertThat(itemized(dry.out())).as("the dry run lists what the copy then does").isEqualTo(itemized(copy.out()));
         // (-i names what changed, as verify does; a symlink or fifo is made anew with its xattrs)
         assertThat(copy.out()).contains("meta         /f (acl)\n", "meta         /d (default acl)\n",
                 "meta         /cap (xattr security.capability)\n", "meta         /tr (xattr trusted.t)\n",
                 "meta         /u (flags +i)\n", "meta         /flagged/plus-d (flags -d)\n", "symlink      /sl\n",
-                "fifo         /fifo\n");
+                "fifo         /fifo\n", "dirmeta      /flagged (flags -D)\n");
         AttrSnapshot.assertSame(src, dst);
         assertThat(Pdm.json("verify", src, dst).exit()).isZero();
+    }
+
+    /** The -i lines of a pass's output, sorted (the summary line left out: it says "dry run"). */
+    private static java.util.List<String> itemized(String out) {
+        return out.lines().filter(l -> !l.startsWith("pdm ") && !l.startsWith("  ")).sorted().toList();
     }
 
     @Test
