@@ -15,8 +15,10 @@ import pdm.fs.Names;
  * The one place a copy keeps what an entry has beyond owner, mode and times (xattrs of the
  * job's policy, POSIX ACLs, capabilities, inode flags, project IDs), in the order
  * {@link Attrs} gives: xattrs after owner and mode, flags after the rename, immutable and
- * append-only last. Also where a target entry that is immutable or append-only is unlocked to
- * be updated, counted and listed ({@code unlock}), and locked again.
+ * append-only last; a symlink, fifo or device node's xattrs and ACL by name. Also where a target
+ * entry that is immutable or append-only is unlocked to be updated, counted and listed
+ * ({@code unlock}), and locked again; and where an attribute the target refuses never becomes a
+ * silent loss: the entry is not placed, or is left looking unfinished to the next pass.
  */
 final class AttrSync {
     private final PassContext ctx;
