@@ -2,6 +2,7 @@ package pdm.engine;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.AttrPolicy;
 import pdm.fs.Attrs;
@@ -14,8 +15,10 @@ import pdm.fs.Names;
  * The one place a copy keeps what an entry has beyond owner, mode and times (xattrs of the
  * job's policy, POSIX ACLs, capabilities, inode flags, project IDs), in the order
  * {@link Attrs} gives: xattrs after owner and mode, flags after the rename, immutable and
- * append-only last. Also where a target entry that is immutable or append-only is unlocked to
- * be updated, counted and listed ({@code unlock}), and locked again.
+ * append-only last; a symlink, fifo or device node's xattrs and ACL by name. Also where a target
+ * entry that is immutable or append-only is unlocked to be updated, counted and listed
+ * ({@code unlock}), and locked again; and where an attribute the target refuses never becomes a
+ * silent loss: the entry is not placed, or is left looking unfinished to the next pass.
  */
 final class AttrSync {
     private final PassContext ctx;
@@ -65,65 +68,161 @@ final class AttrSync {
         Attrs tgt = flags ? Attrs.read(out, policy, root) : Attrs.readXattrs(out, policy, root);
         Attrs.writeXattrs(out, src, tgt);
         ctx.stats().attrsNotKept.add(src.skipped());
-        return tgt;
+        // (the flags that allow a rename now: a target that cannot hold one fails the file before it is placed)
+        return flags && policy.flags() ? Attrs.writeEarlyFlags(out, src, tgt, String.valueOf(out.createdAs())) : tgt;
     }
 
-    /** After the rename into place: project ID and flags, where they differ from what the target has. */
+    /**
+     * After the rename into place: project ID and flags (immutable, append-only), where they
+     * differ from what the target has. Should the target refuse them, the file's mtime is put off
+     * so that the next pass copies it, and fails it, again: never a silent loss.
+     */
     void afterPlace(Dir tgtDir, Path name, Attrs src, Attrs tgt, String what) throws IOException {
         if (policy.flags() && src.flagsDiffer(tgt, false)) {
             try (FileHandle f = tgtDir.openRead(name)) {
-                Attrs.writeFlags(f, src, Attrs.flagsOf(f, policy), what);
+                try {
+                    Attrs.writeFlags(f, src, Attrs.flagsOf(f, policy), what);
+                } catch (IOException e) {
+                    unfinished(f, e);
+                    throw e;
+                }
             }
         }
     }
 
-    /** A file whose data is current: its attributes made the source's, in place (after its owner and mode). */
+    /**
+     * A file whose data is current: its attributes made the source's, in place (after its owner
+     * and mode). Should the target refuse one, its mtime is put off as in {@link #afterPlace}.
+     */
     void fixInPlace(FileHandle from, FileHandle to, String what) throws IOException {
         Attrs s = read(from);
         Attrs t = read(to);
-        Attrs.writeXattrs(to, s, t);
-        ctx.stats().attrsNotKept.add(s.skipped());
-        Attrs.writeFlags(to, s, t, what);
+        try {
+            Attrs.writeXattrs(to, s, t);
+            ctx.stats().attrsNotKept.add(s.skipped());
+            Attrs.writeFlags(to, s, t, what);
+        } catch (IOException e) {
+            unfinished(to, e);
+            throw e;
+        }
     }
 
-    /** Whether two open files differ in any kept attribute. */
-    boolean differ(FileHandle a, FileHandle b) throws IOException {
-        Attrs s = read(a);
-        Attrs t = read(b);
-        return !s.sameXattrs(t) || s.flagsDiffer(t, false);
+    private static void unfinished(FileHandle f, IOException why) {
+        try {
+            Attrs.markUnfinished(f);
+        } catch (IOException e) {
+            why.addSuppressed(e);
+        }
     }
 
-    /** A directory's xattrs (its default ACL among them) made the source's; whether anything differed. */
-    boolean dirXattrs(Dir from, Dir to) throws IOException {
+    /**
+     * What differs in the kept attributes of two open files, named as verify and {@code -i} name
+     * it ("acl", "xattr trusted.t", "flags +i", "project 4242 vs 0"); empty where nothing does.
+     */
+    List<String> differences(FileHandle a, FileHandle b) throws IOException {
+        return read(a).differences(read(b), false);
+    }
+
+    /**
+     * A directory's xattrs (its default ACL among them) made the source's; what differed ("default
+     * acl", "xattr user.x"), empty for nothing.
+     */
+    List<String> dirXattrs(Dir from, Dir to) throws IOException {
         Attrs s = read(from);
         Attrs t = read(to);
         ctx.stats().attrsNotKept.add(s.skipped());
         if (s.sameXattrs(t)) {
-            return false;
+            return List.of();
         }
         if (!ctx.dryRun()) {
             Attrs.writeXattrs(to, s, t);
         }
-        return true;
+        return s.xattrDifferences(t);
+    }
+
+    /**
+     * The xattrs and default ACL of a directory just made for {@code name}, before anything goes
+     * in it (its new children inherit the default ACL on both sides). Should the target refuse
+     * one, the still empty directory is removed again, so that the next pass makes it, and says
+     * so, again (an existing directory's xattrs are looked at again by the ctime rule).
+     */
+    void newDirXattrs(DirPair dir, Path name) throws IOException {
+        try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
+            dirXattrs(from, to);
+        } catch (IOException e) {
+            try {
+                dir.tgt().deleteEmptyDir(name);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    /** Only the xattrs and ACLs of the policy: what a symlink, fifo, socket or device node can hold. */
+    private AttrPolicy entryPolicy() {
+        return new AttrPolicy(policy.xattrs(), policy.acls(), false);
+    }
+
+    /**
+     * The xattrs of a new symlink, fifo, socket or device node ({@code tmp} of the target, made
+     * for {@code name} of the source) made the source's, after its owner: what it inherited from
+     * its directory's default ACL removed.
+     */
+    void entryXattrs(DirPair dir, Path name, Path tmp) throws IOException {
+        if (!policy.anyXattrs()) {
+            return;
+        }
+        Attrs s = Attrs.readEntry(dir.src(), name, policy, root);
+        Attrs t = Attrs.readEntry(dir.tgt(), tmp, policy, root);
+        ctx.stats().attrsNotKept.add(s.skipped());
+        Attrs.writeXattrs(dir.tgt(), tmp, s, t);
+    }
+
+    /**
+     * Whether a symlink, fifo, socket or device node that is otherwise current differs in its
+     * xattrs: looked at only where the source's ctime says it may have changed since the copy
+     * (so a pass over unchanged entries makes no call), then listed (llistxattr, no open), then
+     * read and compared.
+     */
+    boolean entryDiffers(DirPair dir, Path name, FileMeta src, FileMeta tgt) throws IOException {
+        if (!policy.anyXattrs() || tgt == null || dir.tgt() == null || !src.mayHaveChangedSince(tgt)) {
+            return false;
+        }
+        AttrPolicy p = entryPolicy();
+        if (!dir.src().mayHaveAttrs(name, p) && !dir.tgt().mayHaveAttrs(name, p)) {
+            return false;
+        }
+        return !Attrs.readEntry(dir.src(), name, policy, root).sameXattrs(Attrs.readEntry(dir.tgt(), name, policy, root));
     }
 
     /**
      * A directory's project ID and flags, once everything below it is done (a directory made
-     * immutable first would take no children). Whether anything differed.
+     * immutable first would take no children). What differed ("flags +i"), empty for nothing.
      */
-    boolean dirFlags(Dir srcDir, Dir tgtDir, FileMeta src, FileMeta tgt, boolean fresh) throws IOException {
+    List<String> dirFlags(Dir srcDir, Dir tgtDir, FileMeta src, FileMeta tgt, boolean fresh) throws IOException {
         if (!policy.flags() || !fresh && !src.mayHaveChangedSince(tgt)) {
-            return false;
+            return List.of();
         }
         Attrs s = Attrs.flagsOf(srcDir, policy);
         Attrs t = Attrs.flagsOf(tgtDir, policy);
         if (!s.flagsDiffer(t, true)) {
-            return false;
+            return List.of();
         }
         if (!ctx.dryRun()) {
-            Attrs.writeFlags(tgtDir, s, t, tgtDir.rel().toString());
+            try {
+                Attrs.writeFlags(tgtDir, s, t, tgtDir.rel().toString());
+            } catch (IOException e) {
+                // (its mtime put off: the next pass looks at its flags again, and says so again)
+                try {
+                    Attrs.markUnfinished(tgtDir);
+                } catch (IOException ignored) {
+                    e.addSuppressed(ignored);
+                }
+                throw e;
+            }
         }
-        return true;
+        return s.differences(t, true);
     }
 
     /**
@@ -132,25 +231,49 @@ final class AttrSync {
      * of all (immutable or append-only would have refused its children).
      */
     void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
+        // (looked at where the directory is new or its times are to be set, or its ctime says it
+        // may have changed; before the times, so that one line names both, in a dry run alike)
+        List<String> changed = policy.flags() && (tgtSelf == null || srcSelf.mtimeNs() != tgtSelf.mtimeNs()
+                || srcSelf.mayHaveChangedSince(tgtSelf)) ? flagsToSet(rel, tgtSelf) : List.of();
         int locked = 0;
+        boolean listed;
         try {
-            DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+            listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
         } catch (IOException e) {
             locked = ctx.dryRun() || !policy.flags() ? 0 : unlockDir(rel, tgtSelf);
             if (locked == 0) {
                 throw e;
             }
-            DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+            listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
         }
-        // (looked at where the directory is new or its times were just set, or its ctime says it may have changed)
-        if (policy.flags() && !ctx.dryRun() && (locked != 0 || tgtSelf == null
-                || srcSelf.mtimeNs() != tgtSelf.mtimeNs() || srcSelf.mayHaveChangedSince(tgtSelf))) {
+        if (!ctx.dryRun() && (!changed.isEmpty() || locked != 0)) {
+            // (read again: an unlock just cleared what is to be set back)
             try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
-                if (dirFlags(from, to, srcSelf, tgtSelf, true) && locked == 0) {
-                    ctx.changes().add(Change.DIRMETA, Names.display(rel));
-                    ctx.stats().metaFixed.increment();
-                }
+                dirFlags(from, to, srcSelf, tgtSelf, true);
             }
+        }
+        if (!changed.isEmpty() && !listed && locked == 0) {
+            ctx.changes().add(Change.DIRMETA, Names.display(rel), changed);
+            ctx.stats().metaFixed.increment();
+        }
+    }
+
+    /**
+     * What the source directory's flags and project ID would change on the target's, named
+     * ("flags +D"); a directory this dry run would make is taken to have none.
+     */
+    private List<String> flagsToSet(Path rel, FileMeta tgtSelf) throws IOException {
+        try (Dir from = ctx.src().open(rel)) {
+            Attrs s = Attrs.flagsOf(from, policy);
+            if (ctx.dryRun() && (tgtSelf == null || ctx.ledger().wasReplaced(rel))) {
+                return s.differences(Attrs.NEW_DIR, true);
+            }
+            try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                Attrs t = Attrs.flagsOf(to, policy);
+                return s.flagsDiffer(t, true) ? s.differences(t, true) : List.of();
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of(); // (gone: DirMeta says so)
         }
     }
 

@@ -28,8 +28,17 @@ public final class ChangeList {
     }
 
     public void add(Change what, String displayPath) {
+        add(what, displayPath, java.util.List.of());
+    }
+
+    /**
+     * A line that also names what changed, as verify names it, in parentheses after the path:
+     * {@code meta         /f (acl, xattr trusted.t, flags +i)} (rsync's itemize letters, in words).
+     */
+    public void add(Change what, String displayPath, java.util.List<String> changed) {
         if (out != null) {
-            String line = String.format(Locale.ROOT, "%-12s %s", what.word(), displayPath);
+            String line = String.format(Locale.ROOT, "%-12s %s", what.word(), displayPath)
+                    + (changed.isEmpty() ? "" : " (" + String.join(", ", changed) + ")");
             synchronized (out) {
                 out.println(line);
             }

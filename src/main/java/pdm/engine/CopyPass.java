@@ -2,6 +2,7 @@ package pdm.engine;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Dir;
 import pdm.fs.FileMeta;
@@ -100,17 +101,18 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
 
     /** Owner, mode and times of a file whose data is current, and its other attributes where they differ. */
     private void fixMeta(DirPair dir, WorkItem item) throws IOException {
-        boolean xattrs = plan.attrsDiffer(dir, item.name());
-        if (plan.stampCurrent(item.src(), item.tgt()) && !xattrs) {
+        List<String> changed = plan.attrDifferences(dir, item.name());
+        if (plan.stampCurrent(item.src(), item.tgt()) && changed.isEmpty()) {
             ctx.stats().filesSkipped.increment();
             return;
         }
-        writer.fixMeta(dir, item, xattrs);
+        writer.fixMeta(dir, item, changed);
     }
 
     private boolean symlink(DirPair dir, WorkItem item) throws IOException {
         byte[] linkTo = dir.src().readlink(item.name());
-        if (plan.sameSymlink(dir, item, linkTo)) {
+        // (a symlink whose xattrs alone differ is made anew, with them)
+        if (plan.sameSymlink(dir, item, linkTo) && !attrs.entryDiffers(dir, item.name(), item.src(), item.tgt())) {
             if (plan.symlinkStampCurrent(item.src(), item.tgt())) {
                 ctx.stats().filesSkipped.increment();
             } else {
@@ -123,7 +125,7 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
 
     private boolean special(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
-        if (plan.isCurrentSpecial(src, item.tgt())) {
+        if (plan.isCurrentSpecial(src, item.tgt()) && !attrs.entryDiffers(dir, item.name(), src, item.tgt())) {
             ctx.stats().filesSkipped.increment();
             return true;
         }

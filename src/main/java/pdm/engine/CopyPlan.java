@@ -3,6 +3,7 @@ package pdm.engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import pdm.fs.Copier;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
@@ -73,7 +74,7 @@ final class CopyPlan {
             default -> {
                 if (src.nlink() > 1) {
                     plan.work(new WorkItem(p.name(), Op.HARDLINK, src, tgt));
-                } else if (isCurrentSpecial(src, tgt)) {
+                } else if (isCurrentSpecial(src, tgt) && !attrs.entryDiffers(dir, p.name(), src, tgt)) {
                     ctx.stats().filesSkipped.increment();
                 } else {
                     plan.work(new WorkItem(p.name(), Op.SPECIAL, src, tgt));
@@ -122,15 +123,16 @@ final class CopyPlan {
     }
 
     /**
-     * Whether a file's attributes (xattrs, ACLs, flags, project ID) must be fixed with its
-     * metadata: where the source may have any and they differ (none moves the mtime).
+     * Which of a file's attributes (xattrs, ACLs, flags, project ID) must be fixed with its
+     * metadata, named as verify names them: where the source may have any and they differ
+     * (none moves the mtime). Empty for none.
      */
-    boolean attrsDiffer(DirPair dir, Path name) throws IOException {
+    List<String> attrDifferences(DirPair dir, Path name) throws IOException {
         if (dir.tgt() == null || !dir.src().mayHaveAttrs(name, ctx.options().attrs())) {
-            return false;
+            return List.of();
         }
         try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
-            return attrs.differ(a, b);
+            return attrs.differences(a, b);
         }
     }
 

@@ -3,6 +3,7 @@ package pdm.engine;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import pdm.fs.FileMeta;
 import pdm.fs.Names;
 import pdm.fs.Dir;
@@ -18,36 +19,47 @@ final class DirMeta {
     }
 
     static void restore(PassContext ctx, Path rel, FileMeta src, FileMeta tgtSelf) throws IOException {
+        restore(ctx, rel, src, tgtSelf, List.of());
+    }
+
+    /**
+     * The same, its {@code dirmeta} line also naming {@code changed} (the flags its caller sets
+     * next). Returns whether it listed (and counted) the directory.
+     */
+    static boolean restore(PassContext ctx, Path rel, FileMeta src, FileMeta tgtSelf, List<String> changed)
+            throws IOException {
         FileMeta tgt;
         if (ctx.dryRun() && ctx.ledger().wasReplaced(rel)) {
-            wouldSetNew(ctx, rel); // what is there now the real run would have replaced by this directory
-            return;
+            return wouldSetNew(ctx, rel, changed); // what is there now the real run would have replaced by this directory
         }
         try (Dir dir = ctx.tgt().open(rel, tgtSelf)) {
             tgt = dir.self();
             boolean differs = !current(ctx, src, tgt);
             if (ctx.dryRun() ? !ctx.ledger().wouldSetMeta(rel, differs) : !differs) {
-                return;
+                return false;
             }
             if (!ctx.dryRun()) {
                 dir.setMeta(src, ctx.preserveOwner());
             }
-            ctx.changes().add(ChangeList.Change.DIRMETA, Names.display(rel));
+            ctx.changes().add(ChangeList.Change.DIRMETA, Names.display(rel), changed);
             ctx.stats().metaFixed.increment();
+            return true;
         } catch (NoSuchFileException e) {
             if (!ctx.dryRun()) {
                 ctx.stats().fail(Names.display(rel), "target directory vanished before its times were set");
-            } else {
-                wouldSetNew(ctx, rel);
+                return false;
             }
+            return wouldSetNew(ctx, rel, changed);
         }
     }
 
     /** A directory this dry run would have made: the real one sets its metadata here. */
-    private static void wouldSetNew(PassContext ctx, Path rel) {
+    private static boolean wouldSetNew(PassContext ctx, Path rel, List<String> changed) {
         if (ctx.ledger().wouldSetMeta(rel, true)) {
-            ctx.changes().add(ChangeList.Change.DIRMETA, Names.display(rel));
+            ctx.changes().add(ChangeList.Change.DIRMETA, Names.display(rel), changed);
             ctx.stats().metaFixed.increment();
+            return true;
         }
+        return false;
     }
 }

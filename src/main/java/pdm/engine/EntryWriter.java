@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.List;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Attrs;
 import pdm.fs.Copier;
@@ -91,6 +92,7 @@ final class EntryWriter {
             maker.make(dir.tgt(), e.name);
             if (what != Change.LINK) {
                 meta.apply(dir.tgt(), e.name, item.src());
+                attrs.entryXattrs(dir, item.name(), e.name); // (after the owner, as on a file)
             }
         });
     }
@@ -239,14 +241,14 @@ final class EntryWriter {
      * Owner, mode and times of a file whose data is current, and its xattrs, ACLs, flags and
      * project ID when {@code attrs} (they may change with nothing else: none moves the mtime).
      */
-    void fixMeta(DirPair dir, WorkItem item, boolean xattrs) throws IOException {
+    void fixMeta(DirPair dir, WorkItem item, List<String> changed) throws IOException {
         FileMeta src = item.src();
         if (!ctx.dryRun()) {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
                 meta.apply(f, src);
-                if (xattrs) {
+                if (!changed.isEmpty()) {
                     try (FileHandle from = dir.src().openRead(item.name())) {
                         attrs.fixInPlace(from, f, dir.display(item.name()));
                     }
@@ -257,7 +259,7 @@ final class EntryWriter {
                 meta.apply(dir.tgt(), item.name(), src);
             }
         }
-        metaFixed(dir, item.name());
+        metaFixed(dir, item.name(), changed);
     }
 
     /** Owner and times of a symlink that already points where the source's does. */
@@ -265,11 +267,12 @@ final class EntryWriter {
         if (!ctx.dryRun()) {
             meta.apply(dir.tgt(), item.name(), item.src());
         }
-        metaFixed(dir, item.name());
+        metaFixed(dir, item.name(), List.of());
     }
 
-    private void metaFixed(DirPair dir, Path name) {
-        ctx.changes().add(Change.META, dir.display(name));
+    /** Counted, and listed with the attributes that changed ({@code changed}: "acl", "xattr user.x"...). */
+    private void metaFixed(DirPair dir, Path name, List<String> changed) {
+        ctx.changes().add(Change.META, dir.display(name), changed);
         ctx.stats().metaFixed.increment();
     }
 
@@ -290,9 +293,7 @@ final class EntryWriter {
         }
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
         ctx.placement().makeDir(dir, p.name());
-        try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
-            attrs.dirXattrs(from, to); // (its default ACL before its children: they inherit it on both sides)
-        }
+        attrs.newDirXattrs(dir, p.name());
         return true;
     }
 
@@ -302,11 +303,12 @@ final class EntryWriter {
             return;
         }
         try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
-            if (!attrs.dirXattrs(from, to)) {
+            List<String> changed = attrs.dirXattrs(from, to);
+            if (changed.isEmpty()) {
                 return;
             }
+            metaFixed(dir, name, changed);
         }
-        metaFixed(dir, name);
     }
 
     /** The walk root's xattrs (its ACLs among them) made the source's, before its children are planned. */

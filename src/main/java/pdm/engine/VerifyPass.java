@@ -96,11 +96,13 @@ final class VerifyPass implements PassStrategy {
                 if (!java.util.Arrays.equals(dir.src().readlink(item.name()), dir.tgt().readlink(item.name()))) {
                     d.add(0, "symlink target");
                 }
+                d.addAll(entryXattrDiffs(dir, item.name()));
             }
             default -> {
                 if (s.rdev() != t.rdev()) {
                     d.add(0, "device number");
                 }
+                d.addAll(entryXattrDiffs(dir, item.name()));
             }
         }
         // (files, symlinks and specials alike: the names of one source inode share one target inode)
@@ -130,6 +132,12 @@ final class VerifyPass implements PassStrategy {
 
     private Attrs read(Dir d) throws IOException {
         return Attrs.read(d, ctx.options().attrs(), true);
+    }
+
+    /** The xattrs and ACL of a symlink, fifo, socket or device node (by name: pdm never opens them). */
+    private List<String> entryXattrDiffs(DirPair dir, Path name) throws IOException {
+        return Attrs.readEntry(dir.src(), name, ctx.options().attrs(), true)
+                .xattrDifferences(Attrs.readEntry(dir.tgt(), name, ctx.options().attrs(), true));
     }
 
     /**

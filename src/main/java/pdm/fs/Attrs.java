@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import pdm.fs.linux.Errno;
 import pdm.fs.linux.InodeAttrs;
+import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
+import pdm.fs.linux.SysException;
 
 /**
  * What an open file or directory has beyond owner, mode and times, as far as a policy keeps
@@ -33,6 +36,8 @@ import pdm.fs.linux.Sys;
 public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, int skipped) {
     /** Nothing: an entry with no attributes, or one whose attributes were not read. */
     public static final Attrs NONE = new Attrs(Map.of(), InodeAttrs.NONE, -1, 0);
+    /** What a directory just made has, as a dry run assumes: no flags, project 0. */
+    public static final Attrs NEW_DIR = new Attrs(Map.of(), 0, 0, 0);
     private static final String CAPABILITY = "security.capability";
 
     /** Whether the xattr {@code name} can be set by a caller that is (not) root: trusted.* and security.* need root. */
@@ -53,23 +58,21 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
         return read(d.fd(), p, root, true);
     }
 
+    /**
+     * The xattrs of an entry pdm does not open (a symlink, fifo, socket or device node), by name:
+     * no flags or project ID (those need an open descriptor; lsattr shows none for them either).
+     * A symlink can hold trusted.* and security.* names, a fifo or device node those and an
+     * access ACL; user.* only files and directories.
+     */
+    public static Attrs readEntry(Dir d, java.nio.file.Path name, AttrPolicy p, boolean root) throws IOException {
+        return p.anyXattrs() ? xattrsOf(XattrIo.of(d.fd(), NameBytes.bytes(name)), p, root, InodeAttrs.NONE, -1, 0)
+                : NONE;
+    }
+
     private static Attrs read(int fd, AttrPolicy p, boolean root, boolean dir) throws IOException {
-        Map<String, Xattrs.Value> x = new TreeMap<>();
-        int skipped = 0;
-        if (p.anyXattrs()) {
-            for (String name : Sys.listXattrs(fd)) {
-                if (p.keeps(name) && settable(name, root)) {
-                    byte[] v = Sys.getXattr(fd, name);
-                    if (v != null) {
-                        x.put(name, new Xattrs.Value(v));
-                    }
-                } else if (!XattrScope.lustreManaged(name)) {
-                    skipped++;
-                }
-            }
-        }
         long flags = InodeAttrs.NONE;
         long projid = -1;
+        int skipped = 0;
         if (p.flags()) {
             flags = InodeAttrs.flags(fd);
             if (!root && flags != InodeAttrs.NONE && (flags & InodeFlags.LOCKING) != 0) {
@@ -80,7 +83,84 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
             InodeAttrs.FsXattr fsx = flags == InodeAttrs.NONE ? null : InodeAttrs.fsxattr(fd);
             projid = fsx == null ? -1 : Integer.toUnsignedLong(fsx.projid());
         }
-        return new Attrs(x, flags, projid, skipped);
+        return p.anyXattrs() ? xattrsOf(XattrIo.of(fd), p, root, flags, projid, skipped)
+                : new Attrs(Map.of(), flags, projid, skipped);
+    }
+
+    private static Attrs xattrsOf(XattrIo io, AttrPolicy p, boolean root, long flags, long projid, int skipped)
+            throws IOException {
+        Map<String, Xattrs.Value> x = new TreeMap<>();
+        int left = skipped;
+        for (String name : io.list()) {
+            if (p.keeps(name) && settable(name, root)) {
+                byte[] v = io.get(name);
+                if (v != null) {
+                    x.put(name, new Xattrs.Value(v));
+                }
+            } else if (!XattrScope.lustreManaged(name)) {
+                left++;
+            }
+        }
+        return new Attrs(x, flags, projid, left);
+    }
+
+    /** The same with these inode flags (what the target has once {@link #writeEarlyFlags} set them). */
+    public Attrs withFlags(long f) {
+        return new Attrs(xattrs, f, projid, skipped);
+    }
+
+    /**
+     * Where xattrs are read and written: an open descriptor, or an entry by name below an open
+     * directory (which pdm never opens: a symlink, fifo, socket or device node).
+     */
+    private interface XattrIo {
+        java.util.List<String> list() throws IOException;
+
+        byte[] get(String name) throws IOException;
+
+        void set(String name, byte[] value) throws IOException;
+
+        void remove(String name) throws IOException;
+
+        static XattrIo of(int fd) {
+            return new XattrIo() {
+                public java.util.List<String> list() throws IOException {
+                    return Sys.listXattrs(fd);
+                }
+
+                public byte[] get(String name) throws IOException {
+                    return Sys.getXattr(fd, name);
+                }
+
+                public void set(String name, byte[] value) throws IOException {
+                    Sys.setXattr(fd, name, value);
+                }
+
+                public void remove(String name) throws IOException {
+                    Sys.removeXattr(fd, name);
+                }
+            };
+        }
+
+        static XattrIo of(int dirFd, byte[] entry) {
+            return new XattrIo() {
+                public java.util.List<String> list() throws IOException {
+                    return Sys.listXattrs(dirFd, entry);
+                }
+
+                public byte[] get(String name) throws IOException {
+                    return Sys.getXattr(dirFd, entry, name);
+                }
+
+                public void set(String name, byte[] value) throws IOException {
+                    Sys.setXattr(dirFd, entry, name, value);
+                }
+
+                public void remove(String name) throws IOException {
+                    Sys.removeXattr(dirFd, entry, name);
+                }
+            };
+        }
     }
 
     /** The copied inode flags, 0 where there are none. */
@@ -122,6 +202,19 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
      * "xattr security.capability", "flags +i", "project 4242 vs 0".
      */
     public List<String> differences(Attrs tgt, boolean dir) {
+        List<String> out = xattrDifferences(tgt);
+        String f = InodeFlags.difference(copiedFlags(dir), tgt.copiedFlags(dir));
+        if (!f.isEmpty()) {
+            out.add("flags " + f);
+        }
+        if (projid >= 0 && tgt.projid >= 0 && projid != tgt.projid) {
+            out.add("project " + projid + " vs " + tgt.projid);
+        }
+        return out;
+    }
+
+    /** The xattrs (ACLs among them) that differ from {@code tgt}, named as {@link #differences} names them. */
+    public List<String> xattrDifferences(Attrs tgt) {
         List<String> out = new ArrayList<>();
         List<String> names = differingXattrs(tgt);
         for (String acl : List.of(Acl.ACCESS, Acl.DEFAULT)) {
@@ -134,13 +227,6 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
                 out.add("xattr " + name);
             }
         }
-        String f = InodeFlags.difference(copiedFlags(dir), tgt.copiedFlags(dir));
-        if (!f.isEmpty()) {
-            out.add("flags " + f);
-        }
-        if (projid >= 0 && tgt.projid >= 0 && projid != tgt.projid) {
-            out.add("project " + projid + " vs " + tgt.projid);
-        }
         return out;
     }
 
@@ -152,11 +238,16 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
     }
 
     public static void writeXattrs(FileHandle to, Attrs src, Attrs tgt) throws IOException {
-        writeXattrs(to.fd(), src, tgt);
+        writeXattrs(XattrIo.of(to.fd()), src, tgt);
     }
 
     public static void writeXattrs(Dir to, Attrs src, Attrs tgt) throws IOException {
-        writeXattrs(to.fd(), src, tgt);
+        writeXattrs(XattrIo.of(to.fd()), src, tgt);
+    }
+
+    /** The xattrs of the entry {@code name} of {@code to}, which pdm does not open (see {@link #readEntry}). */
+    public static void writeXattrs(Dir to, java.nio.file.Path name, Attrs src, Attrs tgt) throws IOException {
+        writeXattrs(XattrIo.of(to.fd(), NameBytes.bytes(name)), src, tgt);
     }
 
     /**
@@ -164,10 +255,10 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
      * the source lacks (an ACL a new entry inherited from its directory's default ACL too), then
      * sets plain names, the ACLs and security.capability, in that order, where they differ.
      */
-    private static void writeXattrs(int fd, Attrs src, Attrs tgt) throws IOException {
+    private static void writeXattrs(XattrIo io, Attrs src, Attrs tgt) throws IOException {
         for (String name : tgt.xattrs.keySet()) {
             if (!src.xattrs.containsKey(name)) {
-                Sys.removeXattr(fd, name);
+                io.remove(name);
             }
         }
         List<String> order = new ArrayList<>();
@@ -184,9 +275,37 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
         for (String name : order) {
             Xattrs.Value v = src.xattrs.get(name);
             if (!v.equals(tgt.xattrs.get(name))) {
-                Sys.setXattr(fd, name, v.bytes());
+                try {
+                    io.set(name, v.bytes());
+                } catch (SysException e) {
+                    throw cannotHold(e, name);
+                }
             }
         }
+    }
+
+    /**
+     * A target that refuses an attribute the source has: said with the attribute, what the
+     * kernel answered and the option that leaves it out (never a silent loss; the entry fails).
+     * Any other failure is passed on as it is.
+     */
+    private static IOException cannotHold(SysException e, String name) {
+        if (!SysException.is(e, Errno.EOPNOTSUPP, Errno.EPERM, Errno.ENOSPC, Errno.E2BIG, Errno.ERANGE,
+                Errno.EINVAL)) {
+            return e;
+        }
+        String what = Acl.isAclName(name) ? (name.equals(Acl.ACCESS) ? "its ACL" : "its default ACL")
+                : "xattr " + name;
+        String option = Acl.isAclName(name) ? "--no-acls"
+                : name.startsWith("user.") ? "--xattrs=none" : "--xattrs=user";
+        return lost(e, "the target cannot hold " + what, option);
+    }
+
+    private static IOException lost(SysException e, String what, String option) {
+        IOException out = new java.nio.file.FileSystemException(null, null, what + " (" + e.getReason() + "); "
+                + option + " copies without it");
+        out.initCause(e);
+        return out;
     }
 
     public static void writeFlags(FileHandle to, Attrs src, Attrs tgt, String what) throws IOException {
@@ -205,7 +324,12 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
         if (src.projid >= 0 && tgt.projid >= 0 && src.projid != tgt.projid) {
             InodeAttrs.FsXattr fsx = InodeAttrs.fsxattr(fd);
             if (fsx != null) {
-                InodeAttrs.setFsxattr(fd, fsx.withProjid((int) src.projid), what);
+                try {
+                    InodeAttrs.setFsxattr(fd, fsx.withProjid((int) src.projid), what);
+                } catch (SysException e) {
+                    throw SysException.is(e, Errno.EOPNOTSUPP, Errno.EINVAL, Errno.ENOTTY)
+                            ? lost(e, "the target cannot hold project ID " + src.projid, "--no-flags") : e;
+                }
             }
         }
         if (tgt.flags == InodeAttrs.NONE) {
@@ -213,8 +337,47 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
         }
         int want = InodeFlags.merge((int) tgt.flags, src.copiedFlags(dir), dir);
         if (want != (int) tgt.flags) {
-            InodeAttrs.setFlags(fd, want, what);
+            try {
+                InodeAttrs.setFlags(fd, want, what);
+            } catch (SysException e) {
+                throw SysException.is(e, Errno.EOPNOTSUPP, Errno.EINVAL, Errno.ENOTTY)
+                        ? lost(e, "the target cannot hold inode flags " + InodeFlags.difference(
+                                InodeFlags.copied(want, dir), tgt.copiedFlags(dir)), "--no-flags") : e;
+            }
         }
+    }
+
+    /**
+     * On a new file, before it is renamed into place: the source's flags other than immutable and
+     * append-only (which would refuse the rename), so that a target that cannot hold one fails the
+     * file before it takes the name (the next pass tries, and says so, again). Returns what the
+     * target has then.
+     */
+    public static Attrs writeEarlyFlags(FileHandle to, Attrs src, Attrs tgt, String what) throws IOException {
+        if (tgt.flags == InodeAttrs.NONE || src.flags == InodeAttrs.NONE) {
+            return tgt;
+        }
+        Attrs early = new Attrs(Map.of(), src.flags & ~InodeFlags.LOCKING, -1, 0);
+        writeFlags(to.fd(), early, tgt, false, what);
+        return tgt.withFlags(InodeFlags.merge((int) tgt.flags, early.copiedFlags(false), false) & 0xffffffffL);
+    }
+
+    /**
+     * Puts an entry's mtime one second off, so that the next pass sees it differ and works on it
+     * again: for an entry placed but whose flags or project ID could not be set (a second, not a
+     * nanosecond: some filesystems keep whole seconds).
+     */
+    public static void markUnfinished(FileHandle f) throws IOException {
+        markUnfinished(f.fd());
+    }
+
+    public static void markUnfinished(Dir d) throws IOException {
+        markUnfinished(d.fd());
+    }
+
+    private static void markUnfinished(int fd) throws IOException {
+        Sys.Stat st = Sys.fstat(fd);
+        Sys.setMeta(fd, st.uid(), st.gid(), false, st.mode() & 07777, st.atimeNs(), st.mtimeNs() - 1_000_000_000L);
     }
 
     /** Sets NOCOW on a new, still empty file when the source has it: a filesystem takes it only then. */

@@ -229,6 +229,11 @@ public final class Dir implements Closeable {
         Sys.unlinkat(fd, NameBytes.bytes(name), false);
     }
 
+    /** rmdir of an empty directory (a non-empty one is refused by the kernel: ENOTEMPTY). */
+    public void deleteEmptyDir(Path name) throws IOException {
+        Sys.unlinkat(fd, NameBytes.bytes(name), true);
+    }
+
     /** Asked about each entry of a tree before it goes, and told when it went. */
     public interface RemovalGuard {
         /**

@@ -79,6 +79,9 @@ class AttributesIT {
         Tools.run("setfattr", "-n", "trusted.t", "-v", "changed", src.resolve("tr").toString());
         Tools.run("chattr", "+i", src.resolve("u").toString());
         Tools.run("chattr", "-d", src.resolve("flagged/plus-d").toString());
+        Tools.run("setfattr", "-h", "-n", "trusted.sl", "-v", "changed", src.resolve("sl").toString());
+        Tools.run("setfattr", "-x", "trusted.fifo", src.resolve("fifo").toString());
+        Tools.run("chattr", "-D", src.resolve("flagged").toString());
 
         Pdm.Result verify = Pdm.json("verify", src, dst);
         assertThat(verify.exit()).as(verify.toString()).isEqualTo(1);
@@ -88,14 +91,27 @@ class AttributesIT {
                 "/cap: differs: xattr security.capability",
                 "/tr: differs: xattr trusted.t",
                 "/u: differs: flags +i",
-                "/flagged/plus-d: differs: flags -d");
+                "/flagged/plus-d: differs: flags -d",
+                "/sl: differs: xattr trusted.sl",
+                "/fifo: differs: xattr trusted.fifo",
+                "/flagged: differs: flags -D");
 
+        Pdm.Result dry = Pdm.run("copy", "-n", src.toString(), dst.toString());
         Pdm.Result copy = Pdm.run("copy", "-i", src.toString(), dst.toString());
         assertThat(copy.exit()).as(copy.toString()).isZero();
-        assertThat(copy.out()).contains("meta         /f", "meta         /d", "meta         /cap", "meta         /tr",
-                "meta         /u", "meta         /flagged/plus-d");
+        assertThat(itemized(dry.out())).as("the dry run lists what the copy then does").isEqualTo(itemized(copy.out()));
+        // (-i names what changed, as verify does; a symlink or fifo is made anew with its xattrs)
+        assertThat(copy.out()).contains("meta         /f (acl)\n", "meta         /d (default acl)\n",
+                "meta         /cap (xattr security.capability)\n", "meta         /tr (xattr trusted.t)\n",
+                "meta         /u (flags +i)\n", "meta         /flagged/plus-d (flags -d)\n", "symlink      /sl\n",
+                "fifo         /fifo\n", "dirmeta      /flagged (flags -D)\n");
         AttrSnapshot.assertSame(src, dst);
         assertThat(Pdm.json("verify", src, dst).exit()).isZero();
+    }
+
+    /** The -i lines of a pass's output, sorted (the summary line left out: it says "dry run"). */
+    private static java.util.List<String> itemized(String out) {
+        return out.lines().filter(l -> !l.startsWith("pdm ") && !l.startsWith("  ")).sorted().toList();
     }
 
     @Test
@@ -186,7 +202,7 @@ class AttributesIT {
 
             Pdm.Result dropped = Pdm.json("copy", src, t, "--no-acls");
             assertThat(dropped.exit()).as(dropped.toString()).isZero();
-            assertThat(dropped.count("attrs_not_kept")).as("f's access ACL, d's default ACL").isEqualTo(2);
+            assertThat(dropped.count("attrs_not_kept")).as("f's and fifo's access ACLs, d's default ACL").isEqualTo(3);
             assertThat(Pdm.json("verify", src, t, "--no-acls").exit()).as("the ACLs are not compared").isZero();
             assertThat(Tools.run("getcap", t.resolve("cap").toString())).contains("cap_net_raw=ep");
         }
@@ -201,7 +217,9 @@ class AttributesIT {
         Pdm.Result user = Pdm.run("copy", "--json", "--config", cfg.toString(), "panda", "badger", "/");
 
         assertThat(user.exit()).as(user.toString()).isZero();
-        assertThat(user.count("attrs_not_kept")).as("trusted.t, security.s and two capabilities").isEqualTo(4);
+        assertThat(user.count("attrs_not_kept"))
+                .as("trusted.t, security.s, two capabilities, and the trusted.* and security.* of sl, fifo and null")
+                .isEqualTo(8);
         assertThat(Tools.run("getfattr", "-d", "-m", "-", dst.resolve("tr").toString())).doesNotContain("trusted.t");
         assertThat(Tools.run("getfattr", "-d", "-m", "-", dst.resolve("u").toString())).contains("user.u");
         assertThat(Tools.run("getfacl", "-n", "-p", dst.resolve("f").toString())).as("ACLs have their own switch")

@@ -12,6 +12,8 @@ import pdm.testkit.AttrSnapshot;
 import pdm.testkit.AttrTree;
 import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
+import pdm.testkit.Fx;
+import pdm.testkit.LoopImage;
 import pdm.testkit.Tools;
 
 /**
@@ -64,6 +66,43 @@ class AttributesDistributedIT {
             Cluster.Run differs = c.run("verify", c.srcName, c.tgtName, "/", "--wait", "--json");
             assertThat(differs.exit()).isEqualTo(1);
             assertThat(differs.stdout()).contains("xattr trusted.t").contains("acl");
+        }
+    }
+
+    @Test
+    void aTargetWithoutAclsIsRefusedAtStartUnlessTheyAreDropped() throws Exception {
+        try (LoopImage btrfs = LoopImage.btrfsNoAcl(tmp); Cluster c = new Cluster(tmp, "", false, btrfs.root())) {
+            AttrTree.build(c.src);
+            c.startConnectedWorkers(1);
+
+            Cluster.Run refused = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+
+            assertThat(refused.exit()).as(refused.stdout() + refused.stderr()).isEqualTo(2);
+            assertThat(refused.stdout() + refused.stderr()).contains("cannot hold POSIX ACLs").contains("--no-acls")
+                    .contains("nothing was changed");
+            Cluster.Run dropped = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json", "--no-acls");
+            assertThat(dropped.exit()).as(dropped.stdout() + dropped.stderr()).isZero();
+            assertThat(dropped.json().path("attrs_not_kept").asLong()).as("f's and fifo's ACLs, d's default ACL")
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aFlagTheTargetCannotHoldFailsItsFileOnTheWorkerInEveryPass() throws Exception {
+        try (LoopImage tmpfs = LoopImage.tmpfs(tmp, "t", "size=8M"); Cluster c = new Cluster(tmp, "", false,
+                tmpfs.root())) {
+            Tools.run("chattr", "+S", Fx.write(c.src.resolve("s"), "sync").toString());
+            Fx.write(c.src.resolve("plain"), "copied");
+            c.startConnectedWorkers(1);
+
+            for (int pass = 1; pass <= 2; pass++) {
+                Cluster.Run copy = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+                assertThat(copy.exit()).as("pass " + pass + ": " + copy.stdout() + copy.stderr()).isEqualTo(1);
+                assertThat(copy.json().path("failures").toString()).as("pass " + pass)
+                        .contains("the target cannot hold inode flags +S (").contains("--no-flags copies without it");
+            }
+            assertThat(c.dst.resolve("plain")).hasContent("copied");
+            assertThat(c.dst.resolve("s")).doesNotExist();
         }
     }
 }

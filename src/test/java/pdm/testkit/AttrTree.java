@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * The tree of issue 20, every attribute made by the admin's own tools: an ACL that widens the
  * group's bits into a mask, a default ACL, file capabilities (one on a setuid file), trusted.*,
  * security.* and user.* xattrs, immutable, append-only, nodump, noatime, sync and dirsync flags,
- * beside a fifo and a symlink. Needs root (trusted.*, capabilities, i and a).
+ * and a fifo (trusted.* and an ACL), a symlink (trusted.*, security.*) and a device node
+ * (trusted.*). Needs root (trusted.*, capabilities, i and a, mknod).
  */
 public final class AttrTree {
     /** The atime every file and directory is given before a copy: a copy must leave it there. */
@@ -48,8 +49,17 @@ public final class AttrTree {
         Path lockedDir = Fx.mkdirs(src.resolve("locked"));
         Fx.write(lockedDir.resolve("kept"), "in an immutable dir");
         Tools.run("chattr", "+i", lockedDir.toString());
-        Fx.fifo(src.resolve("fifo"), 0640);
-        Files.createSymbolicLink(src.resolve("sl"), Path.of("f"));
+        // (a symlink holds trusted.* and security.*, a fifo or device node those and an access ACL; neither user.*)
+        Path fifo = src.resolve("fifo");
+        Fx.fifo(fifo, 0640);
+        Tools.run("setfattr", "-n", "trusted.fifo", "-v", "fv", fifo.toString());
+        Tools.run("setfacl", "-m", "u:nobody:r", fifo.toString());
+        Path sl = Files.createSymbolicLink(src.resolve("sl"), Path.of("f"));
+        Tools.run("setfattr", "-h", "-n", "trusted.sl", "-v", "slv", sl.toString());
+        Tools.run("setfattr", "-h", "-n", "security.sl", "-v", "sv", sl.toString());
+        Path dev = src.resolve("null");
+        Fx.charDevice(dev, 0640, 1, 3);
+        Tools.run("setfattr", "-n", "trusted.dev", "-v", "dv", dev.toString());
     }
 
     /**

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A small filesystem of its own, made in a sparse image and loop-mounted: XFS (it keeps project
- * IDs without quotas) or btrfs mounted {@code noacl} (a target that cannot hold ACLs). Where
+ * IDs without quotas), btrfs (no-COW), btrfs mounted {@code noacl} (a target that cannot hold
+ * ACLs), or a tmpfs (no image: a target without project IDs and most flags). Where
  * this machine cannot (no loop devices, not root, no mkfs), the test is skipped with the reason,
  * unless {@code CI=true}: there it fails, since the CI machine must run it. Close it to unmount,
  * detach and delete it.
@@ -39,6 +40,30 @@ public final class LoopImage implements AutoCloseable {
     /** A 32 MiB btrfs (mixed block groups: the smallest it takes) mounted without ACL support. */
     public static LoopImage btrfsNoAcl(Path dir) {
         return make(dir, "btrfs", List.of("mkfs.btrfs", "-q", "-f", "-M"), "mkfs.btrfs", "loop,noacl");
+    }
+
+    /** A 32 MiB btrfs with ACLs: a filesystem that takes no-COW (chattr +C) on an empty file. */
+    public static LoopImage btrfs(Path dir) {
+        return make(dir, "btrfs", List.of("mkfs.btrfs", "-q", "-f", "-M"), "mkfs.btrfs", "loop");
+    }
+
+    /**
+     * A tmpfs mounted on {@code dir/name} with these options ({@code size=8M,nr_inodes=16}): no image, but the same
+     * life. tmpfs holds xattrs and ACLs, the flags i, a, d and A, but not S, D, P or C, nor
+     * project IDs, and with few inodes little room for xattrs.
+     */
+    public static LoopImage tmpfs(Path dir, String name, String options) {
+        need(Tools.root(), "mounting a tmpfs needs root");
+        try {
+            Path mnt = Files.createDirectories(dir.resolve(name));
+            LoopImage img = new LoopImage(null, mnt);
+            Tools.Output m = Tools.exec(null, "mount", "-t", "tmpfs", "-o", options, "tmpfs", mnt.toString());
+            need(m.exit() == 0, "cannot mount a tmpfs: " + m.err().strip());
+            img.mounted = true;
+            return img;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static LoopImage make(Path dir, String kind, List<String> mkfs, String tool, String options) {
@@ -80,7 +105,9 @@ public final class LoopImage implements AutoCloseable {
             mounted = false;
         }
         try {
-            Files.deleteIfExists(image);
+            if (image != null) {
+                Files.deleteIfExists(image);
+            }
             Files.deleteIfExists(mountpoint);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -171,6 +171,12 @@ public final class Sys {
                 ADDRESS), -1);
         static final MethodHandle LLISTXATTR = errno("llistxattr", FunctionDescriptor.of(JAVA_LONG, ADDRESS,
                 ADDRESS, JAVA_LONG), -1);
+        static final MethodHandle LGETXATTR = errno("lgetxattr", FunctionDescriptor.of(JAVA_LONG, ADDRESS,
+                ADDRESS, ADDRESS, JAVA_LONG), -1);
+        static final MethodHandle LSETXATTR = errno("lsetxattr", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+        static final MethodHandle LREMOVEXATTR = errno("lremovexattr", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                ADDRESS), -1);
     }
 
     /** Data calls, made on first use. */
@@ -656,17 +662,7 @@ public final class Sys {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(size + 1);
             long n = call("flistxattr", what, s -> (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd, buf, size + 1));
-            List<String> out = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (buf.get(JAVA_BYTE, i) == 0) {
-                    byte[] name = new byte[i - start];
-                    MemorySegment.copy(buf, JAVA_BYTE, start, name, 0, name.length);
-                    out.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
-                    start = i + 1;
-                }
-            }
-            return out;
+            return names(buf, n);
         }
     }
 
@@ -749,6 +745,80 @@ public final class Sys {
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         call("fremovexattr", name, s -> (int) Xattr.FREMOVEXATTR.invokeExact(s.capture, fd, cstr(s.name1, n)),
                 Errno.ENODATA);
+    }
+
+    // ---- extended attributes of an entry pdm does not open (a symlink, fifo, socket or device node):
+    // by name, through the directory's /proc/self/fd link, never following the entry itself
+
+    /** The names of every xattr of the entry {@code name} of {@code dirFd}; none where it is gone or has none. */
+    public static List<String> listXattrs(int dirFd, byte[] name) throws IOException {
+        MemorySegment p = procPath(SCRATCH.get().name2, dirFd, name);
+        long size = call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p,
+                MemorySegment.NULL, 0L), Errno.EOPNOTSUPP, Errno.ENOENT);
+        if (size <= 0) {
+            return List.of();
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(size + 1);
+            long n = call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, buf, size + 1));
+            return names(buf, n);
+        }
+    }
+
+    /** The value of one xattr of the entry {@code name} of {@code dirFd}, or null when it is gone. */
+    public static byte[] getXattr(int dirFd, byte[] name, String attr) throws IOException {
+        Scratch scratch = SCRATCH.get();
+        MemorySegment p = procPath(scratch.name2, dirFd, name);
+        MemorySegment n = cstr(scratch.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long size = call("lgetxattr", attr, s -> (long) Xattr.LGETXATTR.invokeExact(s.capture, p, n,
+                MemorySegment.NULL, 0L), Errno.ENODATA, Errno.ENOENT);
+        if (size < 0) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(Math.max(1, size));
+            long got = call("lgetxattr", attr, s -> (long) Xattr.LGETXATTR.invokeExact(s.capture, p, n, buf, size),
+                    Errno.ENODATA, Errno.ENOENT);
+            if (got < 0) {
+                return null;
+            }
+            byte[] out = new byte[(int) got];
+            MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, out.length);
+            return out;
+        }
+    }
+
+    public static void setXattr(int dirFd, byte[] name, String attr, byte[] value) throws IOException {
+        Scratch scratch = SCRATCH.get();
+        MemorySegment p = procPath(scratch.name2, dirFd, name);
+        MemorySegment n = cstr(scratch.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
+            call("lsetxattr", attr, s -> (int) Xattr.LSETXATTR.invokeExact(s.capture, p, n, v, (long) value.length, 0));
+        }
+    }
+
+    public static void removeXattr(int dirFd, byte[] name, String attr) throws IOException {
+        Scratch scratch = SCRATCH.get();
+        MemorySegment p = procPath(scratch.name2, dirFd, name);
+        MemorySegment n = cstr(scratch.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        call("lremovexattr", attr, s -> (int) Xattr.LREMOVEXATTR.invokeExact(s.capture, p, n), Errno.ENODATA);
+    }
+
+    /** The NUL-separated names of a listxattr buffer. */
+    private static List<String> names(MemorySegment buf, long n) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buf.get(JAVA_BYTE, i) == 0) {
+                byte[] name = new byte[i - start];
+                MemorySegment.copy(buf, JAVA_BYTE, start, name, 0, name.length);
+                out.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return out;
     }
 
     // ---- data
