@@ -6,7 +6,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Attrs;
-import pdm.fs.Copier;
 import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
@@ -71,7 +70,7 @@ final class EntryWriter {
                 e.name = out.createdAs();
                 Attrs first = attrs.read(in);
                 attrs.beforeData(out, first, dir.display(item.name()));
-                e.bytes = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
+                e.bytes = FileData.copy(ctx, in, out, src.size()); // (a big file as ranges, by several threads)
                 e.attrs = settleMeta(in, out, src, e.bytes, first);
                 if (ctx.options().fsync()) {
                     out.fsync();
