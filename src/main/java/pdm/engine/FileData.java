@@ -1,10 +1,14 @@
 package pdm.engine;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import pdm.config.Split;
 import pdm.fs.Copier;
 import pdm.fs.FileHandle;
+import pdm.fs.Pace;
 
 /**
  * A file's data, copied or compared: whole by the thread that has the file, or, for a file of
@@ -23,13 +27,32 @@ final class FileData {
     /** Copies the first {@code size} bytes of {@code in} to the new file {@code out}; returns the bytes the source had. */
     static long copy(PassContext ctx, FileHandle in, FileHandle out, long size) throws IOException {
         Split split = ctx.options().split();
+        Pace pace = counted(ctx);
         if (!split.splits(size)) {
-            return Copier.copy(in, out, size, ctx.interrupt()::requested, ctx.throttle());
+            return Copier.copy(in, out, size, ctx.interrupt()::requested, pace);
         }
         Copier.reserve(out, size);
         ctx.ranges().run(split.ranges(size), i -> Copier.copyRange(in, out, size, split.from(i), split.to(i, size),
-                ctx.interrupt()::requested, ctx.throttle()));
+                ctx.interrupt()::requested, pace));
         return size;
+    }
+
+    /** The process's --bwlimit, counting each chunk into the pass's written bytes as it goes (progress). */
+    private static Pace counted(PassContext ctx) {
+        Pace limit = ctx.throttle();
+        LongAdder written = ctx.stats().written;
+        return new Pace() {
+            @Override
+            public long chunk() {
+                return limit.chunk();
+            }
+
+            @Override
+            public void take(long bytes, BooleanSupplier stop) throws InterruptedIOException {
+                limit.take(bytes, stop);
+                written.add(bytes);
+            }
+        };
     }
 
     /** Whether both files, of {@code size} bytes each as listed, hold the same bytes to their ends. */

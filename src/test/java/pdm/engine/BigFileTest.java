@@ -179,4 +179,17 @@ class BigFileTest {
             return s.anyMatch(p -> p.getFileName().toString().startsWith(".pdm-tmp"));
         }
     }
+
+    @Test
+    void badSizesOnTheCommandLineAreRefusedNamingTheValue() throws IOException {
+        Path src = Fx.mkdirs(tmp.resolve("src"));
+        Path dst = tmp.resolve("dst");
+        Pdm.Result chunk = Pdm.json("copy", src, dst, "--chunk-size", "100K");
+        assertThat(chunk.exit()).as(chunk.toString()).isEqualTo(2);
+        assertThat(chunk.err()).contains("--chunk-size").contains("102400");
+        Pdm.Result split = Pdm.json("copy", src, dst, "--split-size", "lots");
+        assertThat(split.exit()).as(split.toString()).isEqualTo(2);
+        assertThat(split.err()).contains("--split-size").contains("'lots' is not a size");
+        assertThat(dst).as("nothing was started").doesNotExist();
+    }
 }
