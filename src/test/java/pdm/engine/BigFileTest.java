@@ -114,6 +114,28 @@ class BigFileTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("/big", "differs: content"));
     }
 
+    @Test
+    void checksumComparesByRangesAndRecopiesAFileThatDiffersInOneByte() throws IOException {
+        Path src = tmp.resolve("src");
+        Path dst = tmp.resolve("dst");
+        Fx.write(src.resolve("big"), Fx.random(5 * CHUNK, 10));
+        assertThat(pdm("copy", src, dst).exit()).isZero();
+        Path t = dst.resolve("big");
+        long mtime = Fx.mtime(t);
+        try (RandomAccessFile raf = new RandomAccessFile(t.toFile(), "rw")) {
+            raf.seek(2 * CHUNK + 5);
+            raf.write(raf.read() ^ 0x80);
+        }
+        Fx.mtime(t, mtime);
+        assertThat(pdm("copy", src, dst).count("files_copied")).as("size and mtime look current").isZero();
+
+        Pdm.Result r = pdm("copy", src, dst, "--checksum");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.count("files_copied")).isEqualTo(1);
+        TreeComparer.assertSameTree(src, dst);
+    }
+
     /**
      * The source grows while its ranges are being copied (paced by --bwlimit so the change lands
      * between the first range and the last): the file fails with a reason that says so, no temp
