@@ -21,7 +21,8 @@ work="${WORK:-/tmp/pdm-split}"
 [ -f "$repo/target/pdm.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 2; }
 rm -rf "$work"; mkdir -p "$work/src"
 cp "$repo/target/pdm.jar" "$work/pdm.jar"
-pdm() { PDM_JAR="$work/pdm.jar" "$repo/pdm" "$@"; }
+export PDM_JAR="$work/pdm.jar"
+pdm="$repo/pdm"
 # written data, not holes (holes are not copied): random, so no layer can compress or dedupe it
 head -c "$size" /dev/urandom > "$work/src/big"
 sync
@@ -44,13 +45,13 @@ echo "# $(date -u +%FT%TZ) size $size, $(nproc) cores, $(findmnt -no FSTYPE,SOUR
 for r in $(seq 1 "$reps"); do
   echo "## round $r"
   run "cp" cp --sparse=auto "$work/src/big" "$work/dst/big"
-  run "pdm whole (split off)" pdm copy --split-size 0 "$work/src" "$work/dst"
+  run "pdm whole (split off)" "$pdm" copy --split-size 0 "$work/src" "$work/dst"
   for t in 1 2 4; do
-    run "pdm split 64M x $t threads" pdm copy --split-size 1G --chunk-size 64M --file-workers "$t" "$work/src" "$work/dst"
+    run "pdm split 64M x $t threads" "$pdm" copy --split-size 1G --chunk-size 64M --file-workers "$t" "$work/src" "$work/dst"
   done
   for c in $chunks; do
     [ "$c" = 64M ] && continue
-    run "pdm split $c x 4 threads" pdm copy --split-size 1G --chunk-size "$c" --file-workers 4 "$work/src" "$work/dst"
+    run "pdm split $c x 4 threads" "$pdm" copy --split-size 1G --chunk-size "$c" --file-workers 4 "$work/src" "$work/dst"
   done
 done
 rm -rf "$work"
