@@ -103,6 +103,30 @@ class BigFileIT {
         TreeComparer.assertSameTree(src, dst);
     }
 
+    /** SIGINT in the middle of a file: the ranges under way stop, the temp file is removed, exit 130. */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard, not a timing assertion
+    void anInterruptInTheMiddleOfAFileStopsItsRangesAndRemovesItsTempFile() throws Exception {
+        Path src = tmp.resolve("src");
+        Path dst = Fx.mkdirs(tmp.resolve("dst"));
+        Fx.write(src.resolve("big"), Fx.random(24 * CHUNK, 4));
+        ProcessBuilder pb = new ProcessBuilder(pdm("copy", "--split-size", "1M", "--chunk-size", "256K",
+                "--file-workers", "3", "--bwlimit", "1M", src.toString(), dst.toString()))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile());
+        pb.environment().remove("PDM_RABBITMQ");
+        Process p = pb.start();
+        while (temps(dst).isEmpty() && p.isAlive()) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        Cluster.signal(p, "INT");
+
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(tmp.resolve("out.txt"))).isEqualTo(130);
+        assertThat(temps(dst)).as("no temp file left").isEmpty();
+        assertThat(dst.resolve("big")).doesNotExist();
+    }
+
     private static List<Path> temps(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith(".pdm-tmp")).toList();
