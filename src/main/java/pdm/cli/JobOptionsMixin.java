@@ -2,6 +2,8 @@ package pdm.cli;
 
 import java.nio.file.Path;
 import pdm.PdmException;
+import pdm.config.SizeText;
+import pdm.config.Split;
 import pdm.fs.AttrPolicy;
 import pdm.fs.XattrScope;
 import pdm.task.JobOptions;
@@ -52,6 +54,15 @@ final class JobOptionsMixin {
     @Option(names = "--file-workers", paramLabel = "N", description = "Override file_workers from the config.")
     Integer fileWorkers;
 
+    @Option(names = "--split-size", paramLabel = "SIZE", description = {"Copy and verify files of SIZE and more as "
+            + "ranges, by several threads (and workers) at once (K, M, G, T: powers of 1024; 0 = never). Default: "
+            + "split_size of the config, else 1G."})
+    String splitSize;
+
+    @Option(names = "--chunk-size", paramLabel = "SIZE", description = {"The length of one range of a split file "
+            + "(a multiple of 4K, from 256K). Default: chunk_size of the config, else 64M."})
+    String chunkSize;
+
     Path config() {
         return config.file;
     }
@@ -73,6 +84,30 @@ final class JobOptionsMixin {
             throw new PdmException(e.getMessage());
         }
         return new AttrPolicy(scope, !noAcls, !noFlags);
+    }
+
+    /** How big files are cut: --split-size and --chunk-size over the config's ({@code configured}). */
+    Split split(Split configured) {
+        long split = size(splitSize, "--split-size", configured.splitSize());
+        long chunk = size(chunkSize, "--chunk-size", configured.chunkSize());
+        try {
+            return new Split(split, chunk);
+        } catch (IllegalArgumentException e) {
+            String option = chunkSize != null ? "--chunk-size" : splitSize != null ? "--split-size" : "config.toml";
+            throw new PdmException(option + ": " + e.getMessage().replace("chunk_size", "the chunk size")
+                    .replace("split_size", "the split size"));
+        }
+    }
+
+    private static long size(String text, String option, long dflt) {
+        if (text == null) {
+            return dflt;
+        }
+        try {
+            return SizeText.bytes(text);
+        } catch (IllegalArgumentException e) {
+            throw new PdmException(option + " " + e.getMessage());
+        }
     }
 
     JobOptions jobOptions(boolean checksum, boolean deleting, boolean allowEmptySource, Long maxDelete) {

@@ -89,7 +89,8 @@ abstract class PassCommand implements Callable<Integer> {
         return options.jobOptions(checksum(), actions().contains(Pass.DELETE), g != null && g.allowEmptySource, cap)
                 .withExcludes(filters.patterns(), g != null && g.deleteExcluded)
                 .withAttrs(options.attrPolicy(JobRequest.isPath(src) || JobRequest.isPath(tgt) ? null
-                        : config.datasource(tgt).xattrs()));
+                        : config.datasource(tgt).xattrs()))
+                .withSplit(options.split(config.split()));
     }
 
     @Override

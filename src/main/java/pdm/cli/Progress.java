@@ -33,7 +33,7 @@ final class Progress {
      */
     Consumer<JobStats> of(String action, ProgressLine.Total total) {
         long started = System.nanoTime();
-        return s -> show(action, Counters.of(s), (System.nanoTime() - started) / 1e9, total, null);
+        return s -> show(action, Counters.live(s), (System.nanoTime() - started) / 1e9, total, null);
     }
 
     /**

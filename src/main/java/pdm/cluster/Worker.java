@@ -73,7 +73,8 @@ public final class Worker {
         this.uri = uri;
         this.pairs = List.copyOf(pairs);
         RemovalBudgets budgets = new RemovalBudgets(this::connection);
-        this.runner = new TaskRunner(config.filesPerTask(), m -> budgets.of(m.jobId()), throttle);
+        this.runner = new TaskRunner(config.filesPerTask(), m -> budgets.of(m.jobId()), throttle,
+                config.fileWorkers());
         this.node = stats.worker();
         this.stats = stats;
         this.retryAuth = retryAuth;

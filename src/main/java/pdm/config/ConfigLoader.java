@@ -43,7 +43,7 @@ public final class ConfigLoader {
         DIR_WORKERS(Table.TOP), FILE_WORKERS(Table.TOP), FILE_PREFETCH(Table.TOP), DIR_PREFETCH(Table.TOP),
         MONITOR_INTERVAL(Table.TOP), MONITOR_MOUNT_SEC(Table.TOP), DEBUG(Table.TOP), ELASTIC_URL(Table.TOP),
         FILES_PER_TASK(Table.TOP), MAX_DELETE(Table.TOP), BWLIMIT(Table.TOP), MAX_FILES_PER_SECOND(Table.TOP),
-        RABBITMQ(Table.TOP), DATASOURCE(Table.TOP),
+        SPLIT_SIZE(Table.TOP), CHUNK_SIZE(Table.TOP), RABBITMQ(Table.TOP), DATASOURCE(Table.TOP),
         CONNECT_STRING(Table.RABBITMQ), QUEUE_SHARDS(Table.RABBITMQ),
         TYPE(Table.DATASOURCE), PATH(Table.DATASOURCE), MOUNT(Table.DATASOURCE), WRITE(Table.DATASOURCE),
         SKIP_FILES_NEWER_MINUTES(Table.DATASOURCE), SKIP_FILES_OLDER_MINUTES(Table.DATASOURCE),
@@ -166,7 +166,8 @@ public final class ConfigLoader {
                 sources,
                 r.rate(root, null, Key.BWLIMIT),
                 r.optionalCount(root, null, Key.MAX_FILES_PER_SECOND).orElse(0L),
-                rabbit == null ? d.queueShards() : r.queueShards(rabbit));
+                rabbit == null ? d.queueShards() : r.queueShards(rabbit),
+                r.split(root));
     }
 
     private DataSource datasource(Reader r, String name, JsonNode t) {
@@ -385,6 +386,36 @@ public final class ConfigLoader {
             }
             throw error(section, key.text, key.text + " must be bytes per second, a whole number or a string such as \"50M\", "
                     + "not " + shown(n));
+        }
+
+        /** split_size and chunk_size: bytes, a whole number or a string such as "64M"; the defaults where absent. */
+        Split split(JsonNode t) {
+            long split = size(t, Key.SPLIT_SIZE, Split.DEFAULT_SPLIT_SIZE);
+            long chunk = size(t, Key.CHUNK_SIZE, Split.DEFAULT_CHUNK_SIZE);
+            try {
+                return new Split(split, chunk);
+            } catch (IllegalArgumentException e) {
+                throw error(null, (t.has(Key.CHUNK_SIZE.text) ? Key.CHUNK_SIZE : Key.SPLIT_SIZE).text, e.getMessage());
+            }
+        }
+
+        private long size(JsonNode t, Key key, long dflt) {
+            JsonNode n = t.get(key.text);
+            if (n == null) {
+                return dflt;
+            }
+            try {
+                if (n.isIntegralNumber() && n.asLong() >= 0) {
+                    return n.asLong();
+                }
+                if (n.isTextual()) {
+                    return SizeText.bytes(n.asText());
+                }
+            } catch (IllegalArgumentException e) {
+                throw error(null, key.text, key.text + ": " + e.getMessage());
+            }
+            throw error(null, key.text, key.text + " must be bytes, a whole number or a string such as \"64M\", not "
+                    + shown(n));
         }
 
         /** A list of strings (patterns), empty when the key is absent. */

@@ -14,12 +14,13 @@ import java.util.TreeSet;
  * @param maxFilesPerSecond entries per second one process's file workers take on at most; 0 = no limit
  * @param queueShards how many dir and file queues each pair has ({@code [rabbitmq] queue_shards}); 1 = the
  *                    unsharded names {@code dir.SRC.TGT} and {@code file.SRC.TGT}
+ * @param split     split_size and chunk_size: the defaults of --split-size and --chunk-size
  */
 public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, int filePrefetch, int dirPrefetch,
                         int monitorInterval, int monitorMountSec, boolean debug, Optional<String> elasticUrl,
                         int filesPerTask, Optional<Long> maxDelete, Optional<String> rabbitmqConnectString,
                         Map<String, DataSource> datasources, long bwlimit, long maxFilesPerSecond,
-                        int queueShards) {
+                        int queueShards, Split split) {
 
     public static final int DEFAULT_DIR_WORKERS = 4;
     public static final int DEFAULT_FILE_WORKERS = 16;
@@ -28,7 +29,7 @@ public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, 
 
     public static PdmConfig defaults() {
         return new PdmConfig(Optional.empty(), DEFAULT_DIR_WORKERS, DEFAULT_FILE_WORKERS, 32, 8, 10, 10, false,
-                Optional.empty(), 1000, Optional.empty(), Optional.empty(), Map.of(), 0, 0, 1);
+                Optional.empty(), 1000, Optional.empty(), Optional.empty(), Map.of(), 0, 0, 1, Split.DEFAULT);
     }
 
     public PdmConfig {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import pdm.fs.Copier;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
@@ -96,7 +95,7 @@ final class CopyPlan {
                 || (src.nlink() == 1 && tgt.nlink() > 1)) {
             return false;
         }
-        return !ctx.options().checksum() || sameContent(dir, item.name());
+        return !ctx.options().checksum() || sameContent(dir, item.name(), src.size());
     }
 
     /** The target entry has the source's owner, group, mode and mtime. */
@@ -136,12 +135,12 @@ final class CopyPlan {
         }
     }
 
-    private boolean sameContent(DirPair dir, Path name) throws IOException {
+    private boolean sameContent(DirPair dir, Path name, long size) throws IOException {
         if (dir.tgt() == null) {
             return false;
         }
         try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
-            return Copier.sameContent(a, b);
+            return FileData.same(ctx, a, b, size); // (a big file by ranges, on several threads)
         }
     }
 }

@@ -37,12 +37,15 @@ public final class Engine {
     private boolean ownersWarned;
     /** One for every pass this engine runs: the limits hold for the process. */
     private final Throttle throttle;
+    /** The threads big files' ranges share: as many as file workers, for the process. */
+    private final Ranges ranges;
 
     /** @param changes where each change is listed (-i, or a dry run); {@link ChangeList#NONE} for nowhere */
     public Engine(Settings settings, ChangeList changes) {
         this.settings = settings;
         this.changes = changes;
         this.throttle = new Throttle(settings.bytesPerSecond(), settings.filesPerSecond());
+        this.ranges = new Ranges(settings.fileWorkers());
     }
 
     /**
@@ -106,7 +109,7 @@ public final class Engine {
         JobStats stats = new JobStats();
         progress.accept(stats);
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
-                removals, interrupt, ledger, job.placement(), job.excludes(), throttle);
+                removals, interrupt, ledger, job.placement(), job.excludes(), throttle, ranges);
         PassStrategy pass = Passes.of(job.pass(), ctx, HardLinks::new, false);
         if (!interrupt.requested() && Walker.begins(job, targetThere, stats)) {
             walk(job, ctx, pass, progress, scope);

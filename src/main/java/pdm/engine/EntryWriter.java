@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Attrs;
-import pdm.fs.Copier;
 import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
@@ -72,7 +71,7 @@ final class EntryWriter {
                 e.name = out.createdAs();
                 Attrs first = attrs.read(in);
                 attrs.beforeData(out, first, dir.display(item.name()));
-                e.bytes = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
+                e.bytes = FileData.copy(ctx, in, out, src.size()); // (a big file as ranges, by several threads)
                 e.attrs = settleMeta(in, out, src, e.bytes, first);
                 if (ctx.options().fsync()) {
                     out.fsync();
@@ -313,9 +312,11 @@ final class EntryWriter {
 
     /** The walk root's xattrs (its ACLs among them) made the source's, before its children are planned. */
     void syncRootXattrs(DirPair dir) throws IOException {
-        if (dir.tgt() != null && attrs.dirXattrs(dir.src(), dir.tgt())) {
-            ctx.changes().add(Change.META, dir.display(Path.of("")));
-            ctx.stats().metaFixed.increment();
+        if (dir.tgt() != null) {
+            List<String> changed = attrs.dirXattrs(dir.src(), dir.tgt());
+            if (!changed.isEmpty()) {
+                metaFixed(dir, Path.of(""), changed);
+            }
         }
     }
 

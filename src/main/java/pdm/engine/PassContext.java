@@ -10,11 +10,21 @@ import pdm.task.JobOptions;
 /**
  * What every pass of one job shares: both roots, the options, the counters, where changes
  * are listed, the one way to remove anything, the request to stop early, in a dry run
- * what its earlier passes would have changed, what the job leaves out, and the process's limits.
+ * what its earlier passes would have changed, what the job leaves out, the process's limits, and
+ * the threads it lends to the ranges of big files.
  */
 public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
                           boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
-                          DryRunLedger ledger, Placement placement, ExcludeFilter excludes, Throttle throttle) {
+                          DryRunLedger ledger, Placement placement, ExcludeFilter excludes, Throttle throttle,
+                          Ranges ranges) {
+
+    /** A pass whose big files' ranges are done by the thread that has the file alone. */
+    public PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
+                       boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
+                       DryRunLedger ledger, Placement placement, ExcludeFilter excludes, Throttle throttle) {
+        this(src, tgt, options, stats, filter, preserveOwner, changes, removals, interrupt, ledger, placement,
+                excludes, throttle, Ranges.ONE);
+    }
 
     /** A pass onto a plain POSIX target, without exclusions and limits. */
     public PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,

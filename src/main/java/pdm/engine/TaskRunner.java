@@ -51,16 +51,25 @@ public final class TaskRunner {
     private final RecentJobs<ExcludeFilter> excludes = new RecentJobs<>();
     private final Function<TaskMessage, RemovalBudget> budgets;
     private final Throttle throttle;
+    /** The threads this process lends to big files' ranges (its file_workers). */
+    private final Ranges ranges;
 
     /**
+     * @param ranges   how many threads one big file's ranges may keep busy (a worker's file_workers)
      * @param budgets  the shared --max-delete budget of a job that has one: in distributed mode
      *                 the whole job's, not this process's (see pdm.cluster.RemovalBudgets)
      * @param throttle this process's limits, shared by all its tasks (a worker's --bwlimit)
      */
-    public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets, Throttle throttle) {
+    public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets, Throttle throttle,
+                      int rangeThreads) {
         this.filesPerTask = filesPerTask;
         this.budgets = budgets;
         this.throttle = throttle;
+        this.ranges = new Ranges(rangeThreads);
+    }
+
+    public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets, Throttle throttle) {
+        this(filesPerTask, budgets, throttle, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
     public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets) {
@@ -102,7 +111,7 @@ public final class TaskRunner {
             JobSpec job = new JobSpec(m.jobId(), m.pass(), src, tgt, m.jobPath(), m.options(), SkipFilter.of(srcDs),
                     JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options()), excludesOf(m, srcDs, walkRoot));
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, job.filter(), preserveOwner, ChangeList.NONE,
-                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), job.placement(), job.excludes(), throttle);
+                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), job.placement(), job.excludes(), throttle, ranges);
             PassStrategy pass = Passes.of(job.pass(), ctx, () -> linksOf(m), true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done

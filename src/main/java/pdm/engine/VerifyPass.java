@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import pdm.fs.Attrs;
-import pdm.fs.Copier;
 import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
@@ -84,7 +83,7 @@ final class VerifyPass implements PassStrategy {
             case FILE -> {
                 if (s.size() != t.size()) {
                     d.add(0, "size");
-                } else if (!sameContent(dir, item.name())) {
+                } else if (!sameContent(dir, item.name(), s.size())) {
                     d.add(0, "content");
                 }
                 try (FileHandle a = dir.src().openRead(item.name()); FileHandle b = dir.tgt().openRead(item.name())) {
@@ -119,9 +118,9 @@ final class VerifyPass implements PassStrategy {
         }
     }
 
-    private boolean sameContent(DirPair dir, Path name) throws IOException {
+    private boolean sameContent(DirPair dir, Path name, long size) throws IOException {
         try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
-            return Copier.sameContent(a, b);
+            return FileData.same(ctx, a, b, size); // (a big file by ranges, on several threads)
         }
     }
 

@@ -119,6 +119,84 @@ public final class Copier {
         return n;
     }
 
+    /**
+     * Gives a new file its full length before any range of it is written (ftruncate): every
+     * range then writes at its offset, and what no range writes stays a hole.
+     */
+    public static void reserve(FileHandle out, long size) throws IOException {
+        Sys.ftruncate(out.fd(), size);
+    }
+
+    /**
+     * Copies the data extents of [{@code from}, {@code to}) to the same offsets of {@code out},
+     * which {@link #reserve} has sized: one range of a split file, as {@link #copy} does a whole
+     * one (holes stay holes, copy_file_range or pread/pwrite). Copying a range again writes the
+     * same bytes to the same places, so a range redone after a crash is harmless.
+     *
+     * @param size the whole file's size as listed (a file with no hole is copied without looking for one)
+     * @throws IOException when the source ends inside the range (it shrank: the file is refused)
+     * @throws CopyStoppedException when {@code stop} says so between two chunks
+     */
+    public static void copyRange(FileHandle in, FileHandle out, long size, long from, long to, BooleanSupplier stop,
+                                 Pace pace) throws IOException {
+        int src = in.fd();
+        int dst = out.fd();
+        if (in.dense(size)) {
+            copySpan(src, dst, from, to, stop, pace);
+            return;
+        }
+        long pos = from;
+        while (pos < to) {
+            long data = Sys.seek(src, pos, true);
+            if (data < 0 || data >= to) {
+                return; // only a hole is left in this range
+            }
+            long hole = Sys.seek(src, data, false);
+            long end = Math.min(hole < 0 ? to : hole, to);
+            copySpan(src, dst, data, end, stop, pace);
+            pos = end;
+        }
+    }
+
+    private static void copySpan(int src, int dst, long from, long to, BooleanSupplier stop, Pace pace)
+            throws IOException {
+        long chunk = Math.min(CHUNK, pace.chunk());
+        for (long at = from; at < to; ) {
+            long len = Math.min(chunk, to - at);
+            pace.take(len, stop);
+            if (stop.getAsBoolean()) {
+                throw new CopyStoppedException();
+            }
+            long n = range(src, dst, at, len);
+            if (n == 0) {
+                throw new IOException("changed while being copied (it shrank below " + at
+                        + " bytes); the next pass copies it");
+            }
+            at += n;
+        }
+    }
+
+    /** True when both files hold the same bytes in [{@code from}, {@code to}): one range of a split file's verify. */
+    public static boolean sameRange(FileHandle a, FileHandle b, long from, long to) throws IOException {
+        MemorySegment[] bufs = BUFFERS.get();
+        for (long at = from; at < to; ) {
+            long want = Math.min(BUFFER, to - at);
+            long n = readFully(a.fd(), bufs[0], at, want);
+            long m = readFully(b.fd(), bufs[1], at, want);
+            if (n != m) {
+                return false;
+            }
+            if (n == 0) {
+                return true;
+            }
+            if (MemorySegment.mismatch(bufs[0], 0, n, bufs[1], 0, n) != -1) {
+                return false;
+            }
+            at += n;
+        }
+        return true;
+    }
+
     /** True when both files hold the same bytes to their ends. */
     public static boolean sameContent(FileHandle a, FileHandle b) throws IOException {
         MemorySegment[] bufs = BUFFERS.get();
@@ -143,9 +221,13 @@ public final class Copier {
     }
 
     private static long readFully(int fd, MemorySegment buf, long at) throws IOException {
+        return readFully(fd, buf, at, BUFFER);
+    }
+
+    private static long readFully(int fd, MemorySegment buf, long at, long want) throws IOException {
         long total = 0;
-        while (total < BUFFER) {
-            long r = Sys.pread(fd, buf.asSlice(total), BUFFER - total, at + total);
+        while (total < want) {
+            long r = Sys.pread(fd, buf.asSlice(total), want - total, at + total);
             if (r == 0) {
                 break;
             }

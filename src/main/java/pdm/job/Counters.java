@@ -54,6 +54,19 @@ public record Counters(
                 s.attrsNotKept.sum(), s.unlocked.sum());
     }
 
+    /**
+     * The counters of a running pass for progress (line, metrics, heartbeats): its bytes are
+     * those written so far ({@link JobStats#bytesSoFar}), so they move with a file's data as
+     * it is written instead of jumping when the file is placed. Summaries and done events keep
+     * {@link #of}: the bytes of files in place.
+     */
+    public static Counters live(JobStats s) {
+        Counters c = of(s);
+        return new Counters(c.filesCopied, c.filesSkipped, c.filesRemoved, c.filesFailed, c.metaFixed, c.dirs,
+                c.dirsCreated, s.bytesSoFar(), c.differences, c.notReplaced, c.filesVanished, c.ownersNotKept,
+                c.removalsSkipped, c.attrsNotKept, c.unlocked);
+    }
+
     public Counters plus(Counters o) {
         return new Counters(filesCopied + o.filesCopied, filesSkipped + o.filesSkipped, filesRemoved + o.filesRemoved,
                 filesFailed + o.filesFailed, metaFixed + o.metaFixed, dirs + o.dirs, dirsCreated + o.dirsCreated,

@@ -24,6 +24,12 @@ public final class JobStats {
     public final LongAdder dirs = new LongAdder();
     public final LongAdder dirsCreated = new LongAdder();
     public final LongAdder bytes = new LongAdder();
+    /**
+     * File data written so far, as each chunk goes: files still being copied (and ones that then
+     * failed) included. {@link #bytes} counts a file once it is in place; progress shows this,
+     * so a big file's bytes move while it is copied rather than all at once at its end.
+     */
+    public final LongAdder written = new LongAdder();
     public final LongAdder differences = new LongAdder();
     public final LongAdder notReplaced = new LongAdder();
     public final LongAdder filesVanished = new LongAdder();
@@ -77,6 +83,11 @@ public final class JobStats {
         List<Failure> out = new ArrayList<>(failures);
         out.sort(Comparator.comparing(Failure::path).thenComparing(Failure::error));
         return out;
+    }
+
+    /** Bytes for progress: what is written so far, or, in a dry run (which writes nothing), what would be. */
+    public long bytesSoFar() {
+        return Math.max(bytes.sum(), written.sum());
     }
 
     /** Failures, differences and what a guard left undone, for the progress line. */

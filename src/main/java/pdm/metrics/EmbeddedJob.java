@@ -45,7 +45,7 @@ public final class EmbeddedJob {
     public synchronized void observe(JobStats s) {
         if (s != current) {
             if (current != null) {
-                finished = finished.plus(Counters.of(current));
+                finished = finished.plus(Counters.live(current));
                 finishedTasks += current.tasks.sum();
             }
             current = s;
@@ -60,7 +60,8 @@ public final class EmbeddedJob {
     }
 
     public synchronized MetricsView view() {
-        Counters c = current == null ? finished : finished.plus(Counters.of(current));
+        // (live: bytes as written, so the counter moves during a big file and never goes back)
+        Counters c = current == null ? finished : finished.plus(Counters.live(current));
         long tasks = finishedTasks + (current == null ? 0 : current.tasks.sum());
         MetricsView.Work work = new MetricsView.Work(def.job(), def.source(), def.target(), node, worker, c, tasks);
         int[] q = queues.get();

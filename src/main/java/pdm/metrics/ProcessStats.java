@@ -83,7 +83,7 @@ public final class ProcessStats {
         // all, and the counter would go back at the next one)
         if (live.remove(stats)) {
             liveFiles.add(stats.filesCopied.sum());
-            liveBytes.add(stats.bytes.sum());
+            liveBytes.add(stats.bytesSoFar());
         }
     }
 
@@ -93,7 +93,7 @@ public final class ProcessStats {
         long bytes = liveBytes.sum();
         for (JobStats s : live) {
             files += s.filesCopied.sum();
-            bytes += s.bytes.sum();
+            bytes += s.bytesSoFar(); // (as written: a big file's bytes move while it is copied)
         }
         return new long[]{files, bytes};
     }

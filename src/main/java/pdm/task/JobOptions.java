@@ -1,6 +1,7 @@
 package pdm.task;
 
 import java.util.List;
+import pdm.config.Split;
 import pdm.fs.AttrPolicy;
 
 /**
@@ -20,10 +21,12 @@ import pdm.fs.AttrPolicy;
  * @param deleteExcluded   delete and sync also remove what the patterns exclude from the target
  * @param attrs            which xattrs, ACLs, flags and project IDs copy keeps and verify compares
  *                         (--xattrs, --no-acls, --no-flags, the target's xattrs key)
+ * @param split            which files are copied and verified as ranges, and how long a range is
+ *                         (--split-size, --chunk-size, config.toml's split_size and chunk_size)
  */
 public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
                          boolean allowEmptySource, Long maxDelete, List<String> excludes, boolean deleteExcluded,
-                         AttrPolicy attrs) {
+                         AttrPolicy attrs, Split split) {
     public static final JobOptions DEFAULT = new JobOptions(false, false, false, false, false, false, null);
 
     public JobOptions {
@@ -33,6 +36,14 @@ public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, b
         // (null: a job event written before excludes existed, read back by Jackson)
         excludes = excludes == null ? List.of() : List.copyOf(excludes);
         attrs = attrs == null ? AttrPolicy.ALL : attrs; // (null: an event written before attrs existed)
+        split = split == null ? Split.DEFAULT : split; // (null: an event written before split existed)
+    }
+
+    public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
+                      boolean allowEmptySource, Long maxDelete, List<String> excludes, boolean deleteExcluded,
+                      AttrPolicy attrs) {
+        this(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes, deleteExcluded,
+                attrs, Split.DEFAULT);
     }
 
     public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
@@ -53,12 +64,18 @@ public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, b
     /** The same options with these exclude patterns. */
     public JobOptions withExcludes(List<String> patterns, boolean deleteThem) {
         return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, patterns,
-                deleteThem, attrs);
+                deleteThem, attrs, split);
     }
 
     /** The same options with this attribute policy. */
     public JobOptions withAttrs(AttrPolicy policy) {
         return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes,
-                deleteExcluded, policy);
+                deleteExcluded, policy, split);
+    }
+
+    /** The same options with this way of cutting big files. */
+    public JobOptions withSplit(Split cut) {
+        return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes,
+                deleteExcluded, attrs, cut);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import pdm.config.Split;
 import pdm.fs.AttrPolicy;
 import pdm.fs.XattrScope;
 import pdm.fs.linux.NameBytes;
@@ -43,6 +44,11 @@ public final class JobOptionsCodec {
             n.putObject("attrs").put("xattrs", o.attrs().xattrs().word()).put("acls", o.attrs().acls())
                     .put("flags", o.attrs().flags());
         }
+        if (!o.split().equals(Split.DEFAULT)) {
+            // (absent means the defaults: a message of an older client splits as this release does by default)
+            n.put("split_size", o.split().splitSize());
+            n.put("chunk_size", o.split().chunkSize());
+        }
         return n;
     }
 
@@ -62,7 +68,21 @@ public final class JobOptionsCodec {
                 // (only a job that has them says so: absent means none)
                 n.has("excludes") ? excludes(n) : List.of(),
                 n.has("delete_excluded") && bool(n, "delete_excluded"),
-                n.has("attrs") ? attrs(n.get("attrs")) : AttrPolicy.ALL);
+                n.has("attrs") ? attrs(n.get("attrs")) : AttrPolicy.ALL,
+                n.has("split_size") || n.has("chunk_size") ? split(n) : Split.DEFAULT);
+    }
+
+    private static Split split(JsonNode n) throws BadMessageException {
+        JsonNode s = n.get("split_size");
+        JsonNode c = n.get("chunk_size");
+        if (s == null || c == null || !s.isIntegralNumber() || !c.isIntegralNumber()) {
+            throw new BadMessageException("'split_size' and 'chunk_size' must both be whole numbers of bytes");
+        }
+        try {
+            return new Split(s.asLong(), c.asLong());
+        } catch (IllegalArgumentException e) {
+            throw new BadMessageException(e.getMessage());
+        }
     }
 
     private static AttrPolicy attrs(JsonNode a) throws BadMessageException {

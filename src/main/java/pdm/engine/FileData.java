@@ -1,0 +1,78 @@
+package pdm.engine;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import pdm.config.Split;
+import pdm.fs.Copier;
+import pdm.fs.FileHandle;
+import pdm.fs.Pace;
+
+/**
+ * A file's data, copied or compared: whole by the thread that has the file, or, for a file of
+ * {@code split_size} and more, as ranges of {@code chunk_size} by several threads
+ * ({@link Ranges}). A split file is written into one temp file, created by the placement (a
+ * Lustre layout is set before any range) and given its full length first; each range copies
+ * only its data extents, so holes stay holes. The caller then settles its metadata, checks that
+ * the source neither grew, shrank nor had its mtime moved since it was listed (before the first
+ * range), and renames it into place, once: the same steps as a whole file's, so a crash
+ * anywhere leaves only a temp file, which the next pass removes.
+ */
+final class FileData {
+    private FileData() {
+    }
+
+    /** Copies the first {@code size} bytes of {@code in} to the new file {@code out}; returns the bytes the source had. */
+    static long copy(PassContext ctx, FileHandle in, FileHandle out, long size) throws IOException {
+        Split split = ctx.options().split();
+        Pace pace = counted(ctx);
+        if (!split.splits(size)) {
+            return Copier.copy(in, out, size, ctx.interrupt()::requested, pace);
+        }
+        Copier.reserve(out, size);
+        ctx.ranges().run(split.ranges(size), i -> Copier.copyRange(in, out, size, split.from(i), split.to(i, size),
+                ctx.interrupt()::requested, pace));
+        return size;
+    }
+
+    /** The process's --bwlimit, counting each chunk into the pass's written bytes as it goes (progress). */
+    private static Pace counted(PassContext ctx) {
+        Pace limit = ctx.throttle();
+        LongAdder written = ctx.stats().written;
+        return new Pace() {
+            @Override
+            public long chunk() {
+                return limit.chunk();
+            }
+
+            @Override
+            public void take(long bytes, BooleanSupplier stop) throws InterruptedIOException {
+                limit.take(bytes, stop);
+                written.add(bytes);
+            }
+        };
+    }
+
+    /** Whether both files, of {@code size} bytes each as listed, hold the same bytes to their ends. */
+    static boolean same(PassContext ctx, FileHandle a, FileHandle b, long size) throws IOException {
+        Split split = ctx.options().split();
+        if (!split.splits(size)) {
+            return Copier.sameContent(a, b);
+        }
+        // (a file that grew since it was listed on both sides alike still compares its tail, as a whole one does)
+        if (a.meta().size() != b.meta().size()) {
+            return false;
+        }
+        long end = Math.max(size, a.meta().size());
+        int n = split.ranges(end);
+        AtomicBoolean differs = new AtomicBoolean();
+        ctx.ranges().run(n, i -> {
+            if (!differs.get() && !Copier.sameRange(a, b, split.from(i), split.to(i, end))) {
+                differs.set(true);
+            }
+        });
+        return !differs.get();
+    }
+}
