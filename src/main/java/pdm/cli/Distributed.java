@@ -32,10 +32,13 @@ import sun.misc.SignalHandler;
 final class Distributed {
     private final boolean json;
     private final boolean waitForIt;
+    private final boolean noQueue;
 
-    Distributed(boolean json, boolean waitForIt) {
+    /** @param noQueue refuse the job rather than queue it behind another on an overlapping tree */
+    Distributed(boolean json, boolean waitForIt, boolean noQueue) {
         this.json = json;
         this.waitForIt = waitForIt;
+        this.noQueue = noQueue;
     }
 
     int run(PdmConfig config, BrokerUri uri, JobRequest request) throws Exception {
@@ -46,7 +49,7 @@ final class Distributed {
         long now = System.currentTimeMillis();
         JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), request.command(),
                 request.passes(), src.name(), tgt.name(), text(src), text(tgt), WirePaths.encode(path),
-                request.options(), now, who());
+                request.options(), now, who(), noQueue);
         JobLog.submit(uri, job, config.queueShards());
         PrintStream out = System.out;
         if (!waitForIt) {
@@ -79,7 +82,7 @@ final class Distributed {
             }
         }
         if (done.state() == JobFold.State.REFUSED) {
-            System.err.println("pdm: job " + job.job() + " refused by a worker: " + done.refused());
+            System.err.println("pdm: job " + job.job() + " refused: " + done.refused());
             return 2;
         }
         if (done.state() == JobFold.State.CANCELLED) {

@@ -60,6 +60,10 @@ abstract class PassCommand implements Callable<Integer> {
             + "follow the job with pdm status JOB, stop it with pdm cancel JOB."})
     boolean detach;
 
+    @Option(names = "--no-queue", description = {"Distributed mode: refuse the job (exit 2) instead of queueing it "
+            + "behind a running job on an overlapping tree (same target, one PATH containing the other)."})
+    boolean noQueue;
+
     @Parameters(index = "0", paramLabel = "SRC", description = {"Source filesystem name from config.toml, or a directory: an argument with a '/' "
             + "(./src, /data/a), '.' or '..' is a directory, a bare word a name."})
     String src;
@@ -125,7 +129,7 @@ abstract class PassCommand implements Callable<Integer> {
                 throw new PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
                         + "each worker logs every removal it makes (logger pdm.removed, INFO)");
             }
-            return new Distributed(options.json, !detach).run(factory.config(), uri.get(), request);
+            return new Distributed(options.json, !detach, noQueue).run(factory.config(), uri.get(), request);
         }
         if (detach) {
             throw new PdmException("--detach is for distributed mode (an embedded pass is its own process): give "

@@ -18,10 +18,12 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pdm.job.Counters;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.task.DirMetaTask;
 import pdm.task.TaskIds;
+import pdm.task.TaskKind;
 import pdm.task.TaskMessage;
 
 /**
@@ -47,6 +49,8 @@ final class Tracker implements AutoCloseable {
     private final Publisher publisher;
     private final JobFold fold = new JobFold(false);
     private final Map<String, Set<Long>> sent = new HashMap<>();
+    /** The jobs held back behind another on their tree, and whether their Queued event is out. */
+    private final Map<String, Boolean> held = new LinkedHashMap<>();
     private final EventReader reader;
     private volatile boolean caughtUp;
     /** Where each running job's events begin in the log, for the checkpoint. */
@@ -147,8 +151,12 @@ final class Tracker implements AutoCloseable {
             sent.remove(j.id());
             dueSince.remove(j.id());
             jobOffsets.remove(j.id());
+            held.remove(j.id());
             fold.forget(j.id()); // finished: the tracker keeps nothing of it
             deleteBudget(j);
+            if (caughtUp) {
+                startHeld(); // its tree is free: the next job on it goes
+            }
         } else if (j != null && caughtUp) {
             publishDue(j);
         }
@@ -184,10 +192,70 @@ final class Tracker implements AutoCloseable {
         }
     }
 
+    /** A job has ended: the held ones it was ahead of may start now, in the order they came. */
+    private void startHeld() {
+        for (String id : List.copyOf(held.keySet())) {
+            JobFold.Job h = fold.job(id);
+            if (h == null || h.state() != JobFold.State.RUNNING) {
+                held.remove(id);
+            } else {
+                publishDue(h);
+            }
+        }
+    }
+
+    /**
+     * One job at a time per tree ({@link JobFold#ahead}): a job whose first task has not gone
+     * out waits while an earlier job on an overlapping tree runs; the tracker says so once in
+     * the log (every reader sees it: status, the waiting client), or, for --no-queue, refuses
+     * the job with a done event of its root that names the job ahead. Returns whether it waits.
+     */
+    private boolean holdBack(JobFold.Job j) {
+        if (!j.notBegun()) {
+            return false;
+        }
+        JobFold.Job ahead = fold.ahead(j);
+        if (ahead == null) {
+            held.remove(j.id());
+            return false;
+        }
+        if (Boolean.TRUE.equals(held.get(j.id())) || j.queued() != null) {
+            held.put(j.id(), true);
+            return true;
+        }
+        try {
+            if (j.def.noQueue()) {
+                String root = TaskIds.root(j.id(), 0);
+                publisher.event(new JobEvent.Dones(j.id(), List.of(new JobEvent.Done(j.id(), root, TaskKind.DIR,
+                        List.of(), Counters.ZERO, List.of(), "job " + ahead.id() + " (" + ahead.what() + ") runs on "
+                        + "an overlapping tree and --no-queue refuses to wait for it; run this again when it has "
+                        + "ended (pdm status " + ahead.id() + "), or without --no-queue to queue behind it",
+                        false, "tracker", System.currentTimeMillis()))));
+            } else {
+                publisher.event(new JobEvent.Queued(j.id(), ahead.id(), ahead.what(), System.currentTimeMillis()));
+            }
+            publisher.await();
+            log.info("job {} waits for job {} ({}) on an overlapping tree{}", j.id(), ahead.id(), ahead.what(),
+                    j.def.noQueue() ? ": refused (--no-queue)" : "");
+            held.put(j.id(), true);
+        } catch (IOException | RuntimeException e) {
+            log.warn("tracker could not record that job {} waits for job {}: {}", j.id(), ahead.id(),
+                    Rabbit.reason(e));
+            held.put(j.id(), false);
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
     private void publishDue(JobFold.Job j) {
         if (j.state() != JobFold.State.RUNNING) {
             sent.remove(j.id());
             fold.forget(j.id());
+            return;
+        }
+        if (holdBack(j)) {
             return;
         }
         Set<Long> mine = sent.computeIfAbsent(j.id(), k -> new HashSet<>());
