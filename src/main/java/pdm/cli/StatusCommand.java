@@ -179,6 +179,12 @@ final class StatusCommand implements Callable<Integer> {
         o.put("path", s.path());
         o.put("submitted_by", j.def.by());
         o.put("submitted", Instant.ofEpochMilli(j.def.submittedMs()).toString());
+        if (j.startedMs() >= 0) {
+            o.put("started", Instant.ofEpochMilli(j.startedMs()).toString()); // its first task's end
+        }
+        if (j.state() != JobFold.State.RUNNING) {
+            o.put("ended", Instant.ofEpochMilli(j.lastMs()).toString());
+        }
         o.put("tasks_done", j.tasksDone());
         o.put("tasks_pending", j.tasksPending());
         o.setAll((ObjectNode) new ObjectMapper().valueToTree(s.counters()));

@@ -1,0 +1,165 @@
+package pdm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pdm.testkit.Cluster;
+import pdm.testkit.Fx;
+import pdm.testkit.TreeComparer;
+
+/**
+ * One job at a time per tree, and a cancel that stops a running copy (issue 19), with a real
+ * broker and real worker processes: the broker's log decides the order, not the submitters.
+ */
+class OneJobPerTreeIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void overlappingJobsRunOneAfterTheOtherAndNoQueueRefuses() throws Exception {
+        try (Cluster c = new Cluster(tmp, "files_per_task = 5", false)) {
+            tree(c.src.resolve("a"), 20);
+            tree(c.src.resolve("b"), 6);
+            c.startWorker("--bwlimit", "1M");
+            c.awaitConnected(1);
+            Process a = c.start("copy", c.srcName, c.tgtName, "/a");
+            String jobA = jobOf(c, a);
+            awaitFiles(c.dst.resolve("a"), 3);
+
+            Cluster.Run refused = c.run("copy", c.srcName, c.tgtName, "/", "--no-queue");
+            assertThat(refused.exit()).as(refused.stderr()).isEqualTo(2);
+            assertThat(refused.stderr()).contains("job " + jobA + " (copy /a) runs on an overlapping tree")
+                    .contains("--no-queue");
+
+            Process b = c.start("copy", c.srcName, c.tgtName, "/");
+            String jobB = jobOf(c, b);
+            String waiting = "waiting for job " + jobA + " (copy /a) to finish";
+            await().atMost(Duration.ofMinutes(1)).until(() -> c.stderr(b).contains(waiting));
+            Cluster.Run queued = c.run("status", jobB, "--json");
+            assertThat(queued.exit()).as(queued.stderr()).isEqualTo(3);
+            assertThat(queued.json().path("state").asText()).isEqualTo("queued");
+            assertThat(queued.json().path("queued_behind").asText()).isEqualTo(jobA);
+
+            assertThat(a.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(a.exitValue()).as(c.stderr(a)).isZero();
+            assertThat(b.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(b.exitValue()).as(c.stderr(b)).isZero();
+            assertThat(c.stderr(b).split(Pattern.quote(waiting), -1)).as("said once").hasSize(2);
+            TreeComparer.assertSameTree(c.src, c.dst);
+
+            JsonNode sa = c.run("status", jobA, "--json").json();
+            JsonNode sb = c.run("status", jobB, "--json").json();
+            assertThat(sb.path("queued_behind").asText()).isEqualTo(jobA);
+            assertThat(time(sb, "started")).as("B's first task came after A's last").isAfterOrEqualTo(time(sa, "ended"));
+        }
+    }
+
+    @Test
+    void disjointJobsRunSideBySide() throws Exception {
+        try (Cluster c = new Cluster(tmp, "files_per_task = 5", false)) {
+            tree(c.src.resolve("a"), 8);
+            tree(c.src.resolve("b"), 8);
+            c.startWorker("--bwlimit", "1M");
+            c.awaitConnected(1);
+            Process a = c.start("copy", c.srcName, c.tgtName, "/a");
+            Process b = c.start("copy", c.srcName, c.tgtName, "/b");
+            String jobA = jobOf(c, a);
+            String jobB = jobOf(c, b);
+            assertThat(a.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(b.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(a.exitValue()).as(c.stderr(a)).isZero();
+            assertThat(b.exitValue()).as(c.stderr(b)).isZero();
+            assertThat(c.stderr(a) + c.stderr(b)).doesNotContain("waiting for job");
+            TreeComparer.assertSameTree(c.src.resolve("a"), c.dst.resolve("a"));
+            TreeComparer.assertSameTree(c.src.resolve("b"), c.dst.resolve("b"));
+
+            JsonNode sa = c.run("status", jobA, "--json").json();
+            JsonNode sb = c.run("status", jobB, "--json").json();
+            assertThat(sa.has("queued_behind") || sb.has("queued_behind")).isFalse();
+            // each began before the other ended: they ran at once
+            assertThat(time(sa, "started")).isBefore(time(sb, "ended"));
+            assertThat(time(sb, "started")).isBefore(time(sa, "ended"));
+        }
+    }
+
+    @Test
+    void cancelStopsACopyMidFileRemovesItsTempFileAndTheNextCopyFinishesExactly() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            Fx.write(c.src.resolve("d/big"), Fx.random(64 << 20, 7));
+            Fx.write(c.src.resolve("d/small"), "small");
+            c.startWorker("--bwlimit", "2M"); // 32 s for the big file: the cancel comes long before
+            c.awaitConnected(1);
+            Process client = c.start("copy", c.srcName, c.tgtName, "/");
+            String job = jobOf(c, client);
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions().until(() -> tempFiles(c.dst) > 0);
+
+            Cluster.Run cancel = c.run("cancel", job);
+            assertThat(cancel.exit()).as(cancel.stderr()).isZero();
+            assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(client.exitValue()).isEqualTo(130);
+
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions().until(() -> tempFiles(c.dst) == 0);
+            assertThat(c.dst.resolve("d/big")).as("stopped mid-file, not finished").doesNotExist();
+            Cluster.Run status = c.run("status", job, "--json");
+            assertThat(status.exit()).isEqualTo(4);
+            assertThat(status.json().path("state").asText()).isEqualTo("cancelled");
+
+            Cluster.Run again = c.run("copy", c.srcName, c.tgtName, "/", "--json");
+            assertThat(again.exit()).as(again.stderr()).isZero();
+            TreeComparer.assertSameTree(c.src, c.dst);
+            assertThat(tempFiles(c.dst)).isZero();
+        }
+    }
+
+    /** {@code dirs} dirs of 20 files of 24 KiB, several seconds at the worker's --bwlimit. */
+    private static void tree(Path root, int dirs) throws IOException {
+        for (int d = 0; d < dirs; d++) {
+            for (int f = 0; f < 20; f++) {
+                Fx.write(root.resolve("d" + d + "/f" + f), Fx.random(24 << 10, root.hashCode() + d * 100L + f));
+            }
+        }
+    }
+
+    private static Instant time(JsonNode status, String field) {
+        assertThat(status.has(field)).as(field + " in " + status).isTrue();
+        return Instant.parse(status.path(field).asText());
+    }
+
+    private static String jobOf(Cluster c, Process client) {
+        Pattern submitted = Pattern.compile("pdm: job (\\S+) submitted");
+        String[] job = new String[1];
+        await().atMost(Duration.ofMinutes(1)).until(() -> {
+            Matcher m = submitted.matcher(c.stderr(client));
+            if (m.find()) {
+                job[0] = m.group(1);
+            }
+            return job[0] != null;
+        });
+        return job[0];
+    }
+
+    private static void awaitFiles(Path root, int n) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.isDirectory(root) && Fx.regularFilesWhileChanging(root) >= n);
+    }
+
+    private static long tempFiles(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".pdm-")).count();
+        }
+    }
+}
