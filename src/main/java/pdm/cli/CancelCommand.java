@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true,
         description = {"Cancel a distributed job: no new task of it starts (workers drop its queued tasks), the "
-                + "tasks running finish, and the job ends as cancelled with its counts so far (pdm status JOB). "
+                + "tasks running stop at their next entry or chunk of a file (a file given up has its temp file "
+                + "removed), and the job ends as cancelled with its counts so far (pdm status JOB). "
                 + "A client waiting for it exits 130. Running the same pass again later finishes the work. "
                 + "Exit 0 cancelled, 1 already over, 2 no such job."})
 final class CancelCommand implements Callable<Integer> {
@@ -44,8 +45,8 @@ final class CancelCommand implements Callable<Integer> {
             return 1;
         }
         JobLog.cancel(uri, new JobEvent.Cancelled(jobId, Distributed.who(), System.currentTimeMillis()));
-        System.err.println("pdm: job " + jobId + " cancelled: no new task of it starts; the running ones finish "
-                + "(pdm status " + jobId + " shows it end)");
+        System.err.println("pdm: job " + jobId + " cancelled: no new task of it starts; the running ones stop at "
+                + "their next chunk (pdm status " + jobId + " shows it end)");
         return 0;
     }
 }
