@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import pdm.Hosts;
 import pdm.PdmException;
 import pdm.cluster.BrokerUri;
+import pdm.cluster.EmbeddedTurn;
 import pdm.cluster.Topology;
 import pdm.config.PdmConfig;
 import pdm.engine.ChangeList;
@@ -60,8 +61,8 @@ abstract class PassCommand implements Callable<Integer> {
             + "follow the job with pdm status JOB, stop it with pdm cancel JOB."})
     boolean detach;
 
-    @Option(names = "--no-queue", description = {"Distributed mode: refuse the job (exit 2) instead of queueing it "
-            + "behind a running job on an overlapping tree (same target, one PATH containing the other)."})
+    @Option(names = "--no-queue", description = {"Refuse the job (exit 2) instead of queueing it behind a running job "
+            + "on an overlapping tree (same target, one PATH containing the other); with a broker configured."})
     boolean noQueue;
 
     @Parameters(index = "0", paramLabel = "SRC", description = {"Source filesystem name from config.toml, or a directory: an argument with a '/' "
@@ -143,12 +144,14 @@ abstract class PassCommand implements Callable<Integer> {
     private int embedded(JobFactory factory, JobRequest request, Interruption stop) throws Exception {
         Job job = factory.create(request, throttle);
         // first: on a terminal it owns stdout and stderr, so that what they print erases the progress line
-        try (Terminal terminal = Terminal.onStderr()) {
-            return embedded(job, stop, terminal);
+        try (Terminal terminal = Terminal.onStderr();
+             EmbeddedTurn turn = Distributed.turn(broker.resolve(factory.config()), factory.config(), request,
+                     job.spec().id(), noQueue, () -> stop.signal() != 0)) {
+            return embedded(job, stop, terminal, turn);
         }
     }
 
-    private int embedded(Job job, Interruption stop, Terminal terminal) throws Exception {
+    private int embedded(Job job, Interruption stop, Terminal terminal, EmbeddedTurn turn) throws Exception {
         PrintStream stdout = System.out;
         // --json keeps stdout to its one object; the list then goes to stderr
         ChangeList changes = options.itemize || options.dryRun
@@ -174,6 +177,9 @@ abstract class PassCommand implements Callable<Integer> {
                     }, walk == null ? null : walk.scope());
                     journal.done(walk, pass, done);
                     parts.add(done);
+                    if (!engine.interrupted()) {
+                        turn.passDone(done.counters(), done.failures()); // (the tree's turn: see EmbeddedTurn)
+                    }
                     totals.remember(pass, done);
                 } finally {
                     progress.clear();

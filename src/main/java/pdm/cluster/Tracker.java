@@ -15,15 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pdm.job.Counters;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.task.DirMetaTask;
 import pdm.task.TaskIds;
-import pdm.task.TaskKind;
 import pdm.task.TaskMessage;
 
 /**
@@ -51,6 +50,9 @@ final class Tracker implements AutoCloseable {
     private final Map<String, Set<Long>> sent = new HashMap<>();
     /** The jobs held back behind another on their tree, and whether their Queued event is out. */
     private final Map<String, Boolean> held = new LinkedHashMap<>();
+    /** The running embedded jobs (read by {@link #reapEmbedded} on another thread). */
+    private final Map<String, JobEvent.Submitted> embedded = new ConcurrentHashMap<>();
+    private final Connection conn;
     private final EventReader reader;
     private volatile boolean caughtUp;
     /** Where each running job's events begin in the log, for the checkpoint. */
@@ -60,6 +62,7 @@ final class Tracker implements AutoCloseable {
 
     /** Takes the tracker role, or throws IOException (RESOURCE_LOCKED) when another worker has it. */
     Tracker(Connection c, int shards) throws IOException, InterruptedException {
+        this.conn = c;
         Channel ch = c.createChannel();
         ch.queueDeclare(Topology.TRACKER_LOCK, false, true, true, null); // refused: the broker closes ch
         this.lock = ch;
@@ -110,7 +113,7 @@ final class Tracker implements AutoCloseable {
      * Where the last tracker said the log must be read from (the start of the oldest running
      * job, or the end when none ran), so a takeover does not replay the whole history.
      */
-    private static LogPosition checkpoint(Channel ch) throws IOException {
+    static LogPosition checkpoint(Channel ch) throws IOException {
         GetResponse g = ch.basicGet(Topology.CHECKPOINT, false);
         if (g == null) {
             return LogPosition.FIRST;
@@ -147,7 +150,11 @@ final class Tracker implements AutoCloseable {
         if (e instanceof JobEvent.Submitted s && offset >= 0 && j != null && j.state() == JobFold.State.RUNNING) {
             jobOffsets.putIfAbsent(s.job(), offset);
         }
+        if (e instanceof JobEvent.Submitted s && s.embedded() && j != null && j.state() == JobFold.State.RUNNING) {
+            embedded.put(s.job(), s);
+        }
         if (j != null && j.state() != JobFold.State.RUNNING) {
+            embedded.remove(j.id());
             sent.remove(j.id());
             dueSince.remove(j.id());
             jobOffsets.remove(j.id());
@@ -225,12 +232,7 @@ final class Tracker implements AutoCloseable {
         }
         try {
             if (j.def.noQueue()) {
-                String root = TaskIds.root(j.id(), 0);
-                publisher.event(new JobEvent.Dones(j.id(), List.of(new JobEvent.Done(j.id(), root, TaskKind.DIR,
-                        List.of(), Counters.ZERO, List.of(), "job " + ahead.id() + " (" + ahead.what() + ") runs on "
-                        + "an overlapping tree and --no-queue refuses to wait for it; run this again when it has "
-                        + "ended (pdm status " + ahead.id() + "), or without --no-queue to queue behind it",
-                        false, "tracker", System.currentTimeMillis()))));
+                publisher.event(JobFold.refusedForNoQueue(j.def, ahead, "tracker"));
             } else {
                 publisher.event(new JobEvent.Queued(j.id(), ahead.id(), ahead.what(), System.currentTimeMillis()));
             }
@@ -254,6 +256,9 @@ final class Tracker implements AutoCloseable {
             sent.remove(j.id());
             fold.forget(j.id());
             return;
+        }
+        if (j.def.embedded()) {
+            return; // its own process runs it, and waits for its turn itself
         }
         if (holdBack(j)) {
             return;
@@ -307,6 +312,19 @@ final class Tracker implements AutoCloseable {
         long since = dueSince.computeIfAbsent(j.id(), k -> now);
         return due.size() >= MAX_PER_MESSAGE || j.tasksPending() <= due.size() || now - since >= GATHER_MS
                 || due.stream().anyMatch(m -> !(m.task() instanceof DirMetaTask));
+    }
+
+    /**
+     * Ends the embedded jobs whose process died without writing their end (their alive queue
+     * is gone), so that the jobs waiting behind them on their tree go on. From the worker's
+     * tracker thread, every few seconds; the cancel comes back through the log like any other.
+     */
+    void reapEmbedded() {
+        for (JobEvent.Submitted s : List.copyOf(embedded.values())) {
+            if (EmbeddedTurn.reapIfGone(conn, s)) {
+                embedded.remove(s.job());
+            }
+        }
     }
 
     boolean alive() {

@@ -40,6 +40,9 @@ public final class EventCodec {
             if (s.noQueue()) {
                 o.put("no_queue", true); // (absent: queue, as every job did before --no-queue)
             }
+            if (s.embedded()) {
+                o.put("embedded", true);
+            }
         } else if (e instanceof JobEvent.Done d) {
             o.put("e", "done");
             o.put("job", d.job());
@@ -157,7 +160,7 @@ public final class EventCodec {
                 return new JobEvent.Submitted(text(o, "job"), text(o, "command"), passes, text(o, "src"),
                         text(o, "tgt"), text(o, "source_text"), text(o, "target_text"), text(o, "path"),
                         options(o.get("options")), number(o, "ts"), text(o, "by"),
-                        o.has("no_queue") && bool(o, "no_queue"));
+                        o.has("no_queue") && bool(o, "no_queue"), o.has("embedded") && bool(o, "embedded"));
             }
             case "done" -> {
                 return done(o, text(o, "job"), null, 0);

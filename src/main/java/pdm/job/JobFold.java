@@ -308,6 +308,19 @@ public final class JobFold {
         return null;
     }
 
+    /**
+     * --no-queue: the end of {@code job}, refused because {@code ahead} runs on an overlapping
+     * tree: a done event of its root that carries the refusal (the client exits 2). Written by
+     * the tracker for a distributed job, by the process for an embedded one.
+     */
+    public static JobEvent.Dones refusedForNoQueue(JobEvent.Submitted job, Job ahead, String node) {
+        String why = "job " + ahead.id() + " (" + ahead.what() + ") runs on an overlapping tree and --no-queue "
+                + "refuses to wait for it; run this again when it has ended (pdm status " + ahead.id() + "), or "
+                + "without --no-queue to queue behind it";
+        return new JobEvent.Dones(job.job(), List.of(new JobEvent.Done(job.job(), TaskIds.root(job.job(), 0),
+                TaskKind.DIR, List.of(), Counters.ZERO, List.of(), why, false, node, System.currentTimeMillis())));
+    }
+
     /** Two jobs overlap when they write to the same target and one PATH contains the other. */
     public static boolean overlap(JobEvent.Submitted a, JobEvent.Submitted b) {
         return a.tgt().equals(b.tgt()) && (contains(a.path(), b.path()) || contains(b.path(), a.path()));

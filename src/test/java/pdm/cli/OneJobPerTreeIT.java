@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
 import pdm.testkit.TreeComparer;
@@ -122,6 +125,46 @@ class OneJobPerTreeIT {
             assertThat(again.exit()).as(again.stderr()).isZero();
             TreeComparer.assertSameTree(c.src, c.dst);
             assertThat(tempFiles(c.dst)).isZero();
+        }
+    }
+
+    @Test
+    void embeddedPassesWithABrokerConfiguredTakeTheirTurnAndADeadOneFreesItsTree() throws Exception {
+        try (Cluster c = new Cluster(tmp, "files_per_task = 5\n[rabbitmq]\nconnect_string = \"" + Broker.URI + "\"",
+                false)) {
+            tree(c.src.resolve("a"), 20);
+            tree(c.src.resolve("b"), 10);
+            c.startWorker("--bwlimit", "1M");
+            c.awaitConnected(1);
+            Process a = c.start("copy", c.srcName, c.tgtName, "/a");
+            String jobA = jobOf(c, a);
+            awaitFiles(c.dst.resolve("a"), 3);
+
+            // directories, the broker from the config: an embedded pass, on the tree of the filesystem holding them
+            Map<String, String> noEnv = Map.of("PDM_RABBITMQ", "");
+            Process e = c.startAt(null, noEnv, "copy", c.src.toString(), c.dst.toString(), "/a/d3", "--json");
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> c.stderr(e).contains("waiting for job " + jobA + " (copy /a) to finish"));
+            assertThat(e.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(e.exitValue()).as(c.stderr(e)).isZero();
+            String jobE = new ObjectMapper().readTree(c.stdout(e).strip()).path("job").asText();
+            JsonNode se = c.run("status", jobE, "--json").json();
+            assertThat(se.path("state").asText()).isEqualTo("done");
+            assertThat(se.path("queued_behind").asText()).isEqualTo(jobA);
+            assertThat(time(se, "started")).isAfterOrEqualTo(time(c.run("status", jobA, "--json").json(), "ended"));
+            assertThat(a.waitFor(3, TimeUnit.MINUTES)).isTrue();
+
+            // an embedded pass killed mid-copy holds its tree no longer: the tracker sees its process gone
+            Process f = c.startAt(null, noEnv, "copy", c.src.toString(), c.dst.toString(), "/b", "--bwlimit", "500k");
+            awaitFiles(c.dst.resolve("b"), 3);
+            f.destroyForcibly().waitFor();
+            Cluster.Run all = c.run("copy", c.srcName, c.tgtName, "/");
+            assertThat(all.exit()).as(all.stderr()).isZero();
+            assertThat(all.stderr()).contains("waiting for job ");
+            TreeComparer.assertSameTree(c.src, c.dst);
+            JsonNode listed = c.run("status", "--json").json();
+            assertThat(listed.findValuesAsText("state")).contains("cancelled");
+            assertThat(listed.findValuesAsText("cancelled_by")).anyMatch(by -> by.contains("is gone"));
         }
     }
 

@@ -74,7 +74,7 @@ class OneJobPerTreeTest {
         assertThat(EventCodec.decode(EventCodec.encode(q))).isEqualTo(q);
         JobEvent.Submitted s = job("20261206-100000-aaaa", "badger", "user_xyz", 1);
         JobEvent.Submitted refusing = new JobEvent.Submitted(s.job(), s.command(), s.passes(), s.src(), s.tgt(),
-                s.sourceText(), s.targetText(), s.path(), s.options(), s.submittedMs(), s.by(), true);
+                s.sourceText(), s.targetText(), s.path(), s.options(), s.submittedMs(), s.by(), true, true);
         assertThat(EventCodec.decode(EventCodec.encode(refusing))).isEqualTo(refusing);
         assertThat(EventCodec.decode(EventCodec.encode(s))).isEqualTo(s);
         assertThat(new String(EventCodec.encode(s), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("no_queue");
