@@ -32,7 +32,9 @@ import pdm.task.TaskMessage;
  * it, by owning the exclusive queue {@code pdm.tracker}; when that worker dies the broker
  * drops the queue and another worker takes over, replays the log and carries on. It
  * publishes a task before it records that it did, so a crash in between gives a duplicate,
- * which the derived ids make harmless, never a task that is lost.
+ * which the derived ids make harmless, never a task that is lost. It keeps one job at a time
+ * per tree: a job's first task waits while an earlier job on an overlapping tree runs
+ * ({@link JobFold#ahead}), and it ends embedded jobs whose process died ({@link #reapEmbedded}).
  */
 final class Tracker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tracker.class);
