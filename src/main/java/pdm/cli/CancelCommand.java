@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
                 + "tasks running stop at their next entry or chunk of a file (a file given up has its temp file "
                 + "removed), and the job ends as cancelled with its counts so far (pdm status JOB). "
                 + "A client waiting for it exits 130. Running the same pass again later finishes the work. "
-                + "Exit 0 cancelled, 1 already over, 2 no such job."})
+                + "Exit 0 cancelled, 1 already over or an embedded pass (stop it where it runs), 2 no such job."})
 final class CancelCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB", description = "A job id (as the pass printed it).")
     String jobId;
@@ -42,6 +42,13 @@ final class CancelCommand implements Callable<Integer> {
         if (j.state() != JobFold.State.RUNNING) {
             System.err.println("pdm: job " + jobId + " is already over (" + j.state().name().toLowerCase(Locale.ROOT)
                     + "); nothing to cancel");
+            return 1;
+        }
+        if (j.def.embedded()) {
+            // its process does not follow the log once it runs: a cancel here would free the tree while it writes
+            System.err.println("pdm: job " + jobId + " is an embedded pass run by " + j.def.by() + " ("
+                    + j.def.command() + " " + j.def.targetText() + "); stop it there (Ctrl-C, or kill its process: "
+                    + "its tree is freed within seconds)");
             return 1;
         }
         JobLog.cancel(uri, new JobEvent.Cancelled(jobId, Distributed.who(), System.currentTimeMillis()));

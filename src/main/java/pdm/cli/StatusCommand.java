@@ -173,6 +173,9 @@ final class StatusCommand implements Callable<Integer> {
         if (j.queued() != null) {
             o.put("queued_behind", j.queued().behind());
         }
+        if (j.def.embedded()) {
+            o.put("embedded", true); // an embedded pass that took its turn on the tree (run by submitted_by)
+        }
         o.put("pass", j.pass().cliName());
         o.put("source", j.def.sourceText());
         o.put("target", j.def.targetText());

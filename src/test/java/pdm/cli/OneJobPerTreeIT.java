@@ -133,7 +133,7 @@ class OneJobPerTreeIT {
         try (Cluster c = new Cluster(tmp, "files_per_task = 5\n[rabbitmq]\nconnect_string = \"" + Broker.URI + "\"",
                 false)) {
             tree(c.src.resolve("a"), 20);
-            tree(c.src.resolve("b"), 10);
+            tree(c.src.resolve("b"), 24); // about 20 s for the embedded pass at 500k/s: killed long before
             c.startWorker("--bwlimit", "1M");
             c.awaitConnected(1);
             Process a = c.start("copy", c.srcName, c.tgtName, "/a");
@@ -157,14 +157,27 @@ class OneJobPerTreeIT {
             // an embedded pass killed mid-copy holds its tree no longer: the tracker sees its process gone
             Process f = c.startAt(null, noEnv, "copy", c.src.toString(), c.dst.toString(), "/b", "--bwlimit", "500k");
             awaitFiles(c.dst.resolve("b"), 3);
+            String jobF = null;
+            for (JsonNode j : c.run("status", "--json").json()) {
+                if (j.path("embedded").asBoolean() && j.path("state").asText().equals("running")) {
+                    jobF = j.path("job").asText();
+                }
+            }
+            assertThat(jobF).as("the running embedded pass is in the log").isNotNull();
+            Cluster.Run notHere = c.run("cancel", jobF);
+            assertThat(notHere.exit()).isEqualTo(1);
+            assertThat(notHere.stderr()).contains("is an embedded pass");
+            // a distributed job waits behind the live embedded pass, and goes on once that process is killed
+            Process all = c.start("copy", c.srcName, c.tgtName, "/");
+            String waitingForF = "waiting for job " + jobF + " (copy /b) to finish";
+            await().atMost(Duration.ofMinutes(1)).until(() -> c.stderr(all).contains(waitingForF));
             f.destroyForcibly().waitFor();
-            Cluster.Run all = c.run("copy", c.srcName, c.tgtName, "/");
-            assertThat(all.exit()).as(all.stderr()).isZero();
-            assertThat(all.stderr()).contains("waiting for job ");
+            assertThat(all.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(all.exitValue()).as(c.stderr(all)).isZero();
             TreeComparer.assertSameTree(c.src, c.dst);
-            JsonNode listed = c.run("status", "--json").json();
-            assertThat(listed.findValuesAsText("state")).contains("cancelled");
-            assertThat(listed.findValuesAsText("cancelled_by")).anyMatch(by -> by.contains("is gone"));
+            JsonNode sf = c.run("status", jobF, "--json").json();
+            assertThat(sf.path("state").asText()).isEqualTo("cancelled");
+            assertThat(sf.path("cancelled_by").asText()).contains("is gone");
         }
     }
 
