@@ -129,7 +129,10 @@ final class StatusCommand implements Callable<Integer> {
                 j.refused() != null ? " (" + j.refused() + ")" : j.cancelledBy() != null ? " by " + j.cancelledBy() : "", j.passIndex() + 1, j.def.passes().size(),
                 j.pass().cliName(), j.tasksDone(), j.tasksPending());
         if (j.state() == JobFold.State.RUNNING) {
-            if (j.startedMs() < 0 && j.queued() != null) {
+            if (j.startedMs() < 0 && j.def.embedded() && !j.notBegun()) {
+                out.printf(Locale.ROOT, "running in the embedded pass of %s; its counts come as each pass ends%n",
+                        j.def.by());
+            } else if (j.notBegun() && j.queued() != null) {
                 out.printf(Locale.ROOT, "queued for %s behind job %s (%s), which runs on an overlapping tree: "
                         + "it starts when that job ends%n", ProgressLine.duration(queueSeconds(j, nowMs)),
                         j.queued().behind(), j.queued().what());
@@ -216,7 +219,7 @@ final class StatusCommand implements Callable<Integer> {
 
     /** As the log tells it; "queued" for a running job the tracker holds behind another on its tree. */
     private static String state(JobFold.Job j) {
-        if (j.state() == JobFold.State.RUNNING && j.startedMs() < 0 && j.queued() != null) {
+        if (j.state() == JobFold.State.RUNNING && j.notBegun() && j.queued() != null) {
             return "queued";
         }
         return j.state().name().toLowerCase(Locale.ROOT);

@@ -112,6 +112,9 @@ public final class EmbeddedTurn implements AutoCloseable {
                     }
                 }
                 if (ahead == null) {
+                    // its turn: as the tracker notes a root it sent, so that readers see it run, not wait
+                    publisher.event(new JobEvent.Published(job.job(), TaskIds.root(job.job(), 0)));
+                    publisher.await();
                     return;
                 }
                 if (job.noQueue()) {

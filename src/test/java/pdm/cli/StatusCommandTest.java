@@ -54,6 +54,10 @@ class StatusCommandTest {
         assertThat(StatusCommand.row(j, SUBMITTED + 30_000)).contains(" queued ");
         assertThat(StatusCommand.toJson(j, SUBMITTED + 30_000).path("queued_behind").asText())
                 .isEqualTo("20261125-115900-aaaa");
+
+        fold.apply(new JobEvent.Published(JOB, TaskIds.root(JOB, 0))); // the job ahead has ended: its root went out
+        assertThat(print(fold.job(JOB), SUBMITTED + 40_000)).contains("state: running")
+                .contains("queued for 0:40: no task of it has run yet");
     }
 
     @Test
