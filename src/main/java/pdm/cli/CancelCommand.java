@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true,
         description = {"Cancel a distributed job: no new task of it starts (workers drop its queued tasks), the "
-                + "tasks running finish, and the job ends as cancelled with its counts so far (pdm status JOB). "
+                + "tasks running stop at their next entry or chunk of a file (a file given up has its temp file "
+                + "removed), and the job ends as cancelled with its counts so far (pdm status JOB). "
                 + "A client waiting for it exits 130. Running the same pass again later finishes the work. "
-                + "Exit 0 cancelled, 1 already over, 2 no such job."})
+                + "Exit 0 cancelled, 1 already over or an embedded pass (stop it where it runs), 2 no such job."})
 final class CancelCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB", description = "A job id (as the pass printed it).")
     String jobId;
@@ -43,9 +44,16 @@ final class CancelCommand implements Callable<Integer> {
                     + "); nothing to cancel");
             return 1;
         }
+        if (j.def.embedded()) {
+            // its process does not follow the log once it runs: a cancel here would free the tree while it writes
+            System.err.println("pdm: job " + jobId + " is an embedded pass run by " + j.def.by() + " ("
+                    + j.def.command() + " " + j.def.targetText() + "); stop it there (Ctrl-C, or kill its process: "
+                    + "its tree is freed within seconds)");
+            return 1;
+        }
         JobLog.cancel(uri, new JobEvent.Cancelled(jobId, Distributed.who(), System.currentTimeMillis()));
-        System.err.println("pdm: job " + jobId + " cancelled: no new task of it starts; the running ones finish "
-                + "(pdm status " + jobId + " shows it end)");
+        System.err.println("pdm: job " + jobId + " cancelled: no new task of it starts; the running ones stop at "
+                + "their next chunk (pdm status " + jobId + " shows it end)");
         return 0;
     }
 }

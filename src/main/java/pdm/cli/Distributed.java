@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import pdm.Hosts;
@@ -20,6 +21,7 @@ import pdm.job.Summaries;
 import pdm.task.Pass;
 import pdm.task.WirePaths;
 import pdm.cluster.BrokerUri;
+import pdm.cluster.EmbeddedTurn;
 import pdm.cluster.JobLog;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -32,10 +34,13 @@ import sun.misc.SignalHandler;
 final class Distributed {
     private final boolean json;
     private final boolean waitForIt;
+    private final boolean noQueue;
 
-    Distributed(boolean json, boolean waitForIt) {
+    /** @param noQueue refuse the job rather than queue it behind another on an overlapping tree */
+    Distributed(boolean json, boolean waitForIt, boolean noQueue) {
         this.json = json;
         this.waitForIt = waitForIt;
+        this.noQueue = noQueue;
     }
 
     int run(PdmConfig config, BrokerUri uri, JobRequest request) throws Exception {
@@ -46,7 +51,7 @@ final class Distributed {
         long now = System.currentTimeMillis();
         JobEvent.Submitted job = new JobEvent.Submitted(JobFactory.newId(), request.command(),
                 request.passes(), src.name(), tgt.name(), text(src), text(tgt), WirePaths.encode(path),
-                request.options(), now, who());
+                request.options(), now, who(), noQueue, false);
         JobLog.submit(uri, job, config.queueShards());
         PrintStream out = System.out;
         if (!waitForIt) {
@@ -79,7 +84,7 @@ final class Distributed {
             }
         }
         if (done.state() == JobFold.State.REFUSED) {
-            System.err.println("pdm: job " + job.job() + " refused by a worker: " + done.refused());
+            System.err.println("pdm: job " + job.job() + " refused: " + done.refused());
             return 2;
         }
         if (done.state() == JobFold.State.CANCELLED) {
@@ -95,6 +100,33 @@ final class Distributed {
         }
         Summaries.print(summary, json, out);
         return summary.exitCode();
+    }
+
+    /**
+     * An embedded pass's turn on its tree when a broker is configured ({@link EmbeddedTurn#NONE}
+     * without one): the same rule as for distributed jobs, one job at a time per tree. Its target
+     * directory is named as the configured filesystem that holds it, if one does (so that it meets
+     * distributed jobs on that filesystem), else by its own path (it meets other embedded passes).
+     */
+    static EmbeddedTurn turn(Optional<BrokerUri> uri, PdmConfig config, JobRequest request, String id,
+                             boolean noQueue, BooleanSupplier giveUp) throws InterruptedException {
+        if (uri.isEmpty()) {
+            return EmbeddedTurn.NONE;
+        }
+        Path target = request.tgt().path().toAbsolutePath().normalize().resolve(request.path());
+        DataSource holder = null;
+        for (DataSource d : config.datasources().values()) {
+            Path root = d.path().toAbsolutePath().normalize();
+            if (target.startsWith(root) && (holder == null || root.getNameCount() > holder.path().getNameCount())) {
+                holder = d;
+            }
+        }
+        String tgt = holder != null ? holder.name() : request.tgt().path().toString();
+        Path rel = holder != null ? holder.path().toAbsolutePath().normalize().relativize(target) : request.path();
+        JobEvent.Submitted job = new JobEvent.Submitted(id, request.command(), request.passes(),
+                request.src().name(), tgt, text(request.src()), text(request.tgt()), WirePaths.encode(rel),
+                request.options(), System.currentTimeMillis(), who(), noQueue, true);
+        return EmbeddedTurn.take(uri.get(), job, notice -> System.err.println("pdm: " + notice), giveUp);
     }
 
     /** As the embedded summary names a filesystem: "panda (/mnt/panda)". */

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import pdm.Hosts;
 import pdm.PdmException;
 import pdm.cluster.BrokerUri;
+import pdm.cluster.EmbeddedTurn;
 import pdm.cluster.Topology;
 import pdm.config.PdmConfig;
 import pdm.engine.ChangeList;
@@ -59,6 +60,10 @@ abstract class PassCommand implements Callable<Integer> {
     @Option(names = {"--detach", "--async"}, description = {"Distributed mode: print the job id and return at once; "
             + "follow the job with pdm status JOB, stop it with pdm cancel JOB."})
     boolean detach;
+
+    @Option(names = "--no-queue", description = {"Refuse the job (exit 2) instead of queueing it behind a running job "
+            + "on an overlapping tree (same target, one PATH containing the other); with a broker configured."})
+    boolean noQueue;
 
     @Parameters(index = "0", paramLabel = "SRC", description = {"Source filesystem name from config.toml, or a directory: an argument with a '/' "
             + "(./src, /data/a), '.' or '..' is a directory, a bare word a name."})
@@ -126,7 +131,7 @@ abstract class PassCommand implements Callable<Integer> {
                 throw new PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
                         + "each worker logs every removal it makes (logger pdm.removed, INFO)");
             }
-            return new Distributed(options.json, !detach).run(factory.config(), uri.get(), request);
+            return new Distributed(options.json, !detach, noQueue).run(factory.config(), uri.get(), request);
         }
         if (detach) {
             throw new PdmException("--detach is for distributed mode (an embedded pass is its own process): give "
@@ -140,12 +145,14 @@ abstract class PassCommand implements Callable<Integer> {
     private int embedded(JobFactory factory, JobRequest request, Interruption stop) throws Exception {
         Job job = factory.create(request, throttle);
         // first: on a terminal it owns stdout and stderr, so that what they print erases the progress line
-        try (Terminal terminal = Terminal.onStderr()) {
-            return embedded(job, stop, terminal);
+        try (Terminal terminal = Terminal.onStderr();
+             EmbeddedTurn turn = Distributed.turn(broker.resolve(factory.config()), factory.config(), request,
+                     job.spec().id(), noQueue, () -> stop.signal() != 0)) {
+            return embedded(job, stop, terminal, turn);
         }
     }
 
-    private int embedded(Job job, Interruption stop, Terminal terminal) throws Exception {
+    private int embedded(Job job, Interruption stop, Terminal terminal, EmbeddedTurn turn) throws Exception {
         PrintStream stdout = System.out;
         // --json keeps stdout to its one object; the list then goes to stderr
         ChangeList changes = options.itemize || options.dryRun
@@ -171,6 +178,9 @@ abstract class PassCommand implements Callable<Integer> {
                     }, walk == null ? null : walk.scope());
                     journal.done(walk, pass, done);
                     parts.add(done);
+                    if (!engine.interrupted()) {
+                        turn.passDone(done.counters(), done.failures()); // (the tree's turn: see EmbeddedTurn)
+                    }
                     totals.remember(pass, done);
                 } finally {
                     progress.clear();

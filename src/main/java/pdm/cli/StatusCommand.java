@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show distributed jobs from the event log in RabbitMQ: state, pass, progress, rates, failures. "
                 + "Works from any node, for jobs anyone submitted, also after the submitting client has gone. "
-                + "Exit status with JOB: 0 done, 1 done with failures or differences, 2 refused, 3 still running, "
-                + "4 cancelled."})
+                + "Exit status with JOB: 0 done, 1 done with failures or differences, 2 refused, 3 still running "
+                + "or queued behind another job on its tree, 4 cancelled."})
 final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -129,7 +129,14 @@ final class StatusCommand implements Callable<Integer> {
                 j.refused() != null ? " (" + j.refused() + ")" : j.cancelledBy() != null ? " by " + j.cancelledBy() : "", j.passIndex() + 1, j.def.passes().size(),
                 j.pass().cliName(), j.tasksDone(), j.tasksPending());
         if (j.state() == JobFold.State.RUNNING) {
-            if (j.startedMs() < 0) {
+            if (j.startedMs() < 0 && j.def.embedded() && !j.notBegun()) {
+                out.printf(Locale.ROOT, "running in the embedded pass of %s; its counts come as each pass ends%n",
+                        j.def.by());
+            } else if (j.notBegun() && j.queued() != null) {
+                out.printf(Locale.ROOT, "queued for %s behind job %s (%s), which runs on an overlapping tree: "
+                        + "it starts when that job ends%n", ProgressLine.duration(queueSeconds(j, nowMs)),
+                        j.queued().behind(), j.queued().what());
+            } else if (j.startedMs() < 0) {
                 out.printf(Locale.ROOT, "queued for %s: no task of it has run yet%n",
                         ProgressLine.duration(queueSeconds(j, nowMs)));
             } else {
@@ -142,8 +149,9 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             out.println(s.paragraph());
             if (j.startedMs() >= 0) {
-                out.printf(Locale.ROOT, "waited %s in the queue before its first task ran%n",
-                        ProgressLine.duration(queueSeconds(j, nowMs)));
+                out.printf(Locale.ROOT, "waited %s in the queue before its first task ran%s%n",
+                        ProgressLine.duration(queueSeconds(j, nowMs)),
+                        j.queued() != null ? " (behind job " + j.queued().behind() + ")" : "");
             }
         }
         if (!j.doneByNode().isEmpty()) {
@@ -165,12 +173,24 @@ final class StatusCommand implements Callable<Integer> {
         if (j.cancelledBy() != null) {
             o.put("cancelled_by", j.cancelledBy());
         }
+        if (j.queued() != null) {
+            o.put("queued_behind", j.queued().behind());
+        }
+        if (j.def.embedded()) {
+            o.put("embedded", true); // an embedded pass that took its turn on the tree (run by submitted_by)
+        }
         o.put("pass", j.pass().cliName());
         o.put("source", j.def.sourceText());
         o.put("target", j.def.targetText());
         o.put("path", s.path());
         o.put("submitted_by", j.def.by());
         o.put("submitted", Instant.ofEpochMilli(j.def.submittedMs()).toString());
+        if (j.startedMs() >= 0) {
+            o.put("started", Instant.ofEpochMilli(j.startedMs()).toString()); // its first task's end
+        }
+        if (j.state() != JobFold.State.RUNNING) {
+            o.put("ended", Instant.ofEpochMilli(j.lastMs()).toString());
+        }
         o.put("tasks_done", j.tasksDone());
         o.put("tasks_pending", j.tasksPending());
         o.setAll((ObjectNode) new ObjectMapper().valueToTree(s.counters()));
@@ -197,7 +217,11 @@ final class StatusCommand implements Callable<Integer> {
         return Math.max(0, until - j.def.submittedMs()) / 1000.0;
     }
 
+    /** As the log tells it; "queued" for a running job the tracker holds behind another on its tree. */
     private static String state(JobFold.Job j) {
+        if (j.state() == JobFold.State.RUNNING && j.notBegun() && j.queued() != null) {
+            return "queued";
+        }
         return j.state().name().toLowerCase(Locale.ROOT);
     }
 

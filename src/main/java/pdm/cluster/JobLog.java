@@ -92,7 +92,8 @@ public final class JobLog {
      * Follows one job until it is over, calling {@code progress} about every 200 ms with its
      * state; survives broker restarts by reading the log again. When no task of the job is done
      * after {@link #NO_WORKER_HINT_MS} and some shard of its pair's dir queue (of {@code shards})
-     * has no consumer, tells {@code notice} once (the wait goes on: the job stays queued for a worker to come).
+     * has no consumer, tells {@code notice} once (the wait goes on: the job stays queued for a worker to come);
+     * so too when the tracker holds the job back behind an earlier one on an overlapping tree.
      */
     public static JobFold.Job follow(BrokerUri uri, String jobId, int shards, Instant from,
                                      Consumer<JobFold.Job> progress, Consumer<String> notice)
@@ -100,6 +101,7 @@ public final class JobLog {
         long backoff = 1000;
         long hintAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong(NO_WORKER_HINT_MS, 30_000));
         boolean hinted = false;
+        boolean saidQueued = false; // (once, also across a reconnect)
         while (true) {
             JobFold fold = new JobFold();
             try (Connection c = Rabbit.connect(uri, "pdm wait " + jobId, null);
@@ -118,6 +120,11 @@ public final class JobLog {
                         JobFold.Job j = fold.job(jobId);
                         if (j != null && j.state() != JobFold.State.RUNNING) {
                             return j;
+                        }
+                        if (j != null && j.queued() != null && !saidQueued && j.startedMs() < 0) {
+                            saidQueued = true;
+                            notice.accept("waiting for job " + j.queued().behind() + " (" + j.queued().what()
+                                    + ") to finish: it runs on an overlapping tree");
                         }
                         if (j != null) {
                             progress.accept(j);

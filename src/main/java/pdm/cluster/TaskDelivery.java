@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pdm.engine.Interrupt;
 import pdm.engine.TaskRunner;
 import pdm.engine.TaskSink;
 import pdm.job.Counters;
@@ -208,7 +209,9 @@ final class TaskDelivery {
         }
         try {
             ChildTasks children = new ChildTasks(m, sent);
-            TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), redelivered, children, taskStats);
+            // pdm cancel: the task stops at its next entry or chunk, its temp file removed
+            TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), redelivered, children, taskStats,
+                    Interrupt.when(() -> cancelled.test(m.jobId())));
             return done(m, o, children.children());
         } finally {
             stats.copied(taskStats);

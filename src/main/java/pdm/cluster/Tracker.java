@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,9 @@ import pdm.task.TaskMessage;
  * it, by owning the exclusive queue {@code pdm.tracker}; when that worker dies the broker
  * drops the queue and another worker takes over, replays the log and carries on. It
  * publishes a task before it records that it did, so a crash in between gives a duplicate,
- * which the derived ids make harmless, never a task that is lost.
+ * which the derived ids make harmless, never a task that is lost. It keeps one job at a time
+ * per tree: a job's first task waits while an earlier job on an overlapping tree runs
+ * ({@link JobFold#ahead}), and it ends embedded jobs whose process died ({@link #reapEmbedded}).
  */
 final class Tracker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tracker.class);
@@ -47,6 +50,11 @@ final class Tracker implements AutoCloseable {
     private final Publisher publisher;
     private final JobFold fold = new JobFold(false);
     private final Map<String, Set<Long>> sent = new HashMap<>();
+    /** The jobs held back behind another on their tree, and whether their Queued event is out. */
+    private final Map<String, Boolean> held = new LinkedHashMap<>();
+    /** The running embedded jobs (read by {@link #reapEmbedded} on another thread). */
+    private final Map<String, JobEvent.Submitted> embedded = new ConcurrentHashMap<>();
+    private final Connection conn;
     private final EventReader reader;
     private volatile boolean caughtUp;
     /** Where each running job's events begin in the log, for the checkpoint. */
@@ -56,6 +64,7 @@ final class Tracker implements AutoCloseable {
 
     /** Takes the tracker role, or throws IOException (RESOURCE_LOCKED) when another worker has it. */
     Tracker(Connection c, int shards) throws IOException, InterruptedException {
+        this.conn = c;
         Channel ch = c.createChannel();
         ch.queueDeclare(Topology.TRACKER_LOCK, false, true, true, null); // refused: the broker closes ch
         this.lock = ch;
@@ -106,7 +115,7 @@ final class Tracker implements AutoCloseable {
      * Where the last tracker said the log must be read from (the start of the oldest running
      * job, or the end when none ran), so a takeover does not replay the whole history.
      */
-    private static LogPosition checkpoint(Channel ch) throws IOException {
+    static LogPosition checkpoint(Channel ch) throws IOException {
         GetResponse g = ch.basicGet(Topology.CHECKPOINT, false);
         if (g == null) {
             return LogPosition.FIRST;
@@ -143,12 +152,20 @@ final class Tracker implements AutoCloseable {
         if (e instanceof JobEvent.Submitted s && offset >= 0 && j != null && j.state() == JobFold.State.RUNNING) {
             jobOffsets.putIfAbsent(s.job(), offset);
         }
+        if (e instanceof JobEvent.Submitted s && s.embedded() && j != null && j.state() == JobFold.State.RUNNING) {
+            embedded.put(s.job(), s);
+        }
         if (j != null && j.state() != JobFold.State.RUNNING) {
+            embedded.remove(j.id());
             sent.remove(j.id());
             dueSince.remove(j.id());
             jobOffsets.remove(j.id());
+            held.remove(j.id());
             fold.forget(j.id()); // finished: the tracker keeps nothing of it
             deleteBudget(j);
+            if (caughtUp) {
+                startHeld(); // its tree is free: the next job on it goes
+            }
         } else if (j != null && caughtUp) {
             publishDue(j);
         }
@@ -184,10 +201,68 @@ final class Tracker implements AutoCloseable {
         }
     }
 
+    /** A job has ended: the held ones it was ahead of may start now, in the order they came. */
+    private void startHeld() {
+        for (String id : List.copyOf(held.keySet())) {
+            JobFold.Job h = fold.job(id);
+            if (h == null || h.state() != JobFold.State.RUNNING) {
+                held.remove(id);
+            } else {
+                publishDue(h);
+            }
+        }
+    }
+
+    /**
+     * One job at a time per tree ({@link JobFold#ahead}): a job whose first task has not gone
+     * out waits while an earlier job on an overlapping tree runs; the tracker says so once in
+     * the log (every reader sees it: status, the waiting client), or, for --no-queue, refuses
+     * the job with a done event of its root that names the job ahead. Returns whether it waits.
+     */
+    private boolean holdBack(JobFold.Job j) {
+        if (!j.notBegun()) {
+            return false;
+        }
+        JobFold.Job ahead = fold.ahead(j);
+        if (ahead == null) {
+            held.remove(j.id());
+            return false;
+        }
+        if (Boolean.TRUE.equals(held.get(j.id())) || j.queued() != null) {
+            held.put(j.id(), true);
+            return true;
+        }
+        try {
+            if (j.def.noQueue()) {
+                publisher.event(JobFold.refusedForNoQueue(j.def, ahead, "tracker"));
+            } else {
+                publisher.event(new JobEvent.Queued(j.id(), ahead.id(), ahead.what(), System.currentTimeMillis()));
+            }
+            publisher.await();
+            log.info("job {} waits for job {} ({}) on an overlapping tree{}", j.id(), ahead.id(), ahead.what(),
+                    j.def.noQueue() ? ": refused (--no-queue)" : "");
+            held.put(j.id(), true);
+        } catch (IOException | RuntimeException e) {
+            log.warn("tracker could not record that job {} waits for job {}: {}", j.id(), ahead.id(),
+                    Rabbit.reason(e));
+            held.put(j.id(), false);
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
     private void publishDue(JobFold.Job j) {
         if (j.state() != JobFold.State.RUNNING) {
             sent.remove(j.id());
             fold.forget(j.id());
+            return;
+        }
+        if (j.def.embedded()) {
+            return; // its own process runs it, and waits for its turn itself
+        }
+        if (holdBack(j)) {
             return;
         }
         Set<Long> mine = sent.computeIfAbsent(j.id(), k -> new HashSet<>());
@@ -239,6 +314,19 @@ final class Tracker implements AutoCloseable {
         long since = dueSince.computeIfAbsent(j.id(), k -> now);
         return due.size() >= MAX_PER_MESSAGE || j.tasksPending() <= due.size() || now - since >= GATHER_MS
                 || due.stream().anyMatch(m -> !(m.task() instanceof DirMetaTask));
+    }
+
+    /**
+     * Ends the embedded jobs whose process died without writing their end (their alive queue
+     * is gone), so that the jobs waiting behind them on their tree go on. From the worker's
+     * tracker thread, every few seconds; the cancel comes back through the log like any other.
+     */
+    void reapEmbedded() {
+        for (JobEvent.Submitted s : List.copyOf(embedded.values())) {
+            if (EmbeddedTurn.reapIfGone(conn, s)) {
+                embedded.remove(s.job());
+            }
+        }
     }
 
     boolean alive() {

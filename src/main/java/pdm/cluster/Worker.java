@@ -252,6 +252,8 @@ public final class Worker {
                         } catch (IOException | ShutdownSignalException e) {
                             tracker = null; // another worker has it (RESOURCE_LOCKED)
                         }
+                    } else {
+                        t.reapEmbedded();
                     }
                     Thread.sleep(3000);
                 }

@@ -1,5 +1,7 @@
 package pdm.engine;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * A request to stop a pass early (SIGINT, SIGTERM): no new entry is started, the ones in
  * flight finish or are undone, and the summary says the pass is incomplete.
@@ -9,6 +11,23 @@ public final class Interrupt {
     public static final Interrupt NEVER = new Interrupt();
 
     private volatile boolean requested;
+    private final BooleanSupplier asked;
+
+    public Interrupt() {
+        this(() -> false);
+    }
+
+    private Interrupt(BooleanSupplier asked) {
+        this.asked = asked;
+    }
+
+    /**
+     * Requested as soon as {@code asked} says so (a distributed task of a job {@code pdm cancel}
+     * ended): asked between two entries and between two chunks of a file, so it must be cheap.
+     */
+    public static Interrupt when(BooleanSupplier asked) {
+        return new Interrupt(asked);
+    }
 
     public void request() {
         if (this != NEVER) {
@@ -17,6 +36,6 @@ public final class Interrupt {
     }
 
     public boolean requested() {
-        return requested;
+        return requested || asked.getAsBoolean();
     }
 }

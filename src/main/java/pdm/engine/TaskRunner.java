@@ -85,10 +85,19 @@ public final class TaskRunner {
      */
     public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, TaskSink children,
                        JobStats stats) throws InterruptedException {
+        return run(m, srcDs, tgtDs, redelivered, children, stats, Interrupt.NEVER);
+    }
+
+    /**
+     * @param stop asked between entries and between chunks of a file (pdm cancel): the task
+     *             then starts nothing more, and a file it is copying is given up, its temp file removed
+     */
+    public Outcome run(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, TaskSink children,
+                       JobStats stats, Interrupt stop) throws InterruptedException {
         TempNames.runningTask(m.taskId());
         Watched watched = new Watched(children);
         try {
-            return runTask(m, srcDs, tgtDs, redelivered, stats, watched);
+            return runTask(m, srcDs, tgtDs, redelivered, stats, watched, stop);
         } catch (TaskSink.PublishFailed e) {
             throw e; // the worker returns the task to its queue
         } catch (RuntimeException e) {
@@ -103,7 +112,7 @@ public final class TaskRunner {
     }
 
     private Outcome runTask(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, JobStats stats,
-                            Watched children) throws InterruptedException {
+                            Watched children, Interrupt stop) throws InterruptedException {
         boolean dirMeta = false;
         try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
              FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
@@ -111,7 +120,7 @@ public final class TaskRunner {
             JobSpec job = new JobSpec(m.jobId(), m.pass(), src, tgt, m.jobPath(), m.options(), SkipFilter.of(srcDs),
                     JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options()), excludesOf(m, srcDs, walkRoot));
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, job.filter(), preserveOwner, ChangeList.NONE,
-                    removalsOf(m), Interrupt.NEVER, new DryRunLedger(), job.placement(), job.excludes(), throttle, ranges);
+                    removalsOf(m), stop, new DryRunLedger(), job.placement(), job.excludes(), throttle, ranges);
             PassStrategy pass = Passes.of(job.pass(), ctx, () -> linksOf(m), true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done

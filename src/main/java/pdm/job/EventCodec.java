@@ -37,6 +37,12 @@ public final class EventCodec {
             o.set("options", JobOptionsCodec.encode(s.options()));
             o.put("ts", s.submittedMs());
             o.put("by", s.by());
+            if (s.noQueue()) {
+                o.put("no_queue", true); // (absent: queue, as every job did before --no-queue)
+            }
+            if (s.embedded()) {
+                o.put("embedded", true);
+            }
         } else if (e instanceof JobEvent.Done d) {
             o.put("e", "done");
             o.put("job", d.job());
@@ -73,6 +79,8 @@ public final class EventCodec {
             o.put("e", "mark").put("id", m.id());
         } else if (e instanceof JobEvent.Cancelled c) {
             o.put("e", "cancelled").put("job", c.job()).put("by", c.by()).put("ts", c.ts());
+        } else if (e instanceof JobEvent.Queued q) {
+            o.put("e", "queued").put("job", q.job()).put("behind", q.behind()).put("what", q.what()).put("ts", q.ts());
         }
         try {
             return JSON.writeValueAsBytes(o);
@@ -151,7 +159,8 @@ public final class EventCodec {
                 }
                 return new JobEvent.Submitted(text(o, "job"), text(o, "command"), passes, text(o, "src"),
                         text(o, "tgt"), text(o, "source_text"), text(o, "target_text"), text(o, "path"),
-                        options(o.get("options")), number(o, "ts"), text(o, "by"));
+                        options(o.get("options")), number(o, "ts"), text(o, "by"),
+                        o.has("no_queue") && bool(o, "no_queue"), o.has("embedded") && bool(o, "embedded"));
             }
             case "done" -> {
                 return done(o, text(o, "job"), null, 0);
@@ -187,6 +196,9 @@ public final class EventCodec {
             }
             case "cancelled" -> {
                 return new JobEvent.Cancelled(text(o, "job"), text(o, "by"), number(o, "ts"));
+            }
+            case "queued" -> {
+                return new JobEvent.Queued(text(o, "job"), text(o, "behind"), text(o, "what"), number(o, "ts"));
             }
             default -> {
                 return null;

@@ -19,13 +19,32 @@ public sealed interface JobEvent {
      *
      * @param path       the job PATH as exact bytes (%XX, see docs/message-format.md)
      * @param sourceText how summaries name the source ("panda (/mnt/panda)")
+     * @param noQueue    --no-queue: refused, not queued, when an earlier job on an overlapping tree still runs
+     * @param embedded   an embedded pass (one process, no worker) that takes its turn on the tree: the
+     *                   tracker publishes none of its tasks; the process writes a done event of each
+     *                   pass's root with the pass's counts, and holds the exclusive queue
+     *                   {@code pdm.embedded.JOB} while it runs (gone without the job's end: it died)
      */
     record Submitted(String job, String command, List<Pass> passes, String src, String tgt, String sourceText,
-                     String targetText, String path, JobOptions options, long submittedMs, String by)
-            implements JobEvent {
+                     String targetText, String path, JobOptions options, long submittedMs, String by,
+                     boolean noQueue, boolean embedded) implements JobEvent {
         public Submitted {
             passes = List.copyOf(passes);
         }
+
+        public Submitted(String job, String command, List<Pass> passes, String src, String tgt, String sourceText,
+                         String targetText, String path, JobOptions options, long submittedMs, String by) {
+            this(job, command, passes, src, tgt, sourceText, targetText, path, options, submittedMs, by, false,
+                    false);
+        }
+    }
+
+    /**
+     * The tracker holds the job back: {@code behind}, submitted before it on an overlapping tree
+     * (same target, one PATH containing the other), still runs; its first task goes out when
+     * that job ends. {@code what} names that job for people ("sync /user_xyz").
+     */
+    record Queued(String job, String behind, String what, long ts) implements JobEvent {
     }
 
     /** A task the job's parent tasks announced (or a root) as published to a queue. */

@@ -76,6 +76,7 @@ public final class JobFold {
         private int passIndex;
         private String refused;
         private String cancelledBy;
+        private JobEvent.Queued queued;
         private long passStartMs;
         private long lastMs;
         /** The first done event of the job (-1: none yet); before it, the job waited in the queue. */
@@ -111,6 +112,25 @@ public final class JobFold {
 
         public String refused() {
             return refused;
+        }
+
+        /**
+         * The tracker's word that this job waits for an earlier one on an overlapping tree
+         * (null: it did not have to); it still holds once the job runs, for the record.
+         */
+        public JobEvent.Queued queued() {
+            return queued;
+        }
+
+        /** How people know the job in one phrase: its command and PATH ("sync /user_xyz"). */
+        public String what() {
+            return def.command() + " " + display();
+        }
+
+        /** Whether its first task has not gone out yet: the tracker may still hold it back. */
+        public boolean notBegun() {
+            return state == State.RUNNING && passIndex == 0 && tasksDone == 0
+                    && toPublish.containsKey(TaskIds.toLong(TaskIds.root(id(), 0)));
         }
 
         /** The pass running now (the last one when the job is over). */
@@ -269,6 +289,48 @@ public final class JobFold {
         return List.copyOf(jobs.values());
     }
 
+    /**
+     * One job at a time per tree: the first job submitted before {@code j} (in the order of the
+     * log, which the broker alone decides) that still runs on a tree overlapping {@code j}'s, or
+     * null. Strictly first come, first served: a job that waits itself holds back the later
+     * ones it overlaps, so none is passed over for ever. Exact only for a fold that holds every
+     * running job (the tracker's reads from the start of the oldest one).
+     */
+    public Job ahead(Job j) {
+        for (Job o : jobs.values()) {
+            if (o == j) {
+                return null;
+            }
+            if (o.state == State.RUNNING && overlap(o.def, j.def)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * --no-queue: the end of {@code job}, refused because {@code ahead} runs on an overlapping
+     * tree: a done event of its root that carries the refusal (the client exits 2). Written by
+     * the tracker for a distributed job, by the process for an embedded one.
+     */
+    public static JobEvent.Dones refusedForNoQueue(JobEvent.Submitted job, Job ahead, String node) {
+        String why = "job " + ahead.id() + " (" + ahead.what() + ") runs on an overlapping tree and --no-queue "
+                + "refuses to wait for it; run this again when it has ended (pdm status " + ahead.id() + "), or "
+                + "without --no-queue to queue behind it";
+        return new JobEvent.Dones(job.job(), List.of(new JobEvent.Done(job.job(), TaskIds.root(job.job(), 0),
+                TaskKind.DIR, List.of(), Counters.ZERO, List.of(), why, false, node, System.currentTimeMillis())));
+    }
+
+    /** Two jobs overlap when they write to the same target and one PATH contains the other. */
+    public static boolean overlap(JobEvent.Submitted a, JobEvent.Submitted b) {
+        return a.tgt().equals(b.tgt()) && (contains(a.path(), b.path()) || contains(b.path(), a.path()));
+    }
+
+    /** On the wire's exact-bytes paths ("" is the root; '/' is never escaped). */
+    private static boolean contains(String outer, String inner) {
+        return outer.isEmpty() || inner.equals(outer) || inner.startsWith(outer + "/");
+    }
+
     public void apply(JobEvent e) {
         if (e instanceof JobEvent.Submitted s) {
             if (!jobs.containsKey(s.job()) && TaskIds.isJobId(s.job()) && !s.passes().isEmpty()
@@ -300,6 +362,11 @@ public final class JobFold {
                 j.pending.clear();
                 j.early.clear();
                 j.toPublish.clear();
+            }
+        } else if (e instanceof JobEvent.Queued q) {
+            Job j = jobs.get(q.job());
+            if (j != null && j.queued == null) {
+                j.queued = q;
             }
         } else if (e instanceof JobEvent.Published p) {
             Job j = jobs.get(p.job());

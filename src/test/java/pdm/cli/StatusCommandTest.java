@@ -45,6 +45,22 @@ class StatusCommandTest {
     }
 
     @Test
+    void aJobHeldBehindAnotherOnItsTreeSaysWhichAndIsShownQueued() {
+        JobFold fold = submitted();
+        fold.apply(new JobEvent.Queued(JOB, "20261125-115900-aaaa", "sync /user_xyz", SUBMITTED + 1));
+        JobFold.Job j = fold.job(JOB);
+        assertThat(print(j, SUBMITTED + 30_000)).contains("state: queued")
+                .contains("queued for 0:30 behind job 20261125-115900-aaaa (sync /user_xyz)");
+        assertThat(StatusCommand.row(j, SUBMITTED + 30_000)).contains(" queued ");
+        assertThat(StatusCommand.toJson(j, SUBMITTED + 30_000).path("queued_behind").asText())
+                .isEqualTo("20261125-115900-aaaa");
+
+        fold.apply(new JobEvent.Published(JOB, TaskIds.root(JOB, 0))); // the job ahead has ended: its root went out
+        assertThat(print(fold.job(JOB), SUBMITTED + 40_000)).contains("state: running")
+                .contains("queued for 0:40: no task of it has run yet");
+    }
+
+    @Test
     void aRunningJobShowsItsCountsSoFarAndARateOverItsRunTimeNotItsQueueTime() {
         JobFold.Job j = running().job(JOB);
         String text = print(j, SUBMITTED + 48_000 + 10_000);

@@ -221,6 +221,13 @@ public final class Cluster implements AutoCloseable {
         return Files.readString(commands.get(p), StandardCharsets.ISO_8859_1);
     }
 
+    /** What a process from {@link #startAt} has printed on stdout so far. */
+    public String stdout(Process p) throws IOException {
+        Path err = commands.get(p);
+        return Files.readString(err.resolveSibling(err.getFileName().toString().replace(".err", ".out")),
+                StandardCharsets.ISO_8859_1);
+    }
+
     /** Runs {@code pdm ARGS} to its end (bounded) and returns what it printed. */
     public Run run(String... args) throws IOException, InterruptedException {
         Path out = dir.resolve("cmd-" + (++logs) + ".out");
