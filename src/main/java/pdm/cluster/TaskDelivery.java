@@ -211,6 +211,7 @@ final class TaskDelivery {
             TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), redelivered, children, taskStats);
             return done(m, o, children.children());
         } finally {
+            taskStats.logRepeats();
             stats.copied(taskStats);
         }
     }

@@ -32,8 +32,15 @@ final class Reasons {
             return "directory not empty";
         }
         if (t instanceof FileSystemException f && f.getReason() != null) {
-            return f instanceof SysException s && s.errno() == Errno.ELOOP ? "is now a symlink; not followed"
-                    : f.getReason();
+            if (f instanceof SysException s && s.errno() == Errno.ELOOP) {
+                return "is now a symlink; not followed";
+            }
+            if (f instanceof SysException s && s.errno() == Errno.EPERM && s.call().startsWith("rename")) {
+                // (root gets EPERM from a rename only for an inode flag: the kernel says no more)
+                return f.getReason() + ": the target file or its directory is immutable or append-only (lsattr -d "
+                        + "shows i or a; chattr -i -a clears them, or leave out --no-flags to let pdm do so)";
+            }
+            return f.getReason();
         }
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m;
