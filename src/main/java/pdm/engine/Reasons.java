@@ -35,10 +35,11 @@ final class Reasons {
             if (f instanceof SysException s && s.errno() == Errno.ELOOP) {
                 return "is now a symlink; not followed";
             }
-            if (f instanceof SysException s && s.errno() == Errno.EPERM && s.call().startsWith("rename")) {
-                // (root gets EPERM from a rename only for an inode flag: the kernel says no more)
-                return f.getReason() + ": the target file or its directory is immutable or append-only (lsattr -d "
-                        + "shows i or a; chattr -i -a clears them, or leave out --no-flags to let pdm do so)";
+            if (f instanceof SysException s && s.errno() == Errno.EPERM
+                    && (s.call().startsWith("rename") || Privileges.isRoot())) {
+                // (a rename, or anything root does, fails with EPERM for an inode flag: the kernel says no more)
+                return f.getReason() + ": is the file or its directory immutable or append-only? (lsattr -d; "
+                        + "chattr -i -a)";
             }
             return f.getReason();
         }

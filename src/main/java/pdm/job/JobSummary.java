@@ -71,7 +71,7 @@ public record JobSummary(
             b.append(head).append(": ").append(PassWords.sentence(action, c, dryRun, seconds));
             notes.forEach(n -> b.append(' ').append(n));
         } else {
-            b.append(head);
+            b.append(Wrap.text(head, width, "    "));
             for (String[] row : rows) {
                 b.append(nl).append(Wrap.labelled(String.format(Locale.ROOT, "  %-9s ", row[0]), row[1], width));
             }
