@@ -26,7 +26,8 @@ final class LogFormatOption {
     /** How many -v were given. */
     int verbosity;
 
-    @Option(names = {"-v", "--verbose"}, description = {"Log pdm's INFO lines too (on stderr, and to --log-file); "
+    @Option(names = {"-v", "--verbose"}, description = {"A pass lists what it changes, as rsync -v does (each entry "
+            + "made or replaced; 'deleting PATH'); and log pdm's INFO lines too (on stderr, and to --log-file); "
             + "-vv: DEBUG. The default is WARN."})
     void setVerbose(boolean[] verbose) {
         verbosity = verbose.length;

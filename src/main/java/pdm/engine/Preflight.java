@@ -145,7 +145,7 @@ public final class Preflight {
         }
         refuseEmptySource(job, dirRel);
         if (pass.writesTarget()) {
-            refuseReadOnly(tgt, makeRoot, changes);
+            refuseReadOnly(tgt, dirRel, makeRoot, changes);
         }
         if (pass.handlesFiles()) {
             job.placement().preflight(job); // (lfs for a Lustre target: checked before the first file needs it)
@@ -188,12 +188,27 @@ public final class Preflight {
     /**
      * A target that cannot be written is refused once, before anything is made, instead of
      * failing every entry with EROFS or EACCES: its mount flags, then a write that leaves no
-     * trace ({@link WriteProbe}). The probe goes to the target's root (or, when the root is
-     * still to be made, to its parent), whatever the job's PATH. A dry run writes nothing, so it
-     * only looks at the mount flags, and says what the real run would meet.
+     * trace ({@link WriteProbe}). The probe goes where the job writes: the deepest directory of
+     * the job's PATH the target has (opened below its root, never through a symlink), else the
+     * root, else the parent of a root still to be made. A dry run writes nothing, so it only
+     * looks at the mount flags, and says what the real run would meet.
      */
-    static void refuseReadOnly(FsRoot tgt, boolean makeRoot, boolean changes) {
-        Path dir = makeRoot ? tgt.root().getParent() : tgt.root();
+    static void refuseReadOnly(FsRoot tgt, Path dirRel, boolean makeRoot, boolean changes) {
+        Path rel = Names.ROOT;
+        try {
+            if (!makeRoot) {
+                for (Path part : Names.parts(dirRel)) {
+                    if (!tgt.hasDir(rel.resolve(part))) {
+                        break;
+                    }
+                    rel = rel.resolve(part);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            rel = Names.ROOT; // (a symlink on the way, say: the walk refuses it; the root is probed)
+        }
+        boolean byPath = makeRoot || !tgt.exists();
+        Path dir = byPath ? existing(tgt.root()) : Names.isRoot(rel) ? tgt.root() : tgt.root().resolve(rel);
         String what = (tgt.name().equals(tgt.root().toString()) ? "target " + dir
                 : "target filesystem '" + tgt.name() + "' (" + dir + ")");
         try {
@@ -205,16 +220,33 @@ public final class Preflight {
                 }
                 throw new PdmException(why + ": remount it rw or choose another target; nothing was changed");
             }
-            if (changes) {
+            if (!changes) {
+                return;
+            }
+            if (byPath) {
                 WriteProbe.tryWrite(dir);
+            } else {
+                try (Dir d = tgt.open(rel)) {
+                    WriteProbe.tryWrite(d);
+                }
             }
         } catch (IOException e) {
-            throw new PdmException(what + " cannot be written (" + Reasons.of(e) + " on a test file): "
+            String reason = e instanceof SysException s ? s.getReason() : Reasons.of(e);
+            throw new PdmException(what + " cannot be written (" + reason + " on a test file): "
                     + (SysException.is(e, Errno.EROFS) ? "remount it rw or choose another target"
                     : SysException.is(e, Errno.ENOSPC, Errno.EDQUOT) ? "free space or inodes there, or raise the quota"
                     : SysException.is(e, Errno.EPERM) ? "it is immutable or append-only (lsattr -d; chattr -i -a)"
                     : "give pdm write access to it, or choose another target") + "; nothing was changed", e);
         }
+    }
+
+    /** {@code p}, or its nearest ancestor that is a directory. */
+    private static Path existing(Path p) {
+        Path d = p;
+        while (d.getParent() != null && !Files.isDirectory(d)) {
+            d = d.getParent();
+        }
+        return d;
     }
 
     /**

@@ -29,35 +29,44 @@ public final class WriteProbe {
     }
 
     /**
-     * Makes and drops a file in the directory {@code dir} (a path the user gave: the target's
-     * root or, when that is still to be made, its parent). Throws what the kernel said when it
-     * cannot: EROFS, EACCES, EPERM (immutable), ENOSPC or EDQUOT (no inode left).
+     * Makes and drops a file in the directory {@code dir} (a path the user gave: the parent of a
+     * target root still to be made). Throws what the kernel said when it cannot: EROFS, EACCES,
+     * EPERM (immutable), ENOSPC or EDQUOT (no inode left).
      */
     public static void tryWrite(Path dir) throws IOException {
         int fd = Sys.openat(Sys.ARCH.atFdcwd(), NameBytes.bytes(dir), Sys.ARCH.oRdonly() | Sys.ARCH.oDirectory()
                 | Sys.ARCH.oCloexec(), 0);
         try {
-            try {
-                Sys.close(Sys.openat(fd, new byte[]{'.'}, Sys.ARCH.oTmpfile() | Sys.ARCH.oWronly()
-                        | Sys.ARCH.oCloexec(), 0600));
-                return;
-            } catch (SysException e) {
-                // EOPNOTSUPP: a filesystem without O_TMPFILE; EISDIR or EINVAL: a kernel without it
-                if (!SysException.is(e, Errno.EOPNOTSUPP, Errno.EISDIR, Errno.EINVAL)) {
-                    throw e;
-                }
-            }
-            Sys.Stat before = Sys.fstat(fd);
-            byte[] name = NAME.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            Sys.close(Sys.openat(fd, name, Sys.ARCH.oWronly() | Sys.ARCH.oCreat() | Sys.ARCH.oExcl()
-                    | Sys.ARCH.oNofollow() | Sys.ARCH.oCloexec(), 0600));
-            try {
-                Sys.unlinkat(fd, name, false);
-            } finally {
-                Sys.lutimensat(fd, new byte[]{'.'}, before.atimeNs(), before.mtimeNs());
-            }
+            tryWrite(fd);
         } finally {
             Sys.close(fd);
+        }
+    }
+
+    /** As {@link #tryWrite(Path)}, in a directory opened below a root (never through a symlink). */
+    public static void tryWrite(Dir dir) throws IOException {
+        tryWrite(dir.fd());
+    }
+
+    private static void tryWrite(int fd) throws IOException {
+        try {
+            Sys.close(Sys.openat(fd, new byte[]{'.'}, Sys.ARCH.oTmpfile() | Sys.ARCH.oWronly()
+                    | Sys.ARCH.oCloexec(), 0600));
+            return;
+        } catch (SysException e) {
+            // EOPNOTSUPP: a filesystem without O_TMPFILE; EISDIR or EINVAL: a kernel without it
+            if (!SysException.is(e, Errno.EOPNOTSUPP, Errno.EISDIR, Errno.EINVAL)) {
+                throw e;
+            }
+        }
+        Sys.Stat before = Sys.fstat(fd);
+        byte[] name = NAME.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Sys.close(Sys.openat(fd, name, Sys.ARCH.oWronly() | Sys.ARCH.oCreat() | Sys.ARCH.oExcl()
+                | Sys.ARCH.oNofollow() | Sys.ARCH.oCloexec(), 0600));
+        try {
+            Sys.unlinkat(fd, name, false);
+        } finally {
+            Sys.lutimensat(fd, new byte[]{'.'}, before.atimeNs(), before.mtimeNs());
         }
     }
 }
