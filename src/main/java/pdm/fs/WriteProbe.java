@@ -59,6 +59,15 @@ public final class WriteProbe {
                 throw e;
             }
         }
+        withNamedFile(fd);
+    }
+
+    /** The way without O_TMPFILE: a named file made and removed, the directory's times put back. */
+    static void withNamedFile(Dir dir) throws IOException {
+        withNamedFile(dir.fd());
+    }
+
+    private static void withNamedFile(int fd) throws IOException {
         Sys.Stat before = Sys.fstat(fd);
         byte[] name = NAME.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Sys.close(Sys.openat(fd, name, Sys.ARCH.oWronly() | Sys.ARCH.oCreat() | Sys.ARCH.oExcl()
