@@ -77,9 +77,9 @@ final class ChangesOption {
         }
     }
 
-    void print(JobSummary summary, boolean json, PrintStream out) throws IOException {
+    void print(JobSummary summary, boolean json, PrintStream out, SummaryForm form) throws IOException {
         if (!changes || !json) {
-            Summaries.print(summary, json, out);
+            Summaries.print(summary, json, out, form.width(), form.listFailures());
             return;
         }
         ObjectMapper m = new ObjectMapper();

@@ -84,11 +84,12 @@ final class Distributed {
             }
         }
         if (done.state() == JobFold.State.REFUSED) {
-            System.err.println("pdm: job " + job.job() + " refused: " + done.refused());
+            System.err.println(Errors.onTerminal("pdm: job " + job.job() + " refused: " + done.refused()));
             return 2;
         }
         if (done.state() == JobFold.State.CANCELLED) {
-            Summaries.print(done.summary(), json, out);
+            SummaryForm f = SummaryForm.of(false); // (the workers logged the failures, not this client)
+            Summaries.print(done.summary(), json, out, f.width(), f.listFailures());
             System.err.println("pdm: job " + job.job() + " was cancelled by " + done.cancelledBy()
                     + "; the summary counts what was done before it");
             return done.exitCode();
@@ -98,7 +99,8 @@ final class Distributed {
         if (passes.size() == 1) { // (a sync's summary adds its passes up: no total of one of them)
             totals.remember(new ProgressTotals.Key(passes.get(0), src.path(), tgt.path(), path), summary);
         }
-        Summaries.print(summary, json, out);
+        SummaryForm form = SummaryForm.of(false);
+        Summaries.print(summary, json, out, form.width(), form.listFailures());
         return summary.exitCode();
     }
 

@@ -15,7 +15,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (e instanceof PdmException p) {
-            cmd.getErr().println("pdm: " + Secrets.mask(p.getMessage()));
+            cmd.getErr().println(onTerminal("pdm: " + Secrets.mask(p.getMessage())));
             return p.exitCode();
         }
         if (e instanceof InterruptedException) {
@@ -28,6 +28,17 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         cmd.getErr().print(Secrets.mask(trace.toString()));
         cmd.getErr().flush();
         return 1;
+    }
+
+    /**
+     * A refusal as a person reads it: on a terminal, wrapped between words at 80 columns (a long
+     * one would otherwise break mid-word at the terminal's edge); elsewhere one line, for logs and
+     * scripts that grep it.
+     */
+    static String onTerminal(String message) {
+        int cols = pdm.fs.linux.Sys.terminalColumns(2);
+        return cols <= 0 || message.contains("\n") ? message
+                : pdm.job.Wrap.text(message, Math.min(cols, pdm.job.Wrap.COLUMNS), "  ");
     }
 
     /**

@@ -23,9 +23,14 @@ final class LogFormatOption {
         Logging.format(format == Format.json);
     }
 
-    @Option(names = {"-v", "--verbose"}, description = {"Log pdm's INFO lines too (on stderr, and to --log-file); "
+    /** How many -v were given. */
+    int verbosity;
+
+    @Option(names = {"-v", "--verbose"}, description = {"A pass lists what it changes, as rsync -v does (each entry "
+            + "made or replaced; 'deleting PATH'); and log pdm's INFO lines too (on stderr, and to --log-file); "
             + "-vv: DEBUG. The default is WARN."})
     void setVerbose(boolean[] verbose) {
+        verbosity = verbose.length;
         if (verbose.length >= 2) {
             Logging.debug();
         } else if (verbose.length == 1) {

@@ -35,6 +35,28 @@ final class Logging {
         }
     }
 
+    private static volatile boolean removalsListed;
+    private static boolean removalsFilter;
+
+    /**
+     * While a pass lists its changes (-i, -v, a dry run), it says each removal there, once: the
+     * {@code pdm.removed} lines stay out of stderr, and still go to --log-file and Elasticsearch.
+     */
+    static synchronized void removalsListed(boolean listed) {
+        removalsListed = listed;
+        if (!removalsFilter && root() instanceof Logger root
+                && root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> c) {
+            removalsFilter = true;
+            c.addFilter(new ch.qos.logback.core.filter.Filter<>() {
+                @Override
+                public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent e) {
+                    return removalsListed && "pdm.removed".equals(e.getLoggerName())
+                            ? ch.qos.logback.core.spi.FilterReply.DENY : ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+                }
+            });
+        }
+    }
+
     /** pdm's own INFO lines (a worker's connects, stops, tracker role) on top of the WARN default. */
     static void info() {
         if (LoggerFactory.getLogger("pdm") instanceof Logger pdm && !pdm.isInfoEnabled()) {

@@ -155,8 +155,21 @@ abstract class PassCommand implements Callable<Integer> {
     private int embedded(Job job, Interruption stop, Terminal terminal, EmbeddedTurn turn) throws Exception {
         PrintStream stdout = System.out;
         // --json keeps stdout to its one object; the list then goes to stderr
-        ChangeList changes = options.itemize || options.dryRun
-                ? new ChangeList(options.json ? System.err : stdout) : ChangeList.NONE;
+        // -v lists what changes as rsync -v does (names), -i itemizes; a removal is then said there, once
+        boolean names = !options.itemize && !options.dryRun && options.logFormat.verbosity > 0;
+        ChangeList changes = options.itemize || options.dryRun || names
+                ? new ChangeList(options.json ? System.err : stdout, names) : ChangeList.NONE;
+        Logging.removalsListed(changes != ChangeList.NONE);
+        try {
+            return embedded(job, stop, terminal, changes, turn);
+        } finally {
+            Logging.removalsListed(false);
+        }
+    }
+
+    private int embedded(Job job, Interruption stop, Terminal terminal, ChangeList changes, EmbeddedTurn turn)
+            throws Exception {
+        PrintStream stdout = System.out;
         Engine engine = new Engine(job.settings(), changes);
         EmbeddedJob live = embeddedMetrics(job, engine);
         ProgressTotals totals = ProgressTotals.forUser();
@@ -188,7 +201,7 @@ abstract class PassCommand implements Callable<Integer> {
             }
             live.finish();
             JobSummary summary = parts.size() == 1 ? parts.get(0) : Summaries.combine(spec.name(), parts);
-            journal.print(summary, options.json, stdout);
+            journal.print(summary, options.json, stdout, SummaryForm.of(true));
             return stop.signal() != 0 ? 128 + stop.signal() : summary.exitCode();
         }
     }

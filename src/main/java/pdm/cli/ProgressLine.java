@@ -112,8 +112,9 @@ record ProgressLine(String action, Counters counters, double seconds, Total tota
         }
         p.add(Part.of(count(files) + " files (" + count(Math.round(files / secs)) + "/s)", 70,
                 count(files) + " files", 96));
-        p.add(Part.of(Sizes.bytes(c.bytes()) + " (" + Sizes.bytes((long) (c.bytes() / secs)) + "/s)", 50,
-                Sizes.bytes((long) (c.bytes() / secs)) + "/s", 68));
+        // (the rate of data written: a sparse file's holes are not bytes moved)
+        p.add(Part.of(Sizes.bytes(c.bytes()) + " (" + Sizes.bytes((long) (c.bytesWritten() / secs)) + "/s)", 50,
+                Sizes.bytes((long) (c.bytesWritten() / secs)) + "/s", 68));
         p.add(Part.of(c.problems() + " failed", 94));
         p.add(Part.of(count(c.dirs()) + " dirs", 20));
         return p;

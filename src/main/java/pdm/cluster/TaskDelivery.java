@@ -214,6 +214,7 @@ final class TaskDelivery {
                     Interrupt.when(() -> cancelled.test(m.jobId())));
             return done(m, o, children.children());
         } finally {
+            taskStats.logRepeats();
             stats.copied(taskStats);
         }
     }

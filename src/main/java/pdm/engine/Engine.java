@@ -119,6 +119,8 @@ public final class Engine {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        stats.logRepeats();
+        changes.flush();
         progress.accept(stats);
         return JobSummary.of(job.id(), job.pass().cliName(), job.src().toString(), job.tgt().toString(),
                 Names.display(job.path()), job.options().dryRun(), stats, seconds, interrupt.requested());

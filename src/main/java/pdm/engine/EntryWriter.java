@@ -11,6 +11,9 @@ import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.MetaWriter;
+import pdm.fs.Pace;
+import pdm.fs.linux.Errno;
+import pdm.fs.linux.SysException;
 import pdm.task.WorkItem;
 
 /**
@@ -53,6 +56,24 @@ final class EntryWriter {
         long bytes;
         /** {the source's, the target's} attributes of a copied file, for its flags once placed; null for none. */
         Attrs[] attrs;
+        /** Data bytes written, holes left out: what the byte rate counts (ranges add from several threads). */
+        final java.util.concurrent.atomic.LongAdder written = new java.util.concurrent.atomic.LongAdder();
+
+        /** {@code pace}, counting the data it lets through (the copier asks it before each chunk of data). */
+        Pace counting(Pace pace) {
+            return new Pace() {
+                @Override
+                public long chunk() {
+                    return pace.chunk();
+                }
+
+                @Override
+                public void take(long n, java.util.function.BooleanSupplier stop) throws java.io.InterruptedIOException {
+                    written.add(n);
+                    pace.take(n, stop);
+                }
+            };
+        }
     }
 
     /** Fills in a {@link NewEntry}: makes it (recording its name as soon as it exists), its data and its metadata. */
@@ -71,7 +92,8 @@ final class EntryWriter {
                 e.name = out.createdAs();
                 Attrs first = attrs.read(in);
                 attrs.beforeData(out, first, dir.display(item.name()));
-                e.bytes = FileData.copy(ctx, in, out, src.size()); // (a big file as ranges, by several threads)
+                // (a big file as ranges, by several threads)
+                e.bytes = FileData.copy(ctx, in, out, src.size(), e.counting(ctx.throttle()));
                 e.attrs = settleMeta(in, out, src, e.bytes, first);
                 if (ctx.options().fsync()) {
                     out.fsync();
@@ -106,7 +128,7 @@ final class EntryWriter {
                 return false;
             }
             ctx.wouldTouch(dir.rel());
-            placed(dir, item, what, what == Change.COPY ? item.src().size() : 0);
+            placed(dir, item, what, what == Change.COPY ? item.src().size() : 0, 0);
             return true;
         }
         NewEntry made = new NewEntry();
@@ -120,7 +142,7 @@ final class EntryWriter {
                     // (after the rename: a project-inherit directory refuses a file of another project)
                     attrs.afterPlace(dir.tgt(), item.name(), made.attrs[0], made.attrs[1], dir.display(item.name()));
                 }
-                placed(dir, item, what, made.bytes);
+                placed(dir, item, what, made.bytes, made.written.sum());
             }
             return placed;
         } finally {
@@ -130,10 +152,11 @@ final class EntryWriter {
         }
     }
 
-    private void placed(DirPair dir, WorkItem item, Change what, long bytes) {
+    private void placed(DirPair dir, WorkItem item, Change what, long bytes, long written) {
         ctx.changes().add(what, dir.display(item.name()));
         ctx.stats().filesCopied.increment();
         ctx.stats().bytes.add(bytes);
+        ctx.stats().bytesWritten.add(written);
     }
 
     /**
@@ -284,16 +307,21 @@ final class EntryWriter {
         if (p.tgt() != null && !ctx.removals().remove(ctx, dir.tgt(), p.name(), p.tgt())) {
             return false;
         }
-        ctx.stats().dirsCreated.increment();
-        ctx.changes().add(Change.MKDIR, dir.display(p.name()));
         if (ctx.writesNothing(dir)) {
             ctx.wouldTouch(dir.rel());
+            dirMade(dir, p);
             return true;
         }
         // Owner-only until dirDone sets the real mode: a 0555 source dir must still be fillable.
         ctx.placement().makeDir(dir, p.name());
+        dirMade(dir, p); // (counted once made: a mkdirat that failed made nothing)
         attrs.newDirXattrs(dir, p.name());
         return true;
+    }
+
+    private void dirMade(DirPair dir, Pair p) {
+        ctx.stats().dirsCreated.increment();
+        ctx.changes().add(Change.MKDIR, dir.display(p.name()));
     }
 
     /** The xattrs of an existing target directory made the source's (before the walk goes in). */
@@ -335,7 +363,21 @@ final class EntryWriter {
     private static void deleteQuietly(DirPair dir, Path tmp) {
         try {
             if (dir.tgt() != null && dir.tgt().stat(tmp) != null) {
-                dir.tgt().deleteFile(tmp);
+                try {
+                    dir.tgt().deleteFile(tmp);
+                } catch (IOException e) {
+                    if (!SysException.is(e, Errno.EPERM)) {
+                        throw e;
+                    }
+                    // An append-only directory takes a new name but gives none back: pdm's own temp
+                    // file is removed with the flag cleared for that moment, and the flag set again.
+                    int bits = Attrs.unlock(dir.tgt(), dir.display(tmp));
+                    try {
+                        dir.tgt().deleteFile(tmp);
+                    } finally {
+                        Attrs.relock(dir.tgt(), bits, dir.display(tmp));
+                    }
+                }
             }
         } catch (IOException ignored) {
             // The failure that got us here is what the user needs; the next copy pass removes

@@ -24,10 +24,14 @@ final class FileData {
     private FileData() {
     }
 
-    /** Copies the first {@code size} bytes of {@code in} to the new file {@code out}; returns the bytes the source had. */
-    static long copy(PassContext ctx, FileHandle in, FileHandle out, long size) throws IOException {
+    /**
+     * Copies the first {@code size} bytes of {@code in} to the new file {@code out}; returns the
+     * bytes the source had. {@code limit} is asked before each chunk of data (--bwlimit, and the
+     * entry's count of data written), from several threads for a big file.
+     */
+    static long copy(PassContext ctx, FileHandle in, FileHandle out, long size, Pace limit) throws IOException {
         Split split = ctx.options().split();
-        Pace pace = counted(ctx);
+        Pace pace = counted(ctx, limit);
         if (!split.splits(size)) {
             return Copier.copy(in, out, size, ctx.interrupt()::requested, pace);
         }
@@ -38,8 +42,7 @@ final class FileData {
     }
 
     /** The process's --bwlimit, counting each chunk into the pass's written bytes as it goes (progress). */
-    private static Pace counted(PassContext ctx) {
-        Pace limit = ctx.throttle();
+    private static Pace counted(PassContext ctx, Pace limit) {
         LongAdder written = ctx.stats().written;
         return new Pace() {
             @Override

@@ -17,7 +17,12 @@ import pdm.fs.FsRoot;
 import pdm.fs.MetaWriter;
 import pdm.fs.Mounts;
 import pdm.fs.Names;
+import pdm.fs.WriteProbe;
 import pdm.fs.XattrScope;
+import pdm.fs.linux.Errno;
+import pdm.fs.linux.SysException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pdm.task.Pass;
 import pdm.task.JobOptions;
 
@@ -29,6 +34,8 @@ import pdm.task.JobOptions;
  * job's root task all call these; no other class writes them again.
  */
 public final class Preflight {
+    private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+
     private Preflight() {
     }
 
@@ -137,6 +144,9 @@ public final class Preflight {
                     + "' cannot be read: " + e.getMessage() + "; nothing was changed", e);
         }
         refuseEmptySource(job, dirRel);
+        if (pass.writesTarget()) {
+            refuseReadOnly(tgt, dirRel, makeRoot, changes);
+        }
         if (pass.handlesFiles()) {
             job.placement().preflight(job); // (lfs for a Lustre target: checked before the first file needs it)
         }
@@ -173,6 +183,70 @@ public final class Preflight {
             throw new PdmException("cannot prepare target path " + Names.display(dirRel) + " on '" + tgt.name()
                     + "': " + Reasons.of(e), e);
         }
+    }
+
+    /**
+     * A target that cannot be written is refused once, before anything is made, instead of
+     * failing every entry with EROFS or EACCES: its mount flags, then a write that leaves no
+     * trace ({@link WriteProbe}). The probe goes where the job writes: the deepest directory of
+     * the job's PATH the target has (opened below its root, never through a symlink), else the
+     * root, else the parent of a root still to be made. A dry run writes nothing, so it only
+     * looks at the mount flags, and says what the real run would meet.
+     */
+    static void refuseReadOnly(FsRoot tgt, Path dirRel, boolean makeRoot, boolean changes) {
+        Path rel = Names.ROOT;
+        try {
+            if (!makeRoot) {
+                for (Path part : Names.parts(dirRel)) {
+                    if (!tgt.hasDir(rel.resolve(part))) {
+                        break;
+                    }
+                    rel = rel.resolve(part);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            rel = Names.ROOT; // (a symlink on the way, say: the walk refuses it; the root is probed)
+        }
+        boolean byPath = makeRoot || !tgt.exists();
+        Path dir = byPath ? existing(tgt.root()) : Names.isRoot(rel) ? tgt.root() : tgt.root().resolve(rel);
+        String what = (tgt.name().equals(tgt.root().toString()) ? "target " + dir
+                : "target filesystem '" + tgt.name() + "' (" + dir + ")");
+        try {
+            if (WriteProbe.mountedReadOnly(dir)) {
+                String why = what + " is read-only (mounted ro)";
+                if (!changes) {
+                    LOG.warn("{}: the real run would be refused; remount it rw or choose another target", why);
+                    return;
+                }
+                throw new PdmException(why + ": remount it rw or choose another target; nothing was changed");
+            }
+            if (!changes) {
+                return;
+            }
+            if (byPath) {
+                WriteProbe.tryWrite(dir);
+            } else {
+                try (Dir d = tgt.open(rel)) {
+                    WriteProbe.tryWrite(d);
+                }
+            }
+        } catch (IOException e) {
+            String reason = e instanceof SysException s ? s.getReason() : Reasons.of(e);
+            throw new PdmException(what + " cannot be written (" + reason + " on a test file): "
+                    + (SysException.is(e, Errno.EROFS) ? "remount it rw or choose another target"
+                    : SysException.is(e, Errno.ENOSPC, Errno.EDQUOT) ? "free space or inodes there, or raise the quota"
+                    : SysException.is(e, Errno.EPERM) ? "it is immutable or append-only (lsattr -d; chattr -i -a)"
+                    : "give pdm write access to it, or choose another target") + "; nothing was changed", e);
+        }
+    }
+
+    /** {@code p}, or its nearest ancestor that is a directory. */
+    private static Path existing(Path p) {
+        Path d = p;
+        while (d.getParent() != null && !Files.isDirectory(d)) {
+            d = d.getParent();
+        }
+        return d;
     }
 
     /**

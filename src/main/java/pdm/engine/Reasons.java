@@ -32,8 +32,16 @@ final class Reasons {
             return "directory not empty";
         }
         if (t instanceof FileSystemException f && f.getReason() != null) {
-            return f instanceof SysException s && s.errno() == Errno.ELOOP ? "is now a symlink; not followed"
-                    : f.getReason();
+            if (f instanceof SysException s && s.errno() == Errno.ELOOP) {
+                return "is now a symlink; not followed";
+            }
+            if (f instanceof SysException s && s.errno() == Errno.EPERM
+                    && (s.call().startsWith("rename") || Privileges.isRoot())) {
+                // (a rename, or anything root does, fails with EPERM for an inode flag: the kernel says no more)
+                return f.getReason() + ": is the file or its directory immutable or append-only? (lsattr -d; "
+                        + "chattr -i -a)";
+            }
+            return f.getReason();
         }
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m;

@@ -50,9 +50,7 @@ final class VerifyPass implements PassStrategy {
                 d.add("attributes unreadable (" + Reasons.of(e) + ")");
             }
             d.addAll(ctx.placement().dirDiffs(dir, p.name()));
-            if (!d.isEmpty()) {
-                ctx.stats().differ(path, "differs: " + String.join(", ", d));
-            }
+            dirDiffers(path, d);
             plan.descend(p.name(), s, t);
         } else {
             plan.work(new WorkItem(p.name(), Op.VERIFY, s, t));
@@ -69,8 +67,13 @@ final class VerifyPass implements PassStrategy {
         FileMeta t = dir.tgt().selfAtOpen();
         List<String> d = metaDiffs(s, t, true);
         d.addAll(read(dir.src()).differences(read(dir.tgt()), true));
+        dirDiffers(dir.display(Path.of("")), d);
+    }
+
+    private void dirDiffers(String path, List<String> d) {
         if (!d.isEmpty()) {
-            ctx.stats().differ(dir.display(Path.of("")), "differs: " + String.join(", ", d));
+            ctx.stats().dirsDiffer.increment(); // (verify counts directories apart from files)
+            ctx.stats().differ(path, "differs: " + String.join("; ", d));
         }
     }
 
@@ -82,7 +85,7 @@ final class VerifyPass implements PassStrategy {
         switch (s.type()) {
             case FILE -> {
                 if (s.size() != t.size()) {
-                    d.add(0, "size");
+                    d.add(0, "size: source " + s.size() + ", target " + t.size());
                 } else if (!sameContent(dir, item.name(), s.size())) {
                     d.add(0, "content");
                 }
@@ -114,7 +117,7 @@ final class VerifyPass implements PassStrategy {
         if (d.isEmpty()) {
             ctx.stats().filesSkipped.increment();
         } else {
-            ctx.stats().differ(dir.display(item.name()), "differs: " + String.join(", ", d));
+            ctx.stats().differ(dir.display(item.name()), "differs: " + String.join("; ", d));
         }
     }
 
@@ -146,19 +149,25 @@ final class VerifyPass implements PassStrategy {
     private List<String> metaDiffs(FileMeta s, FileMeta t, boolean nanos) {
         List<String> d = new ArrayList<>();
         if (s.uid() != t.uid()) {
-            d.add("owner");
+            d.add("owner: source " + s.uid() + ", target " + t.uid());
         }
         if (s.gid() != t.gid()) {
-            d.add("group");
+            d.add("group: source " + s.gid() + ", target " + t.gid());
         }
         if (!s.isSymlink() && s.perms() != t.perms()) {
-            d.add(String.format("mode (0%o vs 0%o)", s.perms(), t.perms()));
+            d.add(String.format(Locale.ROOT, "mode: source 0%o, target 0%o", s.perms(), t.perms()));
         }
         long unit = nanos ? 1 : 1000;
         if (s.mtimeNs() / unit != t.mtimeNs() / unit) {
-            d.add("mtime");
+            d.add("mtime: source " + iso(s.mtimeNs()) + ", target " + iso(t.mtimeNs()));
         }
         return d;
+    }
+
+    /** A time as ISO 8601 in UTC, to the nanosecond: the two sides of a difference, comparable at a glance. */
+    private static String iso(long ns) {
+        return java.time.Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L))
+                .toString();
     }
 
     private static String name(FileMeta m) {

@@ -17,6 +17,10 @@ import java.util.List;
  *                        --xattrs/--no-acls, or trusted.* and security.* when not running as root
  * @param unlocked        target entries whose immutable or append-only flag the copy cleared to update
  *                        them, and set again after
+ * @param dirsDiffer      directories verify found to differ (counted in differences too), so that
+ *                        verify can say files and directories apart
+ * @param bytesWritten    data bytes written (a sparse file's holes left out), what a byte rate means;
+ *                        {@code bytes} counts the copied files' sizes
  */
 // A counter a newer worker adds must not make an older tracker or client skip the whole done
 // event: the job would then never finish. Unknown counters are left out of the sum instead.
@@ -36,7 +40,9 @@ public record Counters(
         @JsonProperty("owners_not_kept") long ownersNotKept,
         @JsonProperty("removals_skipped") long removalsSkipped,
         @JsonProperty("attrs_not_kept") long attrsNotKept,
-        @JsonProperty("unlocked") long unlocked) {
+        @JsonProperty("unlocked") long unlocked,
+        @JsonProperty("dirs_differ") long dirsDiffer,
+        @JsonProperty("bytes_written") long bytesWritten) {
 
     public static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -44,14 +50,14 @@ public record Counters(
     public Counters(long filesCopied, long filesSkipped, long filesRemoved, long filesFailed, long metaFixed, long dirs,
                     long dirsCreated, long bytes, long differences) {
         this(filesCopied, filesSkipped, filesRemoved, filesFailed, metaFixed, dirs, dirsCreated, bytes, differences,
-                0, 0, 0, 0, 0, 0);
+                0, 0, 0, 0, 0, 0, 0, bytes);
     }
 
     public static Counters of(JobStats s) {
         return new Counters(s.filesCopied.sum(), s.filesSkipped.sum(), s.filesRemoved.sum(), s.filesFailed.sum(),
                 s.metaFixed.sum(), s.dirs.sum(), s.dirsCreated.sum(), s.bytes.sum(), s.differences.sum(),
                 s.notReplaced.sum(), s.filesVanished.sum(), s.ownersNotKept.sum(), s.removalsSkipped.sum(),
-                s.attrsNotKept.sum(), s.unlocked.sum());
+                s.attrsNotKept.sum(), s.unlocked.sum(), s.dirsDiffer.sum(), s.bytesWritten.sum());
     }
 
     /**
@@ -64,7 +70,7 @@ public record Counters(
         Counters c = of(s);
         return new Counters(c.filesCopied, c.filesSkipped, c.filesRemoved, c.filesFailed, c.metaFixed, c.dirs,
                 c.dirsCreated, s.bytesSoFar(), c.differences, c.notReplaced, c.filesVanished, c.ownersNotKept,
-                c.removalsSkipped, c.attrsNotKept, c.unlocked);
+                c.removalsSkipped, c.attrsNotKept, c.unlocked, c.dirsDiffer, c.bytesWritten);
     }
 
     public Counters plus(Counters o) {
@@ -72,7 +78,8 @@ public record Counters(
                 filesFailed + o.filesFailed, metaFixed + o.metaFixed, dirs + o.dirs, dirsCreated + o.dirsCreated,
                 bytes + o.bytes, differences + o.differences, notReplaced + o.notReplaced,
                 filesVanished + o.filesVanished, ownersNotKept + o.ownersNotKept, removalsSkipped + o.removalsSkipped,
-                attrsNotKept + o.attrsNotKept, unlocked + o.unlocked);
+                attrsNotKept + o.attrsNotKept, unlocked + o.unlocked, dirsDiffer + o.dirsDiffer,
+                bytesWritten + o.bytesWritten);
     }
 
     /** The passes of one sync: everything adds up except dirs, which each pass walks again. */
@@ -80,7 +87,8 @@ public record Counters(
         Counters sum = plus(next);
         return new Counters(sum.filesCopied, sum.filesSkipped, sum.filesRemoved, sum.filesFailed, sum.metaFixed,
                 Math.max(dirs, next.dirs), sum.dirsCreated, sum.bytes, sum.differences, sum.notReplaced,
-                sum.filesVanished, sum.ownersNotKept, sum.removalsSkipped, sum.attrsNotKept, sum.unlocked);
+                sum.filesVanished, sum.ownersNotKept, sum.removalsSkipped, sum.attrsNotKept, sum.unlocked,
+                sum.dirsDiffer, sum.bytesWritten);
     }
 
     /** Entries a pass has dealt with, for progress and rates. */

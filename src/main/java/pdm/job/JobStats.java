@@ -37,17 +37,33 @@ public final class JobStats {
     public final LongAdder removalsSkipped = new LongAdder();
     public final LongAdder attrsNotKept = new LongAdder();
     public final LongAdder unlocked = new LongAdder();
+    /** Directories verify found to differ (also in differences): verify counts them apart from files. */
+    public final LongAdder dirsDiffer = new LongAdder();
+    /** Data bytes written, holes left out: what a byte rate and --bwlimit measure ({@link #bytes} counts sizes). */
+    public final LongAdder bytesWritten = new LongAdder();
     /** Tasks finished (a directory listed, a batch of files): for the metrics of an embedded pass. */
     public final LongAdder tasks = new LongAdder();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong listed = new AtomicLong();
+    private final Repeats repeats = new Repeats(Repeats.LOGGED);
 
     /** Records a failed item: counted, listed (up to the cap) and logged as a WARN line as it happens. */
     public void fail(String path, String error) {
         filesFailed.increment();
-        // Logged as it happens, like rsync's errors, so a long run's failures show before the summary.
-        LOG.warn("{}: {}", path, error);
+        // Logged as it happens, like rsync's errors, so a long run's failures show before the summary;
+        // when one cause fails everything (EROFS, ENOSPC on every file), only its first few.
+        if (repeats.first(error)) {
+            LOG.warn("{}: {}", path, error);
+        }
         list(path, error);
+    }
+
+    /**
+     * Logs, once the pass is over, how many failures of each reason were counted and not
+     * logged one by one: "2997 more failed: openat: EROFS (Read-only file system)".
+     */
+    public void logRepeats() {
+        repeats.unlogged().forEach((reason, n) -> LOG.warn("{} more failed: {}", n, reason));
     }
 
     /**

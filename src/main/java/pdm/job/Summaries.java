@@ -13,6 +13,15 @@ public final class Summaries {
 
     /** The summary as every pass command ends, embedded or --wait: one JSON object or the paragraph. */
     public static void print(JobSummary summary, boolean json, PrintStream out) {
+        print(summary, json, out, 0, true);
+    }
+
+    /**
+     * The summary as {@link #print(JobSummary, boolean, PrintStream)} prints it, or, with a
+     * {@code width}, in lines of at most that many columns for a terminal; {@code listFailures}
+     * false when the terminal has shown each failure already ({@link JobSummary#text}).
+     */
+    public static void print(JobSummary summary, boolean json, PrintStream out, int width, boolean listFailures) {
         if (json) {
             try {
                 out.println(new ObjectMapper().writeValueAsString(summary));
@@ -20,7 +29,7 @@ public final class Summaries {
                 throw new IllegalStateException("a summary that does not serialize: " + e.getMessage(), e);
             }
         } else {
-            out.println(summary.paragraph());
+            out.println(summary.text(width, listFailures));
         }
         out.flush();
     }

@@ -86,7 +86,7 @@ class AttributesIT {
         Pdm.Result verify = Pdm.json("verify", src, dst);
         assertThat(verify.exit()).as(verify.toString()).isEqualTo(1);
         assertThat(verify.failures()).extracting(f -> f.path() + ": " + f.error()).containsExactlyInAnyOrder(
-                "/f: differs: mode (0640 vs 0660), acl",
+                "/f: differs: mode: source 0640, target 0660; acl",
                 "/d: differs: default acl",
                 "/cap: differs: xattr security.capability",
                 "/tr: differs: xattr trusted.t",

@@ -32,9 +32,14 @@ class ProgressTerminalIT {
 
     private final String socket = "pdm-it-" + ProcessHandle.current().pid();
 
+    private Path locked;
+
     @AfterEach
     void killServer() throws Exception {
         tmux("kill-server").waitFor(10, TimeUnit.SECONDS);
+        if (locked != null) {
+            new ProcessBuilder("chattr", "-i", locked.toString()).start().waitFor();
+        }
     }
 
     @Test
@@ -79,7 +84,61 @@ class ProgressTerminalIT {
         assertThat(seen).anySatisfy(row -> assertThat(row).matches("copy: [0-9:]+, [0-9]+% \\(previous pass\\), ETA .*"));
         assertThat(screen.lines().filter(l -> l.startsWith("copy:"))).as("erased before the summary:\n" + screen)
                 .isEmpty();
-        assertThat(screen).contains("pdm copy " + src + " -> " + dst + " /: " + DIRS * FILES_PER_DIR + " files copied");
+        assertThat(screen.replace("\n    ", " ")).contains("pdm copy " + src + " -> " + dst + " /\n  files     " + DIRS * FILES_PER_DIR
+                + " copied, 0 up to date");
+    }
+
+    /**
+     * On a terminal the summary is a few lines under aligned labels, a long refusal is wrapped
+     * between words, and a failure the terminal showed as a WARN line is not listed again.
+     */
+    @Test
+    void theSummaryAndARefusalAreLinesOfEightyColumns() throws Exception {
+        assumeTmux();
+        Path src = tmp.resolve("src");
+        Path dst = tmp.resolve("dst");
+        for (int i = 0; i < 5; i++) {
+            Fx.write(src.resolve("d/f" + i), "data " + i);
+        }
+        Path locked = Fx.write(dst.resolve("d/f0"), "an older f0");
+        Fx.mtime(locked, 1_500_000_000_000_000_000L);
+        assumeTrue(new ProcessBuilder("chattr", "+i", locked.toString()).start().waitFor() == 0, "chattr +i");
+        this.locked = locked;
+        Fx.write(dst.resolve("only-here/x"), "x");
+        Path empty = Fx.mkdirs(tmp.resolve("empty"));
+        String pdm = "'" + ProcessHandle.current().info().command().orElse("java") + "' "
+                + "--enable-native-access=ALL-UNNAMED -jar '" + Cluster.jar() + "'";
+        // (an immutable target file that --no-flags leaves alone: its update fails, with a WARN line)
+        String script = "export PDM_STATE_DIR='" + tmp.resolve("state") + "'; unset COLUMNS PDM_RABBITMQ; "
+                + pdm + " copy --no-flags '" + src + "' '" + dst + "'; echo EXIT=$?; "
+                + pdm + " sync '" + empty + "' '" + dst + "'; echo EXIT=$?; sleep 600";
+        Process started = tmux("new-session", "-d", "-x", Integer.toString(COLUMNS), "-y", "50", "sh", "-c", script);
+        assertThat(started.waitFor(30, TimeUnit.SECONDS) && started.exitValue() == 0).as("tmux started").isTrue();
+        String screen = "";
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (screen.split("EXIT=", -1).length < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            screen = capture();
+        }
+
+        assertThat(screen).as(screen).contains("EXIT=1").contains("EXIT=2");
+        // -J joins wrapped rows: every row within the pane means nothing was wrapped by the terminal
+        // (a log line keeps to one line, for grep, whatever its length)
+        assertThat(screen.lines().filter(l -> !l.contains(" WARN "))).as(screen)
+                .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(COLUMNS));
+        assertThat(screen.replace("\n    ", " ")).as(screen).contains("pdm copy " + src + " -> " + dst + " /\n"
+                + "  files     4 copied, 0 up to date, 0 removed, 2 metadata fixed, 1 failed\n"
+                + "  dirs      2 (0 created)\n"
+                + "  data      ");
+        assertThat(screen.lines().filter(l -> l.contains("/d/f0"))).as("said once:\n" + screen)
+                .singleElement().asString().contains("WARN").contains("immutable or append-only");
+        assertThat(screen).contains("  the 1 failed are listed above, as they happened (and in --json)");
+        String refusal = screen.substring(screen.indexOf("pdm: source path / on"), screen.lastIndexOf("EXIT=2"));
+        assertThat(refusal.lines().count()).as("wrapped between words, not by the terminal:\n" + screen)
+                .isGreaterThan(2);
+        assertThat(refusal.lines().skip(1)).allSatisfy(l -> assertThat(l).startsWith("  "));
+        assertThat(refusal.replaceAll("\\s+", " ")).contains("If the source really is empty, give "
+                + "--allow-empty-source; nothing was changed");
     }
 
     private String capture() throws Exception {

@@ -68,7 +68,7 @@ class VerifyPassPlanTest {
                         "both-symlinks", "VERIFY",
                         "both-fifos", "VERIFY",
                         "same-dirs", "descend",
-                        "dir-mode-differs", "descend and differs: mode (0755 vs 0700)",
+                        "dir-mode-differs", "descend and differs: mode: source 0755, target 0700",
                         "dir-xattr-differs", "descend and differs: xattr user.user.k"));
     }
 }

@@ -21,6 +21,14 @@ public record Arch(String name, int oRdonly, int oWronly, int oCreat, int oExcl,
     public static final Arch AARCH64 = new Arch("aarch64", 0, 01, 0100, 0200, 04000, 040000, 0100000, 02000000,
             010000000, 0200000, 0400000, 01000000, -100, 0x100, 0x200, 0x1000, 0x02, 0x04, 0x08, 437, 3, 4);
 
+    /**
+     * O_TMPFILE: __O_TMPFILE (020000000, the same on x86_64 and arm64) with this architecture's
+     * O_DIRECTORY, as linux/fcntl.h defines it.
+     */
+    public int oTmpfile() {
+        return 020000000 | oDirectory;
+    }
+
     /** The table of the architecture this JVM runs on. */
     public static Arch current() {
         return of(System.getProperty("os.name"), System.getProperty("os.arch"));

@@ -115,6 +115,9 @@ public final class Sys {
     private static final VarHandle F_BFREE = field(STATVFS_LAYOUT, "f_bfree");
     private static final VarHandle F_FILES = field(STATVFS_LAYOUT, "f_files");
     private static final VarHandle F_FFREE = field(STATVFS_LAYOUT, "f_ffree");
+    private static final VarHandle F_FLAG = field(STATVFS_LAYOUT, "f_flag");
+    /** ST_RDONLY of f_flag (sys/statvfs.h): the filesystem is mounted read-only. */
+    private static final long ST_RDONLY = 1;
 
     private static VarHandle field(MemoryLayout struct, String... path) {
         return struct.varHandle(Arrays.stream(path).map(MemoryLayout.PathElement::groupElement)
@@ -907,6 +910,15 @@ public final class Sys {
             long files = (long) F_FILES.get(buf, 0L);
             long ffree = (long) F_FFREE.get(buf, 0L);
             return new Usage(Math.max(0, files - ffree), Math.max(0, (blocks - bfree) * frsize));
+        }
+    }
+
+    /** Whether the filesystem {@code path} is on is mounted read-only (statvfs ST_RDONLY). */
+    public static boolean mountedReadOnly(byte[] path) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(STATVFS_LAYOUT);
+            call("statvfs", path, x -> (int) Info.STATVFS.invokeExact(x.capture, cstr(x.name1, path), buf));
+            return ((long) F_FLAG.get(buf, 0L) & ST_RDONLY) != 0;
         }
     }
 }
