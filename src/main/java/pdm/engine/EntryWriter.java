@@ -72,7 +72,7 @@ final class EntryWriter {
                 Attrs first = attrs.read(in);
                 attrs.beforeData(out, first, dir.display(item.name()));
                 e.bytes = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
-                e.attrs = settleMeta(in, out, src, e.bytes, first);
+                e.attrs = settleMeta(in, out, src, e.bytes, first, dir.tgt());
                 if (ctx.options().fsync()) {
                     out.fsync();
                 }
@@ -207,7 +207,7 @@ final class EntryWriter {
      * would otherwise never be seen. A chmod or xattr write during the copy is simply applied
      * again. Returns {the source's attributes, the target's} for the flags set after the rename.
      */
-    private Attrs[] settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first)
+    private Attrs[] settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first, Dir createdIn)
             throws IOException {
         FileMeta stamp = src;
         Attrs srcAttrs = first;
@@ -219,7 +219,8 @@ final class EntryWriter {
             // Owner and mode first (a chown clears capabilities), then the xattrs, ACLs and
             // capability, which move no time.
             meta.apply(out, stamp);
-            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs);
+            // (the first round's file is as created; a later round's has the xattrs this one set)
+            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs, round == 0 ? createdIn : null);
             FileMeta after = in.meta();
             if (after.ino() != src.ino() || after.size() != copied || after.mtimeNs() != src.mtimeNs()) {
                 throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");

@@ -32,18 +32,27 @@ final class Walker implements TaskHandler {
     private final int filesPerTask;
     /** The --changes walk's directories; null: every directory. */
     private final WalkScope scope;
+    /**
+     * Whether the thread that listed a directory also does the last batch of its entries itself,
+     * with the directories it holds open (embedded mode): no handoff to another thread and no
+     * second open of both directories per directory. Batches before it (a directory of more than
+     * {@code files_per_task} entries) and hard links still go out, so a big directory is shared.
+     */
+    private final boolean inline;
 
     Walker(PassContext ctx, PassStrategy pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask) {
-        this(ctx, pass, tracker, sink, filesPerTask, null);
+        this(ctx, pass, tracker, sink, filesPerTask, null, false);
     }
 
-    Walker(PassContext ctx, PassStrategy pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask, WalkScope scope) {
+    Walker(PassContext ctx, PassStrategy pass, SubtreeTracker tracker, TaskSink sink, int filesPerTask, WalkScope scope,
+           boolean inline) {
         this.ctx = ctx;
         this.pass = pass;
         this.tracker = tracker;
         this.sink = sink;
         this.filesPerTask = filesPerTask;
         this.scope = scope;
+        this.inline = inline;
     }
 
     @Override
@@ -73,7 +82,7 @@ final class Walker implements TaskHandler {
             node.tgtSelf = dir.tgt() == null ? null : dir.tgt().selfAtOpen();
             List<Entry> tgt = dir.tgt() == null ? new ArrayList<>() : dir.tgt().list();
             ctx.stats().dirs.increment();
-            plan(dir, node, node.srcSelf, node.tgtSelf, scoped(task.rel(), merge(src, tgt)));
+            plan(dir, node, node.srcSelf, node.tgtSelf, scoped(task.rel(), merge(src, tgt)), inline);
         } catch (InterruptedException | TaskSink.PublishFailed e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -123,7 +132,8 @@ final class Walker implements TaskHandler {
             if (s != null && s.isDir()) {
                 throw new SafetyException("--file names a directory (" + dir.display(name) + "); leave out --file to walk it");
             }
-            plan(dir, node, null, null, List.of(new Pair(name, s, t)));
+            // (the one entry goes to a worker: this is the thread that reports progress)
+            plan(dir, node, null, null, List.of(new Pair(name, s, t)), false);
         } catch (IOException e) {
             ctx.stats().fail(Names.display(dirRel.resolve(name)), Reasons.of(e));
         } finally {
@@ -135,17 +145,7 @@ final class Walker implements TaskHandler {
     public void onFiles(FileTask task) {
         SubtreeTracker.Node node = tracker.get(task.dir());
         try (DirPair dir = open(task.dir(), task.srcDir(), task.tgtDir())) {
-            for (WorkItem item : task.items()) {
-                if (ctx.stopping()) {
-                    break;
-                }
-                try {
-                    ctx.throttle().file(ctx.interrupt()); // --max-files-per-second
-                    pass.work(dir, item);
-                } catch (IOException | RuntimeException e) {
-                    failed(dir, item.name(), item.src() != null, e);
-                }
-            }
+            workAll(dir, task.items());
         } catch (IOException | RuntimeException e) {
             String reason = "cannot open directory: " + Reasons.of(e);
             for (WorkItem item : task.items()) {
@@ -154,6 +154,21 @@ final class Walker implements TaskHandler {
         } finally {
             ctx.stats().tasks.increment();
             tracker.release(node);
+        }
+    }
+
+    /** One batch of a directory's entries, each failure recorded and the batch going on. */
+    private void workAll(DirPair dir, List<WorkItem> items) {
+        for (WorkItem item : items) {
+            if (ctx.stopping()) {
+                break;
+            }
+            try {
+                ctx.throttle().file(ctx.interrupt()); // --max-files-per-second
+                pass.work(dir, item);
+            } catch (IOException | RuntimeException e) {
+                failed(dir, item.name(), item.src() != null, e);
+            }
         }
     }
 
@@ -217,9 +232,9 @@ final class Walker implements TaskHandler {
         }
     }
 
-    private void plan(DirPair dir, SubtreeTracker.Node node, FileMeta srcId, FileMeta tgtId, List<Pair> pairs)
-            throws InterruptedException {
-        Batch batch = new Batch(dir.rel(), node, srcId, tgtId);
+    private void plan(DirPair dir, SubtreeTracker.Node node, FileMeta srcId, FileMeta tgtId, List<Pair> pairs,
+                      boolean workHere) throws InterruptedException {
+        Batch batch = new Batch(dir, node, srcId, tgtId, workHere);
         ExcludeFilter.Scope excluded = ctx.excludes().in(dir.rel()); // null when the job excludes nothing
         for (Pair p : pairs) {
             if (ctx.stopping()) {
@@ -238,6 +253,9 @@ final class Walker implements TaskHandler {
             }
         }
         batch.flush();
+        if (workHere) {
+            batch.workLast();
+        }
     }
 
     /**
@@ -292,14 +310,19 @@ final class Walker implements TaskHandler {
      * into tasks of their own per link shard (see {@link FileTask#linkShard(FileMeta)}).
      */
     private final class Batch implements Plan {
+        private final DirPair dir;
         private final Path rel;
         private final SubtreeTracker.Node node;
         private final FileMeta srcId;
         private final FileMeta tgtId;
         private final List<List<WorkItem>> pending = new ArrayList<>();
+        /** The plain entries' last batch is done by the listing thread ({@link Walker#inline}). */
+        private final boolean workHere;
 
-        Batch(Path rel, SubtreeTracker.Node node, FileMeta srcId, FileMeta tgtId) {
-            this.rel = rel;
+        Batch(DirPair dir, SubtreeTracker.Node node, FileMeta srcId, FileMeta tgtId, boolean workHere) {
+            this.dir = dir;
+            this.workHere = workHere;
+            this.rel = dir.rel();
             this.node = node;
             this.srcId = srcId;
             this.tgtId = tgtId;
@@ -328,10 +351,18 @@ final class Walker implements TaskHandler {
             sink.publish(new DirTask(child, src, tgt));
         }
 
+        /** Publishes what is pending: all of it, or with {@link #workHere} all but the plain entries' last batch. */
         void flush() throws InterruptedException {
-            for (int slot = 0; slot < pending.size(); slot++) {
+            for (int slot = workHere ? 1 : 0; slot < pending.size(); slot++) {
                 flush(slot);
             }
+        }
+
+        /** The plain entries' last batch, done here (its directory's node is still held by the listing). */
+        void workLast() {
+            List<WorkItem> items = pending.get(0);
+            pending.set(0, new ArrayList<>());
+            workAll(dir, items);
         }
 
         private void flush(int slot) throws InterruptedException {

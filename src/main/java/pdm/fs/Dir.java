@@ -21,6 +21,12 @@ public final class Dir implements Closeable {
     private final NoAtime noatime;
     private FileMeta atOpen;
     private boolean closed;
+    /**
+     * Whether files created here come with no kept xattrs of their own (no default ACL to inherit,
+     * no security label given on create): null until a new file here was looked at. Each open
+     * directory is used by one thread at a time.
+     */
+    private Boolean bareNewFiles;
 
     Dir(int fd, Path rel, NoAtime noatime) {
         this.fd = fd;
@@ -78,6 +84,16 @@ public final class Dir implements Closeable {
             atOpen = m;
         }
         return m;
+    }
+
+    /** What {@link #bareNewFiles(boolean)} recorded: TRUE when a file created here had no kept xattrs; null when not known. */
+    public Boolean bareNewFiles() {
+        return bareNewFiles;
+    }
+
+    /** Records what the first file created here got on create: no kept xattrs ({@code bare}) or some. */
+    public void bareNewFiles(boolean bare) {
+        bareNewFiles = bare;
     }
 
     /** Opens a subdirectory (or a deeper relative path); fails (ELOOP / not a directory) rather than follow a symlink. */
