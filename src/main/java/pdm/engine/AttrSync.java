@@ -42,6 +42,11 @@ final class AttrSync {
         return Attrs.read(f, policy, root);
     }
 
+    /** A copy's source file: its flags and project ID in one ioctl where they can be ({@link Attrs#readSource}). */
+    Attrs readSource(FileHandle f) throws IOException {
+        return Attrs.readSource(f, policy, root);
+    }
+
     Attrs read(Dir d) throws IOException {
         return Attrs.read(d, policy, root);
     }

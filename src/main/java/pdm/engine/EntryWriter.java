@@ -69,7 +69,7 @@ final class EntryWriter {
         return write(dir, item, Change.COPY, e -> {
             try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = newFile(dir, item, in)) {
                 e.name = out.createdAs();
-                Attrs first = attrs.read(in);
+                Attrs first = attrs.readSource(in);
                 attrs.beforeData(out, first, dir.display(item.name()));
                 e.bytes = Copier.copy(in, out, src.size(), ctx.interrupt()::requested, ctx.throttle());
                 e.attrs = settleMeta(in, out, src, e.bytes, first, dir.tgt());
@@ -213,7 +213,7 @@ final class EntryWriter {
         Attrs srcAttrs = first;
         for (int round = 0; ; round++) {
             if (round > 0) {
-                srcAttrs = attrs.read(in);
+                srcAttrs = attrs.readSource(in);
             }
             // On the open file: no path lookups, and the times are final since nothing writes after.
             // Owner and mode first (a chown clears capabilities), then the xattrs, ACLs and
