@@ -67,6 +67,9 @@ final class EntryWriter {
     boolean copyFile(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
         return write(dir, item, Change.COPY, e -> {
+            if (EmptySource.bare(ctx, dir, item) && copyEmpty(dir, item, e)) {
+                return;
+            }
             try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = newFile(dir, item, in)) {
                 e.name = out.createdAs();
                 Attrs first = attrs.readSource(in);
@@ -78,6 +81,35 @@ final class EntryWriter {
                 }
             }
         });
+    }
+
+    /**
+     * An empty source with nothing beyond owner, mode and times ({@link EmptySource}), made under its
+     * own name without opening the source. Returns false when the name is taken meanwhile (the
+     * caller then copies it the usual way). Should the source change meanwhile, it is opened after
+     * all and settled as any copy is.
+     */
+    private boolean copyEmpty(DirPair dir, WorkItem item, NewEntry e) throws IOException {
+        FileHandle out;
+        try {
+            out = dir.tgt().create(item.name());
+        } catch (FileAlreadyExistsException taken) {
+            return false;
+        }
+        try (out) {
+            e.name = out.createdAs();
+            meta.apply(out, item.src());
+            attrs.afterMeta(out, Attrs.NONE, dir.tgt()); // (removes what it inherited, as settleMeta does)
+            if (!EmptySource.unchanged(dir, item)) {
+                try (FileHandle in = dir.src().openRead(item.name())) {
+                    e.attrs = settleMeta(in, out, item.src(), 0, attrs.readSource(in), dir.tgt());
+                }
+            }
+            if (ctx.options().fsync()) {
+                out.fsync();
+            }
+        }
+        return true;
     }
 
     /**

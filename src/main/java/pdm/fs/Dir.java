@@ -211,6 +211,28 @@ public final class Dir implements Closeable {
                 || s.projid() != t.projid();
     }
 
+    /**
+     * Whether the entry {@code name} (on the device {@code dev}, as listed) has none of what the
+     * policy could keep beyond owner, mode and times, asked by name without opening it: no xattr
+     * at all (one llistxattr; a name the policy drops would be counted, so any sends the caller the
+     * usual way), and where flags are kept, no copied flag and no project ID (one file_getattr, on
+     * a filesystem whose xflags show every flag a file keeps). False means "open it and read".
+     */
+    public boolean bareByName(Path name, AttrPolicy p, long dev) throws IOException {
+        byte[] b = NameBytes.bytes(name);
+        if (p.anyXattrs() && Sys.hasXattrWithPrefix(fd, b, "")) {
+            return false;
+        }
+        if (!p.flags()) {
+            return true;
+        }
+        if (selfAtOpen().dev() != dev || !InodeAttrs.xflagsEnough(fd, dev)) {
+            return false;
+        }
+        InodeAttrs.FileAttr a = InodeAttrs.fileAttr(fd, b);
+        return a != null && (InodeAttrs.flagsOfXflags((int) a.xflags()) & InodeFlags.COPIED) == 0 && a.projid() == 0;
+    }
+
     /** A hard link {@code name} here to {@code otherName} in {@code other}. */
     public void link(Path name, Dir other, Path otherName) throws IOException {
         Sys.linkat(other.fd, NameBytes.bytes(otherName), fd, NameBytes.bytes(name));
