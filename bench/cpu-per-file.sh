@@ -5,6 +5,7 @@
 #   flock /tmp/pdm-mvn.lock bench/cpu-per-file.sh                  # both profiles, 3 reps
 #   REPS=2 PROFILES=empty200k TOOLS=pdm,tar-pipe bench/cpu-per-file.sh
 #   PDM_CMD='PDM_JAR=/path/old.jar ./pdm' TOOLS=pdm,pdm-new ...   # another build beside this one
+#   PDM_NEW_OPTS='--dir-workers 16' TOOLS=pdm,pdm-new ...            # other options beside the defaults
 # Profiles: "small" (../shared/bench/make-tree small: 100k files, 818 MB) and "empty200k"
 # (200,000 empty files in 200 directories). Trees are made once under $WORK and reused.
 # Prints one row per run (tool, profile, pass, wall, user, sys) and a table of medians.
@@ -17,7 +18,7 @@ tools="${TOOLS:-pdm,tar-pipe,rsync-aH}"
 pdm="${PDM_CMD:-$here/pdm}"
 pdm_new="${PDM_NEW_CMD:-$here/pdm}"
 mkdir -p "$work"
-rows="$work/cpu-rows.txt"
+rows="${ROWS:-$work/cpu-rows.txt}"
 : >"$rows"
 
 tree() { # profile -> source dir, made once
@@ -40,7 +41,7 @@ drop() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 cmd() {
   case "$1:$2" in
     pdm:*) echo "$pdm copy '$3' '$4' >/dev/null" ;;
-    pdm-new:*) echo "$pdm_new copy '$3' '$4' >/dev/null" ;;
+    pdm-new:*) echo "$pdm_new copy ${PDM_NEW_OPTS:-} '$3' '$4' >/dev/null" ;;
     tar-pipe:initial) echo "mkdir -p '$4' && tar -C '$3' -cf - . | tar -C '$4' -xpf -" ;;
     rsync-aH:*) echo "rsync -aH '$3/' '$4/'" ;;
     *) echo "" ;;
