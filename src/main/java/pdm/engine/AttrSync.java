@@ -45,6 +45,11 @@ final class AttrSync {
         return Attrs.read(f, policy, root);
     }
 
+    /** A copy's source file: its flags and project ID in one ioctl where they can be ({@link Attrs#readSource}). */
+    Attrs readSource(FileHandle f) throws IOException {
+        return Attrs.readSource(f, policy, root);
+    }
+
     Attrs read(Dir d) throws IOException {
         return Attrs.read(d, policy, root);
     }
@@ -62,10 +67,29 @@ final class AttrSync {
      * {@link #afterPlace}.
      */
     Attrs afterMeta(FileHandle out, Attrs src) throws IOException {
+        return afterMeta(out, src, null);
+    }
+
+    /**
+     * The same for a file just created in {@code createdIn} (null: not known to be new): where an
+     * earlier new file there came with no kept xattrs, neither does this one (what a new file gets
+     * is its directory's: a default ACL, a security label), so its xattrs are not listed.
+     */
+    Attrs afterMeta(FileHandle out, Attrs src, pdm.fs.Dir createdIn) throws IOException {
         // (a new file's flags are those its directory passes on, which the source's got too: read
         // only where the source has flags or a project ID to give it)
         boolean flags = src.copiedFlags(false) != 0 || src.projid() > 0;
-        Attrs tgt = flags ? Attrs.read(out, policy, root) : Attrs.readXattrs(out, policy, root);
+        Attrs tgt;
+        if (flags) {
+            tgt = Attrs.read(out, policy, root);
+        } else if (createdIn != null && Boolean.TRUE.equals(createdIn.bareNewFiles())) {
+            tgt = Attrs.NONE;
+        } else {
+            tgt = Attrs.readXattrs(out, policy, root);
+            if (createdIn != null && createdIn.bareNewFiles() == null) {
+                createdIn.bareNewFiles(tgt.xattrs().isEmpty());
+            }
+        }
         Attrs.writeXattrs(out, src, tgt);
         ctx.stats().attrsNotKept.add(src.skipped());
         // (the flags that allow a rename now: a target that cannot hold one fails the file before it is placed)

@@ -143,7 +143,7 @@ public final class Engine {
         int queue = Math.max(2, settings.fileWorkers() * 2);
         try (InProcessTransport transport = new InProcessTransport(settings.dirWorkers(), settings.fileWorkers(), queue)) {
             this.transport = transport;
-            Walker walker = new Walker(ctx, pass, tracker, transport, settings.filesPerTask(), scope);
+            Walker walker = new Walker(ctx, pass, tracker, transport, settings.filesPerTask(), scope, true);
             transport.start(walker);
             tracker.root(root);
             walker.startAt(job, false);

@@ -88,18 +88,50 @@ final class EntryWriter {
     boolean copyFile(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
         return write(dir, item, Change.COPY, e -> {
+            if (EmptySource.bare(ctx, dir, item) && copyEmpty(dir, item, e)) {
+                return;
+            }
             try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = newFile(dir, item, in)) {
                 e.name = out.createdAs();
-                Attrs first = attrs.read(in);
+                Attrs first = attrs.readSource(in);
                 attrs.beforeData(out, first, dir.display(item.name()));
                 // (a big file as ranges, by several threads)
                 e.bytes = FileData.copy(ctx, in, out, src.size(), e.counting(ctx.throttle()));
-                e.attrs = settleMeta(in, out, src, e.bytes, first);
+                e.attrs = settleMeta(in, out, src, e.bytes, first, dir.tgt());
                 if (ctx.options().fsync()) {
                     out.fsync();
                 }
             }
         });
+    }
+
+    /**
+     * An empty source with nothing beyond owner, mode and times ({@link EmptySource}), made under its
+     * own name without opening the source. Returns false when the name is taken meanwhile (the
+     * caller then copies it the usual way). Should the source change meanwhile, it is opened after
+     * all and settled as any copy is.
+     */
+    private boolean copyEmpty(DirPair dir, WorkItem item, NewEntry e) throws IOException {
+        FileHandle out;
+        try {
+            out = dir.tgt().create(item.name());
+        } catch (FileAlreadyExistsException taken) {
+            return false;
+        }
+        try (out) {
+            e.name = out.createdAs();
+            meta.apply(out, item.src());
+            attrs.afterMeta(out, Attrs.NONE, dir.tgt()); // (removes what it inherited, as settleMeta does)
+            if (!EmptySource.unchanged(dir, item)) {
+                try (FileHandle in = dir.src().openRead(item.name())) {
+                    e.attrs = settleMeta(in, out, item.src(), 0, attrs.readSource(in), dir.tgt());
+                }
+            }
+            if (ctx.options().fsync()) {
+                out.fsync();
+            }
+        }
+        return true;
     }
 
     /**
@@ -231,19 +263,20 @@ final class EntryWriter {
      * would otherwise never be seen. A chmod or xattr write during the copy is simply applied
      * again. Returns {the source's attributes, the target's} for the flags set after the rename.
      */
-    private Attrs[] settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first)
+    private Attrs[] settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first, Dir createdIn)
             throws IOException {
         FileMeta stamp = src;
         Attrs srcAttrs = first;
         for (int round = 0; ; round++) {
             if (round > 0) {
-                srcAttrs = attrs.read(in);
+                srcAttrs = attrs.readSource(in);
             }
             // On the open file: no path lookups, and the times are final since nothing writes after.
             // Owner and mode first (a chown clears capabilities), then the xattrs, ACLs and
             // capability, which move no time.
             meta.apply(out, stamp);
-            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs);
+            // (the first round's file is as created; a later round's has the xattrs this one set)
+            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs, round == 0 ? createdIn : null);
             FileMeta after = in.meta();
             if (after.ino() != src.ino() || after.size() != copied || after.mtimeNs() != src.mtimeNs()) {
                 throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");

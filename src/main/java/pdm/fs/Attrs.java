@@ -49,6 +49,30 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
         return read(f.fd(), p, root, false);
     }
 
+    /**
+     * A regular file's attributes as a copy reads them from its source: as {@link #read}, but
+     * where the filesystem shows every copied flag of a file in its fsxattr
+     * ({@link InodeAttrs#xflagsEnough}), flags and project ID come from that one ioctl. The flags
+     * are then the copied ones only: good for a source, never for a target whose own bits must stay.
+     */
+    public static Attrs readSource(FileHandle f, AttrPolicy p, boolean root) throws IOException {
+        if (!p.flags() || !f.xflagsEnough()) {
+            return read(f.fd(), p, root, false);
+        }
+        Attrs x = read(f.fd(), new AttrPolicy(p.xattrs(), p.acls(), false), root, false);
+        InodeAttrs.FsXattr fsx = InodeAttrs.fsxattr(f.fd());
+        if (fsx == null) {
+            return read(f.fd(), p, root, false);
+        }
+        long flags = InodeAttrs.flagsOfXflags(fsx.xflags());
+        int skipped = x.skipped();
+        if (!root && (flags & InodeFlags.LOCKING) != 0) {
+            flags &= ~InodeFlags.LOCKING; // (as read does: not kept without root, and counted)
+            skipped++;
+        }
+        return new Attrs(x.xattrs(), flags, Integer.toUnsignedLong(fsx.projid()), skipped);
+    }
+
     /** The xattrs only: the flags of a new file are its directory's, not worth the ioctls unless the source has some. */
     public static Attrs readXattrs(FileHandle f, AttrPolicy p, boolean root) throws IOException {
         return read(f.fd(), new AttrPolicy(p.xattrs(), p.acls(), false), root, false);

@@ -21,6 +21,12 @@ public final class Dir implements Closeable {
     private final NoAtime noatime;
     private FileMeta atOpen;
     private boolean closed;
+    /**
+     * Whether files created here come with no kept xattrs of their own (no default ACL to inherit,
+     * no security label given on create): null until a new file here was looked at. Each open
+     * directory is used by one thread at a time.
+     */
+    private Boolean bareNewFiles;
 
     Dir(int fd, Path rel, NoAtime noatime) {
         this.fd = fd;
@@ -78,6 +84,16 @@ public final class Dir implements Closeable {
             atOpen = m;
         }
         return m;
+    }
+
+    /** What {@link #bareNewFiles(boolean)} recorded: TRUE when a file created here had no kept xattrs; null when not known. */
+    public Boolean bareNewFiles() {
+        return bareNewFiles;
+    }
+
+    /** Records what the first file created here got on create: no kept xattrs ({@code bare}) or some. */
+    public void bareNewFiles(boolean bare) {
+        bareNewFiles = bare;
     }
 
     /** Opens a subdirectory (or a deeper relative path); fails (ELOOP / not a directory) rather than follow a symlink. */
@@ -193,6 +209,28 @@ public final class Dir implements Closeable {
         InodeAttrs.FileAttr t = s == null ? null : InodeAttrs.fileAttr(other.fd, b);
         return s == null || t == null || (s.xflags() & InodeFlags.XFLAGS_COPIED) != (t.xflags() & InodeFlags.XFLAGS_COPIED)
                 || s.projid() != t.projid();
+    }
+
+    /**
+     * Whether the entry {@code name} (on the device {@code dev}, as listed) has none of what the
+     * policy could keep beyond owner, mode and times, asked by name without opening it: no xattr
+     * at all (one llistxattr; a name the policy drops would be counted, so any sends the caller the
+     * usual way), and where flags are kept, no copied flag and no project ID (one file_getattr, on
+     * a filesystem whose xflags show every flag a file keeps). False means "open it and read".
+     */
+    public boolean bareByName(Path name, AttrPolicy p, long dev) throws IOException {
+        byte[] b = NameBytes.bytes(name);
+        if (p.anyXattrs() && Sys.hasXattrWithPrefix(fd, b, "")) {
+            return false;
+        }
+        if (!p.flags()) {
+            return true;
+        }
+        if (selfAtOpen().dev() != dev || !InodeAttrs.xflagsEnough(fd, dev)) {
+            return false;
+        }
+        InodeAttrs.FileAttr a = InodeAttrs.fileAttr(fd, b);
+        return a != null && (InodeAttrs.flagsOfXflags((int) a.xflags()) & InodeFlags.COPIED) == 0 && a.projid() == 0;
     }
 
     /** A hard link {@code name} here to {@code otherName} in {@code other}. */

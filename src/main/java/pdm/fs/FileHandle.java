@@ -37,6 +37,11 @@ public final class FileHandle implements Closeable {
         return opened != null && opened.blocks() * 512 >= size;
     }
 
+    /** Whether this file's copied inode flags show in its fsxattr ({@link pdm.fs.linux.InodeAttrs#xflagsEnough}). */
+    boolean xflagsEnough() {
+        return opened != null && pdm.fs.linux.InodeAttrs.xflagsEnough(fd, opened.dev());
+    }
+
     /** Whether the file was at least {@code bytes} long when opened: worth a read-ahead hint. */
     boolean large(long bytes) {
         return opened != null && opened.size() >= bytes;

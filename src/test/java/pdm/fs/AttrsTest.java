@@ -86,4 +86,33 @@ class AttrsTest {
                     .containsExactly("acl", "xattr security.capability", "flags +d");
         }
     }
+
+    @Test
+    void aSourceFilesFlagsReadInOneIoctlAreTheSameAsReadInTwo() throws IOException {
+        assumeTrue(Tools.root() && Tools.has("chattr"), "chattr +i needs root");
+        Path a = Files.writeString(tmp.resolve("a"), "a");
+        Files.writeString(tmp.resolve("plain"), "p");
+        Tools.run("chattr", "+d", "+A", "+S", "+a", a.toString());
+        try {
+            FsRoot root = new FsRoot("t", tmp, true);
+            try (Dir d = root.open(Names.ROOT)) {
+                for (String name : new String[]{"a", "plain"}) {
+                    try (FileHandle f = d.openRead(Path.of(name))) {
+                        Attrs two = Attrs.read(f, AttrPolicy.ALL, true);
+                        Attrs one = Attrs.readSource(f, AttrPolicy.ALL, true);
+                        assertThat(one.copiedFlags(false)).as(name).isEqualTo(two.copiedFlags(false));
+                        assertThat(one.projid()).as(name).isEqualTo(two.projid());
+                        assertThat(one.xattrs()).as(name).isEqualTo(two.xattrs());
+                        assertThat(one.skipped()).as(name).isEqualTo(two.skipped());
+                    }
+                }
+                try (FileHandle f = d.openRead(Path.of("a"))) {
+                    assertThat(InodeFlags.letters(Attrs.readSource(f, AttrPolicy.ALL, true).copiedFlags(false)))
+                            .contains("a").contains("d").contains("A").contains("S");
+                }
+            }
+        } finally {
+            Tools.run("chattr", "-a", a.toString());
+        }
+    }
 }

@@ -219,6 +219,53 @@ public final class InodeAttrs {
         }
     }
 
+    private static final MethodHandle FSTATFS = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("fstatfs").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.captureCallState("errno"));
+    /** sizeof(struct statfs) on 64-bit Linux; f_type is its first field, a long. */
+    private static final long STATFS_SIZE = 120;
+    /** ext2/3/4, XFS, tmpfs (statfs f_type): no inode flag of a file that FS_IOC_FSGETXATTR leaves out. */
+    private static final java.util.Set<Long> XFLAGS_SAY_ALL = java.util.Set.of(0xEF53L, 0x58465342L, 0x01021994L);
+    /** Per device (st_dev): whether {@link #XFLAGS_SAY_ALL} holds for its filesystem. */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, Boolean> XFLAGS_ENOUGH =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Whether a regular file's copied inode flags can be read from its fsxattr alone, one ioctl
+     * with its project ID: true on filesystems whose files have no copied flag the xflags leave out
+     * (no-COW is btrfs's, and FS_IOC_FSGETXATTR does not show it). Asked once per device.
+     */
+    public static boolean xflagsEnough(int fd, long dev) {
+        return XFLAGS_ENOUGH.computeIfAbsent(dev, d -> {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment cap = a.allocate(CAPTURE);
+                MemorySegment buf = a.allocate(STATFS_SIZE, 8);
+                int r;
+                try {
+                    r = (int) FSTATFS.invokeExact(cap, fd, buf);
+                } catch (Throwable t) {
+                    throw new IllegalStateException("the fstatfs downcall failed: " + t, t);
+                }
+                return r == 0 && XFLAGS_SAY_ALL.contains(buf.get(JAVA_LONG, 0) & 0xffffffffL);
+            }
+        });
+    }
+
+    /**
+     * The inode flags that fsxattr's xflags stand for (the kernel's own mapping, fileattr_fill_xflags):
+     * sync, immutable, append-only, nodump, noatime, project-inherit.
+     */
+    public static int flagsOfXflags(int xflags) {
+        int f = 0;
+        f |= (xflags & 0x20) != 0 ? 0x8 : 0;          // FS_XFLAG_SYNC -> FS_SYNC_FL
+        f |= (xflags & 0x8) != 0 ? 0x10 : 0;          // FS_XFLAG_IMMUTABLE -> FS_IMMUTABLE_FL
+        f |= (xflags & 0x10) != 0 ? 0x20 : 0;         // FS_XFLAG_APPEND -> FS_APPEND_FL
+        f |= (xflags & 0x80) != 0 ? 0x40 : 0;         // FS_XFLAG_NODUMP -> FS_NODUMP_FL
+        f |= (xflags & 0x40) != 0 ? 0x80 : 0;         // FS_XFLAG_NOATIME -> FS_NOATIME_FL
+        f |= (xflags & 0x200) != 0 ? 0x20000000 : 0;  // FS_XFLAG_PROJINHERIT -> FS_PROJINHERIT_FL
+        return f;
+    }
+
     private static int ioctl(MemorySegment cap, int fd, long request, MemorySegment arg) {
         try {
             return (int) IOCTL.invokeExact(cap, fd, request, arg);

@@ -18,6 +18,11 @@ import java.util.Arrays;
 public final class NameBytes {
     private static final Path SLASH = Path.of("/");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    /**
+     * Whether the JDK decodes names as UTF-8 (sun.jnu.encoding, from the locale): then a Path's text
+     * without U+FFFD (what a byte sequence that is not UTF-8 becomes) encodes back to its exact bytes.
+     */
+    private static final boolean UTF8_NAMES = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
 
     private NameBytes() {
     }
@@ -29,6 +34,9 @@ public final class NameBytes {
         String s = p.toString();
         if (ascii(s)) {
             return s.getBytes(StandardCharsets.ISO_8859_1);
+        }
+        if (UTF8_NAMES && s.indexOf('\uFFFD') < 0) {
+            return s.getBytes(StandardCharsets.UTF_8); // (no toUri: it stats the path, two system calls a name)
         }
         String raw = (p.isAbsolute() ? p : SLASH.resolve(p)).toUri().getRawPath();
         byte[] b = unescapeUri(raw);

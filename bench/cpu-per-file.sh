@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# CPU seconds (user + sys) beside wall time, per tool, for an initial copy and a no-change
+# pass: pdm against tar-pipe (initial) and rsync -aH (both), one run of each tool after the
+# other in every rep (interleaved), page cache dropped before each run where we may.
+#   flock /tmp/pdm-mvn.lock bench/cpu-per-file.sh                  # both profiles, 3 reps
+#   REPS=2 PROFILES=empty200k TOOLS=pdm,tar-pipe bench/cpu-per-file.sh
+#   PDM_CMD='PDM_JAR=/path/old.jar ./pdm' TOOLS=pdm,pdm-new ...   # another build beside this one
+#   PDM_NEW_OPTS='--dir-workers 16' TOOLS=pdm,pdm-new ...            # other options beside the defaults
+# Profiles: "small" (../shared/bench/make-tree small: 100k files, 818 MB) and "empty200k"
+# (200,000 empty files in 200 directories). Trees are made once under $WORK and reused.
+# Prints one row per run (tool, profile, pass, wall, user, sys) and a table of medians.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+work="${WORK:-/work/cpu-bench}"
+reps="${REPS:-3}"
+profiles="${PROFILES:-small,empty200k}"
+tools="${TOOLS:-pdm,tar-pipe,rsync-aH}"
+pdm="${PDM_CMD:-$here/pdm}"
+pdm_new="${PDM_NEW_CMD:-$here/pdm}"
+mkdir -p "$work"
+rows="${ROWS:-$work/cpu-rows.txt}"
+: >"$rows"
+
+tree() { # profile -> source dir, made once
+  local p="$1" s="$work/src-$1"
+  if [ ! -d "$s" ]; then
+    case "$p" in
+      small) "$here/../shared/bench/make-tree" small "$s.part" >/dev/null ;;
+      empty200k) mkdir -p "$s.part"; for d in $(seq 1 200); do mkdir "$s.part/d$d"
+                   (cd "$s.part/d$d" && seq 1 1000 | sed 's/^/f/' | xargs touch); done ;;
+      *) echo "unknown profile $p" >&2; exit 2 ;;
+    esac
+    mv "$s.part" "$s"
+  fi
+  echo "$s"
+}
+
+drop() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
+
+# tool pass src dst -> the command line
+cmd() {
+  case "$1:$2" in
+    pdm:*) echo "$pdm copy '$3' '$4' >/dev/null" ;;
+    pdm-new:*) echo "$pdm_new copy ${PDM_NEW_OPTS:-} '$3' '$4' >/dev/null" ;;
+    tar-pipe:initial) echo "mkdir -p '$4' && tar -C '$3' -cf - . | tar -C '$4' -xpf -" ;;
+    rsync-aH:*) echo "rsync -aH '$3/' '$4/'" ;;
+    *) echo "" ;;
+  esac
+}
+
+run() { # tool profile pass src dst
+  local c; c="$(cmd "$1" "$3" "$4" "$5")"
+  [ -n "$c" ] || return 0
+  drop
+  /usr/bin/time -o "$work/time.txt" -f '%e %U %S' bash -c "$c" >/dev/null 2>"$work/last-stderr.txt" \
+    || echo "($1 $3 exited non-zero: $(tail -1 "$work/last-stderr.txt"))" >&2
+  echo "$1 $2 $3 $(tail -1 "$work/time.txt")" | tee -a "$rows"
+}
+
+for rep in $(seq 1 "$reps"); do
+  for p in ${profiles//,/ }; do
+    src="$(tree "$p")"
+    for t in ${tools//,/ }; do
+      dst="$work/dst-$p-$t"
+      rm -rf "$dst"
+      run "$t" "$p" initial "$src" "$dst"
+      run "$t" "$p" no-change "$src" "$dst"
+      rm -rf "$dst"
+    done
+  done
+done
+
+echo
+echo "| tool | profile | pass | runs | wall s (median) | user s | sys s | CPU s (user+sys, median) |"
+echo "|---|---|---|---|---|---|---|---|"
+sort -k1,1 -k2,2 -k3,3 "$rows" | awk '
+  function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+    return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2 }
+  function flush() { if (n) printf "| %s | %s | %s | %d | %.2f | %.2f | %.2f | %.2f |\n", k1, k2, k3, n, med(w, n), med(u, n), med(s, n), med(c, n); n = 0 }
+  { if ($1 != k1 || $2 != k2 || $3 != k3) { flush(); k1 = $1; k2 = $2; k3 = $3 }
+    n++; w[n] = $4; u[n] = $5; s[n] = $6; c[n] = $5 + $6 }
+  END { flush() }'
