@@ -74,6 +74,7 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
 
     @Override
     public void rootOpened(DirPair dir) throws IOException {
+        ctx.countOwnerNotKept(dir.src().selfAtOpen()); // (counted as every listed entry is)
         writer.syncRootXattrs(dir);
     }
 
