@@ -24,13 +24,7 @@ public final class Rates {
             throw new IllegalArgumentException("'" + text + "' is not a rate: give bytes per second as a number with "
                     + "an optional K, M, G or T suffix (powers of 1024), e.g. 500K or 1.5G; 0 for no limit");
         }
-        int shift = switch (m.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
+        int shift = SizeText.shift(m.group(2));
         double v = Double.parseDouble(m.group(1)) * (1L << shift);
         if (v >= Long.MAX_VALUE / 2) {
             throw new IllegalArgumentException("'" + text + "' is more bytes per second than any disk moves");

@@ -23,17 +23,22 @@ public final class SizeText {
             throw new IllegalArgumentException("'" + text + "' is not a size: give bytes as a whole number with an "
                     + "optional K, M, G or T suffix (powers of 1024), e.g. 64M or 1G");
         }
-        int shift = switch (m.group(2)) {
+        int shift = shift(m.group(2));
+        long n = Long.parseLong(m.group(1));
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("'" + text + "' is too large");
+        }
+        return n << shift;
+    }
+
+    /** K, M, G, T as powers of 1024 (as rsync and --bwlimit count them): the shift; "" is 0. */
+    static int shift(String unit) {
+        return switch (unit) {
             case "K" -> 10;
             case "M" -> 20;
             case "G" -> 30;
             case "T" -> 40;
             default -> 0;
         };
-        long n = Long.parseLong(m.group(1));
-        if (n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("'" + text + "' is too large");
-        }
-        return n << shift;
     }
 }

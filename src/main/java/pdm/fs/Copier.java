@@ -69,6 +69,13 @@ public final class Copier {
     /** Copies [from, to) and returns where it ended: {@code to}, or the source's end if it shrank (then truncated there). */
     private static long copyRun(int src, int dst, long from, long to, BooleanSupplier stop, Pace pace)
             throws IOException {
+        long at = copyChunks(src, dst, from, to, stop, pace);
+        return at < to ? finish(dst, at) : to;
+    }
+
+    /** Copies [from, to) chunk by chunk at the pace given; returns {@code to}, or where the source ended. */
+    private static long copyChunks(int src, int dst, long from, long to, BooleanSupplier stop, Pace pace)
+            throws IOException {
         long chunk = Math.min(CHUNK, pace.chunk());
         for (long at = from; at < to; ) {
             long len = Math.min(chunk, to - at);
@@ -78,7 +85,7 @@ public final class Copier {
             }
             long n = range(src, dst, at, len);
             if (n == 0) {
-                return finish(dst, at);
+                return at;
             }
             at += n;
         }
@@ -160,19 +167,10 @@ public final class Copier {
 
     private static void copySpan(int src, int dst, long from, long to, BooleanSupplier stop, Pace pace)
             throws IOException {
-        long chunk = Math.min(CHUNK, pace.chunk());
-        for (long at = from; at < to; ) {
-            long len = Math.min(chunk, to - at);
-            pace.take(len, stop);
-            if (stop.getAsBoolean()) {
-                throw new CopyStoppedException();
-            }
-            long n = range(src, dst, at, len);
-            if (n == 0) {
-                throw new IOException("changed while being copied (it shrank below " + at
-                        + " bytes); the next pass copies it");
-            }
-            at += n;
+        long at = copyChunks(src, dst, from, to, stop, pace);
+        if (at < to) {
+            // (a range must not truncate the file the other ranges write into: the file is refused instead)
+            throw new IOException("changed while being copied (it shrank below " + at + " bytes); the next pass copies it");
         }
     }
 

@@ -13,10 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pdm.Hosts;
@@ -96,8 +93,8 @@ class JobsIT {
             c.startWorker("--bwlimit", "1M");
             c.awaitConnected(1);
             Process client = c.start("copy", c.srcName, c.tgtName, "/");
-            String job = jobOf(c, client);
-            awaitFiles(c.dst, 5);
+            String job = c.submittedJob(client);
+            Fx.awaitRegularFiles(c.dst, 5);
 
             Cluster.signal(client, "INT");
             assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -123,8 +120,8 @@ class JobsIT {
             c.startWorker("--bwlimit", "2M");
             c.awaitConnected(1);
             Process client = c.start("copy", c.srcName, c.tgtName, "/", "--json");
-            String job = jobOf(c, client);
-            awaitFiles(c.dst, 5);
+            String job = c.submittedJob(client);
+            Fx.awaitRegularFiles(c.dst, 5);
 
             Cluster.Run cancel = c.run("cancel", job);
             assertThat(cancel.exit()).as(cancel.stderr()).isZero();
@@ -142,13 +139,13 @@ class JobsIT {
 
             // the worker drops what is queued of it, the running task finishes: no temp file, the copy stops short
             await().atMost(Duration.ofMinutes(2)).until(() -> c.workerLog(1).contains("the job is cancelled"));
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> tempFiles(c.dst) == 0);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> Fx.pdmTempFiles(c.dst) == 0);
             assertThat(Fx.count(c.dst)).isLessThan(Fx.count(c.src));
 
             Cluster.Run again = c.run("copy", c.srcName, c.tgtName, "/", "--json");
             assertThat(again.exit()).as(again.stderr()).isZero();
             TreeComparer.assertSameTree(c.src, c.dst);
-            assertThat(tempFiles(c.dst)).isZero();
+            assertThat(Fx.pdmTempFiles(c.dst)).isZero();
         }
     }
 
@@ -158,33 +155,6 @@ class JobsIT {
             for (int f = 0; f < 20; f++) {
                 Fx.write(root.resolve("d" + d + "/f" + f), Fx.random(24 << 10, d * 100L + f));
             }
-        }
-    }
-
-    private static String jobOf(Cluster c, Process client) {
-        Pattern submitted = Pattern.compile("pdm: job (\\S+) submitted");
-        String[] job = new String[1];
-        await().atMost(Duration.ofMinutes(1)).until(() -> {
-            Matcher m = submitted.matcher(c.stderr(client));
-            if (m.find()) {
-                job[0] = m.group(1);
-            }
-            return job[0] != null;
-        });
-        return job[0];
-    }
-
-    private static void awaitFiles(Path root, int n) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> files(root) >= n);
-    }
-
-    private static long files(Path root) throws IOException {
-        return Fx.regularFilesWhileChanging(root);
-    }
-
-    private static long tempFiles(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".pdm-")).count();
         }
     }
 

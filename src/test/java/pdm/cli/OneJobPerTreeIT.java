@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pdm.testkit.Broker;
@@ -38,8 +35,8 @@ class OneJobPerTreeIT {
             c.startWorker("--bwlimit", "1M");
             c.awaitConnected(1);
             Process a = c.start("copy", c.srcName, c.tgtName, "/a");
-            String jobA = jobOf(c, a);
-            awaitFiles(c.dst.resolve("a"), 3);
+            String jobA = c.submittedJob(a);
+            Fx.awaitRegularFiles(c.dst.resolve("a"), 3);
 
             Cluster.Run refused = c.run("copy", c.srcName, c.tgtName, "/", "--no-queue");
             assertThat(refused.exit()).as(refused.stderr()).isEqualTo(2);
@@ -47,7 +44,7 @@ class OneJobPerTreeIT {
                     .contains("--no-queue");
 
             Process b = c.start("copy", c.srcName, c.tgtName, "/");
-            String jobB = jobOf(c, b);
+            String jobB = c.submittedJob(b);
             String waiting = "waiting for job " + jobA + " (copy /a) to finish";
             await().atMost(Duration.ofMinutes(1)).until(() -> c.stderr(b).contains(waiting));
             Cluster.Run queued = c.run("status", jobB, "--json");
@@ -78,8 +75,8 @@ class OneJobPerTreeIT {
             c.awaitConnected(1);
             Process a = c.start("copy", c.srcName, c.tgtName, "/a");
             Process b = c.start("copy", c.srcName, c.tgtName, "/b");
-            String jobA = jobOf(c, a);
-            String jobB = jobOf(c, b);
+            String jobA = c.submittedJob(a);
+            String jobB = c.submittedJob(b);
             assertThat(a.waitFor(3, TimeUnit.MINUTES)).isTrue();
             assertThat(b.waitFor(3, TimeUnit.MINUTES)).isTrue();
             assertThat(a.exitValue()).as(c.stderr(a)).isZero();
@@ -105,9 +102,9 @@ class OneJobPerTreeIT {
             c.startWorker("--bwlimit", "2M"); // 32 s for the big file: the cancel comes long before
             c.awaitConnected(1);
             Process client = c.start("copy", c.srcName, c.tgtName, "/");
-            String job = jobOf(c, client);
+            String job = c.submittedJob(client);
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions().until(() -> tempFiles(c.dst) > 0);
+                    .ignoreExceptions().until(() -> Fx.pdmTempFiles(c.dst) > 0);
 
             Cluster.Run cancel = c.run("cancel", job);
             assertThat(cancel.exit()).as(cancel.stderr()).isZero();
@@ -115,7 +112,7 @@ class OneJobPerTreeIT {
             assertThat(client.exitValue()).isEqualTo(130);
 
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
-                    .ignoreExceptions().until(() -> tempFiles(c.dst) == 0);
+                    .ignoreExceptions().until(() -> Fx.pdmTempFiles(c.dst) == 0);
             assertThat(c.dst.resolve("d/big")).as("stopped mid-file, not finished").doesNotExist();
             Cluster.Run status = c.run("status", job, "--json");
             assertThat(status.exit()).isEqualTo(4);
@@ -124,7 +121,7 @@ class OneJobPerTreeIT {
             Cluster.Run again = c.run("copy", c.srcName, c.tgtName, "/", "--json");
             assertThat(again.exit()).as(again.stderr()).isZero();
             TreeComparer.assertSameTree(c.src, c.dst);
-            assertThat(tempFiles(c.dst)).isZero();
+            assertThat(Fx.pdmTempFiles(c.dst)).isZero();
         }
     }
 
@@ -137,8 +134,8 @@ class OneJobPerTreeIT {
             c.startWorker("--bwlimit", "1M");
             c.awaitConnected(1);
             Process a = c.start("copy", c.srcName, c.tgtName, "/a");
-            String jobA = jobOf(c, a);
-            awaitFiles(c.dst.resolve("a"), 3);
+            String jobA = c.submittedJob(a);
+            Fx.awaitRegularFiles(c.dst.resolve("a"), 3);
 
             // directories, the broker from the config: an embedded pass, on the tree of the filesystem holding them
             Map<String, String> noEnv = Map.of("PDM_RABBITMQ", "");
@@ -156,7 +153,7 @@ class OneJobPerTreeIT {
 
             // an embedded pass killed mid-copy holds its tree no longer: the tracker sees its process gone
             Process f = c.startAt(null, noEnv, "copy", c.src.toString(), c.dst.toString(), "/b", "--bwlimit", "500k");
-            awaitFiles(c.dst.resolve("b"), 3);
+            Fx.awaitRegularFiles(c.dst.resolve("b"), 3);
             String jobF = null;
             for (JsonNode j : c.run("status", "--json").json()) {
                 if (j.path("embedded").asBoolean() && j.path("state").asText().equals("running")) {
@@ -195,27 +192,4 @@ class OneJobPerTreeIT {
         return Instant.parse(status.path(field).asText());
     }
 
-    private static String jobOf(Cluster c, Process client) {
-        Pattern submitted = Pattern.compile("pdm: job (\\S+) submitted");
-        String[] job = new String[1];
-        await().atMost(Duration.ofMinutes(1)).until(() -> {
-            Matcher m = submitted.matcher(c.stderr(client));
-            if (m.find()) {
-                job[0] = m.group(1);
-            }
-            return job[0] != null;
-        });
-        return job[0];
-    }
-
-    private static void awaitFiles(Path root, int n) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> Files.isDirectory(root) && Fx.regularFilesWhileChanging(root) >= n);
-    }
-
-    private static long tempFiles(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".pdm-")).count();
-        }
-    }
 }

@@ -221,6 +221,20 @@ public final class Cluster implements AutoCloseable {
         return Files.readString(commands.get(p), StandardCharsets.ISO_8859_1);
     }
 
+    /** The id a submitting client from {@link #startAt} printed ("pdm: job J submitted"), waited for. */
+    public String submittedJob(Process client) {
+        java.util.regex.Pattern submitted = java.util.regex.Pattern.compile("pdm: job (\\S+) submitted");
+        String[] job = new String[1];
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> {
+            java.util.regex.Matcher m = submitted.matcher(stderr(client));
+            if (m.find()) {
+                job[0] = m.group(1);
+            }
+            return job[0] != null;
+        });
+        return job[0];
+    }
+
     /** What a process from {@link #startAt} has printed on stdout so far. */
     public String stdout(Process p) throws IOException {
         Path err = commands.get(p);

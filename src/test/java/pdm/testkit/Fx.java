@@ -163,4 +163,18 @@ public final class Fx {
             throw e;
         }
     }
+
+    /** Waits (up to 2 minutes) until root exists and holds at least {@code n} regular files. */
+    public static void awaitRegularFiles(Path root, int n) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> Files.isDirectory(root) && regularFilesWhileChanging(root) >= n);
+    }
+
+    /** pdm's own leftovers below root: temp files ({@code .pdm-*}). */
+    public static long pdmTempFiles(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".pdm-")).count();
+        }
+    }
 }
