@@ -289,18 +289,18 @@ public final class Preflight {
             String tgtName = job.tgt().name().equals(job.tgt().root().toString()) ? "target " + job.tgt().root()
                     : "target filesystem '" + job.tgt().name() + "' (" + job.tgt().root() + ")";
             if (p.acls() && src.acls() && !tgt.acls()) {
-                throw loss(tgtName + " cannot hold POSIX ACLs (mounted noacl?)", "--no-acls");
+                throw loss(tgtName + " cannot hold POSIX ACLs (mounted noacl?)", "--no-acls", true);
             }
             if (p.xattrs() != XattrScope.NONE && src.xattrs() && !tgt.xattrs()) {
-                throw loss(tgtName + " cannot hold extended attributes", "--xattrs=none");
+                throw loss(tgtName + " cannot hold extended attributes", "--xattrs=none", true);
             }
             if (p.flags() && src.flags() && !tgt.flags()) {
-                throw loss(tgtName + " has no inode flags (chattr)", "--no-flags");
+                throw loss(tgtName + " has no inode flags (chattr)", "--no-flags", false);
             }
             long projid = p.flags() ? Attrs.projid(s) : -1;
             if (projid > 0 && !Attrs.takesProjectIds(t, TempNames.next())) {
                 throw loss(tgtName + " cannot hold project IDs (source " + Names.display(dirRel) + " has project "
-                        + projid + ")", "--no-flags");
+                        + projid + ")", "--no-flags", false);
             }
         } catch (IOException e) {
             throw new PdmException("cannot tell which attributes the target can hold: " + Reasons.of(e)
@@ -308,9 +308,11 @@ public final class Preflight {
         }
     }
 
-    private static PdmException loss(String what, String option) {
-        return new PdmException(what + ": the copy would lose them. Give " + option + " to copy without them (the "
-                + "summary then counts what was not kept); nothing was changed");
+    /** @param counted the summary's attrs_not_kept counts what the option leaves out (xattrs and ACLs do; flags not) */
+    private static PdmException loss(String what, String option, boolean counted) {
+        return new PdmException(what + ": the copy would lose any the source has. Give " + option
+                + " to copy without them" + (counted ? " (the summary then counts the xattrs and ACLs not kept)" : "")
+                + "; nothing was changed");
     }
 
     /** mkdir -p of the job PATH on the target, each new directory with its source's owner and mode. */

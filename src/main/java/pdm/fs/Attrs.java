@@ -89,8 +89,7 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
      * access ACL; user.* only files and directories.
      */
     public static Attrs readEntry(Dir d, java.nio.file.Path name, AttrPolicy p, boolean root) throws IOException {
-        return p.anyXattrs() ? xattrsOf(XattrIo.of(d.fd(), NameBytes.bytes(name)), p, root, InodeAttrs.NONE, -1, 0)
-                : NONE;
+        return xattrsOf(XattrIo.of(d.fd(), NameBytes.bytes(name)), p, root, InodeAttrs.NONE, -1, 0);
     }
 
     private static Attrs read(int fd, AttrPolicy p, boolean root, boolean dir) throws IOException {
@@ -107,8 +106,8 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
             InodeAttrs.FsXattr fsx = flags == InodeAttrs.NONE ? null : InodeAttrs.fsxattr(fd);
             projid = fsx == null ? -1 : Integer.toUnsignedLong(fsx.projid());
         }
-        return p.anyXattrs() ? xattrsOf(XattrIo.of(fd), p, root, flags, projid, skipped)
-                : new Attrs(Map.of(), flags, projid, skipped);
+        // (names are listed even when none is kept: the summary counts what the policy left out)
+        return xattrsOf(XattrIo.of(fd), p, root, flags, projid, skipped);
     }
 
     private static Attrs xattrsOf(XattrIo io, AttrPolicy p, boolean root, long flags, long projid, int skipped)

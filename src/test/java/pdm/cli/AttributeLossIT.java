@@ -36,6 +36,40 @@ class AttributeLossIT {
         AttrSnapshot.unlock(tmp);
     }
 
+    /**
+     * A target with no xattrs, no ACLs and no inode flags at all (ramfs) is refused at start, one
+     * attribute at a time, each refusal naming the option that drops it, and nothing is written;
+     * with all three dropped the copy goes on and says what it did not keep.
+     */
+    @Test
+    void aTargetWithNoXattrsAclsOrFlagsIsRefusedAtStartNamingEachOption() throws IOException {
+        Path src = Fx.mkdirs(tmp.resolve("src"));
+        Path f = Fx.write(src.resolve("f"), "data");
+        Tools.run("setfattr", "-n", "user.k", "-v", "v", f.toString());
+        Tools.run("setfacl", "-m", "u:2001:r", f.toString());
+        Tools.run("chattr", "+d", f.toString());
+        try (LoopImage ramfs = LoopImage.ramfs(tmp, "ram")) {
+            Path dst = ramfs.root().resolve("dst");
+            String[][] steps = {
+                    {"cannot hold POSIX ACLs", "--no-acls"},
+                    {"cannot hold extended attributes", "--xattrs=none"},
+                    {"has no inode flags", "--no-flags"}};
+            java.util.List<String> options = new java.util.ArrayList<>();
+            for (String[] step : steps) {
+                Pdm.Result refused = Pdm.json("copy", src, dst, options.toArray(String[]::new));
+                assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+                assertThat(refused.err()).contains(step[0]).contains("Give " + step[1])
+                        .contains("nothing was changed");
+                assertThat(dst).as("nothing written").doesNotExist();
+                options.add(step[1]);
+            }
+            Pdm.Result copy = Pdm.json("copy", src, dst, options.toArray(String[]::new));
+            assertThat(copy.exit()).as(copy.toString()).isZero();
+            assertThat(Files.readString(dst.resolve("f"))).isEqualTo("data");
+            assertThat(copy.count("attrs_not_kept")).as("the xattr and the ACL it was told to leave").isEqualTo(2);
+        }
+    }
+
     @Test
     void flagsTheTargetCannotHoldFailTheirEntryInEveryPass() throws IOException {
         Path src = Fx.mkdirs(tmp.resolve("src"));

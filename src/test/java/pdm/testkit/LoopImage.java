@@ -53,12 +53,21 @@ public final class LoopImage implements AutoCloseable {
      * project IDs, and with few inodes little room for xattrs.
      */
     public static LoopImage tmpfs(Path dir, String name, String options) {
-        need(Tools.root(), "mounting a tmpfs needs root");
+        return memory(dir, name, "tmpfs", options);
+    }
+
+    /** A ramfs on {@code dir/name}: a filesystem with no xattrs, no ACLs and no inode flags at all. */
+    public static LoopImage ramfs(Path dir, String name) {
+        return memory(dir, name, "ramfs", "mode=0755");
+    }
+
+    private static LoopImage memory(Path dir, String name, String type, String options) {
+        need(Tools.root(), "mounting a " + type + " needs root");
         try {
             Path mnt = Files.createDirectories(dir.resolve(name));
             LoopImage img = new LoopImage(null, mnt);
-            Tools.Output m = Tools.exec(null, "mount", "-t", "tmpfs", "-o", options, "tmpfs", mnt.toString());
-            need(m.exit() == 0, "cannot mount a tmpfs: " + m.err().strip());
+            Tools.Output m = Tools.exec(null, "mount", "-t", type, "-o", options, type, mnt.toString());
+            need(m.exit() == 0, "cannot mount a " + type + ": " + m.err().strip());
             img.mounted = true;
             return img;
         } catch (IOException e) {
