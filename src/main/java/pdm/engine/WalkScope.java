@@ -34,6 +34,8 @@ public final class WalkScope {
     private final Set<String> writtenInodes;
     /** Inodes the journal saw written and that still live, by number on the source filesystem. */
     private final Set<Long> journalInodes;
+    /** Those and the inodes whose metadata alone changed: the walk must meet each under some name. */
+    private final Set<Long> mustMeet;
     /** Those of them the walk met under some name. */
     private final Set<Long> met;
     private volatile String tainted;
@@ -50,6 +52,9 @@ public final class WalkScope {
         this.everything = false;
         this.writtenInodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
         this.journalInodes = Set.copyOf(changes.writtenInodes());
+        Set<Long> all = new HashSet<>(changes.writtenInodes());
+        all.addAll(changes.changedInodes());
+        this.mustMeet = Set.copyOf(all);
         this.met = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (Set<Path> s : java.util.List.of(listed, subtree)) {
             for (Path p : s) {
@@ -69,6 +74,7 @@ public final class WalkScope {
         this.everything = true;
         this.writtenInodes = tainted.writtenInodes;
         this.journalInodes = tainted.journalInodes;
+        this.mustMeet = tainted.mustMeet;
         this.met = tainted.met;
     }
 
@@ -115,16 +121,17 @@ public final class WalkScope {
 
     /** A source file of a compared directory: a written inode is met under this name. */
     void sawFile(pdm.fs.FileMeta src) {
-        if (journalInodes.contains(src.ino())) {
+        if (mustMeet.contains(src.ino())) {
             met.add(src.ino());
         }
     }
 
     /** Why the journal's walk was not enough, or null. */
     public String tainted() {
-        if (tainted == null && linksMatter && !everything && !met.containsAll(journalInodes)) {
-            tainted = "a file was written through a name that is gone, and it lives on under another name where "
-                    + "nothing else changed (a hard link), so the pass walked everything after the journal's directories";
+        if (tainted == null && linksMatter && !everything && !met.containsAll(mustMeet)) {
+            tainted = "a file was written or changed through a name that is gone, and it lives on under another name "
+                    + "where nothing else changed (a hard link), so the pass walked everything after the journal's "
+                    + "directories";
         }
         return tainted;
     }

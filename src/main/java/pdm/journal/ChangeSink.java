@@ -10,6 +10,12 @@ interface ChangeSink {
     /** File {@code file} was written; {@code identity} gives its inode fields, asked only when the write is new since the mark. */
     void written(byte[] file, Identity identity);
 
+    /**
+     * The metadata of non-directory {@code file} changed (mode, owner, xattrs, ACLs): its inode is
+     * asked for, so that a pass finds it even when the name the change went through is gone.
+     */
+    void attrs(byte[] file, Identity identity);
+
     /** A change that cannot be placed: the next pass walks everything. */
     void gap(String reason);
 

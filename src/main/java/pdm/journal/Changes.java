@@ -34,9 +34,11 @@ import pdm.fs.linux.NameBytes;
  * @param writtenInodes inode numbers (on the source filesystem) of written files that still live:
  *                every name of them is copied, and one that the walk does not meet (its name is
  *                gone, and another lies where nothing changed: a hard link) makes it walk everything
+ * @param changedInodes the same for files whose metadata alone changed: one the walk does not
+ *                meet makes it walk everything too
  */
 public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subtree, Set<Path> written,
-                      Set<Long> writtenInodes) {
+                      Set<Long> writtenInodes, Set<Long> changedInodes) {
 
     /** A position in one watcher session's journal. */
     public record Mark(JournalDir where, String session, long seq) {
@@ -47,7 +49,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
     }
 
     private static Changes full(String reason, Mark mark) {
-        return new Changes(reason, mark, Set.of(), Set.of(), Set.of(), Set.of());
+        return new Changes(reason, mark, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
     }
 
     /**
@@ -105,6 +107,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
         Set<Path> subtree = new HashSet<>();
         Set<Path> written = new HashSet<>();
         Map<Long, byte[]> inodes = new HashMap<>();
+        Map<Long, byte[]> changedInodes = new HashMap<>();
         boolean reachedMark = false;
         for (JournalFile.Record r : records) {
             if (!r.session().equals(mark.session()) || r.seq() <= from) {
@@ -143,6 +146,12 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
                         }
                     }
                 }
+                case JournalFile.ATTR -> {
+                    Path p = watched.resolve(NameBytes.path(JournalFile.decode(r.fields().get(0))));
+                    if (p.startsWith(jobDir) && r.fields().size() == 3) {
+                        changedInodes.put(Long.parseLong(r.fields().get(1)), HexFormat.of().parseHex(r.fields().get(2)));
+                    }
+                }
                 case JournalFile.MARK -> reachedMark |= r.seq() == mark.seq();
                 default -> {
                     return full("the journal has a record pdm does not know (" + r.type() + ")", mark);
@@ -157,14 +166,18 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
         for (Path p : subtree) {
             sub.add(p.isAbsolute() ? srcRoot.relativize(p) : p);
         }
-        // A written inode that is gone now has no name left to copy; one that lives must be found.
+        // A written or changed inode that is gone now has no name left to copy; one that lives must be found.
+        return new Changes(null, mark, listed, sub, written, alive(watched, inodes), alive(watched, changedInodes));
+    }
+
+    private static Set<Long> alive(Path watched, Map<Long, byte[]> inodes) throws IOException {
         Set<Long> alive = new HashSet<>();
         for (Map.Entry<Long, byte[]> e : inodes.entrySet()) {
             if (Fanotify.alive(NameBytes.bytes(watched), e.getValue())) {
                 alive.add(e.getKey());
             }
         }
-        return new Changes(null, mark, listed, sub, written, alive);
+        return alive;
     }
 
     /**

@@ -67,6 +67,8 @@ final class FanotifySource implements ChangeSource {
             sink.dir("A", e.dir());
             if (e.onDir()) {
                 sink.dir("A", child);
+            } else {
+                sink.attrs(child, () -> identity(e.object()));
             }
         }
         if ((m & (Fanotify.MODIFY | Fanotify.CLOSE_WRITE)) != 0 && !e.onDir()) {

@@ -27,6 +27,8 @@ public final class JournalFile implements AutoCloseable {
     public static final String GAP = "GAP";
     public static final String DIR = "DIR";
     public static final String WRITE = "WRITE";
+    /** A file's metadata changed: its name, and while it lives its inode and handle. */
+    public static final String ATTR = "ATTR";
     public static final String MARK = "MARK";
 
     /** One record; {@code fields} after the session. */

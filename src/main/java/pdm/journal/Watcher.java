@@ -201,12 +201,22 @@ public final class Watcher implements ChangeSink {
 
     @Override
     public void written(byte[] abs, Identity identity) {
+        inode(JournalFile.WRITE, abs, identity);
+    }
+
+    @Override
+    public void attrs(byte[] abs, Identity identity) {
+        inode(JournalFile.ATTR, abs, identity);
+    }
+
+    /** A WRITE or ATTR record: the file's name, and while it lives, its inode and handle; once a mark. */
+    private void inode(String type, byte[] abs, Identity identity) {
         byte[] rel = below(abs);
         if (rel == null) {
             return;
         }
         String name = JournalFile.encode(rel);
-        if (!sinceMark.add(JournalFile.WRITE + " " + name)) {
+        if (!sinceMark.add(type + " " + name)) {
             return;
         }
         String[] id;
@@ -218,7 +228,7 @@ public final class Watcher implements ChangeSink {
         }
         String[] fields = Arrays.copyOf(new String[]{name}, 1 + id.length);
         System.arraycopy(id, 0, fields, 1, id.length);
-        journal.add(JournalFile.WRITE, session, fields);
+        journal.add(type, session, fields);
     }
 
     @Override

@@ -105,7 +105,7 @@ class ChangesIT {
             String walk = changed.json().get("walk").asText();
             if (!walk.equals("changes")) {
                 assertThat(changed.json().get("walk_reason").asText()).as(about)
-                        .containsAnyOf("hard-linked", "written through a name");
+                        .containsAnyOf("hard-linked", "changed through a name");
             }
             assertThat(TreeComparer.differences(full, tgt)).as(about).isEmpty();
             assertThat(TreeComparer.differences(src, tgt)).as(about).isEmpty();
@@ -137,8 +137,28 @@ class ChangesIT {
 
         Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
         assertThat(changed.exit()).as(changed.toString()).isZero();
-        assertThat(changed.json().get("walk_reason").asText()).as(changed.toString()).contains("written through a name");
+        assertThat(changed.json().get("walk_reason").asText()).as(changed.toString()).contains("changed through a name");
         assertThat(Files.readString(tgt.resolve("d3/f"))).isEqualTo("tw");
+        assertThat(TreeComparer.differences(src, tgt)).isEmpty();
+    }
+
+    /**
+     * The same for metadata (ChangesIT seed 7270805139956, round 64): a chmod and a chown through
+     * a hard link removed since change the inode the name left still has.
+     */
+    @Test
+    void aModeChangedThroughAHardLinkRemovedSinceIsCarriedToTheNameLeft() throws Exception {
+        begin(dir);
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        sh("ln", src.resolve("d3/f").toString(), src.resolve("d1/e/link").toString());
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        sh("chmod", "0604", src.resolve("d1/e/link").toString());
+        sh("chown", "1001:1002", src.resolve("d1/e/link").toString());
+        Files.delete(src.resolve("d1/e/link"));
+
+        Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(changed.json().get("walk_reason").asText()).as(changed.toString()).contains("changed through a name");
         assertThat(TreeComparer.differences(src, tgt)).isEmpty();
     }
 
