@@ -197,29 +197,11 @@ public final class Copier {
 
     /** True when both files hold the same bytes to their ends. */
     public static boolean sameContent(FileHandle a, FileHandle b) throws IOException {
-        MemorySegment[] bufs = BUFFERS.get();
         if (a.large(HINTED)) {
             Sys.fadvise(a.fd(), false);
             Sys.fadvise(b.fd(), false);
         }
-        for (long at = 0; ; ) {
-            long n = readFully(a.fd(), bufs[0], at);
-            long m = readFully(b.fd(), bufs[1], at);
-            if (n != m) {
-                return false;
-            }
-            if (n == 0) {
-                return true;
-            }
-            if (MemorySegment.mismatch(bufs[0], 0, n, bufs[1], 0, n) != -1) {
-                return false;
-            }
-            at += n;
-        }
-    }
-
-    private static long readFully(int fd, MemorySegment buf, long at) throws IOException {
-        return readFully(fd, buf, at, BUFFER);
+        return sameRange(a, b, 0, Long.MAX_VALUE); // (to both ends: the loop stops where both have no more)
     }
 
     private static long readFully(int fd, MemorySegment buf, long at, long want) throws IOException {
