@@ -1,15 +1,18 @@
 package pdm.engine;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import pdm.journal.Changes;
 
 /**
- * Which directories a {@code --changes} walk lists: those the journal names, the whole subtrees
- * of directories new or moved in, and, on the way to them, their ancestors (opened, but only
- * the entries that lead on are looked at). Everything else is left out: the journal vouches
- * that nothing there changed since the last complete pass.
+ * Which directories a {@code --changes} walk lists, and which entries it looks at where it does
+ * not list: whole the directories the journal names without names and the subtrees of
+ * directories new or moved in; only the named entries where the journal names them; on the way
+ * to all of these, only the entries that lead on (looked up by name, not listed). Everything else
+ * is left out: the journal vouches that nothing there changed since the last complete pass.
  */
 public final class WalkScope {
     enum Kind {
@@ -17,6 +20,8 @@ public final class WalkScope {
         OUT,
         /** an ancestor of a listed directory: only the way down */
         THROUGH,
+        /** only the entries the journal names (and the way down) are looked at, by name */
+        NAMED,
         /** its entries are compared; of its subdirectories only those in scope are walked */
         LISTED,
         /** in a new or moved-in subtree: walked whole */
@@ -27,6 +32,9 @@ public final class WalkScope {
     private final Set<Path> subtree;
     private final Set<Path> written;
     private final Set<Path> through = new HashSet<>();
+    /** Per directory not listed whole (NAMED and THROUGH), the names of the entries looked at. */
+    private final Map<Path, Set<Path>> look = new HashMap<>();
+    private final Set<Path> named;
     private final boolean linksMatter;
     /** The walk after a tainted one: every directory, still copying what the journal saw written. */
     private final boolean everything;
@@ -47,6 +55,7 @@ public final class WalkScope {
     public WalkScope(Changes changes, boolean linksMatter) {
         this.listed = Set.copyOf(changes.listed());
         this.subtree = Set.copyOf(changes.subtree());
+        this.named = Set.copyOf(changes.named().keySet());
         this.written = Set.copyOf(changes.written());
         this.linksMatter = linksMatter;
         this.everything = false;
@@ -56,12 +65,24 @@ public final class WalkScope {
         all.addAll(changes.changedInodes());
         this.mustMeet = Set.copyOf(all);
         this.met = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        for (Set<Path> s : java.util.List.of(listed, subtree)) {
+        for (Map.Entry<Path, Set<Path>> e : changes.named().entrySet()) {
+            look.computeIfAbsent(e.getKey(), k -> new HashSet<>()).addAll(e.getValue());
+        }
+        for (Set<Path> s : java.util.List.of(listed, subtree, named)) {
             for (Path p : s) {
-                for (Path a = p.getParent(); a != null; a = a.getParent()) {
-                    through.add(a);
+                Path below = p;
+                for (Path a = p.getParent(); ; a = a.getParent()) {
+                    Path at = a == null ? Path.of("") : a; // (getParent of a one-name path is null, not the root "")
+                    if (below.toString().isEmpty()) {
+                        break; // (p is the root "" itself)
+                    }
+                    through.add(at);
+                    look.computeIfAbsent(at, k -> new HashSet<>()).add(below.getFileName());
+                    if (a == null) {
+                        break;
+                    }
+                    below = a;
                 }
-                through.add(Path.of("")); // (getParent of a one-name path is null, not the root "")
             }
         }
     }
@@ -69,6 +90,7 @@ public final class WalkScope {
     private WalkScope(WalkScope tainted) {
         this.listed = Set.of();
         this.subtree = Set.of();
+        this.named = Set.of();
         this.written = tainted.written;
         this.linksMatter = false;
         this.everything = true;
@@ -98,7 +120,20 @@ public final class WalkScope {
         if (listed.contains(rel)) {
             return Kind.LISTED;
         }
+        if (named.contains(rel)) {
+            return Kind.NAMED;
+        }
         return through.contains(rel) ? Kind.THROUGH : Kind.OUT;
+    }
+
+    /**
+     * The names of the entries of {@code rel} to look at, by name and without listing it (none
+     * for a directory out of scope: the walk root when nothing changed); null where the whole
+     * directory is listed.
+     */
+    Set<Path> names(Path rel) {
+        Kind k = of(rel);
+        return k == Kind.LISTED || k == Kind.SUBTREE ? null : look.getOrDefault(rel, Set.of());
     }
 
     /** The journal says this file was written: its size and mtime cannot be trusted to say it is current. */

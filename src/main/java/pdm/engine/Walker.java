@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import pdm.fs.CopyStoppedException;
 import pdm.fs.Dir;
 import pdm.fs.Entry;
@@ -86,10 +87,13 @@ final class Walker implements TaskHandler {
             return;
         }
         try (DirPair dir = opened) {
-            List<Entry> src = dir.src().list();
+            // (a --changes walk looks up by name what the journal names, and lists only what it names whole)
+            Set<Path> names = scope == null ? null : scope.names(task.rel());
+            List<Entry> src = names == null ? dir.src().list() : dir.src().entries(names);
             node.srcSelf = dir.src().selfAtOpen();
             node.tgtSelf = dir.tgt() == null ? null : dir.tgt().selfAtOpen();
-            List<Entry> tgt = dir.tgt() == null ? new ArrayList<>() : dir.tgt().list();
+            List<Entry> tgt = dir.tgt() == null ? new ArrayList<>() : names == null ? dir.tgt().list()
+                    : dir.tgt().entries(names);
             ctx.stats().dirs.increment();
             if (task.rel().equals(walkRoot)) {
                 pass.rootOpened(dir);
@@ -187,8 +191,8 @@ final class Walker implements TaskHandler {
 
     /**
      * A --changes walk's view of one directory's merged listing: all of it where the journal
-     * names the directory (a written file shown as not current), only the subdirectories that
-     * lead to a named one where it is an ancestor.
+     * names the directory or entries of it (a written file shown as not current), only the
+     * subdirectories that lead on where it is an ancestor.
      */
     private List<Pair> scoped(Path rel, List<Pair> pairs) {
         if (scope == null) {

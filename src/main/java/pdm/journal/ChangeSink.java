@@ -4,8 +4,18 @@ import java.io.IOException;
 
 /** What a {@link ChangeSource} tells the watcher, by absolute path (bytes); the watcher keeps what lies below its directory. */
 interface ChangeSink {
-    /** Directory {@code dir} changed: {@code how} is E (an entry made, removed or renamed), A (metadata) or T (new or moved in: all of it). */
+    /**
+     * Directory {@code dir} changed: {@code how} is E (entries made, removed or renamed, names not
+     * known: all of it is compared), A (metadata of entries not named: all of it), S (its own
+     * metadata: its entries are not compared) or T (new or moved in: all of it, and all below).
+     */
     void dir(String how, byte[] dir);
+
+    /**
+     * The entry {@code name} of directory {@code dir} was made, removed or renamed, or its
+     * metadata changed: a pass looks at that name alone (the directory's other entries did not change).
+     */
+    void entry(byte[] dir, byte[] name);
 
     /** File {@code file} was written; {@code identity} gives its inode fields, asked only when the write is new since the mark. */
     void written(byte[] file, Identity identity);

@@ -28,7 +28,10 @@ import pdm.fs.linux.NameBytes;
  *
  * @param reason  null when the journal vouches; else why the pass walks everything
  * @param mark    this pass's mark, to be stored once it completes; null without a watcher
- * @param listed  directories whose entries changed (list and compare them)
+ * @param listed  directories whose entries changed, names not known (list and compare all of them)
+ * @param named   directories of which only some entries changed, with those names (look at them
+ *                alone); a directory with no names had its own metadata changed (walk it, compare
+ *                no entry); none of them is in {@code listed}
  * @param subtree directories new or moved in (walk all of them)
  * @param written files written (copy them even when size and mtime look unchanged)
  * @param writtenInodes inode numbers (on the source filesystem) of written files that still live:
@@ -37,7 +40,8 @@ import pdm.fs.linux.NameBytes;
  * @param changedInodes the same for files whose metadata alone changed: one the walk does not
  *                meet makes it walk everything too
  */
-public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subtree, Set<Path> written,
+public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<Path>> named, Set<Path> subtree,
+                      Set<Path> written,
                       Set<Long> writtenInodes, Set<Long> changedInodes) {
 
     /** A position in one watcher session's journal. */
@@ -49,7 +53,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
     }
 
     private static Changes full(String reason, Mark mark) {
-        return new Changes(reason, mark, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of());
     }
 
     /**
@@ -104,6 +108,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
     private static Changes collect(List<JournalFile.Record> records, long from, Mark mark, Path watched, Path srcRoot,
                                    Path jobDir) throws IOException {
         Set<Path> listed = new HashSet<>();
+        Map<Path, Set<Path>> named = new HashMap<>();
         Set<Path> subtree = new HashSet<>();
         Set<Path> written = new HashSet<>();
         Map<Long, byte[]> inodes = new HashMap<>();
@@ -132,15 +137,27 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
                         } else if (p.startsWith(jobDir)) {
                             subtree.add(srcRoot.relativize(p));
                         }
-                    } else if (p.startsWith(jobDir)) {
+                    } else if (!p.startsWith(jobDir)) {
+                        continue;
+                    } else if (r.fields().get(0).equals("S")) {
+                        named.computeIfAbsent(srcRoot.relativize(p), k -> new HashSet<>()); // (walked, no entry)
+                    } else {
                         listed.add(srcRoot.relativize(p));
+                    }
+                }
+                case JournalFile.ENTRY -> {
+                    Path p = watched.resolve(NameBytes.path(JournalFile.decode(r.fields().get(0))));
+                    if (p.getParent().startsWith(jobDir)) {
+                        named.computeIfAbsent(srcRoot.relativize(p.getParent()), k -> new HashSet<>())
+                                .add(p.getFileName());
                     }
                 }
                 case JournalFile.WRITE -> {
                     Path p = watched.resolve(NameBytes.path(JournalFile.decode(r.fields().get(0))));
-                    if (p.startsWith(jobDir)) {
+                    if (p.startsWith(jobDir) && !p.equals(jobDir)) {
                         written.add(srcRoot.relativize(p));
-                        listed.add(srcRoot.relativize(p.getParent()));
+                        named.computeIfAbsent(srcRoot.relativize(p.getParent()), k -> new HashSet<>())
+                                .add(p.getFileName());
                         if (r.fields().size() == 3) {
                             inodes.put(Long.parseLong(r.fields().get(1)), HexFormat.of().parseHex(r.fields().get(2)));
                         }
@@ -167,7 +184,9 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
             sub.add(p.isAbsolute() ? srcRoot.relativize(p) : p);
         }
         // A written or changed inode that is gone now has no name left to copy; one that lives must be found.
-        return new Changes(null, mark, listed, sub, written, alive(watched, inodes), alive(watched, changedInodes));
+        named.keySet().removeAll(listed); // (listed whole: every name is looked at anyway)
+        return new Changes(null, mark, listed, named, sub, written, alive(watched, inodes),
+                alive(watched, changedInodes));
     }
 
     private static Set<Long> alive(Path watched, Map<Long, byte[]> inodes) throws IOException {

@@ -52,27 +52,31 @@ final class FanotifySource implements ChangeSource {
         }
         long m = e.mask();
         byte[] name = e.name();
-        if (name == null || Arrays.equals(name, new byte[]{'.'})) {
-            sink.dir("A", e.dir()); // the directory's own metadata (or an event without a name)
+        if (name == null) {
+            sink.dir("A", e.dir()); // (an event without a name: all of the directory)
+            return;
+        }
+        if (Arrays.equals(name, new byte[]{'.'})) {
+            sink.dir("S", e.dir()); // the directory's own metadata
             return;
         }
         byte[] child = join(e.dir(), name);
         if ((m & (Fanotify.CREATE | Fanotify.DELETE | Fanotify.MOVED_FROM | Fanotify.MOVED_TO)) != 0) {
-            sink.dir("E", e.dir());
+            sink.entry(e.dir(), name);
             if (e.onDir() && (m & (Fanotify.CREATE | Fanotify.MOVED_TO)) != 0) {
                 sink.dir("T", child); // new or moved in: nothing below it was ever journaled
             }
         }
         if ((m & Fanotify.ATTRIB) != 0) {
-            sink.dir("A", e.dir());
+            sink.entry(e.dir(), name);
             if (e.onDir()) {
-                sink.dir("A", child);
+                sink.dir("S", child); // (a directory's metadata is set when it is walked)
             } else {
                 sink.attrs(child, () -> identity(e.object()));
             }
         }
         if ((m & (Fanotify.MODIFY | Fanotify.CLOSE_WRITE)) != 0 && !e.onDir()) {
-            sink.dir("A", e.dir());
+            sink.entry(e.dir(), name);
             sink.written(child, () -> identity(e.object()));
         }
     }

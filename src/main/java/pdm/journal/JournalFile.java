@@ -26,6 +26,8 @@ public final class JournalFile implements AutoCloseable {
     public static final String STOP = "STOP";
     public static final String GAP = "GAP";
     public static final String DIR = "DIR";
+    /** One entry of a directory was made, removed, renamed or changed metadata: its path. */
+    public static final String ENTRY = "ENTRY";
     public static final String WRITE = "WRITE";
     /** A file's metadata changed: its name, and while it lives its inode and handle. */
     public static final String ATTR = "ATTR";

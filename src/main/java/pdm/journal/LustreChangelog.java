@@ -148,15 +148,15 @@ public final class LustreChangelog implements ChangeSource {
             }
             case "CLOSE", "TRUNC", "MTIME", "LYOUT", "FLRW", "RESYNC", "MIGRT" -> {
                 for (byte[] p : paths(r.fids().get("t"), cache)) { // (every name: all get copied)
-                    sink.dir("A", parent(p));
+                    entry(p, sink);
                     sink.written(p, () -> new String[0]);
                 }
             }
             case "SATTR", "XATTR", "CTIME", "HSM" -> {
                 for (byte[] p : paths(r.fids().get("t"), cache)) {
-                    sink.dir("A", parent(p));
+                    entry(p, sink);
                     if (Files.isDirectory(NameBytes.path(p), LinkOption.NOFOLLOW_LINKS)) {
-                        sink.dir("A", p);
+                        sink.dir("S", p); // (a directory's metadata is set when it is walked)
                     }
                 }
             }
@@ -200,12 +200,14 @@ public final class LustreChangelog implements ChangeSource {
         return out;
     }
 
-    private static byte[] parent(byte[] path) {
+    /** The entry {@code path} (absolute) changed: its parent and its last name. */
+    private static void entry(byte[] path, ChangeSink sink) {
         int slash = path.length - 1;
         while (slash > 0 && path[slash] != '/') {
             slash--;
         }
-        return java.util.Arrays.copyOf(path, Math.max(1, slash));
+        sink.entry(java.util.Arrays.copyOf(path, Math.max(1, slash)), java.util.Arrays.copyOfRange(path, slash + 1,
+                path.length));
     }
 
     private List<Record> records(String mdt, long from) throws IOException {

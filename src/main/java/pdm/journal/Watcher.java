@@ -46,7 +46,11 @@ public final class Watcher implements ChangeSink {
     private final byte[] watchedBytes;
     private final JournalDir where;
     private final Opener opener;
+    /** Past this many entries named in one directory between two marks, it is recorded whole (DIR E). */
+    static final int NAMES_PER_DIR = 256;
     private final Set<String> sinceMark = new HashSet<>();
+    /** Per directory (encoded), how many of its entries are named since the mark; -1 once it is recorded whole. */
+    private final Map<String, Integer> namedSinceMark = new HashMap<>();
     private final Retention retention = new Retention();
     private String session;
     private JournalFile journal;
@@ -152,6 +156,7 @@ public final class Watcher implements ChangeSink {
         journal.sync();
         source.persisted();
         sinceMark.clear();
+        namedSinceMark.clear();
         client.write(ByteBuffer.wrap((session + " " + n + "\n").getBytes(StandardCharsets.US_ASCII)));
         retention.handedOut(key, n);
         trim();
@@ -196,6 +201,30 @@ public final class Watcher implements ChangeSink {
         if (rel != null) {
             String f = JournalFile.encode(rel);
             once(JournalFile.DIR + " " + how + " " + f, JournalFile.DIR, how, f);
+        }
+    }
+
+    @Override
+    public void entry(byte[] dirAbs, byte[] name) {
+        byte[] rel = below(dirAbs);
+        if (rel == null) {
+            return; // (the watched directory's own name in its parent: its S record says the rest)
+        }
+        String d = JournalFile.encode(rel);
+        int n = namedSinceMark.getOrDefault(d, 0);
+        if (n < 0) {
+            return; // (the directory is recorded whole since the mark)
+        }
+        if (n >= NAMES_PER_DIR) {
+            // Past this many names a pass lists the directory faster than it looks at each name.
+            namedSinceMark.put(d, -1);
+            once(JournalFile.DIR + " E " + d, JournalFile.DIR, "E", d);
+            return;
+        }
+        String f = JournalFile.encode(rel.length == 0 ? name : FanotifySource.join(rel, name));
+        if (sinceMark.add(JournalFile.ENTRY + " " + f)) {
+            namedSinceMark.put(d, n + 1);
+            journal.add(JournalFile.ENTRY, session, f);
         }
     }
 

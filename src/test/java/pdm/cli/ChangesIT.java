@@ -143,6 +143,36 @@ class ChangesIT {
     }
 
     /**
+     * Found by bench/changes.sh on make-tree meta: one changed file in a directory of many, one of
+     * them hard-linked, made the pass list the whole directory and then walk everything. The
+     * journal names the changed entry: the pass looks it up alone, and the hard link it never
+     * looks at forces nothing.
+     */
+    @Test
+    void oneChangedEntryIsLookedUpAloneAndAnUnchangedHardLinkBesideItForcesNoFullWalk() throws Exception {
+        begin(dir);
+        for (int i = 0; i < 200; i++) {
+            Files.writeString(src.resolve("d2/n" + i), "n" + i);
+        }
+        sh("ln", src.resolve("d2/n0").toString(), src.resolve("d3/e/n0-link").toString());
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        assertThat(Pdm.json("sync", src, tgt, "--changes").json().get("walk").asText()).isEqualTo("changes");
+        Files.writeString(src.resolve("d2/n7"), "changed", java.nio.file.StandardOpenOption.APPEND);
+        sh("chmod", "600", src.resolve("d2/n8").toString());
+        Files.delete(src.resolve("d2/n9"));
+
+        Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(changed.json().get("walk").asText()).as(changed.toString()).isEqualTo("changes");
+        // (three passes; each looks at the three names, not at the directory's 200 entries)
+        assertThat(changed.json().get("files_skipped").asLong()).as(changed.toString()).isLessThan(20);
+        assertThat(changed.json().get("files_copied").asLong()).as(changed.toString()).isEqualTo(1);
+        assertThat(changed.json().get("files_removed").asLong()).as(changed.toString()).isEqualTo(1);
+        assertThat(TreeComparer.differences(src, tgt)).isEmpty();
+        assertThat(TreeComparer.run(List.of("/usr/bin/rsync", "-naciHAX", "--delete", src + "/", tgt + "/"))).isEmpty();
+    }
+
+    /**
      * The same for metadata (ChangesIT seed 7270805139956, round 64): a chmod and a chown through
      * a hard link removed since change the inode the name left still has.
      */
