@@ -142,9 +142,11 @@ final class AttrSync {
     /**
      * What differs in the kept attributes of two open files, named as verify and {@code -i} name
      * it ("acl", "xattr trusted.t", "flags +i", "project 4242 vs 0"); empty where nothing does.
+     * {@code unlocked}: the immutable or append-only bits pdm has just cleared on {@code b} (0:
+     * none), taken as still set: they are no difference, and come back when the flags are set.
      */
-    List<String> differences(FileHandle a, FileHandle b) throws IOException {
-        return read(a).differences(read(b), false);
+    List<String> differences(FileHandle a, FileHandle b, int unlocked) throws IOException {
+        return read(a).differences(read(b).withLocked(unlocked), false);
     }
 
     /**
@@ -314,7 +316,8 @@ final class AttrSync {
 
     /** Something to do to a target entry that immutable or append-only may forbid. */
     interface Update {
-        void run() throws IOException;
+        /** @param unlocked the immutable or append-only bits cleared on the entry for this run (0: none) */
+        void run(int unlocked) throws IOException;
     }
 
     /**
@@ -325,7 +328,7 @@ final class AttrSync {
      */
     void unlocking(DirPair dir, Path name, boolean entryIsDir, Update update) throws IOException {
         try {
-            update.run();
+            update.run(0);
             return;
         } catch (IOException first) {
             if (!policy.flags() || dir.tgt() == null) {
@@ -355,7 +358,7 @@ final class AttrSync {
                 ctx.changes().add(Change.UNLOCK, Names.display(dir.rel()));
             }
             try {
-                update.run();
+                update.run(entryBits);
             } finally {
                 Attrs.relock(dir.tgt(), dirBits, Names.display(dir.rel()));
             }

@@ -53,17 +53,18 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
         }
         WorkItem it = item;
         if (ctx.dryRun() || it.op() == Op.REMOVE) {
-            act(dir, it);
+            act(dir, it, 0);
         } else {
             // (an immutable or append-only target entry, or directory, is unlocked to be updated)
-            attrs.unlocking(dir, it.name(), it.tgt() != null && it.tgt().isDir(), () -> act(dir, it));
+            attrs.unlocking(dir, it.name(), it.tgt() != null && it.tgt().isDir(), unlocked -> act(dir, it, unlocked));
         }
     }
 
-    private void act(DirPair dir, WorkItem item) throws IOException {
+    /** @param unlocked the immutable or append-only bits just cleared on the target entry, to be set back; 0: none */
+    private void act(DirPair dir, WorkItem item, int unlocked) throws IOException {
         switch (item.op()) {
-            case COPY -> copy(dir, item);
-            case META -> fixMeta(dir, item);
+            case COPY -> copy(dir, item, unlocked);
+            case META -> fixMeta(dir, item, unlocked);
             case HARDLINK -> links.handle(ctx, dir, item, this);
             case SYMLINK -> symlink(dir, item);
             case SPECIAL -> special(dir, item);
@@ -92,22 +93,26 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
      * A file's data, unless the target's is current (then its metadata). Returns false when the
      * file was not placed (nor would be): the name was left alone.
      */
-    private boolean copy(DirPair dir, WorkItem item) throws IOException {
+    private boolean copy(DirPair dir, WorkItem item, int unlocked) throws IOException {
         if (plan.dataCurrent(dir, item)) {
-            fixMeta(dir, item);
+            fixMeta(dir, item, unlocked);
             return true;
         }
         return writer.copyFile(dir, item);
     }
 
-    /** Owner, mode and times of a file whose data is current, and its other attributes where they differ. */
-    private void fixMeta(DirPair dir, WorkItem item) throws IOException {
-        List<String> changed = plan.attrDifferences(dir, item.name());
-        if (plan.stampCurrent(item.src(), item.tgt()) && changed.isEmpty()) {
+    /**
+     * Owner, mode and times of a file whose data is current, and its other attributes where they
+     * differ. A target unlocked for this ({@code unlocked}: the bits cleared) gets its flags back,
+     * and -i names what differed before the unlock, not the flag pdm itself cleared.
+     */
+    private void fixMeta(DirPair dir, WorkItem item, int unlocked) throws IOException {
+        List<String> changed = plan.attrDifferences(dir, item.name(), unlocked);
+        if (plan.stampCurrent(item.src(), item.tgt()) && changed.isEmpty() && unlocked == 0) {
             ctx.stats().filesSkipped.increment();
             return;
         }
-        writer.fixMeta(dir, item, changed);
+        writer.fixMeta(dir, item, changed, unlocked != 0);
     }
 
     private boolean symlink(DirPair dir, WorkItem item) throws IOException {
@@ -137,7 +142,7 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
     @Override
     public boolean placeLeader(DirPair dir, WorkItem item) throws IOException {
         return switch (item.src().type()) {
-            case FILE -> copy(dir, item);
+            case FILE -> copy(dir, item, 0);
             case SYMLINK -> symlink(dir, item);
             case DIR -> throw new IllegalArgumentException("a directory has no hard links");
             default -> special(dir, item);

@@ -294,16 +294,17 @@ final class EntryWriter {
 
     /**
      * Owner, mode and times of a file whose data is current, and its xattrs, ACLs, flags and
-     * project ID when {@code attrs} (they may change with nothing else: none moves the mtime).
+     * project ID where {@code changed} names some (they may change with nothing else: none moves the
+     * mtime), or where {@code relock}: the entry was unlocked to be fixed, and gets its flags back.
      */
-    void fixMeta(DirPair dir, WorkItem item, List<String> changed) throws IOException {
+    void fixMeta(DirPair dir, WorkItem item, List<String> changed, boolean relock) throws IOException {
         FileMeta src = item.src();
         if (!ctx.dryRun()) {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
                 meta.apply(f, src);
-                if (!changed.isEmpty()) {
+                if (!changed.isEmpty() || relock) {
                     try (FileHandle from = dir.src().openRead(item.name())) {
                         attrs.fixInPlace(from, f, dir.display(item.name()));
                     }
