@@ -176,8 +176,8 @@ class AttributesIT {
 
             assertThat(again.count("meta_fixed")).as(again.toString()).isZero();
             assertThat(Pdm.json("verify", src, t).exit()).isZero();
-            assertThat(Tools.runIn(t, "getfacl", "-R", "-n", "-p", ".")).as("the ACLs stay")
-                    .isEqualTo(Tools.runIn(src, "getfacl", "-R", "-n", "-p", "."));
+            assertThat(AttrSnapshot.of(t).byTool().get("getfacl")).as("the ACLs stay")
+                    .isEqualTo(AttrSnapshot.of(src).byTool().get("getfacl"));
 
             Path back = tmp.resolve("back");
             Pdm.Result fromXfs = Pdm.json("copy", t, back);
