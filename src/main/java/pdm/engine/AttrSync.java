@@ -206,20 +206,23 @@ final class AttrSync {
     }
 
     /**
-     * Whether a symlink, fifo, socket or device node that is otherwise current differs in its
-     * xattrs: looked at only where the source's ctime says it may have changed since the copy
+     * What differs in the xattrs of a symlink, fifo, socket or device node and the target's entry
+     * of the same type, named as verify and -i name it ("acl", "xattr trusted.sl"); empty for
+     * nothing. Looked at only where the source's ctime says it may have changed since the copy
      * (so a pass over unchanged entries makes no call), then listed (llistxattr, no open), then
      * read and compared.
      */
-    boolean entryDiffers(DirPair dir, Path name, FileMeta src, FileMeta tgt) throws IOException {
-        if (!policy.anyXattrs() || tgt == null || dir.tgt() == null || !src.mayHaveChangedSince(tgt)) {
-            return false;
+    List<String> entryDifferences(DirPair dir, Path name, FileMeta src, FileMeta tgt) throws IOException {
+        if (!policy.anyXattrs() || tgt == null || tgt.type() != src.type() || dir.tgt() == null
+                || !src.mayHaveChangedSince(tgt)) {
+            return List.of();
         }
         AttrPolicy p = entryPolicy();
         if (!dir.src().mayHaveAttrs(name, p) && !dir.tgt().mayHaveAttrs(name, p)) {
-            return false;
+            return List.of();
         }
-        return !Attrs.readEntry(dir.src(), name, policy, root).sameXattrs(Attrs.readEntry(dir.tgt(), name, policy, root));
+        return Attrs.readEntry(dir.src(), name, policy, root).xattrDifferences(
+                Attrs.readEntry(dir.tgt(), name, policy, root));
     }
 
     /**

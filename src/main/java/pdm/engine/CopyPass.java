@@ -117,8 +117,10 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
 
     private boolean symlink(DirPair dir, WorkItem item) throws IOException {
         byte[] linkTo = dir.src().readlink(item.name());
-        // (a symlink whose xattrs alone differ is made anew, with them)
-        if (plan.sameSymlink(dir, item, linkTo) && !attrs.entryDiffers(dir, item.name(), item.src(), item.tgt())) {
+        boolean same = plan.sameSymlink(dir, item, linkTo);
+        // (a symlink whose xattrs alone differ is made anew, with them; -i names them)
+        List<String> changed = attrs.entryDifferences(dir, item.name(), item.src(), item.tgt());
+        if (same && changed.isEmpty()) {
             if (plan.symlinkStampCurrent(item.src(), item.tgt())) {
                 ctx.stats().filesSkipped.increment();
             } else {
@@ -126,16 +128,17 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
             }
             return true;
         }
-        return writer.create(dir, item, Change.SYMLINK, (d, tmp) -> d.symlink(tmp, linkTo));
+        return writer.create(dir, item, Change.SYMLINK, changed, (d, tmp) -> d.symlink(tmp, linkTo));
     }
 
     private boolean special(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
-        if (plan.isCurrentSpecial(src, item.tgt()) && !attrs.entryDiffers(dir, item.name(), src, item.tgt())) {
+        List<String> changed = attrs.entryDifferences(dir, item.name(), src, item.tgt());
+        if (plan.isCurrentSpecial(src, item.tgt()) && changed.isEmpty()) {
             ctx.stats().filesSkipped.increment();
             return true;
         }
-        return writer.create(dir, item, Change.valueOf(src.type().name()),
+        return writer.create(dir, item, Change.valueOf(src.type().name()), changed,
                 (d, tmp) -> d.mknod(tmp, src.type(), src.perms(), src.rdev()));
     }
 
@@ -151,6 +154,6 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
 
     @Override
     public void link(DirPair dir, WorkItem item, Dir leaderDir, Path leaderName) throws IOException {
-        writer.create(dir, item, Change.LINK, (d, tmp) -> d.link(tmp, leaderDir, leaderName));
+        writer.create(dir, item, Change.LINK, List.of(), (d, tmp) -> d.link(tmp, leaderDir, leaderName));
     }
 }

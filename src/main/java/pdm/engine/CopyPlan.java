@@ -74,7 +74,7 @@ final class CopyPlan {
             default -> {
                 if (src.nlink() > 1) {
                     plan.work(new WorkItem(p.name(), Op.HARDLINK, src, tgt));
-                } else if (isCurrentSpecial(src, tgt) && !attrs.entryDiffers(dir, p.name(), src, tgt)) {
+                } else if (isCurrentSpecial(src, tgt) && attrs.entryDifferences(dir, p.name(), src, tgt).isEmpty()) {
                     ctx.stats().filesSkipped.increment();
                 } else {
                     plan.work(new WorkItem(p.name(), Op.SPECIAL, src, tgt));

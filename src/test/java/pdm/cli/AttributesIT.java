@@ -100,13 +100,34 @@ class AttributesIT {
         Pdm.Result copy = Pdm.run("copy", "-i", src.toString(), dst.toString());
         assertThat(copy.exit()).as(copy.toString()).isZero();
         assertThat(itemized(dry.out())).as("the dry run lists what the copy then does").isEqualTo(itemized(copy.out()));
-        // (-i names what changed, as verify does; a symlink or fifo is made anew with its xattrs)
+        // (-i names what changed, as verify does; a symlink or fifo is made anew with its xattrs, named too)
         assertThat(copy.out()).contains("meta         /f (acl)\n", "meta         /d (default acl)\n",
                 "meta         /cap (xattr security.capability)\n", "meta         /tr (xattr trusted.t)\n",
-                "meta         /u (flags +i)\n", "meta         /flagged/plus-d (flags -d)\n", "symlink      /sl\n",
-                "fifo         /fifo\n", "dirmeta      /flagged (flags -D)\n");
+                "meta         /u (flags +i)\n", "meta         /flagged/plus-d (flags -d)\n",
+                "symlink      /sl (xattr trusted.sl)\n", "fifo         /fifo (xattr trusted.fifo)\n",
+                "dirmeta      /flagged (flags -D)\n");
         AttrSnapshot.assertSame(src, dst);
         assertThat(Pdm.json("verify", src, dst).exit()).isZero();
+    }
+
+    @Test
+    void aSymlinkMadeAnewForItsTargetNamesTheXattrsThatChangedToo() throws IOException {
+        Path sl = Files.createSymbolicLink(src.resolve("sl"), Path.of("a"));
+        Tools.run("setfattr", "-h", "-n", "trusted.x", "-v", "1", sl.toString());
+        Path fifo = src.resolve("fifo");
+        Fx.fifo(fifo, 0640);
+        assertThat(Pdm.json("copy", src, dst).exit()).isZero();
+        Files.delete(sl);
+        Files.createSymbolicLink(sl, Path.of("b"));
+        Tools.run("setfattr", "-h", "-n", "trusted.x", "-v", "2", sl.toString());
+        Tools.run("chmod", "600", fifo.toString());
+        Tools.run("setfacl", "-m", "u:nobody:r", fifo.toString());
+
+        Pdm.Result copy = Pdm.run("copy", "-i", src.toString(), dst.toString());
+
+        assertThat(copy.exit()).as(copy.toString()).isZero();
+        assertThat(copy.out()).contains("symlink      /sl (xattr trusted.x)\n", "fifo         /fifo (acl)\n");
+        AttrSnapshot.assertSame(src, dst);
     }
 
     /** The -i lines of a pass's output, sorted (the summary line left out: it says "dry run"). */
