@@ -476,6 +476,22 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
                 InodeAttrs.flags(d.fd()) != InodeAttrs.NONE);
     }
 
+    /**
+     * The namespaces among trusted.* and security.* that the open directory has names of (a
+     * filesystem's own, {@link XattrScope#managed}, left out), in that order: what a copy of it
+     * must find the target take.
+     */
+    public static List<String> rootNamespaces(Dir d) throws IOException {
+        List<String> out = new ArrayList<>();
+        List<String> names = Sys.listXattrs(d.fd());
+        for (String ns : List.of("trusted", "security")) {
+            if (names.stream().anyMatch(n -> n.startsWith(ns + ".") && !XattrScope.managed(n))) {
+                out.add(ns);
+            }
+        }
+        return out;
+    }
+
     /** The project ID of an open directory, or -1 where it has none. */
     public static long projid(Dir d) throws IOException {
         InodeAttrs.FsXattr x = InodeAttrs.fsxattr(d.fd());
