@@ -142,9 +142,11 @@ final class AttrSync {
     /**
      * What differs in the kept attributes of two open files, named as verify and {@code -i} name
      * it ("acl", "xattr trusted.t", "flags +i", "project 4242 vs 0"); empty where nothing does.
+     * {@code unlocked}: the immutable or append-only bits pdm has just cleared on {@code b} (0:
+     * none), taken as still set: they are no difference, and come back when the flags are set.
      */
-    List<String> differences(FileHandle a, FileHandle b) throws IOException {
-        return read(a).differences(read(b), false);
+    List<String> differences(FileHandle a, FileHandle b, int unlocked) throws IOException {
+        return read(a).differences(read(b).withLocked(unlocked), false);
     }
 
     /**
@@ -204,20 +206,23 @@ final class AttrSync {
     }
 
     /**
-     * Whether a symlink, fifo, socket or device node that is otherwise current differs in its
-     * xattrs: looked at only where the source's ctime says it may have changed since the copy
+     * What differs in the xattrs of a symlink, fifo, socket or device node and the target's entry
+     * of the same type, named as verify and -i name it ("acl", "xattr trusted.sl"); empty for
+     * nothing. Looked at only where the source's ctime says it may have changed since the copy
      * (so a pass over unchanged entries makes no call), then listed (llistxattr, no open), then
      * read and compared.
      */
-    boolean entryDiffers(DirPair dir, Path name, FileMeta src, FileMeta tgt) throws IOException {
-        if (!policy.anyXattrs() || tgt == null || dir.tgt() == null || !src.mayHaveChangedSince(tgt)) {
-            return false;
+    List<String> entryDifferences(DirPair dir, Path name, FileMeta src, FileMeta tgt) throws IOException {
+        if (!policy.anyXattrs() || tgt == null || tgt.type() != src.type() || dir.tgt() == null
+                || !src.mayHaveChangedSince(tgt)) {
+            return List.of();
         }
         AttrPolicy p = entryPolicy();
         if (!dir.src().mayHaveAttrs(name, p) && !dir.tgt().mayHaveAttrs(name, p)) {
-            return false;
+            return List.of();
         }
-        return !Attrs.readEntry(dir.src(), name, policy, root).sameXattrs(Attrs.readEntry(dir.tgt(), name, policy, root));
+        return Attrs.readEntry(dir.src(), name, policy, root).xattrDifferences(
+                Attrs.readEntry(dir.tgt(), name, policy, root));
     }
 
     /**
@@ -314,7 +319,8 @@ final class AttrSync {
 
     /** Something to do to a target entry that immutable or append-only may forbid. */
     interface Update {
-        void run() throws IOException;
+        /** @param unlocked the immutable or append-only bits cleared on the entry for this run (0: none) */
+        void run(int unlocked) throws IOException;
     }
 
     /**
@@ -325,7 +331,7 @@ final class AttrSync {
      */
     void unlocking(DirPair dir, Path name, boolean entryIsDir, Update update) throws IOException {
         try {
-            update.run();
+            update.run(0);
             return;
         } catch (IOException first) {
             if (!policy.flags() || dir.tgt() == null) {
@@ -355,7 +361,7 @@ final class AttrSync {
                 ctx.changes().add(Change.UNLOCK, Names.display(dir.rel()));
             }
             try {
-                update.run();
+                update.run(entryBits);
             } finally {
                 Attrs.relock(dir.tgt(), dirBits, Names.display(dir.rel()));
             }

@@ -53,17 +53,18 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
         }
         WorkItem it = item;
         if (ctx.dryRun() || it.op() == Op.REMOVE) {
-            act(dir, it);
+            act(dir, it, 0);
         } else {
             // (an immutable or append-only target entry, or directory, is unlocked to be updated)
-            attrs.unlocking(dir, it.name(), it.tgt() != null && it.tgt().isDir(), () -> act(dir, it));
+            attrs.unlocking(dir, it.name(), it.tgt() != null && it.tgt().isDir(), unlocked -> act(dir, it, unlocked));
         }
     }
 
-    private void act(DirPair dir, WorkItem item) throws IOException {
+    /** @param unlocked the immutable or append-only bits just cleared on the target entry, to be set back; 0: none */
+    private void act(DirPair dir, WorkItem item, int unlocked) throws IOException {
         switch (item.op()) {
-            case COPY -> copy(dir, item);
-            case META -> fixMeta(dir, item);
+            case COPY -> copy(dir, item, unlocked);
+            case META -> fixMeta(dir, item, unlocked);
             case HARDLINK -> links.handle(ctx, dir, item, this);
             case SYMLINK -> symlink(dir, item);
             case SPECIAL -> special(dir, item);
@@ -92,28 +93,34 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
      * A file's data, unless the target's is current (then its metadata). Returns false when the
      * file was not placed (nor would be): the name was left alone.
      */
-    private boolean copy(DirPair dir, WorkItem item) throws IOException {
+    private boolean copy(DirPair dir, WorkItem item, int unlocked) throws IOException {
         if (plan.dataCurrent(dir, item)) {
-            fixMeta(dir, item);
+            fixMeta(dir, item, unlocked);
             return true;
         }
         return writer.copyFile(dir, item);
     }
 
-    /** Owner, mode and times of a file whose data is current, and its other attributes where they differ. */
-    private void fixMeta(DirPair dir, WorkItem item) throws IOException {
-        List<String> changed = plan.attrDifferences(dir, item.name());
-        if (plan.stampCurrent(item.src(), item.tgt()) && changed.isEmpty()) {
+    /**
+     * Owner, mode and times of a file whose data is current, and its other attributes where they
+     * differ. A target unlocked for this ({@code unlocked}: the bits cleared) gets its flags back,
+     * and -i names what differed before the unlock, not the flag pdm itself cleared.
+     */
+    private void fixMeta(DirPair dir, WorkItem item, int unlocked) throws IOException {
+        List<String> changed = plan.attrDifferences(dir, item.name(), unlocked);
+        if (plan.stampCurrent(item.src(), item.tgt()) && changed.isEmpty() && unlocked == 0) {
             ctx.stats().filesSkipped.increment();
             return;
         }
-        writer.fixMeta(dir, item, changed);
+        writer.fixMeta(dir, item, changed, unlocked != 0);
     }
 
     private boolean symlink(DirPair dir, WorkItem item) throws IOException {
         byte[] linkTo = dir.src().readlink(item.name());
-        // (a symlink whose xattrs alone differ is made anew, with them)
-        if (plan.sameSymlink(dir, item, linkTo) && !attrs.entryDiffers(dir, item.name(), item.src(), item.tgt())) {
+        boolean same = plan.sameSymlink(dir, item, linkTo);
+        // (a symlink whose xattrs alone differ is made anew, with them; -i names them)
+        List<String> changed = attrs.entryDifferences(dir, item.name(), item.src(), item.tgt());
+        if (same && changed.isEmpty()) {
             if (plan.symlinkStampCurrent(item.src(), item.tgt())) {
                 ctx.stats().filesSkipped.increment();
             } else {
@@ -121,23 +128,24 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
             }
             return true;
         }
-        return writer.create(dir, item, Change.SYMLINK, (d, tmp) -> d.symlink(tmp, linkTo));
+        return writer.create(dir, item, Change.SYMLINK, changed, (d, tmp) -> d.symlink(tmp, linkTo));
     }
 
     private boolean special(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
-        if (plan.isCurrentSpecial(src, item.tgt()) && !attrs.entryDiffers(dir, item.name(), src, item.tgt())) {
+        List<String> changed = attrs.entryDifferences(dir, item.name(), src, item.tgt());
+        if (plan.isCurrentSpecial(src, item.tgt()) && changed.isEmpty()) {
             ctx.stats().filesSkipped.increment();
             return true;
         }
-        return writer.create(dir, item, Change.valueOf(src.type().name()),
+        return writer.create(dir, item, Change.valueOf(src.type().name()), changed,
                 (d, tmp) -> d.mknod(tmp, src.type(), src.perms(), src.rdev()));
     }
 
     @Override
     public boolean placeLeader(DirPair dir, WorkItem item) throws IOException {
         return switch (item.src().type()) {
-            case FILE -> copy(dir, item);
+            case FILE -> copy(dir, item, 0);
             case SYMLINK -> symlink(dir, item);
             case DIR -> throw new IllegalArgumentException("a directory has no hard links");
             default -> special(dir, item);
@@ -146,6 +154,6 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
 
     @Override
     public void link(DirPair dir, WorkItem item, Dir leaderDir, Path leaderName) throws IOException {
-        writer.create(dir, item, Change.LINK, (d, tmp) -> d.link(tmp, leaderDir, leaderName));
+        writer.create(dir, item, Change.LINK, List.of(), (d, tmp) -> d.link(tmp, leaderDir, leaderName));
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import pdm.fs.AttrPolicy;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.fs.FileType;
@@ -73,7 +74,7 @@ final class CopyPlan {
             default -> {
                 if (src.nlink() > 1) {
                     plan.work(new WorkItem(p.name(), Op.HARDLINK, src, tgt));
-                } else if (isCurrentSpecial(src, tgt) && !attrs.entryDiffers(dir, p.name(), src, tgt)) {
+                } else if (isCurrentSpecial(src, tgt) && attrs.entryDifferences(dir, p.name(), src, tgt).isEmpty()) {
                     ctx.stats().filesSkipped.increment();
                 } else {
                     plan.work(new WorkItem(p.name(), Op.SPECIAL, src, tgt));
@@ -126,12 +127,14 @@ final class CopyPlan {
      * metadata, named as verify names them: where the source may have any and they differ
      * (none moves the mtime). Empty for none.
      */
-    List<String> attrDifferences(DirPair dir, Path name) throws IOException {
-        if (dir.tgt() == null || !dir.src().mayHaveAttrs(name, ctx.options().attrs())) {
+    List<String> attrDifferences(DirPair dir, Path name, int unlocked) throws IOException {
+        // (the target too: a name the source no longer has, its last one, must go there as well)
+        AttrPolicy p = ctx.options().attrs();
+        if (dir.tgt() == null || !dir.src().mayHaveAttrs(name, p) && !dir.tgt().mayHaveAttrs(name, p)) {
             return List.of();
         }
         try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
-            return attrs.differences(a, b);
+            return attrs.differences(a, b, unlocked);
         }
     }
 

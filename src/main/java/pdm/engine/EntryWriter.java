@@ -87,7 +87,7 @@ final class EntryWriter {
      */
     boolean copyFile(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
-        return write(dir, item, Change.COPY, e -> {
+        return write(dir, item, Change.COPY, List.of(), e -> {
             if (EmptySource.bare(ctx, dir, item) && copyEmpty(dir, item, e)) {
                 return;
             }
@@ -137,10 +137,11 @@ final class EntryWriter {
     /**
      * Makes a symlink, special or hard link ({@code what}) anew with the source's metadata (a hard
      * link shares its leader's, which is already right) and puts it in place. Returns false when
-     * the name was left alone.
+     * the name was left alone. {@code changed}: the attributes that differed from the target's
+     * entry it replaces ("xattr trusted.sl"), named in its -i line.
      */
-    boolean create(DirPair dir, WorkItem item, Change what, Maker maker) throws IOException {
-        return write(dir, item, what, e -> {
+    boolean create(DirPair dir, WorkItem item, Change what, List<String> changed, Maker maker) throws IOException {
+        return write(dir, item, what, changed, e -> {
             e.name = TempNames.next();
             maker.make(dir.tgt(), e.name);
             if (what != Change.LINK) {
@@ -151,7 +152,8 @@ final class EntryWriter {
     }
 
     /** The one way a new entry reaches the target: made, given its metadata, then placed or rolled back. */
-    private boolean write(DirPair dir, WorkItem item, Change what, Making making) throws IOException {
+    private boolean write(DirPair dir, WorkItem item, Change what, List<String> changed, Making making)
+            throws IOException {
         if (!mayReplace(dir, item)) {
             return false;
         }
@@ -160,7 +162,7 @@ final class EntryWriter {
                 return false;
             }
             ctx.wouldTouch(dir.rel());
-            placed(dir, item, what, what == Change.COPY ? item.src().size() : 0, 0);
+            placed(dir, item, what, changed, what == Change.COPY ? item.src().size() : 0, 0);
             return true;
         }
         NewEntry made = new NewEntry();
@@ -174,7 +176,7 @@ final class EntryWriter {
                     // (after the rename: a project-inherit directory refuses a file of another project)
                     attrs.afterPlace(dir.tgt(), item.name(), made.attrs[0], made.attrs[1], dir.display(item.name()));
                 }
-                placed(dir, item, what, made.bytes, made.written.sum());
+                placed(dir, item, what, changed, made.bytes, made.written.sum());
             }
             return placed;
         } finally {
@@ -184,8 +186,8 @@ final class EntryWriter {
         }
     }
 
-    private void placed(DirPair dir, WorkItem item, Change what, long bytes, long written) {
-        ctx.changes().add(what, dir.display(item.name()));
+    private void placed(DirPair dir, WorkItem item, Change what, List<String> changed, long bytes, long written) {
+        ctx.changes().add(what, dir.display(item.name()), changed);
         ctx.stats().filesCopied.increment();
         ctx.stats().bytes.add(bytes);
         ctx.stats().bytesWritten.add(written);
@@ -294,16 +296,17 @@ final class EntryWriter {
 
     /**
      * Owner, mode and times of a file whose data is current, and its xattrs, ACLs, flags and
-     * project ID when {@code attrs} (they may change with nothing else: none moves the mtime).
+     * project ID where {@code changed} names some (they may change with nothing else: none moves the
+     * mtime), or where {@code relock}: the entry was unlocked to be fixed, and gets its flags back.
      */
-    void fixMeta(DirPair dir, WorkItem item, List<String> changed) throws IOException {
+    void fixMeta(DirPair dir, WorkItem item, List<String> changed, boolean relock) throws IOException {
         FileMeta src = item.src();
         if (!ctx.dryRun()) {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
                 meta.apply(f, src);
-                if (!changed.isEmpty()) {
+                if (!changed.isEmpty() || relock) {
                     try (FileHandle from = dir.src().openRead(item.name())) {
                         attrs.fixInPlace(from, f, dir.display(item.name()));
                     }

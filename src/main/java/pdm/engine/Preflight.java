@@ -279,7 +279,8 @@ public final class Preflight {
      * failing every entry: the source's directory and the target's root are asked what their
      * filesystems hold (reading an xattr they cannot hold says so, and changes nothing). An
      * attribute the source's filesystem cannot have either is no loss. Project IDs are tried on
-     * a file made for it, where the source directory has one.
+     * a file made for it, where the source directory has one; so are trusted.* and security.*
+     * names (as root, with every namespace kept), where the source directory has some.
      */
     static void refuseAttributeLoss(JobSpec job, Path dirRel) {
         AttrPolicy p = job.options().attrs();
@@ -293,6 +294,16 @@ public final class Preflight {
             }
             if (p.xattrs() != XattrScope.NONE && src.xattrs() && !tgt.xattrs()) {
                 throw loss(tgtName + " cannot hold extended attributes", "--xattrs=none", true);
+            }
+            if (p.xattrs() == XattrScope.ALL && Privileges.isRoot()) {
+                // (user.* says nothing of the others: NFS 4.2 holds user.* alone, a FUSE filesystem what it likes)
+                for (String ns : Attrs.rootNamespaces(s)) {
+                    String refused = WriteProbe.refusesXattr(t, ns + ".pdm-probe");
+                    if (refused != null) {
+                        throw loss(tgtName + " cannot hold " + ns + ".* xattrs (" + refused + " on a test file; source "
+                                + Names.display(dirRel) + " has some)", "--xattrs=user", true);
+                    }
+                }
             }
             if (p.flags() && src.flags() && !tgt.flags()) {
                 throw loss(tgtName + " has no inode flags (chattr)", "--no-flags", false);

@@ -30,7 +30,8 @@ import pdm.fs.linux.SysException;
  * @param xattrs name to value, of the names the policy keeps (and the caller may set)
  * @param flags  the inode flags, or {@link InodeAttrs#NONE} where there are none (or the policy drops them)
  * @param projid the project ID, or -1 where there is none (or the policy drops it)
- * @param skipped names on the entry the policy or the caller's privileges leave out (Lustre's own not counted),
+ * @param skipped names on the entry the policy or the caller's privileges leave out (a filesystem's own,
+ *                {@link XattrScope#managed}, not counted),
  *                and, without root, its immutable or append-only flag
  */
 public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, int skipped) {
@@ -120,7 +121,7 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
                 if (v != null) {
                     x.put(name, new Xattrs.Value(v));
                 }
-            } else if (!XattrScope.lustreManaged(name)) {
+            } else if (!XattrScope.managed(name)) {
                 left++;
             }
         }
@@ -130,6 +131,11 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
     /** The same with these inode flags (what the target has once {@link #writeEarlyFlags} set them). */
     public Attrs withFlags(long f) {
         return new Attrs(xattrs, f, projid, skipped);
+    }
+
+    /** The same with the immutable or append-only {@code bits} set again (those {@link #unlock} cleared). */
+    public Attrs withLocked(int bits) {
+        return bits == 0 || flags == InodeAttrs.NONE ? this : withFlags(flags | (bits & InodeFlags.LOCKING));
     }
 
     /**
@@ -468,6 +474,22 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
     public static Holds holds(Dir d) throws IOException {
         return new Holds(InodeAttrs.holdsXattr(d.fd(), "user.pdm-probe"), InodeAttrs.holdsXattr(d.fd(), Acl.ACCESS),
                 InodeAttrs.flags(d.fd()) != InodeAttrs.NONE);
+    }
+
+    /**
+     * The namespaces among trusted.* and security.* that the open directory has names of (a
+     * filesystem's own, {@link XattrScope#managed}, left out), in that order: what a copy of it
+     * must find the target take.
+     */
+    public static List<String> rootNamespaces(Dir d) throws IOException {
+        List<String> out = new ArrayList<>();
+        List<String> names = Sys.listXattrs(d.fd());
+        for (String ns : List.of("trusted", "security")) {
+            if (names.stream().anyMatch(n -> n.startsWith(ns + ".") && !XattrScope.managed(n))) {
+                out.add(ns);
+            }
+        }
+        return out;
     }
 
     /** The project ID of an open directory, or -1 where it has none. */

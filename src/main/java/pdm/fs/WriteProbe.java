@@ -62,6 +62,54 @@ public final class WriteProbe {
         withNamedFile(fd);
     }
 
+    /**
+     * Whether a file made in {@code dir} as {@link #tryWrite} makes it takes the xattr {@code name}
+     * (a namespace's test name, "trusted.pdm-probe"): null when it does, else what the kernel said
+     * (EOPNOTSUPP where the filesystem has no such namespace). The file is dropped either way.
+     * Throws when the file itself cannot be made.
+     */
+    public static String refusesXattr(Dir dir, String name) throws IOException {
+        int fd;
+        try {
+            fd = Sys.openat(dir.fd(), new byte[]{'.'}, Sys.ARCH.oTmpfile() | Sys.ARCH.oWronly() | Sys.ARCH.oCloexec(),
+                    0600);
+        } catch (SysException e) {
+            if (!SysException.is(e, Errno.EOPNOTSUPP, Errno.EISDIR, Errno.EINVAL)) {
+                throw e;
+            }
+            return refusesXattrNamed(dir.fd(), name);
+        }
+        try {
+            Sys.setXattr(fd, name, new byte[]{'1'});
+            return null;
+        } catch (SysException e) {
+            return e.getReason();
+        } finally {
+            Sys.close(fd);
+        }
+    }
+
+    /** The same without O_TMPFILE: on a named file made and removed, the directory's times put back. */
+    private static String refusesXattrNamed(int dirFd, String xattr) throws IOException {
+        Sys.Stat before = Sys.fstat(dirFd);
+        byte[] name = NAME.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int fd = Sys.openat(dirFd, name, Sys.ARCH.oWronly() | Sys.ARCH.oCreat() | Sys.ARCH.oExcl()
+                | Sys.ARCH.oNofollow() | Sys.ARCH.oCloexec(), 0600);
+        try {
+            Sys.setXattr(fd, xattr, new byte[]{'1'});
+            return null;
+        } catch (SysException e) {
+            return e.getReason();
+        } finally {
+            Sys.close(fd);
+            try {
+                Sys.unlinkat(dirFd, name, false);
+            } finally {
+                Sys.lutimensat(dirFd, new byte[]{'.'}, before.atimeNs(), before.mtimeNs());
+            }
+        }
+    }
+
     /** The way without O_TMPFILE: a named file made and removed, the directory's times put back. */
     static void withNamedFile(Dir dir) throws IOException {
         withNamedFile(dir.fd());

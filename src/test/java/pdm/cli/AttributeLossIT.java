@@ -14,6 +14,7 @@ import pdm.testkit.AttrSnapshot;
 import pdm.testkit.Fx;
 import pdm.testkit.LoopImage;
 import pdm.testkit.Pdm;
+import pdm.testkit.Strace;
 import pdm.testkit.Tools;
 
 /**
@@ -34,6 +35,38 @@ class AttributeLossIT {
     @AfterEach
     void unlock() {
         AttrSnapshot.unlock(tmp);
+    }
+
+    /**
+     * user.* says nothing of the other namespaces (NFS 4.2 holds user.* alone): a source whose
+     * root has trusted.* or security.* names is refused at start where a test file on the target
+     * does not take one, naming the namespace and --xattrs=user. The refusal is made by strace
+     * on the probe's fsetxattr, the one call it fails (the trace shows its name).
+     */
+    @Test
+    void aNamespaceTheTargetRefusesIsRefusedAtStartNamingTheOption() throws Exception {
+        Strace.assumeUsable(false);
+        Path src = Fx.mkdirs(tmp.resolve("src"));
+        Tools.run("setfattr", "-n", "trusted.t", "-v", "tv", src.toString());
+        Tools.run("setfattr", "-n", "security.s", "-v", "sv", Fx.write(src.resolve("f"), "data").toString());
+        Path dst = tmp.resolve("dst");
+
+        Strace.Run refused = Strace.inject("fsetxattr", "EOPNOTSUPP").anywhere().pdm(tmp, "copy", src.toString(),
+                dst.toString());
+
+        assertThat(refused.injected()).as(refused.toString()).singleElement().asString()
+                .contains("\"trusted.pdm-probe\"");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).contains("cannot hold trusted.* xattrs (").contains("Give --xattrs=user")
+                .contains("nothing was changed");
+        assertThat(dst).as("nothing written").doesNotExist();
+
+        Pdm.Result user = Pdm.json("copy", src, dst, "--xattrs=user");
+        assertThat(user.exit()).as(user.toString()).isZero();
+        assertThat(user.count("attrs_not_kept")).as("the root's trusted.t and f's security.s").isEqualTo(2);
+        Pdm.Result all = Pdm.json("copy", src, tmp.resolve("all"));
+        assertThat(all.exit()).as("a target that takes them: " + all).isZero();
+        AttrSnapshot.assertSame(src, tmp.resolve("all"));
     }
 
     /**

@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pdm.testkit.AttrTree;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
+import pdm.testkit.Tools;
 
 /**
  * pdm run as an ordinary user (nobody, through setpriv) over a tree owned by root: copy says
@@ -63,6 +65,43 @@ class NonRootIT {
         assertThat(verify.exit).as(verify.toString()).isEqualTo(1);
         assertThat(new ObjectMapper().readTree(verify.out).get("differences").asLong()).isEqualTo(6);
         assertThat(verify.out).contains("owner").contains("group");
+    }
+
+    @Test
+    void copySaysOnceWhichAttributesItCannotKeepCountsThemAndLeavesTheAtimesOfItsOwnTree() throws Exception {
+        assumeTrue(new UnixSystem().getUid() == 0, "needs root to become nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Fx.chmod(tmp, 0755);
+        Path jar = tmp.resolve("pdm.jar");
+        Files.copy(Path.of(Cluster.jar()), jar, StandardCopyOption.REPLACE_EXISTING);
+        Fx.chmod(jar, 0644);
+        Path src = Fx.mkdirs(tmp.resolve("src"));
+        Tools.run("setfattr", "-n", "security.s", "-v", "sv", Fx.write(src.resolve("sec"), "s").toString());
+        Tools.run("setfattr", "-n", "user.u", "-v", "uv", Fx.write(src.resolve("u"), "u").toString());
+        Tools.run("setfattr", "-n", "trusted.t", "-v", "tv", Fx.write(src.resolve("tr"), "t").toString());
+        Path imm = Fx.write(src.resolve("imm"), "i");
+        Tools.run("chown", "-R", NOBODY + ":" + NOBODY, src.toString());
+        Tools.run("chattr", "+i", imm.toString());
+        var own = List.of(src.resolve("sec"), src.resolve("u"), src.resolve("tr"), imm);
+        AttrTree.ageAtimes(own);
+        var atimes = AttrTree.atimes(own);
+        Path dst = Fx.mkdirs(tmp.resolve("dst"));
+        Fx.chown(dst, NOBODY, NOBODY);
+        try {
+            Run copy = asNobody(jar, "copy", "--json", src.toString(), dst.toString());
+
+            assertThat(copy.exit).as(copy.toString()).isZero();
+            assertThat(AttrTree.atimes(own)).as("O_NOATIME on the files it owns").isEqualTo(atimes);
+            assertThat(copy.err.lines().filter(l -> l.contains("not running as root: trusted.* and security.* xattrs"))
+                    .count()).as("said once: " + copy.err).isEqualTo(1);
+            assertThat(copy.err).contains("--xattrs=user");
+            // (trusted.* names are not even listed to an ordinary user: nothing to count)
+            assertThat(new ObjectMapper().readTree(copy.out).get("attrs_not_kept").asLong())
+                    .as("security.s and +i").isEqualTo(2);
+            assertThat(Tools.run("getfattr", "-d", dst.resolve("u").toString())).contains("user.u=\"uv\"");
+        } finally {
+            Tools.run("chattr", "-i", imm.toString());
+        }
     }
 
     private record Run(int exit, String out, String err) {

@@ -70,6 +70,52 @@ class AttributesDistributedIT {
     }
 
     @Test
+    void workersCarryAnAttributeChangedAloneAndUnlockWhatTheyMustUpdate() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            AttrTree.build(c.src);
+            c.startConnectedWorkers(1);
+            assertThat(c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json").exit()).isZero();
+            Tools.run("setfacl", "-m", "u:nobody:r", c.src.resolve("f").toString()); // (an ACL alone)
+            Tools.run("chattr", "+d", c.src.resolve("u").toString()); // (a flag alone)
+            Tools.run("setfattr", "-n", "user.new", "-v", "n", c.src.resolve("tr").toString()); // (an xattr alone)
+            Tools.run("setfattr", "-h", "-n", "trusted.sl", "-v", "changed", c.src.resolve("sl").toString());
+            Tools.run("chattr", "-i", c.src.resolve("imm").toString());
+            Fx.write(c.src.resolve("imm"), "new content");
+            Tools.run("chattr", "+i", c.src.resolve("imm").toString());
+            Tools.run("chattr", "-a", c.src.resolve("app").toString());
+            Tools.run("chmod", "600", c.src.resolve("app").toString());
+            Tools.run("chattr", "+a", c.src.resolve("app").toString());
+
+            Cluster.Run copy = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
+
+            assertThat(copy.exit()).as(copy.stdout() + copy.stderr()).isZero();
+            assertThat(copy.json().path("unlocked").asLong()).as("imm and app").isEqualTo(2);
+            AttrSnapshot.assertSame(c.src, c.dst);
+            assertThat(c.run("verify", c.srcName, c.tgtName, "/", "--wait", "--json").exit()).isZero();
+        }
+    }
+
+    @Test
+    void workersKeepProjectIdsOnXfs() throws Exception {
+        try (LoopImage xfs = LoopImage.xfs(tmp); Cluster c = new Cluster(xfs.root().resolve("c"))) {
+            Path p = Fx.mkdirs(c.src.resolve("p"));
+            Tools.run("chattr", "+P", "-p", "77", p.toString());
+            Fx.write(p.resolve("inherits"), "77 from its directory");
+            Tools.run("chattr", "-p", "4242", Fx.write(p.resolve("q"), "its own").toString());
+            c.startConnectedWorkers(1);
+
+            assertThat(c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json").exit()).isZero();
+            AttrSnapshot.assertSame(c.src, c.dst);
+            Tools.run("chattr", "-p", "4243", p.resolve("q").toString());
+            Cluster.Run verify = c.run("verify", c.srcName, c.tgtName, "/", "--wait", "--json");
+            assertThat(verify.exit()).isEqualTo(1);
+            assertThat(verify.stdout()).contains("project 4243 vs 4242");
+            assertThat(c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json").exit()).isZero();
+            AttrSnapshot.assertSame(c.src, c.dst);
+        }
+    }
+
+    @Test
     void aTargetWithoutAclsIsRefusedAtStartUnlessTheyAreDropped() throws Exception {
         try (LoopImage btrfs = LoopImage.btrfsNoAcl(tmp); Cluster c = new Cluster(tmp, "", false, btrfs.root())) {
             AttrTree.build(c.src);

@@ -32,6 +32,7 @@ public final class Strace {
     private final List<Path> aim = new ArrayList<>();
     private String when;
     private boolean ownPidNamespace;
+    private boolean anywhere;
 
     private Strace(String calls, String errno) {
         this.calls = calls;
@@ -52,6 +53,17 @@ public final class Strace {
     /** Only calls on these paths, which need not exist yet (a descriptor's path is read when the call is made). */
     public Strace at(Path... paths) {
         aim.addAll(List.of(paths));
+        return this;
+    }
+
+    /**
+     * Fails the calls wherever they are made, and traces those calls alone: only for calls the
+     * JVM never makes itself (fsetxattr: only pdm sets xattrs) on a descriptor {@code -P} cannot
+     * name (a file made O_TMPFILE, whose path is "#inode (deleted)"). The trace then shows each
+     * call with its arguments, which the test asserts on to prove the fault hit what it aimed at.
+     */
+    public Strace anywhere() {
+        this.anywhere = true;
         return this;
     }
 
@@ -99,7 +111,7 @@ public final class Strace {
 
     /** Runs {@code pdm ARGS} under strace in {@code workDir} (which gets its output files) and waits for it. */
     public Run pdm(Path workDir, String... args) throws IOException, InterruptedException {
-        if (aim.isEmpty()) {
+        if (aim.isEmpty() && !anywhere) {
             throw new IllegalStateException("a fault with no -P path would fail the JVM's own calls too");
         }
         Path traces = Files.createTempDirectory(workDir, "strace-");
@@ -109,6 +121,9 @@ public final class Strace {
         // -ff: a file per thread, so that no call is split in two lines by another thread's
         List<String> cmd = new ArrayList<>(List.of(STRACE.toString(), "-ff", "-qq", "-y", "-e", "signal=none",
                 "-o", traces.resolve("t").toString(), "--inject=" + calls + ":error=" + errno + (when == null ? "" : ":when=" + when)));
+        if (anywhere) {
+            cmd.addAll(List.of("-e", "trace=" + calls));
+        }
         for (Path p : aim) {
             cmd.addAll(List.of("-P", p.toAbsolutePath().toString()));
         }
