@@ -104,6 +104,41 @@ class NonRootIT {
         }
     }
 
+    /**
+     * Found by the issue-20 audit: the first file the kernel refused O_NOATIME for (another
+     * owner's) turned the flag off for the whole root, so every file of the user's own read
+     * after it had its atime moved.
+     */
+    @Test
+    void anotherOwnersFileReadFirstDoesNotMoveTheAtimesOfTheUsersOwnFiles() throws Exception {
+        assumeTrue(new UnixSystem().getUid() == 0, "needs root to become nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Fx.chmod(tmp, 0755);
+        Path jar = tmp.resolve("pdm.jar");
+        Files.copy(Path.of(Cluster.jar()), jar, StandardCopyOption.REPLACE_EXISTING);
+        Fx.chmod(jar, 0644);
+        Path src = Fx.mkdirs(tmp.resolve("src"));
+        List<Path> own = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            own.add(Fx.write(src.resolve("z-own-" + i), "own " + i));
+        }
+        Tools.run("chown", "-R", NOBODY + ":" + NOBODY, src.toString());
+        Path foreign = Fx.write(src.resolve("a-foreign"), "root's, readable by all"); // (first by name)
+        Fx.chmod(foreign, 0644);
+        AttrTree.ageAtimes(own);
+        var atimes = AttrTree.atimes(own);
+        Path dst = Fx.mkdirs(tmp.resolve("dst"));
+        Fx.chown(dst, NOBODY, NOBODY);
+
+        // (one thread of each kind: the files are read in name order, the other owner's first)
+        Run copy = asNobody(jar, "copy", "--json", "--dir-workers", "1", "--file-workers", "1", src.toString(),
+                dst.toString());
+
+        assertThat(copy.exit).as(copy.toString()).isZero();
+        assertThat(Files.readString(dst.resolve("a-foreign"))).isEqualTo("root's, readable by all");
+        assertThat(AttrTree.atimes(own)).as("O_NOATIME on the files it owns, after one it does not").isEqualTo(atimes);
+    }
+
     private record Run(int exit, String out, String err) {
     }
 
