@@ -327,17 +327,17 @@ public final class JournalStream {
                         + src + "' answered a mark request in " + MARK_WAIT_MS / 1000 + " s, so the journal cannot "
                         + "vouch for the time since the last pass");
             }
-            List<JournalFile.Record> now = read(c, src);
-            Changes ch = Changes.between(now, requestId, srcRoot, path, key);
             String[] m = mark.trim().split(" ");
             String session = m[0];
             long seq = Long.parseLong(m[1]);
+            List<JournalFile.Record> now = read(c, src);
+            Changes ch = Changes.between(now, requestId, session, seq, srcRoot, path, key);
             if (!ch.vouched()) {
                 return new Changes.Decision(requestId, key, Changes.Decision.FULL, session, seq, 0, ch.reason());
             }
             String why = check.apply(ch);
             return new Changes.Decision(requestId, key, why == null ? Changes.Decision.CHANGES
-                    : Changes.Decision.EVERYTHING, session, seq, Changes.fromSeq(now, requestId, key),
+                    : Changes.Decision.EVERYTHING, session, seq, Changes.fromSeq(now, requestId, session, seq, key),
                     why == null ? "" : why);
         }
 

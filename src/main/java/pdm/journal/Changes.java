@@ -176,9 +176,9 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
      * @param srcRoot the source filesystem's root on this node
      * @param key     the digest of the pass key
      */
-    public static Changes between(List<JournalFile.Record> records, String requestId, Path srcRoot, Path path,
-                                  String key) throws IOException {
-        int at = markAt(records, requestId);
+    public static Changes between(List<JournalFile.Record> records, String requestId, String session, long seq,
+                                  Path srcRoot, Path path, String key) throws IOException {
+        int at = markAt(records, requestId, session, seq);
         if (at < 0) {
             return full("the watcher's mark for this pass is not on the journal stream", null);
         }
@@ -197,8 +197,9 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
     }
 
     /** The mark {@link #between} reads from for the pass {@code requestId} (0: none). */
-    public static long fromSeq(List<JournalFile.Record> records, String requestId, String key) {
-        int at = markAt(records, requestId);
+    public static long fromSeq(List<JournalFile.Record> records, String requestId, String session, long seq,
+                               String key) {
+        int at = markAt(records, requestId, session, seq);
         Decision d = at < 0 ? null : lastComplete(records, at, key);
         return d == null ? 0 : d.toSeq();
     }
@@ -224,7 +225,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
 
     /** What the pass of {@code d} reads, recomputed by any worker from the stream: the interval {@code d} names. */
     public static Changes of(List<JournalFile.Record> records, Decision d, Path srcRoot, Path path) throws IOException {
-        int at = markAt(records, d.requestId());
+        int at = markAt(records, d.requestId(), d.session(), d.toSeq());
         if (at < 0) {
             return full("the watcher's mark for this pass is no longer on the journal stream", null);
         }
@@ -232,10 +233,15 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Set<Path> subt
         return interval(records, d.fromSeq(), new Mark(null, m.session(), m.seq()), m, srcRoot, path);
     }
 
-    private static int markAt(List<JournalFile.Record> records, String requestId) {
+    /**
+     * Where the MARK the watcher answered lies: by session and number, as a watcher restarted
+     * since an earlier answer to the same request wrote another MARK for it.
+     */
+    private static int markAt(List<JournalFile.Record> records, String requestId, String session, long seq) {
         for (int i = 0; i < records.size(); i++) {
             JournalFile.Record r = records.get(i);
-            if (r.type().equals(JournalFile.MARK) && r.fields().size() == 2 && untext(r.fields().get(0)).equals(requestId)) {
+            if (r.type().equals(JournalFile.MARK) && r.fields().size() == 2 && r.session().equals(session)
+                    && r.seq() == seq && untext(r.fields().get(0)).equals(requestId)) {
                 return i;
             }
         }

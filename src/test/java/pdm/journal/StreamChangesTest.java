@@ -47,6 +47,13 @@ class StreamChangesTest {
         }
     }
 
+    /** The pass's view at the MARK the watcher answered it (the last one for its request). */
+    private Changes between(String request) throws Exception {
+        JournalFile.Record m = stream.stream().filter(r -> r.type().equals(JournalFile.MARK)
+                && r.fields().get(0).equals(enc(request))).reduce((a, b) -> b).orElseThrow();
+        return Changes.between(stream, request, m.session(), m.seq(), root, Path.of("data"), "K");
+    }
+
     @Test
     void aPassReadsFromTheMarkOfTheLastCompletePassOfItsKeyUpToItsOwn() throws Exception {
         Files.createDirectories(root.resolve("data/a/b"));
@@ -61,12 +68,12 @@ class StreamChangesTest {
         watcher("s", JournalFile.DIR, "T", enc("c"));
         mark("s", "j3/copy");
 
-        Changes c = Changes.between(stream, "j3/copy", root, Path.of("data"), "K");
+        Changes c = between("j3/copy");
 
         assertThat(c.reason()).isNull();
         assertThat(c.listed()).containsExactly(Path.of("data/a/b"));
         assertThat(c.subtree()).containsExactly(Path.of("data/c"));
-        assertThat(Changes.fromSeq(stream, "j3/copy", "K")).isEqualTo(3);
+        assertThat(Changes.fromSeq(stream, "j3/copy", "s", 7, "K")).isEqualTo(3);
         // every worker recomputes the same from the decision
         Changes.Decision d = new Changes.Decision("j3/copy", "K", Changes.Decision.CHANGES, "s", seq, 3, "");
         stream.add(d.record());
@@ -81,21 +88,38 @@ class StreamChangesTest {
         mark("s", "j1/copy");
         decidedAndComplete("j1/copy", "K", "s", false);
         mark("s", "j2/copy");
-        assertThat(Changes.between(stream, "j2/copy", root, Path.of("data"), "K").reason())
+        assertThat(between("j2/copy").reason())
                 .contains("no earlier complete --changes pass");
 
         stream.add(Changes.complete("j2/copy"));
         decidedAndComplete("j2/copy", "K", "s", true);
         watcher("t", JournalFile.START, "1", "2", enc("/w"));
         mark("t", "j3/copy");
-        assertThat(Changes.between(stream, "j3/copy", root, Path.of("data"), "K").reason()).contains("restarted");
+        assertThat(between("j3/copy").reason()).contains("restarted");
 
         decidedAndComplete("j3/copy", "K", "t", true);
         watcher("t", JournalFile.DIR, "E", enc(""));
         stream.removeLast(); // the stream's retention dropped it
         mark("t", "j4/copy");
-        assertThat(Changes.between(stream, "j4/copy", root, Path.of("data"), "K").reason())
+        assertThat(between("j4/copy").reason())
                 .contains("no longer holds every record");
+    }
+
+    /**
+     * A root task whose worker died after the watcher answered, asking again of a watcher
+     * restarted since: two MARKs of one request. It reads at the one it was answered, the new one,
+     * whose interval the restart broke.
+     */
+    @Test
+    void aRequestAnsweredAgainByARestartedWatcherReadsAtTheNewMark() throws Exception {
+        Files.createDirectories(root.resolve("data"));
+        watcher("s", JournalFile.START, "1", "2", enc("/w"));
+        mark("s", "j1/copy");
+        decidedAndComplete("j1/copy", "K", "s", true);
+        mark("s", "j2/copy");
+        watcher("t", JournalFile.START, "1", "2", enc("/w"));
+        mark("t", "j2/copy");
+        assertThat(between("j2/copy").reason()).contains("restarted");
     }
 
     @Test
