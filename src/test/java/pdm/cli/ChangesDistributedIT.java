@@ -177,6 +177,29 @@ class ChangesDistributedIT {
         assertSame("restarted");
     }
 
+    /** The kernel's queue overflowed while the watcher read nothing: a GAP on the stream, so the next pass walks everything. */
+    @Test
+    void anOverflowedQueueMakesTheNextPassWalkEverythingAndThenTheJournalVouchesAgain() throws Exception {
+        assertThat(syncChanges().exit()).isZero();
+        Cluster.signal(watcher, "STOP"); // stopped, the watcher reads nothing: 20,000 creates overflow the kernel's 16,384
+        Path many = Files.createDirectories(c.src.resolve("d1/many"));
+        for (int i = 0; i < 20_000; i++) {
+            Files.createFile(many.resolve("f" + i));
+        }
+        Cluster.signal(watcher, "CONT");
+        Cluster.Run overflowed = syncChanges();
+        assertThat(overflowed.exit()).as(overflowed.stderr()).isZero();
+        assertThat(overflowed.json().get("walk").asText()).isEqualTo("full");
+        assertThat(overflowed.json().get("walk_reason").asText()).contains("overflowed");
+        assertThat(overflowed.stderr()).contains("copy walked everything: the journal has a gap");
+        fullSync("overflowed");
+        assertSame("overflowed");
+        Files.writeString(c.src.resolve("d2/again"), "y");
+        Cluster.Run again = syncChanges();
+        assertThat(again.json().get("walk").asText()).as(again.stdout() + again.stderr()).isEqualTo("changes");
+        assertThat(Files.readString(c.dst.resolve("d2/again"))).isEqualTo("y");
+    }
+
     private Path last(String ext) throws Exception {
         try (Stream<Path> s = Files.list(tmp)) {
             return s.filter(p -> p.getFileName().toString().startsWith("cmd-") && p.toString().endsWith(ext))
