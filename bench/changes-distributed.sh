@@ -24,7 +24,10 @@ SRC=bsrc$ID
 TGT=bdst$ID
 mkdir -p "$WORK"
 [ -d "$WORK/src-$PROFILE" ] || python3 "$MAKE_TREE" "$PROFILE" "$WORK/src-$PROFILE" --seed 7 > /dev/null
-rm -rf "$WORK/dst" "$WORK/state"; mkdir -p "$WORK/dst"
+# (the target on another filesystem, as in a migration: the watcher sees its whole filesystem, and
+# the first copy's 10^5 creates there would overflow its queue: the next pass would walk everything)
+DST=${TGT_DIR:-/dev/shm/pdm-bench-changes-dist-tgt}
+rm -rf "$DST" "$WORK/state"; mkdir -p "$DST"
 export PDM_STATE_DIR=$WORK/state
 cat > "$WORK/config.toml" <<TOML
 [datasource.$SRC]
@@ -33,15 +36,22 @@ path = "$WORK/src-$PROFILE"
 write = false
 [datasource.$TGT]
 type = "posix"
-path = "$WORK/dst"
+path = "$DST"
 write = true
 TOML
-pdm() { java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR" "$@" --config "$WORK/config.toml" --rabbitmq "$URI"; }
+JAVA=${PDM_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+# (a script, not a function: /usr/bin/time runs it)
+cat > "$WORK/pdm" <<SH
+#!/bin/sh
+exec "$JAVA" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR" "\$@" --config "$WORK/config.toml" --rabbitmq "$URI"
+SH
+chmod +x "$WORK/pdm"
+pdm() { "$WORK/pdm" "$@"; }
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-pdm watch "$SRC" > "$WORK/watch.log" 2>&1 & pids+=($!)
-for i in $(seq 1 "$W"); do pdm worker > "$WORK/worker-$i.log" 2>&1 & pids+=($!); done
+"$WORK/pdm" watch "$SRC" > "$WORK/watch.log" 2>&1 & pids+=($!)
+for i in $(seq 1 "$W"); do "$WORK/pdm" worker > "$WORK/worker-$i.log" 2>&1 & pids+=($!); done
 for _ in $(seq 1 150); do grep -q "watching " "$WORK/watch.log" && break; sleep 0.2; done
 for i in $(seq 1 "$W"); do for _ in $(seq 1 150); do grep -q "connected to" "$WORK/worker-$i.log" && break; sleep 0.2; done; done
 # the workers' CPU seconds (user+sys), from /proc: the java processes under the worker shells
@@ -86,10 +96,15 @@ for i in range(n):
         os.chmod(os.path.join(d, r.choice(files)), 0o600 + r.randrange(0o100))
 PY
     drop
-    timed "changes #$rep" pdm sync "$SRC" "$TGT" / --json --changes
+    timed "changes #$rep" "$WORK/pdm" sync "$SRC" "$TGT" / --json --changes
     drop
-    timed "full #$rep" pdm sync "$SRC" "$TGT" / --json
+    timed "full #$rep" "$WORK/pdm" sync "$SRC" "$TGT" / --json
 done
-left=$(rsync -naiH --delete "$WORK/src-$PROFILE/" "$WORK/dst/" | wc -l)
+left=$(rsync -naiH --delete "$WORK/src-$PROFILE/" "$DST/" | wc -l)
 echo "rsync -naiH --delete lines: $left"
-echo "(the bench leaves its queues: rabbitmqctl delete_queue pdm.journal.$SRC, and the pair's task queues)"
+# its own queues go: the journal stream, the mark queue and the pair's task queues (names with its ID)
+if command -v rabbitmqctl > /dev/null; then
+    for q in $(rabbitmqctl list_queues name 2>/dev/null | grep -E "$ID"); do rabbitmqctl delete_queue "$q" > /dev/null 2>&1 || true; done
+else
+    echo "(delete the bench's queues, every name with $ID in it: pdm.journal.$SRC, its .marks, the pair's task queues)"
+fi
