@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
 final class ChangesOption {
     private static final Logger LOG = LoggerFactory.getLogger("pdm.changes");
 
-    @Option(names = "--changes", description = {"Embedded mode: walk only the directories that pdm watch's journal "
-            + "says changed since the last complete --changes pass of this kind over the same SRC, TGT and PATH; "
-            + "when the journal cannot vouch for that, say why and walk everything."})
+    @Option(names = "--changes", description = {"Walk only the directories that pdm watch's journal says changed "
+            + "since the last complete --changes pass of this kind over the same SRC, TGT and PATH; when the journal "
+            + "cannot vouch for that, say why and walk everything. Embedded: the journal file of a watcher on this "
+            + "node; distributed: the stream of a watcher started with the broker configured."})
     boolean changes;
 
     private final List<String> reasons = new ArrayList<>();
@@ -78,16 +79,26 @@ final class ChangesOption {
     }
 
     void print(JobSummary summary, boolean json, PrintStream out, SummaryForm form) throws IOException {
-        if (!changes || !json) {
+        if (!changes) {
             Summaries.print(summary, json, out, form.width(), form.listFailures());
+            return;
+        }
+        print(summary, json, out, form, anyFull, dirsListed, reasons);
+    }
+
+    /** A --changes pass's summary: --json adds which walk it made, how many directories it listed, and why not by the journal. */
+    static void print(JobSummary summary, boolean json, PrintStream out, SummaryForm form, boolean full, long dirs,
+                      List<String> why) throws IOException {
+        if (!json) {
+            Summaries.print(summary, false, out, form.width(), form.listFailures());
             return;
         }
         ObjectMapper m = new ObjectMapper();
         ObjectNode o = m.valueToTree(summary);
-        o.put("walk", anyFull ? "full" : "changes");
-        o.put("dirs_listed", dirsListed);
-        if (!reasons.isEmpty()) {
-            o.put("walk_reason", String.join("; ", reasons));
+        o.put("walk", full ? "full" : "changes");
+        o.put("dirs_listed", dirs);
+        if (!why.isEmpty()) {
+            o.put("walk_reason", String.join("; ", why));
         }
         out.println(m.writeValueAsString(o));
     }

@@ -23,6 +23,7 @@ import pdm.task.WirePaths;
 import pdm.cluster.BrokerUri;
 import pdm.cluster.EmbeddedTurn;
 import pdm.cluster.JobLog;
+import pdm.cluster.JournalStream;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -100,8 +101,38 @@ final class Distributed {
             totals.remember(new ProgressTotals.Key(passes.get(0), src.path(), tgt.path(), path), summary);
         }
         SummaryForm form = SummaryForm.of(false);
-        Summaries.print(summary, json, out, form.width(), form.listFailures());
+        if (request.options().changes()) {
+            walkByJournal(uri, job, summary, out, form);
+        } else {
+            Summaries.print(summary, json, out, form.width(), form.listFailures());
+        }
         return summary.exitCode();
+    }
+
+    /**
+     * A --changes job's summary: what its root tasks decided (on the journal stream), each pass
+     * that walked everything said in one line, and with --json the walk and the directories listed,
+     * as embedded mode prints them.
+     */
+    private void walkByJournal(BrokerUri uri, JobEvent.Submitted job, JobSummary summary, PrintStream out,
+                               SummaryForm form) throws java.io.IOException {
+        List<String> names = job.passes().stream().map(Pass::cliName).toList();
+        List<pdm.journal.Changes.Decision> decided = JournalStream.decisions(uri, job.src(), job.job(), names);
+        boolean full = false;
+        List<String> reasons = new java.util.ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            pdm.journal.Changes.Decision d = decided.get(i);
+            String why = d == null ? "no decision of this pass is on the journal stream (it did not start)"
+                    : d.reason();
+            if (d == null || !d.mode().equals(pdm.journal.Changes.Decision.CHANGES)) {
+                full = true;
+            }
+            if (!why.isEmpty()) {
+                reasons.add(names.get(i) + ": " + why);
+                System.err.println("pdm: " + names.get(i) + " walked everything: " + why);
+            }
+        }
+        ChangesOption.print(summary, json, out, form, full, summary.counters().dirs(), reasons);
     }
 
     /**

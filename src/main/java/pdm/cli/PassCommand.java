@@ -95,7 +95,8 @@ abstract class PassCommand implements Callable<Integer> {
                 .withExcludes(filters.patterns(), g != null && g.deleteExcluded)
                 .withAttrs(options.attrPolicy(JobRequest.isPath(src) || JobRequest.isPath(tgt) ? null
                         : config.datasource(tgt).xattrs()))
-                .withSplit(options.split(config.split()));
+                .withSplit(options.split(config.split()))
+                .withChanges(journal.changes);
     }
 
     @Override
@@ -114,10 +115,6 @@ abstract class PassCommand implements Callable<Integer> {
         JobRequest request = JobRequest.parse(spec.name(), actions(), src, tgt, path, jobOptions(factory.config()),
                 factory.config(), Path.of("").toAbsolutePath());
         if (uri.isPresent() && !request.adHoc()) {
-            if (journal.changes) {
-                throw new PdmException("--changes works in embedded mode only for now: the distributed journal "
-                        + "(a RabbitMQ stream) is not built yet; run the pass without --rabbitmq, or without --changes");
-            }
             if (metrics.port != null) {
                 throw new PdmException("--metrics-port " + metrics.port + " is for embedded passes: in distributed "
                         + "mode the work is done by workers, so start them with --metrics-port, or run pdm monitor");

@@ -7,6 +7,8 @@ import pdm.PdmException;
 import pdm.fs.Names;
 import pdm.config.DataSource;
 import pdm.config.LustreOptions;
+import pdm.cluster.JournalStream;
+import pdm.journal.JournalOutlet;
 import pdm.journal.LustreChangelog;
 import pdm.journal.Watcher;
 import pdm.lustre.Lfs;
@@ -20,6 +22,8 @@ import picocli.CommandLine.Parameters;
                 + "SIGTERM, SIGHUP or SIGINT, then records its stop and exits 0. Needs root and a local filesystem "
                 + "(fanotify); refuses NFS, Lustre, GPFS, CephFS, BeeGFS and other network filesystems, but for a Lustre "
                 + "source with changelog_user set in its [datasource], whose MDT changelogs it reads (lfs changelog). "
+                + "With a broker configured (--rabbitmq, PDM_RABBITMQ, [rabbitmq]) and SRC a filesystem name, the journal also "
+                + "goes to the RabbitMQ stream pdm.journal.SRC, for distributed passes on any node. "
                 + "See docs/change-journal.md."})
 final class WatchCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or an absolute directory.")
@@ -34,19 +38,28 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     LogFormatOption logFormat;
 
+    @Mixin
+    BrokerOption broker;
+
     @Override
     public Integer call() throws Exception {
         Path root;
         LustreOptions lustre = null;
+        java.util.Optional<pdm.cluster.BrokerUri> uri = java.util.Optional.empty();
         if (src.startsWith("/")) {
             root = Path.of(src);
             Logging.info();
+            if (broker.explicit().isPresent()) {
+                throw new PdmException("--rabbitmq: a distributed journal is named by its filesystem; give SRC as a "
+                        + "filesystem name from config.toml, not the directory " + src);
+            }
         } else {
             var cfg = config.load();
             Logging.forService(cfg);
             DataSource ds = cfg.datasource(src);
             root = ds.path();
             lustre = ds.lustre();
+            uri = broker.resolve(cfg);
         }
         Path dir = root.resolve(Names.jobPath(path == null ? "/" : path));
         if (!Files.isDirectory(dir)) {
@@ -57,7 +70,15 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
         Watcher watcher = lustre != null && lustre.changelogUser() != null
                 ? Watcher.lustre(dir, new LustreChangelog.Settings(new Lfs(lustre.lfs()), root, lustre.changelogUser()))
                 : Watcher.fanotify(dir);
-        watcher.run(stop::get);
+        if (uri.isEmpty()) {
+            watcher.run(stop::get);
+            return 0;
+        }
+        // A broker configured: distributed passes on any node read the journal from its stream.
+        try (JournalOutlet outlet = JournalStream.outlet(uri.get(), src)) {
+            watcher.mirrorTo(outlet, Names.jobPath(path == null ? "/" : path).toString());
+            watcher.run(stop::get);
+        }
         return 0;
     }
 }

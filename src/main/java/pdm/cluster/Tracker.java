@@ -156,6 +156,7 @@ final class Tracker implements AutoCloseable {
             embedded.put(s.job(), s);
         }
         if (j != null && j.state() != JobFold.State.RUNNING) {
+            journalComplete(j);
             embedded.remove(j.id());
             sent.remove(j.id());
             dueSince.remove(j.id());
@@ -186,6 +187,25 @@ final class Tracker implements AutoCloseable {
         }
         writeCheckpoint();
         log.info("tracker has read the event log: {} job(s) running", running);
+    }
+
+    /**
+     * A --changes job whose every pass completed (nothing failed, not cancelled, not a dry run):
+     * its marks become those the next passes read from (docs/change-journal.md, "Distributed
+     * mode"). Before the next job on the tree can start (it waits for this event). Lost in a
+     * tracker's crash, it only makes the next pass read from an older mark, or walk everything.
+     */
+    private void journalComplete(JobFold.Job j) {
+        if (!caughtUp || j.def.embedded() || !j.def.options().changes() || j.def.options().dryRun()
+                || j.state() != JobFold.State.DONE || j.exitCode() != 0) {
+            return;
+        }
+        try {
+            JournalStream.completed(conn, j.def.src(), j.id(), j.def.passes().stream().map(p -> p.cliName()).toList());
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not record on {} that job {} completed (its next --changes pass walks from an older "
+                    + "mark): {}", JournalStream.stream(j.def.src()), j.id(), Rabbit.reason(e));
+        }
     }
 
     /** A finished job's --max-delete budget goes with it (a later tracker deletes it again: harmless). */

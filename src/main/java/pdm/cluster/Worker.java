@@ -74,7 +74,7 @@ public final class Worker {
         this.pairs = List.copyOf(pairs);
         RemovalBudgets budgets = new RemovalBudgets(this::connection);
         this.runner = new TaskRunner(config.filesPerTask(), m -> budgets.of(m.jobId()), throttle,
-                config.fileWorkers());
+                config.fileWorkers()).withChangeScopes(new JournalStream.Scopes(uri));
         this.node = stats.worker();
         this.stats = stats;
         this.retryAuth = retryAuth;

@@ -16,6 +16,9 @@ import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
 import pdm.fs.Names;
 import pdm.job.JobStats;
+import pdm.journal.Changes;
+import pdm.journal.JournalDir;
+import pdm.task.JobOptions;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
@@ -53,6 +56,8 @@ public final class TaskRunner {
     private final Throttle throttle;
     /** The threads this process lends to big files' ranges (its file_workers). */
     private final Ranges ranges;
+    /** Where a --changes pass's tasks learn what it walks. */
+    private volatile ChangeScopes scopes = ChangeScopes.NONE;
 
     /**
      * @param ranges   how many threads one big file's ranges may keep busy (a worker's file_workers)
@@ -66,6 +71,12 @@ public final class TaskRunner {
         this.budgets = budgets;
         this.throttle = throttle;
         this.ranges = new Ranges(rangeThreads);
+    }
+
+    /** Where the tasks of distributed --changes passes learn what they walk (pdm.cluster's journal stream). */
+    public TaskRunner withChangeScopes(ChangeScopes s) {
+        this.scopes = s;
+        return this;
     }
 
     public TaskRunner(int filesPerTask, Function<TaskMessage, RemovalBudget> budgets, Throttle throttle) {
@@ -126,7 +137,24 @@ public final class TaskRunner {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
             });
             SubtreeTracker.Node self = tracker.root(m.dir());
-            Walker walker = new Walker(ctx, pass, tracker, children, filesPerTask);
+            boolean root = m.task() instanceof DirTask d0 && d0.srcMeta() == null && d0.rel().equals(walkRoot);
+            WalkScope scope = null;
+            if (m.task() instanceof DirTask && m.options().changes() && !m.options().singleFile()) {
+                if (root) {
+                    String refused = preflight(job, srcDs, tgtDs);
+                    if (refused != null) {
+                        return new Outcome(stats, refused, false);
+                    }
+                }
+                try {
+                    scope = scopeOf(m, job, ctx, srcDs, root);
+                } catch (IOException e) {
+                    // (the task goes back to its queue: no walk may start without its decision)
+                    throw new TaskSink.PublishFailed(new IOException("the change journal's stream could not be read: "
+                            + Reasons.of(e), e));
+                }
+            }
+            Walker walker = new Walker(ctx, pass, tracker, children, filesPerTask, scope, false);
             if (m.task() instanceof DirMetaTask d) {
                 if (d.rel().equals(walkRoot)) {
                     pass.walkDone();
@@ -158,6 +186,110 @@ public final class TaskRunner {
             }
         }
         return new Outcome(stats, null, dirMeta);
+    }
+
+    /** The preflight's refusal of a --changes root task, before it asks the journal for a mark; null: none. */
+    private static String preflight(JobSpec job, DataSource srcDs, DataSource tgtDs) {
+        try {
+            Preflight.requireMounted(srcDs, " on this worker");
+            Preflight.requireMounted(tgtDs, " on this worker");
+        } catch (PdmException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    /**
+     * What a task of a distributed --changes pass walks: its root task decides (once, on record
+     * for every task: {@link ChangeScopes}), the others follow. As in embedded mode (ChangesOption,
+     * Engine.run), what only a full walk settles (a hard-linked file in a changed directory, a
+     * written or changed inode met under no name there) makes the pass walk everything, still
+     * copying every name of what the journal saw written; distributed, the root task looks for it
+     * before the walk (it lists the journal's directories once more), as no task sees the whole walk.
+     */
+    private WalkScope scopeOf(TaskMessage m, JobSpec job, PassContext ctx, DataSource srcDs, boolean root)
+            throws IOException {
+        String request = m.jobId() + "/" + m.pass().cliName();
+        ChangeScopes.Decided d;
+        if (root) {
+            SkipFilter f = job.filter();
+            String noJournal = f.newerThanNs() != Long.MAX_VALUE || f.olderThanNs() != Long.MIN_VALUE
+                    ? "skip_files_newer_minutes/skip_files_older_minutes make files eligible as time passes, with no "
+                    + "change a journal could see" : null;
+            boolean linksMatter = job.pass().writesTarget() && job.pass().handlesFiles();
+            d = scopes.decide(request, m.src(), passKey(m), srcDs.path(), m.jobPath(), noJournal,
+                    c -> linksMatter ? mustWalkEverything(ctx, c) : null);
+        } else {
+            d = scopes.decided(request, m.src(), srcDs.path(), m.jobPath());
+        }
+        if (d == null) {
+            if (!root) {
+                LOG.warn("no --changes decision of pass {} is on the journal stream; directory {} is walked whole",
+                        request, Names.display(m.dir()));
+            }
+            return null;
+        }
+        if (root && !d.decision().reason().isEmpty()) {
+            LOG.warn("{} of job {} walks everything: {}", m.pass().cliName(), m.jobId(), d.decision().reason());
+        }
+        return switch (d.decision().mode()) {
+            case Changes.Decision.CHANGES -> new WalkScope(d.changes(), false);
+            case Changes.Decision.EVERYTHING -> new WalkScope(d.changes(), false).everything();
+            default -> null;
+        };
+    }
+
+    /**
+     * The pass key a distributed pass stores its mark under: its kind, the configured SRC and TGT
+     * names, PATH and every option that changes what a pass does (as embedded mode's ChangesOption.key,
+     * by names: the roots' paths may differ between nodes).
+     */
+    private static String passKey(TaskMessage m) {
+        JobOptions o = m.options();
+        return JournalDir.markName(String.join("\0", "distributed", m.pass().cliName(), m.src(), m.tgt(),
+                Names.display(m.jobPath()), "checksum=" + o.checksum(), "file=" + o.singleFile(),
+                "excludes=" + o.excludes(), "deleteExcluded=" + o.deleteExcluded(), "attrs=" + o.attrs()));
+    }
+
+    /**
+     * Whether what the journal names holds what only a full walk settles (Walker.scoped's checks,
+     * by the same WalkScope, made before the walk): a hard-linked file among the entries looked
+     * at, or a written or changed inode met under none of them. Lists each directory named whole
+     * and every directory of the new subtrees, and looks up the named entries.
+     */
+    private static String mustWalkEverything(PassContext ctx, Changes c) {
+        WalkScope scope = new WalkScope(c, true);
+        java.util.ArrayDeque<Path> whole = new java.util.ArrayDeque<>(c.subtree());
+        java.util.List<Path> dirs = new java.util.ArrayList<>(c.listed());
+        dirs.addAll(c.named().keySet());
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        while (!dirs.isEmpty() || !whole.isEmpty()) {
+            boolean recurse = dirs.isEmpty();
+            Path rel = recurse ? whole.pop() : dirs.removeLast();
+            if (!seen.add(rel)) {
+                continue;
+            }
+            java.util.Set<Path> names = recurse ? null : scope.names(rel);
+            try (Dir d = ctx.src().open(rel)) {
+                for (Entry e : names == null ? d.list() : d.entries(names)) {
+                    FileMeta f = e.meta();
+                    if (f.isDir()) {
+                        if (recurse) {
+                            whole.push(rel.resolve(e.name()));
+                        }
+                    } else {
+                        scope.sawFile(f);
+                        if (f.nlink() > 1) {
+                            scope.sawLinks(Names.display(rel.resolve(e.name())));
+                            return scope.tainted();
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // (gone, or unreadable: the walk meets the same and says so)
+            }
+        }
+        return scope.tainted();
     }
 
     /**

@@ -146,11 +146,11 @@ public final class WalkScope {
         return writtenInodes.contains(inode);
     }
 
-    /** A listed source entry with several names: the walk must become a full one to find the others. */
+    /** A source entry looked at has several names: the walk must become a full one to find the others. */
     void sawLinks(String where) {
         if (linksMatter && tainted == null) {
-            tainted = "a changed directory has a hard-linked file (" + where + "); its other names may be anywhere, "
-                    + "so the pass walked everything after the journal's directories";
+            tainted = "a changed entry is a hard-linked file (" + where + "); its other names may be anywhere, "
+                    + "so the pass walks everything";
         }
     }
 
@@ -165,8 +165,7 @@ public final class WalkScope {
     public String tainted() {
         if (tainted == null && linksMatter && !everything && !met.containsAll(mustMeet)) {
             tainted = "a file was written or changed through a name that is gone, and it lives on under another name "
-                    + "where nothing else changed (a hard link), so the pass walked everything after the journal's "
-                    + "directories";
+                    + "where nothing else changed (a hard link), so the pass walks everything";
         }
         return tainted;
     }

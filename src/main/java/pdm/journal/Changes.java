@@ -105,6 +105,170 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
         return collect(records, last.get()[0], mark, watched, root, abs);
     }
 
+    /**
+     * What a distributed root task decided for its pass, kept on the journal stream before any
+     * other task of the pass was published, so that every task (and a redelivered root) walks by
+     * the same interval (docs/change-journal.md, "Distributed mode").
+     *
+     * @param requestId the pass: its job id and pass name
+     * @param key       the digest of the pass key ({@link JournalDir#markName}), which COMPLETE stores under
+     * @param mode      {@link #CHANGES} (by the journal), {@link #EVERYTHING} (every directory, still
+     *                  copying what the journal saw written), or {@link #FULL}
+     * @param session   the watcher session of the mark, "-" without one
+     * @param toSeq     the pass's mark (0 without one)
+     * @param fromSeq   the mark of the last complete pass it reads from (0 when it walks everything)
+     * @param reason    why it does not walk by the journal alone, "" when it does
+     */
+    public record Decision(String requestId, String key, String mode, String session, long toSeq, long fromSeq,
+                           String reason) {
+        public static final String CHANGES = "changes";
+        public static final String EVERYTHING = "everything";
+        public static final String FULL = "full";
+
+        public JournalFile.Record record() {
+            return new JournalFile.Record(0, JournalFile.SCOPE, "-", List.of(text(requestId), key, mode, session,
+                    Long.toString(toSeq), Long.toString(fromSeq), text(reason)));
+        }
+
+        /** The decision a SCOPE record holds, or null when it is not one. */
+        public static Decision of(JournalFile.Record r) {
+            List<String> f = r.fields();
+            if (!r.type().equals(JournalFile.SCOPE) || f.size() != 7) {
+                return null;
+            }
+            try {
+                return new Decision(untext(f.get(0)), f.get(1), f.get(2), f.get(3), Long.parseLong(f.get(4)),
+                        Long.parseLong(f.get(5)), untext(f.get(6)));
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /** The record that says the pass {@code requestId} completed: the next pass of its key reads from its mark. */
+    public static JournalFile.Record complete(String requestId) {
+        return new JournalFile.Record(0, JournalFile.COMPLETE, "-", List.of(text(requestId)));
+    }
+
+    private static String text(String s) {
+        return JournalFile.encode(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String untext(String s) {
+        return new String(JournalFile.decode(s), StandardCharsets.UTF_8);
+    }
+
+    /** The first decision the stream's {@code records} hold for {@code requestId}: the one every task follows. */
+    public static Decision decided(List<JournalFile.Record> records, String requestId) {
+        for (JournalFile.Record r : records) {
+            Decision d = Decision.of(r);
+            if (d != null && d.requestId().equals(requestId)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A distributed pass's view of the journal stream's {@code records}: its mark (the MARK the
+     * watcher wrote for {@code requestId}), the mark of the last complete pass of its key (the
+     * newest COMPLETE before that MARK whose pass's decision has this key), and what changed in
+     * between, or why the stream cannot vouch for it. The same rules as {@link #since}, but the
+     * watched directory is the MARK's path below the source root on this node (the watcher may run
+     * on another node), and the records must be unbroken: the stream's retention may have dropped some.
+     *
+     * @param srcRoot the source filesystem's root on this node
+     * @param key     the digest of the pass key
+     */
+    public static Changes between(List<JournalFile.Record> records, String requestId, String session, long seq,
+                                  Path srcRoot, Path path, String key) throws IOException {
+        int at = markAt(records, requestId, session, seq);
+        if (at < 0) {
+            return full("the watcher's mark for this pass is not on the journal stream", null);
+        }
+        JournalFile.Record m = records.get(at);
+        Mark mark = new Mark(null, m.session(), m.seq());
+        Decision from = lastComplete(records, at, key);
+        if (from == null) {
+            return full("no earlier complete --changes pass of this kind over this SRC, TGT and PATH (with these "
+                    + "options) took a mark that is still on the journal stream", mark);
+        }
+        if (!from.session().equals(mark.session())) {
+            return full("the watcher was restarted since the last complete --changes pass of this kind over this "
+                    + "SRC, TGT and PATH", mark);
+        }
+        return interval(records, from.toSeq(), mark, m, srcRoot, path);
+    }
+
+    /** The mark {@link #between} reads from for the pass {@code requestId} (0: none). */
+    public static long fromSeq(List<JournalFile.Record> records, String requestId, String session, long seq,
+                               String key) {
+        int at = markAt(records, requestId, session, seq);
+        Decision d = at < 0 ? null : lastComplete(records, at, key);
+        return d == null ? 0 : d.toSeq();
+    }
+
+    /** The decision of the newest pass of {@code key} that completed before record {@code at}, or null. */
+    private static Decision lastComplete(List<JournalFile.Record> records, int at, String key) {
+        Map<String, Decision> decisions = new HashMap<>();
+        Decision last = null;
+        for (int i = 0; i < at; i++) {
+            JournalFile.Record r = records.get(i);
+            Decision d = Decision.of(r);
+            if (d != null) {
+                decisions.putIfAbsent(d.requestId(), d);
+            } else if (r.type().equals(JournalFile.COMPLETE) && r.fields().size() == 1) {
+                Decision done = decisions.get(untext(r.fields().get(0)));
+                if (done != null && done.key().equals(key) && done.toSeq() > 0) {
+                    last = done;
+                }
+            }
+        }
+        return last;
+    }
+
+    /** What the pass of {@code d} reads, recomputed by any worker from the stream: the interval {@code d} names. */
+    public static Changes of(List<JournalFile.Record> records, Decision d, Path srcRoot, Path path) throws IOException {
+        int at = markAt(records, d.requestId(), d.session(), d.toSeq());
+        if (at < 0) {
+            return full("the watcher's mark for this pass is no longer on the journal stream", null);
+        }
+        JournalFile.Record m = records.get(at);
+        return interval(records, d.fromSeq(), new Mark(null, m.session(), m.seq()), m, srcRoot, path);
+    }
+
+    /**
+     * Where the MARK the watcher answered lies: by session and number, as a watcher restarted
+     * since an earlier answer to the same request wrote another MARK for it.
+     */
+    private static int markAt(List<JournalFile.Record> records, String requestId, String session, long seq) {
+        for (int i = 0; i < records.size(); i++) {
+            JournalFile.Record r = records.get(i);
+            if (r.type().equals(JournalFile.MARK) && r.fields().size() == 2 && r.session().equals(session)
+                    && r.seq() == seq && untext(r.fields().get(0)).equals(requestId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Changes interval(List<JournalFile.Record> records, long from, Mark mark, JournalFile.Record m,
+                                    Path srcRoot, Path path) throws IOException {
+        Path root = srcRoot.toRealPath();
+        Path abs = root.resolve(path);
+        Path watched = root.resolve(NameBytes.path(JournalFile.decode(m.fields().get(1))));
+        if (!abs.startsWith(watched)) {
+            return full("the watcher watches " + watched + ", which is neither PATH nor above it", mark);
+        }
+        long held = records.stream().filter(r -> r.session().equals(mark.session()) && r.seq() > from
+                && r.seq() <= mark.seq()).count();
+        if (held != mark.seq() - from) {
+            return full("the journal stream no longer holds every record since the last pass (its retention dropped "
+                    + "some)", mark);
+        }
+        return collect(records, from, mark, watched, root, abs);
+    }
+
     private static Changes collect(List<JournalFile.Record> records, long from, Mark mark, Path watched, Path srcRoot,
                                    Path jobDir) throws IOException {
         Set<Path> listed = new HashSet<>();

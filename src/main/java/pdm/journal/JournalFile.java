@@ -32,6 +32,10 @@ public final class JournalFile implements AutoCloseable {
     /** A file's metadata changed: its name, and while it lives its inode and handle. */
     public static final String ATTR = "ATTR";
     public static final String MARK = "MARK";
+    /** On the journal stream only: a distributed pass's decision ({@link Changes.Decision}). */
+    public static final String SCOPE = "SCOPE";
+    /** On the journal stream only: a distributed job's pass completed; the next pass of its key reads from its mark. */
+    public static final String COMPLETE = "COMPLETE";
 
     /** One record; {@code fields} after the session. */
     public record Record(long seq, String type, String session, List<String> fields) {
@@ -39,6 +43,8 @@ public final class JournalFile implements AutoCloseable {
 
     private final Path file;
     private FileChannel out;
+    /** Where each synced line also goes (the RabbitMQ stream of a distributed journal), or null. */
+    private JournalOutlet outlet;
     private final StringBuilder pending = new StringBuilder();
     private long seq;
 
@@ -54,6 +60,11 @@ public final class JournalFile implements AutoCloseable {
                 StandardOpenOption.TRUNCATE_EXISTING));
     }
 
+    /** From now on every line synced to the file is also published there, confirmed, before {@link #sync} returns. */
+    public void mirrorTo(JournalOutlet to) {
+        this.outlet = to;
+    }
+
     /** Queues a record (written by {@link #sync}); returns its sequence number. */
     public long add(String type, String session, String... fields) {
         long n = ++seq;
@@ -61,7 +72,8 @@ public final class JournalFile implements AutoCloseable {
         return n;
     }
 
-    private static String line(Record r) {
+    /** One record as the line the file (and the stream) holds, newline included. */
+    public static String line(Record r) {
         StringBuilder line = new StringBuilder().append(r.seq()).append(' ').append(r.type()).append(' ')
                 .append(r.session());
         for (String f : r.fields()) {
@@ -121,6 +133,9 @@ public final class JournalFile implements AutoCloseable {
             out.write(b);
         }
         out.force(false);
+        if (outlet != null) {
+            outlet.publish(List.of(pending.toString().split("\n")));
+        }
         pending.setLength(0);
     }
 
@@ -153,17 +168,30 @@ public final class JournalFile implements AutoCloseable {
             }
             String line = new String(all, at, nl - at, StandardCharsets.US_ASCII);
             at = nl + 1;
-            int sp = line.indexOf(' ');
-            if (sp < 0 || !line.substring(0, sp).equals(crc(line.substring(sp + 1)))) {
+            Record r = parse(line);
+            if (r == null) {
                 break;
             }
-            String[] f = line.substring(sp + 1).split(" ");
-            if (f.length < 3) {
-                break;
-            }
-            out.add(new Record(Long.parseLong(f[0]), f[1], f[2], List.of(Arrays.copyOfRange(f, 3, f.length))));
+            out.add(r);
         }
         return out;
+    }
+
+    /** One line (without its newline) as a record, or null when its CRC is wrong or it is not one. */
+    public static Record parse(String line) {
+        int sp = line.indexOf(' ');
+        if (sp < 0 || !line.substring(0, sp).equals(crc(line.substring(sp + 1)))) {
+            return null;
+        }
+        String[] f = line.substring(sp + 1).split(" ");
+        if (f.length < 3) {
+            return null;
+        }
+        try {
+            return new Record(Long.parseLong(f[0]), f[1], f[2], List.of(Arrays.copyOfRange(f, 3, f.length)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String crc(CharSequence s) {

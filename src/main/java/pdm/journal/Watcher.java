@@ -54,6 +54,12 @@ public final class Watcher implements ChangeSink {
     private final Retention retention = new Retention();
     private String session;
     private JournalFile journal;
+    /** The stream and the broker's mark requests of distributed mode, or null. */
+    private JournalOutlet outlet;
+    /** The watched directory below its configured filesystem's root, as a distributed pass names it. */
+    private String watchedRel = "";
+    /** The marks handed out through the broker this session, by request id: a redelivered root task asks again. */
+    private final Map<String, Long> remoteMarks = new HashMap<>();
 
     /** @param watched an existing directory; its real path is watched (the kernel reports real paths) */
     private Watcher(Path watched, Opener opener) throws IOException {
@@ -73,6 +79,18 @@ public final class Watcher implements ChangeSink {
         return new Watcher(watched, (dir, bytes) -> LustreChangelog.open(settings, JournalDir.of(dir)));
     }
 
+    /**
+     * Distributed mode as well: the journal's lines also go to {@code to} (a RabbitMQ stream), and
+     * marks are answered to passes that ask through the broker.
+     *
+     * @param below the watched directory below its filesystem's root ("" for the root itself)
+     */
+    public Watcher mirrorTo(JournalOutlet to, String below) {
+        this.outlet = to;
+        this.watchedRel = below;
+        return this;
+    }
+
     public Path journalDir() {
         return where.dir();
     }
@@ -90,6 +108,9 @@ public final class Watcher implements ChangeSink {
                 // The source watches before START is written: nothing between START and the first mark is lost.
                 session = Long.toHexString(System.currentTimeMillis()) + "-" + ProcessHandle.current().pid();
                 journal = JournalFile.create(where.journal());
+                if (outlet != null) {
+                    journal.mirrorTo(outlet);
+                }
                 Object dev = Files.getAttribute(watched, "unix:dev", LinkOption.NOFOLLOW_LINKS);
                 Object ino = Files.getAttribute(watched, "unix:ino", LinkOption.NOFOLLOW_LINKS);
                 journal.add(JournalFile.START, session, dev.toString(), ino.toString(),
@@ -121,6 +142,9 @@ public final class Watcher implements ChangeSink {
                 if (client != null) {
                     answerMark(source, client);
                 }
+            }
+            for (JournalOutlet.MarkRequest q = outlet == null ? null : outlet.poll(); q != null; q = outlet.poll()) {
+                answerRemote(source, q);
             }
             if (System.nanoTime() - flushed > FLUSH_MS * 1_000_000) {
                 journal.sync();
@@ -160,6 +184,27 @@ public final class Watcher implements ChangeSink {
         client.write(ByteBuffer.wrap((session + " " + n + "\n").getBytes(StandardCharsets.US_ASCII)));
         retention.handedOut(key, n);
         trim();
+    }
+
+    /**
+     * A distributed pass asks through the broker. As on the socket, everything queued before goes
+     * in first, then MARK, on the stream (confirmed) before the answer. The MARK names the request
+     * and the watched directory below its filesystem's root (a worker on another node finds it
+     * under its own mount). A request asked again (its root task redelivered) gets the same mark:
+     * one pass, one interval. The file journal is not trimmed for it: distributed passes read the stream.
+     */
+    private void answerRemote(ChangeSource source, JournalOutlet.MarkRequest q) throws IOException {
+        Long n = remoteMarks.get(q.requestId());
+        if (n == null) {
+            drain(source);
+            n = journal.add(JournalFile.MARK, session, JournalFile.encode(q.requestId().getBytes(StandardCharsets.UTF_8)),
+                    JournalFile.encode(watchedRel.getBytes(StandardCharsets.UTF_8)));
+            journal.sync();
+            source.persisted();
+            sinceMark.clear();
+            remoteMarks.put(q.requestId(), n);
+        }
+        q.answer(session, n);
     }
 
     /** Drops the records no pass can need any more, once the pass that asked has its answer. */

@@ -23,10 +23,12 @@ import pdm.fs.AttrPolicy;
  *                         (--xattrs, --no-acls, --no-flags, the target's xattrs key)
  * @param split            which files are copied and verified as ranges, and how long a range is
  *                         (--split-size, --chunk-size, config.toml's split_size and chunk_size)
+ * @param changes          walk only what the change journal says changed since the last complete pass
+ *                         of this kind ({@code --changes}, docs/change-journal.md)
  */
 public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
                          boolean allowEmptySource, Long maxDelete, List<String> excludes, boolean deleteExcluded,
-                         AttrPolicy attrs, Split split) {
+                         AttrPolicy attrs, Split split, boolean changes) {
     public static final JobOptions DEFAULT = new JobOptions(false, false, false, false, false, false, null);
 
     public JobOptions {
@@ -37,6 +39,13 @@ public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, b
         excludes = excludes == null ? List.of() : List.copyOf(excludes);
         attrs = attrs == null ? AttrPolicy.ALL : attrs; // (null: an event written before attrs existed)
         split = split == null ? Split.DEFAULT : split; // (null: an event written before split existed)
+    }
+
+    public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
+                      boolean allowEmptySource, Long maxDelete, List<String> excludes, boolean deleteExcluded,
+                      AttrPolicy attrs, Split split) {
+        this(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes, deleteExcluded,
+                attrs, split, false);
     }
 
     public JobOptions(boolean dryRun, boolean checksum, boolean singleFile, boolean fsync, boolean deleting,
@@ -64,18 +73,24 @@ public record JobOptions(boolean dryRun, boolean checksum, boolean singleFile, b
     /** The same options with these exclude patterns. */
     public JobOptions withExcludes(List<String> patterns, boolean deleteThem) {
         return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, patterns,
-                deleteThem, attrs, split);
+                deleteThem, attrs, split, changes);
     }
 
     /** The same options with this attribute policy. */
     public JobOptions withAttrs(AttrPolicy policy) {
         return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes,
-                deleteExcluded, policy, split);
+                deleteExcluded, policy, split, changes);
     }
 
     /** The same options with this way of cutting big files. */
     public JobOptions withSplit(Split cut) {
         return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes,
-                deleteExcluded, attrs, cut);
+                deleteExcluded, attrs, cut, changes);
+    }
+
+    /** The same options, the pass walking by the change journal ({@code --changes}) or not. */
+    public JobOptions withChanges(boolean byJournal) {
+        return new JobOptions(dryRun, checksum, singleFile, fsync, deleting, allowEmptySource, maxDelete, excludes,
+                deleteExcluded, attrs, split, byJournal);
     }
 }

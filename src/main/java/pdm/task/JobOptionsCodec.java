@@ -49,6 +49,9 @@ public final class JobOptionsCodec {
             n.put("split_size", o.split().splitSize());
             n.put("chunk_size", o.split().chunkSize());
         }
+        if (o.changes()) {
+            n.put("changes", true); // (absent means a full walk, as older clients meant)
+        }
         return n;
     }
 
@@ -69,7 +72,8 @@ public final class JobOptionsCodec {
                 n.has("excludes") ? excludes(n) : List.of(),
                 n.has("delete_excluded") && bool(n, "delete_excluded"),
                 n.has("attrs") ? attrs(n.get("attrs")) : AttrPolicy.ALL,
-                n.has("split_size") || n.has("chunk_size") ? split(n) : Split.DEFAULT);
+                n.has("split_size") || n.has("chunk_size") ? split(n) : Split.DEFAULT,
+                n.has("changes") && bool(n, "changes"));
     }
 
     private static Split split(JsonNode n) throws BadMessageException {

@@ -255,8 +255,12 @@ class ChangesIT {
         return p;
     }
 
-    /** One random change to the source, with real tools where it takes one; returns what it did. */
     private String change(Random r) throws IOException, InterruptedException {
+        return change(src, r);
+    }
+
+    /** One random change to the tree {@code src}, with real tools where it takes one; returns what it did. */
+    static String change(Path src, Random r) throws IOException, InterruptedException {
         List<Path> files = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         try (Stream<Path> all = Files.walk(src)) {
@@ -313,7 +317,7 @@ class ChangesIT {
         return ops[op] + " " + (f == null ? "" : src.relativize(f)) + " in " + src.relativize(d) + " as " + name;
     }
 
-    private static void sh(String... cmd) throws IOException, InterruptedException {
+    static void sh(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
