@@ -49,7 +49,11 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
     public void work(DirPair dir, WorkItem listed) throws IOException {
         WorkItem item = listed;
         if (recheck && dir.tgt() != null && item.op() != Op.REMOVE) {
-            item = new WorkItem(listed.name(), listed.op(), listed.src(), dir.tgt().stat(listed.name()));
+            FileMeta now = dir.tgt().stat(listed.name());
+            if (now != null && listed.tgt() != null && !listed.tgt().stampBelieved()) {
+                now = now.stampNotBelieved(); // (the journal saw the source written: a second look changes nothing)
+            }
+            item = new WorkItem(listed.name(), listed.op(), listed.src(), now);
         }
         WorkItem it = item;
         if (ctx.dryRun() || it.op() == Op.REMOVE) {

@@ -221,9 +221,7 @@ final class Walker implements TaskHandler {
             if (p.tgt() != null && p.src() != null && p.src().isFile() && p.tgt().isFile() && scope.written(child, p.src())) {
                 // A same-size write whose mtime was set back (touch -d) looks current by size and
                 // mtime; the journal saw the write, so the target's stamp is not believed.
-                FileMeta t = p.tgt();
-                out.add(new Pair(p.name(), p.src(), new FileMeta(t.type(), t.perms(), t.uid(), t.gid(), t.size(),
-                        Long.MIN_VALUE, t.atimeNs(), t.dev(), t.ino(), t.nlink(), t.rdev(), t.ctimeNs())));
+                out.add(new Pair(p.name(), p.src(), p.tgt().stampNotBelieved()));
                 continue;
             }
             out.add(p);

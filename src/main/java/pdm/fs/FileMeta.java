@@ -12,6 +12,22 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
 
     public static final long UNKNOWN_CTIME = Long.MAX_VALUE;
 
+    /** The mtime of a target entry whose stamp is not to be believed (the journal saw the source written). */
+    private static final long STAMP_NOT_BELIEVED = Long.MIN_VALUE;
+
+    /**
+     * This target entry with a stamp no source matches: the change journal saw the source file
+     * written, and a same-size write whose mtime was set back looks current by size and mtime.
+     */
+    public FileMeta stampNotBelieved() {
+        return new FileMeta(type, perms, uid, gid, size, STAMP_NOT_BELIEVED, atimeNs, dev, ino, nlink, rdev, ctimeNs);
+    }
+
+    /** Whether {@link #stampNotBelieved} made this; a second look at the target keeps it so. */
+    public boolean stampBelieved() {
+        return mtimeNs != STAMP_NOT_BELIEVED;
+    }
+
     /**
      * How far apart the clocks that stamp the source's and the target's ctimes may be (the
      * servers, or on Lustre the clients, that change them) for {@link #mayHaveChangedSince} to
