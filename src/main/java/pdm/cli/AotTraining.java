@@ -32,6 +32,11 @@ public final class AotTraining {
         Path work = Path.of(args[1]).toAbsolutePath();
         Path copy = work.resolve("copy");
         removeTree(copy); // (a build without clean: the first copy must write, not find everything current)
+        try {
+            Files.createDirectories(work); // (pdm makes the target root, not its parents)
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         String dst = copy.toString();
         int failed = 0;
         for (String[] command : new String[][]{
