@@ -6,6 +6,7 @@
 #   REPS=2 PROFILES=empty200k TOOLS=pdm,tar-pipe bench/cpu-per-file.sh
 #   PDM_CMD='PDM_JAR=/path/old.jar ./pdm' TOOLS=pdm,pdm-new ...   # another build beside this one
 #   PDM_NEW_OPTS='--dir-workers 16' TOOLS=pdm,pdm-new ...            # other options beside the defaults
+#   PDM_NEW2_OPTS='--dir-workers 1' TOOLS=pdm,pdm-new,pdm-new2 ...     # a third variant
 # Profiles: "small" (../shared/bench/make-tree small: 100k files, 818 MB) and "empty200k"
 # (200,000 empty files in 200 directories). Trees are made once under $WORK and reused.
 # Prints one row per run (tool, profile, pass, wall, user, sys) and a table of medians.
@@ -42,6 +43,7 @@ cmd() {
   case "$1:$2" in
     pdm:*) echo "$pdm copy '$3' '$4' >/dev/null" ;;
     pdm-new:*) echo "$pdm_new copy ${PDM_NEW_OPTS:-} '$3' '$4' >/dev/null" ;;
+    pdm-new2:*) echo "$pdm_new copy ${PDM_NEW2_OPTS:-} '$3' '$4' >/dev/null" ;;
     tar-pipe:initial) echo "mkdir -p '$4' && tar -C '$3' -cf - . | tar -C '$4' -xpf -" ;;
     rsync-aH:*) echo "rsync -aH '$3/' '$4/'" ;;
     *) echo "" ;;

@@ -65,12 +65,14 @@ asciidoctor --backend manpage --destination-dir "$stage/share/man/man1" "$adoc"/
 # zsh sources the same generated script (it turns on zsh's bashcompinit itself)
 install -m 0644 "$stage/share/bash-completion/completions/pdm" "$stage/share/zsh/pdm-completion.zsh"
 
-# The AOT cache, trained with the bundled runtime and the flags and jar path bin/pdm uses.
+# The AOT cache, trained with the bundled runtime and the flags and jar path bin/pdm uses, by the
+# build's training run (pdm.cli.AotTraining: copy, no-change copy, sync, verify, status).
 if [ "${PDM_AOT_SKIP:-false}" != "true" ]; then
   rm -rf "$target/aot-training-release"
   "$java" -XX:AOTCacheOutput="$stage/lib/pdm.aot" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
-    --enable-native-access=ALL-UNNAMED -Xlog:aot=error,cds=error -jar "$stage/lib/pdm.jar" \
-    copy "$project/src" "$target/aot-training-release" >/dev/null
+    --enable-native-access=ALL-UNNAMED -Xlog:aot=error,cds=error -cp "$stage/lib/pdm.jar" \
+    pdm.cli.AotTraining "$project/src" "$target/aot-training-release" >"$target/aot-training-release.log" 2>&1 \
+    || { cat "$target/aot-training-release.log" >&2; exit 1; }
   rm -rf "$target/aot-training-release"
 fi
 
