@@ -2,6 +2,8 @@ package pdm.engine;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
+import pdm.task.TaskIds;
+import pdm.task.WirePaths;
 
 /**
  * Names for data being written. Short (a 255-byte name must still fit), unique per
@@ -29,6 +31,24 @@ final class TempNames {
     static Path next() {
         String task = TASK.get();
         return Path.of(PREFIX + (task == null ? "" : task + "-") + PID + "-" + Long.toString(NEXT.incrementAndGet(), 36));
+    }
+
+    /**
+     * The temp file of a big file that the running task cuts into ranges for any worker: the
+     * same name on every run of the task (a redelivered task finds it and reuses it, as ranges
+     * may be written into it already), and unlike {@link #next()}'s ("." is no base-36 digit).
+     */
+    static Path split(Path name) {
+        String task = TASK.get();
+        if (task == null) {
+            throw new IllegalStateException("a file is cut into ranges for other workers only by a task");
+        }
+        return Path.of(splitPrefixOf(task) + TaskIds.hashOf(WirePaths.encode(name)));
+    }
+
+    /** The prefix of the temp names of {@link #split}. */
+    static String splitPrefixOf(String taskId) {
+        return prefixOf(taskId) + "r.";
     }
 
     /** The prefix of every temp name a run of task {@code taskId} makes. */
