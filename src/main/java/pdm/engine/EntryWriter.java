@@ -203,7 +203,7 @@ final class EntryWriter {
                             + " and its last: " + src.size() + " -> " + now.size() + " bytes); not placed, the next"
                             + " pass copies it");
                 }
-                e.bytes = src.size();
+                e.bytes = 0; // (counted by its ranges, as they were done)
                 e.attrs = settleMeta(in, out, src, src.size(), attrs.readSource(in), dir.tgt());
                 if (ctx.options().fsync()) {
                     out.fsync();

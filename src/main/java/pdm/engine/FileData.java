@@ -46,7 +46,8 @@ final class FileData {
     /**
      * One range of a big file cut into ranges for several workers ({@link pdm.task.RangeTask}):
      * into the temp file the file's task made, refused unless it is still that inode (one made
-     * anew would lack the ranges written before). Its data bytes count as written, live.
+     * anew would lack the ranges written before). Its data bytes count as written, live, and its
+     * length in the file's bytes once done.
      */
     static void copyRange(PassContext ctx, DirPair dir, RangeTask r) throws IOException {
         if (dir.tgt() == null) {
@@ -78,6 +79,9 @@ final class FileData {
                 out.fsync();
             }
         }
+        // (the file's bytes count range by range, each once in the job's fold: distributed status and
+        // --wait move with a big file's data, and the finish that places it adds none)
+        ctx.stats().bytes.add(r.to() - r.from());
     }
 
     /** The process's --bwlimit, counting each chunk into the pass's written bytes as it goes (progress). */
