@@ -79,8 +79,8 @@ TOML
       cmp -s "$work/src/big" "$work/dst/big" || { echo "$n workers: copy differs" >&2; exit 1; }
       wall=$(echo "$t1 - $t0" | bc)
       [ "$n" = 1 ] && base=$wall
-      ratio=$( [ -n "$base" ] && echo "scale=2; $wall / $base" | bc || echo "-")
-      printf '%d worker(s)   wall %7.2f s   x%s of 1 worker   workers cpu %6.2f s   client cpu %5.2f s\n' \
+      ratio=$( [ -n "$base" ] && echo "scale=4; $wall / $base" | bc || echo 0)
+      printf '%d worker(s)   wall %7.2f s   %.2fx of 1 worker   workers cpu %6.2f s   client cpu %5.2f s\n' \
         "$n" "$wall" "$ratio" "$(echo "scale=2; ($c1 - $c0) / $tck" | bc)" "$(echo "$u + $sy" | bc)"
     done
   done

@@ -53,19 +53,20 @@ final class ChildTasks implements TaskSink {
         return true;
     }
 
-    /** Each range under an id derived from this task's and the file's name, so a re-run publishes the same ids. */
+    /** Each range under an id derived from this task's, the file's name and its temp file's, so a re-run publishes the same ids. */
     @Override
     public synchronized void split(FinishTask finish, List<RangeTask> ranges) {
         String name = WirePaths.encode(finish.name());
+        String temp = WirePaths.encode(finish.temp());
         String rel = WirePaths.encode(finish.dir().resolve(finish.name()));
         List<String> ids = new ArrayList<>(ranges.size());
         for (int i = 0; i < ranges.size(); i++) {
-            String id = TaskIds.range(parent.taskId(), name, i);
+            String id = TaskIds.range(parent.taskId(), name, temp, i);
             send(id, ranges.get(i));
             children.add(new JobEvent.Child(id, TaskKind.RANGE, rel));
             ids.add(id);
         }
-        splits.add(new JobEvent.Split(TaskIds.finish(parent.taskId(), name), ids, finish));
+        splits.add(new JobEvent.Split(TaskIds.finish(parent.taskId(), name, temp), ids, finish));
     }
 
     /** The big files cut into ranges so far, for the done event (the tracker sends their finish tasks). */

@@ -117,8 +117,8 @@ final class EntryWriter {
 
     /**
      * A big file whose ranges go to any worker (distributed mode, docs/distributed-design.md):
-     * its temp file is made (placement first: a Lustre layout before any data), or found again
-     * when this task runs a second time (ranges may be written into it already), given its full
+     * its temp file is made under a new name (placement first: a Lustre layout before any data),
+     * or found again when this task runs a second time (ranges may be written into it already), given its full
      * length, and the ranges are handed on with the finish that places the file once all are
      * done. Nothing is placed here: returns false when the name is left alone (a non-empty
      * directory in its way), else true.
@@ -128,16 +128,17 @@ final class EntryWriter {
             return false;
         }
         FileMeta src = item.src();
-        Path tmp = TempNames.split(item.name());
-        boolean made = false;
+        Path again = splitTemp(dir, item.name());
+        boolean made = again == null;
+        Path tmp = made ? TempNames.split(item.name()) : again;
         try (FileHandle in = dir.src().openRead(item.name())) {
-            FileMeta again = dir.tgt().stat(tmp);
-            made = again == null;
             try (FileHandle out = made ? ctx.placement().createFile(dir, tmp, in, src) : dir.tgt().openWrite(tmp)) {
                 if (in.meta().ino() != src.ino()) {
                     throw new IOException("changed while being copied (replaced by another file); the next pass copies it");
                 }
-                attrs.beforeData(out, attrs.readSource(in), dir.display(item.name()));
+                if (made) {
+                    attrs.beforeData(out, attrs.readSource(in), dir.display(item.name())); // (on the empty file)
+                }
                 Copier.reserve(out, src.size());
                 Split split = ctx.options().split();
                 int n = split.ranges(src.size());
@@ -159,6 +160,20 @@ final class EntryWriter {
             throw new CopyStoppedException();
         }
         return true;
+    }
+
+    /**
+     * The temp file an earlier run of this task made for the big file {@code name}, or null. (A
+     * listing of the target directory per big file: small next to copying a file of split_size.)
+     */
+    private static Path splitTemp(DirPair dir, Path name) throws IOException {
+        String prefix = TempNames.splitPrefix(name);
+        for (pdm.fs.Entry e : dir.tgt().list()) {
+            if (e.meta().isFile() && e.name().toString().startsWith(prefix)) {
+                return e.name();
+            }
+        }
+        return null;
     }
 
     /**

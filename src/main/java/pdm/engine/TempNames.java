@@ -34,16 +34,25 @@ final class TempNames {
     }
 
     /**
-     * The temp file of a big file that the running task cuts into ranges for any worker: the
-     * same name on every run of the task (a redelivered task finds it and reuses it, as ranges
-     * may be written into it already), and unlike {@link #next()}'s ("." is no base-36 digit).
+     * A new temp file for a big file that the running task cuts into ranges for any worker:
+     * {@link #splitPrefix} and a random part, so a temp file made anew (the first one was removed
+     * meanwhile) never has the name, nor the range ids (derived from the name), of one that ranges
+     * were written into before. A re-run of the task looks for an existing one by the prefix.
      */
     static Path split(Path name) {
+        return Path.of(splitPrefix(name) + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+    }
+
+    /**
+     * How the temp names of the running task's big file {@code name} begin (unlike
+     * {@link #next()}'s: "." is no base-36 digit).
+     */
+    static String splitPrefix(Path name) {
         String task = TASK.get();
         if (task == null) {
             throw new IllegalStateException("a file is cut into ranges for other workers only by a task");
         }
-        return Path.of(splitPrefixOf(task) + TaskIds.hashOf(WirePaths.encode(name)));
+        return splitPrefixOf(task) + TaskIds.hashOf(WirePaths.encode(name)) + ".";
     }
 
     /** The prefix of the temp names of {@link #split}. */

@@ -40,11 +40,11 @@ class SplitFoldTest {
         fold.apply(submitted());
         String root = TaskIds.root(JOB, 0);
         String files = TaskIds.childFiles(root, -1, 0);
-        String finishId = TaskIds.finish(files, "big");
+        String finishId = TaskIds.finish(files, "big", "t");
         List<String> rangeIds = new ArrayList<>();
         List<JobEvent.Child> children = new ArrayList<>();
         for (int i = 0; i < ranges; i++) {
-            rangeIds.add(TaskIds.range(files, "big", i));
+            rangeIds.add(TaskIds.range(files, "big", "t", i));
             children.add(new JobEvent.Child(rangeIds.get(i), TaskKind.RANGE, "big"));
         }
         boolean fails = failing >= 0 && failing < ranges;
@@ -104,8 +104,8 @@ class SplitFoldTest {
         fold.apply(submitted());
         String root = TaskIds.root(JOB, 0);
         String files = TaskIds.childFiles(root, -1, 0);
-        String range = TaskIds.range(files, "big", 0);
-        String finishId = TaskIds.finish(files, "big");
+        String range = TaskIds.range(files, "big", "t", 0);
+        String finishId = TaskIds.finish(files, "big", "t");
         FinishTask finish = new FinishTask(Path.of(""), Path.of("big"), Path.of(".pdm-tmp-x-r.y"), 77, SRC, null, null);
         // (a tracker that published it, then died before the fold here saw the last range: its done is early)
         fold.apply(new JobEvent.Dones(JOB, List.of(done(finishId, TaskKind.FINISH, List.of(), 0, List.of(), List.of()),

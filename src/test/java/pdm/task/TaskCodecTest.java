@@ -53,10 +53,10 @@ class TaskCodecTest {
         Path name = NameBytes.path(names.get(0));
         Path d = NameBytes.path(dir);
         String files = TaskIds.childFiles(TaskIds.root("job-1", 0), -1, 0);
-        TaskMessage range = new TaskMessage("job-1", TaskIds.range(files, WirePaths.encode(name), 3), Pass.COPY,
+        TaskMessage range = new TaskMessage("job-1", TaskIds.range(files, WirePaths.encode(name), "t", 3), Pass.COPY,
                 "panda", "badger", JobOptions.DEFAULT, Names.ROOT,
                 new RangeTask(d, name, Path.of(".pdm-tmp-" + files + "-r.0123456789abcdef"), 4242, meta, 3L << 26, 4L << 26));
-        TaskMessage finish = new TaskMessage("job-1", TaskIds.finish(files, WirePaths.encode(name)), Pass.COPY,
+        TaskMessage finish = new TaskMessage("job-1", TaskIds.finish(files, WirePaths.encode(name), "t"), Pass.COPY,
                 "panda", "badger", JobOptions.DEFAULT, Names.ROOT,
                 new FinishTask(d, name, Path.of(".pdm-tmp-x-r.y"), 4242, meta, names.size() > 1 ? meta : null,
                         names.size() > 2 ? "not placed, as a range of it failed: EIO" : null));
@@ -64,8 +64,8 @@ class TaskCodecTest {
         assertThat(decodeOne(TaskCodec.encode(List.of(range)))).isEqualTo(range);
         assertThat(decodeOne(TaskCodec.encode(List.of(finish)))).isEqualTo(finish);
         // (a redelivered file task derives the same ids; another range or file, others)
-        assertThat(TaskIds.range(files, WirePaths.encode(name), 3)).isEqualTo(range.taskId())
-                .isNotEqualTo(TaskIds.range(files, WirePaths.encode(name), 4));
+        assertThat(TaskIds.range(files, WirePaths.encode(name), "t", 3)).isEqualTo(range.taskId())
+                .isNotEqualTo(TaskIds.range(files, WirePaths.encode(name), "t", 4));
     }
 
     @Test
