@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
+import pdm.task.RangeTask;
 import pdm.task.TaskMessage;
 
 /**
@@ -48,6 +49,10 @@ final class ChildBatches {
             if (dirs.size() >= DIR_SPLIT * MAX_DIRS) {
                 sendDirs();
             }
+            return;
+        }
+        if (m.task() instanceof RangeTask) {
+            send(List.of(m)); // (one range per message: each goes to whichever worker is free)
             return;
         }
         String queue = Publisher.routingKey(m);

@@ -7,6 +7,8 @@ import pdm.engine.TaskSink;
 import pdm.job.JobEvent;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
+import pdm.task.FinishTask;
+import pdm.task.RangeTask;
 import pdm.task.WirePaths;
 import pdm.task.Task;
 import pdm.task.TaskIds;
@@ -23,6 +25,7 @@ final class ChildTasks implements TaskSink {
     private final TaskMessage parent;
     private final ChildBatches outbox;
     private final List<JobEvent.Child> children = new ArrayList<>();
+    private final List<JobEvent.Split> splits = new ArrayList<>();
     private final int[] batches = new int[FileTask.LINK_SHARDS + 1];
 
     ChildTasks(TaskMessage parent, ChildBatches outbox) {
@@ -43,6 +46,32 @@ final class ChildTasks implements TaskSink {
         String id = TaskIds.childFiles(parent.taskId(), shard, batches[shard + 1]++);
         send(id, task);
         children.add(new JobEvent.Child(id, TaskKind.FILES, null));
+    }
+
+    @Override
+    public boolean splitsAcrossWorkers() {
+        return true;
+    }
+
+    /** Each range under an id derived from this task's, the file's name and its temp file's, so a re-run publishes the same ids. */
+    @Override
+    public synchronized void split(FinishTask finish, List<RangeTask> ranges) {
+        String name = WirePaths.encode(finish.name());
+        String temp = WirePaths.encode(finish.temp());
+        String rel = WirePaths.encode(finish.dir().resolve(finish.name()));
+        List<String> ids = new ArrayList<>(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            String id = TaskIds.range(parent.taskId(), name, temp, i);
+            send(id, ranges.get(i));
+            children.add(new JobEvent.Child(id, TaskKind.RANGE, rel));
+            ids.add(id);
+        }
+        splits.add(new JobEvent.Split(TaskIds.finish(parent.taskId(), name, temp), ids, finish));
+    }
+
+    /** The big files cut into ranges so far, for the done event (the tracker sends their finish tasks). */
+    synchronized List<JobEvent.Split> splits() {
+        return List.copyOf(splits);
     }
 
     private void send(String id, Task task) {

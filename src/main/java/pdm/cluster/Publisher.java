@@ -16,6 +16,8 @@ import pdm.job.JobEvent;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
 import pdm.task.FileTask;
+import pdm.task.FinishTask;
+import pdm.task.RangeTask;
 import pdm.task.TaskCodec;
 import pdm.task.TaskMessage;
 
@@ -65,7 +67,10 @@ public final class Publisher implements TaskDelivery.Outbox, AutoCloseable {
         if (m.task() instanceof FileTask f) {
             return Topology.fileKey(m.src(), m.tgt(), f);
         }
-        if (m.task() instanceof DirMetaTask) {
+        if (m.task() instanceof RangeTask) {
+            return Topology.rangeQueue(m.src(), m.tgt());
+        }
+        if (m.task() instanceof DirMetaTask || m.task() instanceof FinishTask) {
             return Topology.fileQueue(m.src(), m.tgt()); // short work; keeps the walk's queue for the walk
         }
         if (m.task() instanceof DirTask) {

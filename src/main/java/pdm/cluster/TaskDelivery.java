@@ -212,7 +212,7 @@ final class TaskDelivery {
             // pdm cancel: the task stops at its next entry or chunk, its temp file removed
             TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), redelivered, children, taskStats,
                     Interrupt.when(() -> cancelled.test(m.jobId())));
-            return done(m, o, children.children());
+            return done(m, o, children.children(), children.splits());
         } finally {
             taskStats.logRepeats();
             stats.copied(taskStats);
@@ -229,10 +229,11 @@ final class TaskDelivery {
         }
     }
 
-    private JobEvent.Done done(TaskMessage m, TaskRunner.Outcome o, List<JobEvent.Child> children) {
+    private JobEvent.Done done(TaskMessage m, TaskRunner.Outcome o, List<JobEvent.Child> children,
+                               List<JobEvent.Split> splits) {
         JobStats s = o.stats();
         return new JobEvent.Done(m.jobId(), m.taskId(), TaskKind.of(m.task()), children, Counters.of(s),
-                s.failures(), o.refused(), o.dirMeta(), node, System.currentTimeMillis());
+                s.failures(), o.refused(), o.dirMeta(), node, System.currentTimeMillis(), splits);
     }
 
     /** Keeps the message with its reason; if it names its job and tasks, the job hears of each as a failure. */

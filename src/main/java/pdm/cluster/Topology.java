@@ -73,6 +73,7 @@ public final class Topology {
         for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
             out.add(linkQueue(src, tgt, i));
         }
+        out.add(rangeQueue(src, tgt));
         return out;
     }
 
@@ -107,7 +108,7 @@ public final class Topology {
      * link queues (routed by inode, one consumer each) and unsharded pairs keep their one name.
      */
     public static String shardedKey(String queue, String firstTaskId, int shards) {
-        if (shards == 1 || queue.startsWith("link.")) {
+        if (shards == 1 || queue.startsWith("link.") || queue.startsWith("range.")) {
             return queue;
         }
         return queue + "." + shardOf(firstTaskId, shards);
@@ -135,6 +136,15 @@ public final class Topology {
         return "link." + src + "." + tgt + "." + shard;
     }
 
+    /**
+     * The ranges of big files (never sharded): every file consumer of every worker takes one
+     * range at a time from it (prefetch 1), so one file's ranges spread over all workers
+     * instead of one worker's prefetch holding them all.
+     */
+    public static String rangeQueue(String src, String tgt) {
+        return "range." + src + "." + tgt;
+    }
+
     /** The routing key (= queue name) a file task goes to. */
     public static String fileKey(String src, String tgt, FileTask t) {
         int shard = t.linkShard();
@@ -154,7 +164,8 @@ public final class Topology {
 
     /** Whether a queue is one of pdm's: the task queues of every pair and the dead-letter queue. */
     public static boolean isPdmQueue(String name) {
-        return name.equals(DEAD) || name.startsWith("dir.") || name.startsWith("file.") || name.startsWith("link.");
+        return name.equals(DEAD) || name.startsWith("dir.") || name.startsWith("file.") || name.startsWith("link.")
+                || name.startsWith("range.");
     }
 
     /**
@@ -175,6 +186,7 @@ public final class Topology {
         for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
             declareBound(ch, linkQueue(src, tgt, i), Map.of("x-single-active-consumer", true));
         }
+        declareBound(ch, rangeQueue(src, tgt), Map.of());
     }
 
     /**

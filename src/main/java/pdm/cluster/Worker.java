@@ -388,7 +388,11 @@ public final class Worker {
                     subscribe(Topology.dirQueues(s, t, shards), Math.max(1, dirPrefetch / shards));
                 }
                 for (int i = 0; i < config.fileWorkers(); i++) {
-                    subscribe(Topology.fileQueues(s, t, shards), Math.max(1, filePrefetch / shards));
+                    Channel ch = subscribe(Topology.fileQueues(s, t, shards), Math.max(1, filePrefetch / shards));
+                    // Ranges of big files one at a time per channel: a prefetch would hold many
+                    // ranges of one file on one worker while the others idle.
+                    ch.basicQos(1);
+                    consume(ch, Topology.rangeQueue(s, t));
                 }
                 for (int i = 0; i < FileTask.LINK_SHARDS; i++) {
                     subscribe(List.of(Topology.linkQueue(s, t, i)), filePrefetch);
@@ -396,7 +400,7 @@ public final class Worker {
             }
 
             /** One channel, one thread: a consumer on each queue, each with {@code prefetch} (basic.qos per consumer). */
-            private void subscribe(List<String> queues, int prefetch) throws IOException {
+            private Channel subscribe(List<String> queues, int prefetch) throws IOException {
                 Channel ch = conn.createChannel();
                 channels.add(ch);
                 ch.basicQos(prefetch);
@@ -408,12 +412,16 @@ public final class Worker {
                                 + Rabbit.reason(sig));
                     }
                 });
-                List<String> mine = new CopyOnWriteArrayList<>();
-                tags.put(ch, mine); // (first: a delivery may come before basicConsume returns)
+                tags.put(ch, new CopyOnWriteArrayList<>()); // (first: a delivery may come before basicConsume returns)
                 for (String queue : queues) {
-                    mine.add(ch.basicConsume(queue, false, (ctag, d) -> handle(ch, queue, d),
-                            ctag -> restart("the broker cancelled the consumer of " + queue)));
+                    consume(ch, queue);
                 }
+                return ch;
+            }
+
+            private void consume(Channel ch, String queue) throws IOException {
+                tags.get(ch).add(ch.basicConsume(queue, false, (ctag, d) -> handle(ch, queue, d),
+                        ctag -> restart("the broker cancelled the consumer of " + queue)));
             }
 
             synchronized void cancel() throws IOException {

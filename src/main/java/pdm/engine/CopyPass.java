@@ -6,6 +6,7 @@ import java.util.List;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Dir;
 import pdm.fs.FileMeta;
+import pdm.task.FinishTask;
 import pdm.task.WorkItem;
 import pdm.task.WorkItem.Op;
 
@@ -75,6 +76,13 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
             case REMOVE -> writer.removeStaleTemp(dir, item);
             default -> throw new IllegalArgumentException("copy cannot " + item.op());
         }
+    }
+
+    @Override
+    public void finishSplit(DirPair dir, FinishTask finish) throws IOException {
+        FileMeta now = dir.tgt() == null ? null : dir.tgt().stat(finish.name());
+        // (an immutable or append-only target file, or directory, is unlocked to be replaced)
+        attrs.unlocking(dir, finish.name(), now != null && now.isDir(), unlocked -> writer.finishSplit(dir, finish));
     }
 
     @Override

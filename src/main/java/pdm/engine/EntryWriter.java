@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import pdm.config.Split;
+import pdm.fs.Copier;
+import pdm.fs.CopyStoppedException;
+import pdm.task.FinishTask;
+import pdm.task.RangeTask;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Attrs;
 import pdm.fs.Dir;
@@ -87,6 +93,10 @@ final class EntryWriter {
      */
     boolean copyFile(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
+        if (ctx.spread() != null && item.op() == WorkItem.Op.COPY && !ctx.writesNothing(dir)
+                && ctx.options().split().splits(src.size())) {
+            return startSplit(dir, item);
+        }
         return write(dir, item, Change.COPY, List.of(), e -> {
             if (EmptySource.bare(ctx, dir, item) && copyEmpty(dir, item, e)) {
                 return;
@@ -103,6 +113,121 @@ final class EntryWriter {
                 }
             }
         });
+    }
+
+    /**
+     * A big file whose ranges go to any worker (distributed mode, docs/distributed-design.md):
+     * its temp file is made under a new name (placement first: a Lustre layout before any data),
+     * or found again when this task runs a second time (ranges may be written into it already), given its full
+     * length, and the ranges are handed on with the finish that places the file once all are
+     * done. Nothing is placed here: returns false when the name is left alone (a non-empty
+     * directory in its way), else true.
+     */
+    private boolean startSplit(DirPair dir, WorkItem item) throws IOException {
+        if (!mayReplace(dir, item)) {
+            return false;
+        }
+        FileMeta src = item.src();
+        Path again = splitTemp(dir, item.name());
+        boolean made = again == null;
+        Path tmp = made ? TempNames.split(item.name()) : again;
+        try (FileHandle in = dir.src().openRead(item.name())) {
+            try (FileHandle out = made ? ctx.placement().createFile(dir, tmp, in, src) : dir.tgt().openWrite(tmp)) {
+                if (in.meta().ino() != src.ino()) {
+                    throw new IOException("changed while being copied (replaced by another file); the next pass copies it");
+                }
+                if (made) {
+                    attrs.beforeData(out, attrs.readSource(in), dir.display(item.name())); // (on the empty file)
+                }
+                Copier.reserve(out, src.size());
+                Split split = ctx.options().split();
+                int n = split.ranges(src.size());
+                List<RangeTask> ranges = new ArrayList<>(n);
+                long ino = out.meta().ino();
+                for (int i = 0; i < n; i++) {
+                    ranges.add(new RangeTask(dir.rel(), item.name(), tmp, ino, src, split.from(i),
+                            split.to(i, src.size())));
+                }
+                ctx.spread().split(new FinishTask(dir.rel(), item.name(), tmp, ino, src, item.tgt(), null), ranges);
+            }
+        } catch (IOException e) {
+            if (made) {
+                deleteQuietly(dir, tmp); // (before any range went out)
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CopyStoppedException();
+        }
+        return true;
+    }
+
+    /**
+     * The temp file an earlier run of this task made for the big file {@code name}, or null. (A
+     * listing of the target directory per big file: small next to copying a file of split_size.)
+     */
+    private static Path splitTemp(DirPair dir, Path name) throws IOException {
+        String prefix = TempNames.splitPrefix(name);
+        for (pdm.fs.Entry e : dir.tgt().list()) {
+            if (e.meta().isFile() && e.name().toString().startsWith(prefix)) {
+                return e.name();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The last step of a big file whose ranges are all done ({@link #startSplit}): its temp file
+     * (checked by inode) gets the source's metadata and is renamed into place, once the source
+     * is seen with the size, mtime and inode it was listed with (else the file fails, never
+     * placed mixed, and its temp file is removed). Run again after it placed the file, it finds
+     * no temp file and the file in place: nothing to do.
+     */
+    void finishSplit(DirPair dir, FinishTask f) throws IOException {
+        if (dir.tgt() == null) {
+            throw new java.nio.file.NoSuchFileException(dir.display(f.name()), null, "target directory gone");
+        }
+        FileMeta src = f.src();
+        FileMeta temp = dir.tgt().stat(f.temp());
+        boolean ours = temp != null && temp.isFile() && temp.ino() == f.tempIno();
+        if (f.discard() != null) {
+            if (ours) {
+                deleteQuietly(dir, f.temp());
+            }
+            return; // (the range's failure is the file's)
+        }
+        FileMeta tgt = dir.tgt().stat(f.name());
+        if (!ours) {
+            if (tgt != null && tgt.isFile() && tgt.size() == src.size() && tgt.mtimeNs() == src.mtimeNs()) {
+                return; // placed by an earlier run of this very task
+            }
+            throw new IOException("its temp file " + f.temp() + " was removed or replaced before it was placed;"
+                    + " the next pass copies it");
+        }
+        WorkItem item = new WorkItem(f.name(), WorkItem.Op.COPY, src, tgt);
+        boolean placed = write(dir, item, Change.COPY, List.of(), e -> {
+            try (FileHandle in = dir.src().openRead(f.name()); FileHandle out = dir.tgt().openWrite(f.temp())) {
+                e.name = f.temp();
+                if (out.meta().ino() != f.tempIno()) {
+                    throw new IOException("its temp file " + f.temp() + " was replaced before it was placed;"
+                            + " the next pass copies it");
+                }
+                FileMeta now = in.meta();
+                if (now.ino() != src.ino() || now.size() != src.size() || now.mtimeNs() != src.mtimeNs()) {
+                    throw new IOException("changed while being copied (size or mtime moved between its first range"
+                            + " and its last: " + src.size() + " -> " + now.size() + " bytes); not placed, the next"
+                            + " pass copies it");
+                }
+                e.bytes = 0; // (counted by its ranges, as they were done)
+                e.attrs = settleMeta(in, out, src, src.size(), attrs.readSource(in), dir.tgt());
+                if (ctx.options().fsync()) {
+                    out.fsync();
+                }
+            }
+        });
+        if (!placed) {
+            deleteQuietly(dir, f.temp()); // (the name was left alone: no use for the data)
+        }
     }
 
     /**

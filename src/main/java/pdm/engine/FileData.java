@@ -2,6 +2,8 @@ package pdm.engine;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.NoSuchFileException;
+import pdm.task.RangeTask;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +41,47 @@ final class FileData {
         ctx.ranges().run(split.ranges(size), i -> Copier.copyRange(in, out, size, split.from(i), split.to(i, size),
                 ctx.interrupt()::requested, pace));
         return size;
+    }
+
+    /**
+     * One range of a big file cut into ranges for several workers ({@link pdm.task.RangeTask}):
+     * into the temp file the file's task made, refused unless it is still that inode (one made
+     * anew would lack the ranges written before). Its data bytes count as written, live, and its
+     * length in the file's bytes once done.
+     */
+    static void copyRange(PassContext ctx, DirPair dir, RangeTask r) throws IOException {
+        if (dir.tgt() == null) {
+            throw new NoSuchFileException(dir.display(r.name()), null, "target directory gone");
+        }
+        try (FileHandle in = dir.src().openRead(r.name()); FileHandle out = dir.tgt().openWrite(r.temp())) {
+            if (out.meta().ino() != r.tempIno()) {
+                throw new IOException("its temp file " + r.temp() + " was replaced; not written, the next pass copies it");
+            }
+            if (in.meta().ino() != r.src().ino()) {
+                throw new IOException("changed while being copied (replaced by another file); the next pass copies it");
+            }
+            LongAdder bytesWritten = ctx.stats().bytesWritten;
+            Pace limit = ctx.throttle();
+            Copier.copyRange(in, out, r.src().size(), r.from(), r.to(), ctx.interrupt()::requested,
+                    counted(ctx, new Pace() {
+                        @Override
+                        public long chunk() {
+                            return limit.chunk();
+                        }
+
+                        @Override
+                        public void take(long bytes, BooleanSupplier stop) throws InterruptedIOException {
+                            bytesWritten.add(bytes);
+                            limit.take(bytes, stop);
+                        }
+                    }));
+            if (ctx.options().fsync()) {
+                out.fsync();
+            }
+        }
+        // (the file's bytes count range by range, each once in the job's fold: distributed status and
+        // --wait move with a big file's data, and the finish that places it adds none)
+        ctx.stats().bytes.add(r.to() - r.from());
     }
 
     /** The process's --bwlimit, counting each chunk into the pass's written bytes as it goes (progress). */

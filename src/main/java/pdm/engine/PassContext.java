@@ -12,11 +12,23 @@ import pdm.task.JobOptions;
  * are listed, the one way to remove anything, the request to stop early, in a dry run
  * what its earlier passes would have changed, what the job leaves out, the process's limits, and
  * the threads it lends to the ranges of big files.
+ *
+ * @param spread where a big file's ranges go as tasks for any worker (distributed mode), or null:
+ *               the process copies them on its own threads ({@code ranges})
  */
 public record PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
                           boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
                           DryRunLedger ledger, Placement placement, ExcludeFilter excludes, Throttle throttle,
-                          Ranges ranges) {
+                          Ranges ranges, TaskSink spread) {
+
+    /** A pass that copies big files in this process. */
+    public PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,
+                       boolean preserveOwner, ChangeList changes, Removals removals, Interrupt interrupt,
+                       DryRunLedger ledger, Placement placement, ExcludeFilter excludes, Throttle throttle,
+                       Ranges ranges) {
+        this(src, tgt, options, stats, filter, preserveOwner, changes, removals, interrupt, ledger, placement,
+                excludes, throttle, ranges, null);
+    }
 
     /** A pass whose big files' ranges are done by the thread that has the file alone. */
     public PassContext(FsRoot src, FsRoot tgt, JobOptions options, JobStats stats, SkipFilter filter,

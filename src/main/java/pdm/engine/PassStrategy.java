@@ -3,6 +3,7 @@ package pdm.engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import pdm.fs.FileMeta;
+import pdm.task.FinishTask;
 import pdm.task.WorkItem;
 
 /**
@@ -49,6 +50,14 @@ public interface PassStrategy {
      * @param tgtSelf the target directory's identity when it was listed, or null
      */
     default void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
+    }
+
+    /**
+     * Every range of a big file copied by several workers is done: place it (or only remove its
+     * temp file, {@link FinishTask#discard()}). Only a pass that copies has split files.
+     */
+    default void finishSplit(DirPair dir, FinishTask finish) throws IOException {
+        throw new UnsupportedOperationException("only the copy pass cuts files into ranges");
     }
 
 }

@@ -21,7 +21,10 @@ import pdm.journal.JournalDir;
 import pdm.task.JobOptions;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
+import java.util.List;
 import pdm.task.FileTask;
+import pdm.task.FinishTask;
+import pdm.task.RangeTask;
 import pdm.task.TaskMessage;
 
 /**
@@ -131,7 +134,8 @@ public final class TaskRunner {
             JobSpec job = new JobSpec(m.jobId(), m.pass(), src, tgt, m.jobPath(), m.options(), SkipFilter.of(srcDs),
                     JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options()), excludesOf(m, srcDs, walkRoot));
             PassContext ctx = new PassContext(src, tgt, m.options(), stats, job.filter(), preserveOwner, ChangeList.NONE,
-                    removalsOf(m), stop, new DryRunLedger(), job.placement(), job.excludes(), throttle, ranges);
+                    removalsOf(m), stop, new DryRunLedger(), job.placement(), job.excludes(), throttle, ranges,
+                    children.splitsAcrossWorkers() ? children : null);
             PassStrategy pass = Passes.of(job.pass(), ctx, () -> linksOf(m), true);
             SubtreeTracker tracker = new SubtreeTracker((rel, s, t) -> {
                 // distributed: the job tracker sends a DirMetaTask when the subtree is done
@@ -160,6 +164,10 @@ public final class TaskRunner {
                     pass.walkDone();
                 }
                 finishDir(ctx, pass, d.rel());
+            } else if (m.task() instanceof RangeTask r) {
+                walker.onSplit(r.dir(), r.name(), dir -> FileData.copyRange(ctx, dir, r));
+            } else if (m.task() instanceof FinishTask f) {
+                walker.onSplit(f.dir(), f.name(), dir -> pass.finishSplit(dir, f));
             } else if (m.task() instanceof FileTask f) {
                 if (redelivered && !m.options().dryRun()) {
                     removeLeftovers(ctx, f.dir(), m.taskId());
@@ -350,9 +358,12 @@ public final class TaskRunner {
     /** Temp files an earlier, killed run of this very task left in its target directory. */
     private static void removeLeftovers(PassContext ctx, Path dirRel, String taskId) {
         String prefix = TempNames.prefixOf(taskId);
+        // (not a big file's temp file: ranges of it may be written already, the task reuses it)
+        String split = TempNames.splitPrefixOf(taskId);
         try (Dir d = ctx.tgt().open(dirRel)) {
             for (Entry e : d.list()) {
-                if (e.meta().isFile() && e.name().toString().startsWith(prefix)) {
+                String name = e.name().toString();
+                if (e.meta().isFile() && name.startsWith(prefix) && !name.startsWith(split)) {
                     d.deleteFile(e.name());
                 }
             }
@@ -395,6 +406,17 @@ public final class TaskRunner {
         @Override
         public void publish(FileTask task) throws InterruptedException {
             sink.publish(task);
+            files = true;
+        }
+
+        @Override
+        public boolean splitsAcrossWorkers() {
+            return sink.splitsAcrossWorkers();
+        }
+
+        @Override
+        public void split(FinishTask finish, List<RangeTask> ranges) throws InterruptedException {
+            sink.split(finish, ranges);
             files = true;
         }
     }

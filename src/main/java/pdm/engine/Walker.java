@@ -174,6 +174,30 @@ final class Walker implements TaskHandler {
         }
     }
 
+    /** Work on one entry of a big file cut into ranges for several workers: a range, or the finish. */
+    public interface SplitWork {
+        void run(DirPair dir) throws IOException;
+    }
+
+    /**
+     * A range of a big file, or its finish (distributed mode), in its directory {@code rel};
+     * a failure is the file's, recorded as for any entry.
+     */
+    public void onSplit(Path rel, Path name, SplitWork work) {
+        DirPair dir;
+        try {
+            dir = open(rel, null, null);
+        } catch (IOException | RuntimeException e) {
+            ctx.stats().fail(Names.display(rel.resolve(name)), "cannot open directory: " + Reasons.of(e));
+            return;
+        }
+        try (dir) {
+            work.run(dir);
+        } catch (IOException | RuntimeException e) {
+            failed(dir, name, true, e);
+        }
+    }
+
     /** One batch of a directory's entries, each failure recorded and the batch going on. */
     private void workAll(DirPair dir, List<WorkItem> items) {
         for (WorkItem item : items) {
@@ -183,6 +207,8 @@ final class Walker implements TaskHandler {
             try {
                 ctx.throttle().file(ctx.interrupt()); // --max-files-per-second
                 pass.work(dir, item);
+            } catch (TaskSink.PublishFailed e) {
+                throw e; // (a big file's ranges not handed on: the task is given back, no entry failed)
             } catch (IOException | RuntimeException e) {
                 failed(dir, item.name(), item.src() != null, e);
             }

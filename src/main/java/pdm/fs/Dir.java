@@ -134,6 +134,24 @@ public final class Dir implements Closeable {
     }
 
     /**
+     * Opens for writing the regular file {@code name} as it is (no create, no truncate, never
+     * through a symlink): a big file's temp file, which the ranges of its copy write into.
+     */
+    public FileHandle openWrite(Path name) throws IOException {
+        int flags = Sys.ARCH.oWronly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec();
+        FileHandle h = new FileHandle(Sys.openat(fd, NameBytes.bytes(name), flags, 0), name);
+        try {
+            if (!FileMeta.of(Sys.fstat(h.fd())).isFile()) {
+                throw new IOException("not a regular file; not written");
+            }
+            return h;
+        } catch (IOException | RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    /**
      * Opens for writing the empty regular file {@code name} that a helper program (Lustre's
      * {@code lfs setstripe}) has just created with its data layout: never through a symlink,
      * refused unless it is still a regular, empty, single-link file, and made owner-only before

@@ -12,6 +12,7 @@ import pdm.task.Pass;
 import pdm.task.BadMessageException;
 import pdm.task.JobOptions;
 import pdm.task.JobOptionsCodec;
+import pdm.task.TaskCodec;
 import pdm.task.TaskKind;
 
 /** Job events as one JSON object per stream message ({@code "e"} names the kind). */
@@ -106,6 +107,38 @@ public final class EventCodec {
             o.put("refused", d.refused());
         }
         o.put("dirmeta", d.dirMeta());
+        if (!d.splits().isEmpty()) {
+            ArrayNode splits = o.putArray("splits");
+            for (JobEvent.Split s : d.splits()) {
+                ObjectNode n = splits.addObject().put("finish_id", s.finishId());
+                ArrayNode ranges = n.putArray("ranges");
+                s.ranges().forEach(ranges::add);
+                n.set("finish", TaskCodec.finishJson(s.finish()));
+            }
+        }
+    }
+
+    /** The big files a file task cut into ranges (absent: none, as in every event of before them). */
+    private static List<JobEvent.Split> splits(JsonNode o) throws IOException {
+        List<JobEvent.Split> out = new ArrayList<>();
+        if (!o.has("splits")) {
+            return out;
+        }
+        for (JsonNode s : array(o, "splits")) {
+            List<String> ranges = new ArrayList<>();
+            for (JsonNode r : array(s, "ranges")) {
+                if (!r.isTextual()) {
+                    throw new BadEventException("'ranges' must hold task ids, not " + r);
+                }
+                ranges.add(r.asText());
+            }
+            try {
+                out.add(new JobEvent.Split(text(s, "finish_id"), ranges, TaskCodec.finish(s.get("finish"))));
+            } catch (BadMessageException e) {
+                throw new BadEventException("splits: " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static JobEvent.Done done(JsonNode o, String job, String node, long ts) throws IOException {
@@ -127,7 +160,7 @@ public final class EventCodec {
         return new JobEvent.Done(job, text(o, "task"), TaskKind.fromWire(text(o, "kind")), children,
                 JSON.treeToValue(counters, Counters.class), failures,
                 o.has("refused") ? text(o, "refused") : null, !o.has("dirmeta") || bool(o, "dirmeta"),
-                o.has("node") ? text(o, "node") : node, o.has("ts") ? number(o, "ts") : ts);
+                o.has("node") ? text(o, "node") : node, o.has("ts") ? number(o, "ts") : ts, splits(o));
     }
 
     private static String wire(TaskKind k) {

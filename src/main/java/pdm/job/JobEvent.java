@@ -1,6 +1,7 @@
 package pdm.job;
 
 import java.util.List;
+import pdm.task.FinishTask;
 import pdm.task.Pass;
 import pdm.task.JobOptions;
 import pdm.task.TaskKind;
@@ -58,10 +59,28 @@ public sealed interface JobEvent {
      * subtree is done (false when nothing is written into it and its metadata is current).
      */
     record Done(String job, String task, TaskKind kind, List<Child> children, Counters counters,
-                List<Failure> failures, String refused, boolean dirMeta, String node, long ts) implements JobEvent {
+                List<Failure> failures, String refused, boolean dirMeta, String node, long ts,
+                List<Split> splits) implements JobEvent {
         public Done {
             children = List.copyOf(children);
             failures = List.copyOf(failures);
+            splits = List.copyOf(splits);
+        }
+
+        public Done(String job, String task, TaskKind kind, List<Child> children, Counters counters,
+                    List<Failure> failures, String refused, boolean dirMeta, String node, long ts) {
+            this(job, task, kind, children, counters, failures, refused, dirMeta, node, ts, List.of());
+        }
+    }
+
+    /**
+     * A big file a file task cut into ranges (each also one of its {@code children}): once every
+     * range in {@code ranges} has a done event, the tracker publishes {@code finish} under the id
+     * {@code finishId}, to place the file (or, when a range failed, to remove its temp file).
+     */
+    record Split(String finishId, List<String> ranges, FinishTask finish) {
+        public Split {
+            ranges = List.copyOf(ranges);
         }
     }
 

@@ -17,6 +17,7 @@ import pdm.task.Pass;
 import pdm.task.BadMessageException;
 import pdm.task.DirMetaTask;
 import pdm.task.DirTask;
+import pdm.task.FinishTask;
 import pdm.task.WirePaths;
 import pdm.task.Task;
 import pdm.task.TaskIds;
@@ -45,8 +46,10 @@ public final class JobFold {
     private static final byte DIR = 0;
     private static final byte FILES = 1;
     private static final byte META = 2;
+    private static final byte RANGE = 3;
+    private static final byte FINISH = 4;
 
-    private static final class Node {
+    private static class Node {
         final long id;
         final Node parent;
         final byte kind;
@@ -59,6 +62,23 @@ public final class JobFold {
             this.parent = parent;
             this.kind = kind;
             this.rel = rel;
+        }
+    }
+
+    /**
+     * A big file cut into ranges: open while a range has no done event; then its finish task is
+     * due, and this node waits for that task's done event, holding its directory open (so the
+     * directory's times are set after the rename).
+     */
+    private static final class Big extends Node {
+        final FinishTask finish;
+        /** The first failure of a range of it (the file is then not placed), or null. */
+        String failed;
+
+        Big(long id, Node dir, FinishTask finish, int ranges) {
+            super(id, dir, FINISH, null);
+            this.finish = finish;
+            this.open = ranges;
         }
     }
 
@@ -432,9 +452,16 @@ public final class JobFold {
                 j.toPublish.clear();
                 return;
             }
+            if (node.kind == DIR || node.kind == FILES) {
+                // (a directory task works a small last batch of its files itself)
+                split(j, node.kind == DIR ? node : node.parent, d, work);
+            }
             if (node.kind == DIR) {
                 node.needsMeta = d.dirMeta();
                 for (JobEvent.Child c : d.children()) {
+                    if (c.kind() == TaskKind.RANGE) {
+                        continue; // (announced by its split, above)
+                    }
                     Node child = new Node(TaskIds.toLong(c.id()), node, c.kind() == TaskKind.DIR ? DIR : FILES, c.rel());
                     node.open++;
                     JobEvent.Done already = j.early.remove(child.id);
@@ -447,11 +474,58 @@ public final class JobFold {
                 release(j, node);
             } else if (node.kind == FILES) {
                 release(j, node.parent);
+            } else if (node.kind == RANGE) {
+                Big big = (Big) node.parent;
+                if (big.failed == null && (d.kind() == TaskKind.DEAD || !d.failures().isEmpty())) {
+                    big.failed = d.failures().isEmpty() ? "a range of it was not run" : d.failures().get(0).error();
+                }
+                if (--big.open == 0) {
+                    finishDue(j, big, work);
+                }
+            } else if (node.kind == FINISH) {
+                release(j, node.parent);
             }
         }
         if (j.pending.isEmpty() && j.state == State.RUNNING) {
             passDone(j);
         }
+    }
+
+    /** The big files a task cut into ranges: each holds {@code dir} open until its finish task is done. */
+    private static void split(Job j, Node dir, JobEvent.Done d, Deque<Arrived> work) {
+        for (JobEvent.Split split : d.splits()) {
+            dir.open++;
+            Big big = new Big(TaskIds.toLong(split.finishId()), dir, split.finish(), split.ranges().size());
+            for (String range : split.ranges()) {
+                Node r = new Node(TaskIds.toLong(range), big, RANGE, null);
+                JobEvent.Done already = j.early.remove(r.id);
+                if (already != null) {
+                    work.push(new Arrived(r, already));
+                } else {
+                    j.pending.put(r.id, r);
+                }
+            }
+            if (big.open == 0) {
+                finishDue(j, big, work);
+            }
+        }
+    }
+
+    /**
+     * Every range of a big file has its done event: its finish task is due, to place the file,
+     * or only to remove its temp file when a range failed (a file is never placed with a range
+     * missing). Its id is derived, so a finish published twice is counted once.
+     */
+    private static void finishDue(Job j, Big big, Deque<Arrived> work) {
+        JobEvent.Done already = j.early.remove(big.id);
+        if (already != null) {
+            work.push(new Arrived(big, already));
+            return;
+        }
+        j.pending.put(big.id, big);
+        FinishTask task = big.failed == null ? big.finish
+                : big.finish.discarded("not placed, as a range of it failed: " + big.failed);
+        j.toPublish.put(big.id, message(j, TaskIds.toHex(big.id), task));
     }
 
     private static void count(Job j, JobEvent.Done d, boolean keepFailures) {

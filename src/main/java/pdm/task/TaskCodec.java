@@ -95,7 +95,47 @@ public final class TaskCodec {
             }
         } else if (task instanceof DirMetaTask d) {
             o.putObject("dirmeta").put("path", WirePaths.encode(d.rel()));
+        } else if (task instanceof RangeTask r) {
+            ObjectNode n = o.putObject("range");
+            n.put("dir", WirePaths.encode(r.dir()));
+            n.put("name", WirePaths.encode(r.name()));
+            n.put("temp", WirePaths.encode(r.temp()));
+            n.put("temp_ino", r.tempIno());
+            n.set("src", meta(r.src()));
+            n.put("from", r.from());
+            n.put("to", r.to());
+        } else if (task instanceof FinishTask f) {
+            o.set("finish", finishJson(f));
         }
+    }
+
+    /** A finish task's object, as in a task message and in the done event that announces it (docs/message-format.md). */
+    public static ObjectNode finishJson(FinishTask f) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("dir", WirePaths.encode(f.dir()));
+        n.put("name", WirePaths.encode(f.name()));
+        n.put("temp", WirePaths.encode(f.temp()));
+        n.put("temp_ino", f.tempIno());
+        n.set("src", meta(f.src()));
+        n.set("tgt", meta(f.tgt()));
+        if (f.discard() != null) {
+            n.put("discard", f.discard());
+        }
+        return n;
+    }
+
+    /** The finish task of {@link #finishJson}. */
+    public static FinishTask finish(JsonNode n) throws BadMessageException {
+        if (n == null || !n.isObject()) {
+            throw new BadMessageException("'finish' must be an object");
+        }
+        FileMeta src = meta(n, "src");
+        if (src == null) {
+            throw new BadMessageException("'finish.src' must be an object");
+        }
+        return new FinishTask(WirePaths.decodeRelative(text(n, "dir")), WirePaths.decodeName(text(n, "name")),
+                WirePaths.decodeName(text(n, "temp")), number(n, "temp_ino"), src, meta(n, "tgt"),
+                n.hasNonNull("discard") ? text(n, "discard") : null);
     }
 
     /** The job a message names and the ids of its tasks. */
@@ -182,9 +222,22 @@ public final class TaskCodec {
     }
 
     private static Task task(JsonNode o) throws BadMessageException {
-        int kinds = (o.has("dir") ? 1 : 0) + (o.has("files") ? 1 : 0) + (o.has("dirmeta") ? 1 : 0);
+        int kinds = (o.has("dir") ? 1 : 0) + (o.has("files") ? 1 : 0) + (o.has("dirmeta") ? 1 : 0)
+                + (o.has("range") ? 1 : 0) + (o.has("finish") ? 1 : 0);
         if (kinds != 1) {
-            throw new BadMessageException("a task carries exactly one of 'dir', 'files' and 'dirmeta'");
+            throw new BadMessageException("a task carries exactly one of 'dir', 'files', 'dirmeta', 'range' and 'finish'");
+        } else if (o.has("range")) {
+            JsonNode r = object(o, "range");
+            FileMeta src = meta(r, "src");
+            long from = number(r, "from");
+            long to = number(r, "to");
+            if (src == null || from < 0 || to <= from) {
+                throw new BadMessageException("'range' needs 'src' and 0 <= 'from' < 'to', not [" + from + ", " + to + ")");
+            }
+            return new RangeTask(WirePaths.decodeRelative(text(r, "dir")), WirePaths.decodeName(text(r, "name")),
+                    WirePaths.decodeName(text(r, "temp")), number(r, "temp_ino"), src, from, to);
+        } else if (o.has("finish")) {
+            return finish(object(o, "finish"));
         } else if (o.has("dirmeta")) {
             return new DirMetaTask(WirePaths.decodeRelative(text(object(o, "dirmeta"), "path")));
         } else if (o.has("dir")) {

@@ -37,6 +37,26 @@ public final class TaskIds {
         return hash(dirTaskId, "dirmeta", "");
     }
 
+    /**
+     * Range {@code n} of the big file {@code encodedName} that file task {@code fileTaskId} met,
+     * written into the temp file {@code encodedTemp}: a redelivered file task that finds the same
+     * temp file publishes its ranges under the same ids; one that has to make a new temp file
+     * (the first was removed) gets other ids, so ranges done into the first never count for it.
+     */
+    public static String range(String fileTaskId, String encodedName, String encodedTemp, int n) {
+        return hash(fileTaskId, "range", encodedName + "/" + encodedTemp + "/" + n);
+    }
+
+    /** The task that places the big file {@code encodedName} of file task {@code fileTaskId} once its ranges are done. */
+    public static String finish(String fileTaskId, String encodedName, String encodedTemp) {
+        return hash(fileTaskId, "finish", encodedName + "/" + encodedTemp);
+    }
+
+    /** 16 hex digits of SHA-256 of {@code text}: a short name derived from a long one. */
+    public static String hashOf(String text) {
+        return hash(text, "name", "");
+    }
+
     /** Job ids become part of names pdm creates on the target (.pdm-links-JOB): nothing but [A-Za-z0-9-]. */
     public static boolean isJobId(String id) {
         return id != null && id.matches("[A-Za-z0-9-]{1,64}");

@@ -11,6 +11,10 @@ public enum TaskKind {
     FILES("files"),
     /** A directory whose subtree is done: set its metadata ({@link DirMetaTask}). */
     DIRMETA("dirmeta"),
+    /** A range of a big file, copied by any worker ({@link RangeTask}). */
+    RANGE("range"),
+    /** A big file whose ranges are all done: placed, or its temp file removed ({@link FinishTask}). */
+    FINISH("finish"),
     /** A message no worker could act on, sent to the dead-letter queue instead of being run. */
     DEAD("dead");
 
@@ -41,6 +45,12 @@ public enum TaskKind {
         }
         if (task instanceof DirMetaTask) {
             return DIRMETA;
+        }
+        if (task instanceof RangeTask) {
+            return RANGE;
+        }
+        if (task instanceof FinishTask) {
+            return FINISH;
         }
         return FILES;
     }

@@ -21,6 +21,10 @@ public record TaskMessage(String jobId, String taskId, Pass pass, String src, St
             return d.rel();
         } else if (task instanceof FileTask f) {
             return f.dir();
+        } else if (task instanceof RangeTask r) {
+            return r.dir();
+        } else if (task instanceof FinishTask f) {
+            return f.dir();
         }
         return ((DirMetaTask) task).rel();
     }

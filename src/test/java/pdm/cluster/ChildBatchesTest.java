@@ -64,6 +64,22 @@ class ChildBatchesTest {
                 Names.ROOT, task);
     }
 
+    @Test
+    void eachRangeOfABigFileIsAMessageOfItsOwnOnTheRangeQueueSoAnyWorkerTakesIt() throws Exception {
+        ChildBatches b = new ChildBatches(new Recording(), 1000);
+        FileMeta src = new FileMeta(FileType.FILE, 0644, 0, 0, 3L << 20, 1, 1, 1, 2, 1, 0, 1);
+        for (int i = 0; i < 3; i++) {
+            b.add(message(new pdm.task.RangeTask(Path.of("d"), Path.of("big"), Path.of(".pdm-tmp-x-r.y"), 9, src,
+                    (long) i << 20, (long) (i + 1) << 20)));
+        }
+        assertThat(sent).hasSize(3).allSatisfy(m -> {
+            assertThat(m).hasSize(1);
+            assertThat(Publisher.routingKey(m.get(0))).isEqualTo(Topology.rangeQueue("panda", "badger"));
+        });
+        assertThat(Topology.shardedKey(Topology.rangeQueue("panda", "badger"), "0123456789abcdef", 4))
+                .as("never sharded").isEqualTo("range.panda.badger");
+    }
+
     private static TaskMessage dir(int n) {
         return message(new DirTask(Path.of("d" + n), null, null));
     }

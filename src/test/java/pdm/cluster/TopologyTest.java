@@ -16,7 +16,7 @@ class TopologyTest {
         assertThat(Topology.shardedKey("file.panda.badger", "anything", 1)).isEqualTo("file.panda.badger");
         assertThat(Topology.pairQueues("panda", "badger", 1)).containsExactly("dir.panda.badger",
                 "file.panda.badger", "link.panda.badger.0", "link.panda.badger.1", "link.panda.badger.2",
-                "link.panda.badger.3");
+                "link.panda.badger.3", "range.panda.badger");
     }
 
     @Test
@@ -25,7 +25,7 @@ class TopologyTest {
                 "dir.panda.badger.1", "dir.panda.badger.2");
         assertThat(Topology.pairQueues("panda", "badger", 2)).containsExactly("dir.panda.badger.0",
                 "dir.panda.badger.1", "file.panda.badger.0", "file.panda.badger.1", "link.panda.badger.0",
-                "link.panda.badger.1", "link.panda.badger.2", "link.panda.badger.3");
+                "link.panda.badger.1", "link.panda.badger.2", "link.panda.badger.3", "range.panda.badger");
         assertThat(Topology.shardedKey("link.panda.badger.2", "some-task", 8)).isEqualTo("link.panda.badger.2");
         String key = Topology.shardedKey("dir.panda.badger", "some-task", 8);
         assertThat(key).isEqualTo("dir.panda.badger." + Topology.shardOf("some-task", 8));

@@ -27,6 +27,26 @@ class EventCodecTest {
     }
 
     @Test
+    void aFileTasksSplitsTravelInItsDoneEventAndEventsWithoutThemStillRead() throws IOException {
+        pdm.fs.FileMeta src = new pdm.fs.FileMeta(pdm.fs.FileType.FILE, 0640, 1, 2, 3L << 30, 5, 6, 7, 8, 1, 0, 9);
+        String files = TaskIds.childFiles(TaskIds.root(JOB, 0), -1, 0);
+        List<String> ranges = List.of(TaskIds.range(files, "big", "t", 0), TaskIds.range(files, "big", "t", 1));
+        JobEvent.Split split = new JobEvent.Split(TaskIds.finish(files, "big", "t"), ranges,
+                new pdm.task.FinishTask(java.nio.file.Path.of("d"), java.nio.file.Path.of("big"),
+                        java.nio.file.Path.of(".pdm-tmp-x-r.y"), 11, src, null, null));
+        JobEvent.Dones e = new JobEvent.Dones(JOB, List.of(new JobEvent.Done(JOB, files, TaskKind.FILES,
+                List.of(new JobEvent.Child(ranges.get(0), TaskKind.RANGE, "d/big"),
+                        new JobEvent.Child(ranges.get(1), TaskKind.RANGE, "d/big")),
+                Counters.ZERO, List.of(), null, true, "h:1", 5, List.of(split))));
+
+        assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
+        ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(e));
+        ((ObjectNode) o.get("tasks").get(0)).remove("splits");
+        JobEvent.Dones old = (JobEvent.Dones) EventCodec.decode(JSON.writeValueAsBytes(o));
+        assertThat(old.done().get(0).splits()).isEmpty();
+    }
+
+    @Test
     void jobOptionsAreSnakeCaseAsInTaskMessages() throws IOException {
         ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(submitted()));
 

@@ -11,6 +11,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -44,6 +45,36 @@ class TaskCodecTest {
             assertThat(NameBytes.bytes(f.items().get(i).name())).isEqualTo(names.get(i));
         }
         assertThat(NameBytes.bytes(f.dir())).isEqualTo(dir);
+    }
+
+    @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
+    void rangeAndFinishTasksRoundTripExactly(@ForAll("names") List<byte[]> names, @ForAll("metas") FileMeta meta,
+                                            @ForAll("dirs") byte[] dir) throws BadMessageException {
+        Path name = NameBytes.path(names.get(0));
+        Path d = NameBytes.path(dir);
+        String files = TaskIds.childFiles(TaskIds.root("job-1", 0), -1, 0);
+        TaskMessage range = new TaskMessage("job-1", TaskIds.range(files, WirePaths.encode(name), "t", 3), Pass.COPY,
+                "panda", "badger", JobOptions.DEFAULT, Names.ROOT,
+                new RangeTask(d, name, Path.of(".pdm-tmp-" + files + "-r.0123456789abcdef"), 4242, meta, 3L << 26, 4L << 26));
+        TaskMessage finish = new TaskMessage("job-1", TaskIds.finish(files, WirePaths.encode(name), "t"), Pass.COPY,
+                "panda", "badger", JobOptions.DEFAULT, Names.ROOT,
+                new FinishTask(d, name, Path.of(".pdm-tmp-x-r.y"), 4242, meta, names.size() > 1 ? meta : null,
+                        names.size() > 2 ? "not placed, as a range of it failed: EIO" : null));
+
+        assertThat(decodeOne(TaskCodec.encode(List.of(range)))).isEqualTo(range);
+        assertThat(decodeOne(TaskCodec.encode(List.of(finish)))).isEqualTo(finish);
+        // (a redelivered file task derives the same ids; another range or file, others)
+        assertThat(TaskIds.range(files, WirePaths.encode(name), "t", 3)).isEqualTo(range.taskId())
+                .isNotEqualTo(TaskIds.range(files, WirePaths.encode(name), "t", 4));
+    }
+
+    @Test
+    void aRangeOutsideItsFileIsRefused() {
+        assertRefused("{\"v\":3,\"job\":\"j\",\"action\":\"copy\",\"src\":\"a\",\"tgt\":\"b\",\"job_path\":\"\","
+                + "\"options\":{\"dry_run\":false,\"checksum\":false,\"single_file\":false,\"fsync\":false,"
+                + "\"deleting\":false,\"allow_empty_source\":false},\"tasks\":[{\"task\":\"0123456789abcdef\","
+                + "\"range\":{\"dir\":\"d\",\"name\":\"f\",\"temp\":\"t\",\"temp_ino\":1,\"src\":null,\"from\":5,\"to\":5}}]}",
+                "'range' needs 'src'");
     }
 
     @Test

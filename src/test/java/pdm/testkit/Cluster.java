@@ -158,6 +158,26 @@ public final class Cluster implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A worker in UTS and mount namespaces of its own (root only), its host name {@code host}
+     * (resolvable through its own /etc/hosts): the event log and status show it as another host.
+     * The process is the worker itself (unshare and bash exec it), so a SIGKILL hits the worker.
+     */
+    public Process startWorkerOnHost(String host, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("worker"));
+        args.addAll(List.of(options));
+        Path hosts = dir.resolve("hosts-" + host);
+        Files.writeString(hosts, "127.0.0.1 localhost " + host + "\n");
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--uts", "--mount", "bash", "-c",
+                "hostname \"$1\" && mount --bind \"$2\" /etc/hosts && shift 2 && exec \"$@\"", "_", host,
+                hosts.toString()));
+        cmd.addAll(pdmAt(Broker.URI, args.toArray(String[]::new)));
+        Path log = dir.resolve("worker-" + (++logs) + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        workers.add(p);
+        return p;
+    }
+
     public List<Process> workers() {
         return workers;
     }

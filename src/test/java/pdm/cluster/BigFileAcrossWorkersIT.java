@@ -1,0 +1,198 @@
+package pdm.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pdm.Hosts;
+import pdm.job.JobEvent;
+import pdm.job.LogPosition;
+import pdm.task.TaskKind;
+import pdm.testkit.Broker;
+import pdm.testkit.Cluster;
+import pdm.testkit.Fx;
+import pdm.testkit.TreeComparer;
+
+/**
+ * One big file's ranges copied by several worker processes (docs/distributed-design.md, "Big
+ * files across workers"): two workers on two hosts share them; a worker SIGKILLed mid-file, or
+ * the broker restarted mid-file, still gives an exact file and no temp file; a file that grows
+ * during its copy is failed (never placed mixed) and copied exactly by the next pass. Workers
+ * run at --bwlimit so that the file takes seconds to copy; nothing here asserts a time.
+ */
+class BigFileAcrossWorkersIT {
+    private static final int CHUNK = 256 << 10;
+    private static final String[] SPLIT = {"--split-size", "1M", "--chunk-size", "256K", "--wait", "--json"};
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void broker() {
+        Broker.require();
+    }
+
+    @Test
+    void twoWorkersOnTwoHostsShareOneFilesRanges() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            byte[] data = Fx.random(40 * CHUNK + 777, 1);
+            Fx.write(c.src.resolve("d/big"), data);
+            Instant start = Instant.now().minusSeconds(5);
+            c.startWorkerOnHost("pdm-big-1", "--bwlimit", "2M");
+            c.startWorkerOnHost("pdm-big-2", "--bwlimit", "2M");
+            c.awaitConnected(1);
+            c.awaitConnected(2);
+
+            Cluster.Run copy = finish(c, c.start(args("copy", c, SPLIT)));
+
+            assertThat(copy.exit()).as(copy.stderr()).isZero();
+            TreeComparer.assertSameTree(c.src, c.dst);
+            assertThat(Fx.pdmTempFiles(c.dst)).isZero();
+            String job = copy.json().path("job").asText();
+            assertThat(rangeHosts(job, start)).containsExactly("pdm-big-1", "pdm-big-2");
+        }
+    }
+
+    @Test
+    void aWorkerKilledMidFileLeavesAnExactFileAndNoTempFile() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            Fx.write(c.src.resolve("d/big"), Fx.random(48 * CHUNK + 5, 2));
+            c.startWorker("--bwlimit", "2M");
+            c.startWorker("--bwlimit", "2M");
+            c.awaitConnected(1);
+            c.awaitConnected(2);
+
+            Process client = c.start(args("copy", c, SPLIT));
+            awaitTempWith(c.dst.resolve("d"), 3L << 20);
+            c.workers().get(0).destroyForcibly(); // SIGKILL, ranges in hand
+            c.startWorker("--bwlimit", "4M");
+            Cluster.Run r = finish(c, client);
+
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            TreeComparer.assertSameTree(c.src, c.dst);
+            assertThat(Fx.pdmTempFiles(c.dst)).isZero();
+        }
+    }
+
+    @Test
+    void aBrokerRestartMidFileLeavesAnExactFileAndNoTempFile() throws Exception {
+        Broker.requireControl();
+        try (Cluster c = new Cluster(tmp)) {
+            Fx.write(c.src.resolve("d/big"), Fx.random(48 * CHUNK + 9, 3));
+            c.startWorker("--bwlimit", "2M");
+            c.startWorker("--bwlimit", "2M");
+            c.awaitConnected(1);
+            c.awaitConnected(2);
+
+            Process client = c.start(args("copy", c, SPLIT));
+            awaitTempWith(c.dst.resolve("d"), 3L << 20);
+            Broker.ctl("stop_app");
+            Broker.ctl("start_app");
+            Cluster.Run r = finish(c, client);
+
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            TreeComparer.assertSameTree(c.src, c.dst);
+            assertThat(Fx.pdmTempFiles(c.dst)).isZero();
+            assertThat(c.workerLog(1)).contains("reconnecting");
+        }
+    }
+
+    @Test
+    void aFileThatGrowsDuringItsCopyFailsThenTheNextPassCopiesItExactly() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            Path big = Fx.write(c.src.resolve("d/big"), Fx.random(24 * CHUNK, 4));
+            c.startWorker("--bwlimit", "2M");
+            c.awaitConnected(1);
+
+            Process client = c.start(args("copy", c, SPLIT));
+            awaitTempWith(c.dst.resolve("d"), 1L << 20);
+            try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+                f.seek(f.length());
+                f.write(Fx.random(CHUNK + 3, 5)); // grows (size and mtime move) between its first range and its last
+            }
+            Cluster.Run r = finish(c, client);
+
+            assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
+            assertThat(r.stdout()).contains("/d/big").contains("size or mtime moved between its first range");
+            assertThat(Files.exists(c.dst.resolve("d/big"))).as("never placed mixed").isFalse();
+            assertThat(Fx.pdmTempFiles(c.dst)).isZero();
+
+            Cluster.Run again = finish(c, c.start(args("copy", c, SPLIT)));
+            assertThat(again.exit()).as(again.stdout()).isZero();
+            TreeComparer.assertSameTree(c.src, c.dst);
+        }
+    }
+
+    /** The hosts whose workers ran the job's range tasks, from the event log. */
+    private static Set<String> rangeHosts(String job, Instant since) throws Exception {
+        Set<String> hosts = new TreeSet<>();
+        try (Connection conn = Broker.connect()) {
+            Object lock = new Object();
+            try (EventReader r = new EventReader(conn, LogPosition.since(since), e -> {
+                if (e instanceof JobEvent.Dones d && d.job().equals(job)) {
+                    for (JobEvent.Done t : d.done()) {
+                        if (t.kind() == TaskKind.RANGE) {
+                            synchronized (lock) {
+                                hosts.add(Hosts.hostOf(t.node()));
+                            }
+                        }
+                    }
+                }
+            }, () -> { })) {
+                assertThat(r.awaitCaughtUp(60_000)).as("read the event log to its end").isTrue();
+            }
+            synchronized (lock) {
+                return new TreeSet<>(hosts);
+            }
+        }
+    }
+
+    /** Waits until the big file's temp file holds at least {@code bytes} of data: the copy is mid-file. */
+    private static void awaitTempWith(Path dir, long bytes) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!Files.isDirectory(dir)) {
+                return false;
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".pdm-tmp-")).toList()) {
+                    try {
+                        if (Fx.allocatedBlocks(p) * 512 >= bytes) {
+                            return true;
+                        }
+                    } catch (IOException gone) {
+                        // (placed or removed meanwhile)
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
+    private static Cluster.Run finish(Cluster c, Process p) throws Exception {
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the job ends").isTrue();
+        return new Cluster.Run(p.exitValue(), c.stdout(p), c.stderr(p));
+    }
+
+    private static String[] args(String command, Cluster c, String... more) {
+        String[] out = new String[4 + more.length];
+        out[0] = command;
+        out[1] = c.srcName;
+        out[2] = c.tgtName;
+        out[3] = "/";
+        System.arraycopy(more, 0, out, 4, more.length);
+        return out;
+    }
+}

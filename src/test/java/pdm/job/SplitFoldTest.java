@@ -1,0 +1,139 @@
+package pdm.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import pdm.fs.FileMeta;
+import pdm.fs.FileType;
+import pdm.task.DirMetaTask;
+import pdm.task.FinishTask;
+import pdm.task.JobOptions;
+import pdm.task.Pass;
+import pdm.task.TaskIds;
+import pdm.task.TaskKind;
+
+/**
+ * A big file cut into ranges for several workers (docs/distributed-design.md): the fold makes its
+ * finish task due exactly when every range has a done event, whatever their order and however
+ * often each comes; never before (a file is never placed with a range missing); only to remove
+ * the temp file when a range failed; and the directory's metadata waits for the finish.
+ */
+class SplitFoldTest {
+    private static final String JOB = "20261206-200000-split";
+    private static final FileMeta SRC = new FileMeta(FileType.FILE, 0644, 1000, 1000, 5L << 20, 7_000_000_000L,
+            7_000_000_000L, 42, 99, 1, 0, 7_000_000_000L);
+
+    @Property(tries = 300)
+    void theFinishIsDueOnceEveryRangeIsDoneInAnyOrderWithDuplicates(@ForAll @IntRange(min = 1, max = 12) int ranges,
+                                                                     @ForAll long seed,
+                                                                     @ForAll @IntRange(min = -1, max = 11) int failing) {
+        Random rnd = new Random(seed);
+        JobFold fold = new JobFold();
+        fold.apply(submitted());
+        String root = TaskIds.root(JOB, 0);
+        String files = TaskIds.childFiles(root, -1, 0);
+        String finishId = TaskIds.finish(files, "big", "t");
+        List<String> rangeIds = new ArrayList<>();
+        List<JobEvent.Child> children = new ArrayList<>();
+        for (int i = 0; i < ranges; i++) {
+            rangeIds.add(TaskIds.range(files, "big", "t", i));
+            children.add(new JobEvent.Child(rangeIds.get(i), TaskKind.RANGE, "big"));
+        }
+        boolean fails = failing >= 0 && failing < ranges;
+        FinishTask finish = new FinishTask(Path.of(""), Path.of("big"), Path.of(".pdm-tmp-x-r.y"), 77, SRC, null, null);
+
+        // Everything but the finish, in a random order, some twice; the file task's done may come after its ranges'.
+        List<JobEvent.Done> events = new ArrayList<>();
+        events.add(done(root, TaskKind.DIR, List.of(new JobEvent.Child(files, TaskKind.FILES, null)), 0, List.of(),
+                List.of()));
+        events.add(done(files, TaskKind.FILES, children, 0, List.of(),
+                List.of(new JobEvent.Split(finishId, rangeIds, finish))));
+        for (int i = 0; i < ranges; i++) {
+            List<Failure> f = fails && i == failing ? List.of(new Failure("big", "disk on fire")) : List.of();
+            events.add(done(rangeIds.get(i), TaskKind.RANGE, List.of(), 1L << 20, f, List.of()));
+        }
+        int n = events.size();
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextInt(3) == 0) {
+                events.add(events.get(i));
+            }
+        }
+        Collections.shuffle(events, rnd);
+        // (the root is announced by the job, so its done may come first or later: either way)
+        List<String> seen = new ArrayList<>();
+        for (JobEvent.Done d : events) {
+            boolean allRangesBefore = seen.containsAll(rangeIds) && seen.contains(files) && seen.contains(root);
+            assertThat(finishDue(fold)).as("finish due before its last range").isEqualTo(allRangesBefore ? 1 : 0);
+            fold.apply(new JobEvent.Dones(JOB, List.of(d)));
+            seen.add(d.task());
+        }
+        JobFold.Job j = fold.job(JOB);
+        assertThat(j.state()).isEqualTo(JobFold.State.RUNNING);
+        assertThat(finishDue(fold)).isEqualTo(1);
+        FinishTask due = (FinishTask) j.toPublish().stream().filter(m -> m.task() instanceof FinishTask).findFirst()
+                .orElseThrow().task();
+        assertThat(due.discard() != null).isEqualTo(fails);
+        if (fails) {
+            assertThat(due.discard()).contains("disk on fire");
+        }
+        // the directory's metadata waits for the file to be placed
+        assertThat(j.toPublish()).noneMatch(m -> m.task() instanceof DirMetaTask);
+        assertThat(j.counters().bytesWritten()).isEqualTo((long) ranges << 20); // each range once
+
+        fold.apply(new JobEvent.Published(JOB, finishId));
+        JobEvent.Done finished = done(finishId, TaskKind.FINISH, List.of(), 0, List.of(), List.of());
+        fold.apply(new JobEvent.Dones(JOB, List.of(finished, finished)));
+        assertThat(j.toPublish()).singleElement().matches(m -> m.task() instanceof DirMetaTask);
+        String meta = TaskIds.dirMeta(root);
+        fold.apply(new JobEvent.Dones(JOB, List.of(done(meta, TaskKind.DIRMETA, List.of(), 0, List.of(), List.of()))));
+        assertThat(j.state()).isEqualTo(JobFold.State.DONE);
+        assertThat(j.counters().filesCopied()).isEqualTo(1); // the finish's, once
+    }
+
+    @Test
+    void aFinishWhoseDoneCameEarlyCountsWhenItsLastRangeArrives() {
+        JobFold fold = new JobFold();
+        fold.apply(submitted());
+        String root = TaskIds.root(JOB, 0);
+        String files = TaskIds.childFiles(root, -1, 0);
+        String range = TaskIds.range(files, "big", "t", 0);
+        String finishId = TaskIds.finish(files, "big", "t");
+        FinishTask finish = new FinishTask(Path.of(""), Path.of("big"), Path.of(".pdm-tmp-x-r.y"), 77, SRC, null, null);
+        // (a tracker that published it, then died before the fold here saw the last range: its done is early)
+        fold.apply(new JobEvent.Dones(JOB, List.of(done(finishId, TaskKind.FINISH, List.of(), 0, List.of(), List.of()),
+                done(root, TaskKind.DIR, List.of(new JobEvent.Child(files, TaskKind.FILES, null)), 0, List.of(), List.of()),
+                done(files, TaskKind.FILES, List.of(new JobEvent.Child(range, TaskKind.RANGE, "big")), 0, List.of(),
+                        List.of(new JobEvent.Split(finishId, List.of(range), finish))))));
+        assertThat(finishDue(fold)).isZero();
+        fold.apply(new JobEvent.Dones(JOB, List.of(done(range, TaskKind.RANGE, List.of(), 5, List.of(), List.of()))));
+        assertThat(fold.job(JOB).toPublish()).singleElement().matches(m -> m.task() instanceof DirMetaTask);
+    }
+
+    private static long finishDue(JobFold fold) {
+        return fold.job(JOB).toPublish().stream().filter(m -> m.task() instanceof FinishTask).count();
+    }
+
+    private static JobEvent.Done done(String id, TaskKind kind, List<JobEvent.Child> children, long written,
+                                      List<Failure> failures, List<JobEvent.Split> splits) {
+        JobStats s = new JobStats();
+        s.filesCopied.add(kind == TaskKind.FINISH ? 1 : 0);
+        s.filesFailed.add(failures.size());
+        s.bytesWritten.add(written);
+        Counters c = Counters.of(s);
+        return new JobEvent.Done(JOB, id, kind, children, c, failures, null, true, "host-" + (id.hashCode() & 1) + ":1",
+                1000, splits);
+    }
+
+    private static JobEvent.Submitted submitted() {
+        return new JobEvent.Submitted(JOB, "copy", List.of(Pass.COPY), "panda", "badger", "panda (/p)",
+                "badger (/b)", "", JobOptions.DEFAULT, 1000, "me@here");
+    }
+}
