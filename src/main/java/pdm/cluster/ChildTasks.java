@@ -57,7 +57,7 @@ final class ChildTasks implements TaskSink {
     @Override
     public synchronized void split(FinishTask finish, List<RangeTask> ranges) {
         String name = WirePaths.encode(finish.name());
-        String temp = WirePaths.encode(finish.temp());
+        String temp = finish.temp() == null ? "" : WirePaths.encode(finish.temp()); // (verify: no temp file)
         String rel = WirePaths.encode(finish.dir().resolve(finish.name()));
         List<String> ids = new ArrayList<>(ranges.size());
         for (int i = 0; i < ranges.size(); i++) {

@@ -233,7 +233,7 @@ final class TaskDelivery {
                                List<JobEvent.Split> splits) {
         JobStats s = o.stats();
         return new JobEvent.Done(m.jobId(), m.taskId(), TaskKind.of(m.task()), children, Counters.of(s),
-                s.failures(), o.refused(), o.dirMeta(), node, System.currentTimeMillis(), splits);
+                s.failures(), o.refused(), o.dirMeta(), node, System.currentTimeMillis(), splits, s.differsAt());
     }
 
     /** Keeps the message with its reason; if it names its job and tasks, the job hears of each as a failure. */

@@ -84,6 +84,28 @@ final class FileData {
         ctx.stats().bytes.add(r.to() - r.from());
     }
 
+    /**
+     * One range of a big file that verify compares across workers ({@link RangeTask#verifies}):
+     * the range's bytes of source and target, both refused unless still the inodes listed. A
+     * difference is the range's result ({@code JobStats.rangeDiffers}), not a difference yet:
+     * the file's finish reports the file once, naming the first differing byte of all its ranges.
+     */
+    static void compareRange(PassContext ctx, DirPair dir, RangeTask r) throws IOException {
+        if (dir.tgt() == null) {
+            throw new NoSuchFileException(dir.display(r.name()), null, "target directory gone");
+        }
+        try (FileHandle a = dir.src().openRead(r.name()); FileHandle b = dir.tgt().openRead(r.name())) {
+            if (a.meta().ino() != r.src().ino() || b.meta().ino() != r.tgt().ino()) {
+                throw new IOException("replaced by another file while being compared (on the "
+                        + (a.meta().ino() != r.src().ino() ? "source" : "target") + "); compare it again");
+            }
+            long at = Copier.firstDifference(a, b, r.from(), r.to());
+            if (at >= 0) {
+                ctx.stats().rangeDiffers(at);
+            }
+        }
+    }
+
     /** The process's --bwlimit, counting each chunk into the pass's written bytes as it goes (progress). */
     private static Pace counted(PassContext ctx, Pace limit) {
         LongAdder written = ctx.stats().written;

@@ -57,7 +57,7 @@ public interface PassStrategy {
      * temp file, {@link FinishTask#discard()}). Only a pass that copies has split files.
      */
     default void finishSplit(DirPair dir, FinishTask finish) throws IOException {
-        throw new UnsupportedOperationException("only the copy pass cuts files into ranges");
+        throw new UnsupportedOperationException("only copy and verify cut files into ranges");
     }
 
 }

@@ -165,7 +165,13 @@ public final class TaskRunner {
                 }
                 finishDir(ctx, pass, d.rel());
             } else if (m.task() instanceof RangeTask r) {
-                walker.onSplit(r.dir(), r.name(), dir -> FileData.copyRange(ctx, dir, r));
+                walker.onSplit(r.dir(), r.name(), dir -> {
+                    if (r.verifies()) {
+                        FileData.compareRange(ctx, dir, r);
+                    } else {
+                        FileData.copyRange(ctx, dir, r);
+                    }
+                });
             } else if (m.task() instanceof FinishTask f) {
                 walker.onSplit(f.dir(), f.name(), dir -> pass.finishSplit(dir, f));
             } else if (m.task() instanceof FileTask f) {

@@ -10,6 +10,10 @@ import pdm.fs.Attrs;
 import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
+import pdm.config.Split;
+import pdm.fs.CopyStoppedException;
+import pdm.task.FinishTask;
+import pdm.task.RangeTask;
 import pdm.task.WorkItem.Op;
 import pdm.task.WorkItem;
 
@@ -86,13 +90,13 @@ final class VerifyPass implements PassStrategy {
             case FILE -> {
                 if (s.size() != t.size()) {
                     d.add(0, "size: source " + s.size() + ", target " + t.size());
+                } else if (acrossWorkers(s, t)) {
+                    spread(dir, item.name(), s, t);
+                    return; // (its finish gives the verdict, once its ranges are done)
                 } else if (!sameContent(dir, item.name(), s.size())) {
                     d.add(0, "content");
                 }
-                try (FileHandle a = dir.src().openRead(item.name()); FileHandle b = dir.tgt().openRead(item.name())) {
-                    d.addAll(read(a).differences(read(b), false));
-                }
-                d.addAll(ctx.placement().fileDiffs(dir, item.name(), s, t));
+                d.addAll(fileDiffs(dir, item.name(), s, t));
             }
             case SYMLINK -> {
                 if (!java.util.Arrays.equals(dir.src().readlink(item.name()), dir.tgt().readlink(item.name()))) {
@@ -114,11 +118,97 @@ final class VerifyPass implements PassStrategy {
                 d.add("hard links");
             }
         }
+        verdict(dir.display(item.name()), d);
+    }
+
+    /** A file's one verdict: identical (counted), or one difference listing all it found. */
+    private void verdict(String path, List<String> d) {
         if (d.isEmpty()) {
             ctx.stats().filesSkipped.increment();
         } else {
-            ctx.stats().differ(dir.display(item.name()), "differs: " + String.join("; ", d));
+            ctx.stats().differ(path, "differs: " + String.join("; ", d));
         }
+    }
+
+    /** The xattrs, ACLs, flags and placement of a file, as they are now. */
+    private List<String> fileDiffs(DirPair dir, Path name, FileMeta s, FileMeta t) throws IOException {
+        List<String> d = new ArrayList<>();
+        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
+            d.addAll(read(a).differences(read(b), false));
+        }
+        d.addAll(ctx.placement().fileDiffs(dir, name, s, t));
+        return d;
+    }
+
+    /**
+     * Whether a file's content is compared by ranges on any worker (distributed mode, a file of
+     * split_size and more). A multi-link file stays whole: the process that has its link queue
+     * checks its names share one target inode.
+     */
+    private boolean acrossWorkers(FileMeta s, FileMeta t) {
+        return ctx.spread() != null && ctx.options().split().splits(s.size()) && s.nlink() == 1 && t.nlink() == 1;
+    }
+
+    /** Hands the file's ranges on as verify range tasks; the job tracker sends its finish when all are done. */
+    private void spread(DirPair dir, Path name, FileMeta s, FileMeta t) throws IOException {
+        Split split = ctx.options().split();
+        int n = split.ranges(s.size());
+        List<RangeTask> ranges = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ranges.add(RangeTask.verify(dir.rel(), name, s, t, split.from(i), split.to(i, s.size())));
+        }
+        try {
+            ctx.spread().split(FinishTask.verify(dir.rel(), name, s, t), ranges);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CopyStoppedException(); // (as a copy's ranges not handed on: the task stops)
+        }
+    }
+
+    /**
+     * The verdict on a big file compared by ranges across workers (distributed mode): its ranges'
+     * first difference, if any, and its metadata compared now; once, whatever the number of
+     * ranges. A side whose inode, size or mtime moved since it was listed (between the first range
+     * and this) fails the file: its ranges compared bytes of two moments.
+     */
+    @Override
+    public void finishSplit(DirPair dir, FinishTask f) throws IOException {
+        if (f.discard() != null) {
+            return; // (the range's failure is the file's, counted by that range)
+        }
+        if (dir.tgt() == null) {
+            throw new java.nio.file.NoSuchFileException(dir.display(f.name()), null, "target directory gone");
+        }
+        FileMeta s = f.src();
+        FileMeta t = f.tgt();
+        try (FileHandle a = dir.src().openRead(f.name()); FileHandle b = dir.tgt().openRead(f.name())) {
+            String moved = moved("source", s, a.meta());
+            if (moved == null) {
+                moved = moved("target", t, b.meta());
+            }
+            if (moved != null) {
+                throw new IOException("changed while being compared (" + moved + " between its first range and its"
+                        + " last); not compared, verify it again");
+            }
+        }
+        List<String> d = metaDiffs(s, t, true);
+        if (f.differsAt() >= 0) {
+            d.add(0, "content (first difference at byte " + f.differsAt() + ")");
+        }
+        d.addAll(fileDiffs(dir, f.name(), s, t));
+        verdict(dir.display(f.name()), d);
+    }
+
+    /** How {@code side} moved from {@code listed} to {@code now}, or null. */
+    private static String moved(String side, FileMeta listed, FileMeta now) {
+        if (now.ino() != listed.ino()) {
+            return "the " + side + " was replaced by another file";
+        }
+        if (now.size() != listed.size() || now.mtimeNs() != listed.mtimeNs()) {
+            return "the " + side + "'s size or mtime moved: " + listed.size() + " -> " + now.size() + " bytes, mtime "
+                    + iso(listed.mtimeNs()) + " -> " + iso(now.mtimeNs());
+        }
+        return null;
     }
 
     private boolean sameContent(DirPair dir, Path name, long size) throws IOException {

@@ -176,23 +176,29 @@ public final class Copier {
 
     /** True when both files hold the same bytes in [{@code from}, {@code to}): one range of a split file's verify. */
     public static boolean sameRange(FileHandle a, FileHandle b, long from, long to) throws IOException {
+        return firstDifference(a, b, from, to) < 0;
+    }
+
+    /**
+     * The first byte in [{@code from}, {@code to}) where the files differ (one ending before the
+     * other counts as a difference where it ends), or -1 when they hold the same bytes there.
+     */
+    public static long firstDifference(FileHandle a, FileHandle b, long from, long to) throws IOException {
         MemorySegment[] bufs = BUFFERS.get();
         for (long at = from; at < to; ) {
             long want = Math.min(BUFFER, to - at);
             long n = readFully(a.fd(), bufs[0], at, want);
             long m = readFully(b.fd(), bufs[1], at, want);
-            if (n != m) {
-                return false;
+            long same = MemorySegment.mismatch(bufs[0], 0, n, bufs[1], 0, m);
+            if (same != -1) {
+                return at + same;
             }
             if (n == 0) {
-                return true;
-            }
-            if (MemorySegment.mismatch(bufs[0], 0, n, bufs[1], 0, n) != -1) {
-                return false;
+                return -1;
             }
             at += n;
         }
-        return true;
+        return -1;
     }
 
     /** True when both files hold the same bytes to their ends. */

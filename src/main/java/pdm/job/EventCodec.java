@@ -107,6 +107,9 @@ public final class EventCodec {
             o.put("refused", d.refused());
         }
         o.put("dirmeta", d.dirMeta());
+        if (d.differsAt() >= 0) {
+            o.put("differs_at", d.differsAt()); // (absent: none, as in every event of before verify ranges)
+        }
         if (!d.splits().isEmpty()) {
             ArrayNode splits = o.putArray("splits");
             for (JobEvent.Split s : d.splits()) {
@@ -160,7 +163,8 @@ public final class EventCodec {
         return new JobEvent.Done(job, text(o, "task"), TaskKind.fromWire(text(o, "kind")), children,
                 JSON.treeToValue(counters, Counters.class), failures,
                 o.has("refused") ? text(o, "refused") : null, !o.has("dirmeta") || bool(o, "dirmeta"),
-                o.has("node") ? text(o, "node") : node, o.has("ts") ? number(o, "ts") : ts, splits(o));
+                o.has("node") ? text(o, "node") : node, o.has("ts") ? number(o, "ts") : ts, splits(o),
+                o.has("differs_at") ? number(o, "differs_at") : -1);
     }
 
     private static String wire(TaskKind k) {

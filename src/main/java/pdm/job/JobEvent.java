@@ -57,10 +57,12 @@ public sealed interface JobEvent {
      * the broker before this event is acked. {@code refused} ends the job (a root task's
      * preflight). {@code dirMeta}: a directory task's directory needs its metadata set once its
      * subtree is done (false when nothing is written into it and its metadata is current).
+     * {@code differsAt}: a verify range's result, the first byte at which source and target
+     * differ in it, or -1 (the same, or no verify range): the file's finish reports it, once.
      */
     record Done(String job, String task, TaskKind kind, List<Child> children, Counters counters,
                 List<Failure> failures, String refused, boolean dirMeta, String node, long ts,
-                List<Split> splits) implements JobEvent {
+                List<Split> splits, long differsAt) implements JobEvent {
         public Done {
             children = List.copyOf(children);
             failures = List.copyOf(failures);
@@ -70,6 +72,12 @@ public sealed interface JobEvent {
         public Done(String job, String task, TaskKind kind, List<Child> children, Counters counters,
                     List<Failure> failures, String refused, boolean dirMeta, String node, long ts) {
             this(job, task, kind, children, counters, failures, refused, dirMeta, node, ts, List.of());
+        }
+
+        public Done(String job, String task, TaskKind kind, List<Child> children, Counters counters,
+                    List<Failure> failures, String refused, boolean dirMeta, String node, long ts,
+                    List<Split> splits) {
+            this(job, task, kind, children, counters, failures, refused, dirMeta, node, ts, splits, -1);
         }
     }
 

@@ -74,6 +74,8 @@ public final class JobFold {
         final FinishTask finish;
         /** The first failure of a range of it (the file is then not placed), or null. */
         String failed;
+        /** Verify: the first byte at which a range of it found source and target to differ, or -1. */
+        long differsAt = -1;
 
         Big(long id, Node dir, FinishTask finish, int ranges) {
             super(id, dir, FINISH, null);
@@ -479,6 +481,9 @@ public final class JobFold {
                 if (big.failed == null && (d.kind() == TaskKind.DEAD || !d.failures().isEmpty())) {
                     big.failed = d.failures().isEmpty() ? "a range of it was not run" : d.failures().get(0).error();
                 }
+                if (d.differsAt() >= 0 && (big.differsAt < 0 || d.differsAt() < big.differsAt)) {
+                    big.differsAt = d.differsAt(); // (the lowest of all ranges, whatever order they end in)
+                }
                 if (--big.open == 0) {
                     finishDue(j, big, work);
                 }
@@ -514,7 +519,7 @@ public final class JobFold {
     /**
      * Every range of a big file has its done event: its finish task is due, to place the file,
      * or only to remove its temp file when a range failed (a file is never placed with a range
-     * missing). Its id is derived, so a finish published twice is counted once.
+     * missing); for verify, to report the file once, with the first byte its ranges found to differ. Its id is derived, so a finish published twice is counted once.
      */
     private static void finishDue(Job j, Big big, Deque<Arrived> work) {
         JobEvent.Done already = j.early.remove(big.id);
@@ -523,8 +528,9 @@ public final class JobFold {
             return;
         }
         j.pending.put(big.id, big);
-        FinishTask task = big.failed == null ? big.finish
-                : big.finish.discarded("not placed, as a range of it failed: " + big.failed);
+        FinishTask task = big.failed != null ? big.finish.discarded((big.finish.verify() ? "not compared whole"
+                : "not placed") + ", as a range of it failed: " + big.failed)
+                : big.differsAt >= 0 ? big.finish.differing(big.differsAt) : big.finish;
         j.toPublish.put(big.id, message(j, TaskIds.toHex(big.id), task));
     }
 

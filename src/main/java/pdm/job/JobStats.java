@@ -43,6 +43,8 @@ public final class JobStats {
     public final LongAdder bytesWritten = new LongAdder();
     /** Tasks finished (a directory listed, a batch of files): for the metrics of an embedded pass. */
     public final LongAdder tasks = new LongAdder();
+    /** A verify range's first differing byte, or -1: the range's result, which its file's finish reports. */
+    private final AtomicLong differsAt = new AtomicLong(-1);
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong listed = new AtomicLong();
     private final Repeats repeats = new Repeats(Repeats.LOGGED);
@@ -74,6 +76,20 @@ public final class JobStats {
         differences.increment();
         LOG.info("{}: {}", path, what);
         list(path, what);
+    }
+
+    /**
+     * Records that a verify range of a big file found source and target to differ from byte
+     * {@code at} on: not a difference yet (the file's finish reports one per file, naming the
+     * first such byte of all its ranges), so neither counted nor listed here.
+     */
+    public void rangeDiffers(long at) {
+        differsAt.accumulateAndGet(at, (a, b) -> a < 0 ? b : Math.min(a, b));
+    }
+
+    /** What {@link #rangeDiffers} recorded: the first differing byte, or -1. */
+    public long differsAt() {
+        return differsAt.get();
     }
 
     /** Records a name copy left alone: the target has a non-empty directory where the source has no directory. */

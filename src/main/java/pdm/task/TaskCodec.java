@@ -99,8 +99,13 @@ public final class TaskCodec {
             ObjectNode n = o.putObject("range");
             n.put("dir", WirePaths.encode(r.dir()));
             n.put("name", WirePaths.encode(r.name()));
-            n.put("temp", WirePaths.encode(r.temp()));
-            n.put("temp_ino", r.tempIno());
+            if (r.verifies()) {
+                n.put("op", "verify"); // (absent: copy, as in every message of before verify ranges)
+                n.set("tgt", meta(r.tgt()));
+            } else {
+                n.put("temp", WirePaths.encode(r.temp()));
+                n.put("temp_ino", r.tempIno());
+            }
             n.set("src", meta(r.src()));
             n.put("from", r.from());
             n.put("to", r.to());
@@ -114,8 +119,15 @@ public final class TaskCodec {
         ObjectNode n = JSON.createObjectNode();
         n.put("dir", WirePaths.encode(f.dir()));
         n.put("name", WirePaths.encode(f.name()));
-        n.put("temp", WirePaths.encode(f.temp()));
-        n.put("temp_ino", f.tempIno());
+        if (f.verify()) {
+            n.put("op", "verify"); // (absent: copy, as in every message of before verify finishes)
+            if (f.differsAt() >= 0) {
+                n.put("differs_at", f.differsAt());
+            }
+        } else {
+            n.put("temp", WirePaths.encode(f.temp()));
+            n.put("temp_ino", f.tempIno());
+        }
         n.set("src", meta(f.src()));
         n.set("tgt", meta(f.tgt()));
         if (f.discard() != null) {
@@ -133,9 +145,34 @@ public final class TaskCodec {
         if (src == null) {
             throw new BadMessageException("'finish.src' must be an object");
         }
-        return new FinishTask(WirePaths.decodeRelative(text(n, "dir")), WirePaths.decodeName(text(n, "name")),
-                WirePaths.decodeName(text(n, "temp")), number(n, "temp_ino"), src, meta(n, "tgt"),
-                n.hasNonNull("discard") ? text(n, "discard") : null);
+        Path dir = WirePaths.decodeRelative(text(n, "dir"));
+        Path name = WirePaths.decodeName(text(n, "name"));
+        String discard = n.hasNonNull("discard") ? text(n, "discard") : null;
+        if (verifies(n)) {
+            FileMeta tgt = meta(n, "tgt");
+            if (tgt == null) {
+                throw new BadMessageException("a verify 'finish' needs 'tgt'");
+            }
+            long at = n.has("differs_at") ? number(n, "differs_at") : -1;
+            if (n.has("differs_at") && at < 0) {
+                throw new BadMessageException("'differs_at' must be a byte offset, not " + at);
+            }
+            return new FinishTask(dir, name, null, 0, src, tgt, discard, true, at);
+        }
+        return new FinishTask(dir, name, WirePaths.decodeName(text(n, "temp")), number(n, "temp_ino"), src,
+                meta(n, "tgt"), discard);
+    }
+
+    /** A range's or finish's op: "verify", or absent for copy (the only op before verify ranges). */
+    private static boolean verifies(JsonNode n) throws BadMessageException {
+        if (!n.has("op")) {
+            return false;
+        }
+        String op = text(n, "op");
+        if (!op.equals("verify")) {
+            throw new BadMessageException("unknown range op '" + op + "' (this pdm knows 'verify'; absent: copy)");
+        }
+        return true;
     }
 
     /** The job a message names and the ids of its tasks. */
@@ -233,6 +270,14 @@ public final class TaskCodec {
             long to = number(r, "to");
             if (src == null || from < 0 || to <= from) {
                 throw new BadMessageException("'range' needs 'src' and 0 <= 'from' < 'to', not [" + from + ", " + to + ")");
+            }
+            if (verifies(r)) {
+                FileMeta tgt = meta(r, "tgt");
+                if (tgt == null) {
+                    throw new BadMessageException("a verify 'range' needs 'tgt'");
+                }
+                return RangeTask.verify(WirePaths.decodeRelative(text(r, "dir")), WirePaths.decodeName(text(r, "name")),
+                        src, tgt, from, to);
             }
             return new RangeTask(WirePaths.decodeRelative(text(r, "dir")), WirePaths.decodeName(text(r, "name")),
                     WirePaths.decodeName(text(r, "temp")), number(r, "temp_ino"), src, from, to);

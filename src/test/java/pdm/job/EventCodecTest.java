@@ -47,6 +47,28 @@ class EventCodecTest {
     }
 
     @Test
+    void aVerifyRangesFirstDifferenceAndItsVerifyFinishTravelInDoneEventsAndOldEventsReadAsNone() throws IOException {
+        pdm.fs.FileMeta src = new pdm.fs.FileMeta(pdm.fs.FileType.FILE, 0640, 1, 2, 3L << 30, 5, 6, 7, 8, 1, 0, 9);
+        String files = TaskIds.childFiles(TaskIds.root(JOB, 0), -1, 0);
+        String range = TaskIds.range(files, "big", "", 0);
+        JobEvent.Split split = new JobEvent.Split(TaskIds.finish(files, "big", ""), List.of(range),
+                pdm.task.FinishTask.verify(java.nio.file.Path.of("d"), java.nio.file.Path.of("big"), src, src));
+        JobEvent.Dones e = new JobEvent.Dones(JOB, List.of(
+                new JobEvent.Done(JOB, files, TaskKind.FILES, List.of(new JobEvent.Child(range, TaskKind.RANGE, "d/big")),
+                        Counters.ZERO, List.of(), null, true, "h:1", 5, List.of(split)),
+                new JobEvent.Done(JOB, range, TaskKind.RANGE, List.of(), Counters.ZERO, List.of(), null, true, "h:2", 6,
+                        List.of(), (2L << 30) + 17)));
+
+        assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
+        ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(e));
+        assertThat(o.get("tasks").get(1).get("differs_at").asLong()).isEqualTo((2L << 30) + 17);
+        assertThat(o.get("tasks").get(0).has("differs_at")).isFalse(); // (none: absent, as before verify ranges)
+        ((ObjectNode) o.get("tasks").get(1)).remove("differs_at");
+        JobEvent.Dones old = (JobEvent.Dones) EventCodec.decode(JSON.writeValueAsBytes(o));
+        assertThat(old.done().get(1).differsAt()).isEqualTo(-1);
+    }
+
+    @Test
     void jobOptionsAreSnakeCaseAsInTaskMessages() throws IOException {
         ObjectNode o = (ObjectNode) JSON.readTree(EventCodec.encode(submitted()));
 

@@ -98,6 +98,86 @@ class SplitFoldTest {
         assertThat(j.counters().filesCopied()).isEqualTo(1); // the finish's, once
     }
 
+    /**
+     * Verify across workers: ranges report their first differing byte in their done events, the
+     * fold hands the lowest of them to the one finish (whatever order the ranges end in, however
+     * often each comes), which reports the file once; a failed range makes it a discard.
+     */
+    @Property(tries = 300)
+    void aVerifyFinishCarriesTheLowestDifferenceOfItsRangesAndTheFileCountsOnce(
+            @ForAll @IntRange(min = 1, max = 12) int ranges, @ForAll long seed,
+            @ForAll @IntRange(min = -1, max = 11) int failing) {
+        Random rnd = new Random(seed);
+        JobFold fold = new JobFold();
+        fold.apply(new JobEvent.Submitted(JOB, "verify", List.of(Pass.VERIFY), "panda", "badger", "panda (/p)",
+                "badger (/b)", "", JobOptions.DEFAULT, 1000, "me@here"));
+        String root = TaskIds.root(JOB, 0);
+        String files = TaskIds.childFiles(root, -1, 0);
+        String finishId = TaskIds.finish(files, "big", "");
+        List<String> rangeIds = new ArrayList<>();
+        List<JobEvent.Child> children = new ArrayList<>();
+        for (int i = 0; i < ranges; i++) {
+            rangeIds.add(TaskIds.range(files, "big", "", i));
+            children.add(new JobEvent.Child(rangeIds.get(i), TaskKind.RANGE, "big"));
+        }
+        boolean fails = failing >= 0 && failing < ranges;
+        FinishTask finish = FinishTask.verify(Path.of(""), Path.of("big"), SRC, SRC);
+        List<JobEvent.Done> events = new ArrayList<>();
+        events.add(done(root, TaskKind.DIR, List.of(new JobEvent.Child(files, TaskKind.FILES, null)), 0, List.of(),
+                List.of()));
+        events.add(done(files, TaskKind.FILES, children, 0, List.of(),
+                List.of(new JobEvent.Split(finishId, rangeIds, finish))));
+        long lowest = -1;
+        for (int i = 0; i < ranges; i++) {
+            List<Failure> f = fails && i == failing ? List.of(new Failure("big", "EIO")) : List.of();
+            long at = f.isEmpty() && rnd.nextInt(3) == 0 ? ((long) i << 20) + rnd.nextInt(1 << 20) : -1;
+            if (at >= 0 && lowest < 0) {
+                lowest = at;
+            }
+            JobEvent.Done r = done(rangeIds.get(i), TaskKind.RANGE, List.of(), 0, f, List.of());
+            events.add(new JobEvent.Done(r.job(), r.task(), r.kind(), r.children(), r.counters(), r.failures(), null,
+                    true, r.node(), r.ts(), List.of(), at));
+        }
+        int n = events.size();
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextInt(3) == 0) {
+                events.add(events.get(i));
+            }
+        }
+        Collections.shuffle(events, rnd);
+        for (JobEvent.Done d : events) {
+            fold.apply(new JobEvent.Dones(JOB, List.of(d)));
+        }
+        JobFold.Job j = fold.job(JOB);
+        assertThat(finishDue(fold)).isEqualTo(1);
+        FinishTask due = (FinishTask) j.toPublish().stream().filter(m -> m.task() instanceof FinishTask).findFirst()
+                .orElseThrow().task();
+        assertThat(due.verify()).isTrue();
+        assertThat(due.discard() != null).isEqualTo(fails);
+        if (fails) {
+            assertThat(due.discard()).isEqualTo("not compared whole, as a range of it failed: EIO");
+        }
+        assertThat(due.differsAt()).isEqualTo(fails ? -1 : lowest); // (a discard reports nothing more)
+        assertThat(j.counters().differences()).isZero(); // (the ranges' results are no differences yet)
+
+        // the finish reports the file: one difference, or one identical file, however many ranges
+        JobStats s = new JobStats();
+        if (fails) {
+            // (a discard: the failed range counted the file as failed; the finish adds nothing)
+        } else if (lowest >= 0) {
+            s.differ("big", "differs: content (first difference at byte " + lowest + ")");
+        } else {
+            s.filesSkipped.increment();
+        }
+        JobEvent.Done finished = new JobEvent.Done(JOB, finishId, TaskKind.FINISH, List.of(), Counters.of(s),
+                s.failures(), null, true, "h:1", 1000);
+        fold.apply(new JobEvent.Dones(JOB, List.of(finished, finished)));
+        fold.apply(new JobEvent.Dones(JOB, List.of(done(TaskIds.dirMeta(root), TaskKind.DIRMETA, List.of(), 0,
+                List.of(), List.of()))));
+        assertThat(j.state()).isEqualTo(JobFold.State.DONE);
+        assertThat(j.counters().differences() + j.counters().filesSkipped()).isEqualTo(fails ? 0 : 1);
+    }
+
     @Test
     void aFinishWhoseDoneCameEarlyCountsWhenItsLastRangeArrives() {
         JobFold fold = new JobFold();

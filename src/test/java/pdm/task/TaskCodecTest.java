@@ -68,6 +68,41 @@ class TaskCodecTest {
                 .isNotEqualTo(TaskIds.range(files, WirePaths.encode(name), "t", 4));
     }
 
+    @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
+    void verifyRangeAndFinishTasksRoundTripExactly(@ForAll("names") List<byte[]> names, @ForAll("metas") FileMeta meta,
+                                                  @ForAll("dirs") byte[] dir) throws BadMessageException {
+        Path name = NameBytes.path(names.get(0));
+        Path d = NameBytes.path(dir);
+        String files = TaskIds.childFiles(TaskIds.root("job-1", 0), -1, 0);
+        TaskMessage range = new TaskMessage("job-1", TaskIds.range(files, WirePaths.encode(name), "", 3), Pass.VERIFY,
+                "panda", "badger", JobOptions.DEFAULT, Names.ROOT, RangeTask.verify(d, name, meta, meta, 3L << 26, 4L << 26));
+        FinishTask f = FinishTask.verify(d, name, meta, meta);
+        f = names.size() > 1 ? f.differing((3L << 26) + 5) : f;
+        f = names.size() > 2 ? f.discarded("not compared whole, as a range of it failed: EIO") : f;
+        TaskMessage finish = new TaskMessage("job-1", TaskIds.finish(files, WirePaths.encode(name), ""), Pass.VERIFY,
+                "panda", "badger", JobOptions.DEFAULT, Names.ROOT, f);
+
+        assertThat(decodeOne(TaskCodec.encode(List.of(range)))).isEqualTo(range);
+        assertThat(decodeOne(TaskCodec.encode(List.of(finish)))).isEqualTo(finish);
+        assertThat(((RangeTask) decodeOne(TaskCodec.encode(List.of(range))).task()).verifies()).isTrue();
+    }
+
+    @Test
+    void aRangeWithoutAnOpIsACopyRangeAsBeforeVerifyRangesAndAnUnknownOpIsRefused() throws BadMessageException {
+        String head = "{\"v\":3,\"job\":\"j\",\"action\":\"copy\",\"src\":\"a\",\"tgt\":\"b\",\"job_path\":\"\","
+                + "\"options\":{\"dry_run\":false,\"checksum\":false,\"single_file\":false,\"fsync\":false,"
+                + "\"deleting\":false,\"allow_empty_source\":false},\"tasks\":[{\"task\":\"0123456789abcdef\","
+                + "\"range\":{\"dir\":\"d\",\"name\":\"f\",\"temp\":\"t\",\"temp_ino\":1,"
+                + "\"src\":{\"type\":\"file\",\"perms\":420,\"uid\":0,\"gid\":0,\"size\":9,\"mtime_ns\":1,"
+                + "\"atime_ns\":1,\"ino\":2,\"dev\":3,\"nlink\":1,\"rdev\":0,\"ctime_ns\":1},\"from\":0,\"to\":9";
+        TaskMessage old = decodeOne((head + "}}]}").getBytes(StandardCharsets.UTF_8));
+        RangeTask r = (RangeTask) old.task();
+        assertThat(r.verifies()).isFalse();
+        assertThat(r.temp()).isEqualTo(Path.of("t"));
+        assertRefused(head + ",\"op\":\"checksum\"}}]}", "unknown range op 'checksum'");
+        assertRefused(head + ",\"op\":\"verify\"}}]}", "a verify 'range' needs 'tgt'");
+    }
+
     @Test
     void aRangeOutsideItsFileIsRefused() {
         assertRefused("{\"v\":3,\"job\":\"j\",\"action\":\"copy\",\"src\":\"a\",\"tgt\":\"b\",\"job_path\":\"\","
