@@ -89,7 +89,8 @@ final class VerifyPass implements PassStrategy {
                 } else if (!sameContent(dir, item.name(), s.size())) {
                     d.add(0, "content");
                 }
-                try (FileHandle a = dir.src().openRead(item.name()); FileHandle b = dir.tgt().openRead(item.name())) {
+                try (FileHandle a = dir.src().openRead(item.name(), item.src());
+                     FileHandle b = dir.tgt().openRead(item.name(), item.tgt())) {
                     d.addAll(read(a).differences(read(b), false));
                 }
                 d.addAll(ctx.placement().fileDiffs(dir, item.name(), s, t));
