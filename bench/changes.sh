@@ -47,24 +47,7 @@ echo "== first sync --changes (full walk, takes the marks)" >&2
 
 for rep in $(seq 1 "$REPS"); do
     # N changes spread over the tree: appends, new files, chmods, in dirs picked by a seeded draw
-    python3 - "$src" "$N" "$rep" <<'PY'
-import os, random, sys
-src, n, rep = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-r = random.Random(rep)
-dirs = [d for d, _, _ in os.walk(src)]
-for i in range(n):
-    d = r.choice(dirs)
-    files = [f for f in os.listdir(d) if os.path.isfile(os.path.join(d, f)) and not os.path.islink(os.path.join(d, f))]
-    k = i % 3
-    if k == 0 and files:
-        with open(os.path.join(d, r.choice(files)), "ab") as f:
-            f.write(b"changed %d\n" % rep)
-    elif k == 1 or not files:
-        with open(os.path.join(d, "new-%d-%d" % (rep, i)), "w") as f:
-            f.write("new")
-    else:
-        os.chmod(os.path.join(d, r.choice(files)), 0o600 + r.randrange(0o100))
-PY
+    "$here/spread-changes.py" "$src" "$N" "$rep"
     drop
     timed "changes #$rep" "$PDM" sync --json --changes "$src" "$tgt"
     drop

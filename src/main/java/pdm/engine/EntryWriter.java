@@ -101,7 +101,7 @@ final class EntryWriter {
             if (EmptySource.bare(ctx, dir, item) && copyEmpty(dir, item, e)) {
                 return;
             }
-            try (FileHandle in = dir.src().openRead(item.name()); FileHandle out = newFile(dir, item, in)) {
+            try (FileHandle in = dir.src().openRead(item.name(), item.src()); FileHandle out = newFile(dir, item, in)) {
                 e.name = out.createdAs();
                 Attrs first = attrs.readSource(in);
                 attrs.beforeData(out, first, dir.display(item.name()));

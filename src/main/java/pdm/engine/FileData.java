@@ -94,7 +94,8 @@ final class FileData {
         if (dir.tgt() == null) {
             throw new NoSuchFileException(dir.display(r.name()), null, "target directory gone");
         }
-        try (FileHandle a = dir.src().openRead(r.name()); FileHandle b = dir.tgt().openRead(r.name())) {
+        try (FileHandle a = dir.src().openRead(r.name(), r.src());
+             FileHandle b = dir.tgt().openRead(r.name(), r.tgt())) {
             if (a.meta().ino() != r.src().ino() || b.meta().ino() != r.tgt().ino()) {
                 throw new IOException("replaced by another file while being compared (on the "
                         + (a.meta().ino() != r.src().ino() ? "source" : "target") + "); compare it again");

@@ -133,7 +133,7 @@ final class VerifyPass implements PassStrategy {
     /** The xattrs, ACLs, flags and placement of a file, as they are now. */
     private List<String> fileDiffs(DirPair dir, Path name, FileMeta s, FileMeta t) throws IOException {
         List<String> d = new ArrayList<>();
-        try (FileHandle a = dir.src().openRead(name); FileHandle b = dir.tgt().openRead(name)) {
+        try (FileHandle a = dir.src().openRead(name, s); FileHandle b = dir.tgt().openRead(name, t)) {
             d.addAll(read(a).differences(read(b), false));
         }
         d.addAll(ctx.placement().fileDiffs(dir, name, s, t));
@@ -181,7 +181,7 @@ final class VerifyPass implements PassStrategy {
         }
         FileMeta s = f.src();
         FileMeta t = f.tgt();
-        try (FileHandle a = dir.src().openRead(f.name()); FileHandle b = dir.tgt().openRead(f.name())) {
+        try (FileHandle a = dir.src().openRead(f.name(), s); FileHandle b = dir.tgt().openRead(f.name(), t)) {
             String moved = moved("source", s, a.meta());
             if (moved == null) {
                 moved = moved("target", t, b.meta());

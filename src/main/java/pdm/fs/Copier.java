@@ -102,26 +102,44 @@ public final class Copier {
     }
 
     private static long range(int src, int dst, long at, long len) throws IOException {
+        IOException eio = null;
         if (copyFileRange) {
             try {
                 return Sys.copyFileRange(src, dst, at, len);
             } catch (IOException e) {
-                if (!SysException.is(e, Errno.EXDEV, Errno.EOPNOTSUPP, Errno.ENOSYS, Errno.EINVAL)) {
+                if (!SysException.is(e, Errno.EXDEV, Errno.EOPNOTSUPP, Errno.ENOSYS, Errno.EINVAL, Errno.EIO)) {
                     throw e;
                 }
                 // This kernel (ENOSYS) or these filesystems (EXDEV, EOPNOTSUPP) cannot: plain reads
                 // and writes from now on, for this process, without a failing call per chunk (a
                 // worker serving a same-filesystem pair too then reads and writes there as well).
-                // EINVAL may be this one file's filesystem: only this chunk.
-                if (!SysException.is(e, Errno.EINVAL)) {
+                // EINVAL may be this one file's filesystem, and EIO one disk's: only this chunk,
+                // whose read and write then say which side failed (copy_file_range cannot).
+                if (!SysException.is(e, Errno.EINVAL, Errno.EIO)) {
                     copyFileRange = false;
+                }
+                if (SysException.is(e, Errno.EIO)) {
+                    eio = e;
                 }
             }
         }
         MemorySegment buf = BUFFERS.get()[0];
-        long n = Sys.pread(src, buf, Math.min(len, BUFFER), at);
-        for (long w = 0; w < n; ) {
-            w += Sys.pwrite(dst, buf.asSlice(w), n - w, at + w);
+        long n;
+        try {
+            n = Sys.pread(src, buf, Math.min(len, BUFFER), at);
+        } catch (IOException e) {
+            throw SysException.doing("reading the source", e);
+        }
+        try {
+            for (long w = 0; w < n; ) {
+                w += Sys.pwrite(dst, buf.asSlice(w), n - w, at + w);
+            }
+        } catch (IOException e) {
+            throw SysException.doing("writing the target", e);
+        }
+        if (eio != null) {
+            // (both sides worked the second time: the file still fails, as any I/O error fails it)
+            throw SysException.doing("copying (read and write of the same range again succeeded)", eio);
         }
         return n;
     }

@@ -123,7 +123,12 @@ public final class Dir implements Closeable {
      * stays as it was); refuses (never blocks on) anything else put in its place.
      */
     public FileHandle openRead(Path name) throws IOException {
-        return FileHandle.openRegular(fd, NameBytes.bytes(name), noatime);
+        return FileHandle.openRegular(fd, NameBytes.bytes(name), noatime, -1);
+    }
+
+    /** The same for an entry {@code listed} as it is now (its owner decides O_NOATIME at once). */
+    public FileHandle openRead(Path name, FileMeta listed) throws IOException {
+        return FileHandle.openRegular(fd, NameBytes.bytes(name), noatime, listed == null ? -1 : listed.uid());
     }
 
     /** Creates a new file (O_EXCL, never through a symlink), readable only by its owner until its metadata is applied. */

@@ -80,9 +80,9 @@ public final class FileHandle implements Closeable {
     }
 
     /** Opened O_NONBLOCK|O_NOFOLLOW, then checked to be a regular file: a fifo put in its place never blocks. */
-    static FileHandle openRegular(int dirFd, byte[] name, NoAtime noatime) throws IOException {
+    static FileHandle openRegular(int dirFd, byte[] name, NoAtime noatime, long owner) throws IOException {
         int fd = noatime.open(f -> Sys.openat(dirFd, name, Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow()
-                | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec() | f, 0));
+                | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec() | f, 0), owner);
         FileHandle h = new FileHandle(fd);
         try {
             h.opened = Sys.fstat(fd);

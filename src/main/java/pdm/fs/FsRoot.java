@@ -88,7 +88,8 @@ public final class FsRoot implements java.io.Closeable {
         Dir d;
         try {
             byte[] b = NameBytes.bytes(rel);
-            d = new Dir(noatime.open(f -> Sys.openDirBeneath(r.fd(), b, f)), rel, noatime);
+            d = new Dir(noatime.open(f -> Sys.openDirBeneath(r.fd(), b, f), expected == null ? -1 : expected.uid()),
+                    rel, noatime);
         } catch (FileSystemLoopException | NotDirectoryException e) {
             throw new SafetyException("a component of '" + NameBytes.text(root.resolve(rel)) + "' on filesystem '" + name
                     + "' is a symlink or not a directory: pdm does not follow it; nothing was changed");

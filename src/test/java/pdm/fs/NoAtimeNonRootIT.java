@@ -17,9 +17,11 @@ import pdm.testkit.Fx;
 
 /**
  * O_NOATIME is the owner's and root's only. pdm run as nobody over a tree root owns: the
- * kernel refuses the flag (EPERM) on the source's entries, and pdm opens each of them again
- * without it and goes on; the target, nobody's own, is still opened with it. (A refusal is not
- * taken for the whole root: NonRootIT shows the user's own files keep their atimes.)
+ * kernel refuses the flag (EPERM) on the first open of the source, pdm opens it again without
+ * and goes on; after that, a file the listing shows is another owner's is opened without the
+ * flag at once (strace: no refused open of a file; directories, opened by name without their
+ * listing at hand, may be asked again), while the target, nobody's own, is still opened with it. (A refusal is not taken for the whole root: NonRootIT shows the
+ * user's own files keep their atimes.)
  */
 class NoAtimeNonRootIT {
     private static final int NOBODY = 65534;
@@ -28,7 +30,7 @@ class NoAtimeNonRootIT {
     Path tmp;
 
     @Test
-    void aRefusedNoatimeIsLeftOutForThatEntryAndTheCopyGoesOn() throws Exception {
+    void aRefusedNoatimeIsAskedOnceAndLeftOutForWhatIsNotOurs() throws Exception {
         assumeTrue(new UnixSystem().getUid() == 0, "needs root to become nobody");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "needs strace");
@@ -60,8 +62,8 @@ class NoAtimeNonRootIT {
         assertThat(Files.readString(dst.resolve("d2/f3"))).isEqualTo("x23");
         List<String> refused = Files.readAllLines(trace).stream()
                 .filter(l -> l.contains("O_NOATIME") && l.contains("EPERM")).toList();
-        assertThat(refused).as("O_NOATIME refused on the source's entries (root's), and on them only").isNotEmpty()
-                .allSatisfy(l -> assertThat(l).doesNotContain(dst.toString()));
+        assertThat(refused).as("O_NOATIME refused on the source root first, then on no file (12 below it)")
+                .isNotEmpty().allSatisfy(l -> assertThat(l).contains("O_DIRECTORY"));
         assertThat(refused.get(0)).contains(src.toString());
         assertThat(Files.readAllLines(trace).stream().filter(l -> l.contains("O_NOATIME") && l.contains("= ")
                 && !l.contains("EPERM")).toList())

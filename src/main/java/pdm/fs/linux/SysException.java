@@ -48,6 +48,19 @@ public final class SysException extends FileSystemException {
         return false;
     }
 
+    /**
+     * {@code e} with what pdm was doing said first ("reading the source: pread: EIO ..."), where
+     * the call alone leaves it open; the same errno, so every check on it still holds.
+     */
+    public static IOException doing(String what, IOException e) {
+        if (!(e instanceof SysException s)) {
+            return e;
+        }
+        SysException said = new SysException(s.getFile(), what + ": " + s.call, s.errno);
+        said.initCause(e);
+        return said;
+    }
+
     /** The exception a failed {@code call} on {@code path} throws. */
     static IOException of(String call, int errno, String path) {
         return switch (Errno.of(errno)) {
