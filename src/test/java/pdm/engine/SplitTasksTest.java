@@ -21,7 +21,6 @@ import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
 import pdm.fs.Names;
 import pdm.job.JobStats;
-import pdm.task.DirTask;
 import pdm.task.FileTask;
 import pdm.task.FinishTask;
 import pdm.task.JobOptions;
@@ -53,34 +52,6 @@ class SplitTasksTest {
     private DataSource tgtDs;
     private final TaskRunner runner = new TaskRunner(1000, m -> null);
 
-    /** What a task hands on: here only kept. */
-    private static final class Recorded implements TaskSink {
-        FinishTask finish;
-        List<RangeTask> ranges = List.of();
-
-        @Override
-        public void publish(DirTask task) {
-            throw new AssertionError("no directory here");
-        }
-
-        @Override
-        public void publish(FileTask task) {
-            throw new AssertionError("no file batch here");
-        }
-
-        @Override
-        public boolean splitsAcrossWorkers() {
-            return true;
-        }
-
-        @Override
-        public void split(FinishTask f, List<RangeTask> r) {
-            assertThat(finish).as("one big file").isNull();
-            finish = f;
-            ranges = r;
-        }
-    }
-
     @BeforeEach
     void trees() throws IOException {
         src = Files.createDirectories(tmp.resolve("src"));
@@ -96,14 +67,14 @@ class SplitTasksTest {
 
     @Test
     void rangesInAnyOrderAndTwiceThenTheFinishPlaceTheExactFileOnce() throws Exception {
-        Recorded first = start(false);
+        RecordedSplits first = start(false);
         assertThat(first.ranges).hasSize(13); // 3 MiB + 5 bytes in 256 KiB ranges
         assertThat(first.ranges.get(12).to()).isEqualTo((3L << 20) + 5);
         Path temp = tgt.resolve("d").resolve(first.finish.temp());
         assertThat(Files.size(temp)).as("sized before any range").isEqualTo((3L << 20) + 5);
         assertThat(Files.exists(tgt.resolve("d/big"))).isFalse();
 
-        Recorded again = start(true); // the broker delivers the file task again: its first worker died
+        RecordedSplits again = start(true); // the broker delivers the file task again: its first worker died
         assertThat(again.finish).isEqualTo(first.finish); // the same temp file, same inode
         assertThat(again.ranges).isEqualTo(first.ranges);
 
@@ -131,7 +102,7 @@ class SplitTasksTest {
 
     @Test
     void aSourceThatGrewBeforeTheFinishFailsTheFileNeverMixedAndLeavesNoTempFile() throws Exception {
-        Recorded r = start(false);
+        RecordedSplits r = start(false);
         for (RangeTask range : r.ranges) {
             assertThat(run(range).failures()).isEmpty();
         }
@@ -152,11 +123,11 @@ class SplitTasksTest {
 
     @Test
     void aTempFileRemovedMidFileIsMadeAnewUnderAnotherNameAndTheFirstOnesTasksFail() throws Exception {
-        Recorded first = start(false);
+        RecordedSplits first = start(false);
         assertThat(run(first.ranges.get(0)).failures()).isEmpty();
         Files.delete(tgt.resolve("d").resolve(first.finish.temp())); // (say, a stale-temp removal)
 
-        Recorded again = start(true);
+        RecordedSplits again = start(true);
         // (another name, so other range ids: ranges done into the first never count for this one)
         assertThat(again.finish.temp()).isNotEqualTo(first.finish.temp());
         assertThat(run(first.ranges.get(1)).failures()).singleElement()
@@ -171,13 +142,13 @@ class SplitTasksTest {
         assertThat(Files.exists(tgt.resolve("d/big"))).isFalse();
     }
 
-    private Recorded start(boolean redelivered) throws Exception {
-        Recorded r = new Recorded();
+    private RecordedSplits start(boolean redelivered) throws Exception {
+        RecordedSplits r = new RecordedSplits();
         start(redelivered, r);
         return r;
     }
 
-    private void start(boolean redelivered, Recorded into) throws Exception {
+    private void start(boolean redelivered, RecordedSplits into) throws Exception {
         FileMeta listed;
         try (FsRoot root = new FsRoot("src", src, false); Dir d = root.open(Path.of("d"))) {
             listed = d.stat(Path.of("big"));
@@ -194,7 +165,7 @@ class SplitTasksTest {
         JobStats s = new JobStats();
         String id = t instanceof RangeTask r ? TaskIds.range(FILES, "big", r.temp().toString(), (int) (r.from() >> 18))
                 : TaskIds.finish(FILES, "big", ((FinishTask) t).temp().toString());
-        runner.run(message(id, t), srcDs, tgtDs, false, new Recorded(), s);
+        runner.run(message(id, t), srcDs, tgtDs, false, new RecordedSplits(), s);
         return s;
     }
 

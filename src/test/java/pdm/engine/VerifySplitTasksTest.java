@@ -22,9 +22,7 @@ import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
 import pdm.fs.Names;
 import pdm.job.JobStats;
-import pdm.task.DirTask;
 import pdm.task.FileTask;
-import pdm.task.FinishTask;
 import pdm.task.JobOptions;
 import pdm.task.Pass;
 import pdm.task.RangeTask;
@@ -55,33 +53,6 @@ class VerifySplitTasksTest {
     private DataSource tgtDs;
     private final TaskRunner runner = new TaskRunner(1000, m -> null);
 
-    private static final class Recorded implements TaskSink {
-        FinishTask finish;
-        List<RangeTask> ranges = List.of();
-
-        @Override
-        public void publish(DirTask task) {
-            throw new AssertionError("no directory here");
-        }
-
-        @Override
-        public void publish(FileTask task) {
-            throw new AssertionError("no file batch here");
-        }
-
-        @Override
-        public boolean splitsAcrossWorkers() {
-            return true;
-        }
-
-        @Override
-        public void split(FinishTask f, List<RangeTask> r) {
-            assertThat(finish).as("one big file").isNull();
-            finish = f;
-            ranges = r;
-        }
-    }
-
     @BeforeEach
     void trees() throws IOException {
         src = Files.createDirectories(tmp.resolve("src"));
@@ -99,7 +70,7 @@ class VerifySplitTasksTest {
 
     @Test
     void anIdenticalFileIsOneIdenticalFileHoweverManyRanges() throws Exception {
-        Recorded r = start();
+        RecordedSplits r = start();
         assertThat(r.ranges).hasSize(13).allMatch(RangeTask::verifies);
         assertThat(r.finish.verify()).isTrue();
         assertThat(r.finish.temp()).isNull();
@@ -123,7 +94,7 @@ class VerifySplitTasksTest {
         long second = 9L * (256 << 10) + 7;
         flip(first);
         flip(second);
-        Recorded r = start();
+        RecordedSplits r = start();
         long lowest = -1;
         for (RangeTask range : r.ranges) {
             JobStats s = run(range);
@@ -147,7 +118,7 @@ class VerifySplitTasksTest {
 
     @Test
     void aSourceThatMovedBetweenItsFirstRangeAndItsLastFailsTheFileSayingSo() throws Exception {
-        Recorded r = start();
+        RecordedSplits r = start();
         for (RangeTask range : r.ranges) {
             assertThat(run(range).failures()).isEmpty();
         }
@@ -165,7 +136,7 @@ class VerifySplitTasksTest {
 
     @Test
     void aTargetReplacedUnderARangeFailsThatRangeAndTheFinishIsADiscardThatReportsNothingMore() throws Exception {
-        Recorded r = start();
+        RecordedSplits r = start();
         Path big = tgt.resolve("d/big");
         Path other = Files.copy(big, tgt.resolve("d/other"));
         Files.move(other, big, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -188,7 +159,7 @@ class VerifySplitTasksTest {
         Files.setLastModifiedTime(big, mtime);
     }
 
-    private Recorded start() throws Exception {
+    private RecordedSplits start() throws Exception {
         FileMeta s;
         FileMeta t;
         try (FsRoot a = new FsRoot("src", src, false); Dir d = a.open(Path.of("d"));
@@ -196,7 +167,7 @@ class VerifySplitTasksTest {
             s = d.stat(Path.of("big"));
             t = e.stat(Path.of("big"));
         }
-        Recorded r = new Recorded();
+        RecordedSplits r = new RecordedSplits();
         JobStats stats = new JobStats();
         runner.run(message(FILES, new FileTask(Path.of("d"), null, null,
                 List.of(new WorkItem(Path.of("big"), WorkItem.Op.VERIFY, s, t)))), srcDs, tgtDs, false, r, stats);
@@ -210,7 +181,7 @@ class VerifySplitTasksTest {
         JobStats s = new JobStats();
         String id = t instanceof RangeTask r ? TaskIds.range(FILES, "big", "", (int) (r.from() >> 18))
                 : TaskIds.finish(FILES, "big", "");
-        runner.run(message(id, t), srcDs, tgtDs, false, new Recorded(), s);
+        runner.run(message(id, t), srcDs, tgtDs, false, new RecordedSplits(), s);
         return s;
     }
 
