@@ -3,24 +3,17 @@ package pdm.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pdm.Hosts;
-import pdm.job.JobEvent;
-import pdm.job.LogPosition;
-import pdm.task.TaskKind;
 import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
@@ -62,7 +55,7 @@ class BigFileAcrossWorkersIT {
             TreeComparer.assertSameTree(c.src, c.dst);
             assertThat(Fx.pdmTempFiles(c.dst)).isZero();
             String job = copy.json().path("job").asText();
-            assertThat(rangeHosts(job, start)).containsExactly("pdm-big-1", "pdm-big-2");
+            assertThat(RangeHosts.of(job, start)).containsExactly("pdm-big-1", "pdm-big-2");
         }
     }
 
@@ -133,30 +126,6 @@ class BigFileAcrossWorkersIT {
             Cluster.Run again = finish(c, c.start(args("copy", c, SPLIT)));
             assertThat(again.exit()).as(again.stdout()).isZero();
             TreeComparer.assertSameTree(c.src, c.dst);
-        }
-    }
-
-    /** The hosts whose workers ran the job's range tasks, from the event log. */
-    private static Set<String> rangeHosts(String job, Instant since) throws Exception {
-        Set<String> hosts = new TreeSet<>();
-        try (Connection conn = Broker.connect()) {
-            Object lock = new Object();
-            try (EventReader r = new EventReader(conn, LogPosition.since(since), e -> {
-                if (e instanceof JobEvent.Dones d && d.job().equals(job)) {
-                    for (JobEvent.Done t : d.done()) {
-                        if (t.kind() == TaskKind.RANGE) {
-                            synchronized (lock) {
-                                hosts.add(Hosts.hostOf(t.node()));
-                            }
-                        }
-                    }
-                }
-            }, () -> { })) {
-                assertThat(r.awaitCaughtUp(60_000)).as("read the event log to its end").isTrue();
-            }
-            synchronized (lock) {
-                return new TreeSet<>(hosts);
-            }
         }
     }
 

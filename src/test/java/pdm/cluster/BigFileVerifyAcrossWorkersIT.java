@@ -2,22 +2,15 @@ package pdm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rabbitmq.client.Connection;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pdm.Hosts;
-import pdm.job.JobEvent;
-import pdm.job.LogPosition;
-import pdm.task.TaskKind;
 import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
@@ -56,7 +49,7 @@ class BigFileVerifyAcrossWorkersIT {
 
             assertThat(same.exit()).as(same.stdout()).isZero();
             assertThat(same.json().path("files_skipped").asLong()).as(same.stdout()).isEqualTo(1);
-            assertThat(rangeHosts(same.json().path("job").asText(), start)).containsExactly("pdm-vbig-1", "pdm-vbig-2");
+            assertThat(RangeHosts.of(same.json().path("job").asText(), start)).containsExactly("pdm-vbig-1", "pdm-vbig-2");
 
             // one byte changed in range 17 of 41, the target's mtime put back: only the content differs
             Path big = c.dst.resolve("d/big");
@@ -79,32 +72,8 @@ class BigFileVerifyAcrossWorkersIT {
             assertThat(differs.json().path("differences").asLong()).as(out).isEqualTo(1);
             assertThat(differs.json().path("files_skipped").asLong()).as(out).isZero();
             assertThat(differs.json().path("files_failed").asLong()).as(out).isZero();
-            assertThat(rangeHosts(differs.json().path("job").asText(), start))
+            assertThat(RangeHosts.of(differs.json().path("job").asText(), start))
                     .containsExactly("pdm-vbig-1", "pdm-vbig-2");
-        }
-    }
-
-    /** The hosts whose workers ran the job's range tasks, from the event log. */
-    private static Set<String> rangeHosts(String job, Instant since) throws Exception {
-        Set<String> hosts = new TreeSet<>();
-        try (Connection conn = Broker.connect()) {
-            Object lock = new Object();
-            try (EventReader r = new EventReader(conn, LogPosition.since(since), e -> {
-                if (e instanceof JobEvent.Dones d && d.job().equals(job)) {
-                    for (JobEvent.Done t : d.done()) {
-                        if (t.kind() == TaskKind.RANGE) {
-                            synchronized (lock) {
-                                hosts.add(Hosts.hostOf(t.node()));
-                            }
-                        }
-                    }
-                }
-            }, () -> { })) {
-                assertThat(r.awaitCaughtUp(60_000)).as("read the event log to its end").isTrue();
-            }
-            synchronized (lock) {
-                return new TreeSet<>(hosts);
-            }
         }
     }
 
