@@ -7,19 +7,19 @@ import java.util.Locale;
  * (asm-generic/fcntl.h and arch/arm64/include/uapi/asm/fcntl.h, linux/fcntl.h, linux/openat2.h;
  * errno values are the same on both: {@link Errno}). x86_64 takes the generic open flags; arm64 swaps
  * four of them, so "never follow a symlink" is a different bit there. One table is chosen at
- * start; any other architecture is refused.
+ * start; any other architecture is refused. System call numbers are {@link Syscall.Nr}'s.
  */
 public record Arch(String name, int oRdonly, int oWronly, int oCreat, int oExcl, int oNonblock, int oDirectory,
                    int oNofollow, int oCloexec, int oPath, int oDirect, int oLargefile, int oNoatime, int atFdcwd,
                    int atSymlinkNofollow, int atRemovedir, int atEmptyPath, long resolveNoMagiclinks,
-                   long resolveNoSymlinks, long resolveBeneath, long sysOpenat2, int seekData, int seekHole) {
+                   long resolveNoSymlinks, long resolveBeneath, int seekData, int seekHole) {
 
     public static final Arch X86_64 = new Arch("x86_64", 0, 01, 0100, 0200, 04000, 0200000, 0400000, 02000000,
-            010000000, 040000, 0100000, 01000000, -100, 0x100, 0x200, 0x1000, 0x02, 0x04, 0x08, 437, 3, 4);
+            010000000, 040000, 0100000, 01000000, -100, 0x100, 0x200, 0x1000, 0x02, 0x04, 0x08, 3, 4);
 
     /** arm64: O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE are its own; the rest is generic. */
     public static final Arch AARCH64 = new Arch("aarch64", 0, 01, 0100, 0200, 04000, 040000, 0100000, 02000000,
-            010000000, 0200000, 0400000, 01000000, -100, 0x100, 0x200, 0x1000, 0x02, 0x04, 0x08, 437, 3, 4);
+            010000000, 0200000, 0400000, 01000000, -100, 0x100, 0x200, 0x1000, 0x02, 0x04, 0x08, 3, 4);
 
     /**
      * O_TMPFILE: __O_TMPFILE (020000000, the same on x86_64 and arm64) with this architecture's

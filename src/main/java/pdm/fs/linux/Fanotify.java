@@ -1,26 +1,23 @@
 package pdm.fs.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+import static pdm.fs.linux.Syscall.ptr;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
+import pdm.fs.linux.Syscall.Nr;
 
 /**
  * fanotify(7) on a whole filesystem, reporting each event with the directory it happened in
@@ -57,22 +54,7 @@ public final class Fanotify implements AutoCloseable {
             | EVENT_ON_CHILD;
 
     private static final Arch ARCH = Arch.current();
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle INIT = call("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MARK = call("fanotify_mark", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT,
-            JAVA_LONG, JAVA_INT, ADDRESS));
-    private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
-            JAVA_LONG));
-    private static final MethodHandle OPEN_BY_HANDLE = call("open_by_handle_at", FunctionDescriptor.of(JAVA_INT,
-            JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle READLINK = call("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS,
-            JAVA_LONG));
-    private static final MethodHandle STATFS = call("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle OPEN = Linker.nativeLinker().downcallHandle(
-            LINKER.defaultLookup().find("open").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT,
-                    JAVA_INT), Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    private static final MemoryLayout CAPTURE = Syscall.CAPTURE;
 
     /**
      * One event: {@code dir} is the absolute path of the directory it happened in (the object
@@ -120,18 +102,20 @@ public final class Fanotify implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cap = a.allocate(CAPTURE);
             MemorySegment path = cstr(a, dir);
-            int mountFd = (int) OPEN.invokeExact(cap, path, ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oCloexec(), 0);
+            int mountFd = (int) Syscall.invoke(cap, Nr.OPENAT, ARCH.atFdcwd(), ptr(path),
+                    ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oCloexec(), 0);
             if (mountFd < 0) {
                 throw SysException.of("open", errno(cap), NameBytes.text(dir));
             }
-            int fd = (int) INIT.invokeExact(cap, FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME
-                    | FAN_REPORT_FID, ARCH.oRdonly());
+            int fd = (int) Syscall.invoke(cap, Nr.FANOTIFY_INIT, FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK
+                    | FAN_REPORT_DFID_NAME | FAN_REPORT_FID, ARCH.oRdonly(), 0, 0);
             if (fd < 0) {
                 int e = errno(cap);
                 Sys.close(mountFd);
                 throw SysException.of("fanotify_init", e, NameBytes.text(dir) + " (needs root and Linux 5.9 or newer)");
             }
-            int r = (int) MARK.invokeExact(cap, fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, ARCH.atFdcwd(), path);
+            long r = Syscall.invoke(cap, Nr.FANOTIFY_MARK, fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, ARCH.atFdcwd(),
+                    ptr(path), 0);
             if (r < 0) {
                 int e = errno(cap);
                 Sys.close(fd);
@@ -151,7 +135,7 @@ public final class Fanotify implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cap = a.allocate(CAPTURE);
             MemorySegment buf = a.allocate(256, 8);
-            int r = (int) STATFS.invokeExact(cap, cstr(a, path), buf);
+            long r = Syscall.invoke(cap, Nr.STATFS, ptr(cstr(a, path)), ptr(buf), 0, 0);
             if (r < 0) {
                 throw SysException.of("statfs", errno(cap), NameBytes.text(path));
             }
@@ -167,7 +151,7 @@ public final class Fanotify implements AutoCloseable {
     public List<Event> read() throws IOException {
         long n;
         try {
-            n = (long) READ.invokeExact(capture, fd, buffer, buffer.byteSize());
+            n = Syscall.invoke(capture, Nr.READ, fd, ptr(buffer), buffer.byteSize(), 0);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -252,7 +236,8 @@ public final class Fanotify implements AutoCloseable {
     public static boolean alive(byte[] dir, byte[] handle) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cap = a.allocate(CAPTURE);
-            int mount = (int) OPEN.invokeExact(cap, cstr(a, dir), ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oCloexec(), 0);
+            int mount = (int) Syscall.invoke(cap, Nr.OPENAT, ARCH.atFdcwd(), ptr(cstr(a, dir)),
+                    ARCH.oRdonly() | ARCH.oDirectory() | ARCH.oCloexec(), 0);
             if (mount < 0) {
                 throw SysException.of("open", errno(cap), NameBytes.text(dir));
             }
@@ -283,7 +268,7 @@ public final class Fanotify implements AutoCloseable {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cap = a.allocate(CAPTURE);
-            int fd = (int) OPEN_BY_HANDLE.invokeExact(cap, mount, h, ARCH.oPath() | ARCH.oCloexec());
+            int fd = (int) Syscall.invoke(cap, Nr.OPEN_BY_HANDLE_AT, mount, ptr(h), ARCH.oPath() | ARCH.oCloexec(), 0);
             if (fd < 0) {
                 int e = errno(cap);
                 if (Errno.of(e) == Errno.ESTALE || Errno.of(e) == Errno.ENOENT) {
@@ -310,7 +295,8 @@ public final class Fanotify implements AutoCloseable {
     private byte[] pathOf(long fh, int bytes) throws IOException {
         MemorySegment.copy(buffer, fh, handle, 0, 8L + bytes);
         try {
-            int dirFd = (int) OPEN_BY_HANDLE.invokeExact(capture, mountFd, handle, ARCH.oPath() | ARCH.oCloexec());
+            int dirFd = (int) Syscall.invoke(capture, Nr.OPEN_BY_HANDLE_AT, mountFd, ptr(handle),
+                    ARCH.oPath() | ARCH.oCloexec(), 0);
             if (dirFd < 0) {
                 int e = errno(capture);
                 if (Errno.of(e) == Errno.ESTALE || Errno.of(e) == Errno.ENOENT) {
@@ -320,7 +306,8 @@ public final class Fanotify implements AutoCloseable {
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment proc = cstr(a, ("/proc/self/fd/" + dirFd).getBytes(StandardCharsets.US_ASCII));
-                long n = (long) READLINK.invokeExact(capture, proc, link, link.byteSize() - 1);
+                long n = Syscall.invoke(capture, Nr.READLINKAT, ARCH.atFdcwd(), ptr(proc), ptr(link),
+                        link.byteSize() - 1);
                 if (n < 0) {
                     return null;
                 }
@@ -348,14 +335,8 @@ public final class Fanotify implements AutoCloseable {
         arena.close();
     }
 
-    private static MethodHandle call(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name)
-                        .orElseThrow(() -> new UnsupportedPlatformException("the C library has no " + name)), fd,
-                Linker.Option.captureCallState("errno"));
-    }
-
     private static int errno(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
+        return Syscall.errno(capture);
     }
 
     private static MemorySegment cstr(Arena a, byte[] s) {

@@ -1,19 +1,15 @@
 package pdm.fs.linux;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import pdm.fs.linux.Syscall.Nr;
 
 /**
  * Inode flags ({@code chattr}/{@code lsattr}: FS_IOC_GETFLAGS/SETFLAGS) and the fsxattr of an
@@ -42,40 +38,21 @@ public final class InodeAttrs {
     private static final StructLayout FSXATTR = MemoryLayout.structLayout(
             JAVA_INT.withName("fsx_xflags"), JAVA_INT.withName("fsx_extsize"), JAVA_INT.withName("fsx_nextents"),
             JAVA_INT.withName("fsx_projid"), JAVA_INT.withName("fsx_cowextsize"), MemoryLayout.paddingLayout(8));
-    private static final VarHandle XFLAGS = FSXATTR.varHandle(groupElement("fsx_xflags"));
-    private static final VarHandle EXTSIZE = FSXATTR.varHandle(groupElement("fsx_extsize"));
-    private static final VarHandle NEXTENTS = FSXATTR.varHandle(groupElement("fsx_nextents"));
-    private static final VarHandle PROJID = FSXATTR.varHandle(groupElement("fsx_projid"));
-    private static final VarHandle COWEXTSIZE = FSXATTR.varHandle(groupElement("fsx_cowextsize"));
+    private static final long XFLAGS = FSXATTR.byteOffset(groupElement("fsx_xflags"));
+    private static final long EXTSIZE = FSXATTR.byteOffset(groupElement("fsx_extsize"));
+    private static final long NEXTENTS = FSXATTR.byteOffset(groupElement("fsx_nextents"));
+    private static final long PROJID = FSXATTR.byteOffset(groupElement("fsx_projid"));
+    private static final long COWEXTSIZE = FSXATTR.byteOffset(groupElement("fsx_cowextsize"));
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(groupElement("errno"));
-    /** glibc's {@code int ioctl(int, unsigned long, ...)}: variadic after the request. */
-    private static final MethodHandle IOCTL = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("ioctl").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    /** fgetxattr(fd, name, NULL, 0): the size only, for the probe. */
-    private static final MethodHandle FGETXATTR = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("fgetxattr").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
-            Linker.Option.captureCallState("errno"));
-    /** syscall(2), variadic after the number: for file_getattr, which glibc 2.36 does not wrap. */
-    private static final MethodHandle SYSCALL5 = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-    /** file_getattr(2), Linux 6.17: the same number on x86_64 and arm64 (scripts/syscall.tbl). */
-    private static final long NR_FILE_GETATTR = 468;
+    private static final MemoryLayout CAPTURE = Syscall.CAPTURE;
     private static final int ENOSYS = 38;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     /** struct file_attr (linux/fs.h), FILE_ATTR_SIZE_VER0. */
     private static final StructLayout FILE_ATTR = MemoryLayout.structLayout(
             JAVA_LONG.withName("fa_xflags"), JAVA_INT.withName("fa_extsize"), JAVA_INT.withName("fa_nextents"),
             JAVA_INT.withName("fa_projid"), JAVA_INT.withName("fa_cowextsize"));
-    private static final VarHandle FA_XFLAGS = FILE_ATTR.varHandle(groupElement("fa_xflags"));
-    private static final VarHandle FA_PROJID = FILE_ATTR.varHandle(groupElement("fa_projid"));
+    private static final long FA_XFLAGS = FILE_ATTR.byteOffset(groupElement("fa_xflags"));
+    private static final long FA_PROJID = FILE_ATTR.byteOffset(groupElement("fa_projid"));
     /** Whether file_getattr exists here; false after the first ENOSYS. */
     private static volatile boolean fileGetattr = true;
 
@@ -97,17 +74,13 @@ public final class InodeAttrs {
             MemorySegment n = a.allocate(name.length + 1L);
             MemorySegment.copy(name, 0, n, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, name.length);
             MemorySegment s = a.allocate(FILE_ATTR);
-            long r;
-            try {
-                r = (long) SYSCALL5.invokeExact(cap, NR_FILE_GETATTR, dirFd, n, s, FILE_ATTR.byteSize(),
-                        AT_SYMLINK_NOFOLLOW);
-            } catch (Throwable t) {
-                throw new IllegalStateException("the file_getattr downcall failed: " + t, t);
-            }
+            // (file_getattr(2), Linux 6.17, which glibc 2.36 does not wrap)
+            long r = Syscall.invoke(cap, Nr.FILE_GETATTR, dirFd, Syscall.ptr(n), Syscall.ptr(s), FILE_ATTR.byteSize(),
+                    AT_SYMLINK_NOFOLLOW, 0);
             if (r == 0) {
-                return new FileAttr((long) FA_XFLAGS.get(s, 0L), Integer.toUnsignedLong((int) FA_PROJID.get(s, 0L)));
+                return new FileAttr(s.get(JAVA_LONG, FA_XFLAGS), Integer.toUnsignedLong(s.get(JAVA_INT, FA_PROJID)));
             }
-            int e = (int) ERRNO.get(cap, 0L);
+            int e = Syscall.errno(cap);
             if (e == ENOSYS) {
                 fileGetattr = false;
             }
@@ -142,7 +115,7 @@ public final class InodeAttrs {
             if (ioctl(cap, fd, FS_IOC_GETFLAGS, v) == 0) {
                 return Integer.toUnsignedLong(v.get(JAVA_INT, 0));
             }
-            int e = (int) ERRNO.get(cap, 0L);
+            int e = Syscall.errno(cap);
             if (e == ENOTTY || e == EOPNOTSUPP) {
                 return NONE;
             }
@@ -156,7 +129,7 @@ public final class InodeAttrs {
             MemorySegment v = a.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, flags);
             if (ioctl(cap, fd, FS_IOC_SETFLAGS, v) != 0) {
-                throw SysException.of("ioctl(FS_IOC_SETFLAGS)", (int) ERRNO.get(cap, 0L), what);
+                throw SysException.of("ioctl(FS_IOC_SETFLAGS)", Syscall.errno(cap), what);
             }
         }
     }
@@ -167,10 +140,10 @@ public final class InodeAttrs {
             MemorySegment cap = a.allocate(CAPTURE);
             MemorySegment s = a.allocate(FSXATTR);
             if (ioctl(cap, fd, FS_IOC_FSGETXATTR, s) == 0) {
-                return new FsXattr((int) XFLAGS.get(s, 0L), (int) EXTSIZE.get(s, 0L), (int) NEXTENTS.get(s, 0L),
-                        (int) PROJID.get(s, 0L), (int) COWEXTSIZE.get(s, 0L));
+                return new FsXattr(s.get(JAVA_INT, XFLAGS), s.get(JAVA_INT, EXTSIZE), s.get(JAVA_INT, NEXTENTS),
+                        s.get(JAVA_INT, PROJID), s.get(JAVA_INT, COWEXTSIZE));
             }
-            int e = (int) ERRNO.get(cap, 0L);
+            int e = Syscall.errno(cap);
             if (e == ENOTTY || e == EOPNOTSUPP) {
                 return null;
             }
@@ -183,13 +156,13 @@ public final class InodeAttrs {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cap = a.allocate(CAPTURE);
             MemorySegment s = a.allocate(FSXATTR); // (zeroed: the pad must be)
-            XFLAGS.set(s, 0L, x.xflags());
-            EXTSIZE.set(s, 0L, x.extsize());
-            NEXTENTS.set(s, 0L, x.nextents());
-            PROJID.set(s, 0L, x.projid());
-            COWEXTSIZE.set(s, 0L, x.cowextsize());
+            s.set(JAVA_INT, XFLAGS, x.xflags());
+            s.set(JAVA_INT, EXTSIZE, x.extsize());
+            s.set(JAVA_INT, NEXTENTS, x.nextents());
+            s.set(JAVA_INT, PROJID, x.projid());
+            s.set(JAVA_INT, COWEXTSIZE, x.cowextsize());
             if (ioctl(cap, fd, FS_IOC_FSSETXATTR, s) != 0) {
-                throw SysException.of("ioctl(FS_IOC_FSSETXATTR)", (int) ERRNO.get(cap, 0L), what);
+                throw SysException.of("ioctl(FS_IOC_FSSETXATTR)", Syscall.errno(cap), what);
             }
         }
     }
@@ -202,13 +175,9 @@ public final class InodeAttrs {
     public static boolean holdsXattr(int fd, String name) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cap = a.allocate(CAPTURE);
-            long r;
-            try {
-                r = (long) FGETXATTR.invokeExact(cap, fd, a.allocateFrom(name), MemorySegment.NULL, 0L);
-            } catch (Throwable t) {
-                throw new IllegalStateException("the fgetxattr downcall failed: " + t, t);
-            }
-            int e = (int) ERRNO.get(cap, 0L);
+            // (fgetxattr(fd, name, NULL, 0): the size only)
+            long r = Syscall.invoke(cap, Nr.FGETXATTR, fd, Syscall.ptr(a.allocateFrom(name)), 0, 0);
+            int e = Syscall.errno(cap);
             if (r >= 0 || e == ENODATA) {
                 return true;
             }
@@ -219,9 +188,6 @@ public final class InodeAttrs {
         }
     }
 
-    private static final MethodHandle FSTATFS = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("fstatfs").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.captureCallState("errno"));
     /** sizeof(struct statfs) on 64-bit Linux; f_type is its first field, a long. */
     private static final long STATFS_SIZE = 120;
     /** ext2/3/4, XFS, tmpfs (statfs f_type): no inode flag of a file that FS_IOC_FSGETXATTR leaves out. */
@@ -240,12 +206,7 @@ public final class InodeAttrs {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment cap = a.allocate(CAPTURE);
                 MemorySegment buf = a.allocate(STATFS_SIZE, 8);
-                int r;
-                try {
-                    r = (int) FSTATFS.invokeExact(cap, fd, buf);
-                } catch (Throwable t) {
-                    throw new IllegalStateException("the fstatfs downcall failed: " + t, t);
-                }
+                long r = Syscall.invoke(cap, Nr.FSTATFS, fd, Syscall.ptr(buf), 0, 0);
                 return r == 0 && XFLAGS_SAY_ALL.contains(buf.get(JAVA_LONG, 0) & 0xffffffffL);
             }
         });
@@ -266,11 +227,7 @@ public final class InodeAttrs {
         return f;
     }
 
-    private static int ioctl(MemorySegment cap, int fd, long request, MemorySegment arg) {
-        try {
-            return (int) IOCTL.invokeExact(cap, fd, request, arg);
-        } catch (Throwable t) {
-            throw new IllegalStateException("the ioctl downcall failed: " + t, t);
-        }
+    private static long ioctl(MemorySegment cap, int fd, long request, MemorySegment arg) {
+        return Syscall.invoke(cap, Nr.IOCTL, fd, request, Syscall.ptr(arg), 0);
     }
 }

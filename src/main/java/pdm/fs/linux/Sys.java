@@ -1,39 +1,32 @@
 package pdm.fs.linux;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static pdm.fs.linux.Syscall.ptr;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import pdm.fs.linux.Syscall.Nr;
 
 /**
- * The system calls pdm makes, each through one downcall handle of java.lang.foreign with
- * errno captured by the linker. Names are exact bytes (no charset anywhere); every call that
+ * The system calls pdm makes, all through one downcall of java.lang.foreign ({@link Syscall})
+ * with errno captured by the linker. Names are exact bytes (no charset anywhere); every call that
  * takes a name is relative to a directory descriptor, and every failure is an IOException
  * naming the call, the errno and the path ({@link SysException}, or the JDK's own type for
  * the errnos that have one). The kernel's structs are {@link MemoryLayout}s with named fields.
  */
 public final class Sys {
     public static final Arch ARCH = Arch.current();
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(groupElement("errno"));
+    private static final MemoryLayout CAPTURE = Syscall.CAPTURE;
     /** The longest path the kernel takes in one call, with its NUL (linux/limits.h). */
     private static final int PATH_MAX = 4096;
     private static final int DIRENTS = 64 << 10;
@@ -61,143 +54,73 @@ public final class Sys {
             STATX_TIMESTAMP.withName("stx_mtime"), JAVA_INT.withName("stx_rdev_major"),
             JAVA_INT.withName("stx_rdev_minor"), JAVA_INT.withName("stx_dev_major"),
             JAVA_INT.withName("stx_dev_minor"), MemoryLayout.paddingLayout(256 - 144));
-    private static final VarHandle STX_MASK = field(STATX_LAYOUT, "stx_mask");
-    private static final VarHandle STX_NLINK = field(STATX_LAYOUT, "stx_nlink");
-    private static final VarHandle STX_UID = field(STATX_LAYOUT, "stx_uid");
-    private static final VarHandle STX_GID = field(STATX_LAYOUT, "stx_gid");
-    private static final VarHandle STX_MODE = field(STATX_LAYOUT, "stx_mode");
-    private static final VarHandle STX_INO = field(STATX_LAYOUT, "stx_ino");
-    private static final VarHandle STX_SIZE = field(STATX_LAYOUT, "stx_size");
-    private static final VarHandle STX_BLOCKS = field(STATX_LAYOUT, "stx_blocks");
-    private static final VarHandle STX_ATIME_SEC = field(STATX_LAYOUT, "stx_atime", "tv_sec");
-    private static final VarHandle STX_ATIME_NSEC = field(STATX_LAYOUT, "stx_atime", "tv_nsec");
-    private static final VarHandle STX_CTIME_SEC = field(STATX_LAYOUT, "stx_ctime", "tv_sec");
-    private static final VarHandle STX_CTIME_NSEC = field(STATX_LAYOUT, "stx_ctime", "tv_nsec");
-    private static final VarHandle STX_MTIME_SEC = field(STATX_LAYOUT, "stx_mtime", "tv_sec");
-    private static final VarHandle STX_MTIME_NSEC = field(STATX_LAYOUT, "stx_mtime", "tv_nsec");
-    private static final VarHandle STX_RDEV_MAJOR = field(STATX_LAYOUT, "stx_rdev_major");
-    private static final VarHandle STX_RDEV_MINOR = field(STATX_LAYOUT, "stx_rdev_minor");
-    private static final VarHandle STX_DEV_MAJOR = field(STATX_LAYOUT, "stx_dev_major");
-    private static final VarHandle STX_DEV_MINOR = field(STATX_LAYOUT, "stx_dev_minor");
+    private static final long STX_MASK = offset(STATX_LAYOUT, "stx_mask");
+    private static final long STX_NLINK = offset(STATX_LAYOUT, "stx_nlink");
+    private static final long STX_UID = offset(STATX_LAYOUT, "stx_uid");
+    private static final long STX_GID = offset(STATX_LAYOUT, "stx_gid");
+    private static final long STX_MODE = offset(STATX_LAYOUT, "stx_mode");
+    private static final long STX_INO = offset(STATX_LAYOUT, "stx_ino");
+    private static final long STX_SIZE = offset(STATX_LAYOUT, "stx_size");
+    private static final long STX_BLOCKS = offset(STATX_LAYOUT, "stx_blocks");
+    private static final long STX_ATIME_SEC = offset(STATX_LAYOUT, "stx_atime", "tv_sec");
+    private static final long STX_ATIME_NSEC = offset(STATX_LAYOUT, "stx_atime", "tv_nsec");
+    private static final long STX_CTIME_SEC = offset(STATX_LAYOUT, "stx_ctime", "tv_sec");
+    private static final long STX_CTIME_NSEC = offset(STATX_LAYOUT, "stx_ctime", "tv_nsec");
+    private static final long STX_MTIME_SEC = offset(STATX_LAYOUT, "stx_mtime", "tv_sec");
+    private static final long STX_MTIME_NSEC = offset(STATX_LAYOUT, "stx_mtime", "tv_nsec");
+    private static final long STX_RDEV_MAJOR = offset(STATX_LAYOUT, "stx_rdev_major");
+    private static final long STX_RDEV_MINOR = offset(STATX_LAYOUT, "stx_rdev_minor");
+    private static final long STX_DEV_MAJOR = offset(STATX_LAYOUT, "stx_dev_major");
+    private static final long STX_DEV_MINOR = offset(STATX_LAYOUT, "stx_dev_minor");
 
     /** struct linux_dirent64 (linux/dirent.h) up to d_name, which follows as a NUL-terminated name. */
     private static final StructLayout DIRENT64 = MemoryLayout.structLayout(
             JAVA_LONG.withName("d_ino"), JAVA_LONG.withName("d_off"), JAVA_SHORT.withName("d_reclen"),
             JAVA_BYTE.withName("d_type"));
-    private static final VarHandle D_RECLEN = field(DIRENT64, "d_reclen");
-    private static final VarHandle D_TYPE = field(DIRENT64, "d_type");
+    private static final long D_RECLEN = offset(DIRENT64, "d_reclen");
+    private static final long D_TYPE = offset(DIRENT64, "d_type");
     private static final long D_NAME = DIRENT64.byteSize();
 
     /** struct open_how (linux/openat2.h). */
     private static final StructLayout OPEN_HOW = MemoryLayout.structLayout(
             JAVA_LONG.withName("flags"), JAVA_LONG.withName("mode"), JAVA_LONG.withName("resolve"));
-    private static final VarHandle HOW_FLAGS = field(OPEN_HOW, "flags");
-    private static final VarHandle HOW_MODE = field(OPEN_HOW, "mode");
-    private static final VarHandle HOW_RESOLVE = field(OPEN_HOW, "resolve");
+    private static final long HOW_FLAGS = offset(OPEN_HOW, "flags");
+    private static final long HOW_MODE = offset(OPEN_HOW, "mode");
+    private static final long HOW_RESOLVE = offset(OPEN_HOW, "resolve");
 
     /** struct timespec[2] as utimensat and futimens take it: atime, then mtime. */
     private static final MemoryLayout TIMESPEC = MemoryLayout.structLayout(
             JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec"));
     private static final MemoryLayout TIMES = MemoryLayout.sequenceLayout(2, TIMESPEC);
-    private static final VarHandle TIMES_SEC = TIMES.varHandle(MemoryLayout.PathElement.sequenceElement(),
-            groupElement("tv_sec"));
-    private static final VarHandle TIMES_NSEC = TIMES.varHandle(MemoryLayout.PathElement.sequenceElement(),
-            groupElement("tv_nsec"));
+    private static final long TIMES_SEC = offset(TIMESPEC, "tv_sec");
+    private static final long TIMES_NSEC = offset(TIMESPEC, "tv_nsec");
 
-    /** struct statvfs of glibc on LP64 (x86_64 and aarch64 alike), with its spare ints as padding. */
-    private static final StructLayout STATVFS_LAYOUT = MemoryLayout.structLayout(
-            JAVA_LONG.withName("f_bsize"), JAVA_LONG.withName("f_frsize"), JAVA_LONG.withName("f_blocks"),
+    /**
+     * struct statfs of the kernel on 64-bit (asm-generic/statfs.h; x86_64's has the same fields and
+     * sizes): what glibc's statvfs(3) reads and converts.
+     */
+    private static final StructLayout STATFS_LAYOUT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("f_type"), JAVA_LONG.withName("f_bsize"), JAVA_LONG.withName("f_blocks"),
             JAVA_LONG.withName("f_bfree"), JAVA_LONG.withName("f_bavail"), JAVA_LONG.withName("f_files"),
-            JAVA_LONG.withName("f_ffree"), JAVA_LONG.withName("f_favail"), JAVA_LONG.withName("f_fsid"),
-            JAVA_LONG.withName("f_flag"), JAVA_LONG.withName("f_namemax"), MemoryLayout.paddingLayout(24));
-    private static final VarHandle F_FRSIZE = field(STATVFS_LAYOUT, "f_frsize");
-    private static final VarHandle F_BLOCKS = field(STATVFS_LAYOUT, "f_blocks");
-    private static final VarHandle F_BFREE = field(STATVFS_LAYOUT, "f_bfree");
-    private static final VarHandle F_FILES = field(STATVFS_LAYOUT, "f_files");
-    private static final VarHandle F_FFREE = field(STATVFS_LAYOUT, "f_ffree");
-    private static final VarHandle F_FLAG = field(STATVFS_LAYOUT, "f_flag");
-    /** ST_RDONLY of f_flag (sys/statvfs.h): the filesystem is mounted read-only. */
+            JAVA_LONG.withName("f_ffree"), JAVA_LONG.withName("f_fsid"), JAVA_LONG.withName("f_namelen"),
+            JAVA_LONG.withName("f_frsize"), JAVA_LONG.withName("f_flags"), MemoryLayout.paddingLayout(32));
+    private static final long F_BSIZE = offset(STATFS_LAYOUT, "f_bsize");
+    private static final long F_FRSIZE = offset(STATFS_LAYOUT, "f_frsize");
+    private static final long F_BLOCKS = offset(STATFS_LAYOUT, "f_blocks");
+    private static final long F_BFREE = offset(STATFS_LAYOUT, "f_bfree");
+    private static final long F_FILES = offset(STATFS_LAYOUT, "f_files");
+    private static final long F_FFREE = offset(STATFS_LAYOUT, "f_ffree");
+    private static final long F_FLAGS = offset(STATFS_LAYOUT, "f_flags");
+    /** ST_RDONLY of f_flags (linux/statfs.h, as statvfs's f_flag): the filesystem is mounted read-only. */
     private static final long ST_RDONLY = 1;
 
-    private static VarHandle field(MemoryLayout struct, String... path) {
-        return struct.varHandle(Arrays.stream(path).map(MemoryLayout.PathElement::groupElement)
+    /**
+     * The byte offset of a field, read and written with MemorySegment.get/set: a VarHandle per
+     * field cost about 2 ms each to make, at every start, and is no faster once compiled.
+     */
+    private static long offset(MemoryLayout struct, String... path) {
+        return struct.byteOffset(Arrays.stream(path).map(MemoryLayout.PathElement::groupElement)
                 .toArray(MemoryLayout.PathElement[]::new));
-    }
-
-    private static final MethodHandle OPENAT = errno("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            JAVA_INT, JAVA_INT), 3);
-    private static final MethodHandle SYSCALL4 = errno("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT,
-            ADDRESS, ADDRESS, JAVA_LONG), 1);
-    private static final MethodHandle CLOSE = errno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-    private static final MethodHandle GETDENTS = errno("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
-            ADDRESS, JAVA_LONG), -1);
-    private static final MethodHandle STATX = errno("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-            JAVA_INT, JAVA_INT, ADDRESS), -1);
-    /** Metadata calls: made on first use (a downcall handle costs a few ms to make, at every start). */
-    private static final class Meta {
-        static final MethodHandle MKDIRAT = errno("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-                JAVA_INT), -1);
-        static final MethodHandle MKNODAT = errno("mknodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-                JAVA_INT, JAVA_LONG), -1);
-        static final MethodHandle SYMLINKAT = errno("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                JAVA_INT, ADDRESS), -1);
-        static final MethodHandle READLINKAT = errno("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
-                ADDRESS, ADDRESS, JAVA_LONG), -1);
-        static final MethodHandle LINKAT = errno("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-                JAVA_INT, ADDRESS, JAVA_INT), -1);
-        static final MethodHandle RENAMEAT2 = errno("renameat2", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-                ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), -1);
-        static final MethodHandle UNLINKAT = errno("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-                JAVA_INT), -1);
-        static final MethodHandle FCHOWNAT = errno("fchownat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-                JAVA_INT, JAVA_INT, JAVA_INT), -1);
-        static final MethodHandle FCHOWN = errno("fchown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT,
-                JAVA_INT), -1);
-        static final MethodHandle FCHMODAT = errno("fchmodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-                JAVA_INT, JAVA_INT), -1);
-        static final MethodHandle FCHMOD = errno("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
-        static final MethodHandle UTIMENSAT = errno("utimensat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-                ADDRESS, JAVA_INT), -1);
-        static final MethodHandle FUTIMENS = errno("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
-                -1);
-    }
-
-    /** Extended attribute calls, made on first use. */
-    private static final class Xattr {
-        static final MethodHandle FLISTXATTR = errno("flistxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
-                ADDRESS, JAVA_LONG), -1);
-        static final MethodHandle FGETXATTR = errno("fgetxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
-                ADDRESS, ADDRESS, JAVA_LONG), -1);
-        static final MethodHandle FSETXATTR = errno("fsetxattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-                ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-        static final MethodHandle FREMOVEXATTR = errno("fremovexattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-                ADDRESS), -1);
-        static final MethodHandle LLISTXATTR = errno("llistxattr", FunctionDescriptor.of(JAVA_LONG, ADDRESS,
-                ADDRESS, JAVA_LONG), -1);
-        static final MethodHandle LGETXATTR = errno("lgetxattr", FunctionDescriptor.of(JAVA_LONG, ADDRESS,
-                ADDRESS, ADDRESS, JAVA_LONG), -1);
-        static final MethodHandle LSETXATTR = errno("lsetxattr", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-        static final MethodHandle LREMOVEXATTR = errno("lremovexattr", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                ADDRESS), -1);
-    }
-
-    /** Data calls, made on first use. */
-    private static final class Data {
-        static final MethodHandle COPY_FILE_RANGE = errno("copy_file_range", FunctionDescriptor.of(JAVA_LONG,
-                JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-        static final MethodHandle PREAD = errno("pread64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
-                JAVA_LONG, JAVA_LONG), -1);
-        static final MethodHandle PWRITE = errno("pwrite64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
-                JAVA_LONG, JAVA_LONG), -1);
-        static final MethodHandle LSEEK = errno("lseek64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG,
-                JAVA_INT), -1);
-        static final MethodHandle FTRUNCATE = errno("ftruncate64", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-                JAVA_LONG), -1);
-        static final MethodHandle FSYNC = errno("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-        /** posix_fadvise returns its error instead of setting errno. */
-        static final MethodHandle FADVISE = LINKER.downcallHandle(symbol("posix_fadvise64"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     }
 
     /** Whether openat2(2) exists here (Linux 5.6+); without it directories are opened one component at a time. */
@@ -207,8 +130,9 @@ public final class Sys {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(STATX_LAYOUT);
             MemorySegment cap = a.allocate(CAPTURE);
-            int r = (int) STATX.invokeExact(cap, ARCH.atFdcwd(), a.allocateFrom("/"), 0, STATX_BASIC_STATS, buf);
-            if (r != 0 && (int) ERRNO.get(cap, 0L) == Errno.ENOSYS.number()) {
+            long r = Syscall.invoke(cap, Nr.STATX, ARCH.atFdcwd(), ptr(a.allocateFrom("/")), 0, STATX_BASIC_STATS,
+                    ptr(buf), 0);
+            if (r != 0 && Syscall.errno(cap) == Errno.ENOSYS.number()) {
                 throw new UnsupportedPlatformException("this kernel has no statx(2) (Linux 4.11 or newer is needed)");
             }
         } catch (UnsupportedPlatformException e) {
@@ -221,14 +145,13 @@ public final class Sys {
     private Sys() {
     }
 
-    private static MemorySegment symbol(String name) {
-        return LIBC.find(name).orElseThrow(() -> new UnsupportedPlatformException("the C library has no " + name));
+    /** System call {@code nr} with the thread's errno capture: what the kernel returned, or -1. */
+    private static long sys(Scratch s, Nr nr, long a, long b, long c, long d, long e, long f) {
+        return Syscall.invoke(s.capture, nr, a, b, c, d, e, f);
     }
 
-    private static MethodHandle errno(String name, FunctionDescriptor fd, int firstVariadic) {
-        Linker.Option capture = Linker.Option.captureCallState("errno");
-        return firstVariadic < 0 ? LINKER.downcallHandle(symbol(name), fd, capture)
-                : LINKER.downcallHandle(symbol(name), fd, Linker.Option.firstVariadicArg(firstVariadic), capture);
+    private static long sys(Scratch s, Nr nr, long a, long b, long c, long d) {
+        return Syscall.invoke(s.capture, nr, a, b, c, d, 0, 0);
     }
 
     /** Per-thread memory for the calls: the errno capture, two names, a statx buffer, times, dirents. */
@@ -282,7 +205,7 @@ public final class Sys {
     }
 
     private static int errnoOf(Scratch s) {
-        return (int) ERRNO.get(s.capture, 0L);
+        return Syscall.errno(s.capture);
     }
 
     private static RuntimeException bug(Throwable t) {
@@ -338,8 +261,7 @@ public final class Sys {
 
     /** openat(2) of a name in {@code dirFd} (AT_FDCWD for an absolute path given by the user). */
     public static int openat(int dirFd, byte[] name, int flags, int mode) throws IOException {
-        return (int) call("openat", name, s -> (int) OPENAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags,
-                mode));
+        return (int) call("openat", name, s -> sys(s, Nr.OPENAT, dirFd, ptr(cstr(s.name1, name)), flags, mode));
     }
 
     /**
@@ -416,11 +338,11 @@ public final class Sys {
     /** openat2 of a directory; -1 when this kernel has none (then never tried again). */
     private static int openat2(int dirFd, byte[] piece, byte[] whole, int flags) throws IOException {
         long fd = call("openat2", whole, s -> {
-            HOW_FLAGS.set(s.how, 0L, (long) flags);
-            HOW_MODE.set(s.how, 0L, 0L);
-            HOW_RESOLVE.set(s.how, 0L, ARCH.resolveBeneath() | ARCH.resolveNoSymlinks() | ARCH.resolveNoMagiclinks());
-            return (long) SYSCALL4.invokeExact(s.capture, ARCH.sysOpenat2(), dirFd, cstr(s.name1, piece), s.how,
-                    OPEN_HOW.byteSize());
+            s.how.set(JAVA_LONG, HOW_FLAGS, (long) flags);
+            s.how.set(JAVA_LONG, HOW_MODE, 0L);
+            s.how.set(JAVA_LONG, HOW_RESOLVE, ARCH.resolveBeneath() | ARCH.resolveNoSymlinks()
+                    | ARCH.resolveNoMagiclinks());
+            return sys(s, Nr.OPENAT2, dirFd, ptr(cstr(s.name1, piece)), ptr(s.how), OPEN_HOW.byteSize());
         }, Errno.ENOSYS);
         if (failed(fd, Errno.ENOSYS)) {
             openat2 = false;
@@ -444,12 +366,7 @@ public final class Sys {
     }
 
     public static void close(int fd) {
-        Scratch s = SCRATCH.get();
-        try {
-            int ignored = (int) CLOSE.invokeExact(s.capture, fd);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        sys(SCRATCH.get(), Nr.CLOSE, fd, 0, 0, 0);
     }
 
     /** One entry of a directory listing: its exact name bytes and the d_type the kernel gave. */
@@ -466,12 +383,11 @@ public final class Sys {
     private static void readDir(int dirFd, DirentVisitor v) throws IOException {
         MemorySegment buf = SCRATCH.get().dirents();
         while (true) {
-            long n = call("getdents64", "directory", s -> (long) GETDENTS.invokeExact(s.capture, dirFd, buf,
-                    (long) DIRENTS));
+            long n = call("getdents64", "directory", s -> sys(s, Nr.GETDENTS64, dirFd, ptr(buf), DIRENTS, 0));
             if (n == 0) {
                 return;
             }
-            for (long off = 0; off < n; off += Short.toUnsignedInt((short) D_RECLEN.get(buf, off))) {
+            for (long off = 0; off < n; off += Short.toUnsignedInt(buf.get(JAVA_SHORT, off + D_RECLEN))) {
                 long nameAt = off + D_NAME;
                 int len = 0;
                 while (buf.get(JAVA_BYTE, nameAt + len) != 0) {
@@ -479,7 +395,7 @@ public final class Sys {
                 }
                 boolean dots = buf.get(JAVA_BYTE, nameAt) == '.'
                         && (len == 1 || (len == 2 && buf.get(JAVA_BYTE, nameAt + 1) == '.'));
-                if (!dots && !v.entry(buf, nameAt, len, Byte.toUnsignedInt((byte) D_TYPE.get(buf, off)))) {
+                if (!dots && !v.entry(buf, nameAt, len, Byte.toUnsignedInt(buf.get(JAVA_BYTE, off + D_TYPE)))) {
                     return;
                 }
             }
@@ -525,8 +441,8 @@ public final class Sys {
     /** lstat of {@code name} in {@code dirFd}, or null when it does not exist. */
     public static Stat lstat(int dirFd, byte[] name) throws IOException {
         Scratch scratch = SCRATCH.get();
-        long r = call("statx", name, s -> (int) STATX.invokeExact(s.capture, dirFd, cstr(s.name1, name),
-                ARCH.atSymlinkNofollow(), STATX_BASIC_STATS, s.statx), Errno.ENOENT);
+        long r = call("statx", name, s -> sys(s, Nr.STATX, dirFd, ptr(cstr(s.name1, name)), ARCH.atSymlinkNofollow(),
+                STATX_BASIC_STATS, ptr(s.statx), 0), Errno.ENOENT);
         return failed(r, Errno.ENOENT) ? null : stat(scratch.statx);
     }
 
@@ -535,27 +451,27 @@ public final class Sys {
         Scratch scratch = SCRATCH.get();
         call("statx", "descriptor " + fd, s -> {
             s.small.set(JAVA_BYTE, 0, (byte) 0);
-            return (int) STATX.invokeExact(s.capture, fd, s.small, ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
-                    STATX_BASIC_STATS, s.statx);
+            return sys(s, Nr.STATX, fd, ptr(s.small), ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
+                    STATX_BASIC_STATS, ptr(s.statx), 0);
         });
         return stat(scratch.statx);
     }
 
     /** Decodes struct statx (linux/stat.h: the same layout on every architecture). */
     static Stat stat(MemorySegment b) {
-        int nlink = (int) STX_NLINK.get(b, 0L);
-        int uid = (int) STX_UID.get(b, 0L);
-        int gid = (int) STX_GID.get(b, 0L);
-        int mode = Short.toUnsignedInt((short) STX_MODE.get(b, 0L));
-        long ino = (long) STX_INO.get(b, 0L);
-        long size = (long) STX_SIZE.get(b, 0L);
-        long blocks = (long) STX_BLOCKS.get(b, 0L);
-        long atime = ns((long) STX_ATIME_SEC.get(b, 0L), (int) STX_ATIME_NSEC.get(b, 0L));
-        long mtime = ns((long) STX_MTIME_SEC.get(b, 0L), (int) STX_MTIME_NSEC.get(b, 0L));
-        long ctime = ((int) STX_MASK.get(b, 0L) & STATX_CTIME) == 0 ? Long.MAX_VALUE
-                : ns((long) STX_CTIME_SEC.get(b, 0L), (int) STX_CTIME_NSEC.get(b, 0L));
-        long rdev = makedev((int) STX_RDEV_MAJOR.get(b, 0L), (int) STX_RDEV_MINOR.get(b, 0L));
-        long dev = makedev((int) STX_DEV_MAJOR.get(b, 0L), (int) STX_DEV_MINOR.get(b, 0L));
+        int nlink = b.get(JAVA_INT, STX_NLINK);
+        int uid = b.get(JAVA_INT, STX_UID);
+        int gid = b.get(JAVA_INT, STX_GID);
+        int mode = Short.toUnsignedInt(b.get(JAVA_SHORT, STX_MODE));
+        long ino = b.get(JAVA_LONG, STX_INO);
+        long size = b.get(JAVA_LONG, STX_SIZE);
+        long blocks = b.get(JAVA_LONG, STX_BLOCKS);
+        long atime = ns(b.get(JAVA_LONG, STX_ATIME_SEC), b.get(JAVA_INT, STX_ATIME_NSEC));
+        long mtime = ns(b.get(JAVA_LONG, STX_MTIME_SEC), b.get(JAVA_INT, STX_MTIME_NSEC));
+        long ctime = (b.get(JAVA_INT, STX_MASK) & STATX_CTIME) == 0 ? Long.MAX_VALUE
+                : ns(b.get(JAVA_LONG, STX_CTIME_SEC), b.get(JAVA_INT, STX_CTIME_NSEC));
+        long rdev = makedev(b.get(JAVA_INT, STX_RDEV_MAJOR), b.get(JAVA_INT, STX_RDEV_MINOR));
+        long dev = makedev(b.get(JAVA_INT, STX_DEV_MAJOR), b.get(JAVA_INT, STX_DEV_MINOR));
         return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks, ctime);
     }
 
@@ -571,23 +487,26 @@ public final class Sys {
     }
 
     public static void mkdirat(int dirFd, byte[] name, int mode) throws IOException {
-        call("mkdirat", name, s -> (int) Meta.MKDIRAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode));
+        call("mkdirat", name, s -> sys(s, Nr.MKDIRAT, dirFd, ptr(cstr(s.name1, name)), mode, 0));
     }
 
     public static void mknodat(int dirFd, byte[] name, int mode, long dev) throws IOException {
-        call("mknodat", name, s -> (int) Meta.MKNODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, dev));
+        if (dev >>> 32 != 0) { // (the kernel takes 32 bits; glibc refuses more the same way)
+            throw SysException.of("mknodat", Errno.EINVAL.number(), NameBytes.text(name));
+        }
+        call("mknodat", name, s -> sys(s, Nr.MKNODAT, dirFd, ptr(cstr(s.name1, name)), mode, dev));
     }
 
     public static void symlinkat(byte[] target, int dirFd, byte[] name) throws IOException {
-        call("symlinkat", name, s -> (int) Meta.SYMLINKAT.invokeExact(s.capture, cstr(s.name2, target), dirFd,
-                cstr(s.name1, name)));
+        call("symlinkat", name, s -> sys(s, Nr.SYMLINKAT, ptr(cstr(s.name2, target)), dirFd,
+                ptr(cstr(s.name1, name)), 0));
     }
 
     /** The exact bytes a symlink holds. */
     public static byte[] readlinkat(int dirFd, byte[] name) throws IOException {
         Scratch scratch = SCRATCH.get();
-        int n = (int) call("readlinkat", name, s -> (long) Meta.READLINKAT.invokeExact(s.capture, dirFd,
-                cstr(s.name1, name), s.small, (long) PATH_MAX + 1));
+        int n = (int) call("readlinkat", name, s -> sys(s, Nr.READLINKAT, dirFd, ptr(cstr(s.name1, name)),
+                ptr(s.small), PATH_MAX + 1L));
         byte[] out = new byte[n];
         MemorySegment.copy(scratch.small, JAVA_BYTE, 0, out, 0, n);
         return out;
@@ -595,47 +514,47 @@ public final class Sys {
 
     /** A hard link {@code newName} in {@code newDir} to {@code oldName} in {@code oldDir} (never following a symlink). */
     public static void linkat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
-        call("linkat", newName, s -> (int) Meta.LINKAT.invokeExact(s.capture, oldDir, cstr(s.name1, oldName), newDir,
-                cstr(s.name2, newName), 0));
+        call("linkat", newName, s -> sys(s, Nr.LINKAT, oldDir, ptr(cstr(s.name1, oldName)), newDir,
+                ptr(cstr(s.name2, newName)), 0, 0));
     }
 
     /** rename within or between directories; replaces a file or symlink at the new name. */
     public static void renameat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
-        call("renameat2", newName, s -> (int) Meta.RENAMEAT2.invokeExact(s.capture, oldDir, cstr(s.name1, oldName),
-                newDir, cstr(s.name2, newName), 0));
+        call("renameat2", newName, s -> sys(s, Nr.RENAMEAT2, oldDir, ptr(cstr(s.name1, oldName)), newDir,
+                ptr(cstr(s.name2, newName)), 0, 0));
     }
 
     public static void unlinkat(int dirFd, byte[] name, boolean dir) throws IOException {
         int flags = dir ? ARCH.atRemovedir() : 0;
-        call("unlinkat", name, s -> (int) Meta.UNLINKAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), flags));
+        call("unlinkat", name, s -> sys(s, Nr.UNLINKAT, dirFd, ptr(cstr(s.name1, name)), flags, 0));
     }
 
 
     /** lchown of a name: never follows a symlink. */
     public static void lchownat(int dirFd, byte[] name, int uid, int gid) throws IOException {
-        call("fchownat", name, s -> (int) Meta.FCHOWNAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), uid, gid,
-                ARCH.atSymlinkNofollow()));
+        call("fchownat", name, s -> sys(s, Nr.FCHOWNAT, dirFd, ptr(cstr(s.name1, name)), uid, gid,
+                ARCH.atSymlinkNofollow(), 0));
     }
 
     /** chmod of a name known not to be a symlink (the kernel cannot chmod a symlink itself). */
     public static void chmodat(int dirFd, byte[] name, int mode) throws IOException {
-        call("fchmodat", name, s -> (int) Meta.FCHMODAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), mode, 0));
+        call("fchmodat", name, s -> sys(s, Nr.FCHMODAT, dirFd, ptr(cstr(s.name1, name)), mode, 0));
     }
 
     /** utimensat with AT_SYMLINK_NOFOLLOW: the entry's own times, to the nanosecond, whatever its type. */
     public static void lutimensat(int dirFd, byte[] name, long atimeNs, long mtimeNs) throws IOException {
         call("utimensat", name, s -> {
             times(s, atimeNs, mtimeNs);
-            return (int) Meta.UTIMENSAT.invokeExact(s.capture, dirFd, cstr(s.name1, name), s.times,
-                    ARCH.atSymlinkNofollow());
+            return sys(s, Nr.UTIMENSAT, dirFd, ptr(cstr(s.name1, name)), ptr(s.times), ARCH.atSymlinkNofollow());
         });
     }
 
     private static void times(Scratch s, long atimeNs, long mtimeNs) {
-        TIMES_SEC.set(s.times, 0L, 0L, Math.floorDiv(atimeNs, 1_000_000_000L));
-        TIMES_NSEC.set(s.times, 0L, 0L, Math.floorMod(atimeNs, 1_000_000_000L));
-        TIMES_SEC.set(s.times, 0L, 1L, Math.floorDiv(mtimeNs, 1_000_000_000L));
-        TIMES_NSEC.set(s.times, 0L, 1L, Math.floorMod(mtimeNs, 1_000_000_000L));
+        long second = TIMESPEC.byteSize();
+        s.times.set(JAVA_LONG, TIMES_SEC, Math.floorDiv(atimeNs, 1_000_000_000L));
+        s.times.set(JAVA_LONG, TIMES_NSEC, Math.floorMod(atimeNs, 1_000_000_000L));
+        s.times.set(JAVA_LONG, second + TIMES_SEC, Math.floorDiv(mtimeNs, 1_000_000_000L));
+        s.times.set(JAVA_LONG, second + TIMES_NSEC, Math.floorMod(mtimeNs, 1_000_000_000L));
     }
 
     /** fchown, fchmod and futimens on an open descriptor, in the only order that keeps setuid bits. */
@@ -643,12 +562,12 @@ public final class Sys {
             throws IOException {
         String what = "descriptor " + fd;
         if (owner) {
-            call("fchown", what, s -> (int) Meta.FCHOWN.invokeExact(s.capture, fd, uid, gid));
+            call("fchown", what, s -> sys(s, Nr.FCHOWN, fd, uid, gid, 0));
         }
-        call("fchmod", what, s -> (int) Meta.FCHMOD.invokeExact(s.capture, fd, perms));
+        call("fchmod", what, s -> sys(s, Nr.FCHMOD, fd, perms, 0, 0));
         call("futimens", what, s -> {
             times(s, atimeNs, mtimeNs);
-            return (int) Meta.FUTIMENS.invokeExact(s.capture, fd, s.times);
+            return sys(s, Nr.UTIMENSAT, fd, 0, ptr(s.times), 0); // (futimens: a NULL name means fd itself)
         });
     }
 
@@ -657,14 +576,13 @@ public final class Sys {
     /** The names of every xattr of an open file or directory (all namespaces the caller may see). */
     public static List<String> listXattrs(int fd) throws IOException {
         String what = "descriptor " + fd;
-        long size = call("flistxattr", what, s -> (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd,
-                MemorySegment.NULL, 0L), Errno.EOPNOTSUPP);
+        long size = call("flistxattr", what, s -> sys(s, Nr.FLISTXATTR, fd, 0, 0, 0), Errno.EOPNOTSUPP);
         if (size <= 0) {
             return List.of();
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(size + 1);
-            long n = call("flistxattr", what, s -> (long) Xattr.FLISTXATTR.invokeExact(s.capture, fd, buf, size + 1));
+            long n = call("flistxattr", what, s -> sys(s, Nr.FLISTXATTR, fd, ptr(buf), size + 1, 0));
             return names(buf, n);
         }
     }
@@ -678,16 +596,16 @@ public final class Sys {
     public static boolean hasXattrWithPrefix(int dirFd, byte[] name, String prefix) throws IOException {
         Scratch scratch = SCRATCH.get();
         MemorySegment p = procPath(scratch.name2, dirFd, name);
-        long n = call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, s.xattrNames,
-                (long) XATTR_NAMES), Errno.ERANGE, Errno.ENOENT, Errno.EOPNOTSUPP);
+        long n = call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), ptr(s.xattrNames), XATTR_NAMES, 0),
+                Errno.ERANGE, Errno.ENOENT, Errno.EOPNOTSUPP);
         MemorySegment names = scratch.xattrNames;
         if (failed(n, Errno.ERANGE)) {
-            long size = call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p,
-                    MemorySegment.NULL, 0L), Errno.ENOENT, Errno.EOPNOTSUPP);
+            long size = call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), 0, 0, 0), Errno.ENOENT,
+                    Errno.EOPNOTSUPP);
             MemorySegment more = Arena.ofAuto().allocate(Math.max(1, size));
             names = more;
-            n = size < 0 ? size : call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p,
-                    more, size), Errno.ENOENT, Errno.EOPNOTSUPP);
+            n = size < 0 ? size : call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), ptr(more), size, 0),
+                    Errno.ENOENT, Errno.EOPNOTSUPP);
         }
         if (n < 0) { // (gone, or a filesystem without xattrs: none)
             return false;
@@ -716,15 +634,15 @@ public final class Sys {
     public static byte[] getXattr(int fd, String name) throws IOException {
         Scratch scratch = SCRATCH.get();
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        long size = call("fgetxattr", name, s -> (long) Xattr.FGETXATTR.invokeExact(s.capture, fd,
-                cstr(s.name1, n), MemorySegment.NULL, 0L), Errno.ENODATA);
+        long size = call("fgetxattr", name, s -> sys(s, Nr.FGETXATTR, fd, ptr(cstr(s.name1, n)), 0, 0),
+                Errno.ENODATA);
         if (failed(size, Errno.ENODATA)) {
             return null;
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(Math.max(1, size));
-            long got = call("fgetxattr", name, s -> (long) Xattr.FGETXATTR.invokeExact(s.capture, fd, scratch.name1,
-                    buf, size), Errno.ENODATA);
+            long got = call("fgetxattr", name, s -> sys(s, Nr.FGETXATTR, fd, ptr(scratch.name1), ptr(buf), size),
+                    Errno.ENODATA);
             if (failed(got, Errno.ENODATA)) {
                 return null;
             }
@@ -739,15 +657,14 @@ public final class Sys {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
-            call("fsetxattr", name, s -> (int) Xattr.FSETXATTR.invokeExact(s.capture, fd, cstr(s.name1, n), v,
-                    (long) value.length, 0));
+            call("fsetxattr", name, s -> sys(s, Nr.FSETXATTR, fd, ptr(cstr(s.name1, n)), ptr(v), value.length, 0,
+                    0));
         }
     }
 
     public static void removeXattr(int fd, String name) throws IOException {
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        call("fremovexattr", name, s -> (int) Xattr.FREMOVEXATTR.invokeExact(s.capture, fd, cstr(s.name1, n)),
-                Errno.ENODATA);
+        call("fremovexattr", name, s -> sys(s, Nr.FREMOVEXATTR, fd, ptr(cstr(s.name1, n)), 0, 0), Errno.ENODATA);
     }
 
     // ---- extended attributes of an entry pdm does not open (a symlink, fifo, socket or device node):
@@ -756,14 +673,14 @@ public final class Sys {
     /** The names of every xattr of the entry {@code name} of {@code dirFd}; none where it is gone or has none. */
     public static List<String> listXattrs(int dirFd, byte[] name) throws IOException {
         MemorySegment p = procPath(SCRATCH.get().name2, dirFd, name);
-        long size = call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p,
-                MemorySegment.NULL, 0L), Errno.EOPNOTSUPP, Errno.ENOENT);
+        long size = call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), 0, 0, 0), Errno.EOPNOTSUPP,
+                Errno.ENOENT);
         if (size <= 0) {
             return List.of();
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(size + 1);
-            long n = call("llistxattr", name, s -> (long) Xattr.LLISTXATTR.invokeExact(s.capture, p, buf, size + 1));
+            long n = call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), ptr(buf), size + 1, 0));
             return names(buf, n);
         }
     }
@@ -773,14 +690,14 @@ public final class Sys {
         Scratch scratch = SCRATCH.get();
         MemorySegment p = procPath(scratch.name2, dirFd, name);
         MemorySegment n = cstr(scratch.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        long size = call("lgetxattr", attr, s -> (long) Xattr.LGETXATTR.invokeExact(s.capture, p, n,
-                MemorySegment.NULL, 0L), Errno.ENODATA, Errno.ENOENT);
+        long size = call("lgetxattr", attr, s -> sys(s, Nr.LGETXATTR, ptr(p), ptr(n), 0, 0), Errno.ENODATA,
+                Errno.ENOENT);
         if (size < 0) {
             return null;
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(Math.max(1, size));
-            long got = call("lgetxattr", attr, s -> (long) Xattr.LGETXATTR.invokeExact(s.capture, p, n, buf, size),
+            long got = call("lgetxattr", attr, s -> sys(s, Nr.LGETXATTR, ptr(p), ptr(n), ptr(buf), size),
                     Errno.ENODATA, Errno.ENOENT);
             if (got < 0) {
                 return null;
@@ -798,7 +715,7 @@ public final class Sys {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
-            call("lsetxattr", attr, s -> (int) Xattr.LSETXATTR.invokeExact(s.capture, p, n, v, (long) value.length, 0));
+            call("lsetxattr", attr, s -> sys(s, Nr.LSETXATTR, ptr(p), ptr(n), ptr(v), value.length, 0, 0));
         }
     }
 
@@ -806,7 +723,7 @@ public final class Sys {
         Scratch scratch = SCRATCH.get();
         MemorySegment p = procPath(scratch.name2, dirFd, name);
         MemorySegment n = cstr(scratch.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        call("lremovexattr", attr, s -> (int) Xattr.LREMOVEXATTR.invokeExact(s.capture, p, n), Errno.ENODATA);
+        call("lremovexattr", attr, s -> sys(s, Nr.LREMOVEXATTR, ptr(p), ptr(n), 0, 0), Errno.ENODATA);
     }
 
     /** The NUL-separated names of a listxattr buffer. */
@@ -831,16 +748,26 @@ public final class Sys {
         return call("copy_file_range", "descriptor " + in, s -> {
             s.offsets.set(JAVA_LONG, 0, offset);
             s.offsets.set(JAVA_LONG, 8, offset);
-            return (long) Data.COPY_FILE_RANGE.invokeExact(s.capture, in, s.offsets, out, s.offsets.asSlice(8), len, 0);
+            return sys(s, Nr.COPY_FILE_RANGE, in, ptr(s.offsets), out, ptr(s.offsets) + 8, len, 0);
         });
     }
 
     public static long pread(int fd, MemorySegment buf, long len, long offset) throws IOException {
-        return call("pread", "descriptor " + fd, s -> (long) Data.PREAD.invokeExact(s.capture, fd, buf, len, offset));
+        checkBounds(buf, len);
+        try {
+            return call("pread", "descriptor " + fd, s -> sys(s, Nr.PREAD64, fd, ptr(buf), len, offset));
+        } finally {
+            Reference.reachabilityFence(buf);
+        }
     }
 
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) throws IOException {
-        return call("pwrite", "descriptor " + fd, s -> (long) Data.PWRITE.invokeExact(s.capture, fd, buf, len, offset));
+        checkBounds(buf, len);
+        try {
+            return call("pwrite", "descriptor " + fd, s -> sys(s, Nr.PWRITE64, fd, ptr(buf), len, offset));
+        } finally {
+            Reference.reachabilityFence(buf);
+        }
     }
 
     /**
@@ -849,76 +776,73 @@ public final class Sys {
      */
     public static long seek(int fd, long offset, boolean data) throws IOException {
         // ENXIO: offset at or past the end, or only a hole follows
-        long r = call("lseek", "descriptor " + fd, s -> (long) Data.LSEEK.invokeExact(s.capture, fd, offset,
-                data ? ARCH.seekData() : ARCH.seekHole()), Errno.ENXIO);
+        long r = call("lseek", "descriptor " + fd, s -> sys(s, Nr.LSEEK, fd, offset,
+                data ? ARCH.seekData() : ARCH.seekHole(), 0), Errno.ENXIO);
         return failed(r, Errno.ENXIO) ? -1 : r;
     }
 
     public static void ftruncate(int fd, long length) throws IOException {
-        call("ftruncate", "descriptor " + fd, s -> (int) Data.FTRUNCATE.invokeExact(s.capture, fd, length));
+        call("ftruncate", "descriptor " + fd, s -> sys(s, Nr.FTRUNCATE, fd, length, 0, 0));
     }
 
     public static void fsync(int fd) throws IOException {
-        call("fsync", "descriptor " + fd, s -> (int) Data.FSYNC.invokeExact(s.capture, fd));
+        call("fsync", "descriptor " + fd, s -> sys(s, Nr.FSYNC, fd, 0, 0, 0));
     }
 
-    /** posix_fadvise(POSIX_FADV_SEQUENTIAL) or (DONTNEED): a hint; a failure is ignored. */
+    /** fadvise64(POSIX_FADV_SEQUENTIAL) or (DONTNEED) of the whole file: a hint; a failure is ignored. */
     public static void fadvise(int fd, boolean dontNeed) {
-        try {
-            int ignored = (int) Data.FADVISE.invokeExact(fd, 0L, 0L, dontNeed ? 4 : 2);
-        } catch (Throwable t) {
-            throw bug(t);
+        sys(SCRATCH.get(), Nr.FADVISE64, fd, 0, 0, dontNeed ? 4 : 2);
+    }
+
+    /** What the kernel would do with a buffer shorter than the length it is told: refused here. */
+    private static void checkBounds(MemorySegment buf, long len) {
+        if (len < 0 || len > buf.byteSize()) {
+            throw new IndexOutOfBoundsException("a length of " + len + " for a buffer of " + buf.byteSize() + " bytes");
         }
     }
 
     // ---- the terminal and the filesystem as a whole (for the progress line)
 
-    /** Calls made once in a while, on first use. */
-    private static final class Info {
-        /** ioctl(fd, TIOCGWINSZ, struct winsize *): variadic after the request. */
-        static final MethodHandle IOCTL = errno("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG,
-                ADDRESS), 2);
-        static final MethodHandle STATVFS = errno("statvfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), -1);
-        /** TIOCGWINSZ: the same on x86_64 and arm64 (asm-generic/ioctls.h). */
-        static final long TIOCGWINSZ = 0x5413;
-    }
+    /** TIOCGWINSZ: the same on x86_64 and arm64 (asm-generic/ioctls.h). */
+    private static final long TIOCGWINSZ = 0x5413;
 
     /** The number of columns of the terminal {@code fd} is, or 0 when it is no terminal (or says no width). */
     public static int terminalColumns(int fd) {
         Scratch s = SCRATCH.get();
-        try {
-            int r = (int) Info.IOCTL.invokeExact(s.capture, fd, Info.TIOCGWINSZ, s.offsets);
-            // struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; }
-            return r < 0 ? 0 : Short.toUnsignedInt(s.offsets.get(JAVA_SHORT, 2));
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        long r = sys(s, Nr.IOCTL, fd, TIOCGWINSZ, ptr(s.offsets), 0);
+        // struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; }
+        return r < 0 ? 0 : Short.toUnsignedInt(s.offsets.get(JAVA_SHORT, 2));
     }
 
     /** What a filesystem holds: inodes and bytes in use (statvfs: total less free). */
     public record Usage(long usedInodes, long usedBytes) {
     }
 
-    /** statvfs(3) of the filesystem {@code path} is on. */
+    /** statfs(2) of the filesystem {@code path} is on, into {@code buf}. */
+    private static void statfs(byte[] path, MemorySegment buf) throws IOException {
+        call("statfs", path, x -> sys(x, Nr.STATFS, ptr(cstr(x.name1, path)), ptr(buf), 0, 0));
+    }
+
+    /** What the filesystem {@code path} is on holds, as statvfs(3) says it (from statfs(2), as glibc). */
     public static Usage statvfs(byte[] path) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(STATVFS_LAYOUT);
-            call("statvfs", path, x -> (int) Info.STATVFS.invokeExact(x.capture, cstr(x.name1, path), buf));
-            long frsize = (long) F_FRSIZE.get(buf, 0L);
-            long blocks = (long) F_BLOCKS.get(buf, 0L);
-            long bfree = (long) F_BFREE.get(buf, 0L);
-            long files = (long) F_FILES.get(buf, 0L);
-            long ffree = (long) F_FFREE.get(buf, 0L);
+            MemorySegment buf = a.allocate(STATFS_LAYOUT);
+            statfs(path, buf);
+            long frsize = buf.get(JAVA_LONG, F_FRSIZE) != 0 ? buf.get(JAVA_LONG, F_FRSIZE) : buf.get(JAVA_LONG, F_BSIZE);
+            long blocks = buf.get(JAVA_LONG, F_BLOCKS);
+            long bfree = buf.get(JAVA_LONG, F_BFREE);
+            long files = buf.get(JAVA_LONG, F_FILES);
+            long ffree = buf.get(JAVA_LONG, F_FFREE);
             return new Usage(Math.max(0, files - ffree), Math.max(0, (blocks - bfree) * frsize));
         }
     }
 
-    /** Whether the filesystem {@code path} is on is mounted read-only (statvfs ST_RDONLY). */
+    /** Whether the filesystem {@code path} is on is mounted read-only (ST_RDONLY of statfs's f_flags). */
     public static boolean mountedReadOnly(byte[] path) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(STATVFS_LAYOUT);
-            call("statvfs", path, x -> (int) Info.STATVFS.invokeExact(x.capture, cstr(x.name1, path), buf));
-            return ((long) F_FLAG.get(buf, 0L) & ST_RDONLY) != 0;
+            MemorySegment buf = a.allocate(STATFS_LAYOUT);
+            statfs(path, buf);
+            return (buf.get(JAVA_LONG, F_FLAGS) & ST_RDONLY) != 0;
         }
     }
 }

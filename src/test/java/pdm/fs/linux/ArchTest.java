@@ -137,14 +137,4 @@ class ArchTest {
         assertThat(Arch.of("Linux", "amd64")).isSameAs(Arch.X86_64);
         assertThat(Arch.of("Linux", "aarch64")).isSameAs(Arch.AARCH64);
     }
-
-    @Test
-    void theSyscallNumberOfOpenat2IsTheSameOnBoth() throws IOException {
-        Map<String, Long> h = defines(header("x86_64-linux-gnu/asm/unistd_64.h", "").replace("__NR_", "NR_"));
-        if (h.containsKey("NR_openat2")) {
-            assertThat(Arch.X86_64.sysOpenat2()).isEqualTo(h.get("NR_openat2"));
-        }
-        // asm-generic/unistd.h (arm64): #define __NR_openat2 437
-        assertThat(Arch.AARCH64.sysOpenat2()).isEqualTo(437);
-    }
 }
