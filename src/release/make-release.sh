@@ -46,7 +46,7 @@ install -m 0644 "$project/config.toml.example" "$project/README.md" "$stage/"
 install -m 0644 "$project"/src/release/systemd/*.service "$stage/systemd/"
 
 # The runtime: the modules the jar uses (jdeps), plus what it reaches only at run time: java.xml
-# (logback.xml), jdk.crypto.ec (TLS to amqps:// brokers), jdk.management (process metrics).
+# (a logback.xml named by -Dlogback.configurationFile), jdk.crypto.ec (TLS to amqps:// brokers), jdk.management (process metrics).
 echo "make-release: jlink with $jdk"
 modules="$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$stage/lib/pdm.jar")"
 modules="$modules,java.xml,jdk.crypto.ec,jdk.management"

@@ -14,14 +14,15 @@ import org.slf4j.LoggerFactory;
 import pdm.config.PdmConfig;
 import pdm.logs.EcsEncoder;
 import pdm.logs.ElasticAppender;
+import pdm.logs.StderrLogs;
 
 /** Log switches: the config's debug = true, the worker's INFO lines, --log-format json, elastic_url. */
 final class Logging {
     private static ElasticAppender elastic;
     private static FileAppender<ILoggingEvent> file;
     private static boolean json;
-    /** As logback.xml writes stderr's lines (its conversion words mask passwords). */
-    private static final String TEXT = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %maskedMsg%n%maskedEx";
+    /** As stderr's lines are written (its conversion words mask passwords). */
+    private static final String TEXT = StderrLogs.PATTERN;
 
     private Logging() {
     }
@@ -45,7 +46,7 @@ final class Logging {
     static synchronized void removalsListed(boolean listed) {
         removalsListed = listed;
         if (!removalsFilter && root() instanceof Logger root
-                && root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> c) {
+                && root.getAppender(StderrLogs.APPENDER) instanceof ConsoleAppender<ILoggingEvent> c) {
             removalsFilter = true;
             c.addFilter(new ch.qos.logback.core.filter.Filter<>() {
                 @Override
@@ -80,7 +81,7 @@ final class Logging {
             return;
         }
         Logging.json = true;
-        if (root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console) {
+        if (root.getAppender(StderrLogs.APPENDER) instanceof ConsoleAppender<ILoggingEvent> console) {
             console.stop();
             console.setEncoder(encoder(root));
             console.start();
@@ -111,7 +112,7 @@ final class Logging {
         root.addAppender(file);
     }
 
-    /** ECS with --log-format json, else the readable pattern of logback.xml's STDERR appender. */
+    /** ECS with --log-format json, else the readable pattern of the STDERR appender (StderrLogs). */
     private static Encoder<ILoggingEvent> encoder(Logger root) {
         if (json) {
             EcsEncoder ecs = new EcsEncoder();

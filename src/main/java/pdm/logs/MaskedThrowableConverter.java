@@ -4,7 +4,7 @@ import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import pdm.Secrets;
 
-/** {@code %maskedEx} in logback.xml: a stack trace with any password in its messages replaced. */
+/** {@code %maskedEx} ({@link StderrLogs}): a stack trace with any password in its messages replaced. */
 public final class MaskedThrowableConverter extends ThrowableProxyConverter {
     @Override
     protected String throwableProxyToString(IThrowableProxy tp) {
