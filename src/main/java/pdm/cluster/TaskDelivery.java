@@ -204,9 +204,7 @@ final class TaskDelivery {
     /** Runs one task of the batch; its live counts show in the heartbeats while it runs. */
     private JobEvent.Done run(TaskMessage m, boolean redelivered, ChildBatches sent) throws InterruptedException {
         JobStats taskStats = new JobStats();
-        if (!m.options().dryRun()) {
-            stats.copying(taskStats);
-        }
+        stats.running(m.jobId(), m.taskId(), taskStats, m.options().dryRun());
         try {
             ChildTasks children = new ChildTasks(m, sent);
             // pdm cancel: the task stops at its next entry or chunk, its temp file removed
@@ -215,7 +213,7 @@ final class TaskDelivery {
             return done(m, o, children.children(), children.splits());
         } finally {
             taskStats.logRepeats();
-            stats.copied(taskStats);
+            stats.ended(taskStats);
         }
     }
 
