@@ -122,7 +122,7 @@ final class TaskDelivery {
             return;
         }
         String what = "a message";
-        List<JobStats> ran = new ArrayList<>();
+        List<JobStats> taskStats = new ArrayList<>();
         stats.taskStarted();
         try {
             Outbox out = outboxes.get();
@@ -152,7 +152,7 @@ final class TaskDelivery {
             long skipped = 0;
             int dirs = 0;
             for (TaskMessage m = todo.poll(); m != null && !cancelled.test(m.jobId()); m = todo.poll()) {
-                JobEvent.Done d = run(m, in.redelivered(), sent, ran);
+                JobEvent.Done d = run(m, in.redelivered(), sent, taskStats);
                 done.add(d);
                 skipped += d.counters().filesSkipped();
                 dirs += m.task() instanceof DirTask ? 1 : 0;
@@ -199,19 +199,19 @@ final class TaskDelivery {
             Thread.currentThread().interrupt();
         } finally {
             // (only now: a task's report must last until its done event is out, or progress would dip)
-            ran.forEach(stats::ended);
+            taskStats.forEach(stats::ended);
             stats.taskEnded();
         }
     }
 
     /**
      * Runs one task of the batch; its live counts show in the heartbeats while it runs and until
-     * the delivery ends (its done event is out then), when the caller ends each of {@code ran}.
+     * the delivery ends (its done event is out then), when the caller ends each of {@code started}.
      */
-    private JobEvent.Done run(TaskMessage m, boolean redelivered, ChildBatches sent, List<JobStats> ran)
+    private JobEvent.Done run(TaskMessage m, boolean redelivered, ChildBatches sent, List<JobStats> started)
             throws InterruptedException {
         JobStats taskStats = new JobStats();
-        ran.add(taskStats);
+        started.add(taskStats);
         stats.running(m.jobId(), m.taskId(), taskStats, m.options().dryRun());
         try {
             ChildTasks children = new ChildTasks(m, sent);
