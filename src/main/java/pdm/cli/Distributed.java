@@ -7,13 +7,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import pdm.Hosts;
 import pdm.config.DataSource;
 import pdm.config.PdmConfig;
 import pdm.engine.SubmitCheck;
+import pdm.job.Counters;
 import pdm.job.JobEvent;
 import pdm.job.JobFold;
 import pdm.job.JobSummary;
@@ -208,7 +209,7 @@ final class Distributed {
     }
 
     /** The progress of a distributed job, drawn as an embedded pass's is. */
-    static final class Line implements Consumer<JobFold.Job> {
+    static final class Line implements BiConsumer<JobFold.Job, Counters> {
         private final Progress progress;
         private final Function<Pass, ProgressLine.Total> totals;
         private final Map<Pass, Optional<ProgressLine.Total>> found = new HashMap<>();
@@ -222,12 +223,13 @@ final class Distributed {
             this.totals = totals;
         }
 
+        /** @param live the running pass's counters with its running tasks' bytes as written so far */
         @Override
-        public void accept(JobFold.Job j) {
+        public void accept(JobFold.Job j, Counters live) {
             double secs = Math.max(1e-3, (System.currentTimeMillis() - j.passStartMs()) / 1000.0);
             ProgressLine.Total total = found.computeIfAbsent(j.pass(),
                     a -> Optional.ofNullable(totals.apply(a))).orElse(null);
-            progress.show(j.pass().cliName(), j.counters(), secs, total, j.tasksPending() + " tasks queued or running");
+            progress.show(j.pass().cliName(), live, secs, total, j.tasksPending() + " tasks queued or running");
         }
     }
 }

@@ -67,21 +67,22 @@ final class StatusCommand implements Callable<Integer> {
         BrokerUri uri = broker.require(cfg, "to ask");
         LogPosition from = all ? LogPosition.FIRST
                 : LogPosition.since(jobId != null ? startOf(jobId) : Instant.now().minusSeconds(7 * 86400));
-        JobFold fold = JobLog.read(uri, from);
+        JobLog.Live live = JobLog.readLive(uri, from);
+        JobFold fold = live.fold();
         PrintStream out = System.out;
         if (jobId == null) {
             List<JobFold.Job> jobs = new ArrayList<>(fold.jobs());
             if (json) {
                 ArrayNode a = new ObjectMapper().createArrayNode();
                 long now = System.currentTimeMillis();
-                jobs.forEach(j -> a.add(toJson(j, now)));
+                jobs.forEach(j -> a.add(toJson(j, inFlight(live, j), now)));
                 out.println(a);
             } else if (jobs.isEmpty()) {
                 out.println("no jobs" + (all ? "" : " in the last 7 days (--all reads the whole log)"));
             } else {
                 long now = System.currentTimeMillis();
                 out.println(HEADER);
-                jobs.forEach(j -> out.println(row(j, now)));
+                jobs.forEach(j -> out.println(row(j, inFlight(live, j), now)));
             }
             return 0;
         }
@@ -90,7 +91,7 @@ final class StatusCommand implements Callable<Integer> {
             throw new PdmException("no job '" + jobId + "' in the event log" + (all ? "" : " (try --all)"));
         }
         if (json) {
-            ObjectNode o = toJson(j, System.currentTimeMillis());
+            ObjectNode o = toJson(j, inFlight(live, j), System.currentTimeMillis());
             if (failures) {
                 o.set("failures", new ObjectMapper().valueToTree(j.summary().failures()));
             }
@@ -100,7 +101,7 @@ final class StatusCommand implements Callable<Integer> {
                 out.println(f.path() + ": " + f.error());
             }
         } else {
-            print(out, j, System.currentTimeMillis());
+            print(out, j, inFlight(live, j), System.currentTimeMillis());
         }
         return switch (j.state()) {
             case RUNNING -> 3;
@@ -114,14 +115,28 @@ final class StatusCommand implements Callable<Integer> {
     static final String HEADER = String.format(Locale.ROOT, "%-20s %-8s %-9s %-8s %6s %10s %6s %6s", "JOB", "COMMAND",
             "STATE", "PASS", "FILES", "BYTES", "FILE/S", "FAILED");
 
+    /** What the workers' running tasks of {@code j} add to its done tasks' counters now ({@link JobFold.Job#inFlight}). */
+    private static Counters inFlight(JobLog.Live live, JobFold.Job j) {
+        return j.inFlight(live.inFlight().of(j.id()));
+    }
+
     static String row(JobFold.Job j, long nowMs) {
-        JobSummary s = j.summary();
+        return row(j, Counters.ZERO, nowMs);
+    }
+
+    /** @param inFlight what its running tasks have done so far (added to a running job's counts) */
+    static String row(JobFold.Job j, Counters inFlight, long nowMs) {
+        Counters c = counters(j, inFlight);
         return String.format(Locale.ROOT, "%-20s %-8s %-9s %-8s %6s %10s %6s %6s", j.id(), j.def.command(), state(j),
-                j.pass().cliName(), ProgressLine.count(files(s)), Sizes.bytes(s.counters().bytes()),
-                ProgressLine.count(Math.round(rate(j, nowMs))), ProgressLine.count(s.counters().problems()));
+                j.pass().cliName(), ProgressLine.count(c.files()), Sizes.bytes(c.bytes()),
+                ProgressLine.count(Math.round(rate(j, c, nowMs))), ProgressLine.count(c.problems()));
     }
 
     static void print(PrintStream out, JobFold.Job j, long nowMs) {
+        print(out, j, Counters.ZERO, nowMs);
+    }
+
+    static void print(PrintStream out, JobFold.Job j, Counters inFlight, long nowMs) {
         JobSummary s = j.summary();
         out.printf(Locale.ROOT, "job %s: %s %s -> %s %s, submitted by %s at %s%n", j.id(), j.def.command(),
                 j.def.sourceText(), j.def.targetText(), s.path(), j.def.by(), Instant.ofEpochMilli(j.def.submittedMs()));
@@ -140,11 +155,11 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "queued for %s: no task of it has run yet%n",
                         ProgressLine.duration(queueSeconds(j, nowMs)));
             } else {
-                Counters c = s.counters();
+                Counters c = counters(j, inFlight);
                 out.printf(Locale.ROOT, "running for %s (after %s in the queue)%n",
                         ProgressLine.duration(runSeconds(j, nowMs)), ProgressLine.duration(queueSeconds(j, nowMs)));
                 out.printf(Locale.ROOT, "so far: %d files, %s, %d dirs, %d failed; %.0f files/s over the run time%n",
-                        c.files(), Sizes.bytes(c.bytes()), c.dirs(), c.problems(), rate(j, nowMs));
+                        c.files(), Sizes.bytes(c.bytes()), c.dirs(), c.problems(), rate(j, c, nowMs));
             }
         } else {
             out.println(s.paragraph());
@@ -162,7 +177,12 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     static ObjectNode toJson(JobFold.Job j, long nowMs) {
+        return toJson(j, Counters.ZERO, nowMs);
+    }
+
+    static ObjectNode toJson(JobFold.Job j, Counters inFlight, long nowMs) {
         JobSummary s = j.summary();
+        Counters c = counters(j, inFlight);
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("job", j.id());
         o.put("command", j.def.command());
@@ -193,12 +213,12 @@ final class StatusCommand implements Callable<Integer> {
         }
         o.put("tasks_done", j.tasksDone());
         o.put("tasks_pending", j.tasksPending());
-        o.setAll((ObjectNode) new ObjectMapper().valueToTree(s.counters()));
+        o.setAll((ObjectNode) new ObjectMapper().valueToTree(c));
         double secs = runSeconds(j, nowMs);
         o.put("seconds", secs);
         o.put("queued_seconds", queueSeconds(j, nowMs));
-        o.put("files_per_second", rate(j, nowMs));
-        o.put("bytes_per_second", secs > 0 ? s.counters().bytes() / secs : 0);
+        o.put("files_per_second", rate(j, c, nowMs));
+        o.put("bytes_per_second", secs > 0 ? c.bytes() / secs : 0);
         return o;
     }
 
@@ -225,14 +245,18 @@ final class StatusCommand implements Callable<Integer> {
         return j.state().name().toLowerCase(Locale.ROOT);
     }
 
-    private static long files(JobSummary s) {
-        return s.counters().files();
+    /**
+     * The job's counts as status shows them: its summary's, and, while it runs, what its running
+     * tasks have done so far (bytes as written, files as copied), so a file being copied moves them.
+     */
+    private static Counters counters(JobFold.Job j, Counters inFlight) {
+        return j.summary().counters().plus(inFlight);
     }
 
     /** Files per second of run time (queue time excluded). */
-    private static double rate(JobFold.Job j, long nowMs) {
+    private static double rate(JobFold.Job j, Counters c, long nowMs) {
         double secs = runSeconds(j, nowMs);
-        return secs > 0 ? files(j.summary()) / secs : 0;
+        return secs > 0 ? c.files() / secs : 0;
     }
 
     /** Job ids begin with their UTC submit time; read the log from a minute before it. */

@@ -7,12 +7,16 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.PdmException;
 import pdm.job.JobEvent;
+import pdm.job.Counters;
 import pdm.job.JobFold;
+import pdm.metrics.Heartbeat;
+import pdm.metrics.InFlight;
 
 /** What clients do with the event log: submit a job, read every job's state, follow one job to its end. */
 public final class JobLog {
@@ -88,15 +92,55 @@ public final class JobLog {
         }
     }
 
+    /** The jobs as the log tells them, and what the workers' running tasks have done so far. */
+    public record Live(JobFold fold, InFlight inFlight) {
+    }
+
+    /**
+     * Every job with events since {@code from}, as {@link #read}, and the running tasks the
+     * workers report: heartbeats are heard from before the log is read, and, when a job runs,
+     * for at least {@link Heartbeat#BUSY_EVERY_MS} and a little more (every busy worker sends one
+     * within that), so status shows a running job's bytes as they are written.
+     */
+    public static Live readLive(BrokerUri uri, LogPosition from) throws InterruptedException {
+        JobFold fold = new JobFold();
+        InFlight inFlight = new InFlight(System::currentTimeMillis);
+        try (Connection c = Rabbit.connect(uri, "pdm status", null)) {
+            long listening = System.nanoTime();
+            HeartbeatQueue.listen(c, InFlight.BELIEVED_MS, inFlight::heard, () -> { });
+            try (EventReader r = new EventReader(c, from, e -> apply(fold, e), null)) {
+                if (!r.awaitCaughtUp(CATCH_UP_MS)) {
+                    throw new PdmException("could not read the event log " + Topology.EVENTS + " to its end within "
+                            + CATCH_UP_MS / 1000 + " s");
+                }
+            }
+            boolean running;
+            synchronized (fold) {
+                running = fold.jobs().stream().anyMatch(j -> j.state() == JobFold.State.RUNNING);
+            }
+            long heardAll = listening + TimeUnit.MILLISECONDS.toNanos(Heartbeat.BUSY_EVERY_MS + 500);
+            if (running && heardAll - System.nanoTime() > 0) {
+                TimeUnit.NANOSECONDS.sleep(heardAll - System.nanoTime());
+            }
+        } catch (IOException | TimeoutException e) {
+            throwIfRefused(e, uri);
+            throw new PdmException("cannot read job state from RabbitMQ at " + uri + ": " + Rabbit.reason(e), e);
+        }
+        synchronized (fold) {
+            return new Live(fold, inFlight);
+        }
+    }
+
     /**
      * Follows one job until it is over, calling {@code progress} about every 200 ms with its
-     * state; survives broker restarts by reading the log again. When no task of the job is done
+     * state and its running pass's live counters (its done tasks', and what the workers' running
+     * tasks have done so far: {@link InFlight}); survives broker restarts by reading the log again. When no task of the job is done
      * after {@link #NO_WORKER_HINT_MS} and some shard of its pair's dir queue (of {@code shards})
      * has no consumer, tells {@code notice} once (the wait goes on: the job stays queued for a worker to come);
      * so too when the tracker holds the job back behind an earlier one on an overlapping tree.
      */
     public static JobFold.Job follow(BrokerUri uri, String jobId, int shards, Instant from,
-                                     Consumer<JobFold.Job> progress, Consumer<String> notice)
+                                     BiConsumer<JobFold.Job, Counters> progress, Consumer<String> notice)
             throws InterruptedException {
         long backoff = 1000;
         long hintAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong(NO_WORKER_HINT_MS, 30_000));
@@ -104,8 +148,11 @@ public final class JobLog {
         boolean saidQueued = false; // (once, also across a reconnect)
         while (true) {
             JobFold fold = new JobFold();
+            InFlight inFlight = new InFlight(System::currentTimeMillis);
             try (Connection c = Rabbit.connect(uri, "pdm wait " + jobId, null);
                  EventReader r = new EventReader(c, LogPosition.since(from), e -> apply(fold, e), null)) {
+                // (progress without them only lags: no reason to start over when they stop)
+                HeartbeatQueue.listen(c, InFlight.BELIEVED_MS, inFlight::heard, () -> { });
                 backoff = 1000;
                 if (r.awaitCaughtUp(CATCH_UP_MS)) {
                     synchronized (fold) {
@@ -127,7 +174,7 @@ public final class JobLog {
                                     + ") to finish: it runs on an overlapping tree");
                         }
                         if (j != null) {
-                            progress.accept(j);
+                            progress.accept(j, inFlight.live(j));
                         }
                     }
                     if (!hinted && System.nanoTime() - hintAt > 0) {

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import pdm.config.PdmConfig;
 import pdm.job.ResumableFold;
 import pdm.metrics.ClusterView;
-import pdm.metrics.Heartbeat;
 
 /**
  * {@code pdm monitor}: keeps a {@link ClusterView} up to date from RabbitMQ. It folds the
@@ -117,21 +116,8 @@ public final class Monitor {
         // Heartbeats that stop coming (our queue deleted, the channel closed) would show every
         // worker as down: start the session over instead.
         CountDownLatch heartbeatsLost = new CountDownLatch(1);
-        Channel stats = c.createChannel();
-        stats.addShutdownListener(sig -> heartbeatsLost.countDown());
-        Topology.declareCommon(stats);
         // Our own queue, gone with us; heartbeats older than 3 intervals are of no use.
-        String q = stats.queueDeclare("", false, true, true,
-                Map.of("x-message-ttl", 3_000 * intervalSeconds)).getQueue();
-        stats.queueBind(q, Topology.STATS, "");
-        stats.basicConsume(q, true, (tag, d) -> {
-            try {
-                view.heartbeat(Heartbeat.decode(d.getBody()));
-            } catch (IOException | RuntimeException e) {
-                log.warn("ignoring a message in {} that is not a heartbeat pdm can read: {}", Topology.STATS,
-                        e.getMessage());
-            }
-        }, tag -> heartbeatsLost.countDown());
+        Channel stats = HeartbeatQueue.listen(c, 3_000L * intervalSeconds, view::heartbeat, heartbeatsLost::countDown);
         stats.queueDeclare(Topology.MONITOR_SNAPSHOT, true, false, false, Map.of("x-max-length", 1));
         ResumableFold fold = saved(stats);
         long started = System.nanoTime();

@@ -122,6 +122,7 @@ final class TaskDelivery {
             return;
         }
         String what = "a message";
+        List<JobStats> taskStats = new ArrayList<>();
         stats.taskStarted();
         try {
             Outbox out = outboxes.get();
@@ -151,7 +152,7 @@ final class TaskDelivery {
             long skipped = 0;
             int dirs = 0;
             for (TaskMessage m = todo.poll(); m != null && !cancelled.test(m.jobId()); m = todo.poll()) {
-                JobEvent.Done d = run(m, in.redelivered(), sent);
+                JobEvent.Done d = run(m, in.redelivered(), sent, taskStats);
                 done.add(d);
                 skipped += d.counters().filesSkipped();
                 dirs += m.task() instanceof DirTask ? 1 : 0;
@@ -197,16 +198,21 @@ final class TaskDelivery {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            // (only now: a task's report must last until its done event is out, or progress would dip)
+            taskStats.forEach(stats::ended);
             stats.taskEnded();
         }
     }
 
-    /** Runs one task of the batch; its live counts show in the heartbeats while it runs. */
-    private JobEvent.Done run(TaskMessage m, boolean redelivered, ChildBatches sent) throws InterruptedException {
+    /**
+     * Runs one task of the batch; its live counts show in the heartbeats while it runs and until
+     * the delivery ends (its done event is out then), when the caller ends each of {@code started}.
+     */
+    private JobEvent.Done run(TaskMessage m, boolean redelivered, ChildBatches sent, List<JobStats> started)
+            throws InterruptedException {
         JobStats taskStats = new JobStats();
-        if (!m.options().dryRun()) {
-            stats.copying(taskStats);
-        }
+        started.add(taskStats);
+        stats.running(m.jobId(), m.taskId(), taskStats, m.options().dryRun());
         try {
             ChildTasks children = new ChildTasks(m, sent);
             // pdm cancel: the task stops at its next entry or chunk, its temp file removed
@@ -215,7 +221,6 @@ final class TaskDelivery {
             return done(m, o, children.children(), children.splits());
         } finally {
             taskStats.logRepeats();
-            stats.copied(taskStats);
         }
     }
 

@@ -100,11 +100,12 @@ final class FileData {
                 throw new IOException("replaced by another file while being compared (on the "
                         + (a.meta().ino() != r.src().ino() ? "source" : "target") + "); compare it again");
             }
-            long at = Copier.firstDifference(a, b, r.from(), r.to());
+            long at = compare(ctx, a, b, r.from(), r.to());
             if (at >= 0) {
                 ctx.stats().rangeDiffers(at);
             }
         }
+        compared(ctx, r.to() - r.from()); // (as a copy range's: the fold counts them once its file is reported)
     }
 
     /** The process's --bwlimit, counting each chunk into the pass's written bytes as it goes (progress). */
@@ -124,11 +125,18 @@ final class FileData {
         };
     }
 
-    /** Whether both files, of {@code size} bytes each as listed, hold the same bytes to their ends. */
+    /**
+     * Whether both files, of {@code size} bytes each as listed, hold the same bytes to their ends.
+     * Compared at the process's --bwlimit and counted as it goes, as a copy's data is: verify's
+     * bytes are the data compared.
+     */
     static boolean same(PassContext ctx, FileHandle a, FileHandle b, long size) throws IOException {
         Split split = ctx.options().split();
         if (!split.splits(size)) {
-            return Copier.sameContent(a, b);
+            // (past the listed size, unpaced: both usually end there, and a longer one differs)
+            boolean same = compare(ctx, a, b, 0, size) < 0 && Copier.firstDifference(a, b, size, Long.MAX_VALUE) < 0;
+            compared(ctx, size);
+            return same;
         }
         // (a file that grew since it was listed on both sides alike still compares its tail, as a whole one does)
         if (a.meta().size() != b.meta().size()) {
@@ -138,10 +146,26 @@ final class FileData {
         int n = split.ranges(end);
         AtomicBoolean differs = new AtomicBoolean();
         ctx.ranges().run(n, i -> {
-            if (!differs.get() && !Copier.sameRange(a, b, split.from(i), split.to(i, end))) {
+            if (!differs.get() && compare(ctx, a, b, split.from(i), split.to(i, end)) >= 0) {
                 differs.set(true);
             }
         });
+        compared(ctx, end);
         return !differs.get();
+    }
+
+    /**
+     * Verify's one rule for file data, whole files, ranges on threads and range tasks alike: the
+     * first byte in [{@code from}, {@code to}) where the files differ, or -1, read chunk by chunk
+     * at the process's --bwlimit and counted in the pass's progress bytes as it goes.
+     */
+    private static long compare(PassContext ctx, FileHandle a, FileHandle b, long from, long to) throws IOException {
+        return Copier.firstDifference(a, b, from, to, ctx.interrupt()::requested, counted(ctx, ctx.throttle()));
+    }
+
+    /** Data compared, once its compare is over: verify's bytes (and bytes_written, which its byte rate divides). */
+    private static void compared(PassContext ctx, long bytes) {
+        ctx.stats().bytes.add(bytes);
+        ctx.stats().bytesWritten.add(bytes);
     }
 }

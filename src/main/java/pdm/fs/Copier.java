@@ -219,6 +219,34 @@ public final class Copier {
         return -1;
     }
 
+    /**
+     * As {@link #firstDifference(FileHandle, FileHandle, long, long)}, chunk by chunk at the pace
+     * given, as a copy goes (--bwlimit, and the caller's count of data compared, taken before each
+     * chunk is read): verify reads at the pace a copy writes, and its progress moves as it goes.
+     *
+     * @throws CopyStoppedException when {@code stop} says so between two chunks
+     */
+    public static long firstDifference(FileHandle a, FileHandle b, long from, long to, BooleanSupplier stop,
+                                       Pace pace) throws IOException {
+        if (from == 0 && a.large(HINTED)) {
+            Sys.fadvise(a.fd(), false);
+            Sys.fadvise(b.fd(), false);
+        }
+        long chunk = Math.min(CHUNK, pace.chunk());
+        for (long at = from; at < to; at += chunk) {
+            long len = Math.min(chunk, to - at);
+            pace.take(len, stop);
+            if (stop.getAsBoolean()) {
+                throw new CopyStoppedException();
+            }
+            long d = firstDifference(a, b, at, at + len);
+            if (d >= 0) {
+                return d;
+            }
+        }
+        return -1;
+    }
+
     /** True when both files hold the same bytes to their ends. */
     public static boolean sameContent(FileHandle a, FileHandle b) throws IOException {
         if (a.large(HINTED)) {

@@ -61,16 +61,17 @@ public record Counters(
     }
 
     /**
-     * The counters of a running pass for progress (line, metrics, heartbeats): its bytes are
-     * those written so far ({@link JobStats#bytesSoFar}), so they move with a file's data as
-     * it is written instead of jumping when the file is placed. Summaries and done events keep
-     * {@link #of}: the bytes of files in place.
+     * The counters of a running pass or task for progress (line, metrics, heartbeats, and so a
+     * distributed job's --wait and status): its bytes are those written so far
+     * ({@link JobStats#bytesSoFar}), and its data bytes, which the byte rate divides, those
+     * written so far too, so both move with a file's data as it is written instead of jumping
+     * when the file is placed. Summaries and done events keep {@link #of}: the bytes of files in place.
      */
     public static Counters live(JobStats s) {
         Counters c = of(s);
         return new Counters(c.filesCopied, c.filesSkipped, c.filesRemoved, c.filesFailed, c.metaFixed, c.dirs,
                 c.dirsCreated, s.bytesSoFar(), c.differences, c.notReplaced, c.filesVanished, c.ownersNotKept,
-                c.removalsSkipped, c.attrsNotKept, c.unlocked, c.dirsDiffer, c.bytesWritten);
+                c.removalsSkipped, c.attrsNotKept, c.unlocked, c.dirsDiffer, Math.max(c.bytesWritten, s.written.sum()));
     }
 
     public Counters plus(Counters o) {

@@ -76,6 +76,9 @@ public final class JobFold {
         String failed;
         /** Verify: the first byte at which a range of it found source and target to differ, or -1. */
         long differsAt = -1;
+        /** Its done ranges' bytes and data bytes: the job's once its finish is done and the file not failed. */
+        long bytes;
+        long written;
 
         Big(long id, Node dir, FinishTask finish, int ranges) {
             super(id, dir, FINISH, null);
@@ -105,6 +108,8 @@ public final class JobFold {
         private long startedMs = -1;
         private long tasksDone;
         private Counters counters = Counters.ZERO;
+        /** The bytes of big files' done ranges whose finish is not done yet ({@link #live}). */
+        private Counters held = Counters.ZERO;
         private List<Failure> failures = new ArrayList<>();
         private final List<JobSummary> finished = new ArrayList<>();
         private final Map<Long, Node> pending = new HashMap<>();
@@ -164,8 +169,30 @@ public final class JobFold {
             return passIndex;
         }
 
+        /** What the done tasks did: a big file's bytes count once its finish is done and it did not fail. */
         public Counters counters() {
             return counters;
+        }
+
+        /**
+         * What progress (the --wait line, status) adds to the done tasks' counters while the job
+         * runs: the bytes of big files' done ranges not placed yet, and what the tasks running now
+         * have done so far ({@code running}, by task id, from the workers' heartbeats:
+         * pdm.metrics.InFlight). A running task counts only while it is pending here: once its done
+         * event is folded its own counters are in, and its last report drops out, so nothing counts
+         * twice. Zero once the job has ended.
+         */
+        public Counters inFlight(Map<String, Counters> running) {
+            if (state != State.RUNNING) {
+                return Counters.ZERO;
+            }
+            Counters c = held;
+            for (Map.Entry<String, Counters> r : running.entrySet()) {
+                if (TaskIds.isTaskId(r.getKey()) && pending.containsKey(TaskIds.toLong(r.getKey()))) {
+                    c = c.plus(r.getValue());
+                }
+            }
+            return c;
         }
 
         public List<Failure> failures() {
@@ -401,6 +428,7 @@ public final class JobFold {
     private void startPass(Job j, long ms) {
         j.passStartMs = ms;
         j.counters = Counters.ZERO;
+        j.held = Counters.ZERO;
         j.failures = new ArrayList<>();
         String rootId = TaskIds.root(j.id(), j.passIndex);
         String dirRel = rootDir(j);
@@ -445,7 +473,11 @@ public final class JobFold {
             Node node = w.node();
             JobEvent.Done d = w.done();
             j.toPublish.remove(node.id);
-            count(j, d, keepFailures);
+            if (node.kind == RANGE) {
+                countRange(j, (Big) node.parent, d, keepFailures);
+            } else {
+                count(j, d, keepFailures);
+            }
             if (d.refused() != null) {
                 j.refused = d.refused();
                 j.state = State.REFUSED;
@@ -478,9 +510,6 @@ public final class JobFold {
                 release(j, node.parent);
             } else if (node.kind == RANGE) {
                 Big big = (Big) node.parent;
-                if (big.failed == null && (d.kind() == TaskKind.DEAD || !d.failures().isEmpty())) {
-                    big.failed = d.failures().isEmpty() ? "a range of it was not run" : d.failures().get(0).error();
-                }
                 if (d.differsAt() >= 0 && (big.differsAt < 0 || d.differsAt() < big.differsAt)) {
                     big.differsAt = d.differsAt(); // (the lowest of all ranges, whatever order they end in)
                 }
@@ -488,6 +517,7 @@ public final class JobFold {
                     finishDue(j, big, work);
                 }
             } else if (node.kind == FINISH) {
+                settle(j, (Big) node, d);
                 release(j, node.parent);
             }
         }
@@ -534,11 +564,58 @@ public final class JobFold {
         j.toPublish.put(big.id, message(j, TaskIds.toHex(big.id), task));
     }
 
+    /**
+     * A range's done event: its bytes wait in its file's node until the finish (a file that then
+     * fails was not copied, and its bytes are no bytes copied); its failure is the file's, counted
+     * once, by the first range to fail (the others' failures are the same file's, and their workers
+     * log them).
+     */
+    private static void countRange(Job j, Big big, JobEvent.Done d, boolean keepFailures) {
+        boolean fails = d.kind() == TaskKind.DEAD || !d.failures().isEmpty() || d.counters().filesFailed() > 0;
+        boolean first = fails && big.failed == null;
+        if (first) {
+            big.failed = d.failures().isEmpty() ? "a range of it was not run" : d.failures().get(0).error();
+        }
+        Counters c = d.counters();
+        big.bytes += c.bytes();
+        big.written += c.bytesWritten();
+        j.held = j.held.plus(bytesOnly(c.bytes(), c.bytesWritten()));
+        Counters forJob = new Counters(c.filesCopied(), c.filesSkipped(), c.filesRemoved(),
+                first ? 1 : 0, c.metaFixed(), c.dirs(), c.dirsCreated(), 0,
+                c.differences(), c.notReplaced(), c.filesVanished(), c.ownersNotKept(), c.removalsSkipped(),
+                c.attrsNotKept(), c.unlocked(), c.dirsDiffer(), 0);
+        count(j, d, forJob, first ? d.failures() : List.of(), keepFailures);
+    }
+
+    /**
+     * A big file's finish is done: its ranges' bytes become the job's when it was placed (or
+     * found identical: verify), not when it failed, a range or the finish itself.
+     */
+    private static void settle(Job j, Big big, JobEvent.Done d) {
+        j.held = j.held.plus(bytesOnly(-big.bytes, -big.written));
+        boolean failed = big.failed != null || d.kind() == TaskKind.DEAD || !d.failures().isEmpty()
+                || d.counters().filesFailed() > 0 || d.counters().notReplaced() > 0;
+        if (!failed) {
+            j.counters = j.counters.plus(bytesOnly(big.bytes, big.written));
+        }
+        big.bytes = 0;
+        big.written = 0;
+    }
+
+    private static Counters bytesOnly(long bytes, long written) {
+        return new Counters(0, 0, 0, 0, 0, 0, 0, bytes, 0, 0, 0, 0, 0, 0, 0, 0, written);
+    }
+
     private static void count(Job j, JobEvent.Done d, boolean keepFailures) {
+        count(j, d, d.counters(), d.failures(), keepFailures);
+    }
+
+    /** @param forJob what the task adds to the job's counters (its host is credited with all it reported) */
+    private static void count(Job j, JobEvent.Done d, Counters forJob, List<Failure> failures, boolean keepFailures) {
         j.tasksDone++;
         j.byNode.merge(d.node() == null ? "unknown" : d.node(), new NodeWork(d.counters(), 1), NodeWork::plus);
-        j.counters = j.counters.plus(d.counters());
-        for (Failure f : d.failures()) {
+        j.counters = j.counters.plus(forJob);
+        for (Failure f : failures) {
             if (keepFailures && j.failures.size() < MAX_FAILURES) {
                 j.failures.add(f);
             }

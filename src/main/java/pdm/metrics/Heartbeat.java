@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
+import pdm.job.Counters;
 
 /**
  * What a worker tells the monitors every {@code monitor_interval} seconds (exchange
@@ -22,6 +23,9 @@ import java.util.List;
  * @param targets     every write = true filesystem it serves, so that a monitor can show each one as
  *                    missing or not (a 0, not "no data", when all is well; absent from older
  *                    workers' heartbeats: then only the missing ones are known)
+ * @param running     the tasks it runs now that have done something, each with its live counters
+ *                    so far ({@code Counters.live}: bytes as written): what a job's progress adds
+ *                    to its done tasks ({@link InFlight}); absent from older workers' heartbeats
  */
 public record Heartbeat(
         int v,
@@ -37,13 +41,33 @@ public record Heartbeat(
         @JsonProperty("pairs_paused") long pairsPaused,
         @JsonProperty("log_events_dropped") long logDropped,
         @JsonProperty("targets_missing") List<String> targetsMissing,
-        List<String> targets) {
+        List<String> targets,
+        List<Task> running) {
 
     public static final int VERSION = 1;
+    /**
+     * How often a worker sends one while it runs tasks (besides every {@code interval_s}): the
+     * progress line redraws every second, and a reader of progress ({@code pdm status}) hears
+     * every busy worker within this.
+     */
+    public static final long BUSY_EVERY_MS = 1000;
+
+    /** A task a worker runs now, of {@code job}, and what it has done so far. */
+    public record Task(String job, String task, Counters counters) {
+    }
 
     public Heartbeat {
         targetsMissing = targetsMissing == null ? List.of() : List.copyOf(targetsMissing);
         targets = targets == null ? List.of() : List.copyOf(targets);
+        running = running == null ? List.of() : List.copyOf(running);
+    }
+
+    /** A heartbeat that names no running task. */
+    public Heartbeat(int v, String node, String worker, long startedMs, long seq, long sentMs, int intervalSeconds,
+                     long tasksRunning, long filesCopied, long bytesCopied, long pairsPaused, long logDropped,
+                     List<String> targetsMissing, List<String> targets) {
+        this(v, node, worker, startedMs, seq, sentMs, intervalSeconds, tasksRunning, filesCopied, bytesCopied,
+                pairsPaused, logDropped, targetsMissing, targets, List.of());
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()

@@ -19,6 +19,9 @@ public final class ProcessStats {
     private record Key(String job, String source, String target) {
     }
 
+    private record Running(String job, String task) {
+    }
+
     private static final class Tally {
         Counters counters = Counters.ZERO;
         long tasks;
@@ -29,9 +32,11 @@ public final class ProcessStats {
     private final long startedMs = System.currentTimeMillis();
     private final LongSupplier logDropped;
     private final Map<Key, Tally> work = new ConcurrentHashMap<>();
-    private final AtomicLong running = new AtomicLong();
+    private final AtomicLong tasksRunning = new AtomicLong();
     /** Tasks running now, with their live counters. */
     private final Set<JobStats> live = ConcurrentHashMap.newKeySet();
+    /** Every task running now (dry runs too), by its counters: what heartbeats name for progress. */
+    private final Map<JobStats, Running> running = new ConcurrentHashMap<>();
     private final LongAdder liveFiles = new LongAdder();
     private final LongAdder liveBytes = new LongAdder();
     private final AtomicLong seq = new AtomicLong();
@@ -65,20 +70,33 @@ public final class ProcessStats {
     }
 
     public void taskStarted() {
-        running.incrementAndGet();
+        tasksRunning.incrementAndGet();
     }
 
     public void taskEnded() {
-        running.decrementAndGet();
+        tasksRunning.decrementAndGet();
     }
 
-    /** A running task copies, counting into {@code stats} as it goes (not for dry runs: they copy nothing). */
-    public void copying(JobStats stats) {
-        live.add(stats);
+    /**
+     * Task {@code task} of {@code job} runs, counting into {@code stats} as it goes: heartbeats
+     * name it with its live counters (for the job's progress), and, unless it is a dry run (which
+     * copies nothing), its bytes count in this process's bytes copied.
+     */
+    public void running(String job, String task, JobStats stats, boolean dryRun) {
+        running.put(stats, new Running(job, task));
+        if (!dryRun) {
+            live.add(stats);
+        }
     }
 
-    /** The copying task is over (done, returned to its queue or dead-lettered): what it copied stays counted. */
-    public synchronized void copied(JobStats stats) {
+    /** Whether a task runs now: heartbeats then go every {@link Heartbeat#BUSY_EVERY_MS}. */
+    public boolean busy() {
+        return !running.isEmpty();
+    }
+
+    /** The running task is over (done, returned to its queue or dead-lettered): what it copied stays counted. */
+    public synchronized void ended(JobStats stats) {
+        running.remove(stats);
         // (one lock with copiedSoFar(): a heartbeat in between would count the task twice or not at
         // all, and the counter would go back at the next one)
         if (live.remove(stats)) {
@@ -109,9 +127,16 @@ public final class ProcessStats {
 
     public Heartbeat heartbeat(int intervalSeconds) {
         long[] copied = copiedSoFar();
+        List<Heartbeat.Task> tasks = new ArrayList<>();
+        running.forEach((stats, r) -> {
+            Counters c = Counters.live(stats);
+            if (!c.equals(Counters.ZERO)) { // (a task that has done nothing yet adds nothing)
+                tasks.add(new Heartbeat.Task(r.job(), r.task(), c));
+            }
+        });
         return new Heartbeat(Heartbeat.VERSION, node, worker, startedMs, seq.incrementAndGet(),
-                System.currentTimeMillis(), intervalSeconds, running.get(), copied[0], copied[1], pairsPaused.get(),
-                logDropped.getAsLong(), targetsMissing, targets);
+                System.currentTimeMillis(), intervalSeconds, tasksRunning.get(), copied[0], copied[1], pairsPaused.get(),
+                logDropped.getAsLong(), targetsMissing, targets, tasks);
     }
 
     /** This process as its own /metrics shows it. */
@@ -123,7 +148,7 @@ public final class ProcessStats {
             }
         });
         long[] copied = copiedSoFar();
-        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, running.get(), copied[0],
+        MetricsView.WorkerState self = new MetricsView.WorkerState(node, worker, true, tasksRunning.get(), copied[0],
                 copied[1], pairsPaused.get(), System.currentTimeMillis() / 1000.0, logDropped.getAsLong(), targetsMissing,
                 targets);
         return new MetricsView(out, List.of(), List.of(self), List.of(), true, null);

@@ -54,6 +54,7 @@ class BigFileAcrossWorkersIT {
             assertThat(copy.exit()).as(copy.stderr()).isZero();
             TreeComparer.assertSameTree(c.src, c.dst);
             assertThat(Fx.pdmTempFiles(c.dst)).isZero();
+            assertThat(copy.json().path("bytes").asLong()).as("each range once").isEqualTo(data.length);
             String job = copy.json().path("job").asText();
             assertThat(RangeHosts.of(job, start)).containsExactly("pdm-big-1", "pdm-big-2");
         }
@@ -120,6 +121,11 @@ class BigFileAcrossWorkersIT {
 
             assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
             assertThat(r.stdout()).contains("/d/big").contains("size or mtime moved between its first range");
+            // its ranges were written, but a file not placed is no bytes copied; one failure, its finish's
+            assertThat(r.json().path("files_failed").asLong()).as(r.stdout()).isEqualTo(1);
+            assertThat(r.json().path("files_copied").asLong()).as(r.stdout()).isZero();
+            assertThat(r.json().path("bytes").asLong()).as(r.stdout()).isZero();
+            assertThat(r.json().path("bytes_written").asLong()).as(r.stdout()).isZero();
             assertThat(Files.exists(c.dst.resolve("d/big"))).as("never placed mixed").isFalse();
             assertThat(Fx.pdmTempFiles(c.dst)).isZero();
 

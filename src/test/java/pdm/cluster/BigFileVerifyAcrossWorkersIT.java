@@ -49,6 +49,7 @@ class BigFileVerifyAcrossWorkersIT {
 
             assertThat(same.exit()).as(same.stdout()).isZero();
             assertThat(same.json().path("files_skipped").asLong()).as(same.stdout()).isEqualTo(1);
+            assertThat(same.json().path("bytes").asLong()).as("each byte compared, once").isEqualTo(40 * CHUNK + 777);
             assertThat(RangeHosts.of(same.json().path("job").asText(), start)).containsExactly("pdm-vbig-1", "pdm-vbig-2");
 
             // one byte changed in range 17 of 41, the target's mtime put back: only the content differs

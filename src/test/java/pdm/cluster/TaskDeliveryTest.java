@@ -24,6 +24,7 @@ import pdm.config.DataSource;
 import pdm.engine.TaskRunner;
 import pdm.fs.Names;
 import pdm.job.JobEvent;
+import pdm.metrics.Heartbeat;
 import pdm.metrics.ProcessStats;
 import pdm.task.Pass;
 import pdm.task.DirTask;
@@ -52,6 +53,7 @@ class TaskDeliveryTest {
     private Set<String> failing = Set.of();
     private int awaits;
     private ProcessStats stats;
+    private List<Heartbeat.Task> runningAtEvent;
     private TaskDelivery delivery;
     private FsPair pair;
 
@@ -107,6 +109,7 @@ class TaskDeliveryTest {
         @Override
         public void event(JobEvent e) throws IOException {
             fail("event");
+            runningAtEvent = stats.heartbeat(10).running();
             events.add(e);
             log.add("event");
         }
@@ -175,6 +178,22 @@ class TaskDeliveryTest {
                 .containsExactly(TaskKind.DIR, TaskKind.DIR, TaskKind.FILES);
         assertThat(done.children().get(0).id()).isEqualTo(TaskIds.childDir(TaskIds.root(JOB, 0), "a"));
         assertThat(counted()).isTrue();
+    }
+
+    /**
+     * A task's live counters are in the heartbeats (for its job's progress) until its done event
+     * is out, not only while it runs: a reader that has not folded it yet still counts what it did.
+     */
+    @Test
+    void theHeartbeatNamesTheTaskWithWhatItDidUntilItsDoneEventIsOut() {
+        deliver(rootTask());
+        assertThat(runningAtEvent).singleElement().satisfies(t -> {
+            assertThat(t.job()).isEqualTo(JOB);
+            assertThat(t.task()).isEqualTo(TaskIds.root(JOB, 0));
+            assertThat(t.counters().dirs()).isEqualTo(done(0).counters().dirs());
+        });
+        assertThat(stats.busy()).isFalse();
+        assertThat(stats.heartbeat(10).running()).isEmpty();
     }
 
     @Test

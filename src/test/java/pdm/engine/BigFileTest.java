@@ -112,6 +112,7 @@ class BigFileTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.failures()).extracting(Pdm.Failure::path, Pdm.Failure::error)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("/big", "differs: content"));
+        assertThat(r.count("bytes")).as("verify's bytes: the data compared, each byte once").isEqualTo(size);
     }
 
     @Test
@@ -184,6 +185,10 @@ class BigFileTest {
             assertThat(x.error()).contains("changed while being copied");
         });
         assertThat(names(dst)).as("neither a temp file nor a mixed file").isEmpty();
+        // (its ranges were written, but a file not placed is no bytes copied: as in distributed mode)
+        assertThat(r.count("files_failed")).isEqualTo(1);
+        assertThat(r.count("bytes")).isZero();
+        assertThat(r.count("bytes_written")).isZero();
 
         Pdm.Result again = pdm("copy", src, dst);
         assertThat(again.exit()).as(again.toString()).isZero();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -86,7 +87,10 @@ class SplitFoldTest {
         }
         // the directory's metadata waits for the file to be placed
         assertThat(j.toPublish()).noneMatch(m -> m.task() instanceof DirMetaTask);
-        assertThat(j.counters().bytesWritten()).isEqualTo((long) ranges << 20); // each range once
+        // each range once, held until its file is placed: progress shows them, the job's counters not yet
+        assertThat(j.counters().bytesWritten()).isZero();
+        assertThat(j.inFlight(Map.of()).bytesWritten()).isEqualTo((long) ranges << 20);
+        assertThat(j.counters().filesFailed()).isEqualTo(fails ? 1 : 0);
 
         fold.apply(new JobEvent.Published(JOB, finishId));
         JobEvent.Done finished = done(finishId, TaskKind.FINISH, List.of(), 0, List.of(), List.of());
@@ -96,6 +100,89 @@ class SplitFoldTest {
         fold.apply(new JobEvent.Dones(JOB, List.of(done(meta, TaskKind.DIRMETA, List.of(), 0, List.of(), List.of()))));
         assertThat(j.state()).isEqualTo(JobFold.State.DONE);
         assertThat(j.counters().filesCopied()).isEqualTo(1); // the finish's, once
+        // a file not placed is no bytes copied; a placed one's bytes count once
+        assertThat(j.counters().bytesWritten()).isEqualTo(fails ? 0 : (long) ranges << 20);
+        assertThat(j.inFlight(Map.of())).isEqualTo(Counters.ZERO);
+    }
+
+    /**
+     * A file whose ranges were all copied but whose finish failed (the source changed between its
+     * first range and its last) is no bytes copied and one failure; a file several of whose ranges
+     * fail is one failed file, listed once (each range's worker logged its own).
+     */
+    @Test
+    void aFileFailedAtItsFinishOrAtSeveralRangesIsOneFailureAndNoBytes() {
+        for (int failingRanges : new int[]{0, 3}) {
+            JobFold fold = new JobFold();
+            fold.apply(submitted());
+            String root = TaskIds.root(JOB, 0);
+            String files = TaskIds.childFiles(root, -1, 0);
+            String finishId = TaskIds.finish(files, "big", "t");
+            List<String> rangeIds = new ArrayList<>();
+            List<JobEvent.Child> children = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                rangeIds.add(TaskIds.range(files, "big", "t", i));
+                children.add(new JobEvent.Child(rangeIds.get(i), TaskKind.RANGE, "big"));
+            }
+            FinishTask finish = new FinishTask(Path.of(""), Path.of("big"), Path.of(".pdm-tmp-x-r.y"), 77, SRC, null,
+                    null);
+            List<JobEvent.Done> events = new ArrayList<>(List.of(
+                    done(root, TaskKind.DIR, List.of(new JobEvent.Child(files, TaskKind.FILES, null)), 0, List.of(),
+                            List.of()),
+                    done(files, TaskKind.FILES, children, 0, List.of(),
+                            List.of(new JobEvent.Split(finishId, rangeIds, finish)))));
+            for (int i = 0; i < 5; i++) {
+                List<Failure> f = i < failingRanges ? List.of(new Failure("big", "EIO in range " + i)) : List.of();
+                events.add(done(rangeIds.get(i), TaskKind.RANGE, List.of(), f.isEmpty() ? 1L << 20 : 0, f, List.of()));
+            }
+            fold.apply(new JobEvent.Dones(JOB, events));
+            JobFold.Job j = fold.job(JOB);
+            assertThat(j.counters().filesFailed()).isEqualTo(failingRanges > 0 ? 1 : 0);
+            assertThat(j.failures()).hasSize(failingRanges > 0 ? 1 : 0);
+
+            // the finish: a discard after failed ranges (counts nothing), else the source moved (one failure)
+            JobStats s = new JobStats();
+            if (failingRanges == 0) {
+                s.fail("big", "changed while being copied (size or mtime moved between its first range and its last)");
+            }
+            fold.apply(new JobEvent.Published(JOB, finishId));
+            fold.apply(new JobEvent.Dones(JOB, List.of(new JobEvent.Done(JOB, finishId, TaskKind.FINISH, List.of(),
+                    Counters.of(s), s.failures(), null, true, "h:1", 1000))));
+            assertThat(j.counters().filesFailed()).as("one failed file").isEqualTo(1);
+            assertThat(j.failures()).hasSize(1);
+            assertThat(j.counters().filesCopied()).isZero();
+            assertThat(j.counters().bytes()).isZero();
+            assertThat(j.counters().bytesWritten()).as("no bytes copied").isZero();
+            assertThat(j.inFlight(Map.of())).isEqualTo(Counters.ZERO);
+            assertThat(j.workByHost().values().stream().mapToLong(w -> w.counters().bytesWritten()).sum())
+                    .as("what the hosts did stays theirs").isEqualTo((5L - failingRanges) << 20);
+        }
+    }
+
+    /**
+     * What running tasks report counts while they are pending in the fold, and drops out when
+     * their done event is folded (their own counters are in then): no byte counts twice.
+     */
+    @Test
+    void aRunningTasksReportCountsUntilItsDoneEventIsFolded() {
+        JobFold fold = new JobFold();
+        fold.apply(submitted());
+        String root = TaskIds.root(JOB, 0);
+        String files = TaskIds.childFiles(root, -1, 0);
+        fold.apply(new JobEvent.Dones(JOB, List.of(done(root, TaskKind.DIR,
+                List.of(new JobEvent.Child(files, TaskKind.FILES, null)), 0, List.of(), List.of()))));
+        JobFold.Job j = fold.job(JOB);
+        Counters halfway = new Counters(0, 0, 0, 0, 0, 0, 0, 100L << 20, 0, 0, 0, 0, 0, 0, 0, 0, 100L << 20);
+        Map<String, Counters> running = Map.of(files, halfway, TaskIds.root(JOB, 1), halfway, "not-a-task-id", halfway);
+        assertThat(j.inFlight(running).bytes()).as("only the pending task's").isEqualTo(100L << 20);
+        assertThat(j.counters().bytes()).isZero();
+
+        JobStats s = new JobStats();
+        s.filesCopied.increment();
+        s.bytes.add(200L << 20);
+        fold.apply(new JobEvent.Dones(JOB, List.of(new JobEvent.Done(JOB, files, TaskKind.FILES, List.of(),
+                Counters.of(s), List.of(), null, true, "h:1", 1000))));
+        assertThat(j.counters().bytes() + j.inFlight(running).bytes()).as("once").isEqualTo(200L << 20);
     }
 
     /**
