@@ -58,51 +58,88 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
 
     /**
      * Marks the journal that covers {@code srcRoot}/{@code path} and reads what changed since
-     * the stored mark of {@code passKey}.
+     * the stored mark of {@code passKey}: {@link #mark} and {@link Marked#since} for one pass.
      *
      * @param srcRoot the source filesystem's root (absolute)
      * @param path    the job's walk root below it
      * @param passKey the pass kind, SRC, TGT, PATH and the options that change what a pass does
      */
     public static Changes since(Path srcRoot, Path path, String passKey) throws IOException {
+        return mark(srcRoot, path, List.of(passKey)).since(passKey);
+    }
+
+    /**
+     * One mark for all the passes of one command (a sync's copy, delete and dirtimes), asked for
+     * once when the first of them starts, and the journal read once right after it
+     * (docs/change-journal.md, "One mark for a sync's passes"). Each pass then reads its interval,
+     * from the stored mark of its own key to this mark, with {@link Marked#since}. The request
+     * names every key, so the watcher keeps what each of them will read.
+     *
+     * @param passKeys the keys of the passes that will read from this mark
+     */
+    public static Marked mark(Path srcRoot, Path path, List<String> passKeys) throws IOException {
         Path root = srcRoot.toRealPath(); // (the watcher's paths are the kernel's: no symlink in them)
         Path abs = root.resolve(path);
         Optional<JournalDir> found = JournalDir.covering(abs);
         if (found.isEmpty()) {
-            return full("no change journal covers " + abs + " (start pdm watch on it, and keep it running between "
-                    + "passes)", null);
+            return Marked.full("no change journal covers " + abs + " (start pdm watch on it, and keep it running "
+                    + "between passes)", null);
         }
         JournalDir where = found.get();
         Mark mark;
         try {
-            mark = ask(where, JournalDir.markName(passKey));
+            mark = ask(where, passKeys.stream().map(JournalDir::markName).toList());
         } catch (IOException e) {
-            return full("the watcher of " + abs + " is not running (" + e.getMessage() + "), so the journal cannot "
-                    + "vouch for the time since the last pass", null);
+            return Marked.full("the watcher of " + abs + " is not running (" + e.getMessage() + "), so the journal "
+                    + "cannot vouch for the time since the last pass", null);
         }
         List<JournalFile.Record> records = JournalFile.read(where.journal());
         if (records.isEmpty() || !records.get(0).type().equals(JournalFile.START)
                 || !records.get(0).session().equals(mark.session())) {
-            return full("the journal file " + where.journal() + " does not start with the running watcher's session",
-                    mark);
+            return Marked.full("the journal file " + where.journal() + " does not start with the running watcher's "
+                    + "session", mark);
         }
         List<String> start = records.get(0).fields();
         Path watched = NameBytes.path(JournalFile.decode(start.get(2)));
         Object dev = Files.getAttribute(watched, "unix:dev", LinkOption.NOFOLLOW_LINKS);
         Object ino = Files.getAttribute(watched, "unix:ino", LinkOption.NOFOLLOW_LINKS);
         if (!dev.toString().equals(start.get(0)) || !ino.toString().equals(start.get(1))) {
-            return full(watched + " is no longer the directory the watcher started on (moved or replaced)", null);
+            return Marked.full(watched + " is no longer the directory the watcher started on (moved or replaced)",
+                    null);
         }
-        Optional<long[]> last = readMark(where, passKey, mark.session());
-        if (last == null) {
-            return full("the watcher was restarted since the last complete --changes pass of this kind over this "
-                    + "SRC, TGT and PATH", mark);
+        return new Marked(null, mark, records, watched, root, abs, new HashMap<>());
+    }
+
+    /**
+     * A mark taken for the passes of one command and the journal as read right after it, or the
+     * reason none of them can walk by it.
+     *
+     * @param reason null when the journal may vouch; else why every pass walks everything
+     * @param mark   the mark each pass stores once it completes; null when none may be stored
+     * @param alive  per inode the journal names, whether it lived when a pass of this mark first asked
+     */
+    public record Marked(String reason, Mark mark, List<JournalFile.Record> records, Path watched, Path root,
+                         Path abs, Map<Long, Boolean> alive) {
+        static Marked full(String reason, Mark mark) {
+            return new Marked(reason, mark, List.of(), null, null, null, Map.of());
         }
-        if (last.isEmpty()) {
-            return full("no earlier complete --changes pass of this kind over this SRC, TGT and PATH (with these "
-                    + "options) took a mark", mark);
+
+        /** What changed for the pass of {@code passKey}: from its key's stored mark up to this mark. */
+        public Changes since(String passKey) throws IOException {
+            if (reason != null) {
+                return Changes.full(reason, mark);
+            }
+            Optional<long[]> last = readMark(mark.where(), passKey, mark.session());
+            if (last == null) {
+                return Changes.full("the watcher was restarted since the last complete --changes pass of this kind "
+                        + "over this SRC, TGT and PATH", mark);
+            }
+            if (last.isEmpty()) {
+                return Changes.full("no earlier complete --changes pass of this kind over this SRC, TGT and PATH "
+                        + "(with these options) took a mark", mark);
+            }
+            return collect(records, last.get()[0], mark, watched, root, abs, alive);
         }
-        return collect(records, last.get()[0], mark, watched, root, abs);
     }
 
     /**
@@ -266,11 +303,12 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
             return full("the journal stream no longer holds every record since the last pass (its retention dropped "
                     + "some)", mark);
         }
-        return collect(records, from, mark, watched, root, abs);
+        return collect(records, from, mark, watched, root, abs, new HashMap<>());
     }
 
+    /** @param known whether an inode lives, as asked before for the same mark (asked once per mark and inode) */
     private static Changes collect(List<JournalFile.Record> records, long from, Mark mark, Path watched, Path srcRoot,
-                                   Path jobDir) throws IOException {
+                                   Path jobDir, Map<Long, Boolean> known) throws IOException {
         Set<Path> listed = new HashSet<>();
         Map<Path, Set<Path>> named = new HashMap<>();
         Set<Path> subtree = new HashSet<>();
@@ -349,14 +387,20 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
         }
         // A written or changed inode that is gone now has no name left to copy; one that lives must be found.
         named.keySet().removeAll(listed); // (listed whole: every name is looked at anyway)
-        return new Changes(null, mark, listed, named, sub, written, alive(watched, inodes),
-                alive(watched, changedInodes));
+        return new Changes(null, mark, listed, named, sub, written, alive(watched, inodes, known),
+                alive(watched, changedInodes, known));
     }
 
-    private static Set<Long> alive(Path watched, Map<Long, byte[]> inodes) throws IOException {
+    private static Set<Long> alive(Path watched, Map<Long, byte[]> inodes, Map<Long, Boolean> known)
+            throws IOException {
         Set<Long> alive = new HashSet<>();
         for (Map.Entry<Long, byte[]> e : inodes.entrySet()) {
-            if (Fanotify.alive(NameBytes.bytes(watched), e.getValue())) {
+            Boolean lives = known.get(e.getKey());
+            if (lives == null) {
+                lives = Fanotify.alive(NameBytes.bytes(watched), e.getValue());
+                known.put(e.getKey(), lives);
+            }
+            if (lives) {
                 alive.add(e.getKey());
             }
         }
@@ -364,13 +408,14 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     }
 
     /**
-     * Asks the watcher for a mark; it answers once everything queued before is on disk. The pass
-     * names its key, so the watcher keeps what this pass will read until its next mark is stored.
+     * Asks the watcher for a mark; it answers once everything queued before is on disk. The
+     * passes name their keys ({@code MARK KEY...}), so the watcher keeps what each of them will
+     * read until its next mark is stored.
      */
-    static Mark ask(JournalDir where, String markName) throws IOException {
+    static Mark ask(JournalDir where, List<String> markNames) throws IOException {
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(where.socket()));
-            c.write(ByteBuffer.wrap(("MARK " + markName + "\n").getBytes(StandardCharsets.US_ASCII)));
+            c.write(ByteBuffer.wrap(("MARK " + String.join(" ", markNames) + "\n").getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer in = ByteBuffer.allocate(128);
             while (c.read(in) >= 0 && (in.position() == 0 || in.get(in.position() - 1) != '\n')) {
                 // until the whole answer is in
