@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import pdm.fs.linux.Fanotify;
 import pdm.fs.linux.NameBytes;
 
@@ -34,15 +35,20 @@ import pdm.fs.linux.NameBytes;
  *                no entry); none of them is in {@code listed}
  * @param subtree directories new or moved in (walk all of them)
  * @param written files written (copy them even when size and mtime look unchanged)
- * @param writtenInodes inode numbers (on the source filesystem) of written files that still live:
- *                every name of them is copied, and one that the walk does not meet (its name is
- *                gone, and another lies where nothing changed: a hard link) makes it walk everything
+ * @param writtenInodes inode numbers (on the source filesystem) of the files the journal saw
+ *                written: every name of them met on the walk is copied (a number of a file gone
+ *                and reused since can only cost a copy), and one that the walk does not meet
+ *                and that still {@code lives} (its name is gone, and another lies where nothing
+ *                changed: a hard link) makes it walk everything
  * @param changedInodes the same for files whose metadata alone changed: one the walk does not
- *                meet makes it walk everything too
+ *                meet and that lives makes it walk everything too
+ * @param lives   whether one of those inodes still lives, asked of the kernel when called
+ *                ({@code open_by_handle_at}; true when it cannot tell): only for the inodes a walk
+ *                did not meet, after it, so a walk that meets them all asks nothing
  */
 public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<Path>> named, Set<Path> subtree,
                       Set<Path> written,
-                      Set<Long> writtenInodes, Set<Long> changedInodes) {
+                      Set<Long> writtenInodes, Set<Long> changedInodes, LongPredicate lives) {
 
     /** A position in one watcher session's journal. */
     public record Mark(JournalDir where, String session, long seq) {
@@ -53,7 +59,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     }
 
     private static Changes full(String reason, Mark mark) {
-        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of());
+        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), ino -> true);
     }
 
     /**
@@ -107,7 +113,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
             return Marked.full(watched + " is no longer the directory the watcher started on (moved or replaced)",
                     null);
         }
-        return new Marked(null, mark, records, watched, root, abs, new HashMap<>());
+        return new Marked(null, mark, records, watched, root, abs);
     }
 
     /**
@@ -116,12 +122,11 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
      *
      * @param reason null when the journal may vouch; else why every pass walks everything
      * @param mark   the mark each pass stores once it completes; null when none may be stored
-     * @param alive  per inode the journal names, whether it lived when a pass of this mark first asked
      */
     public record Marked(String reason, Mark mark, List<JournalFile.Record> records, Path watched, Path root,
-                         Path abs, Map<Long, Boolean> alive) {
+                         Path abs) {
         static Marked full(String reason, Mark mark) {
-            return new Marked(reason, mark, List.of(), null, null, null, Map.of());
+            return new Marked(reason, mark, List.of(), null, null, null);
         }
 
         /** What changed for the pass of {@code passKey}: from its key's stored mark up to this mark. */
@@ -138,7 +143,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
                 return Changes.full("no earlier complete --changes pass of this kind over this SRC, TGT and PATH "
                         + "(with these options) took a mark", mark);
             }
-            return collect(records, last.get()[0], mark, watched, root, abs, alive);
+            return collect(records, last.get()[0], mark, watched, root, abs);
         }
     }
 
@@ -303,12 +308,11 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
             return full("the journal stream no longer holds every record since the last pass (its retention dropped "
                     + "some)", mark);
         }
-        return collect(records, from, mark, watched, root, abs, new HashMap<>());
+        return collect(records, from, mark, watched, root, abs);
     }
 
-    /** @param known whether an inode lives, as asked before for the same mark (asked once per mark and inode) */
     private static Changes collect(List<JournalFile.Record> records, long from, Mark mark, Path watched, Path srcRoot,
-                                   Path jobDir, Map<Long, Boolean> known) throws IOException {
+                                   Path jobDir) throws IOException {
         Set<Path> listed = new HashSet<>();
         Map<Path, Set<Path>> named = new HashMap<>();
         Set<Path> subtree = new HashSet<>();
@@ -385,26 +389,20 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
         for (Path p : subtree) {
             sub.add(p.isAbsolute() ? srcRoot.relativize(p) : p);
         }
-        // A written or changed inode that is gone now has no name left to copy; one that lives must be found.
         named.keySet().removeAll(listed); // (listed whole: every name is looked at anyway)
-        return new Changes(null, mark, listed, named, sub, written, alive(watched, inodes, known),
-                alive(watched, changedInodes, known));
-    }
-
-    private static Set<Long> alive(Path watched, Map<Long, byte[]> inodes, Map<Long, Boolean> known)
-            throws IOException {
-        Set<Long> alive = new HashSet<>();
-        for (Map.Entry<Long, byte[]> e : inodes.entrySet()) {
-            Boolean lives = known.get(e.getKey());
-            if (lives == null) {
-                lives = Fanotify.alive(NameBytes.bytes(watched), e.getValue());
-                known.put(e.getKey(), lives);
-            }
-            if (lives) {
-                alive.add(e.getKey());
-            }
-        }
-        return alive;
+        // A written or changed inode that is gone now has no name left to copy; one that lives must
+        // be found. Asked only for what a walk did not meet, once it is over (WalkScope.tainted).
+        Map<Long, byte[]> handles = new HashMap<>(changedInodes);
+        handles.putAll(inodes);
+        byte[] dir = NameBytes.bytes(watched);
+        return new Changes(null, mark, listed, named, sub, written, Set.copyOf(inodes.keySet()),
+                Set.copyOf(changedInodes.keySet()), ino -> {
+                    try {
+                        return !handles.containsKey(ino) || Fanotify.alive(dir, handles.get(ino));
+                    } catch (IOException | RuntimeException e) {
+                        return true; // (cannot tell: the worst, a full walk)
+                    }
+                });
     }
 
     /**
