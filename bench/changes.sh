@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 PROFILE=${PROFILE:-meta}
 N=${N:-100}
 REPS=${REPS:-2}
+SEED0=${SEED0:-0} # (the seeds are SEED0+1..SEED0+REPS: a tree that saw a seed before gets chmods it already has)
 WORK=${WORK:-/work/bench-changes}
 PDM=${PDM:-$here/../pdm}
 MAKE_TREE=${MAKE_TREE:-$here/../../shared/bench/make-tree}
@@ -47,7 +48,7 @@ echo "== first sync --changes (full walk, takes the marks)" >&2
 
 for rep in $(seq 1 "$REPS"); do
     # N changes spread over the tree: appends, new files, chmods, in dirs picked by a seeded draw
-    "$here/spread-changes.py" "$src" "$N" "$rep"
+    "$here/spread-changes.py" "$src" "$N" "$((rep + SEED0))"
     drop
     timed "changes #$rep" "$PDM" sync --json --changes "$src" "$tgt"
     drop

@@ -1,7 +1,5 @@
 package pdm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -14,6 +12,7 @@ import pdm.engine.WalkScope;
 import pdm.fs.Names;
 import pdm.job.JobSummary;
 import pdm.job.Summaries;
+import pdm.job.SummaryJson;
 import pdm.journal.Changes;
 import pdm.task.Pass;
 import picocli.CommandLine.Option;
@@ -33,6 +32,8 @@ final class ChangesOption {
     boolean changes;
 
     private final List<String> reasons = new ArrayList<>();
+    /** The command's one mark and the journal read after it, once its first pass has asked. */
+    private Changes.Marked marked;
     private boolean anyFull;
     private long dirsListed;
 
@@ -40,21 +41,28 @@ final class ChangesOption {
     record Walk(WalkScope scope, Changes.Mark mark, String key) {
     }
 
-    /** Null without --changes. */
-    Walk begin(JobSpec pass) throws IOException {
+    /**
+     * Null without --changes. The first pass of the command asks for one mark for all of
+     * {@code passes} and reads the journal once; each pass reads its own interval up to that mark
+     * (docs/change-journal.md, "One mark for a sync's passes").
+     *
+     * @param passes every pass of the command, in order, {@code pass} among them
+     */
+    Walk begin(JobSpec pass, List<JobSpec> passes) throws IOException {
         if (!changes) {
             return null;
         }
         String key = key(pass);
-        SkipFilter f = pass.filter();
-        Changes c;
-        if (f.newerThanNs() != Long.MAX_VALUE || f.olderThanNs() != Long.MIN_VALUE) {
-            c = null;
+        if (timeFiltered(pass)) {
             full(pass.pass(), "skip_files_newer_minutes/skip_files_older_minutes make files eligible as time passes, "
                     + "with no change a journal could see");
             return new Walk(null, null, key);
         }
-        c = Changes.since(pass.src().root(), pass.walkRoot(), key);
+        if (marked == null) {
+            marked = Changes.mark(pass.src().root(), pass.walkRoot(),
+                    passes.stream().filter(p -> !timeFiltered(p)).map(ChangesOption::key).toList());
+        }
+        Changes c = marked.since(key);
         if (!c.vouched()) {
             full(pass.pass(), c.reason());
             return new Walk(null, c.mark(), key);
@@ -62,6 +70,12 @@ final class ChangesOption {
         // (only a pass that writes files' data must find every name of an inode: delete and dirtimes
         // change nothing under a name that lies where nothing else changed)
         return new Walk(new WalkScope(c, pass.pass().writesTarget() && pass.pass().handlesFiles()), c.mark(), key);
+    }
+
+    /** A time-based skip filter: a file becomes eligible with no change at all. */
+    private static boolean timeFiltered(JobSpec pass) {
+        SkipFilter f = pass.filter();
+        return f.newerThanNs() != Long.MAX_VALUE || f.olderThanNs() != Long.MIN_VALUE;
     }
 
     /** The pass is over: a complete one (nothing failed, not interrupted, not a dry run) stores its mark. */
@@ -93,14 +107,13 @@ final class ChangesOption {
             Summaries.print(summary, false, out, form.width(), form.listFailures());
             return;
         }
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode o = m.valueToTree(summary);
-        o.put("walk", full ? "full" : "changes");
-        o.put("dirs_listed", dirs);
+        StringBuilder o = SummaryJson.open(summary);
+        SummaryJson.field(o, "walk", full ? "full" : "changes");
+        SummaryJson.field(o, "dirs_listed", dirs);
         if (!why.isEmpty()) {
-            o.put("walk_reason", String.join("; ", why));
+            SummaryJson.field(o, "walk_reason", String.join("; ", why));
         }
-        out.println(m.writeValueAsString(o));
+        out.println(o.append('}'));
     }
 
     private void full(Pass pass, String reason) {

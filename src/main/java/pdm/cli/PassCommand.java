@@ -173,15 +173,16 @@ abstract class PassCommand implements Callable<Integer> {
         List<JobSummary> parts = new ArrayList<>();
         stop.stops(engine);
         try (MetricsServer server = metrics.start(live::view)) {
-            for (Pass a : actions()) {
+            List<JobSpec> passes = actions().stream().map(job.spec()::withPass).toList();
+            for (JobSpec pass : passes) {
                 if (engine.interrupted()) {
                     break;
                 }
-                JobSpec pass = job.spec().withPass(a);
+                Pass a = pass.pass();
                 Progress progress = new Progress(terminal);
                 var line = progress.of(a.cliName(), totals.find(pass).orElse(null));
                 try {
-                    ChangesOption.Walk walk = journal.begin(pass);
+                    ChangesOption.Walk walk = journal.begin(pass, passes);
                     JobSummary done = engine.run(pass, s -> {
                         live.observe(s);
                         line.accept(s);

@@ -40,13 +40,17 @@ public final class WalkScope {
     private final boolean everything;
     /** Inodes (dev:ino) of written files met on the walk: their other names must be copied too. */
     private final Set<String> writtenInodes;
-    /** Inodes the journal saw written and that still live, by number on the source filesystem. */
+    /** Inodes the journal saw written, by number on the source filesystem. */
     private final Set<Long> journalInodes;
-    /** Those and the inodes whose metadata alone changed: the walk must meet each under some name. */
+    /** Those and the inodes whose metadata alone changed: the walk must meet each that lives under some name. */
     private final Set<Long> mustMeet;
     /** Those of them the walk met under some name. */
     private final Set<Long> met;
+    /** Whether an inode of {@link #mustMeet} still lives (asked of the kernel). */
+    private final java.util.function.LongPredicate lives;
     private volatile String tainted;
+    /** The inodes not met were asked for once the walk was over. */
+    private volatile boolean asked;
 
     /**
      * @param linksMatter the pass copies files' data and keeps hard links: the other names of an
@@ -65,6 +69,7 @@ public final class WalkScope {
         all.addAll(changes.changedInodes());
         this.mustMeet = Set.copyOf(all);
         this.met = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        this.lives = changes.lives();
         for (Map.Entry<Path, Set<Path>> e : changes.named().entrySet()) {
             look.computeIfAbsent(e.getKey(), k -> new HashSet<>()).addAll(e.getValue());
         }
@@ -98,6 +103,7 @@ public final class WalkScope {
         this.journalInodes = tainted.journalInodes;
         this.mustMeet = tainted.mustMeet;
         this.met = tainted.met;
+        this.lives = tainted.lives;
     }
 
     /** The full walk that follows a tainted one: every directory, and every name of a written inode copied. */
@@ -161,11 +167,21 @@ public final class WalkScope {
         }
     }
 
-    /** Why the journal's walk was not enough, or null. */
-    public String tainted() {
-        if (tainted == null && linksMatter && !everything && !met.containsAll(mustMeet)) {
-            tainted = "a file was written or changed through a name that is gone, and it lives on under another name "
-                    + "where nothing else changed (a hard link), so the pass walks everything";
+    /**
+     * Why the journal's walk was not enough, or null. Once the walk is over: a written or changed
+     * inode it did not meet is asked whether it still lives (only then, and only those: a walk
+     * that met them all asks the kernel nothing).
+     */
+    public synchronized String tainted() {
+        if (tainted == null && linksMatter && !everything && !asked) {
+            asked = true;
+            for (long ino : mustMeet) {
+                if (!met.contains(ino) && lives.test(ino)) {
+                    tainted = "a file was written or changed through a name that is gone, and it lives on under "
+                            + "another name where nothing else changed (a hard link), so the pass walks everything";
+                    break;
+                }
+            }
         }
         return tainted;
     }

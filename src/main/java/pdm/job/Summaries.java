@@ -1,7 +1,5 @@
 package pdm.job;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +21,7 @@ public final class Summaries {
      */
     public static void print(JobSummary summary, boolean json, PrintStream out, int width, boolean listFailures) {
         if (json) {
-            try {
-                out.println(new ObjectMapper().writeValueAsString(summary));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a summary that does not serialize: " + e.getMessage(), e);
-            }
+            out.println(SummaryJson.of(summary)); // (not Jackson's ObjectMapper: see SummaryJson)
         } else {
             out.println(summary.text(width, listFailures));
         }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import pdm.fs.linux.Fanotify;
 import pdm.fs.linux.NameBytes;
 
@@ -34,15 +35,20 @@ import pdm.fs.linux.NameBytes;
  *                no entry); none of them is in {@code listed}
  * @param subtree directories new or moved in (walk all of them)
  * @param written files written (copy them even when size and mtime look unchanged)
- * @param writtenInodes inode numbers (on the source filesystem) of written files that still live:
- *                every name of them is copied, and one that the walk does not meet (its name is
- *                gone, and another lies where nothing changed: a hard link) makes it walk everything
+ * @param writtenInodes inode numbers (on the source filesystem) of the files the journal saw
+ *                written: every name of them met on the walk is copied (a number of a file gone
+ *                and reused since can only cost a copy), and one that the walk does not meet
+ *                and that still {@code lives} (its name is gone, and another lies where nothing
+ *                changed: a hard link) makes it walk everything
  * @param changedInodes the same for files whose metadata alone changed: one the walk does not
- *                meet makes it walk everything too
+ *                meet and that lives makes it walk everything too
+ * @param lives   whether one of those inodes still lives, asked of the kernel when called
+ *                ({@code open_by_handle_at}; true when it cannot tell): only for the inodes a walk
+ *                did not meet, after it, so a walk that meets them all asks nothing
  */
 public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<Path>> named, Set<Path> subtree,
                       Set<Path> written,
-                      Set<Long> writtenInodes, Set<Long> changedInodes) {
+                      Set<Long> writtenInodes, Set<Long> changedInodes, LongPredicate lives) {
 
     /** A position in one watcher session's journal. */
     public record Mark(JournalDir where, String session, long seq) {
@@ -53,56 +59,92 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     }
 
     private static Changes full(String reason, Mark mark) {
-        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of());
+        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), ino -> true);
     }
 
     /**
      * Marks the journal that covers {@code srcRoot}/{@code path} and reads what changed since
-     * the stored mark of {@code passKey}.
+     * the stored mark of {@code passKey}: {@link #mark} and {@link Marked#since} for one pass.
      *
      * @param srcRoot the source filesystem's root (absolute)
      * @param path    the job's walk root below it
      * @param passKey the pass kind, SRC, TGT, PATH and the options that change what a pass does
      */
     public static Changes since(Path srcRoot, Path path, String passKey) throws IOException {
+        return mark(srcRoot, path, List.of(passKey)).since(passKey);
+    }
+
+    /**
+     * One mark for all the passes of one command (a sync's copy, delete and dirtimes), asked for
+     * once when the first of them starts, and the journal read once right after it
+     * (docs/change-journal.md, "One mark for a sync's passes"). Each pass then reads its interval,
+     * from the stored mark of its own key to this mark, with {@link Marked#since}. The request
+     * names every key, so the watcher keeps what each of them will read.
+     *
+     * @param passKeys the keys of the passes that will read from this mark
+     */
+    public static Marked mark(Path srcRoot, Path path, List<String> passKeys) throws IOException {
         Path root = srcRoot.toRealPath(); // (the watcher's paths are the kernel's: no symlink in them)
         Path abs = root.resolve(path);
         Optional<JournalDir> found = JournalDir.covering(abs);
         if (found.isEmpty()) {
-            return full("no change journal covers " + abs + " (start pdm watch on it, and keep it running between "
-                    + "passes)", null);
+            return Marked.full("no change journal covers " + abs + " (start pdm watch on it, and keep it running "
+                    + "between passes)", null);
         }
         JournalDir where = found.get();
         Mark mark;
         try {
-            mark = ask(where, JournalDir.markName(passKey));
+            mark = ask(where, passKeys.stream().map(JournalDir::markName).toList());
         } catch (IOException e) {
-            return full("the watcher of " + abs + " is not running (" + e.getMessage() + "), so the journal cannot "
-                    + "vouch for the time since the last pass", null);
+            return Marked.full("the watcher of " + abs + " is not running (" + e.getMessage() + "), so the journal "
+                    + "cannot vouch for the time since the last pass", null);
         }
         List<JournalFile.Record> records = JournalFile.read(where.journal());
         if (records.isEmpty() || !records.get(0).type().equals(JournalFile.START)
                 || !records.get(0).session().equals(mark.session())) {
-            return full("the journal file " + where.journal() + " does not start with the running watcher's session",
-                    mark);
+            return Marked.full("the journal file " + where.journal() + " does not start with the running watcher's "
+                    + "session", mark);
         }
         List<String> start = records.get(0).fields();
         Path watched = NameBytes.path(JournalFile.decode(start.get(2)));
         Object dev = Files.getAttribute(watched, "unix:dev", LinkOption.NOFOLLOW_LINKS);
         Object ino = Files.getAttribute(watched, "unix:ino", LinkOption.NOFOLLOW_LINKS);
         if (!dev.toString().equals(start.get(0)) || !ino.toString().equals(start.get(1))) {
-            return full(watched + " is no longer the directory the watcher started on (moved or replaced)", null);
+            return Marked.full(watched + " is no longer the directory the watcher started on (moved or replaced)",
+                    null);
         }
-        Optional<long[]> last = readMark(where, passKey, mark.session());
-        if (last == null) {
-            return full("the watcher was restarted since the last complete --changes pass of this kind over this "
-                    + "SRC, TGT and PATH", mark);
+        return new Marked(null, mark, records, watched, root, abs);
+    }
+
+    /**
+     * A mark taken for the passes of one command and the journal as read right after it, or the
+     * reason none of them can walk by it.
+     *
+     * @param reason null when the journal may vouch; else why every pass walks everything
+     * @param mark   the mark each pass stores once it completes; null when none may be stored
+     */
+    public record Marked(String reason, Mark mark, List<JournalFile.Record> records, Path watched, Path root,
+                         Path abs) {
+        static Marked full(String reason, Mark mark) {
+            return new Marked(reason, mark, List.of(), null, null, null);
         }
-        if (last.isEmpty()) {
-            return full("no earlier complete --changes pass of this kind over this SRC, TGT and PATH (with these "
-                    + "options) took a mark", mark);
+
+        /** What changed for the pass of {@code passKey}: from its key's stored mark up to this mark. */
+        public Changes since(String passKey) throws IOException {
+            if (reason != null) {
+                return Changes.full(reason, mark);
+            }
+            Optional<long[]> last = readMark(mark.where(), passKey, mark.session());
+            if (last == null) {
+                return Changes.full("the watcher was restarted since the last complete --changes pass of this kind "
+                        + "over this SRC, TGT and PATH", mark);
+            }
+            if (last.isEmpty()) {
+                return Changes.full("no earlier complete --changes pass of this kind over this SRC, TGT and PATH "
+                        + "(with these options) took a mark", mark);
+            }
+            return collect(records, last.get()[0], mark, watched, root, abs);
         }
-        return collect(records, last.get()[0], mark, watched, root, abs);
     }
 
     /**
@@ -347,30 +389,31 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
         for (Path p : subtree) {
             sub.add(p.isAbsolute() ? srcRoot.relativize(p) : p);
         }
-        // A written or changed inode that is gone now has no name left to copy; one that lives must be found.
         named.keySet().removeAll(listed); // (listed whole: every name is looked at anyway)
-        return new Changes(null, mark, listed, named, sub, written, alive(watched, inodes),
-                alive(watched, changedInodes));
-    }
-
-    private static Set<Long> alive(Path watched, Map<Long, byte[]> inodes) throws IOException {
-        Set<Long> alive = new HashSet<>();
-        for (Map.Entry<Long, byte[]> e : inodes.entrySet()) {
-            if (Fanotify.alive(NameBytes.bytes(watched), e.getValue())) {
-                alive.add(e.getKey());
-            }
-        }
-        return alive;
+        // A written or changed inode that is gone now has no name left to copy; one that lives must
+        // be found. Asked only for what a walk did not meet, once it is over (WalkScope.tainted).
+        Map<Long, byte[]> handles = new HashMap<>(changedInodes);
+        handles.putAll(inodes);
+        byte[] dir = NameBytes.bytes(watched);
+        return new Changes(null, mark, listed, named, sub, written, Set.copyOf(inodes.keySet()),
+                Set.copyOf(changedInodes.keySet()), ino -> {
+                    try {
+                        return !handles.containsKey(ino) || Fanotify.alive(dir, handles.get(ino));
+                    } catch (IOException | RuntimeException e) {
+                        return true; // (cannot tell: the worst, a full walk)
+                    }
+                });
     }
 
     /**
-     * Asks the watcher for a mark; it answers once everything queued before is on disk. The pass
-     * names its key, so the watcher keeps what this pass will read until its next mark is stored.
+     * Asks the watcher for a mark; it answers once everything queued before is on disk. The
+     * passes name their keys ({@code MARK KEY...}), so the watcher keeps what each of them will
+     * read until its next mark is stored.
      */
-    static Mark ask(JournalDir where, String markName) throws IOException {
+    static Mark ask(JournalDir where, List<String> markNames) throws IOException {
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(where.socket()));
-            c.write(ByteBuffer.wrap(("MARK " + markName + "\n").getBytes(StandardCharsets.US_ASCII)));
+            c.write(ByteBuffer.wrap(("MARK " + String.join(" ", markNames) + "\n").getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer in = ByteBuffer.allocate(128);
             while (c.read(in) >= 0 && (in.position() == 0 || in.get(in.position() - 1) != '\n')) {
                 // until the whole answer is in

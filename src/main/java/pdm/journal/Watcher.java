@@ -169,12 +169,11 @@ public final class Watcher implements ChangeSink {
      */
     private void answerMark(ChangeSource source, SocketChannel client) throws IOException {
         client.configureBlocking(true);
-        ByteBuffer in = ByteBuffer.allocate(128);
+        ByteBuffer in = ByteBuffer.allocate(1024);
         while (client.read(in) >= 0 && in.hasRemaining() && (in.position() == 0 || in.get(in.position() - 1) != '\n')) {
             // until the whole request is in
         }
         String[] request = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII).trim().split(" ");
-        String key = request.length > 1 ? request[1] : ""; // (a pass of an older build names no key)
         drain(source);
         long n = journal.add(JournalFile.MARK, session);
         journal.sync();
@@ -182,7 +181,14 @@ public final class Watcher implements ChangeSink {
         sinceMark.clear();
         namedSinceMark.clear();
         client.write(ByteBuffer.wrap((session + " " + n + "\n").getBytes(StandardCharsets.US_ASCII)));
-        retention.handedOut(key, n);
+        // (one mark for all the passes of a command, a sync's three: each key keeps what its pass reads;
+        // a pass of an older build names no key)
+        for (int i = 1; i < request.length; i++) {
+            retention.handedOut(request[i], n);
+        }
+        if (request.length < 2) {
+            retention.handedOut("", n);
+        }
         trim();
     }
 

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,57 @@ class ChangesIT {
         assertThat(marks(journal)).as("trimmed: no mark of the first round is left (seed " + seed + ")")
                 .doesNotContainAnyElementsOf(firstMarks);
         assertThat(JournalFile.read(journal).getFirst().type()).isEqualTo(JournalFile.START);
+    }
+
+    /**
+     * A sync asks for one mark for its three passes (docs/change-journal.md, "One mark for a
+     * sync's passes"): a change made while it runs (during its copy, between its passes, during its
+     * delete) lies after that mark, whichever pass saw it. The next sync --changes, with nothing
+     * changed since, must carry every one of them. Random changes from a second thread while a
+     * sync --changes runs, then one more sync --changes, compared with the source; several rounds.
+     */
+    @Test
+    void changesMadeWhileASyncRunsAreCarriedByTheNextSync() throws Exception {
+        begin(dir);
+        for (int i = 0; i < 300; i++) {
+            Files.writeString(src.resolve("d" + (i % 4) + "/e/g" + i), "file " + i); // (passes that take a while)
+        }
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        long seed = Long.getLong("pdm.changes.seed", System.nanoTime());
+        Random r = new Random(seed);
+        for (int round = 0; round < 6; round++) {
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch started = new CountDownLatch(1);
+            List<String> done = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread writer = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        done.add(change(src, r));
+                    } catch (IOException | RuntimeException e) {
+                        done.add("(no change: " + e.getMessage() + ")"); // (a path the tree no longer has)
+                    } catch (InterruptedException e) {
+                        return;
+                    } finally {
+                        started.countDown();
+                    }
+                }
+            });
+            writer.start();
+            assertThat(started.await(1, TimeUnit.MINUTES)).isTrue();
+            Pdm.Result during;
+            try {
+                during = Pdm.json("sync", src, tgt, "--changes");
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+            Pdm.Result after = Pdm.json("sync", src, tgt, "--changes");
+            String about = "seed " + seed + ", round " + round + ": " + done + "\n" + during + "\n" + after;
+            assertThat(after.exit()).as(about).isZero();
+            assertThat(TreeComparer.differences(src, tgt)).as(about).isEmpty();
+            assertThat(TreeComparer.run(List.of("/usr/bin/rsync", "-naciHAX", "--delete", src + "/", tgt + "/")))
+                    .as(about).isEmpty();
+        }
     }
 
     /**
