@@ -107,13 +107,13 @@ final class ChangesOption {
             Summaries.print(summary, false, out, form.width(), form.listFailures());
             return;
         }
-        StringBuilder o = SummaryJson.open(summary);
-        SummaryJson.field(o, "walk", full ? "full" : "changes");
-        SummaryJson.field(o, "dirs_listed", dirs);
-        if (!why.isEmpty()) {
-            SummaryJson.field(o, "walk_reason", String.join("; ", why));
-        }
-        out.println(o.append('}'));
+        out.println(SummaryJson.of(summary, g -> {
+            g.writeStringField("walk", full ? "full" : "changes");
+            g.writeNumberField("dirs_listed", dirs);
+            if (!why.isEmpty()) {
+                g.writeStringField("walk_reason", String.join("; ", why));
+            }
+        }));
     }
 
     private void full(Pass pass, String reason) {

@@ -63,18 +63,6 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     }
 
     /**
-     * Marks the journal that covers {@code srcRoot}/{@code path} and reads what changed since
-     * the stored mark of {@code passKey}: {@link #mark} and {@link Marked#since} for one pass.
-     *
-     * @param srcRoot the source filesystem's root (absolute)
-     * @param path    the job's walk root below it
-     * @param passKey the pass kind, SRC, TGT, PATH and the options that change what a pass does
-     */
-    public static Changes since(Path srcRoot, Path path, String passKey) throws IOException {
-        return mark(srcRoot, path, List.of(passKey)).since(passKey);
-    }
-
-    /**
      * One mark for all the passes of one command (a sync's copy, delete and dirtimes), asked for
      * once when the first of them starts, and the journal read once right after it
      * (docs/change-journal.md, "One mark for a sync's passes"). Each pass then reads its interval,

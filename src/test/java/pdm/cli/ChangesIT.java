@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -325,7 +326,11 @@ class ChangesIT {
         String name = "n" + r.nextInt(1000);
         int op = f == null ? 0 : r.nextInt(13);
         switch (op) {
-            case 0 -> Files.writeString(d.resolve(name), "new " + r.nextLong());
+            case 0 -> { // (a name an earlier change made a directory: a new file inside it)
+                Path at = Files.isDirectory(d.resolve(name), LinkOption.NOFOLLOW_LINKS) ? d.resolve(name).resolve(name)
+                        : d.resolve(name);
+                Files.writeString(at, "new " + r.nextLong());
+            }
             case 1 -> Files.writeString(f, "more", java.nio.file.StandardOpenOption.APPEND);
             case 2 -> sh("truncate", "-s", Integer.toString(r.nextInt(3)), f.toString());
             case 3 -> Files.delete(f);

@@ -32,11 +32,11 @@ class SummaryJsonTest {
     @Test
     void fieldsAddedAfterTheSummaryMakeOneObject() throws Exception {
         JobSummary s = summary(List.of(), 2.5, "/");
-        StringBuilder b = SummaryJson.open(s);
-        SummaryJson.field(b, "walk", "changes");
-        SummaryJson.field(b, "dirs_listed", 42);
-        SummaryJson.field(b, "walk_reason", "copy: \"why\"");
-        var o = JACKSON.readTree(b.append('}').toString());
+        var o = JACKSON.readTree(SummaryJson.of(s, g -> {
+            g.writeStringField("walk", "changes");
+            g.writeNumberField("dirs_listed", 42);
+            g.writeStringField("walk_reason", "copy: \"why\"");
+        }));
         assertThat(o.get("walk").asText()).isEqualTo("changes");
         assertThat(o.get("dirs_listed").asLong()).isEqualTo(42);
         assertThat(o.get("walk_reason").asText()).isEqualTo("copy: \"why\"");
