@@ -13,8 +13,10 @@ import java.nio.file.Path;
  *
  * <p>Run as {@code java -XX:AOTCacheOutput=... -cp pdm.jar pdm.cli.AotTraining SRC WORK}: copies SRC
  * (a small tree: the build's own sources) into WORK/copy, copies it again (the no-change pass),
- * syncs and verifies it, and asks a broker that is not there for status (the client's classes up
- * to its refused connection; a build needs no RabbitMQ). Exits 0 when the passes did.
+ * syncs and verifies it, syncs it with --changes and --json (no watcher runs at a build: the full
+ * walk it falls back to, the journal's classes up to there, the JSON summary), and asks a broker
+ * that is not there for status (the client's classes up to its refused connection; a build needs
+ * no RabbitMQ). Exits 0 when the passes did.
  */
 public final class AotTraining {
     /** A port nothing listens on: status fails at once with a refused connection. */
@@ -40,7 +42,8 @@ public final class AotTraining {
         String dst = copy.toString();
         int failed = 0;
         for (String[] command : new String[][]{
-                {"copy", src, dst}, {"copy", src, dst}, {"sync", src, dst}, {"verify", src, dst}}) {
+                {"copy", src, dst}, {"copy", src, dst}, {"sync", src, dst}, {"verify", src, dst},
+                {"sync", src, dst, "--changes", "--json"}}) {
             if (Main.run(command) != 0) {
                 System.err.println("AotTraining: pdm " + String.join(" ", command) + " failed");
                 failed++;
