@@ -3,8 +3,6 @@ package pdm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
+import pdm.testkit.Tmux;
 
 /**
  * The progress line as a person sees it: pdm runs in a real terminal (a tmux pane of 80
@@ -30,13 +29,13 @@ class ProgressTerminalIT {
     @TempDir
     Path tmp;
 
-    private final String socket = "pdm-it-" + ProcessHandle.current().pid();
+    private final Tmux tmux = new Tmux("pdm-it");
 
     private Path locked;
 
     @AfterEach
     void killServer() throws Exception {
-        tmux("kill-server").waitFor(10, TimeUnit.SECONDS);
+        tmux.close();
         if (locked != null) {
             new ProcessBuilder("chattr", "-i", locked.toString()).start().waitFor();
         }
@@ -44,7 +43,7 @@ class ProgressTerminalIT {
 
     @Test
     void theLineFitsEightyColumnsAndLeavesNothingBehind() throws Exception {
-        assumeTmux();
+        Tmux.assume();
         Path src = tmp.resolve("src");
         Path dst = tmp.resolve("dst");
         byte[] data = Fx.random(1024, 5);
@@ -60,14 +59,14 @@ class ProgressTerminalIT {
         String script = "export PDM_STATE_DIR='" + tmp.resolve("state") + "'; unset COLUMNS PDM_RABBITMQ; "
                 + pdm + " copy -n '" + src + "' '" + dst + "' >/dev/null 2>&1; "
                 + pdm + " copy --dir-workers 1 --file-workers 1 '" + src + "' '" + dst + "'; echo EXIT=$?; sleep 600";
-        Process started = tmux("new-session", "-d", "-x", Integer.toString(COLUMNS), "-y", "40", "sh", "-c", script);
+        Process started = tmux.run("new-session", "-d", "-x", Integer.toString(COLUMNS), "-y", "40", "sh", "-c", script);
         assertThat(started.waitFor(30, TimeUnit.SECONDS) && started.exitValue() == 0).as("tmux started").isTrue();
 
         List<String> seen = new ArrayList<>();
         String screen = "";
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!screen.contains("EXIT=") && System.nanoTime() < deadline) {
-            screen = capture();
+            screen = tmux.capture();
             List<String> progress = screen.lines().filter(l -> l.startsWith("copy:")).toList();
             assertThat(progress).as("one progress row at a time, never one left behind:\n" + screen).hasSizeLessThan(2);
             for (String row : progress) {
@@ -94,7 +93,7 @@ class ProgressTerminalIT {
      */
     @Test
     void theSummaryAndARefusalAreLinesOfEightyColumns() throws Exception {
-        assumeTmux();
+        Tmux.assume();
         Path src = tmp.resolve("src");
         Path dst = tmp.resolve("dst");
         for (int i = 0; i < 5; i++) {
@@ -112,13 +111,13 @@ class ProgressTerminalIT {
         String script = "export PDM_STATE_DIR='" + tmp.resolve("state") + "'; unset COLUMNS PDM_RABBITMQ; "
                 + pdm + " copy --no-flags '" + src + "' '" + dst + "'; echo EXIT=$?; "
                 + pdm + " sync '" + empty + "' '" + dst + "'; echo EXIT=$?; sleep 600";
-        Process started = tmux("new-session", "-d", "-x", Integer.toString(COLUMNS), "-y", "50", "sh", "-c", script);
+        Process started = tmux.run("new-session", "-d", "-x", Integer.toString(COLUMNS), "-y", "50", "sh", "-c", script);
         assertThat(started.waitFor(30, TimeUnit.SECONDS) && started.exitValue() == 0).as("tmux started").isTrue();
         String screen = "";
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (screen.split("EXIT=", -1).length < 3 && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            screen = capture();
+            screen = tmux.capture();
         }
 
         assertThat(screen).as(screen).contains("EXIT=1").contains("EXIT=2");
@@ -141,30 +140,6 @@ class ProgressTerminalIT {
                 + "--allow-empty-source; nothing was changed");
     }
 
-    private String capture() throws Exception {
-        Process p = tmux("capture-pane", "-p", "-J");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
-    }
 
-    private Process tmux(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket, "-f", "/dev/null"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    }
 
-    private static void assumeTmux() throws Exception {
-        boolean there;
-        try {
-            there = new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start().waitFor() == 0;
-        } catch (IOException e) {
-            there = false;
-        }
-        if (!there && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError("tmux is needed for the progress line's terminal test under CI=true "
-                    + "(apt-get install tmux)");
-        }
-        assumeTrue(there, "tmux is not installed: the progress line's terminal test is skipped (apt-get install tmux)");
-    }
 }

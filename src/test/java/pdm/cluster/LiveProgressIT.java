@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pdm.testkit.Broker;
 import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
+import pdm.testkit.Tmux;
 import pdm.testkit.TreeComparer;
 
 /**
@@ -41,7 +41,7 @@ class LiveProgressIT {
     @TempDir
     Path tmp;
 
-    private final String socket = "pdm-live-" + ProcessHandle.current().pid();
+    private final Tmux tmux = new Tmux("pdm-live");
 
     @BeforeEach
     void broker() {
@@ -50,12 +50,12 @@ class LiveProgressIT {
 
     @AfterEach
     void killTmux() throws Exception {
-        tmux("kill-server").waitFor(10, TimeUnit.SECONDS);
+        tmux.close();
     }
 
     @Test
     void waitAndStatusShowAWholeFilesBytesAsTheyAreWritten() throws Exception {
-        assertThat(new ProcessBuilder("tmux", "-V").start().waitFor()).as("tmux is installed").isZero();
+        Tmux.assume();
         try (Cluster c = new Cluster(tmp)) {
             writeData(c.src.resolve("d/big"));
             c.startWorker("--bwlimit", "20M");
@@ -63,7 +63,7 @@ class LiveProgressIT {
 
             String script = "unset COLUMNS PDM_RABBITMQ; " + shell(c.pdm("copy", c.srcName, c.tgtName, "/", "--wait"))
                     + "; echo EXIT=$?; sleep 600";
-            Process started = tmux("new-session", "-d", "-x", "120", "-y", "40", "sh", "-c", script);
+            Process started = tmux.run("new-session", "-d", "-x", "120", "-y", "40", "sh", "-c", script);
             assertThat(started.waitFor(30, TimeUnit.SECONDS) && started.exitValue() == 0).as("tmux started").isTrue();
             List<Long> lineBytes = new CopyOnWriteArrayList<>();
             Thread screen = Thread.ofVirtual().start(() -> watch(lineBytes));
@@ -72,7 +72,7 @@ class LiveProgressIT {
             List<Long> statusBytes = new ArrayList<>();
             try {
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    assertThat(capture()).as("the copy is still running").doesNotContain("EXIT=");
+                    assertThat(tmux.capture()).as("the copy is still running").doesNotContain("EXIT=");
                     JsonNode s = c.run("status", job, "--json").json();
                     long bytes = s.path("bytes").asLong();
                     if (s.path("state").asText().equals("running") && bytes > 0 && bytes < SIZE) {
@@ -83,8 +83,8 @@ class LiveProgressIT {
             } finally {
                 screen.interrupt();
             }
-            await().atMost(Duration.ofMinutes(2)).until(() -> capture().contains("EXIT="));
-            assertThat(capture()).contains("EXIT=0");
+            await().atMost(Duration.ofMinutes(2)).until(() -> tmux.capture().contains("EXIT="));
+            assertThat(tmux.capture()).contains("EXIT=0");
             TreeComparer.assertSameTree(c.src, c.dst);
             JsonNode done = c.run("status", job, "--json").json();
             assertThat(done.path("bytes").asLong()).as("each byte once, when the job is done").isEqualTo(SIZE);
@@ -113,7 +113,7 @@ class LiveProgressIT {
     private void watch(List<Long> seen) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                for (String row : capture().lines().filter(l -> l.startsWith("copy:")).toList()) {
+                for (String row : tmux.capture().lines().filter(l -> l.startsWith("copy:")).toList()) {
                     Matcher m = LINE_BYTES.matcher(row);
                     if (m.find()) {
                         long bytes = (long) (Double.parseDouble(m.group(1)) * switch (m.group(2)) {
@@ -140,7 +140,7 @@ class LiveProgressIT {
         Pattern submitted = Pattern.compile("pdm: job (\\S+) submitted");
         String[] job = new String[1];
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Matcher m = submitted.matcher(capture());
+            Matcher m = submitted.matcher(tmux.capture());
             if (m.find()) {
                 job[0] = m.group(1);
             }
@@ -149,18 +149,7 @@ class LiveProgressIT {
         return job[0];
     }
 
-    private String capture() throws Exception {
-        Process p = tmux("capture-pane", "-p", "-J");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
-    }
 
-    private Process tmux(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket, "-f", "/dev/null"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    }
 
     private static String shell(List<String> cmd) {
         return cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
