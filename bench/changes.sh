@@ -7,6 +7,9 @@
 #
 #   sudo bench/changes.sh                 # PROFILE=meta N=100 REPS=2 WORK=/work/bench-changes TGT=/dev/shm/...
 #   sudo PROFILE=small N=50 bench/changes.sh
+# Under a lock shared with builds, take it with `flock -o LOCK bench/changes.sh`: without -o the
+# watcher this script starts inherits the lock's descriptor and, if the script is killed before its
+# trap runs, holds the lock until someone kills the watcher.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 PROFILE=${PROFILE:-meta}
