@@ -42,12 +42,8 @@ class SplitFoldTest {
         String root = TaskIds.root(JOB, 0);
         String files = TaskIds.childFiles(root, -1, 0);
         String finishId = TaskIds.finish(files, "big", "t");
-        List<String> rangeIds = new ArrayList<>();
-        List<JobEvent.Child> children = new ArrayList<>();
-        for (int i = 0; i < ranges; i++) {
-            rangeIds.add(TaskIds.range(files, "big", "t", i));
-            children.add(new JobEvent.Child(rangeIds.get(i), TaskKind.RANGE, "big"));
-        }
+        List<String> rangeIds = rangeIds(files, "t", ranges);
+        List<JobEvent.Child> children = rangeChildren(rangeIds);
         boolean fails = failing >= 0 && failing < ranges;
         FinishTask finish = new FinishTask(Path.of(""), Path.of("big"), Path.of(".pdm-tmp-x-r.y"), 77, SRC, null, null);
 
@@ -118,12 +114,8 @@ class SplitFoldTest {
             String root = TaskIds.root(JOB, 0);
             String files = TaskIds.childFiles(root, -1, 0);
             String finishId = TaskIds.finish(files, "big", "t");
-            List<String> rangeIds = new ArrayList<>();
-            List<JobEvent.Child> children = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                rangeIds.add(TaskIds.range(files, "big", "t", i));
-                children.add(new JobEvent.Child(rangeIds.get(i), TaskKind.RANGE, "big"));
-            }
+            List<String> rangeIds = rangeIds(files, "t", 5);
+            List<JobEvent.Child> children = rangeChildren(rangeIds);
             FinishTask finish = new FinishTask(Path.of(""), Path.of("big"), Path.of(".pdm-tmp-x-r.y"), 77, SRC, null,
                     null);
             List<JobEvent.Done> events = new ArrayList<>(List.of(
@@ -201,12 +193,8 @@ class SplitFoldTest {
         String root = TaskIds.root(JOB, 0);
         String files = TaskIds.childFiles(root, -1, 0);
         String finishId = TaskIds.finish(files, "big", "");
-        List<String> rangeIds = new ArrayList<>();
-        List<JobEvent.Child> children = new ArrayList<>();
-        for (int i = 0; i < ranges; i++) {
-            rangeIds.add(TaskIds.range(files, "big", "", i));
-            children.add(new JobEvent.Child(rangeIds.get(i), TaskKind.RANGE, "big"));
-        }
+        List<String> rangeIds = rangeIds(files, "", ranges);
+        List<JobEvent.Child> children = rangeChildren(rangeIds);
         boolean fails = failing >= 0 && failing < ranges;
         FinishTask finish = FinishTask.verify(Path.of(""), Path.of("big"), SRC, SRC);
         List<JobEvent.Done> events = new ArrayList<>();
@@ -286,6 +274,20 @@ class SplitFoldTest {
 
     private static long finishDue(JobFold fold) {
         return fold.job(JOB).toPublish().stream().filter(m -> m.task() instanceof FinishTask).count();
+    }
+
+    /** The task ids of file "big"'s {@code ranges} ranges (target name {@code tgt}: "t" to copy, "" to verify). */
+    private static List<String> rangeIds(String files, String tgt, int ranges) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < ranges; i++) {
+            ids.add(TaskIds.range(files, "big", tgt, i));
+        }
+        return ids;
+    }
+
+    /** The children a files task names for those range tasks. */
+    private static List<JobEvent.Child> rangeChildren(List<String> rangeIds) {
+        return rangeIds.stream().map(id -> new JobEvent.Child(id, TaskKind.RANGE, "big")).toList();
     }
 
     private static JobEvent.Done done(String id, TaskKind kind, List<JobEvent.Child> children, long written,
