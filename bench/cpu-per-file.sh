@@ -7,8 +7,15 @@
 #   PDM_CMD='PDM_JAR=/path/old.jar ./pdm' TOOLS=pdm,pdm-new ...   # another build beside this one
 #   PDM_NEW_OPTS='--dir-workers 16' TOOLS=pdm,pdm-new ...            # other options beside the defaults
 #   PDM_NEW2_OPTS='--dir-workers 1' TOOLS=pdm,pdm-new,pdm-new2 ...     # a third variant
+#   TARGET=dir bench/cpu-per-file.sh                              # targets beside the sources, as before
 # Profiles: "small" (../shared/bench/make-tree small: 100k files, 818 MB) and "empty200k"
 # (200,000 empty files in 200 directories). Trees are made once under $WORK and reused.
+# Targets (TARGET=fresh-ext4, the default; needs root and a loop device): every tool's initial
+# copy goes into an ext4 made just before it (an image file under $IMAGE_DIR, /dev/shm unless
+# set), its no-change pass into the same one. A target directory on a filesystem that has just
+# freed as many inodes costs whichever tool runs next up to twice the kernel time (ext4's inode
+# allocator skips inodes freed within the last half minute, recently_deleted() in the profile),
+# which made CPU seconds swing by half from run to run; a new filesystem each time does not.
 # Prints one row per run (tool, profile, pass, wall, user, sys) and a table of medians.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,6 +45,26 @@ tree() { # profile -> source dir, made once
 
 drop() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 
+target="${TARGET:-fresh-ext4}"
+image="${IMAGE_DIR:-/dev/shm}/pdm-cpu-bench-target.img"
+mnt="$work/target"
+unmount() { if mountpoint -q "$mnt"; then umount "$mnt"; fi; rm -f "$image"; }
+# -> a directory to copy into, on a filesystem made for this run when TARGET=fresh-ext4
+fresh_target() { # name
+  case "$target" in
+    dir) echo "$work/dst-$1" ;;
+    fresh-ext4)
+      unmount; mkdir -p "$mnt"
+      truncate -s "${IMAGE_SIZE:-8G}" "$image"
+      # fully initialised: no ext4lazyinit thread zeroing inode tables during the run
+      mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$image"
+      mount -o loop "$image" "$mnt" || { echo "cannot loop-mount $image (TARGET=dir runs without)" >&2; exit 2; }
+      echo "$mnt/$1" ;;
+    *) echo "TARGET=$target: say fresh-ext4 or dir" >&2; exit 2 ;;
+  esac
+}
+trap unmount EXIT
+
 # tool pass src dst -> the command line
 cmd() {
   case "$1:$2" in
@@ -63,11 +90,11 @@ for rep in $(seq 1 "$reps"); do
   for p in ${profiles//,/ }; do
     src="$(tree "$p")"
     for t in ${tools//,/ }; do
-      dst="$work/dst-$p-$t"
+      dst="$(fresh_target "dst-$p-$t")"
       rm -rf "$dst"
       run "$t" "$p" initial "$src" "$dst"
       run "$t" "$p" no-change "$src" "$dst"
-      rm -rf "$dst"
+      if [ "$target" = dir ]; then rm -rf "$dst"; fi
     done
   done
 done

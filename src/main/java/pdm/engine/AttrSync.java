@@ -55,9 +55,9 @@ final class AttrSync {
     }
 
     /** Before any data: a flag a filesystem takes only on an empty file (no-COW). */
-    void beforeData(FileHandle out, Attrs src, String what) throws IOException {
-        if (policy.flags()) {
-            Attrs.writeNoCow(out, src, what);
+    void beforeData(FileHandle out, Attrs src, DirPair dir, Path name) throws IOException {
+        if (policy.flags() && (src.copiedFlags(false) & pdm.fs.InodeFlags.NOCOW) != 0) {
+            Attrs.writeNoCow(out, src, dir.display(name));
         }
     }
 
@@ -101,11 +101,11 @@ final class AttrSync {
      * differ from what the target has. Should the target refuse them, the file's mtime is put off
      * so that the next pass copies it, and fails it, again: never a silent loss.
      */
-    void afterPlace(Dir tgtDir, Path name, Attrs src, Attrs tgt, String what) throws IOException {
+    void afterPlace(DirPair dir, Path name, Attrs src, Attrs tgt) throws IOException {
         if (policy.flags() && src.flagsDiffer(tgt, false)) {
-            try (FileHandle f = tgtDir.openRead(name)) {
+            try (FileHandle f = dir.tgt().openRead(name)) {
                 try {
-                    Attrs.writeFlags(f, src, Attrs.flagsOf(f, policy), what);
+                    Attrs.writeFlags(f, src, Attrs.flagsOf(f, policy), dir.display(name));
                 } catch (IOException e) {
                     unfinished(f, e);
                     throw e;

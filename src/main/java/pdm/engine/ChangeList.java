@@ -61,6 +61,13 @@ public final class ChangeList {
      * A line that also names what changed, as verify names it, in parentheses after the path:
      * {@code meta         /f (acl, xattr trusted.t, flags +i)} (rsync's itemize letters, in words).
      */
+    /** {@link #add(Change, String, java.util.List)} of the entry {@code name} of {@code dir}, named only when listed. */
+    void add(Change what, DirPair dir, java.nio.file.Path name, java.util.List<String> changed) {
+        if (out != null) {
+            add(what, dir.display(name), changed);
+        }
+    }
+
     public void add(Change what, String displayPath, java.util.List<String> changed) {
         if (out == null) {
             return;

@@ -104,7 +104,7 @@ final class EntryWriter {
             try (FileHandle in = dir.src().openRead(item.name(), item.src()); FileHandle out = newFile(dir, item, in)) {
                 e.name = out.createdAs();
                 Attrs first = attrs.readSource(in);
-                attrs.beforeData(out, first, dir.display(item.name()));
+                attrs.beforeData(out, first, dir, item.name());
                 // (a big file as ranges, by several threads)
                 e.bytes = FileData.copy(ctx, in, out, src.size(), e.counting(ctx.throttle()));
                 e.attrs = settleMeta(in, out, src, e.bytes, first, dir.tgt());
@@ -137,7 +137,7 @@ final class EntryWriter {
                     throw new IOException("changed while being copied (replaced by another file); the next pass copies it");
                 }
                 if (made) {
-                    attrs.beforeData(out, attrs.readSource(in), dir.display(item.name())); // (on the empty file)
+                    attrs.beforeData(out, attrs.readSource(in), dir, item.name()); // (on the empty file)
                 }
                 Copier.reserve(out, src.size());
                 Split split = ctx.options().split();
@@ -299,7 +299,7 @@ final class EntryWriter {
             if (placed) {
                 if (made.attrs != null) {
                     // (after the rename: a project-inherit directory refuses a file of another project)
-                    attrs.afterPlace(dir.tgt(), item.name(), made.attrs[0], made.attrs[1], dir.display(item.name()));
+                    attrs.afterPlace(dir, item.name(), made.attrs[0], made.attrs[1]);
                 }
                 placed(dir, item, what, changed, made.bytes, made.written.sum());
             }
@@ -312,7 +312,7 @@ final class EntryWriter {
     }
 
     private void placed(DirPair dir, WorkItem item, Change what, List<String> changed, long bytes, long written) {
-        ctx.changes().add(what, dir.display(item.name()), changed);
+        ctx.changes().add(what, dir, item.name(), changed);
         ctx.stats().filesCopied.increment();
         ctx.stats().bytes.add(bytes);
         ctx.stats().bytesWritten.add(written);

@@ -107,20 +107,37 @@ public final class InodeAttrs {
     private InodeAttrs() {
     }
 
+    /**
+     * Per-thread memory for the reads made once per file (its flags, its fsxattr): no arena made
+     * and freed around each of them.
+     */
+    private static final class Scratch {
+        final MemorySegment capture;
+        final MemorySegment flags;
+        final MemorySegment fsxattr;
+
+        Scratch() {
+            Arena a = Arena.ofAuto();
+            capture = a.allocate(CAPTURE);
+            flags = a.allocate(JAVA_INT);
+            fsxattr = a.allocate(FSXATTR);
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /** The inode flags (an unsigned int), or {@link #NONE} where the filesystem or file type has none. */
     public static long flags(int fd) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment cap = a.allocate(CAPTURE);
-            MemorySegment v = a.allocate(JAVA_INT); // (an int, whatever the request's size field says)
-            if (ioctl(cap, fd, FS_IOC_GETFLAGS, v) == 0) {
-                return Integer.toUnsignedLong(v.get(JAVA_INT, 0));
-            }
-            int e = Syscall.errno(cap);
-            if (e == ENOTTY || e == EOPNOTSUPP) {
-                return NONE;
-            }
-            throw SysException.of("ioctl(FS_IOC_GETFLAGS)", e, "descriptor " + fd);
+        Scratch s = SCRATCH.get();
+        MemorySegment v = s.flags; // (an int, whatever the request's size field says)
+        if (ioctl(s.capture, fd, FS_IOC_GETFLAGS, v) == 0) {
+            return Integer.toUnsignedLong(v.get(JAVA_INT, 0));
         }
+        int e = Syscall.errno(s.capture);
+        if (e == ENOTTY || e == EOPNOTSUPP) {
+            return NONE;
+        }
+        throw SysException.of("ioctl(FS_IOC_GETFLAGS)", e, "descriptor " + fd);
     }
 
     public static void setFlags(int fd, int flags, String what) throws IOException {
@@ -136,19 +153,17 @@ public final class InodeAttrs {
 
     /** The fsxattr, or null where the filesystem or file type has none. */
     public static FsXattr fsxattr(int fd) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment cap = a.allocate(CAPTURE);
-            MemorySegment s = a.allocate(FSXATTR);
-            if (ioctl(cap, fd, FS_IOC_FSGETXATTR, s) == 0) {
-                return new FsXattr(s.get(JAVA_INT, XFLAGS), s.get(JAVA_INT, EXTSIZE), s.get(JAVA_INT, NEXTENTS),
-                        s.get(JAVA_INT, PROJID), s.get(JAVA_INT, COWEXTSIZE));
-            }
-            int e = Syscall.errno(cap);
-            if (e == ENOTTY || e == EOPNOTSUPP) {
-                return null;
-            }
-            throw SysException.of("ioctl(FS_IOC_FSGETXATTR)", e, "descriptor " + fd);
+        Scratch scratch = SCRATCH.get();
+        MemorySegment s = scratch.fsxattr;
+        if (ioctl(scratch.capture, fd, FS_IOC_FSGETXATTR, s) == 0) {
+            return new FsXattr(s.get(JAVA_INT, XFLAGS), s.get(JAVA_INT, EXTSIZE), s.get(JAVA_INT, NEXTENTS),
+                    s.get(JAVA_INT, PROJID), s.get(JAVA_INT, COWEXTSIZE));
         }
+        int e = Syscall.errno(scratch.capture);
+        if (e == ENOTTY || e == EOPNOTSUPP) {
+            return null;
+        }
+        throw SysException.of("ioctl(FS_IOC_FSGETXATTR)", e, "descriptor " + fd);
     }
 
     /** Writes back an fsxattr read by {@link #fsxattr} and changed (read-modify-write, as chattr -p does). */

@@ -48,7 +48,22 @@ public final class NameBytes {
 
     /** Readable text for a path's exact bytes ({@link #text(byte[])}); the empty path is "". */
     public static String text(Path p) {
-        return text(p.toString().isEmpty() ? new byte[0] : bytes(p));
+        String s = p.toString();
+        if (plain(s)) { // (the common case, once or more per entry: no bytes, no decoder)
+            return s;
+        }
+        return text(s.isEmpty() ? new byte[0] : bytes(p));
+    }
+
+    /** Printable ASCII without a backslash: a name whose bytes are its text, with nothing to escape. */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A path of exactly these bytes, relative unless they start with '/' (no decoding, so non-UTF-8 names survive). */

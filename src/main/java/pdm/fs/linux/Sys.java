@@ -208,46 +208,46 @@ public final class Sys {
         return Syscall.errno(s.capture);
     }
 
-    private static RuntimeException bug(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
-
-    /** One downcall, given the thread's scratch memory; returns what the C function returned. */
-    @FunctionalInterface
-    private interface Downcall {
-        long call(Scratch s) throws Throwable;
-    }
-
     /**
-     * Runs a downcall whose negative result means failure. A failure with one of the
-     * {@code tolerated} errnos is returned, as the negative errno (test it with
-     * {@link #failed}); any other is thrown as the exception of {@code call} on {@code what}
-     * (name bytes, or a description). Otherwise returns what the call returned.
+     * What system call {@code call} returned ({@code r}) when it succeeded. A failure with one of
+     * the {@code tolerated} errnos is returned as the negative errno (test it with
+     * {@link #failed}); any other is thrown as the exception of {@code call} on {@code what} (name
+     * bytes, or a description). One overload per count of tolerated errnos, and descriptors named
+     * only on failure ({@link #checkFd}): a call that succeeds allocates nothing here, which is
+     * most of what the per-file path pays in Java around its dozen calls (the C1 code pdm runs
+     * does not remove a capturing lambda's or a varargs array's allocation).
      */
-    private static long call(String call, Object what, Downcall d, Errno... tolerated) throws IOException {
-        Scratch s = SCRATCH.get();
-        long r;
-        try {
-            r = d.call(s);
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw bug(t);
-        }
-        if (r >= 0) {
-            return r;
-        }
+    private static long check(Scratch s, long r, String call, Object what) throws IOException {
+        return r >= 0 ? r : fail(s, call, what, null, null, null);
+    }
+
+    private static long check(Scratch s, long r, String call, Object what, Errno tolerated) throws IOException {
+        return r >= 0 ? r : fail(s, call, what, tolerated, null, null);
+    }
+
+    private static long check(Scratch s, long r, String call, Object what, Errno t1, Errno t2) throws IOException {
+        return r >= 0 ? r : fail(s, call, what, t1, t2, null);
+    }
+
+    private static long check(Scratch s, long r, String call, Object what, Errno t1, Errno t2, Errno t3)
+            throws IOException {
+        return r >= 0 ? r : fail(s, call, what, t1, t2, t3);
+    }
+
+    /** {@link #check} of a call on descriptor {@code fd}. */
+    private static long checkFd(Scratch s, long r, String call, int fd) throws IOException {
+        return r >= 0 ? r : fail(s, call, "descriptor " + fd, null, null, null);
+    }
+
+    private static long checkFd(Scratch s, long r, String call, int fd, Errno tolerated) throws IOException {
+        return r >= 0 ? r : fail(s, call, "descriptor " + fd, tolerated, null, null);
+    }
+
+    private static long fail(Scratch s, String call, Object what, Errno t1, Errno t2, Errno t3) throws IOException {
         int errno = errnoOf(s);
-        for (Errno t : tolerated) {
-            if (t.number() == errno) {
-                return -errno;
-            }
+        if ((t1 != null && t1.number() == errno) || (t2 != null && t2.number() == errno)
+                || (t3 != null && t3.number() == errno)) {
+            return -errno;
         }
         throw SysException.of(call, errno, what instanceof byte[] b ? NameBytes.text(b) : String.valueOf(what));
     }
@@ -261,7 +261,8 @@ public final class Sys {
 
     /** openat(2) of a name in {@code dirFd} (AT_FDCWD for an absolute path given by the user). */
     public static int openat(int dirFd, byte[] name, int flags, int mode) throws IOException {
-        return (int) call("openat", name, s -> sys(s, Nr.OPENAT, dirFd, ptr(cstr(s.name1, name)), flags, mode));
+        Scratch s = SCRATCH.get();
+        return (int) check(s, sys(s, Nr.OPENAT, dirFd, ptr(cstr(s.name1, name)), flags, mode), "openat", name);
     }
 
     /**
@@ -337,13 +338,13 @@ public final class Sys {
 
     /** openat2 of a directory; -1 when this kernel has none (then never tried again). */
     private static int openat2(int dirFd, byte[] piece, byte[] whole, int flags) throws IOException {
-        long fd = call("openat2", whole, s -> {
-            s.how.set(JAVA_LONG, HOW_FLAGS, (long) flags);
-            s.how.set(JAVA_LONG, HOW_MODE, 0L);
-            s.how.set(JAVA_LONG, HOW_RESOLVE, ARCH.resolveBeneath() | ARCH.resolveNoSymlinks()
-                    | ARCH.resolveNoMagiclinks());
-            return sys(s, Nr.OPENAT2, dirFd, ptr(cstr(s.name1, piece)), ptr(s.how), OPEN_HOW.byteSize());
-        }, Errno.ENOSYS);
+        Scratch s = SCRATCH.get();
+        s.how.set(JAVA_LONG, HOW_FLAGS, (long) flags);
+        s.how.set(JAVA_LONG, HOW_MODE, 0L);
+        s.how.set(JAVA_LONG, HOW_RESOLVE, ARCH.resolveBeneath() | ARCH.resolveNoSymlinks()
+                | ARCH.resolveNoMagiclinks());
+        long fd = check(s, sys(s, Nr.OPENAT2, dirFd, ptr(cstr(s.name1, piece)), ptr(s.how), OPEN_HOW.byteSize()),
+                "openat2", whole, Errno.ENOSYS);
         if (failed(fd, Errno.ENOSYS)) {
             openat2 = false;
             return -1;
@@ -381,9 +382,10 @@ public final class Sys {
 
     /** Reads an open directory with getdents64, batch by batch, and hands each entry but . and .. to {@code v}. */
     private static void readDir(int dirFd, DirentVisitor v) throws IOException {
-        MemorySegment buf = SCRATCH.get().dirents();
+        Scratch s = SCRATCH.get();
+        MemorySegment buf = s.dirents();
         while (true) {
-            long n = call("getdents64", "directory", s -> sys(s, Nr.GETDENTS64, dirFd, ptr(buf), DIRENTS, 0));
+            long n = check(s, sys(s, Nr.GETDENTS64, dirFd, ptr(buf), DIRENTS, 0), "getdents64", "directory");
             if (n == 0) {
                 return;
             }
@@ -440,21 +442,19 @@ public final class Sys {
 
     /** lstat of {@code name} in {@code dirFd}, or null when it does not exist. */
     public static Stat lstat(int dirFd, byte[] name) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        long r = call("statx", name, s -> sys(s, Nr.STATX, dirFd, ptr(cstr(s.name1, name)), ARCH.atSymlinkNofollow(),
-                STATX_BASIC_STATS, ptr(s.statx), 0), Errno.ENOENT);
-        return failed(r, Errno.ENOENT) ? null : stat(scratch.statx);
+        Scratch s = SCRATCH.get();
+        long r = check(s, sys(s, Nr.STATX, dirFd, ptr(cstr(s.name1, name)), ARCH.atSymlinkNofollow(),
+                STATX_BASIC_STATS, ptr(s.statx), 0), "statx", name, Errno.ENOENT);
+        return failed(r, Errno.ENOENT) ? null : stat(s.statx);
     }
 
     /** fstat of an open descriptor (statx with AT_EMPTY_PATH). */
     public static Stat fstat(int fd) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        call("statx", "descriptor " + fd, s -> {
-            s.small.set(JAVA_BYTE, 0, (byte) 0);
-            return sys(s, Nr.STATX, fd, ptr(s.small), ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
-                    STATX_BASIC_STATS, ptr(s.statx), 0);
-        });
-        return stat(scratch.statx);
+        Scratch s = SCRATCH.get();
+        s.small.set(JAVA_BYTE, 0, (byte) 0);
+        checkFd(s, sys(s, Nr.STATX, fd, ptr(s.small), ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
+                STATX_BASIC_STATS, ptr(s.statx), 0), "statx", fd);
+        return stat(s.statx);
     }
 
     /** Decodes struct statx (linux/stat.h: the same layout on every architecture). */
@@ -487,66 +487,74 @@ public final class Sys {
     }
 
     public static void mkdirat(int dirFd, byte[] name, int mode) throws IOException {
-        call("mkdirat", name, s -> sys(s, Nr.MKDIRAT, dirFd, ptr(cstr(s.name1, name)), mode, 0));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.MKDIRAT, dirFd, ptr(cstr(s.name1, name)), mode, 0), "mkdirat", name);
     }
 
     public static void mknodat(int dirFd, byte[] name, int mode, long dev) throws IOException {
         if (dev >>> 32 != 0) { // (the kernel takes 32 bits; glibc refuses more the same way)
             throw SysException.of("mknodat", Errno.EINVAL.number(), NameBytes.text(name));
         }
-        call("mknodat", name, s -> sys(s, Nr.MKNODAT, dirFd, ptr(cstr(s.name1, name)), mode, dev));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.MKNODAT, dirFd, ptr(cstr(s.name1, name)), mode, dev), "mknodat", name);
     }
 
     public static void symlinkat(byte[] target, int dirFd, byte[] name) throws IOException {
-        call("symlinkat", name, s -> sys(s, Nr.SYMLINKAT, ptr(cstr(s.name2, target)), dirFd,
-                ptr(cstr(s.name1, name)), 0));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.SYMLINKAT, ptr(cstr(s.name2, target)), dirFd, ptr(cstr(s.name1, name)), 0),
+                "symlinkat", name);
     }
 
     /** The exact bytes a symlink holds. */
     public static byte[] readlinkat(int dirFd, byte[] name) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        int n = (int) call("readlinkat", name, s -> sys(s, Nr.READLINKAT, dirFd, ptr(cstr(s.name1, name)),
-                ptr(s.small), PATH_MAX + 1L));
+        Scratch s = SCRATCH.get();
+        int n = (int) check(s, sys(s, Nr.READLINKAT, dirFd, ptr(cstr(s.name1, name)), ptr(s.small), PATH_MAX + 1L),
+                "readlinkat", name);
         byte[] out = new byte[n];
-        MemorySegment.copy(scratch.small, JAVA_BYTE, 0, out, 0, n);
+        MemorySegment.copy(s.small, JAVA_BYTE, 0, out, 0, n);
         return out;
     }
 
     /** A hard link {@code newName} in {@code newDir} to {@code oldName} in {@code oldDir} (never following a symlink). */
     public static void linkat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
-        call("linkat", newName, s -> sys(s, Nr.LINKAT, oldDir, ptr(cstr(s.name1, oldName)), newDir,
-                ptr(cstr(s.name2, newName)), 0, 0));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.LINKAT, oldDir, ptr(cstr(s.name1, oldName)), newDir, ptr(cstr(s.name2, newName)), 0, 0),
+                "linkat", newName);
     }
 
     /** rename within or between directories; replaces a file or symlink at the new name. */
     public static void renameat(int oldDir, byte[] oldName, int newDir, byte[] newName) throws IOException {
-        call("renameat2", newName, s -> sys(s, Nr.RENAMEAT2, oldDir, ptr(cstr(s.name1, oldName)), newDir,
-                ptr(cstr(s.name2, newName)), 0, 0));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.RENAMEAT2, oldDir, ptr(cstr(s.name1, oldName)), newDir, ptr(cstr(s.name2, newName)), 0,
+                0), "renameat2", newName);
     }
 
     public static void unlinkat(int dirFd, byte[] name, boolean dir) throws IOException {
         int flags = dir ? ARCH.atRemovedir() : 0;
-        call("unlinkat", name, s -> sys(s, Nr.UNLINKAT, dirFd, ptr(cstr(s.name1, name)), flags, 0));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.UNLINKAT, dirFd, ptr(cstr(s.name1, name)), flags, 0), "unlinkat", name);
     }
 
 
     /** lchown of a name: never follows a symlink. */
     public static void lchownat(int dirFd, byte[] name, int uid, int gid) throws IOException {
-        call("fchownat", name, s -> sys(s, Nr.FCHOWNAT, dirFd, ptr(cstr(s.name1, name)), uid, gid,
-                ARCH.atSymlinkNofollow(), 0));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.FCHOWNAT, dirFd, ptr(cstr(s.name1, name)), uid, gid, ARCH.atSymlinkNofollow(), 0),
+                "fchownat", name);
     }
 
     /** chmod of a name known not to be a symlink (the kernel cannot chmod a symlink itself). */
     public static void chmodat(int dirFd, byte[] name, int mode) throws IOException {
-        call("fchmodat", name, s -> sys(s, Nr.FCHMODAT, dirFd, ptr(cstr(s.name1, name)), mode, 0));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.FCHMODAT, dirFd, ptr(cstr(s.name1, name)), mode, 0), "fchmodat", name);
     }
 
     /** utimensat with AT_SYMLINK_NOFOLLOW: the entry's own times, to the nanosecond, whatever its type. */
     public static void lutimensat(int dirFd, byte[] name, long atimeNs, long mtimeNs) throws IOException {
-        call("utimensat", name, s -> {
-            times(s, atimeNs, mtimeNs);
-            return sys(s, Nr.UTIMENSAT, dirFd, ptr(cstr(s.name1, name)), ptr(s.times), ARCH.atSymlinkNofollow());
-        });
+        Scratch s = SCRATCH.get();
+        times(s, atimeNs, mtimeNs);
+        check(s, sys(s, Nr.UTIMENSAT, dirFd, ptr(cstr(s.name1, name)), ptr(s.times), ARCH.atSymlinkNofollow()),
+                "utimensat", name);
     }
 
     private static void times(Scratch s, long atimeNs, long mtimeNs) {
@@ -560,29 +568,28 @@ public final class Sys {
     /** fchown, fchmod and futimens on an open descriptor, in the only order that keeps setuid bits. */
     public static void setMeta(int fd, int uid, int gid, boolean owner, int perms, long atimeNs, long mtimeNs)
             throws IOException {
-        String what = "descriptor " + fd;
+        Scratch s = SCRATCH.get();
         if (owner) {
-            call("fchown", what, s -> sys(s, Nr.FCHOWN, fd, uid, gid, 0));
+            checkFd(s, sys(s, Nr.FCHOWN, fd, uid, gid, 0), "fchown", fd);
         }
-        call("fchmod", what, s -> sys(s, Nr.FCHMOD, fd, perms, 0, 0));
-        call("futimens", what, s -> {
-            times(s, atimeNs, mtimeNs);
-            return sys(s, Nr.UTIMENSAT, fd, 0, ptr(s.times), 0); // (futimens: a NULL name means fd itself)
-        });
+        checkFd(s, sys(s, Nr.FCHMOD, fd, perms, 0, 0), "fchmod", fd);
+        times(s, atimeNs, mtimeNs);
+        // (futimens: a NULL name means fd itself)
+        checkFd(s, sys(s, Nr.UTIMENSAT, fd, 0, ptr(s.times), 0), "futimens", fd);
     }
 
     // ---- extended attributes (on descriptors: a file or directory pdm holds open)
 
     /** The names of every xattr of an open file or directory (all namespaces the caller may see). */
     public static List<String> listXattrs(int fd) throws IOException {
-        String what = "descriptor " + fd;
-        long size = call("flistxattr", what, s -> sys(s, Nr.FLISTXATTR, fd, 0, 0, 0), Errno.EOPNOTSUPP);
+        Scratch s = SCRATCH.get();
+        long size = checkFd(s, sys(s, Nr.FLISTXATTR, fd, 0, 0, 0), "flistxattr", fd, Errno.EOPNOTSUPP);
         if (size <= 0) {
             return List.of();
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(size + 1);
-            long n = call("flistxattr", what, s -> sys(s, Nr.FLISTXATTR, fd, ptr(buf), size + 1, 0));
+            long n = checkFd(s, sys(s, Nr.FLISTXATTR, fd, ptr(buf), size + 1, 0), "flistxattr", fd);
             return names(buf, n);
         }
     }
@@ -594,17 +601,17 @@ public final class Sys {
      * entry if it is a symlink). An entry that vanished has none.
      */
     public static boolean hasXattrWithPrefix(int dirFd, byte[] name, String prefix) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        MemorySegment p = procPath(scratch.name2, dirFd, name);
-        long n = call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), ptr(s.xattrNames), XATTR_NAMES, 0),
+        Scratch s = SCRATCH.get();
+        MemorySegment p = procPath(s.name2, dirFd, name);
+        long n = check(s, sys(s, Nr.LLISTXATTR, ptr(p), ptr(s.xattrNames), XATTR_NAMES, 0), "llistxattr", name,
                 Errno.ERANGE, Errno.ENOENT, Errno.EOPNOTSUPP);
-        MemorySegment names = scratch.xattrNames;
+        MemorySegment names = s.xattrNames;
         if (failed(n, Errno.ERANGE)) {
-            long size = call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), 0, 0, 0), Errno.ENOENT,
+            long size = check(s, sys(s, Nr.LLISTXATTR, ptr(p), 0, 0, 0), "llistxattr", name, Errno.ENOENT,
                     Errno.EOPNOTSUPP);
             MemorySegment more = Arena.ofAuto().allocate(Math.max(1, size));
             names = more;
-            n = size < 0 ? size : call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), ptr(more), size, 0),
+            n = size < 0 ? size : check(s, sys(s, Nr.LLISTXATTR, ptr(p), ptr(more), size, 0), "llistxattr", name,
                     Errno.ENOENT, Errno.EOPNOTSUPP);
         }
         if (n < 0) { // (gone, or a filesystem without xattrs: none)
@@ -632,16 +639,16 @@ public final class Sys {
 
     /** The value of one xattr, or null when it is gone. */
     public static byte[] getXattr(int fd, String name) throws IOException {
-        Scratch scratch = SCRATCH.get();
+        Scratch s = SCRATCH.get();
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        long size = call("fgetxattr", name, s -> sys(s, Nr.FGETXATTR, fd, ptr(cstr(s.name1, n)), 0, 0),
+        long size = check(s, sys(s, Nr.FGETXATTR, fd, ptr(cstr(s.name1, n)), 0, 0), "fgetxattr", name,
                 Errno.ENODATA);
         if (failed(size, Errno.ENODATA)) {
             return null;
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(Math.max(1, size));
-            long got = call("fgetxattr", name, s -> sys(s, Nr.FGETXATTR, fd, ptr(scratch.name1), ptr(buf), size),
+            long got = check(s, sys(s, Nr.FGETXATTR, fd, ptr(s.name1), ptr(buf), size), "fgetxattr", name,
                     Errno.ENODATA);
             if (failed(got, Errno.ENODATA)) {
                 return null;
@@ -657,14 +664,15 @@ public final class Sys {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
-            call("fsetxattr", name, s -> sys(s, Nr.FSETXATTR, fd, ptr(cstr(s.name1, n)), ptr(v), value.length, 0,
-                    0));
+            Scratch s = SCRATCH.get();
+            check(s, sys(s, Nr.FSETXATTR, fd, ptr(cstr(s.name1, n)), ptr(v), value.length, 0, 0), "fsetxattr", name);
         }
     }
 
     public static void removeXattr(int fd, String name) throws IOException {
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        call("fremovexattr", name, s -> sys(s, Nr.FREMOVEXATTR, fd, ptr(cstr(s.name1, n)), 0, 0), Errno.ENODATA);
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.FREMOVEXATTR, fd, ptr(cstr(s.name1, n)), 0, 0), "fremovexattr", name, Errno.ENODATA);
     }
 
     // ---- extended attributes of an entry pdm does not open (a symlink, fifo, socket or device node):
@@ -672,32 +680,33 @@ public final class Sys {
 
     /** The names of every xattr of the entry {@code name} of {@code dirFd}; none where it is gone or has none. */
     public static List<String> listXattrs(int dirFd, byte[] name) throws IOException {
-        MemorySegment p = procPath(SCRATCH.get().name2, dirFd, name);
-        long size = call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), 0, 0, 0), Errno.EOPNOTSUPP,
+        Scratch s = SCRATCH.get();
+        MemorySegment p = procPath(s.name2, dirFd, name);
+        long size = check(s, sys(s, Nr.LLISTXATTR, ptr(p), 0, 0, 0), "llistxattr", name, Errno.EOPNOTSUPP,
                 Errno.ENOENT);
         if (size <= 0) {
             return List.of();
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(size + 1);
-            long n = call("llistxattr", name, s -> sys(s, Nr.LLISTXATTR, ptr(p), ptr(buf), size + 1, 0));
+            long n = check(s, sys(s, Nr.LLISTXATTR, ptr(p), ptr(buf), size + 1, 0), "llistxattr", name);
             return names(buf, n);
         }
     }
 
     /** The value of one xattr of the entry {@code name} of {@code dirFd}, or null when it is gone. */
     public static byte[] getXattr(int dirFd, byte[] name, String attr) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        MemorySegment p = procPath(scratch.name2, dirFd, name);
-        MemorySegment n = cstr(scratch.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        long size = call("lgetxattr", attr, s -> sys(s, Nr.LGETXATTR, ptr(p), ptr(n), 0, 0), Errno.ENODATA,
+        Scratch s = SCRATCH.get();
+        MemorySegment p = procPath(s.name2, dirFd, name);
+        MemorySegment n = cstr(s.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long size = check(s, sys(s, Nr.LGETXATTR, ptr(p), ptr(n), 0, 0), "lgetxattr", attr, Errno.ENODATA,
                 Errno.ENOENT);
         if (size < 0) {
             return null;
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(Math.max(1, size));
-            long got = call("lgetxattr", attr, s -> sys(s, Nr.LGETXATTR, ptr(p), ptr(n), ptr(buf), size),
+            long got = check(s, sys(s, Nr.LGETXATTR, ptr(p), ptr(n), ptr(buf), size), "lgetxattr", attr,
                     Errno.ENODATA, Errno.ENOENT);
             if (got < 0) {
                 return null;
@@ -709,21 +718,21 @@ public final class Sys {
     }
 
     public static void setXattr(int dirFd, byte[] name, String attr, byte[] value) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        MemorySegment p = procPath(scratch.name2, dirFd, name);
-        MemorySegment n = cstr(scratch.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Scratch s = SCRATCH.get();
+        MemorySegment p = procPath(s.name2, dirFd, name);
+        MemorySegment n = cstr(s.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
-            call("lsetxattr", attr, s -> sys(s, Nr.LSETXATTR, ptr(p), ptr(n), ptr(v), value.length, 0, 0));
+            check(s, sys(s, Nr.LSETXATTR, ptr(p), ptr(n), ptr(v), value.length, 0, 0), "lsetxattr", attr);
         }
     }
 
     public static void removeXattr(int dirFd, byte[] name, String attr) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        MemorySegment p = procPath(scratch.name2, dirFd, name);
-        MemorySegment n = cstr(scratch.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        call("lremovexattr", attr, s -> sys(s, Nr.LREMOVEXATTR, ptr(p), ptr(n), 0, 0), Errno.ENODATA);
+        Scratch s = SCRATCH.get();
+        MemorySegment p = procPath(s.name2, dirFd, name);
+        MemorySegment n = cstr(s.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        check(s, sys(s, Nr.LREMOVEXATTR, ptr(p), ptr(n), 0, 0), "lremovexattr", attr, Errno.ENODATA);
     }
 
     /** The NUL-separated names of a listxattr buffer. */
@@ -745,17 +754,18 @@ public final class Sys {
 
     /** copy_file_range(2) of up to {@code len} bytes at the same offset of both files; 0 at the source's end. */
     public static long copyFileRange(int in, int out, long offset, long len) throws IOException {
-        return call("copy_file_range", "descriptor " + in, s -> {
-            s.offsets.set(JAVA_LONG, 0, offset);
-            s.offsets.set(JAVA_LONG, 8, offset);
-            return sys(s, Nr.COPY_FILE_RANGE, in, ptr(s.offsets), out, ptr(s.offsets) + 8, len, 0);
-        });
+        Scratch s = SCRATCH.get();
+        s.offsets.set(JAVA_LONG, 0, offset);
+        s.offsets.set(JAVA_LONG, 8, offset);
+        return checkFd(s, sys(s, Nr.COPY_FILE_RANGE, in, ptr(s.offsets), out, ptr(s.offsets) + 8, len, 0),
+                "copy_file_range", in);
     }
 
     public static long pread(int fd, MemorySegment buf, long len, long offset) throws IOException {
         checkBounds(buf, len);
         try {
-            return call("pread", "descriptor " + fd, s -> sys(s, Nr.PREAD64, fd, ptr(buf), len, offset));
+            Scratch s = SCRATCH.get();
+            return checkFd(s, sys(s, Nr.PREAD64, fd, ptr(buf), len, offset), "pread", fd);
         } finally {
             Reference.reachabilityFence(buf);
         }
@@ -764,7 +774,8 @@ public final class Sys {
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) throws IOException {
         checkBounds(buf, len);
         try {
-            return call("pwrite", "descriptor " + fd, s -> sys(s, Nr.PWRITE64, fd, ptr(buf), len, offset));
+            Scratch s = SCRATCH.get();
+            return checkFd(s, sys(s, Nr.PWRITE64, fd, ptr(buf), len, offset), "pwrite", fd);
         } finally {
             Reference.reachabilityFence(buf);
         }
@@ -776,17 +787,20 @@ public final class Sys {
      */
     public static long seek(int fd, long offset, boolean data) throws IOException {
         // ENXIO: offset at or past the end, or only a hole follows
-        long r = call("lseek", "descriptor " + fd, s -> sys(s, Nr.LSEEK, fd, offset,
-                data ? ARCH.seekData() : ARCH.seekHole(), 0), Errno.ENXIO);
+        Scratch s = SCRATCH.get();
+        long r = checkFd(s, sys(s, Nr.LSEEK, fd, offset, data ? ARCH.seekData() : ARCH.seekHole(), 0), "lseek", fd,
+                Errno.ENXIO);
         return failed(r, Errno.ENXIO) ? -1 : r;
     }
 
     public static void ftruncate(int fd, long length) throws IOException {
-        call("ftruncate", "descriptor " + fd, s -> sys(s, Nr.FTRUNCATE, fd, length, 0, 0));
+        Scratch s = SCRATCH.get();
+        checkFd(s, sys(s, Nr.FTRUNCATE, fd, length, 0, 0), "ftruncate", fd);
     }
 
     public static void fsync(int fd) throws IOException {
-        call("fsync", "descriptor " + fd, s -> sys(s, Nr.FSYNC, fd, 0, 0, 0));
+        Scratch s = SCRATCH.get();
+        checkFd(s, sys(s, Nr.FSYNC, fd, 0, 0, 0), "fsync", fd);
     }
 
     /** fadvise64(POSIX_FADV_SEQUENTIAL) or (DONTNEED) of the whole file: a hint; a failure is ignored. */
@@ -820,7 +834,8 @@ public final class Sys {
 
     /** statfs(2) of the filesystem {@code path} is on, into {@code buf}. */
     private static void statfs(byte[] path, MemorySegment buf) throws IOException {
-        call("statfs", path, x -> sys(x, Nr.STATFS, ptr(cstr(x.name1, path)), ptr(buf), 0, 0));
+        Scratch s = SCRATCH.get();
+        check(s, sys(s, Nr.STATFS, ptr(cstr(s.name1, path)), ptr(buf), 0, 0), "statfs", path);
     }
 
     /** What the filesystem {@code path} is on holds, as statvfs(3) says it (from statfs(2), as glibc). */
