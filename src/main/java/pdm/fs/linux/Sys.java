@@ -161,6 +161,7 @@ public final class Sys {
         final MemorySegment name1 = arena.allocate(PATH_MAX + 1);
         final MemorySegment name2 = arena.allocate(PATH_MAX + 1);
         final MemorySegment statx = arena.allocate(STATX_LAYOUT);
+        final byte[] statxBytes = new byte[(int) STATX_LAYOUT.byteSize()];
         final MemorySegment times = arena.allocate(TIMES);
         final MemorySegment how = arena.allocate(OPEN_HOW);
         final MemorySegment offsets = arena.allocate(16, 8);
@@ -445,7 +446,7 @@ public final class Sys {
         Scratch s = SCRATCH.get();
         long r = check(s, sys(s, Nr.STATX, dirFd, ptr(cstr(s.name1, name)), ARCH.atSymlinkNofollow(),
                 STATX_BASIC_STATS, ptr(s.statx), 0), "statx", name, Errno.ENOENT);
-        return failed(r, Errno.ENOENT) ? null : stat(s.statx);
+        return failed(r, Errno.ENOENT) ? null : stat(s);
     }
 
     /** fstat of an open descriptor (statx with AT_EMPTY_PATH). */
@@ -454,25 +455,42 @@ public final class Sys {
         s.small.set(JAVA_BYTE, 0, (byte) 0);
         checkFd(s, sys(s, Nr.STATX, fd, ptr(s.small), ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
                 STATX_BASIC_STATS, ptr(s.statx), 0), "statx", fd);
-        return stat(s.statx);
+        return stat(s);
     }
 
-    /** Decodes struct statx (linux/stat.h: the same layout on every architecture). */
-    static Stat stat(MemorySegment b) {
-        int nlink = b.get(JAVA_INT, STX_NLINK);
-        int uid = b.get(JAVA_INT, STX_UID);
-        int gid = b.get(JAVA_INT, STX_GID);
-        int mode = Short.toUnsignedInt(b.get(JAVA_SHORT, STX_MODE));
-        long ino = b.get(JAVA_LONG, STX_INO);
-        long size = b.get(JAVA_LONG, STX_SIZE);
-        long blocks = b.get(JAVA_LONG, STX_BLOCKS);
-        long atime = ns(b.get(JAVA_LONG, STX_ATIME_SEC), b.get(JAVA_INT, STX_ATIME_NSEC));
-        long mtime = ns(b.get(JAVA_LONG, STX_MTIME_SEC), b.get(JAVA_INT, STX_MTIME_NSEC));
-        long ctime = (b.get(JAVA_INT, STX_MASK) & STATX_CTIME) == 0 ? Long.MAX_VALUE
-                : ns(b.get(JAVA_LONG, STX_CTIME_SEC), b.get(JAVA_INT, STX_CTIME_NSEC));
-        long rdev = makedev(b.get(JAVA_INT, STX_RDEV_MAJOR), b.get(JAVA_INT, STX_RDEV_MINOR));
-        long dev = makedev(b.get(JAVA_INT, STX_DEV_MAJOR), b.get(JAVA_INT, STX_DEV_MINOR));
+    /**
+     * Decodes the struct statx (linux/stat.h: the same layout on every architecture) the thread's
+     * last statx filled: copied to the heap in one move and read there. Once or twice per entry of
+     * every pass; the C1-compiled code pdm runs checks each read of a segment, where an array read
+     * is a load.
+     */
+    private static Stat stat(Scratch s) {
+        byte[] b = s.statxBytes;
+        MemorySegment.copy(s.statx, JAVA_BYTE, 0, b, 0, b.length);
+        int nlink = i32(b, STX_NLINK);
+        int uid = i32(b, STX_UID);
+        int gid = i32(b, STX_GID);
+        int mode = (b[(int) STX_MODE] & 0xff) | (b[(int) STX_MODE + 1] & 0xff) << 8;
+        long ino = i64(b, STX_INO);
+        long size = i64(b, STX_SIZE);
+        long blocks = i64(b, STX_BLOCKS);
+        long atime = ns(i64(b, STX_ATIME_SEC), i32(b, STX_ATIME_NSEC));
+        long mtime = ns(i64(b, STX_MTIME_SEC), i32(b, STX_MTIME_NSEC));
+        long ctime = (i32(b, STX_MASK) & STATX_CTIME) == 0 ? Long.MAX_VALUE
+                : ns(i64(b, STX_CTIME_SEC), i32(b, STX_CTIME_NSEC));
+        long rdev = makedev(i32(b, STX_RDEV_MAJOR), i32(b, STX_RDEV_MINOR));
+        long dev = makedev(i32(b, STX_DEV_MAJOR), i32(b, STX_DEV_MINOR));
         return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks, ctime);
+    }
+
+    // (little-endian: x86_64 and arm64, the two architectures Arch admits)
+    private static int i32(byte[] b, long at) {
+        int o = (int) at;
+        return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | b[o + 3] << 24;
+    }
+
+    private static long i64(byte[] b, long at) {
+        return (i32(b, at) & 0xffffffffL) | (long) i32(b, at + 4) << 32;
     }
 
     private static long ns(long sec, int nsec) {
