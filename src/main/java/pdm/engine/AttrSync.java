@@ -118,17 +118,24 @@ final class AttrSync {
      * A file whose data is current: its attributes made the source's, in place (after its owner
      * and mode). Should the target refuse one, its mtime is put off as in {@link #afterPlace}.
      */
-    void fixInPlace(FileHandle from, FileHandle to, String what) throws IOException {
+    void fixInPlace(FileHandle from, FileHandle to, String what, BeforeFlags beforeFlags) throws IOException {
         Attrs s = read(from);
         Attrs t = read(to);
         try {
             Attrs.writeXattrs(to, s, t);
             ctx.stats().attrsNotKept.add(s.skipped());
+            beforeFlags.run();
             Attrs.writeFlags(to, s, t, what);
         } catch (IOException e) {
             unfinished(to, e);
             throw e;
         }
+    }
+
+    /** What a fix does once the xattrs are right and before the flags (the times: an immutable file takes none). */
+    @FunctionalInterface
+    interface BeforeFlags {
+        void run() throws IOException;
     }
 
     private static void unfinished(FileHandle f, IOException why) {

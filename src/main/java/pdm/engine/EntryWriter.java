@@ -398,12 +398,15 @@ final class EntryWriter {
             if (round > 0) {
                 srcAttrs = attrs.readSource(in);
             }
-            // On the open file: no path lookups, and the times are final since nothing writes after.
-            // Owner and mode first (a chown clears capabilities), then the xattrs, ACLs and
-            // capability, which move no time.
-            meta.apply(out, stamp);
+            // On the open file: no path lookups. Owner and mode first (a chown clears
+            // capabilities), then the xattrs, ACLs and capability, then the times, last: a file
+            // made under its own name (no rename to commit it) says it is done by its mtime alone,
+            // and a crash before it leaves the creation time, which the next pass sees differ
+            // (where a copy's ctime is newer than the source's, later passes trust its xattrs).
+            meta.applyOwnerMode(out, stamp);
             // (the first round's file is as created; a later round's has the xattrs this one set)
             Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs, round == 0 ? createdIn : null);
+            meta.applyTimes(out, stamp);
             FileMeta after = in.meta();
             if (after.ino() != src.ino() || after.size() != copied || after.mtimeNs() != src.mtimeNs()) {
                 throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
@@ -430,10 +433,18 @@ final class EntryWriter {
             // Through a descriptor of the file itself: should the name have become a symlink
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
-                meta.apply(f, src);
-                if (!changed.isEmpty() || relock) {
+                if (changed.isEmpty() && !relock) {
+                    meta.apply(f, src);
+                } else {
+                    // Each write moves the copy's ctime past the source's, after which later
+                    // passes trust its xattrs (FileMeta#mayHaveChangedSince): should this stop
+                    // half way (a crash), the next pass must still see the copy differ. Its mtime
+                    // is put off first, and made right once the xattrs are, before the flags (an
+                    // immutable file takes no times).
+                    Attrs.markUnfinished(f);
+                    meta.applyOwnerMode(f, src);
                     try (FileHandle from = dir.src().openRead(item.name())) {
-                        attrs.fixInPlace(from, f, dir.display(item.name()));
+                        attrs.fixInPlace(from, f, dir.display(item.name()), () -> meta.applyTimes(f, src));
                     }
                 }
             } catch (AccessDeniedException e) {

@@ -61,6 +61,16 @@ public final class FileHandle implements Closeable {
         Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());
     }
 
+    /** Owner (when {@code owner}) and mode alone: what {@link #setMeta} does before the times. */
+    public void setOwnerMode(FileMeta m, boolean owner) throws IOException {
+        Sys.setOwnerMode(fd, m.uid(), m.gid(), owner, m.perms());
+    }
+
+    /** The ns atime and mtime alone. */
+    public void setTimes(FileMeta m) throws IOException {
+        Sys.futimens(fd, m.atimeNs(), m.mtimeNs());
+    }
+
     /** This open file as a path a helper program can open ({@code /proc/PID/fd/N}), whatever its name. */
     public String procPath() {
         return procPath(fd);

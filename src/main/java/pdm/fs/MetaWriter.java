@@ -25,4 +25,16 @@ public final class MetaWriter {
     public void apply(FileHandle file, FileMeta src) throws IOException {
         file.setMeta(src, setOwner);
     }
+
+    /**
+     * Owner and mode alone, on a file whose times come last ({@link #applyTimes}): a file's xattrs
+     * go between, so that its times, the mark later passes trust, say it is done only once it is.
+     */
+    public void applyOwnerMode(FileHandle file, FileMeta src) throws IOException {
+        file.setOwnerMode(src, setOwner);
+    }
+
+    public void applyTimes(FileHandle file, FileMeta src) throws IOException {
+        file.setTimes(src);
+    }
 }

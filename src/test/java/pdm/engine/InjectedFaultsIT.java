@@ -161,6 +161,56 @@ class InjectedFaultsIT {
         assertTheRerunIsExact("copy");
     }
 
+    /**
+     * Longer than the clock-skew margin of FileMeta.mayHaveChangedSince: a copy whose ctime is
+     * this much newer than its source's is trusted to have the source's xattrs by later passes.
+     */
+    private static final long PAST_THE_MARGIN_MS = 6_000;
+
+    @Test
+    void aCrashBeforeANewFilesXattrIsWrittenLeavesWhatTheNextPassFinishes() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        // (empty and new: made under its own name, no temp file and no rename to commit it)
+        Path empty = Fx.write(src.resolve("d/empty"), "");
+        setfattr(empty, "kept");
+        Fx.mtime(empty, 1_600_000_000_123_456_789L);
+        Thread.sleep(PAST_THE_MARGIN_MS);
+
+        // (only pdm sets xattrs: killed as it enters its first one, before the kernel runs it)
+        Strace.Run run = Strace.killAt("fsetxattr").when("1").anywhere()
+                .pdm(tmp, "copy", src.toString(), dst.toString());
+
+        assertKilledAtFsetxattr(run);
+        assertThat(dst.resolve("d/empty")).as("made under its own name before the crash").exists();
+        assertTheRerunIsExact("copy");
+    }
+
+    @Test
+    void aCrashWhileAnXattrIsFixedInPlaceLeavesWhatTheNextPassFinishes() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Path f = Fx.write(src.resolve("d/f"), Fx.random(4096, 3));
+        Fx.mtime(f, 1_600_000_000_123_456_789L);
+        Pdm.Result first = Pdm.json("copy", src, dst);
+        assertThat(first.exit()).as(first.toString()).isZero();
+        setfattr(f, "new"); // (moves the ctime alone: the next pass fixes the copy in place)
+        Thread.sleep(PAST_THE_MARGIN_MS);
+
+        Strace.Run run = Strace.killAt("fsetxattr").when("1").anywhere()
+                .pdm(tmp, "copy", src.toString(), dst.toString());
+
+        assertKilledAtFsetxattr(run);
+        assertTheRerunIsExact("copy");
+    }
+
+    private static void assertKilledAtFsetxattr(Strace.Run run) {
+        // (a call that never returned: "= ?"; strace then exits as its child was killed)
+        assertThat(run.trace().lines().filter(l -> l.startsWith("fsetxattr(")).toList()).as(run.toString())
+                .singleElement().satisfies(l -> assertThat(l).contains("\"user.pdm\"").endsWith("= ?"));
+        assertThat(run.exit()).as(run.toString()).isEqualTo(128 + 9);
+    }
+
     @Test
     void anUpdateWhoseRenameFailsKeepsTheOldCopy() throws Exception {
         Strace.assumeUsable(false);
@@ -238,6 +288,10 @@ class InjectedFaultsIT {
         Matcher m = Pattern.compile(Pattern.quote(TempNames.PREFIX) + "1-[0-9a-z]+").matcher(traceLine);
         assertThat(m.find()).as("a temp file in " + traceLine).isTrue();
         return m.group();
+    }
+
+    private static void setfattr(Path p, String value) throws IOException {
+        assertThat(TreeComparer.run(List.of("setfattr", "-n", "user.pdm", "-v", value, p.toString()))).isEmpty();
     }
 
     /** Exit 1, the file named with the errno, and nothing half done left in the target. */

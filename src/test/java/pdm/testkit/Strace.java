@@ -28,20 +28,31 @@ public final class Strace {
     private static final Path STRACE = Path.of("/usr/bin/strace");
 
     private final String calls;
-    private final String errno;
+    /** What strace does at the call: {@code error=ERRNO} (fails it), with {@code signal=SIGKILL} (kills pdm there). */
+    private final String action;
     private final List<Path> aim = new ArrayList<>();
     private String when;
     private boolean ownPidNamespace;
     private boolean anywhere;
 
-    private Strace(String calls, String errno) {
+    private Strace(String calls, String action) {
         this.calls = calls;
-        this.errno = errno;
+        this.action = action;
     }
 
     /** Fails the system calls {@code calls} (comma-separated, as strace names them) with {@code errno}. */
     public static Strace inject(String calls, String errno) {
-        return new Strace(calls, errno);
+        return new Strace(calls, "error=" + errno);
+    }
+
+    /**
+     * Kills pdm (SIGKILL, as a crash or a power cut would end it) when it enters one of the system
+     * calls {@code calls}, before the kernel runs it: what is on disk is what the calls before it
+     * left. The trace shows the call as one that never returned ({@code = ?}), and the run exits
+     * 137 (128 + SIGKILL).
+     */
+    public static Strace killAt(String calls) {
+        return new Strace(calls, "error=EIO:signal=SIGKILL"); // (error=: the call itself is never run)
     }
 
     /** strace's {@code when} expression: {@code 2} the second call only, {@code 2+} the second and later. */
@@ -120,7 +131,7 @@ public final class Strace {
         // -y: descriptors shown with their paths, so a test can see which file a failed call was on;
         // -ff: a file per thread, so that no call is split in two lines by another thread's
         List<String> cmd = new ArrayList<>(List.of(STRACE.toString(), "-ff", "-qq", "-y", "-e", "signal=none",
-                "-o", traces.resolve("t").toString(), "--inject=" + calls + ":error=" + errno + (when == null ? "" : ":when=" + when)));
+                "-o", traces.resolve("t").toString(), "--inject=" + calls + ":" + action + (when == null ? "" : ":when=" + when)));
         if (anywhere) {
             cmd.addAll(List.of("-e", "trace=" + calls));
         }

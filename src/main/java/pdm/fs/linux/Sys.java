@@ -586,13 +586,23 @@ public final class Sys {
     /** fchown, fchmod and futimens on an open descriptor, in the only order that keeps setuid bits. */
     public static void setMeta(int fd, int uid, int gid, boolean owner, int perms, long atimeNs, long mtimeNs)
             throws IOException {
+        setOwnerMode(fd, uid, gid, owner, perms);
+        futimens(fd, atimeNs, mtimeNs);
+    }
+
+    /** fchown (when {@code owner}) then fchmod: a chown clears setuid and setgid bits. */
+    public static void setOwnerMode(int fd, int uid, int gid, boolean owner, int perms) throws IOException {
         Scratch s = SCRATCH.get();
         if (owner) {
             checkFd(s, sys(s, Nr.FCHOWN, fd, uid, gid, 0), "fchown", fd);
         }
         checkFd(s, sys(s, Nr.FCHMOD, fd, perms, 0, 0), "fchmod", fd);
+    }
+
+    /** The atime and mtime of an open descriptor, to the nanosecond (utimensat with a NULL name). */
+    public static void futimens(int fd, long atimeNs, long mtimeNs) throws IOException {
+        Scratch s = SCRATCH.get();
         times(s, atimeNs, mtimeNs);
-        // (futimens: a NULL name means fd itself)
         checkFd(s, sys(s, Nr.UTIMENSAT, fd, 0, ptr(s.times), 0), "futimens", fd);
     }
 
