@@ -45,7 +45,10 @@ final class CopyPlan {
         switch (src.type()) {
             case DIR -> {
                 if (tgt != null && tgt.isDir()) {
-                    if (attrs.worthALook(dir, p)) {
+                    // (a directory gets its times last, once its subtree is done: one whose mtime
+                    // is not yet the source's was left half done, its xattrs maybe among what is
+                    // missing, whatever its ctime, which every child made moved, says)
+                    if (src.mtimeNs() != tgt.mtimeNs() || attrs.worthALook(dir, p)) {
                         writer.syncDirXattrs(dir, p.name());
                     }
                     plan.descend(p.name(), src, tgt);

@@ -204,6 +204,23 @@ class InjectedFaultsIT {
         assertTheRerunIsExact("copy");
     }
 
+    @Test
+    void aCrashBeforeANewDirectorysXattrIsWrittenLeavesWhatTheNextPassFinishes() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Fx.write(src.resolve("d/sub/f"), "f");
+        setfattr(src.resolve("d/sub"), "kept");
+        Fx.mtime(src.resolve("d/sub"), 1_600_000_000_123_456_789L);
+        Thread.sleep(PAST_THE_MARGIN_MS);
+
+        Strace.Run run = Strace.killAt("fsetxattr").when("1").anywhere()
+                .pdm(tmp, "copy", src.toString(), dst.toString());
+
+        assertKilledAtFsetxattr(run);
+        assertThat(dst.resolve("d/sub")).as("made before the crash").isDirectory();
+        assertTheRerunIsExact("copy");
+    }
+
     private static void assertKilledAtFsetxattr(Strace.Run run) {
         // (a call that never returned: "= ?"; strace then exits as its child was killed)
         assertThat(run.trace().lines().filter(l -> l.startsWith("fsetxattr(")).toList()).as(run.toString())
