@@ -245,8 +245,10 @@ final class EntryWriter {
         }
         try (out) {
             e.name = out.createdAs();
-            meta.apply(out, item.src());
+            // (times last, as in settleMeta: the mtime is all that says this file is done)
+            meta.applyOwnerMode(out, item.src());
             attrs.afterMeta(out, Attrs.NONE, dir.tgt()); // (removes what it inherited, as settleMeta does)
+            meta.applyTimes(out, item.src());
             if (!EmptySource.unchanged(dir, item)) {
                 try (FileHandle in = dir.src().openRead(item.name())) {
                     e.attrs = settleMeta(in, out, item.src(), 0, attrs.readSource(in), dir.tgt());
