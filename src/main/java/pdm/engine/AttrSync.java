@@ -9,6 +9,7 @@ import pdm.fs.Attrs;
 import pdm.fs.Dir;
 import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
+import pdm.fs.InodeFlags;
 import pdm.fs.Names;
 
 /**
@@ -56,7 +57,7 @@ final class AttrSync {
 
     /** Before any data: a flag a filesystem takes only on an empty file (no-COW). */
     void beforeData(FileHandle out, Attrs src, DirPair dir, Path name) throws IOException {
-        if (policy.flags() && (src.copiedFlags(false) & pdm.fs.InodeFlags.NOCOW) != 0) {
+        if (policy.flags() && (src.copiedFlags(false) & InodeFlags.NOCOW) != 0) {
             Attrs.writeNoCow(out, src, dir.display(name));
         }
     }

@@ -57,10 +57,6 @@ public final class ChangeList {
         add(what, displayPath, java.util.List.of());
     }
 
-    /**
-     * A line that also names what changed, as verify names it, in parentheses after the path:
-     * {@code meta         /f (acl, xattr trusted.t, flags +i)} (rsync's itemize letters, in words).
-     */
     /** {@link #add(Change, String, java.util.List)} of the entry {@code name} of {@code dir}, named only when listed. */
     void add(Change what, DirPair dir, java.nio.file.Path name, java.util.List<String> changed) {
         if (out != null) {
@@ -68,6 +64,10 @@ public final class ChangeList {
         }
     }
 
+    /**
+     * A line that also names what changed, as verify names it, in parentheses after the path:
+     * {@code meta         /f (acl, xattr trusted.t, flags +i)} (rsync's itemize letters, in words).
+     */
     public void add(Change what, String displayPath, java.util.List<String> changed) {
         if (out == null) {
             return;

@@ -214,9 +214,10 @@ public final class Sys {
      * the {@code tolerated} errnos is returned as the negative errno (test it with
      * {@link #failed}); any other is thrown as the exception of {@code call} on {@code what} (name
      * bytes, or a description). One overload per count of tolerated errnos, and descriptors named
-     * only on failure ({@link #checkFd}): a call that succeeds allocates nothing here, which is
-     * most of what the per-file path pays in Java around its dozen calls (the C1 code pdm runs
-     * does not remove a capturing lambda's or a varargs array's allocation).
+     * only on failure ({@link #checkFd}): a call that succeeds allocates nothing here. (The C1 code
+     * pdm runs allocates a capturing lambda, a varargs array or a concatenated string on every
+     * call, a lambda through the runtime: with a dozen calls per file that was 1.5% of a copy's
+     * CPU, bench/README.md.)
      */
     private static long check(Scratch s, long r, String call, Object what) throws IOException {
         return r >= 0 ? r : fail(s, call, what, null, null, null);
