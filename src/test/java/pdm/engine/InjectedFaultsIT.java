@@ -175,13 +175,7 @@ class InjectedFaultsIT {
         Path empty = Fx.write(src.resolve("d/empty"), "");
         setfattr(empty, "kept");
         Fx.mtime(empty, 1_600_000_000_123_456_789L);
-        Thread.sleep(PAST_THE_MARGIN_MS);
-
-        // (only pdm sets xattrs: killed as it enters its first one, before the kernel runs it)
-        Strace.Run run = Strace.killAt("fsetxattr").when("1").anywhere()
-                .pdm(tmp, "copy", src.toString(), dst.toString());
-
-        assertKilledAtFsetxattr(run);
+        copyKilledAtFirst("fsetxattr", "d/empty>", "\"user.pdm\"");
         assertThat(dst.resolve("d/empty")).as("made under its own name before the crash").exists();
         assertTheRerunIsExact("copy");
     }
@@ -195,12 +189,7 @@ class InjectedFaultsIT {
         Pdm.Result first = Pdm.json("copy", src, dst);
         assertThat(first.exit()).as(first.toString()).isZero();
         setfattr(f, "new"); // (moves the ctime alone: the next pass fixes the copy in place)
-        Thread.sleep(PAST_THE_MARGIN_MS);
-
-        Strace.Run run = Strace.killAt("fsetxattr").when("1").anywhere()
-                .pdm(tmp, "copy", src.toString(), dst.toString());
-
-        assertKilledAtFsetxattr(run);
+        copyKilledAtFirst("fsetxattr", "d/f>", "\"user.pdm\"");
         assertTheRerunIsExact("copy");
     }
 
@@ -211,12 +200,7 @@ class InjectedFaultsIT {
         Fx.write(src.resolve("d/sub/f"), "f");
         setfattr(src.resolve("d/sub"), "kept");
         Fx.mtime(src.resolve("d/sub"), 1_600_000_000_123_456_789L);
-        Thread.sleep(PAST_THE_MARGIN_MS);
-
-        Strace.Run run = Strace.killAt("fsetxattr").when("1").anywhere()
-                .pdm(tmp, "copy", src.toString(), dst.toString());
-
-        assertKilledAtFsetxattr(run);
+        copyKilledAtFirst("fsetxattr", "d/sub>", "\"user.pdm\"");
         assertThat(dst.resolve("d/sub")).as("made before the crash").isDirectory();
         assertTheRerunIsExact("copy");
     }
@@ -230,24 +214,24 @@ class InjectedFaultsIT {
         // (the copy of d passes this on to what is made in it: the new file must lose it again)
         assertThat(TreeComparer.run(List.of("setfacl", "-d", "-m", "u:nobody:rwx", src.resolve("d").toString())))
                 .isEmpty();
-        Thread.sleep(PAST_THE_MARGIN_MS);
-
-        Strace.Run run = Strace.killAt("fremovexattr").when("1").anywhere()
-                .pdm(tmp, "copy", src.toString(), dst.toString());
-
-        assertThat(run.trace().lines().filter(l -> l.startsWith("fremovexattr(")).toList()).as(run.toString())
-                .singleElement().satisfies(l -> assertThat(l).contains("d/empty>").contains("posix_acl_access")
-                        .endsWith("= ?"));
-        assertThat(run.exit()).as(run.toString()).isEqualTo(128 + 9);
+        copyKilledAtFirst("fremovexattr", "d/empty>", "posix_acl_access");
         assertTheRerunIsExact("copy");
         assertThat(TreeComparer.run(List.of("getfacl", "-c", dst.resolve("d/empty").toString())))
                 .isEqualTo(TreeComparer.run(List.of("getfacl", "-c", empty.toString())));
     }
 
-    private static void assertKilledAtFsetxattr(Strace.Run run) {
-        // (a call that never returned: "= ?"; strace then exits as its child was killed)
-        assertThat(run.trace().lines().filter(l -> l.startsWith("fsetxattr(")).toList()).as(run.toString())
-                .singleElement().satisfies(l -> assertThat(l).contains("\"user.pdm\"").endsWith("= ?"));
+    /**
+     * Waits out the margin, then runs a copy that strace kills as it enters its first {@code call}
+     * (before the kernel runs it), and proves the kill hit that call on {@code target} (the end of
+     * the descriptor's path) with {@code argument}: a call that never returned ("= ?"), and strace
+     * exiting as its child was killed.
+     */
+    private void copyKilledAtFirst(String call, String target, String argument) throws Exception {
+        Thread.sleep(PAST_THE_MARGIN_MS);
+        // (only pdm sets and removes xattrs: aimed by call, not by path)
+        Strace.Run run = Strace.killAt(call).when("1").anywhere().pdm(tmp, "copy", src.toString(), dst.toString());
+        assertThat(run.trace().lines().filter(l -> l.startsWith(call + "(")).toList()).as(run.toString())
+                .singleElement().satisfies(l -> assertThat(l).contains(target).contains(argument).endsWith("= ?"));
         assertThat(run.exit()).as(run.toString()).isEqualTo(128 + 9);
     }
 
