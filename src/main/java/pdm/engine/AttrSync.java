@@ -42,6 +42,14 @@ final class AttrSync {
                 && dir.src().mayDifferInAttrs(p.name(), dir.tgt(), policy);
     }
 
+    /**
+     * Whether a copy whose stamp is current lacks the source's immutable or append-only flag (or
+     * has one the source lacks), as the listing's statx says ({@link FileMeta#locksDiffer}).
+     */
+    boolean locksDiffer(FileMeta src, FileMeta tgt) {
+        return policy.flags() && src.locksDiffer(tgt);
+    }
+
     Attrs read(FileHandle f) throws IOException {
         return Attrs.read(f, policy, root);
     }
@@ -271,7 +279,8 @@ final class AttrSync {
         // (looked at where the directory is new or its times are to be set, or its ctime says it
         // may have changed; before the times, so that one line names both, in a dry run alike)
         List<String> changed = policy.flags() && (tgtSelf == null || srcSelf.mtimeNs() != tgtSelf.mtimeNs()
-                || srcSelf.mayHaveChangedSince(tgtSelf)) ? flagsToSet(rel, tgtSelf) : List.of();
+                || srcSelf.mayHaveChangedSince(tgtSelf) || srcSelf.locksDiffer(tgtSelf))
+                ? flagsToSet(rel, tgtSelf) : List.of();
         int locked = 0;
         boolean listed;
         try {

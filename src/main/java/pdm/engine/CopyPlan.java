@@ -64,7 +64,7 @@ final class CopyPlan {
                 } else if (tgt == null || !src.sameContentStamp(tgt) || ctx.options().checksum() || tgt.nlink() > 1) {
                     // (a target still hard-linked where the source no longer is gets its own inode)
                     plan.work(new WorkItem(p.name(), Op.COPY, src, tgt));
-                } else if (!ctx.sameOwnership(src, tgt) || attrs.worthALook(dir, p)) {
+                } else if (!ctx.sameOwnership(src, tgt) || attrs.worthALook(dir, p) || attrs.locksDiffer(src, tgt)) {
                     // (xattrs, ACLs and flags may have changed with nothing else: compared where the
                     // source changed since the copy, so a pass over unchanged files looks at none)
                     plan.work(new WorkItem(p.name(), Op.META, src, tgt));

@@ -8,9 +8,18 @@ import pdm.fs.linux.Sys;
  * message) did not say.
  */
 public record FileMeta(FileType type, int perms, int uid, int gid, long size,
-                       long mtimeNs, long atimeNs, long dev, long ino, int nlink, long rdev, long ctimeNs) {
+                       long mtimeNs, long atimeNs, long dev, long ino, int nlink, long rdev, long ctimeNs,
+                       int locks) {
 
     public static final long UNKNOWN_CTIME = Long.MAX_VALUE;
+    /** {@code locks} where the filesystem (or a message) does not say whether the entry is immutable or append-only. */
+    public static final int UNKNOWN_LOCKS = -1;
+
+    /** An entry whose immutable and append-only bits are not known. */
+    public FileMeta(FileType type, int perms, int uid, int gid, long size, long mtimeNs, long atimeNs, long dev,
+                    long ino, int nlink, long rdev, long ctimeNs) {
+        this(type, perms, uid, gid, size, mtimeNs, atimeNs, dev, ino, nlink, rdev, ctimeNs, UNKNOWN_LOCKS);
+    }
 
     /** The mtime of a target entry whose stamp is not to be believed (the journal saw the source written). */
     private static final long STAMP_NOT_BELIEVED = Long.MIN_VALUE;
@@ -20,7 +29,8 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
      * written, and a same-size write whose mtime was set back looks current by size and mtime.
      */
     public FileMeta stampNotBelieved() {
-        return new FileMeta(type, perms, uid, gid, size, STAMP_NOT_BELIEVED, atimeNs, dev, ino, nlink, rdev, ctimeNs);
+        return new FileMeta(type, perms, uid, gid, size, STAMP_NOT_BELIEVED, atimeNs, dev, ino, nlink, rdev, ctimeNs,
+                locks);
     }
 
     /** Whether {@link #stampNotBelieved} made this; a second look at the target keeps it so. */
@@ -63,6 +73,17 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
         return ctimeNs > copy.ctimeNs - CLOCK_SKEW_NS;
     }
 
+    /**
+     * Whether statx says this source entry is immutable or append-only and its copy {@code tgt}
+     * not (or the other way): those flags are set last of all, after the times, which such an
+     * entry no longer takes, so a copy that a crash left without them has a current stamp and a
+     * ctime newer than the source's ({@link #mayHaveChangedSince} says no). Seen here from the
+     * listing's statx alone, at no cost; false where either filesystem does not say.
+     */
+    public boolean locksDiffer(FileMeta tgt) {
+        return locks != UNKNOWN_LOCKS && tgt.locks != UNKNOWN_LOCKS && locks != tgt.locks;
+    }
+
     /** The quick check of rsync and sdsc/pdm: same type, size and mtime (to the ns). */
     public boolean sameContentStamp(FileMeta o) {
         return type == o.type && size == o.size && mtimeNs == o.mtimeNs;
@@ -71,6 +92,6 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
     /** What statx said. */
     static FileMeta of(Sys.Stat s) {
         return new FileMeta(FileType.ofMode(s.mode()), s.mode() & 07777, s.uid(), s.gid(), s.size(), s.mtimeNs(),
-                s.atimeNs(), s.dev(), s.ino(), s.nlink(), s.rdev(), s.ctimeNs());
+                s.atimeNs(), s.dev(), s.ino(), s.nlink(), s.rdev(), s.ctimeNs(), s.locks());
     }
 }

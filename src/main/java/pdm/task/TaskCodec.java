@@ -325,6 +325,9 @@ public final class TaskCodec {
         if (m.ctimeNs() != FileMeta.UNKNOWN_CTIME) {
             n.put("ctime_ns", m.ctimeNs());
         }
+        if (m.locks() != FileMeta.UNKNOWN_LOCKS) {
+            n.put("locks", m.locks());
+        }
         return n;
     }
 
@@ -350,7 +353,17 @@ public final class TaskCodec {
                 number(n, "mtime_ns"), number(n, "atime_ns"), number(n, "dev"), number(n, "ino"),
                 (int) number(n, "nlink"), number(n, "rdev"),
                 // (optional: a peer of before it says nothing, and unknown means "look")
-                n.hasNonNull("ctime_ns") ? number(n, "ctime_ns") : FileMeta.UNKNOWN_CTIME);
+                n.hasNonNull("ctime_ns") ? number(n, "ctime_ns") : FileMeta.UNKNOWN_CTIME,
+                n.hasNonNull("locks") ? locks(n) : FileMeta.UNKNOWN_LOCKS);
+    }
+
+    /** statx's immutable (0x10) and append-only (0x20) bits; nothing else is sent. */
+    private static int locks(JsonNode n) throws BadMessageException {
+        long locks = number(n, "locks");
+        if ((locks & ~0x30L) != 0) {
+            throw new BadMessageException("'locks' holds more than the immutable and append-only bits: " + locks);
+        }
+        return (int) locks;
     }
 
     private static Pass pass(String s) throws BadMessageException {

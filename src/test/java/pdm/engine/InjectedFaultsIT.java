@@ -1,6 +1,7 @@
 package pdm.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pdm.testkit.Fx;
 import pdm.testkit.Pdm;
 import pdm.testkit.Strace;
+import pdm.testkit.Tools;
 import pdm.testkit.TreeComparer;
 
 /**
@@ -218,6 +220,44 @@ class InjectedFaultsIT {
         assertTheRerunIsExact("copy");
         assertThat(TreeComparer.run(List.of("getfacl", "-c", dst.resolve("d/empty").toString())))
                 .isEqualTo(TreeComparer.run(List.of("getfacl", "-c", empty.toString())));
+    }
+
+    /**
+     * The state a crash between a file's rename (or a directory's times) and its immutable flag
+     * leaves: the copy current in all but the flag, its ctime well past the source's. Made here
+     * with chattr on the target rather than a kill: which ioctl of the file's is the flag's own
+     * is not something a path and an ordinal aim at. The next pass must see it from the listing.
+     */
+    @Test
+    void aCopyLeftWithoutItsImmutableFlagGetsItFromTheNextPass() throws Exception {
+        assumeTrue(Tools.root() && Tools.has("chattr"), "chattr +i needs root");
+        trees();
+        Fx.write(src.resolve("d/sub/f"), "locked");
+        Fx.mtime(src.resolve("d/sub/f"), 1_600_000_000_123_456_789L);
+        try {
+            Tools.run("chattr", "+i", src.resolve("d/sub/f").toString());
+            Tools.run("chattr", "+a", src.resolve("d/sub").toString());
+            Pdm.Result first = Pdm.json("copy", src, dst);
+            assertThat(first.exit()).as(first.toString()).isZero();
+            assertThat(lsattr(dst.resolve("d/sub/f"))).contains("i");
+            Thread.sleep(PAST_THE_MARGIN_MS);
+            Tools.run("chattr", "-i", dst.resolve("d/sub/f").toString());
+            Tools.run("chattr", "-a", dst.resolve("d/sub").toString());
+
+            Pdm.Result again = Pdm.json("copy", src, dst);
+
+            assertThat(again.exit()).as(again.toString()).isZero();
+            assertThat(lsattr(dst.resolve("d/sub/f"))).as(again.toString()).contains("i");
+            assertThat(lsattr(dst.resolve("d/sub"))).as(again.toString()).contains("a");
+            TreeComparer.assertSameTree(src, dst);
+        } finally {
+            Tools.exec(null, "chattr", "-R", "-i", "-a", tmp.toString()); // (or the temp directory stays)
+        }
+    }
+
+    /** The flags lsattr shows for the entry itself (a directory's, not its entries'). */
+    private static String lsattr(Path p) {
+        return Tools.run("lsattr", "-d", p.toString()).split(" ")[0];
     }
 
     /**

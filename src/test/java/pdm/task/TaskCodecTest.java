@@ -314,7 +314,8 @@ class TaskCodecTest {
         Arbitrary<Integer> perms = Arbitraries.integers().between(0, 07777);
         Arbitrary<Integer> id = Arbitraries.integers();
         Arbitrary<Long> any = Arbitraries.longs();
-        return Combinators.combine(type, perms, id, id, any, any, any).as((t, p, u, g, size, mtime, ino) ->
-                new FileMeta(t, p, u, g, size, mtime, mtime ^ 12345, ino >>> 3, ino, u & 0xffff, size ^ ino, mtime ^ 777));
+        Arbitrary<Integer> locks = Arbitraries.of(FileMeta.UNKNOWN_LOCKS, 0, 0x10, 0x20, 0x30);
+        return Combinators.combine(type, perms, id, id, any, any, any, locks).as((t, p, u, g, size, mtime, ino, l) ->
+                new FileMeta(t, p, u, g, size, mtime, mtime ^ 12345, ino >>> 3, ino, u & 0xffff, size ^ ino, mtime ^ 777, l));
     }
 }

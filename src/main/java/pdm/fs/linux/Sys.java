@@ -55,6 +55,10 @@ public final class Sys {
             JAVA_INT.withName("stx_rdev_minor"), JAVA_INT.withName("stx_dev_major"),
             JAVA_INT.withName("stx_dev_minor"), MemoryLayout.paddingLayout(256 - 144));
     private static final long STX_MASK = offset(STATX_LAYOUT, "stx_mask");
+    private static final long STX_ATTRIBUTES = offset(STATX_LAYOUT, "stx_attributes");
+    private static final long STX_ATTRIBUTES_MASK = offset(STATX_LAYOUT, "stx_attributes_mask");
+    /** STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND (linux/stat.h). */
+    private static final long STATX_ATTR_LOCKS = 0x10 | 0x20;
     private static final long STX_NLINK = offset(STATX_LAYOUT, "stx_nlink");
     private static final long STX_UID = offset(STATX_LAYOUT, "stx_uid");
     private static final long STX_GID = offset(STATX_LAYOUT, "stx_gid");
@@ -436,10 +440,11 @@ public final class Sys {
     /**
      * The fields of statx(2) pdm uses; times in ns since the epoch, dev and rdev as glibc's dev_t;
      * ctimeNs is Long.MAX_VALUE where the filesystem does not report a ctime (statx leaves
-     * STATX_CTIME out of the mask it returns).
+     * STATX_CTIME out of the mask it returns); locks is STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND
+     * as set on the entry, or -1 where the filesystem reports neither (stx_attributes_mask).
      */
     public record Stat(int mode, int uid, int gid, long size, long mtimeNs, long atimeNs, long dev, long ino, int nlink,
-                       long rdev, long blocks, long ctimeNs) {
+                       long rdev, long blocks, long ctimeNs, int locks) {
     }
 
     /** lstat of {@code name} in {@code dirFd}, or null when it does not exist. */
@@ -481,7 +486,10 @@ public final class Sys {
                 : ns(i64(b, STX_CTIME_SEC), i32(b, STX_CTIME_NSEC));
         long rdev = makedev(i32(b, STX_RDEV_MAJOR), i32(b, STX_RDEV_MINOR));
         long dev = makedev(i32(b, STX_DEV_MAJOR), i32(b, STX_DEV_MINOR));
-        return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks, ctime);
+        // (immutable and append-only as the filesystem says them, -1 where it says neither)
+        int locks = (i64(b, STX_ATTRIBUTES_MASK) & STATX_ATTR_LOCKS) == STATX_ATTR_LOCKS
+                ? (int) (i64(b, STX_ATTRIBUTES) & STATX_ATTR_LOCKS) : -1;
+        return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks, ctime, locks);
     }
 
     // (little-endian: x86_64 and arm64, the two architectures Arch admits)

@@ -34,6 +34,23 @@ class StatDecodeTest {
         assertSame(Path.of("/dev/null"), lstat(Path.of("/dev"), "null"));
     }
 
+    @Test
+    void immutableAndAppendOnlyAreReadFromTheListingsStatx() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(pdm.testkit.Tools.root() && pdm.testkit.Tools.has("chattr"),
+                "chattr +i needs root");
+        Path f = Files.writeString(dir.resolve("f"), "f");
+        org.junit.jupiter.api.Assumptions.assumeTrue(lstat(dir, "f").locks() != -1, "this filesystem's statx says neither");
+        assertThat(lstat(dir, "f").locks()).isZero();
+        try {
+            pdm.testkit.Tools.run("chattr", "+i", f.toString());
+            assertThat(lstat(dir, "f").locks()).isEqualTo(0x10);
+            pdm.testkit.Tools.run("chattr", "-i", "+a", f.toString());
+            assertThat(lstat(dir, "f").locks()).isEqualTo(0x20);
+        } finally {
+            pdm.testkit.Tools.run("chattr", "-i", "-a", f.toString());
+        }
+    }
+
     private static Sys.Stat lstat(Path parent, String name) throws IOException {
         int fd = Sys.openat(Sys.ARCH.atFdcwd(), parent.toString().getBytes(StandardCharsets.UTF_8),
                 Sys.ARCH.oRdonly() | Sys.ARCH.oDirectory() | Sys.ARCH.oCloexec(), 0);
