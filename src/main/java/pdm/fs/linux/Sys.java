@@ -441,7 +441,7 @@ public final class Sys {
      * The fields of statx(2) pdm uses; times in ns since the epoch, dev and rdev as glibc's dev_t;
      * ctimeNs is Long.MAX_VALUE where the filesystem does not report a ctime (statx leaves
      * STATX_CTIME out of the mask it returns); locks is STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND
-     * as set on the entry, or -1 where the filesystem reports neither (stx_attributes_mask).
+     * as set on the entry, or -1 where the filesystem does not report both (stx_attributes_mask).
      */
     public record Stat(int mode, int uid, int gid, long size, long mtimeNs, long atimeNs, long dev, long ino, int nlink,
                        long rdev, long blocks, long ctimeNs, int locks) {
@@ -486,7 +486,7 @@ public final class Sys {
                 : ns(i64(b, STX_CTIME_SEC), i32(b, STX_CTIME_NSEC));
         long rdev = makedev(i32(b, STX_RDEV_MAJOR), i32(b, STX_RDEV_MINOR));
         long dev = makedev(i32(b, STX_DEV_MAJOR), i32(b, STX_DEV_MINOR));
-        // (immutable and append-only as the filesystem says them, -1 where it says neither)
+        // (immutable and append-only as the filesystem says them, -1 where it does not say both)
         int locks = (i64(b, STX_ATTRIBUTES_MASK) & STATX_ATTR_LOCKS) == STATX_ATTR_LOCKS
                 ? (int) (i64(b, STX_ATTRIBUTES) & STATX_ATTR_LOCKS) : -1;
         return new Stat(mode, uid, gid, size, mtime, atime, dev, ino, nlink, rdev, blocks, ctime, locks);
