@@ -468,7 +468,7 @@ final class EntryWriter {
 
     /** Counted, and listed with the attributes that changed ({@code changed}: "acl", "xattr user.x"...). */
     private void metaFixed(DirPair dir, Path name, List<String> changed) {
-        ctx.changes().add(Change.META, dir.display(name), changed);
+        ctx.changes().add(Change.META, dir, name, changed);
         ctx.stats().metaFixed.increment();
     }
 
@@ -495,7 +495,7 @@ final class EntryWriter {
 
     private void dirMade(DirPair dir, Pair p) {
         ctx.stats().dirsCreated.increment();
-        ctx.changes().add(Change.MKDIR, dir.display(p.name()));
+        ctx.changes().add(Change.MKDIR, dir, p.name(), List.of());
     }
 
     /** The xattrs of an existing target directory made the source's (before the walk goes in). */

@@ -406,7 +406,7 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
 
     private static void markUnfinished(int fd) throws IOException {
         Sys.Stat st = Sys.fstat(fd);
-        Sys.setMeta(fd, st.uid(), st.gid(), false, st.mode() & 07777, st.atimeNs(), st.mtimeNs() - 1_000_000_000L);
+        Sys.futimens(fd, st.atimeNs(), st.mtimeNs() - 1_000_000_000L);
     }
 
     /** Sets NOCOW on a new, still empty file when the source has it: a filesystem takes it only then. */

@@ -354,14 +354,15 @@ public final class TaskCodec {
                 (int) number(n, "nlink"), number(n, "rdev"),
                 // (optional: a peer of before it says nothing, and unknown means "look")
                 n.hasNonNull("ctime_ns") ? number(n, "ctime_ns") : FileMeta.UNKNOWN_CTIME,
-                n.hasNonNull("locks") ? locks(n) : FileMeta.UNKNOWN_LOCKS);
+                n.hasNonNull("locks") ? locks(n, field) : FileMeta.UNKNOWN_LOCKS);
     }
 
     /** statx's immutable (0x10) and append-only (0x20) bits; nothing else is sent. */
-    private static int locks(JsonNode n) throws BadMessageException {
+    private static int locks(JsonNode n, String field) throws BadMessageException {
         long locks = number(n, "locks");
         if ((locks & ~0x30L) != 0) {
-            throw new BadMessageException("'locks' holds more than the immutable and append-only bits: " + locks);
+            throw new BadMessageException("'" + field + ".locks' holds more than the immutable (0x10) and append-only"
+                    + " (0x20) bits: " + locks);
         }
         return (int) locks;
     }

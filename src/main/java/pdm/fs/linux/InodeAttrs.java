@@ -107,29 +107,11 @@ public final class InodeAttrs {
     private InodeAttrs() {
     }
 
-    /**
-     * Per-thread memory for the reads made once per file (its flags, its fsxattr): no arena made
-     * and freed around each of them.
-     */
-    private static final class Scratch {
-        final MemorySegment capture;
-        final MemorySegment flags;
-        final MemorySegment fsxattr;
-
-        Scratch() {
-            Arena a = Arena.ofAuto();
-            capture = a.allocate(CAPTURE);
-            flags = a.allocate(JAVA_INT);
-            fsxattr = a.allocate(FSXATTR);
-        }
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
     /** The inode flags (an unsigned int), or {@link #NONE} where the filesystem or file type has none. */
     public static long flags(int fd) throws IOException {
-        Scratch s = SCRATCH.get();
-        MemorySegment v = s.flags; // (an int, whatever the request's size field says)
+        // (the thread's memory, not an arena per call: read once per file)
+        Sys.Scratch s = Sys.scratch();
+        MemorySegment v = s.ioctl; // (an int, whatever the request's size field says)
         if (ioctl(s.capture, fd, FS_IOC_GETFLAGS, v) == 0) {
             return Integer.toUnsignedLong(v.get(JAVA_INT, 0));
         }
@@ -153,8 +135,8 @@ public final class InodeAttrs {
 
     /** The fsxattr, or null where the filesystem or file type has none. */
     public static FsXattr fsxattr(int fd) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        MemorySegment s = scratch.fsxattr;
+        Sys.Scratch scratch = Sys.scratch();
+        MemorySegment s = scratch.ioctl;
         if (ioctl(scratch.capture, fd, FS_IOC_FSGETXATTR, s) == 0) {
             return new FsXattr(s.get(JAVA_INT, XFLAGS), s.get(JAVA_INT, EXTSIZE), s.get(JAVA_INT, NEXTENTS),
                     s.get(JAVA_INT, PROJID), s.get(JAVA_INT, COWEXTSIZE));

@@ -158,8 +158,11 @@ public final class Sys {
         return Syscall.invoke(s.capture, nr, a, b, c, d, 0, 0);
     }
 
-    /** Per-thread memory for the calls: the errno capture, two names, a statx buffer, times, dirents. */
-    private static final class Scratch {
+    /**
+     * Per-thread memory for the calls of this package: the errno capture, two names, a statx
+     * buffer, times, dirents, and the argument of the ioctls read once per file ({@link InodeAttrs}).
+     */
+    static final class Scratch {
         final Arena arena = Arena.ofAuto();
         final MemorySegment capture = arena.allocate(CAPTURE);
         final MemorySegment name1 = arena.allocate(PATH_MAX + 1);
@@ -171,6 +174,8 @@ public final class Sys {
         final MemorySegment offsets = arena.allocate(16, 8);
         final MemorySegment small = arena.allocate(PATH_MAX + 1);
         final MemorySegment xattrNames = arena.allocate(XATTR_NAMES);
+        /** An ioctl's argument: an int of inode flags, or a struct fsxattr (28 bytes). */
+        final MemorySegment ioctl = arena.allocate(32, 8);
         MemorySegment dirents;
 
         MemorySegment dirents() {
@@ -182,6 +187,11 @@ public final class Sys {
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The calling thread's {@link Scratch}. */
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
 
     private static MemorySegment cstr(MemorySegment into, byte[] name) throws IOException {
         if (name.length >= PATH_MAX) {
