@@ -24,6 +24,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartAhead.begin(args);
         System.exit(run(args));
     }
 
@@ -39,11 +40,13 @@ public final class Main {
         } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
             // The system call layer refuses this machine when it first loads (another
             // architecture, a kernel without statx): a reason and exit 2, not a JVM trace.
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof UnsupportedPlatformException u) {
-                    cli.getErr().println("pdm: " + u.getMessage() + "; nothing was changed");
-                    cli.getErr().flush();
-                    return 2;
+            for (Throwable first : new Throwable[]{e, StartAhead.failure()}) {
+                for (Throwable t = first; t != null; t = t.getCause()) {
+                    if (t instanceof UnsupportedPlatformException u) {
+                        cli.getErr().println("pdm: " + u.getMessage() + "; nothing was changed");
+                        cli.getErr().flush();
+                        return 2;
+                    }
                 }
             }
             throw e;

@@ -8,9 +8,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
+import java.util.zip.CRC32C;
 import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -70,16 +70,20 @@ final class ProgressTotals {
         if (summary.interrupted()) {
             return; // a part of the tree is no total
         }
-        Properties p = new Properties();
-        p.setProperty("key", key(pass));
-        p.setProperty("entries", Long.toString(summary.counters().files() + summary.counters().dirs()));
-        p.setProperty("finished", java.time.Instant.now().toString());
+        // (written out rather than by Properties.store, whose date comment loads the time zone rules:
+        // 5% of a start's samples; the key is hex digits, spaces and a slash, nothing to escape)
+        String text = "# pdm: what the last complete pass dealt with (for the progress line's percent)\n"
+                + "key=" + key(pass) + "\n"
+                + "entries=" + (summary.counters().files() + summary.counters().dirs()) + "\n"
+                + "finished=" + java.time.Instant.now() + "\n";
         Path file = file(pass);
+        // (named here: Files.createTempFile would seed a SecureRandom for this one name)
+        Path tmp = dir.resolve(".totals-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".tmp");
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".totals-", ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "pdm: what the last complete pass dealt with (for the progress line's percent)");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                w.write(text);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -88,6 +92,11 @@ final class ProgressTotals {
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot keep the pass's total in {}: {}", dir, e.toString()); // only the next percent is lost
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException | RuntimeException gone) {
+                // (a leftover of a few bytes in the state dir)
+            }
         }
     }
 
@@ -131,13 +140,15 @@ final class ProgressTotals {
         }
     }
 
+    /**
+     * The file of a key: named by a CRC-32C of it, which needs none of the JDK's security providers
+     * (a SHA-256 set them up: 5% of a start's samples). Two keys of one name only cost a total:
+     * the file holds its whole key, and another key's file is not read as this one's.
+     */
     private Path file(Key pass) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key(pass).getBytes(StandardCharsets.UTF_8));
-            return dir.resolve("totals-" + HexFormat.of().formatHex(d, 0, 12) + ".properties");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        CRC32C crc = new CRC32C();
+        crc.update(key(pass).getBytes(StandardCharsets.UTF_8));
+        return dir.resolve("totals-" + HexFormat.of().toHexDigits((int) crc.getValue()) + ".properties");
     }
 
     /** The pass, and its trees and PATH as exact bytes (hex): names need not be UTF-8. */

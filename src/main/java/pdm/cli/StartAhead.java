@@ -1,0 +1,45 @@
+package pdm.cli;
+
+import java.util.Set;
+import org.slf4j.LoggerFactory;
+import pdm.fs.linux.Sys;
+
+/**
+ * What a job needs before its first entry and the command line's parsing does not, begun on a
+ * second thread while picocli models the command on the first: the system call stub, which
+ * java.lang.foreign spins as a class at every start, and the logging setup: together a quarter of
+ * the main thread's samples of a start (JFR, with an AOT cache trained under it). Only the commands that run jobs ask for
+ * it; help and the broker's commands do not pay for it.
+ */
+final class StartAhead {
+    private static final Set<String> JOBS = Set.of("copy", "delete", "clear", "dirtimes", "verify", "sync", "worker",
+            "watch");
+    /** Why the work failed (a platform pdm refuses), for Main to give the reason the main thread would have. */
+    private static volatile Throwable failure;
+
+    private StartAhead() {
+    }
+
+    /** Begins the work when {@code args} name a command that runs jobs. */
+    static void begin(String... args) {
+        if (args.length > 0 && JOBS.contains(args[0])) {
+            Thread.ofPlatform().daemon().name("pdm-start").start(StartAhead::run);
+        }
+    }
+
+    private static void run() {
+        try {
+            Sys.terminalColumns(2); // (a read-only ioctl: loads the system call layer and makes its first call)
+            LoggerFactory.getILoggerFactory();
+        } catch (Throwable t) {
+            // The main thread meets the same failure where it first needs the class, as a
+            // NoClassDefFoundError that no longer carries the reason: Main reads it here.
+            failure = t;
+        }
+    }
+
+    /** What failed on the start thread, or null. */
+    static Throwable failure() {
+        return failure;
+    }
+}
