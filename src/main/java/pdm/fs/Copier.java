@@ -12,9 +12,10 @@ import pdm.fs.linux.SysException;
  * Moves file data. Only the source's data extents are copied (lseek SEEK_DATA/SEEK_HOLE), so
  * holes stay exactly where the source has them and a block of zeros the source wrote stays
  * written; the target's length is then set with ftruncate, which keeps a trailing hole a hole.
- * Data goes with copy_file_range (in the kernel, or a reflink where the filesystem offers it),
- * and falls back to pread/pwrite where that is refused (across filesystems on old kernels,
- * EOPNOTSUPP, ENOSYS).
+ * Data goes with copy_file_range (in the kernel, or a reflink where the filesystem offers it);
+ * where that is refused (across filesystems: EXDEV on Linux 5.19 and later; EOPNOTSUPP, ENOSYS)
+ * a whole file goes with sendfile, which copies each page once in the kernel where a read and a
+ * write through pdm's buffer copy it twice; and where that is refused too, with pread/pwrite.
  */
 public final class Copier {
     /** Between two checks of the stop request: a terabyte file is given up within a second or so. */
@@ -27,6 +28,7 @@ public final class Copier {
         return new MemorySegment[]{a.allocate(BUFFER, 4096), a.allocate(BUFFER, 4096)};
     });
     private static volatile boolean copyFileRange = true;
+    private static volatile boolean sendfile = true;
 
     private Copier() {
     }
@@ -46,7 +48,7 @@ public final class Copier {
             Sys.fadvise(src, false);
         }
         if (in.dense(expected)) {
-            return copyRun(src, dst, 0, expected, stop, pace);
+            return copyRun(src, out, 0, expected, stop, pace);
         }
         long pos = 0;
         while (pos < expected) {
@@ -56,7 +58,7 @@ public final class Copier {
             }
             long hole = Sys.seek(src, data, false);
             long end = Math.min(hole < 0 ? expected : hole, expected);
-            long copied = copyRun(src, dst, data, end, stop, pace);
+            long copied = copyRun(src, out, data, end, stop, pace);
             if (copied < end) {
                 return copied; // the source ended early: it shrank
             }
@@ -67,15 +69,21 @@ public final class Copier {
     }
 
     /** Copies [from, to) and returns where it ended: {@code to}, or the source's end if it shrank (then truncated there). */
-    private static long copyRun(int src, int dst, long from, long to, BooleanSupplier stop, Pace pace)
+    private static long copyRun(int src, FileHandle out, long from, long to, BooleanSupplier stop, Pace pace)
             throws IOException {
-        long at = copyChunks(src, dst, from, to, stop, pace);
-        return at < to ? finish(dst, at) : to;
+        long at = copyChunks(src, out.fd(), out, from, to, stop, pace);
+        return at < to ? finish(out.fd(), at) : to;
     }
 
-    /** Copies [from, to) chunk by chunk at the pace given; returns {@code to}, or where the source ended. */
-    private static long copyChunks(int src, int dst, long from, long to, BooleanSupplier stop, Pace pace)
-            throws IOException {
+    /**
+     * Copies [from, to) chunk by chunk at the pace given; returns {@code to}, or where the source ended.
+     *
+     * @param whole the target when this thread alone writes it (a whole file's copy): sendfile may
+     *              then write at its file offset; null for a range of a file that other threads
+     *              write through the same descriptor, whose offset is no one's
+     */
+    private static long copyChunks(int src, int dst, FileHandle whole, long from, long to, BooleanSupplier stop,
+                                   Pace pace) throws IOException {
         long chunk = Math.min(CHUNK, pace.chunk());
         for (long at = from; at < to; ) {
             long len = Math.min(chunk, to - at);
@@ -83,7 +91,7 @@ public final class Copier {
             if (stop.getAsBoolean()) {
                 throw new CopyStoppedException();
             }
-            long n = range(src, dst, at, len);
+            long n = range(src, dst, whole, at, len);
             if (n == 0) {
                 return at;
             }
@@ -101,7 +109,7 @@ public final class Copier {
         return size;
     }
 
-    private static long range(int src, int dst, long at, long len) throws IOException {
+    private static long range(int src, int dst, FileHandle whole, long at, long len) throws IOException {
         IOException eio = null;
         if (copyFileRange) {
             try {
@@ -110,9 +118,9 @@ public final class Copier {
                 if (!SysException.is(e, Errno.EXDEV, Errno.EOPNOTSUPP, Errno.ENOSYS, Errno.EINVAL, Errno.EIO)) {
                     throw e;
                 }
-                // This kernel (ENOSYS) or these filesystems (EXDEV, EOPNOTSUPP) cannot: plain reads
-                // and writes from now on, for this process, without a failing call per chunk (a
-                // worker serving a same-filesystem pair too then reads and writes there as well).
+                // This kernel (ENOSYS) or these filesystems (EXDEV, EOPNOTSUPP) cannot: sendfile or
+                // plain reads and writes from now on, for this process, without a failing call per chunk
+                // (a worker serving a same-filesystem pair too then copies that way there as well).
                 // EINVAL may be this one file's filesystem, and EIO one disk's: only this chunk,
                 // whose read and write then say which side failed (copy_file_range cannot).
                 if (!SysException.is(e, Errno.EINVAL, Errno.EIO)) {
@@ -120,6 +128,25 @@ public final class Copier {
                 }
                 if (SysException.is(e, Errno.EIO)) {
                     eio = e;
+                }
+            }
+        }
+        if (!copyFileRange && sendfile && whole != null && eio == null) {
+            try {
+                return sendfile(src, dst, whole, at, len);
+            } catch (IOException e) {
+                if (SysException.is(e, Errno.ENOSPC, Errno.EDQUOT, Errno.EFBIG)) {
+                    throw SysException.doing("writing the target", e);
+                }
+                if (!SysException.is(e, Errno.EINVAL, Errno.EOPNOTSUPP, Errno.ENOSYS, Errno.EIO)) {
+                    throw e;
+                }
+                // As above: a filesystem without splice (EINVAL) or a kernel without the call go on
+                // with pread/pwrite; EIO retries this chunk with them, which say which side failed.
+                if (SysException.is(e, Errno.EIO)) {
+                    eio = e;
+                } else {
+                    sendfile = false;
                 }
             }
         }
@@ -142,6 +169,23 @@ public final class Copier {
             throw SysException.doing("copying (read and write of the same range again succeeded)", eio);
         }
         return n;
+    }
+
+    /** sendfile of [at, at + len) to the same offset of {@code out}, whose file offset is moved there first if it is not. */
+    private static long sendfile(int src, int dst, FileHandle out, long at, long len) throws IOException {
+        if (out.offset != at) {
+            out.offset = -1; // (unknown until the seek is done)
+            Sys.seekTo(dst, at);
+            out.offset = at;
+        }
+        try {
+            long n = Sys.sendfile(dst, src, at, len);
+            out.offset += n;
+            return n;
+        } catch (IOException e) {
+            out.offset = -1; // (a failed call may have written part of the chunk)
+            throw e;
+        }
     }
 
     /**
@@ -185,7 +229,7 @@ public final class Copier {
 
     private static void copySpan(int src, int dst, long from, long to, BooleanSupplier stop, Pace pace)
             throws IOException {
-        long at = copyChunks(src, dst, from, to, stop, pace);
+        long at = copyChunks(src, dst, null, from, to, stop, pace);
         if (at < to) {
             // (a range must not truncate the file the other ranges write into: the file is refused instead)
             throw new IOException("changed while being copied (it shrank below " + at + " bytes); the next pass copies it");

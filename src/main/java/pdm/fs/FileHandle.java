@@ -14,6 +14,11 @@ public final class FileHandle implements Closeable {
     /** The name a file pdm created was made under (null for one opened for reading). */
     private final Path createdAs;
     private boolean closed;
+    /**
+     * Where the descriptor's file offset is, as pdm moved it (0 when opened, -1 when not known):
+     * only sendfile writes at it ({@link Copier}), so a whole file's copy seeks only where it must.
+     */
+    long offset;
 
     FileHandle(int fd) {
         this(fd, null);

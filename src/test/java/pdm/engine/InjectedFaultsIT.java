@@ -87,6 +87,66 @@ class InjectedFaultsIT {
         assertTheRerunIsExact("copy");
     }
 
+    /**
+     * Across filesystems (the source in tmpfs) copy_file_range is refused and sendfile moves the data:
+     * a read error there is retried with pread, which says the source failed, as on one filesystem.
+     */
+    @Test
+    void acrossFilesystemsASourceReadFailsThatFileAndTheRestIsCopied() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        src = sourceInTmpfs();
+        try {
+            Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
+            Fx.write(src.resolve("d/b"), Fx.random(1000, 2));
+            Fx.write(src.resolve("e/c"), Fx.random(1000, 3));
+
+            Strace.Run run = Strace.inject("sendfile,pread64", "EIO").at(src.resolve("d/a"))
+                    .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+
+            assertThat(run.injected()).as(run.toString()).anySatisfy(l -> assertThat(l).startsWith("sendfile("))
+                    .allSatisfy(l -> assertThat(l).contains(src.resolve("d/a") + ">"));
+            assertFailed(run, "/d/a", "reading the source: pread: EIO");
+            assertThat(dst.resolve("d/a")).doesNotExist();
+            assertThat(dst.resolve("d/b")).hasBinaryContent(Fx.random(1000, 2));
+            assertThat(dst.resolve("e/c")).hasBinaryContent(Fx.random(1000, 3));
+            assertTheRerunIsExact("copy");
+        } finally {
+            Fx.deleteTree(src);
+        }
+    }
+
+    /** Across filesystems, a full target met by sendfile fails the file as a full target met by pwrite does. */
+    @Test
+    void acrossFilesystemsAFullTargetFailsThatFile() throws Exception {
+        Strace.assumeUsable(true);
+        trees();
+        src = sourceInTmpfs();
+        try {
+            Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
+            Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
+
+            Strace.Run run = Strace.inject("sendfile,pwrite64", "ENOSPC").at(tempNames(dst.resolve("d"))).asPid1()
+                    .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+
+            assertThat(run.injected()).as(run.toString()).anySatisfy(l -> assertThat(l).startsWith("sendfile("));
+            assertFailed(run, "/d/a", "writing the target: sendfile: ENOSPC");
+            assertThat(dst.resolve("d/a")).doesNotExist();
+            assertThat(dst.resolve("e/b")).hasBinaryContent(Fx.random(1000, 2));
+            assertTheRerunIsExact("copy");
+        } finally {
+            Fx.deleteTree(src);
+        }
+    }
+
+    /** A source directory in /dev/shm: another filesystem than the test's temp dir, where the target goes. */
+    private Path sourceInTmpfs() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && !Files.getFileStore(shm).equals(Files.getFileStore(tmp)),
+                "needs /dev/shm on another filesystem than " + tmp);
+        return Files.createTempDirectory(shm, "pdm-fault-src");
+    }
+
     @Test
     void aWriteErrorReportedByFsyncFailsThatFile() throws Exception {
         Strace.assumeUsable(true);

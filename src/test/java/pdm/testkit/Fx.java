@@ -177,4 +177,16 @@ public final class Fx {
             return s.filter(p -> p.getFileName().toString().startsWith(".pdm-")).count();
         }
     }
+
+    /** Removes {@code root} and all below it (a tree a test made outside its temp dir); nothing when it is gone. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, NOFOLLOW)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> w = Files.walk(root)) {
+            for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
 }

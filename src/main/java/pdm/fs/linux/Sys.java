@@ -808,6 +808,22 @@ public final class Sys {
                 "copy_file_range", in);
     }
 
+    /**
+     * sendfile(2) of up to {@code len} bytes of {@code in} from {@code offset} to {@code out} at
+     * {@code out}'s file offset, which moves on by what was written; 0 at the source's end.
+     */
+    public static long sendfile(int out, int in, long offset, long len) throws IOException {
+        Scratch s = SCRATCH.get();
+        s.offsets.set(JAVA_LONG, 0, offset);
+        return checkFd(s, sys(s, Nr.SENDFILE, out, in, ptr(s.offsets), len), "sendfile", in);
+    }
+
+    /** lseek(2) to {@code offset} from the start (SEEK_SET, 0 on every architecture). */
+    public static void seekTo(int fd, long offset) throws IOException {
+        Scratch s = SCRATCH.get();
+        checkFd(s, sys(s, Nr.LSEEK, fd, offset, 0, 0), "lseek", fd);
+    }
+
     public static long pread(int fd, MemorySegment buf, long len, long offset) throws IOException {
         checkBounds(buf, len);
         try {
