@@ -157,7 +157,7 @@ class BigFileTest {
             try {
                 started.countDown();
                 while (!stop.get() && !changed.get()) {
-                    if (tempIn(dst)) { // (a range is being written: the copy has begun)
+                    if (beingWritten(dst)) { // (a range is being written: the copy has begun)
                         Files.write(f, Fx.random(4096, 9), StandardOpenOption.APPEND);
                         changed.set(true);
                     }
@@ -201,9 +201,10 @@ class BigFileTest {
         }
     }
 
-    private static boolean tempIn(Path dir) throws IOException {
+    /** Whether a file is in {@code dir}, under its own name or a temp name: its copy has begun. */
+    private static boolean beingWritten(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(p -> p.getFileName().toString().startsWith(".pdm-tmp"));
+            return s.findAny().isPresent();
         }
     }
 

@@ -70,17 +70,18 @@ class InjectedFaultsIT {
 
     @Test
     void aTargetWriteFailsThatFileAndTheRestIsCopied() throws Exception {
-        Strace.assumeUsable(true);
+        Strace.assumeUsable(false);
         trees();
         Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
         Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
         Fx.write(src.resolve("e/c"), Fx.random(1000, 3));
 
-        Strace.Run run = Strace.inject("copy_file_range,pwrite64", "EIO").at(tempNames(dst.resolve("d"))).asPid1()
+        // (a file the target does not have is written under its own name: safety rule 3)
+        Strace.Run run = Strace.inject("copy_file_range,pwrite64", "EIO").at(dst.resolve("d/a"))
                 .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
 
         assertThat(run.injected()).as(run.toString()).isNotEmpty()
-                .allSatisfy(l -> assertThat(l).contains(dst.resolve("d").resolve(TempNames.PREFIX) + "1-"));
+                .allSatisfy(l -> assertThat(l).contains(dst.resolve("d/a") + ">"));
         assertFailed(run, "/d/a", "writing the target: pwrite: EIO");
         assertThat(dst.resolve("d/a")).doesNotExist();
         assertThat(dst.resolve("e/b")).hasBinaryContent(Fx.random(1000, 2));
@@ -119,17 +120,18 @@ class InjectedFaultsIT {
     /** Across filesystems, a full target met by sendfile fails the file as a full target met by pwrite does. */
     @Test
     void acrossFilesystemsAFullTargetFailsThatFile() throws Exception {
-        Strace.assumeUsable(true);
+        Strace.assumeUsable(false);
         trees();
         src = sourceInTmpfs();
         try {
             Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
             Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
 
-            Strace.Run run = Strace.inject("sendfile,pwrite64", "ENOSPC").at(tempNames(dst.resolve("d"))).asPid1()
+            Strace.Run run = Strace.inject("sendfile,pwrite64", "ENOSPC").at(dst.resolve("d/a"))
                     .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
 
-            assertThat(run.injected()).as(run.toString()).anySatisfy(l -> assertThat(l).startsWith("sendfile("));
+            assertThat(run.injected()).as(run.toString()).anySatisfy(l -> assertThat(l).startsWith("sendfile("))
+                    .allSatisfy(l -> assertThat(l).contains(dst.resolve("d/a") + ">"));
             assertFailed(run, "/d/a", "writing the target: sendfile: ENOSPC");
             assertThat(dst.resolve("d/a")).doesNotExist();
             assertThat(dst.resolve("e/b")).hasBinaryContent(Fx.random(1000, 2));
@@ -149,17 +151,17 @@ class InjectedFaultsIT {
 
     @Test
     void aWriteErrorReportedByFsyncFailsThatFile() throws Exception {
-        Strace.assumeUsable(true);
+        Strace.assumeUsable(false);
         trees();
         Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
         Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
 
         // (a write-back error of the target's disk: the data calls succeeded, the flush did not)
-        Strace.Run run = Strace.inject("fsync,fdatasync", "EIO").at(tempNames(dst.resolve("d"))).asPid1()
+        Strace.Run run = Strace.inject("fsync,fdatasync", "EIO").at(dst.resolve("d/a"))
                 .pdm(tmp, "copy", "--json", "--fsync", src.toString(), dst.toString());
 
         assertThat(run.injected()).as(run.toString()).singleElement()
-                .satisfies(l -> assertThat(l).contains(dst.resolve("d").resolve(TempNames.PREFIX) + "1-"));
+                .satisfies(l -> assertThat(l).contains(dst.resolve("d/a") + ">"));
         assertFailed(run, "/d/a", "EIO");
         assertThat(dst.resolve("d/a")).doesNotExist();
         assertThat(dst.resolve("e/b")).hasBinaryContent(Fx.random(1000, 2));
@@ -168,20 +170,23 @@ class InjectedFaultsIT {
 
     @Test
     void noSpaceForSeveralFilesFailsEachOfThemAndTheRestIsCopied() throws Exception {
-        Strace.assumeUsable(true);
+        Strace.assumeUsable(false);
         trees();
         for (String f : List.of("a", "b", "c")) {
             Fx.write(src.resolve("full/" + f), Fx.random(64 << 10, f.charAt(0)));
         }
         Fx.write(src.resolve("roomy/ok"), Fx.random(1000, 4));
 
-        Strace.Run run = Strace.inject("copy_file_range,pwrite64", "ENOSPC").at(tempNames(dst.resolve("full"))).asPid1()
+        Path full = dst.resolve("full");
+        Strace.Run run = Strace.inject("copy_file_range,pwrite64", "ENOSPC")
+                .at(full.resolve("a"), full.resolve("b"), full.resolve("c"))
                 .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
 
-        // one failed write per file, each on a temp file of its own
-        assertThat(run.injected()).as(run.toString()).hasSize(3)
-                .allSatisfy(l -> assertThat(l).contains(dst.resolve("full").resolve(TempNames.PREFIX) + "1-"));
-        assertThat(run.injected().stream().map(InjectedFaultsIT::tempName).distinct()).hasSize(3);
+        // one failed write per file, each on the file it makes
+        assertThat(run.injected()).as(run.toString()).hasSize(3);
+        for (String f : List.of("a", "b", "c")) {
+            assertThat(run.injected()).as(run.toString()).filteredOn(l -> l.contains(full.resolve(f) + ">")).hasSize(1);
+        }
         assertFailed(run, "/full/a", "ENOSPC");
         assertFailed(run, "/full/b", "ENOSPC");
         assertFailed(run, "/full/c", "ENOSPC");
@@ -334,6 +339,76 @@ class InjectedFaultsIT {
                 .singleElement().satisfies(l -> assertThat(l).contains(target).contains(argument).endsWith("= ?"));
         assertThat(run.exit()).as(run.toString()).isEqualTo(128 + 9);
     }
+
+    /**
+     * A file the target does not have is written under its own name, its mtime last (safety rule
+     * 3): killed while its data is written, pdm leaves it there with the time it was made, which
+     * verify reports and the next pass copies again.
+     */
+    @Test
+    void aCrashWhileANewFilesDataIsWrittenLeavesAFileTheNextPassCopiesAgain() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Path a = Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
+        Fx.mtime(a, 1_600_000_000_123_456_789L);
+        Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
+
+        // (the one file written under this name: its data calls go through a descriptor of it)
+        Strace.Run run = Strace.killAt("copy_file_range,sendfile,pwrite64").when("1").at(dst.resolve("d/a"))
+                .pdm(tmp, "copy", src.toString(), dst.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(128 + 9);
+        assertThat(run.trace().lines().filter(l -> l.matches("(copy_file_range|sendfile|pwrite64)\\(.*")).toList())
+                .as(run.toString()).singleElement()
+                .satisfies(l -> assertThat(l).contains(dst.resolve("d/a") + ">").endsWith("= ?"));
+        assertThat(dst.resolve("d/a")).as("made under its own name before the crash").exists();
+        assertThat(Fx.mtime(dst.resolve("d/a"))).as("the time it was made, not the source's")
+                .isNotEqualTo(Fx.mtime(a));
+        assertThat(Files.size(dst.resolve("d/a"))).isLessThan(256 << 10);
+        Pdm.Result verify = Pdm.json("verify", src, dst);
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(1);
+        assertThat(verify.out()).as(verify.toString()).contains("/d/a");
+        assertTheRerunIsExact("copy");
+        assertThat(Pdm.json("verify", src, dst).exit()).isZero();
+    }
+
+    /**
+     * A new file's making fails after its name was taken over (a task run twice, on another worker,
+     * put its own copy there): the rollback removes the file it made, never what now has the name.
+     */
+    @Test
+    void aFailedNewFileLeavesAloneWhatTookItsNameMeanwhile() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Fx.write(src.resolve("d/a"), Fx.random(4096, 1));
+        Files.createDirectories(dst.resolve("d"));
+
+        // (its chmod, after the data, waits 3 s and then fails: time for the name to be taken over)
+        Strace strace = Strace.delayThenFail("fchmod", "3s", "EIO").at(dst.resolve("d/a"));
+        Thread run = new Thread(() -> {
+            try {
+                result = strace.pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        run.start();
+        Path other = Fx.write(tmp.resolve("other"), "another copy of a");
+        for (int i = 0; i < 600 && !Files.exists(dst.resolve("d/a")); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(dst.resolve("d/a")).as("made under its own name").exists();
+        Files.move(other, dst.resolve("d/a"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        run.join();
+
+        assertThat(result.injected()).as(result.toString()).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("fchmod(").contains(dst.resolve("d/a") + ">"));
+        assertFailed(result, "/d/a", "EIO");
+        assertThat(dst.resolve("d/a")).as("what took the name, untouched").hasContent("another copy of a");
+        assertTheRerunIsExact("copy");
+    }
+
+    private volatile Strace.Run result;
 
     @Test
     void anUpdateWhoseRenameFailsKeepsTheOldCopy() throws Exception {

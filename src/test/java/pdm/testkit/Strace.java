@@ -55,6 +55,14 @@ public final class Strace {
         return new Strace(calls, "error=EIO:signal=SIGKILL"); // (error=: the call itself is never run)
     }
 
+    /**
+     * Holds the calls {@code calls} for {@code delay} (strace's units: "3s") before failing them
+     * with {@code errno}: time for a test to change what the call is about.
+     */
+    public static Strace delayThenFail(String calls, String delay, String errno) {
+        return new Strace(calls, "error=" + errno + ":delay_enter=" + delay);
+    }
+
     /** strace's {@code when} expression: {@code 2} the second call only, {@code 2+} the second and later. */
     public Strace when(String expr) {
         this.when = expr;
@@ -92,7 +100,7 @@ public final class Strace {
     public record Run(int exit, String out, String err, String trace) {
         /** The lines of the calls that were failed. */
         public List<String> injected() {
-            return trace.lines().filter(l -> l.endsWith("(INJECTED)")).toList();
+            return trace.lines().filter(l -> l.endsWith("(INJECTED)") || l.endsWith("(INJECTED) (DELAYED)")).toList();
         }
 
         /** The run as {@link Pdm.Result}, to read its --json object. */
