@@ -7,15 +7,16 @@ import pdm.fs.linux.Sys;
 /**
  * What a job needs before its first entry and the command line's parsing does not, begun on a
  * second thread while picocli models the command on the first: the system call stub, which
- * java.lang.foreign spins as a class at every start, and the logging setup: together a quarter of
- * the main thread's samples of a start (JFR, with an AOT cache trained under it). Only the commands that run jobs ask for
- * it; help and the broker's commands do not pay for it.
+ * java.lang.foreign spins as a class at every start, and the logging setup: together a quarter
+ * of the main thread's samples of a start (JFR, with an AOT cache trained under it). Only the
+ * commands that run jobs ask for it; help and the broker's commands do not pay for it.
  */
 final class StartAhead {
     private static final Set<String> JOBS = Set.of("copy", "delete", "clear", "dirtimes", "verify", "sync", "worker",
             "watch");
     /** Why the work failed (a platform pdm refuses), for Main to give the reason the main thread would have. */
     private static volatile Throwable failure;
+    private static volatile Thread thread;
 
     private StartAhead() {
     }
@@ -23,7 +24,7 @@ final class StartAhead {
     /** Begins the work when {@code args} name a command that runs jobs. */
     static void begin(String... args) {
         if (args.length > 0 && JOBS.contains(args[0])) {
-            Thread.ofPlatform().daemon().name("pdm-start").start(StartAhead::run);
+            thread = Thread.ofPlatform().daemon().name("pdm-start").start(StartAhead::run);
         }
     }
 
@@ -38,8 +39,19 @@ final class StartAhead {
         }
     }
 
-    /** What failed on the start thread, or null. */
+    /**
+     * What failed on the start thread, or null; waits for it to end (a few seconds at most): the
+     * main thread may meet the class that failed there before that thread has said why.
+     */
     static Throwable failure() {
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return failure;
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pdm.testkit.Fx;
 import pdm.testkit.Pdm;
+import pdm.testkit.Seccomp;
 import pdm.testkit.Strace;
 import pdm.testkit.Tools;
 import pdm.testkit.TreeComparer;
@@ -409,6 +410,32 @@ class InjectedFaultsIT {
     }
 
     private volatile Strace.Run result;
+
+    /**
+     * A kernel without listxattrat (before Linux 6.13; a seccomp filter answers ENOSYS for it here):
+     * the xattrs of a file pdm does not open (a new empty file's, asked by name) are listed through
+     * the directory's /proc/self/fd link instead, and the copy is as exact.
+     */
+    @Test
+    void withoutListxattratTheXattrsOfANewEmptyFileAreCopiedAllTheSame() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Path tagged = Fx.write(src.resolve("d/tagged"), "");
+        setfattr(tagged, "kept");
+        Fx.write(src.resolve("d/plain"), "");
+
+        // (465: listxattrat on x86_64 and arm64, unknown to strace 6.1; 38: ENOSYS)
+        Strace.Run run = Strace.trace("llistxattr").under(Seccomp.failing(tmp, 465, 38))
+                .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+
+        assertThat(run.trace().lines().filter(l -> l.startsWith("llistxattr(\"/proc/self/fd/")).toList())
+                .as("the fallback asked about both files: " + run).anySatisfy(l -> assertThat(l).contains("/tagged\""))
+                .anySatisfy(l -> assertThat(l).contains("/plain\""));
+        assertThat(run.exit()).as(run.toString()).isZero();
+        TreeComparer.assertSameTree(src, dst);
+        assertThat(Tools.run("getfattr", "--absolute-names", "-n", "user.pdm", "--only-values",
+                dst.resolve("d/tagged").toString())).isEqualTo("kept");
+    }
 
     @Test
     void anUpdateWhoseRenameFailsKeepsTheOldCopy() throws Exception {

@@ -34,6 +34,7 @@ public final class Strace {
     private String when;
     private boolean ownPidNamespace;
     private boolean anywhere;
+    private List<String> wrapper = List.of();
 
     private Strace(String calls, String action) {
         this.calls = calls;
@@ -61,6 +62,22 @@ public final class Strace {
      */
     public static Strace delayThenFail(String calls, String delay, String errno) {
         return new Strace(calls, "error=" + errno + ":delay_enter=" + delay);
+    }
+
+    /**
+     * Traces the calls {@code calls} wherever they are made and fails none: to see which calls
+     * pdm makes where another layer ({@link #under}) changes what the kernel answers.
+     */
+    public static Strace trace(String calls) {
+        Strace s = new Strace(calls, null);
+        s.anywhere = true;
+        return s;
+    }
+
+    /** Runs pdm under {@code prefix} (a command that runs what follows it, as {@link Seccomp#failing}'s). */
+    public Strace under(List<String> prefix) {
+        this.wrapper = List.copyOf(prefix);
+        return this;
     }
 
     /** strace's {@code when} expression: {@code 2} the second call only, {@code 2+} the second and later. */
@@ -139,7 +156,10 @@ public final class Strace {
         // -y: descriptors shown with their paths, so a test can see which file a failed call was on;
         // -ff: a file per thread, so that no call is split in two lines by another thread's
         List<String> cmd = new ArrayList<>(List.of(STRACE.toString(), "-ff", "-qq", "-y", "-e", "signal=none",
-                "-o", traces.resolve("t").toString(), "--inject=" + calls + ":" + action + (when == null ? "" : ":when=" + when)));
+                "-o", traces.resolve("t").toString()));
+        if (action != null) {
+            cmd.add("--inject=" + calls + ":" + action + (when == null ? "" : ":when=" + when));
+        }
         if (anywhere) {
             cmd.addAll(List.of("-e", "trace=" + calls));
         }
@@ -149,6 +169,7 @@ public final class Strace {
         if (ownPidNamespace) {
             cmd.addAll(List.of("unshare", "--pid", "--fork"));
         }
+        cmd.addAll(wrapper);
         cmd.addAll(command(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("PDM_RABBITMQ");

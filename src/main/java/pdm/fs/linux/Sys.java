@@ -643,22 +643,20 @@ public final class Sys {
 
     /**
      * Whether the entry {@code name} of the open directory {@code dirFd} has an xattr whose
-     * name starts with {@code prefix}, asked without opening it: one llistxattr through the
-     * directory's /proc/self/fd link (resolved below that descriptor, never following the
-     * entry if it is a symlink). An entry that vanished has none.
+     * name starts with {@code prefix}, asked without opening it: one listxattrat ({@link
+     * #listByName}), never following the entry if it is a symlink. An entry that vanished has none.
      */
     public static boolean hasXattrWithPrefix(int dirFd, byte[] name, String prefix) throws IOException {
         Scratch s = SCRATCH.get();
-        MemorySegment p = procPath(s.name2, dirFd, name);
-        long n = check(s, sys(s, Nr.LLISTXATTR, ptr(p), ptr(s.xattrNames), XATTR_NAMES, 0), "llistxattr", name,
+        long n = check(s, listByName(s, dirFd, name, ptr(s.xattrNames), XATTR_NAMES), "llistxattr", name,
                 Errno.ERANGE, Errno.ENOENT, Errno.EOPNOTSUPP);
         MemorySegment names = s.xattrNames;
         if (failed(n, Errno.ERANGE)) {
-            long size = check(s, sys(s, Nr.LLISTXATTR, ptr(p), 0, 0, 0), "llistxattr", name, Errno.ENOENT,
+            long size = check(s, listByName(s, dirFd, name, 0, 0), "llistxattr", name, Errno.ENOENT,
                     Errno.EOPNOTSUPP);
             MemorySegment more = Arena.ofAuto().allocate(Math.max(1, size));
             names = more;
-            n = size < 0 ? size : check(s, sys(s, Nr.LLISTXATTR, ptr(p), ptr(more), size, 0), "llistxattr", name,
+            n = size < 0 ? size : check(s, listByName(s, dirFd, name, ptr(more), size), "llistxattr", name,
                     Errno.ENOENT, Errno.EOPNOTSUPP);
         }
         if (n < 0) { // (gone, or a filesystem without xattrs: none)
@@ -728,17 +726,34 @@ public final class Sys {
     /** The names of every xattr of the entry {@code name} of {@code dirFd}; none where it is gone or has none. */
     public static List<String> listXattrs(int dirFd, byte[] name) throws IOException {
         Scratch s = SCRATCH.get();
-        MemorySegment p = procPath(s.name2, dirFd, name);
-        long size = check(s, sys(s, Nr.LLISTXATTR, ptr(p), 0, 0, 0), "llistxattr", name, Errno.EOPNOTSUPP,
-                Errno.ENOENT);
+        long size = check(s, listByName(s, dirFd, name, 0, 0), "llistxattr", name, Errno.EOPNOTSUPP, Errno.ENOENT);
         if (size <= 0) {
             return List.of();
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(size + 1);
-            long n = check(s, sys(s, Nr.LLISTXATTR, ptr(p), ptr(buf), size + 1, 0), "llistxattr", name);
+            long n = check(s, listByName(s, dirFd, name, ptr(buf), size + 1), "llistxattr", name);
             return names(buf, n);
         }
+    }
+
+    /** Whether listxattrat(2) exists here (Linux 6.13); false after its first ENOSYS. */
+    private static volatile boolean listxattrat = true;
+
+    /**
+     * llistxattr of the entry {@code name} of the open directory {@code dirFd}: listxattrat where
+     * the kernel has it, else through the directory's /proc/self/fd link (a walk of procfs and the
+     * link at every call). Neither follows the entry if it is a symlink.
+     */
+    private static long listByName(Scratch s, int dirFd, byte[] name, long buf, long size) throws IOException {
+        if (listxattrat) {
+            long r = sys(s, Nr.LISTXATTRAT, dirFd, ptr(cstr(s.name1, name)), ARCH.atSymlinkNofollow(), buf, size, 0);
+            if (r >= 0 || errnoOf(s) != Errno.ENOSYS.number()) {
+                return r; // (the caller's check reads a failure's errno from the capture)
+            }
+            listxattrat = false;
+        }
+        return sys(s, Nr.LLISTXATTR, ptr(procPath(s.name2, dirFd, name)), buf, size, 0);
     }
 
     /** The value of one xattr of the entry {@code name} of {@code dirFd}, or null when it is gone. */

@@ -42,7 +42,7 @@ final class Syscall {
         UNLINKAT(263, 35), LINKAT(265, 37), SYMLINKAT(266, 36), READLINKAT(267, 78), FCHMODAT(268, 53),
         UTIMENSAT(280, 88), FANOTIFY_INIT(300, 262), FANOTIFY_MARK(301, 263), OPEN_BY_HANDLE_AT(304, 265),
         SENDFILE(40, 71), RENAMEAT2(316, 276), COPY_FILE_RANGE(326, 285), STATX(332, 291), OPENAT2(437, 437),
-        FILE_GETATTR(468, 468);
+        LISTXATTRAT(465, 465), FILE_GETATTR(468, 468);
 
         /** The call's number on x86_64, on arm64, and on this machine. */
         final long x86_64;
