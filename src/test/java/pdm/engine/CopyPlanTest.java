@@ -123,10 +123,21 @@ class CopyPlanTest {
         Files.createDirectories(src.resolve("file-on-target"));
         Fx.write(tgt.resolve("file-on-target"), "in the way");
 
-        assertThat(plan(SkipFilter.NONE)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        Map<String, String> planned;
+        try {
+            System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+            planned = plan(SkipFilter.NONE);
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(planned).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "missing", "descend",
                 "there", "descend",
                 "file-on-target", "descend"));
+        assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8)).as("the removal is logged")
+                .contains("removed file /file-on-target");
         assertThat(tgt.resolve("missing")).isDirectory();
         assertThat(tgt.resolve("file-on-target")).as("the file was replaced by a directory").isDirectory();
         assertThat(stats.dirsCreated.sum()).isEqualTo(2);
