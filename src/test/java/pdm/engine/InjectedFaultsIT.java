@@ -95,45 +95,36 @@ class InjectedFaultsIT {
      */
     @Test
     void acrossFilesystemsASourceReadFailsThatFileAndTheRestIsCopied() throws Exception {
-        Strace.assumeUsable(false);
-        trees();
-        src = sourceInTmpfs();
-        try {
-            Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
-            Fx.write(src.resolve("d/b"), Fx.random(1000, 2));
-            Fx.write(src.resolve("e/c"), Fx.random(1000, 3));
-
-            Strace.Run run = Strace.inject("sendfile,pread64", "EIO").at(src.resolve("d/a"))
-                    .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
-
-            assertThat(run.injected()).as(run.toString()).anySatisfy(l -> assertThat(l).startsWith("sendfile("))
-                    .allSatisfy(l -> assertThat(l).contains(src.resolve("d/a") + ">"));
-            assertFailed(run, "/d/a", "reading the source: pread: EIO");
-            assertThat(dst.resolve("d/a")).doesNotExist();
-            assertThat(dst.resolve("d/b")).hasBinaryContent(Fx.random(1000, 2));
-            assertThat(dst.resolve("e/c")).hasBinaryContent(Fx.random(1000, 3));
-            assertTheRerunIsExact("copy");
-        } finally {
-            Fx.deleteTree(src);
-        }
+        acrossFilesystemsOneFileFails("sendfile,pread64", "EIO", false, "reading the source: pread: EIO");
     }
 
     /** Across filesystems, a full target met by sendfile fails the file as a full target met by pwrite does. */
     @Test
     void acrossFilesystemsAFullTargetFailsThatFile() throws Exception {
+        acrossFilesystemsOneFileFails("sendfile,pwrite64", "ENOSPC", true, "writing the target: sendfile: ENOSPC");
+    }
+
+    /**
+     * Copies d/a (256 KiB) and e/b from tmpfs with {@code calls} failing with {@code errno} on d/a's
+     * source or ({@code onTarget}) its copy: sendfile among the calls failed, d/a failed with
+     * {@code reason} and not left half made, e/b copied, and the rerun exact.
+     */
+    private void acrossFilesystemsOneFileFails(String calls, String errno, boolean onTarget, String reason)
+            throws Exception {
         Strace.assumeUsable(false);
         trees();
         src = sourceInTmpfs();
         try {
             Fx.write(src.resolve("d/a"), Fx.random(256 << 10, 1));
             Fx.write(src.resolve("e/b"), Fx.random(1000, 2));
+            Path aim = (onTarget ? dst : src).resolve("d/a");
 
-            Strace.Run run = Strace.inject("sendfile,pwrite64", "ENOSPC").at(dst.resolve("d/a"))
-                    .pdm(tmp, "copy", "--json", src.toString(), dst.toString());
+            Strace.Run run = Strace.inject(calls, errno).at(aim).pdm(tmp, "copy", "--json", src.toString(),
+                    dst.toString());
 
             assertThat(run.injected()).as(run.toString()).anySatisfy(l -> assertThat(l).startsWith("sendfile("))
-                    .allSatisfy(l -> assertThat(l).contains(dst.resolve("d/a") + ">"));
-            assertFailed(run, "/d/a", "writing the target: sendfile: ENOSPC");
+                    .allSatisfy(l -> assertThat(l).contains(aim + ">"));
+            assertFailed(run, "/d/a", reason);
             assertThat(dst.resolve("d/a")).doesNotExist();
             assertThat(dst.resolve("e/b")).hasBinaryContent(Fx.random(1000, 2));
             assertTheRerunIsExact("copy");
