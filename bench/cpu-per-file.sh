@@ -8,6 +8,7 @@
 #   PDM_NEW_OPTS='--dir-workers 16' TOOLS=pdm,pdm-new ...            # other options beside the defaults
 #   PDM_NEW2_OPTS='--dir-workers 1' TOOLS=pdm,pdm-new,pdm-new2 ...     # a third variant
 #   TARGET=dir bench/cpu-per-file.sh                              # targets beside the sources, as before
+#   TOOLS=pdm,tar-pipe-xattrs,rsync-aHAX ...                       # peers keeping xattrs and ACLs, as pdm does
 # Profiles: "small" (../shared/bench/make-tree small: 100k files, 818 MB) and "empty200k"
 # (200,000 empty files in 200 directories). Trees are made once under $WORK and reused.
 # Targets (TARGET=fresh-ext4, the default; needs root and a loop device): every tool's initial
@@ -72,7 +73,10 @@ cmd() {
     pdm-new:*) echo "$pdm_new copy ${PDM_NEW_OPTS:-} '$3' '$4' >/dev/null" ;;
     pdm-new2:*) echo "$pdm_new copy ${PDM_NEW2_OPTS:-} '$3' '$4' >/dev/null" ;;
     tar-pipe:initial) echo "mkdir -p '$4' && tar -C '$3' -cf - . | tar -C '$4' -xpf -" ;;
+    # (the peers as they keep what pdm keeps: xattrs, ACLs; tar's selinux and flags aside)
+    tar-pipe-xattrs:initial) echo "mkdir -p '$4' && tar --xattrs --xattrs-include='*' --acls -C '$3' -cf - . | tar --xattrs --xattrs-include='*' --acls -C '$4' -xpf -" ;;
     rsync-aH:*) echo "rsync -aH '$3/' '$4/'" ;;
+    rsync-aHAX:*) echo "rsync -aHAX '$3/' '$4/'" ;;
     *) echo "" ;;
   esac
 }

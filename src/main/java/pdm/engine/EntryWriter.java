@@ -30,8 +30,8 @@ import pdm.task.WorkItem;
  * under a temp name, then its metadata, then renamed into place, replacing what the target has
  * there (counted as a removal when it is of another type), or rolled back (the temp entry
  * removed) when anything fails. A file the target does not have yet is made under its own name
- * instead, its mtime last ({@link #newFile}). In a dry run, or where the target directory is not there, it
- * counts and lists what it would do, and writes nothing. Metadata of an entry whose data is
+ * instead, its mtime last ({@link #newFile}). In a dry run, or where the target directory is not
+ * there, it counts and lists what it would do, and writes nothing. Metadata of an entry whose data is
  * current is fixed in place ({@link #fixMeta}); directories are made on the walk
  * ({@link #makeDir}) and get their metadata when their subtree is done ({@link DirMeta}).
  *

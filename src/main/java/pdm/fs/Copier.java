@@ -171,7 +171,7 @@ public final class Copier {
         return n;
     }
 
-    /** sendfile of [at, at + len) to the same offset of {@code out}, whose file offset is moved there first if it is not. */
+    /** sendfile of [at, at + len) to the same offset of {@code out}, its file offset moved there first if it is not. */
     private static long sendfile(int src, int dst, FileHandle out, long at, long len) throws IOException {
         if (out.offset != at) {
             out.offset = -1; // (unknown until the seek is done)
