@@ -1,15 +1,16 @@
 package pdm.cli;
 
 import java.util.Set;
-import org.slf4j.LoggerFactory;
 import pdm.fs.linux.Sys;
 
 /**
  * What a job needs before its first entry and the command line's parsing does not, begun on a
  * second thread while picocli models the command on the first: the system call stub, which
- * java.lang.foreign spins as a class at every start, and the logging setup: together a quarter
- * of the main thread's samples of a start (JFR, with an AOT cache trained under it). Only the
- * commands that run jobs ask for it; help and the broker's commands do not pay for it.
+ * java.lang.foreign spins as a class at every start (a fifth of the main thread's samples of a
+ * start: JFR, with an AOT cache trained under it). Only the commands that run jobs ask for it;
+ * help and the broker's commands do not pay for it. Not the logging setup: while it runs on
+ * one thread, SLF4J hands the others stand-in loggers, which pdm.cli.Logging cannot configure
+ * (--log-file and --log-format were lost that way).
  */
 final class StartAhead {
     private static final Set<String> JOBS = Set.of("copy", "delete", "clear", "dirtimes", "verify", "sync", "worker",
@@ -31,7 +32,6 @@ final class StartAhead {
     private static void run() {
         try {
             Sys.terminalColumns(2); // (a read-only ioctl: loads the system call layer and makes its first call)
-            LoggerFactory.getILoggerFactory();
         } catch (Throwable t) {
             // The main thread meets the same failure where it first needs the class, as a
             // NoClassDefFoundError that no longer carries the reason: Main reads it here.

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A system call the kernel seems not to have: a program that installs a seccomp filter failing one
- * call number with an errno, then runs a command under it (with its children). For calls strace
- * cannot name, as newer calls than it knows (strace 6.1 and listxattrat). Built with gcc from the
- * source below, once per test directory.
+ * System calls the kernel seems not to have, or a container's seccomp profile refuses: a program
+ * that installs a seccomp filter failing some call numbers with an errno, then runs a command under
+ * it (with its children). For calls strace cannot name, as newer calls than it knows (strace 6.1
+ * and listxattrat). Built with gcc from the source below, once per test directory.
  */
 public final class Seccomp {
     private static final String SOURCE = """
@@ -21,18 +21,22 @@ public final class Seccomp {
             #include <stddef.h>
             #include <stdio.h>
             #include <stdlib.h>
+            #include <string.h>
             #include <sys/prctl.h>
             #include <unistd.h>
-            /* nosys NR ERRNO COMMAND...: COMMAND with system call NR failing with ERRNO */
+            /* nosys NR[,NR...] ERRNO COMMAND...: COMMAND with the system calls NR failing with ERRNO */
             int main(int argc, char **argv) {
-                if (argc < 4) { fprintf(stderr, "usage: nosys NR ERRNO COMMAND...\\n"); return 125; }
-                struct sock_filter f[] = {
-                    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-                    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned) atoi(argv[1]), 0, 1),
-                    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (atoi(argv[2]) & SECCOMP_RET_DATA)),
-                    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-                };
-                struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+                if (argc < 4) { fprintf(stderr, "usage: nosys NR[,NR...] ERRNO COMMAND...\\n"); return 125; }
+                struct sock_filter f[64];
+                int n = 0;
+                f[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+                for (char *nr = strtok(argv[1], ","); nr != NULL && n < 60; nr = strtok(NULL, ",")) {
+                    f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned) atoi(nr), 0, 1);
+                    f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K,
+                            SECCOMP_RET_ERRNO | (atoi(argv[2]) & SECCOMP_RET_DATA));
+                }
+                f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+                struct sock_fprog prog = { (unsigned short) n, f };
                 if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) {
                     perror("nosys: seccomp"); return 125;
                 }
@@ -45,10 +49,11 @@ public final class Seccomp {
     }
 
     /**
-     * The command prefix that runs what follows it with system call {@code number} failing with
-     * {@code errno} (a number). Skips the test without gcc; fails instead under CI=true.
+     * The command prefix that runs what follows it with the system calls {@code numbers}
+     * ("465" or "465,468") failing with {@code errno} (a number). Skips the test without gcc;
+     * fails instead under CI=true.
      */
-    public static List<String> failing(Path workDir, int number, int errno) throws IOException {
+    public static List<String> failing(Path workDir, String numbers, int errno) throws IOException {
         boolean gcc = Tools.has("gcc");
         if (!gcc && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("needs gcc to build the seccomp wrapper; under CI=true it must be there");
@@ -62,6 +67,6 @@ public final class Seccomp {
                 throw new AssertionError("gcc did not build the seccomp wrapper: " + out);
             }
         }
-        return List.of(bin.toString(), Integer.toString(number), Integer.toString(errno));
+        return List.of(bin.toString(), numbers, Integer.toString(errno));
     }
 }

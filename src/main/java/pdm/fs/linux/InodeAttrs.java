@@ -46,6 +46,7 @@ public final class InodeAttrs {
 
     private static final MemoryLayout CAPTURE = Syscall.CAPTURE;
     private static final int ENOSYS = 38;
+    private static final int EPERM = 1;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     /** struct file_attr (linux/fs.h), FILE_ATTR_SIZE_VER0. */
     private static final StructLayout FILE_ATTR = MemoryLayout.structLayout(
@@ -81,10 +82,14 @@ public final class InodeAttrs {
                 return new FileAttr(s.get(JAVA_LONG, FA_XFLAGS), Integer.toUnsignedLong(s.get(JAVA_INT, FA_PROJID)));
             }
             int e = Syscall.errno(cap);
-            if (e == ENOSYS) {
+            // (EPERM: a container's seccomp profile older than the call, as Docker's default answers
+            // what it does not know; a read of attributes has no other EPERM. The open and the ioctls
+            // then say it, for this entry and every later one.)
+            if (e == ENOSYS || e == EPERM) {
                 fileGetattr = false;
             }
-            if (e == ENOSYS || e == ENOTTY || e == EOPNOTSUPP || e == 2 /* ENOENT: gone, the copy says so */) {
+            if (e == ENOSYS || e == EPERM || e == ENOTTY || e == EOPNOTSUPP
+                    || e == 2 /* ENOENT: gone, the copy says so */) {
                 return null;
             }
             throw SysException.of("file_getattr", e, new String(name, java.nio.charset.StandardCharsets.UTF_8));

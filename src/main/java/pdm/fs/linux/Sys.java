@@ -737,21 +737,29 @@ public final class Sys {
         }
     }
 
-    /** Whether listxattrat(2) exists here (Linux 6.13); false after its first ENOSYS. */
+    /** Whether listxattrat(2) may be used here (Linux 6.13); false once the kernel or a seccomp profile refused it. */
     private static volatile boolean listxattrat = true;
 
     /**
      * llistxattr of the entry {@code name} of the open directory {@code dirFd}: listxattrat where
      * the kernel has it, else through the directory's /proc/self/fd link (a walk of procfs and the
-     * link at every call). Neither follows the entry if it is a symlink.
+     * link at every call). Neither follows the entry if it is a symlink. An older kernel answers
+     * ENOSYS; a container's seccomp profile older than the call may answer EPERM (Docker's default
+     * does), which no listing by name otherwise gives: the /proc way is tried, and where it works
+     * listxattrat is not asked again.
      */
     private static long listByName(Scratch s, int dirFd, byte[] name, long buf, long size) throws IOException {
         if (listxattrat) {
             long r = sys(s, Nr.LISTXATTRAT, dirFd, ptr(cstr(s.name1, name)), ARCH.atSymlinkNofollow(), buf, size, 0);
-            if (r >= 0 || errnoOf(s) != Errno.ENOSYS.number()) {
+            int e = r >= 0 ? 0 : errnoOf(s);
+            if (e != Errno.ENOSYS.number() && e != Errno.EPERM.number()) {
                 return r; // (the caller's check reads a failure's errno from the capture)
             }
-            listxattrat = false;
+            long viaProc = sys(s, Nr.LLISTXATTR, ptr(procPath(s.name2, dirFd, name)), buf, size, 0);
+            if (e == Errno.ENOSYS.number() || viaProc >= 0 || errnoOf(s) != Errno.EPERM.number()) {
+                listxattrat = false;
+            }
+            return viaProc;
         }
         return sys(s, Nr.LLISTXATTR, ptr(procPath(s.name2, dirFd, name)), buf, size, 0);
     }
