@@ -15,8 +15,8 @@ import pdm.fs.Names;
 /**
  * The one place a copy keeps what an entry has beyond owner, mode and times (xattrs of the
  * job's policy, POSIX ACLs, capabilities, inode flags, project IDs), in the order
- * {@link Attrs} gives: xattrs after owner and mode, flags after the rename, immutable and
- * append-only last; a symlink, fifo or device node's xattrs and ACL by name. Also where a target
+ * {@link Attrs} gives: xattrs after owner and mode, then flags and project ID, the times, and
+ * immutable and append-only last; a symlink, fifo or device node's xattrs and ACL by name. Also where a target
  * entry that is immutable or append-only is unlocked to be updated, counted and listed
  * ({@code unlock}), and locked again; and where an attribute the target refuses never becomes a
  * silent loss: the entry is not placed, or is left looking unfinished to the next pass.
@@ -71,20 +71,16 @@ final class AttrSync {
     }
 
     /**
-     * After owner, mode and times, on the open target file: its xattrs made the source's (what it
-     * inherited from its directory's default ACL removed). Returns what the target has, for
-     * {@link #afterPlace}.
-     */
-    Attrs afterMeta(FileHandle out, Attrs src) throws IOException {
-        return afterMeta(out, src, null);
-    }
-
-    /**
-     * The same for a file just created in {@code createdIn} (null: not known to be new): where an
+     * After owner and mode, before the times, on the open target file: its xattrs made the
+     * source's (what it inherited from its directory's default ACL removed), and its flags other
+     * than immutable and append-only. Returns what the target has, for {@link #afterPlace}. For
+     * a file just created in {@code createdIn} (null: not known to be new): where an
      * earlier new file there came with no kept xattrs, neither does this one (what a new file gets
-     * is its directory's: a default ACL, a security label), so its xattrs are not listed.
+     * is its directory's: a default ACL, a security label), so its xattrs are not listed. Where
+     * {@code projid}, the source's project ID too (a file made under its own name: no rename
+     * follows that a project-inherit directory could refuse).
      */
-    Attrs afterMeta(FileHandle out, Attrs src, pdm.fs.Dir createdIn) throws IOException {
+    Attrs afterMeta(FileHandle out, Attrs src, pdm.fs.Dir createdIn, boolean projid) throws IOException {
         // (a new file's flags are those its directory passes on, which the source's got too: read
         // only where the source has flags or a project ID to give it)
         boolean flags = src.copiedFlags(false) != 0 || src.projid() > 0;
@@ -102,30 +98,52 @@ final class AttrSync {
         Attrs.writeXattrs(out, src, tgt);
         ctx.stats().attrsNotKept.add(src.skipped());
         // (the flags that allow a rename now: a target that cannot hold one fails the file before it is placed)
-        return flags && policy.flags() ? Attrs.writeEarlyFlags(out, src, tgt, String.valueOf(out.createdAs())) : tgt;
+        return flags && policy.flags() ? Attrs.writeEarlyFlags(out, src, tgt, projid, String.valueOf(out.createdAs()))
+                : tgt;
     }
 
     /**
-     * After the rename into place: project ID and flags (immutable, append-only), where they
-     * differ from what the target has. Should the target refuse them, the file's mtime is put off
+     * Whether a file to be renamed into place must take its times after the rename: where it
+     * is to get another project ID than it has. The ID can only follow the rename (see
+     * {@link Attrs#writeEarlyFlags}), and the mtime, which later passes go by, must come after it.
+     */
+    static boolean timesAfterPlace(Attrs src, Attrs tgt) {
+        return src.projid() >= 0 && tgt.projid() >= 0 && src.projid() != tgt.projid();
+    }
+
+    /**
+     * After the rename into place: the project ID, then the times where they were put off for it
+     * ({@code timesLater}, else null), then the flags (immutable, append-only), each where it
+     * differs from what the target has. Should the target refuse one, the file's mtime is put off
      * so that the next pass copies it, and fails it, again: never a silent loss.
      */
-    void afterPlace(DirPair dir, Path name, Attrs src, Attrs tgt) throws IOException {
-        if (policy.flags() && src.flagsDiffer(tgt, false)) {
-            try (FileHandle f = dir.tgt().openRead(name)) {
-                try {
-                    Attrs.writeFlags(f, src, Attrs.flagsOf(f, policy), dir.display(name));
-                } catch (IOException e) {
-                    unfinished(f, e);
-                    throw e;
+    void afterPlace(DirPair dir, Path name, Attrs src, Attrs tgt, FileMeta timesLater) throws IOException {
+        boolean flags = policy.flags() && src.flagsDiffer(tgt, false);
+        if (!flags && timesLater == null) {
+            return;
+        }
+        try (FileHandle f = dir.tgt().openRead(name)) {
+            try {
+                Attrs have = flags ? Attrs.flagsOf(f, policy) : tgt;
+                if (timesLater != null) {
+                    have = flags ? Attrs.writeEarlyFlags(f, src, have, true, dir.display(name)) : have;
+                    ctx.metaWriter().applyTimes(f, timesLater);
                 }
+                if (flags) {
+                    Attrs.writeFlags(f, src, have, dir.display(name));
+                }
+            } catch (IOException e) {
+                unfinished(f, e);
+                throw e;
             }
         }
     }
 
     /**
      * A file whose data is current: its attributes made the source's, in place (after its owner
-     * and mode). Should the target refuse one, its mtime is put off as in {@link #afterPlace}.
+     * and mode): xattrs, flags but immutable and append-only, project ID, then {@code beforeFlags}
+     * (the times), then immutable and append-only. Should the target refuse one, its mtime is put
+     * off as in {@link #afterPlace}.
      */
     void fixInPlace(FileHandle from, FileHandle to, String what, BeforeFlags beforeFlags) throws IOException {
         Attrs s = read(from);
@@ -133,8 +151,10 @@ final class AttrSync {
         try {
             Attrs.writeXattrs(to, s, t);
             ctx.stats().attrsNotKept.add(s.skipped());
+            // (the project ID before the times: a crash after the times would leave it unseen)
+            Attrs now = policy.flags() ? Attrs.writeEarlyFlags(to, s, t, true, what) : t;
             beforeFlags.run();
-            Attrs.writeFlags(to, s, t, what);
+            Attrs.writeFlags(to, s, now, what);
         } catch (IOException e) {
             unfinished(to, e);
             throw e;
@@ -243,37 +263,39 @@ final class AttrSync {
 
     /**
      * A directory's project ID and flags, once everything below it is done (a directory made
-     * immutable first would take no children). What differed ("flags +i"), empty for nothing.
+     * immutable first would take no children): all but immutable and append-only where
+     * {@code early} (before its times), else all.
      */
-    List<String> dirFlags(Dir srcDir, Dir tgtDir, FileMeta src, FileMeta tgt, boolean fresh) throws IOException {
-        if (!policy.flags() || !fresh && !src.mayHaveChangedSince(tgt)) {
-            return List.of();
-        }
+    private void dirFlags(Dir srcDir, Dir tgtDir, boolean early) throws IOException {
         Attrs s = Attrs.flagsOf(srcDir, policy);
         Attrs t = Attrs.flagsOf(tgtDir, policy);
         if (!s.flagsDiffer(t, true)) {
-            return List.of();
+            return;
         }
-        if (!ctx.dryRun()) {
-            try {
+        try {
+            if (early) {
+                Attrs.writeEarlyFlags(tgtDir, s, t, tgtDir.rel().toString());
+            } else {
                 Attrs.writeFlags(tgtDir, s, t, tgtDir.rel().toString());
-            } catch (IOException e) {
-                // (its mtime put off: the next pass looks at its flags again, and says so again)
-                try {
-                    Attrs.markUnfinished(tgtDir);
-                } catch (IOException ignored) {
-                    e.addSuppressed(ignored);
-                }
-                throw e;
             }
+        } catch (IOException e) {
+            // (its mtime put off: the next pass looks at its flags again, and says so again)
+            try {
+                Attrs.markUnfinished(tgtDir);
+            } catch (IOException ignored) {
+                e.addSuppressed(ignored);
+            }
+            throw e;
         }
-        return s.differences(t, true);
     }
 
     /**
-     * A directory once everything below it is done: its owner, mode and times ({@link DirMeta}),
-     * unlocked first should it be immutable or append-only, then its project ID and flags, last
-     * of all (immutable or append-only would have refused its children).
+     * A directory once everything below it is done: its project ID and flags but immutable and
+     * append-only, then its owner, mode and times ({@link DirMeta}), unlocked first should it be
+     * immutable or append-only, then immutable and append-only, last of all (they would have
+     * refused its children and its times). A project ID or flag moves only the ctime, after which
+     * later passes trust the directory: set before the mtime, a crash between them leaves a
+     * directory the next pass sees differ.
      */
     void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
         // (looked at where the directory is new or its times are to be set, or its ctime says it
@@ -281,6 +303,11 @@ final class AttrSync {
         List<String> changed = policy.flags() && (tgtSelf == null || srcSelf.mtimeNs() != tgtSelf.mtimeNs()
                 || srcSelf.mayHaveChangedSince(tgtSelf) || srcSelf.locksDiffer(tgtSelf))
                 ? flagsToSet(rel, tgtSelf) : List.of();
+        if (!ctx.dryRun() && !changed.isEmpty() && (tgtSelf == null || tgtSelf.locks() == 0)) {
+            try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                dirFlags(from, to, true);
+            }
+        }
         int locked = 0;
         boolean listed;
         try {
@@ -295,7 +322,7 @@ final class AttrSync {
         if (!ctx.dryRun() && (!changed.isEmpty() || locked != 0)) {
             // (read again: an unlock just cleared what is to be set back)
             try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
-                dirFlags(from, to, srcSelf, tgtSelf, true);
+                dirFlags(from, to, false);
             }
         }
         if (!changed.isEmpty() && !listed && locked == 0) {

@@ -38,7 +38,8 @@ import pdm.task.WorkItem;
  * <p>So this is where a write's rules change: the order metadata is applied in (owner, mode and
  * times in {@link #settleMeta}, {@link #fixMeta} and {@link #create}; what the kernel clears on
  * chown or write must come after them: xattrs, ACLs and capabilities, through {@link AttrSync},
- * and flags and project ID after the rename), how a file's data reaches its new file, and
+ * flags and project ID before the times, immutable and append-only last, a project ID the
+ * rename would refuse after it), how a file's data reaches its new file, and
  * which new files may be made under their own name ({@link #newFile}).
  */
 final class EntryWriter {
@@ -67,8 +68,8 @@ final class EntryWriter {
          */
         long ownInode = -1;
         long bytes;
-        /** {the source's, the target's} attributes of a copied file, for its flags once placed; null for none. */
-        Attrs[] attrs;
+        /** A copied file's attributes and times still to be set once it is placed; null for none. */
+        Settled settled;
         /** Data bytes written, holes left out: what the byte rate counts (ranges add from several threads). */
         final java.util.concurrent.atomic.LongAdder written = new java.util.concurrent.atomic.LongAdder();
 
@@ -115,7 +116,7 @@ final class EntryWriter {
                     attrs.beforeData(out, first, dir, item.name());
                     // (a big file as ranges, by several threads)
                     e.bytes = FileData.copy(ctx, in, out, src.size(), e.counting(ctx.throttle()));
-                    e.attrs = settleMeta(in, out, src, e.bytes, first, dir.tgt());
+                    e.settled = settleMeta(in, out, src, e.bytes, first, dir.tgt(), item.name());
                     if (ctx.options().fsync()) {
                         out.fsync();
                     }
@@ -231,7 +232,7 @@ final class EntryWriter {
                             + " pass copies it");
                 }
                 e.bytes = 0; // (counted by its ranges, as they were done)
-                e.attrs = settleMeta(in, out, src, src.size(), attrs.readSource(in), dir.tgt());
+                e.settled = settleMeta(in, out, src, src.size(), attrs.readSource(in), dir.tgt(), f.name());
                 if (ctx.options().fsync()) {
                     out.fsync();
                 }
@@ -260,11 +261,11 @@ final class EntryWriter {
             try {
                 // (times last, as in settleMeta: the mtime is all that says this file is done)
                 meta.applyOwnerMode(out, item.src());
-                attrs.afterMeta(out, Attrs.NONE, dir.tgt()); // (removes what it inherited, as settleMeta does)
+                attrs.afterMeta(out, Attrs.NONE, dir.tgt(), false); // (removes what it inherited, as settleMeta does)
                 meta.applyTimes(out, item.src());
                 if (!EmptySource.unchanged(dir, item)) {
                     try (FileHandle in = dir.src().openRead(item.name())) {
-                        e.attrs = settleMeta(in, out, item.src(), 0, attrs.readSource(in), dir.tgt());
+                        e.settled = settleMeta(in, out, item.src(), 0, attrs.readSource(in), dir.tgt(), item.name());
                     }
                 }
                 if (ctx.options().fsync()) {
@@ -316,9 +317,10 @@ final class EntryWriter {
             // (a new file may be made under its own name: see newFile)
             placed = made.name.equals(item.name()) || putInPlace(dir, item, made.name);
             if (placed) {
-                if (made.attrs != null) {
+                if (made.settled != null) {
                     // (after the rename: a project-inherit directory refuses a file of another project)
-                    attrs.afterPlace(dir, item.name(), made.attrs[0], made.attrs[1]);
+                    Settled m = made.settled;
+                    attrs.afterPlace(dir, item.name(), m.src(), m.tgt(), m.timesLater());
                 }
                 placed(dir, item, what, changed, made.bytes, made.written.sum());
             }
@@ -432,15 +434,24 @@ final class EntryWriter {
     }
 
     /**
+     * What {@link #settleMeta} leaves for once the file is placed: the source's and the target's
+     * attributes (for the project ID and the flags), and the times where they had to wait for
+     * the project ID ({@link AttrSync#timesAfterPlace}; else null).
+     */
+    private record Settled(Attrs src, Attrs tgt, FileMeta timesLater) {
+    }
+
+    /**
      * The owner, mode, times and xattrs of a freshly copied file, and a last look at the source:
      * its data must not have moved during the copy, and its ctime must not have moved after its
      * attributes were read. Later passes look at attributes only where the source's ctime is newer
      * than the copy's ({@link FileMeta#mayHaveChangedSince}), so a change that slipped in between
      * would otherwise never be seen. A chmod or xattr write during the copy is simply applied
-     * again. Returns {the source's attributes, the target's} for the flags set after the rename.
+     * again. {@code name}: the name the file is for (the file is made under it, or renamed to it).
      */
-    private Attrs[] settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first, Dir createdIn)
-            throws IOException {
+    private Settled settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first, Dir createdIn,
+            Path name) throws IOException {
+        boolean ownName = name.equals(out.createdAs());
         FileMeta stamp = src;
         Attrs srcAttrs = first;
         for (int round = 0; ; round++) {
@@ -448,20 +459,25 @@ final class EntryWriter {
                 srcAttrs = attrs.readSource(in);
             }
             // On the open file: no path lookups. Owner and mode first (a chown clears
-            // capabilities), then the xattrs, ACLs and capability, then the times, last: a file
-            // made under its own name (no rename to commit it) says it is done by its mtime alone,
-            // and a crash before it leaves the creation time, which the next pass sees differ
-            // (where a copy's ctime is newer than the source's, later passes trust its xattrs).
+            // capabilities), then the xattrs, ACLs, capability, flags and project ID, then the
+            // times, last: a file made under its own name (no rename to commit it) says it is done
+            // by its mtime alone, and a crash before it leaves the creation time, which the next
+            // pass sees differ (where a copy's ctime is newer than the source's, later passes trust
+            // its xattrs, flags and project ID). A file to be renamed whose project ID must change
+            // takes its times after the rename, with the ID.
             meta.applyOwnerMode(out, stamp);
             // (the first round's file is as created; a later round's has the xattrs this one set)
-            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs, round == 0 ? createdIn : null);
-            meta.applyTimes(out, stamp);
+            Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs, round == 0 ? createdIn : null, ownName);
+            boolean timesLater = !ownName && AttrSync.timesAfterPlace(srcAttrs, tgtAttrs);
+            if (!timesLater) {
+                meta.applyTimes(out, stamp);
+            }
             FileMeta after = in.meta();
             if (after.ino() != src.ino() || after.size() != copied || after.mtimeNs() != src.mtimeNs()) {
                 throw new IOException("changed while being copied (size or mtime moved); the next pass copies it");
             }
             if (after.ctimeNs() == stamp.ctimeNs()) {
-                return new Attrs[]{srcAttrs, tgtAttrs};
+                return new Settled(srcAttrs, tgtAttrs, timesLater ? stamp : null);
             }
             if (round == 2) {
                 throw new IOException("changed while being copied (its owner, mode or xattrs kept moving);"

@@ -21,11 +21,16 @@ import pdm.fs.linux.SysException;
  *     the mode's group bits from its mask, so it goes after the chmod that sets the rest),
  *     {@link #writeXattrs}: plain names, then the ACLs, then security.capability last
  *     (a data write clears it too, so all data is written by then);</li>
- * <li>after the rename into place, {@link #writeFlags}: the project ID (a rename into a
- *     project-inherit directory of a file with another ID fails with EXDEV), then the flags,
- *     immutable and append-only among them, so nothing else needs to change the entry after.</li>
+ * <li>before the times, {@link #writeEarlyFlags}: the flags but immutable and append-only, and
+ *     the project ID, except on a file still to be renamed into place (a rename into a
+ *     project-inherit directory of a file with another ID fails with EXDEV): that one takes
+ *     it after the rename, and its times after it;</li>
+ * <li>last, {@link #writeFlags}: immutable and append-only, which would refuse the times, so
+ *     nothing else needs to change the entry after.</li>
  * </ol>
- * None of these moves atime or mtime, so they may follow the times.
+ * None of these moves atime or mtime; each moves the ctime, after which later passes trust the
+ * entry. So the mtime, which they do compare, is set after all of them but immutable and
+ * append-only (which statx shows): a crash half way leaves an entry the next pass sees differ.
  *
  * @param xattrs name to value, of the names the policy keeps (and the caller may set)
  * @param flags  the inode flags, or {@link InodeAttrs#NONE} where there are none (or the policy drops them)
@@ -377,18 +382,37 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
     }
 
     /**
-     * On a new file, before it is renamed into place: the source's flags other than immutable and
-     * append-only (which would refuse the rename), so that a target that cannot hold one fails the
-     * file before it takes the name (the next pass tries, and says so, again). Returns what the
-     * target has then.
+     * Before the times, and on a new file before its rename into place: the source's flags other
+     * than immutable and append-only (which would refuse the times and the rename; the target's own
+     * stay as they are), so that a target that cannot hold one fails the file before it takes the
+     * name; and, where {@code projid}, the source's project ID. A project ID moves only the ctime,
+     * after which later passes trust the entry: set before the mtime, a crash in between leaves
+     * an entry the next pass sees differ. A file to be renamed takes it after the rename instead
+     * (a project-inherit directory refuses a file of another project with EXDEV). Returns what
+     * the target has then.
      */
-    public static Attrs writeEarlyFlags(FileHandle to, Attrs src, Attrs tgt, String what) throws IOException {
-        if (tgt.flags == InodeAttrs.NONE || src.flags == InodeAttrs.NONE) {
+    public static Attrs writeEarlyFlags(FileHandle to, Attrs src, Attrs tgt, boolean projid, String what)
+            throws IOException {
+        return writeEarlyFlags(to.fd(), src, tgt, false, projid, what);
+    }
+
+    /** The same for a directory, its project ID included: its children are done, no rename follows. */
+    public static Attrs writeEarlyFlags(Dir to, Attrs src, Attrs tgt, String what) throws IOException {
+        return writeEarlyFlags(to.fd(), src, tgt, true, true, what);
+    }
+
+    private static Attrs writeEarlyFlags(int fd, Attrs src, Attrs tgt, boolean dir, boolean projid, String what)
+            throws IOException {
+        boolean flags = tgt.flags != InodeAttrs.NONE && src.flags != InodeAttrs.NONE;
+        long id = projid && src.projid >= 0 && tgt.projid >= 0 ? src.projid : -1;
+        if (!flags && (id < 0 || id == tgt.projid)) {
             return tgt;
         }
-        Attrs early = new Attrs(Map.of(), src.flags & ~InodeFlags.LOCKING, -1, 0);
-        writeFlags(to.fd(), early, tgt, false, what);
-        return tgt.withFlags(InodeFlags.merge((int) tgt.flags, early.copiedFlags(false), false) & 0xffffffffL);
+        long earlyFlags = flags ? src.flags & ~InodeFlags.LOCKING | tgt.flags & InodeFlags.LOCKING : tgt.flags;
+        Attrs early = new Attrs(Map.of(), earlyFlags, id, 0);
+        writeFlags(fd, early, tgt, dir, what);
+        long now = flags ? InodeFlags.merge((int) tgt.flags, early.copiedFlags(dir), dir) & 0xffffffffL : tgt.flags;
+        return new Attrs(tgt.xattrs, now, id >= 0 ? id : tgt.projid, tgt.skipped);
     }
 
     /**

@@ -11,8 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /** Live counters of a running job, updated by every worker thread without locks. */
 public final class JobStats {
-    /** Failures kept for the summary; beyond this they are only counted (each is logged as it happens). */
-    public static final int MAX_LISTED_FAILURES = 1_000_000;
+    /**
+     * Failures kept for the summary; beyond this they are only counted (each is logged as it
+     * happens). About 300 bytes each: a run where most of a huge tree fails (a full target) stays
+     * within the memory of one that succeeds (a million would have taken some 150 MB more).
+     */
+    public static final int MAX_LISTED_FAILURES = 100_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(JobStats.class);
 

@@ -11,7 +11,9 @@ import java.util.List;
  * System calls the kernel seems not to have, or a container's seccomp profile refuses: a program
  * that installs a seccomp filter failing some call numbers with an errno, then runs a command under
  * it (with its children). For calls strace cannot name, as newer calls than it knows (strace 6.1
- * and listxattrat). Built with gcc from the source below, once per test directory.
+ * and listxattrat). The same filter can kill the process as it enters one ioctl request, which
+ * strace cannot aim at (it tells ioctls apart by path and count only). Built with gcc from the
+ * source below, once per test directory.
  */
 public final class Seccomp {
     private static final String SOURCE = """
@@ -24,16 +26,29 @@ public final class Seccomp {
             #include <string.h>
             #include <sys/prctl.h>
             #include <unistd.h>
-            /* nosys NR[,NR...] ERRNO COMMAND...: COMMAND with the system calls NR failing with ERRNO */
+            /*
+             * nosys NR[/ARG1][,...] ERRNO|kill COMMAND...: COMMAND with the system calls NR (where
+             * their second argument's low 32 bits are ARG1, if given) failing with ERRNO, or
+             * killing the process there before the kernel runs them (SIGSYS).
+             */
             int main(int argc, char **argv) {
-                if (argc < 4) { fprintf(stderr, "usage: nosys NR[,NR...] ERRNO COMMAND...\\n"); return 125; }
-                struct sock_filter f[64];
+                if (argc < 4) { fprintf(stderr, "usage: nosys NR[/ARG1][,...] ERRNO|kill COMMAND...\\n"); return 125; }
+                unsigned action = strcmp(argv[2], "kill") == 0 ? SECCOMP_RET_KILL_PROCESS
+                        : SECCOMP_RET_ERRNO | (atoi(argv[2]) & SECCOMP_RET_DATA);
+                struct sock_filter f[128];
                 int n = 0;
-                f[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-                for (char *nr = strtok(argv[1], ","); nr != NULL && n < 60; nr = strtok(NULL, ",")) {
-                    f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned) atoi(nr), 0, 1);
-                    f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K,
-                            SECCOMP_RET_ERRNO | (atoi(argv[2]) & SECCOMP_RET_DATA));
+                for (char *spec = strtok(argv[1], ","); spec != NULL && n < 120; spec = strtok(NULL, ",")) {
+                    char *arg = strchr(spec, '/');
+                    f[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+                    if (arg == NULL) {
+                        f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned) atoi(spec), 0, 1);
+                    } else {
+                        f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned) atoi(spec), 0, 3);
+                        f[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1]));
+                        f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                (unsigned) strtoul(arg + 1, NULL, 0), 0, 1);
+                    }
+                    f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, action);
                 }
                 f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
                 struct sock_fprog prog = { (unsigned short) n, f };
@@ -54,6 +69,20 @@ public final class Seccomp {
      * fails instead under CI=true.
      */
     public static List<String> failing(Path workDir, String numbers, int errno) throws IOException {
+        return List.of(wrapper(workDir).toString(), numbers, Integer.toString(errno));
+    }
+
+    /**
+     * The command prefix that runs what follows it until it makes the system call {@code number}
+     * with {@code arg1} as its second argument (an ioctl's request), where the kernel kills it
+     * (SIGSYS, exit 159) before the call runs: a crash at one exact point, which strace cannot
+     * aim at one ioctl request. Skips the test without gcc; fails instead under CI=true.
+     */
+    public static List<String> killingAt(Path workDir, int number, long arg1) throws IOException {
+        return List.of(wrapper(workDir).toString(), number + "/0x" + Long.toHexString(arg1), "kill");
+    }
+
+    private static Path wrapper(Path workDir) throws IOException {
         boolean gcc = Tools.has("gcc");
         if (!gcc && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("needs gcc to build the seccomp wrapper; under CI=true it must be there");
@@ -67,6 +96,6 @@ public final class Seccomp {
                 throw new AssertionError("gcc did not build the seccomp wrapper: " + out);
             }
         }
-        return List.of(bin.toString(), numbers, Integer.toString(errno));
+        return bin;
     }
 }
