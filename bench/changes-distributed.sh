@@ -5,7 +5,9 @@
 # changes spread over the tree, then time a distributed `sync --changes` and, right after it, the
 # full distributed sync that finds nothing more to do; caches dropped before each (root), REPS rounds.
 # Prints wall of the --wait client, CPU (user+sys) of the client and of the workers, the walk kind
-# and the directories listed.
+# and the directories listed. HISTORY=K first puts K records of an earlier watcher session on the
+# stream (bench/StreamHistory.java), as a long-lived watcher leaves them: a pass should read only
+# what came after the last complete pass, whatever the stream holds before it.
 #
 #   sudo PDM_RABBITMQ=amqp://guest:guest@127.0.0.1:5672 bench/changes-distributed.sh
 #   sudo PROFILE=meta N=100 W=2 bench/changes-distributed.sh
@@ -54,6 +56,10 @@ trap cleanup EXIT
 for i in $(seq 1 "$W"); do "$WORK/pdm" worker > "$WORK/worker-$i.log" 2>&1 & pids+=($!); done
 for _ in $(seq 1 150); do grep -q "watching " "$WORK/watch.log" && break; sleep 0.2; done
 for i in $(seq 1 "$W"); do for _ in $(seq 1 150); do grep -q "connected to" "$WORK/worker-$i.log" && break; sleep 0.2; done; done
+if [ "${HISTORY:-0}" -gt 0 ]; then
+    echo "== $HISTORY records of an earlier session on pdm.journal.$SRC" >&2
+    "$JAVA" -cp "$JAR" "$here/StreamHistory.java" "$URI" "$SRC" "$HISTORY"
+fi
 # the workers' CPU seconds (user+sys), from /proc: the java processes under the worker shells
 wcpu() {
     local t=0 p
@@ -66,11 +72,13 @@ drop() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 timed() {
     local label=$1; shift
     local t w0 w1; t=$(mktemp); w0=$(wcpu)
-    /usr/bin/time -f '%e %U %S' -o "$t" "$@" > "$WORK/out.json" 2> "$WORK/err.log" || { cat "$WORK/err.log" >&2; exit 1; }
+    local out="$WORK/out-${label//[^a-z0-9]/}.json"
+    /usr/bin/time -f '%e %U %S' -o "$t" "$@" > "$out" 2> "$WORK/err.log" || { cat "$WORK/err.log" >&2; exit 1; }
+    cp "$out" "$WORK/out.json"
     w1=$(wcpu)
     read -r wall user sys < "$t"; rm -f "$t"
     local walk
-    walk=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("walk","-"), d.get("dirs_listed", d.get("dirs","-")), d.get("files_copied"), d.get("meta_fixed"))' "$WORK/out.json")
+    walk=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("walk","-"), d.get("dirs_listed", d.get("dirs","-")), d.get("files_copied"), d.get("meta_fixed"), d.get("walk_reason", ""))' "$out")
     printf '%-12s %7.2f s wall  client CPU %6.2f s  workers CPU %7.2f s   walk/dirs listed/copied/meta: %s\n' \
         "$label" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$w1 - $w0" | bc)" "$walk"
 }

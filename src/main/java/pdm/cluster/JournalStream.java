@@ -31,7 +31,9 @@ import pdm.journal.JournalOutlet;
  * stream {@code pdm.journal.SRC}, which {@code pdm watch} fills with its journal's lines (publisher
  * confirms), and the queue {@code pdm.journal.SRC.marks}, where a pass's root task asks it for a
  * mark. The root task's decision (SCOPE) and the tracker's word that a pass completed
- * (COMPLETE) go to the same stream, so a pass on any node reads all it needs from it.
+ * (COMPLETE) go to the small stream {@code pdm.journal.SRC.passes}, read whole; a decision names
+ * the offsets of its interval in the journal stream, so that a pass on any node reads that
+ * interval alone: what changed since the last pass, not all the stream holds.
  */
 public final class JournalStream {
     private static final Logger log = LoggerFactory.getLogger(JournalStream.class);
@@ -41,7 +43,11 @@ public final class JournalStream {
     static final long MARK_WAIT_MS = 60_000;
     /** How long a read of the stream may take to reach its own sentinel. */
     static final long READ_WAIT_MS = 120_000;
+    /** The passes stream holds a few records per pass: kept by size too, far beyond any site's history. */
+    static final long PASSES_MAX_BYTES = 100_000_000L;
     private static final String READ = "READ";
+    /** Deliveries a reader may hold unacknowledged (a stream consumer needs a prefetch). */
+    private static final int PREFETCH = 2000;
 
     private JournalStream() {
     }
@@ -54,11 +60,22 @@ public final class JournalStream {
         return "pdm.journal." + src + ".marks";
     }
 
+    /** The decisions (SCOPE) and completions (COMPLETE) of SRC's distributed --changes passes. */
+    public static String passes(String src) {
+        return "pdm.journal." + src + ".passes";
+    }
+
     private static void declare(Channel ch, String src) throws IOException {
         ch.queueDeclare(stream(src), true, false, false, Map.of("x-queue-type", "stream",
                 "x-max-length-bytes", MAX_BYTES, "x-stream-max-segment-size-bytes", 50_000_000));
+        declarePasses(ch, src);
         // (not durable: a request outlives neither the watcher nor its minute)
         ch.queueDeclare(marks(src), false, false, false, Map.of("x-message-ttl", (int) MARK_WAIT_MS));
+    }
+
+    private static void declarePasses(Channel ch, String src) throws IOException {
+        ch.queueDeclare(passes(src), true, false, false, Map.of("x-queue-type", "stream",
+                "x-max-length-bytes", PASSES_MAX_BYTES, "x-stream-max-segment-size-bytes", 10_000_000));
     }
 
     /** The watcher's side: its lines to the stream, mark requests from the queue. */
@@ -133,74 +150,133 @@ public final class JournalStream {
         }
     }
 
-    /**
-     * Every record of SRC's stream, read from its first offset up to a sentinel this reader
-     * publishes first (so it knows it has read everything that was there); empty when the
-     * stream does not exist (no watcher with a broker ever ran for SRC).
-     */
-    static List<JournalFile.Record> read(Connection c, String src) throws IOException {
+    /** A record of a stream with its offset there. */
+    record At(long offset, JournalFile.Record record) {
+    }
+
+    /** Whether the stream {@code name} exists. */
+    private static boolean exists(Connection c, String name) throws IOException {
         Channel probe = c.createChannel();
         try {
-            probe.queueDeclarePassive(stream(src));
+            probe.queueDeclarePassive(name);
+            return true;
         } catch (IOException e) {
-            return List.of(); // (404: the probe channel is closed by the broker)
+            return false; // (404: the probe channel is closed by the broker)
         } finally {
             Rabbit.closeQuietly(probe);
         }
+    }
+
+    /**
+     * Every record of SRC's passes stream (decisions and completions, a few per pass), read
+     * from its first offset up to a sentinel this reader publishes first (so it knows it has read
+     * everything that was there); empty when no distributed --changes pass has run on SRC.
+     */
+    static List<JournalFile.Record> readPasses(Connection c, String src) throws IOException {
+        if (!exists(c, passes(src))) {
+            return List.of();
+        }
+        return read(c, passes(src), "first", at -> false).stream().map(At::record).toList();
+    }
+
+    /**
+     * The journal stream's records from offset {@code from} up to and including offset {@code to}
+     * (where a decision's interval lies; one the retention dropped is missing, which the interval's
+     * count of records shows), or up to its end where it holds no {@code to} (it was deleted and
+     * made anew).
+     */
+    static List<JournalFile.Record> readInterval(Connection c, String src, long from, long to) throws IOException {
+        if (from < 0 || to < from || !exists(c, stream(src))) {
+            return List.of();
+        }
+        return read(c, stream(src), from, at -> at.offset() >= to).stream().map(At::record).toList();
+    }
+
+    /**
+     * The records of {@code streamName} from {@code offset} (an x-stream-offset value) on, up to
+     * the first {@code last} accepts, or else to a sentinel this reader publishes first.
+     */
+    private static List<At> read(Connection c, String streamName, Object offset, java.util.function.Predicate<At> last)
+            throws IOException {
         String sentinel = UUID.randomUUID().toString();
-        publish(c, src, List.of(new JournalFile.Record(0, READ, "-", List.of(sentinel))));
+        publish(c, streamName, List.of(new JournalFile.Record(0, READ, "-", List.of(sentinel))));
         Channel ch = c.createChannel();
         try {
-            ch.basicQos(500);
-            List<JournalFile.Record> out = new ArrayList<>();
+            ch.basicQos(PREFETCH);
+            List<At> out = new ArrayList<>();
             CountDownLatch end = new CountDownLatch(1);
-            ch.basicConsume(stream(src), false, Map.of("x-stream-offset", "first"), (tag, d) -> {
-                JournalFile.Record r = JournalFile.parse(new String(d.getBody(), StandardCharsets.US_ASCII).trim());
+            long[] unacked = {0};
+            ch.basicConsume(streamName, false, Map.of("x-stream-offset", offset), (tag, d) -> {
                 if (end.getCount() == 0) {
                     return;
                 }
-                if (r != null && r.type().equals(READ) && r.fields().equals(List.of(sentinel))) {
-                    end.countDown();
-                } else if (r != null && !r.type().equals(READ)) {
-                    synchronized (out) {
-                        out.add(r);
+                JournalFile.Record r = JournalFile.parse(new String(d.getBody(), StandardCharsets.US_ASCII).trim());
+                At at = new At(offsetOf(d), r);
+                boolean done;
+                if (r != null && r.type().equals(READ)) {
+                    done = r.fields().equals(List.of(sentinel));
+                } else {
+                    if (r != null) {
+                        out.add(at);
                     }
+                    done = r != null && last.test(at);
                 }
-                ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
+                // (acks only give the stream credit: one per hundred deliveries is enough)
+                if (++unacked[0] >= 100 || done) {
+                    ch.basicAck(d.getEnvelope().getDeliveryTag(), true);
+                    unacked[0] = 0;
+                }
+                if (done) {
+                    end.countDown();
+                }
             }, tag -> end.countDown());
             if (!end.await(READ_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                throw new IOException("the journal stream " + stream(src) + " was not read to its end in "
+                throw new IOException("the stream " + streamName + " was not read to its end in "
                         + READ_WAIT_MS / 1000 + " s");
             }
-            synchronized (out) {
-                return List.copyOf(out);
-            }
+            return List.copyOf(out); // (the consumer thread's writes come before its countDown)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading " + stream(src), e);
+            throw new IOException("interrupted while reading " + streamName, e);
         } finally {
             Rabbit.closeQuietly(ch);
         }
     }
 
-    /** Appends records to SRC's stream, confirmed; none when the stream does not exist. */
-    static void publish(Connection c, String src, List<JournalFile.Record> records) throws IOException {
+    private static long offsetOf(com.rabbitmq.client.Delivery d) {
+        Object o = d.getProperties().getHeaders() == null ? null : d.getProperties().getHeaders().get("x-stream-offset");
+        return o instanceof Number n ? n.longValue() : -1;
+    }
+
+    /** Appends records to a stream, confirmed. */
+    private static void publish(Connection c, String streamName, List<JournalFile.Record> records) throws IOException {
         Channel ch = c.createChannel();
         try {
             ch.confirmSelect();
             for (JournalFile.Record r : records) {
-                ch.basicPublish("", stream(src), MessageProperties.PERSISTENT_BASIC,
+                ch.basicPublish("", streamName, MessageProperties.PERSISTENT_BASIC,
                         JournalFile.line(r).trim().getBytes(StandardCharsets.US_ASCII));
             }
             ch.waitForConfirmsOrDie(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while publishing to " + stream(src), e);
+            throw new IOException("interrupted while publishing to " + streamName, e);
         } catch (TimeoutException e) {
-            throw new IOException("the broker did not confirm a record of " + stream(src) + " in 30 s", e);
+            throw new IOException("the broker did not confirm a record of " + streamName + " in 30 s", e);
         } finally {
             Rabbit.closeQuietly(ch);
         }
+    }
+
+    /** Appends records to SRC's passes stream (made where it is not there yet), confirmed. */
+    static void publishPasses(Connection c, String src, List<JournalFile.Record> records) throws IOException {
+        Channel ch = c.createChannel();
+        try {
+            declarePasses(ch, src);
+        } finally {
+            Rabbit.closeQuietly(ch);
+        }
+        publish(c, passes(src), records);
     }
 
     /**
@@ -212,7 +288,7 @@ public final class JournalStream {
         for (String p : passes) {
             done.add(Changes.complete(job + "/" + p));
         }
-        publish(c, src, done);
+        publishPasses(c, src, done);
     }
 
     /** The decisions of a job's passes, in order (null where none was recorded), for its summary. */
@@ -225,7 +301,7 @@ public final class JournalStream {
             throw new IOException("no answer from RabbitMQ at " + uri + ": " + e.getMessage(), e);
         }
         try {
-            List<JournalFile.Record> records = read(c, src);
+            List<JournalFile.Record> records = readPasses(c, src);
             List<Changes.Decision> out = new ArrayList<>();
             for (String p : passes) {
                 out.add(Changes.decided(records, job + "/" + p));
@@ -240,10 +316,31 @@ public final class JournalStream {
         }
     }
 
-    /** Asks SRC's watcher for a mark for {@code requestId}: its "SESSION SEQ", or null when none answered in time. */
-    static String askMark(Connection c, String src, String requestId) throws IOException {
+    /**
+     * The watcher's answer to a mark request: its session and number, and the MARK record with
+     * its offset in the journal stream (-1 and null where it was not seen there in time).
+     */
+    record MarkSeen(String session, long seq, long offset, JournalFile.Record record) {
+    }
+
+    /**
+     * Asks SRC's watcher for a mark for {@code requestId}; null when none answered in time. The
+     * journal stream is followed from its next record on while it is asked, so that the MARK
+     * is seen with its offset, where the next pass of the key will start reading.
+     */
+    static MarkSeen askMark(Connection c, String src, String requestId) throws IOException {
+        Channel follow = c.createChannel();
         Channel ch = c.createChannel();
         try {
+            BlockingQueue<At> marks = new java.util.concurrent.LinkedBlockingQueue<>();
+            follow.basicQos(PREFETCH);
+            follow.basicConsume(stream(src), false, Map.of("x-stream-offset", "next"), (tag, d) -> {
+                JournalFile.Record r = JournalFile.parse(new String(d.getBody(), StandardCharsets.US_ASCII).trim());
+                if (r != null && Changes.isMarkFor(r, requestId)) {
+                    marks.add(new At(offsetOf(d), r));
+                }
+                follow.basicAck(d.getEnvelope().getDeliveryTag(), false);
+            }, tag -> { });
             BlockingQueue<String> answer = new ArrayBlockingQueue<>(1);
             String corr = UUID.randomUUID().toString();
             ch.basicConsume("amq.rabbitmq.reply-to", true, (tag, d) -> {
@@ -254,12 +351,28 @@ public final class JournalStream {
             AMQP.BasicProperties p = new AMQP.BasicProperties.Builder().replyTo("amq.rabbitmq.reply-to")
                     .correlationId(corr).build();
             ch.basicPublish("", marks(src), p, requestId.getBytes(StandardCharsets.UTF_8));
-            return answer.poll(MARK_WAIT_MS, TimeUnit.MILLISECONDS);
+            String said = answer.poll(MARK_WAIT_MS, TimeUnit.MILLISECONDS);
+            if (said == null) {
+                return null;
+            }
+            String[] m = said.trim().split(" ");
+            String session = m[0];
+            long seq = Long.parseLong(m[1]);
+            // (the watcher answers once the MARK is confirmed: it is on the stream, and comes soon)
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_WAIT_MS);
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                At at = marks.poll(left, TimeUnit.NANOSECONDS);
+                if (at != null && at.record().session().equals(session) && at.record().seq() == seq) {
+                    return new MarkSeen(session, seq, at.offset(), at.record());
+                }
+            }
+            return new MarkSeen(session, seq, -1, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the watcher's mark", e);
         } finally {
             Rabbit.closeQuietly(ch);
+            Rabbit.closeQuietly(follow);
         }
     }
 
@@ -294,51 +407,61 @@ public final class JournalStream {
         public synchronized Decided decide(String requestId, String src, String key, Path srcRoot, Path path,
                                            String noJournal, Function<Changes, String> check) throws IOException {
             Connection c = connection();
-            List<JournalFile.Record> records = read(c, src);
-            Changes.Decision d = Changes.decided(records, requestId);
+            List<JournalFile.Record> passes = readPasses(c, src);
+            Changes.Decision d = Changes.decided(passes, requestId);
+            List<JournalFile.Record> interval = null;
             if (d == null) {
-                d = decideNow(c, records, requestId, src, key, srcRoot, path, noJournal, check);
-                publish(c, src, List.of(d.record()));
-                records = read(c, src);
-                d = Changes.decided(records, requestId); // (the first on record, should two root tasks have raced)
+                Made made = decideNow(c, passes, requestId, src, key, srcRoot, path, noJournal, check);
+                publishPasses(c, src, List.of(made.decision().record()));
+                d = Changes.decided(readPasses(c, src), requestId); // (the first on record, should two root tasks have raced)
                 if (d == null) {
-                    throw new IOException("the decision just published is not on " + stream(src));
+                    throw new IOException("the decision just published is not on " + passes(src));
                 }
+                interval = d.equals(made.decision()) ? made.interval() : null;
             }
-            Decided out = decidedOf(records, d, srcRoot, path);
+            Decided out = decidedOf(c, src, d, interval, srcRoot, path);
             known.put(requestId, out);
             return out;
         }
 
-        private static Changes.Decision decideNow(Connection c, List<JournalFile.Record> records, String requestId,
-                                                  String src, String key, Path srcRoot, Path path, String noJournal,
-                                                  Function<Changes, String> check) throws IOException {
+        /** A decision and the journal's records it was made from (null where it read none). */
+        private record Made(Changes.Decision decision, List<JournalFile.Record> interval) {
+        }
+
+        private static Made decideNow(Connection c, List<JournalFile.Record> passes, String requestId, String src,
+                                      String key, Path srcRoot, Path path, String noJournal,
+                                      Function<Changes, String> check) throws IOException {
             if (noJournal != null) {
-                return new Changes.Decision(requestId, key, Changes.Decision.FULL, "-", 0, 0, noJournal);
+                return new Made(Changes.Decision.full(requestId, key, noJournal), null);
             }
-            if (records.isEmpty()) {
-                return new Changes.Decision(requestId, key, Changes.Decision.FULL, "-", 0, 0, "no pdm watch of '"
-                        + src + "' with a broker configured has written the journal stream " + stream(src)
-                        + " (start it, and keep it running between passes)");
+            if (!exists(c, stream(src))) {
+                return new Made(Changes.Decision.full(requestId, key, "no pdm watch of '" + src + "' with a broker "
+                        + "configured has written the journal stream " + stream(src)
+                        + " (start it, and keep it running between passes)"), null);
             }
-            String mark = askMark(c, src, requestId);
+            MarkSeen mark = askMark(c, src, requestId);
             if (mark == null) {
-                return new Changes.Decision(requestId, key, Changes.Decision.FULL, "-", 0, 0, "no pdm watch of '"
-                        + src + "' answered a mark request in " + MARK_WAIT_MS / 1000 + " s, so the journal cannot "
-                        + "vouch for the time since the last pass");
+                return new Made(Changes.Decision.full(requestId, key, "no pdm watch of '" + src + "' answered a mark "
+                        + "request in " + MARK_WAIT_MS / 1000 + " s, so the journal cannot vouch for the time since "
+                        + "the last pass"), null);
             }
-            String[] m = mark.trim().split(" ");
-            String session = m[0];
-            long seq = Long.parseLong(m[1]);
-            List<JournalFile.Record> now = read(c, src);
-            Changes ch = Changes.between(now, requestId, session, seq, srcRoot, path, key);
+            if (mark.offset() < 0) {
+                return new Made(Changes.Decision.full(requestId, key, "the watcher's mark for this pass did not "
+                        + "reach the journal stream " + stream(src) + " in " + READ_WAIT_MS / 1000 + " s"), null);
+            }
+            // (the interval: from the mark of the last complete pass of this key to this one's)
+            Changes.Decision from = Changes.lastComplete(passes, key);
+            List<JournalFile.Record> interval = from == null || from.toOffset() > mark.offset()
+                    ? List.of(mark.record()) : readInterval(c, src, from.toOffset(), mark.offset());
+            Changes ch = Changes.between(interval, requestId, mark.session(), mark.seq(), from, srcRoot, path);
             if (!ch.vouched()) {
-                return new Changes.Decision(requestId, key, Changes.Decision.FULL, session, seq, 0, ch.reason());
+                return new Made(new Changes.Decision(requestId, key, Changes.Decision.FULL, mark.session(),
+                        mark.seq(), 0, ch.reason(), -1, mark.offset()), null);
             }
             String why = check.apply(ch);
-            return new Changes.Decision(requestId, key, why == null ? Changes.Decision.CHANGES
-                    : Changes.Decision.EVERYTHING, session, seq, Changes.fromSeq(now, requestId, session, seq, key),
-                    why == null ? "" : why);
+            return new Made(new Changes.Decision(requestId, key, why == null ? Changes.Decision.CHANGES
+                    : Changes.Decision.EVERYTHING, mark.session(), mark.seq(), from.toSeq(), why == null ? "" : why,
+                    from.toOffset(), mark.offset()), interval);
         }
 
         @Override
@@ -347,29 +470,32 @@ public final class JournalStream {
             if (d != null) {
                 return d;
             }
-            List<JournalFile.Record> records = read(connection(), src);
-            Changes.Decision found = Changes.decided(records, requestId);
+            Connection c = connection();
+            Changes.Decision found = Changes.decided(readPasses(c, src), requestId);
             if (found == null) {
                 return null;
             }
-            d = decidedOf(records, found, srcRoot, path);
+            d = decidedOf(c, src, found, null, srcRoot, path);
             known.put(requestId, d);
             return d;
         }
 
-        private static Decided decidedOf(List<JournalFile.Record> records, Changes.Decision d, Path srcRoot,
-                                         Path path) throws IOException {
+        /** What a pass walks by {@code d}: the interval it names read from the journal stream (unless given). */
+        private static Decided decidedOf(Connection c, String src, Changes.Decision d,
+                                         List<JournalFile.Record> interval, Path srcRoot, Path path) throws IOException {
             if (d.mode().equals(Changes.Decision.FULL)) {
                 return new Decided(d, null);
             }
-            Changes c = Changes.of(records, d, srcRoot, path);
-            if (!c.vouched()) {
+            List<JournalFile.Record> records = interval != null ? interval
+                    : readInterval(c, src, d.fromOffset(), d.toOffset());
+            Changes ch = Changes.of(records, d, srcRoot, path);
+            if (!ch.vouched()) {
                 log.warn("the --changes pass {} cannot walk by the journal on this worker ({}): it walks everything "
-                        + "below the directories it is given", d.requestId(), c.reason());
+                        + "below the directories it is given", d.requestId(), ch.reason());
                 return new Decided(new Changes.Decision(d.requestId(), d.key(), Changes.Decision.FULL, d.session(),
-                        d.toSeq(), 0, c.reason()), null);
+                        d.toSeq(), 0, ch.reason(), -1, d.toOffset()), null);
             }
-            return new Decided(d, c);
+            return new Decided(d, ch);
         }
     }
 }

@@ -136,9 +136,10 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     }
 
     /**
-     * What a distributed root task decided for its pass, kept on the journal stream before any
+     * What a distributed root task decided for its pass, kept on the passes stream before any
      * other task of the pass was published, so that every task (and a redelivered root) walks by
-     * the same interval (docs/change-journal.md, "Distributed mode").
+     * the same interval (docs/change-journal.md, "Distributed mode"). The offsets say where in the
+     * journal stream the interval lies, so that no reader reads the stream from its first record.
      *
      * @param requestId the pass: its job id and pass name
      * @param key       the digest of the pass key ({@link JournalDir#markName}), which COMPLETE stores under
@@ -148,27 +149,36 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
      * @param toSeq     the pass's mark (0 without one)
      * @param fromSeq   the mark of the last complete pass it reads from (0 when it walks everything)
      * @param reason    why it does not walk by the journal alone, "" when it does
+     * @param fromOffset the journal stream's offset of the MARK at {@code fromSeq} (-1: none)
+     * @param toOffset   the journal stream's offset of the pass's own MARK (-1: none), where the next
+     *                   pass of its key starts reading
      */
     public record Decision(String requestId, String key, String mode, String session, long toSeq, long fromSeq,
-                           String reason) {
+                           String reason, long fromOffset, long toOffset) {
+        /** A decision to walk everything, for {@code reason}, with no mark. */
+        public static Decision full(String requestId, String key, String reason) {
+            return new Decision(requestId, key, FULL, "-", 0, 0, reason, -1, -1);
+        }
+
         public static final String CHANGES = "changes";
         public static final String EVERYTHING = "everything";
         public static final String FULL = "full";
 
         public JournalFile.Record record() {
             return new JournalFile.Record(0, JournalFile.SCOPE, "-", List.of(text(requestId), key, mode, session,
-                    Long.toString(toSeq), Long.toString(fromSeq), text(reason)));
+                    Long.toString(toSeq), Long.toString(fromSeq), text(reason), Long.toString(fromOffset),
+                    Long.toString(toOffset)));
         }
 
         /** The decision a SCOPE record holds, or null when it is not one. */
         public static Decision of(JournalFile.Record r) {
             List<String> f = r.fields();
-            if (!r.type().equals(JournalFile.SCOPE) || f.size() != 7) {
+            if (!r.type().equals(JournalFile.SCOPE) || f.size() != 9) {
                 return null;
             }
             try {
                 return new Decision(untext(f.get(0)), f.get(1), f.get(2), f.get(3), Long.parseLong(f.get(4)),
-                        Long.parseLong(f.get(5)), untext(f.get(6)));
+                        Long.parseLong(f.get(5)), untext(f.get(6)), Long.parseLong(f.get(7)), Long.parseLong(f.get(8)));
             } catch (RuntimeException e) {
                 return null;
             }
@@ -188,7 +198,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
         return new String(JournalFile.decode(s), StandardCharsets.UTF_8);
     }
 
-    /** The first decision the stream's {@code records} hold for {@code requestId}: the one every task follows. */
+    /** The first decision the passes stream's {@code records} hold for {@code requestId}: the one every task follows. */
     public static Decision decided(List<JournalFile.Record> records, String requestId) {
         for (JournalFile.Record r : records) {
             Decision d = Decision.of(r);
@@ -200,25 +210,24 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     }
 
     /**
-     * A distributed pass's view of the journal stream's {@code records}: its mark (the MARK the
-     * watcher wrote for {@code requestId}), the mark of the last complete pass of its key (the
-     * newest COMPLETE before that MARK whose pass's decision has this key), and what changed in
-     * between, or why the stream cannot vouch for it. The same rules as {@link #since}, but the
-     * watched directory is the MARK's path below the source root on this node (the watcher may run
-     * on another node), and the records must be unbroken: the stream's retention may have dropped some.
+     * A distributed pass's view of the journal stream's {@code records} (those from the mark of
+     * the last complete pass of its key, {@code from}, on): its mark (the MARK the watcher wrote
+     * for {@code requestId}), and what changed in between, or why the stream cannot vouch for it.
+     * The same rules as {@link #since}, but the watched directory is the MARK's path below the
+     * source root on this node (the watcher may run on another node), and the records must be
+     * unbroken: the stream's retention may have dropped some.
      *
+     * @param from    the decision of the last complete pass of the key ({@link #lastComplete}), null for none
      * @param srcRoot the source filesystem's root on this node
-     * @param key     the digest of the pass key
      */
     public static Changes between(List<JournalFile.Record> records, String requestId, String session, long seq,
-                                  Path srcRoot, Path path, String key) throws IOException {
+                                  Decision from, Path srcRoot, Path path) throws IOException {
         int at = markAt(records, requestId, session, seq);
         if (at < 0) {
             return full("the watcher's mark for this pass is not on the journal stream", null);
         }
         JournalFile.Record m = records.get(at);
         Mark mark = new Mark(null, m.session(), m.seq());
-        Decision from = lastComplete(records, at, key);
         if (from == null) {
             return full("no earlier complete --changes pass of this kind over this SRC, TGT and PATH (with these "
                     + "options) took a mark that is still on the journal stream", mark);
@@ -230,26 +239,21 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
         return interval(records, from.toSeq(), mark, m, srcRoot, path);
     }
 
-    /** The mark {@link #between} reads from for the pass {@code requestId} (0: none). */
-    public static long fromSeq(List<JournalFile.Record> records, String requestId, String session, long seq,
-                               String key) {
-        int at = markAt(records, requestId, session, seq);
-        Decision d = at < 0 ? null : lastComplete(records, at, key);
-        return d == null ? 0 : d.toSeq();
-    }
-
-    /** The decision of the newest pass of {@code key} that completed before record {@code at}, or null. */
-    private static Decision lastComplete(List<JournalFile.Record> records, int at, String key) {
+    /**
+     * The decision of the newest pass of {@code key} that completed, in the passes stream's
+     * {@code records} (its SCOPE, then the tracker's COMPLETE), or null: the mark the next pass
+     * of the key reads from.
+     */
+    public static Decision lastComplete(List<JournalFile.Record> records, String key) {
         Map<String, Decision> decisions = new HashMap<>();
         Decision last = null;
-        for (int i = 0; i < at; i++) {
-            JournalFile.Record r = records.get(i);
+        for (JournalFile.Record r : records) {
             Decision d = Decision.of(r);
             if (d != null) {
                 decisions.putIfAbsent(d.requestId(), d);
             } else if (r.type().equals(JournalFile.COMPLETE) && r.fields().size() == 1) {
                 Decision done = decisions.get(untext(r.fields().get(0)));
-                if (done != null && done.key().equals(key) && done.toSeq() > 0) {
+                if (done != null && done.key().equals(key) && done.toSeq() > 0 && done.toOffset() >= 0) {
                     last = done;
                 }
             }
@@ -274,12 +278,16 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     private static int markAt(List<JournalFile.Record> records, String requestId, String session, long seq) {
         for (int i = 0; i < records.size(); i++) {
             JournalFile.Record r = records.get(i);
-            if (r.type().equals(JournalFile.MARK) && r.fields().size() == 2 && r.session().equals(session)
-                    && r.seq() == seq && untext(r.fields().get(0)).equals(requestId)) {
+            if (r.session().equals(session) && r.seq() == seq && isMarkFor(r, requestId)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** Whether {@code r} is a MARK the watcher wrote for the pass {@code requestId}. */
+    public static boolean isMarkFor(JournalFile.Record r, String requestId) {
+        return r.type().equals(JournalFile.MARK) && r.fields().size() == 2 && untext(r.fields().get(0)).equals(requestId);
     }
 
     private static Changes interval(List<JournalFile.Record> records, long from, Mark mark, JournalFile.Record m,
