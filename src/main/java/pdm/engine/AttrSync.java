@@ -187,9 +187,12 @@ final class AttrSync {
 
     /**
      * A directory's xattrs (its default ACL among them) made the source's; what differed ("default
-     * acl", "xattr user.x"), empty for nothing.
+     * acl", "xattr user.x"), empty for nothing. An existing directory ({@code existing}) has its
+     * mtime put off while they are written: each xattr moves only its ctime, after which later
+     * passes trust it, so a crash between two of them must leave it looking unfinished (a
+     * directory whose mtime is not the source's has its xattrs compared).
      */
-    List<String> dirXattrs(Dir from, Dir to) throws IOException {
+    List<String> dirXattrs(Dir from, Dir to, boolean existing) throws IOException {
         Attrs s = read(from);
         Attrs t = read(to);
         ctx.stats().attrsNotKept.add(s.skipped());
@@ -197,7 +200,11 @@ final class AttrSync {
             return List.of();
         }
         if (!ctx.dryRun()) {
-            Attrs.writeXattrs(to, s, t);
+            if (existing) {
+                Attrs.unfinishedWhile(to, () -> Attrs.writeXattrs(to, s, t));
+            } else {
+                Attrs.writeXattrs(to, s, t);
+            }
         }
         return s.xattrDifferences(t);
     }
@@ -210,7 +217,7 @@ final class AttrSync {
      */
     void newDirXattrs(DirPair dir, Path name) throws IOException {
         try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
-            dirXattrs(from, to);
+            dirXattrs(from, to, false); // (new: its times are not the source's yet)
         } catch (IOException e) {
             try {
                 dir.tgt().deleteEmptyDir(name);

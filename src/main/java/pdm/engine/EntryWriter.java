@@ -567,7 +567,7 @@ final class EntryWriter {
             return;
         }
         try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
-            List<String> changed = attrs.dirXattrs(from, to);
+            List<String> changed = attrs.dirXattrs(from, to, true);
             if (changed.isEmpty()) {
                 return;
             }
@@ -578,7 +578,7 @@ final class EntryWriter {
     /** The walk root's xattrs (its ACLs among them) made the source's, before its children are planned. */
     void syncRootXattrs(DirPair dir) throws IOException {
         if (dir.tgt() != null) {
-            List<String> changed = attrs.dirXattrs(dir.src(), dir.tgt());
+            List<String> changed = attrs.dirXattrs(dir.src(), dir.tgt(), true);
             if (!changed.isEmpty()) {
                 metaFixed(dir, Path.of(""), changed);
             }

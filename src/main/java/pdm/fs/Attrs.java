@@ -433,6 +433,25 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
         Sys.futimens(fd, st.atimeNs(), st.mtimeNs() - 1_000_000_000L);
     }
 
+    /** Changes to an entry's attributes that must not be seen half done ({@link #unfinishedWhile}). */
+    @FunctionalInterface
+    public interface Change {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code change} on a directory with its mtime put one second off, then puts its times
+     * back: attribute writes move only the ctime, after which later passes trust the entry, so a
+     * crash between two of them must leave it looking unfinished. Should {@code change} fail, the
+     * mtime stays off: the next pass looks again.
+     */
+    public static void unfinishedWhile(Dir d, Change change) throws IOException {
+        Sys.Stat st = Sys.fstat(d.fd());
+        Sys.futimens(d.fd(), st.atimeNs(), st.mtimeNs() - 1_000_000_000L);
+        change.run();
+        Sys.futimens(d.fd(), st.atimeNs(), st.mtimeNs());
+    }
+
     /** Sets NOCOW on a new, still empty file when the source has it: a filesystem takes it only then. */
     public static void writeNoCow(FileHandle to, Attrs src, String what) throws IOException {
         if ((src.copiedFlags(false) & InodeFlags.NOCOW) != 0) {
