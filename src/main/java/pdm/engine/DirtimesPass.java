@@ -5,12 +5,18 @@ import java.nio.file.Path;
 import pdm.fs.FileMeta;
 import pdm.task.WorkItem;
 
-/** Sets every target directory's owner, mode and times to the source's, deepest first. */
+/**
+ * Sets every target directory's owner, mode and times to the source's, deepest first, as the
+ * copy pass does once a subtree is done ({@link AttrSync#dirDone}): an immutable or append-only
+ * directory is unlocked for it and locked again (the delete pass before it may have removed
+ * entries from one, which moved its mtime), and flags or a project ID the source's directory
+ * changed since are set last.
+ */
 final class DirtimesPass implements PassStrategy {
-    private final PassContext ctx;
+    private final AttrSync attrs;
 
     DirtimesPass(PassContext ctx) {
-        this.ctx = ctx;
+        this.attrs = new AttrSync(ctx);
     }
 
     @Override
@@ -27,6 +33,6 @@ final class DirtimesPass implements PassStrategy {
 
     @Override
     public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
-        DirMeta.restore(ctx, rel, srcSelf, tgtSelf);
+        attrs.dirDone(rel, srcSelf, tgtSelf);
     }
 }

@@ -16,6 +16,7 @@ import pdm.testkit.Fx;
 import pdm.testkit.LoopImage;
 import pdm.testkit.Pdm;
 import pdm.testkit.Tools;
+import pdm.testkit.TreeComparer;
 
 /**
  * Issue 20's acceptance list in embedded mode: ACLs, default ACLs, capabilities with setuid,
@@ -230,6 +231,28 @@ class AttributesIT {
         assertThat(dst.resolve("imm")).doesNotExist();
         assertThat(Tools.run("lsattr", "-d", dst.resolve("locked").toString())).as("locked again")
                 .startsWith("----i");
+    }
+
+    /**
+     * The final pass (sync: copy, delete, dirtimes) over an immutable directory that lost an entry:
+     * the delete moves its mtime, and the dirtimes pass unlocks it to set its times again, as the
+     * copy pass does, and locks it again.
+     */
+    @Test
+    void syncGivesAnImmutableDirectoryThatLostAnEntryItsTimesAndLocksItAgain() throws IOException {
+        AttrTree.build(src);
+        assertThat(Pdm.json("copy", src, dst).exit()).isZero();
+        Tools.run("chattr", "-i", src.resolve("locked").toString());
+        Files.delete(src.resolve("locked/kept"));
+        Tools.run("chattr", "+i", src.resolve("locked").toString());
+
+        Pdm.Result sync = Pdm.json("sync", src, dst);
+
+        assertThat(sync.exit()).as(sync.toString()).isZero();
+        assertThat(Tools.run("lsattr", "-d", dst.resolve("locked").toString())).as("locked again")
+                .startsWith("----i");
+        AttrSnapshot.assertSame(src, dst);
+        TreeComparer.assertSameTree(src, dst);
     }
 
     @Test
