@@ -43,6 +43,10 @@ public final class JournalStream {
     static final long MARK_WAIT_MS = 60_000;
     /** How long a read of the stream may take to reach its own sentinel. */
     static final long READ_WAIT_MS = 120_000;
+    /** How long a MARK the watcher answered may take to reach a reader following the stream. */
+    static final long FOLLOW_WAIT_MS = 5_000;
+    /** A read without a sentinel has reached the stream's end once nothing came for this long. */
+    static final long IDLE_MS = 5_000;
     /** The passes stream holds a few records per pass: kept by size too, far beyond any site's history. */
     static final long PASSES_MAX_BYTES = 100_000_000L;
     private static final String READ = "READ";
@@ -180,6 +184,22 @@ public final class JournalStream {
     }
 
     /**
+     * The first decision SRC's passes stream holds for {@code requestId}, read up to it (no
+     * sentinel: readers of a decision known to be published would fill the stream with theirs);
+     * null where the stream ends without one.
+     */
+    static Changes.Decision decisionOnRecord(Connection c, String src, String requestId) throws IOException {
+        if (!exists(c, passes(src))) {
+            return null;
+        }
+        At at = scan(c, passes(src), "first", a -> {
+            Changes.Decision d = Changes.Decision.of(a.record());
+            return d != null && d.requestId().equals(requestId);
+        }, a -> { }, false);
+        return at == null ? null : Changes.Decision.of(at.record());
+    }
+
+    /**
      * The journal stream's records from offset {@code from} up to and including offset {@code to}
      * (where a decision's interval lies; one the retention dropped is missing, which the interval's
      * count of records shows), or up to its end where it holds no {@code to} (it was deleted and
@@ -198,18 +218,35 @@ public final class JournalStream {
      */
     private static List<At> read(Connection c, String streamName, Object offset, java.util.function.Predicate<At> last)
             throws IOException {
+        List<At> out = new ArrayList<>();
+        scan(c, streamName, offset, last, out::add, true);
+        return List.copyOf(out); // (the consumer thread's writes come before scan's return)
+    }
+
+    /**
+     * {@link #read}, handing each record to {@code each} instead of keeping it; returns the one
+     * {@code last} accepted, or null. Without a {@code sentinel} (for a record known to be there,
+     * so that readers do not fill a small stream with sentinels) it stops, returning null, once
+     * nothing came for {@link #IDLE_MS}.
+     */
+    private static At scan(Connection c, String streamName, Object offset, java.util.function.Predicate<At> last,
+                           java.util.function.Consumer<At> each, boolean withSentinel) throws IOException {
         String sentinel = UUID.randomUUID().toString();
-        publish(c, streamName, List.of(new JournalFile.Record(0, READ, "-", List.of(sentinel))));
+        if (withSentinel) {
+            publish(c, streamName, List.of(new JournalFile.Record(0, READ, "-", List.of(sentinel))));
+        }
+        java.util.concurrent.atomic.AtomicLong lastDelivery = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
         Channel ch = c.createChannel();
         try {
             ch.basicQos(PREFETCH);
-            List<At> out = new ArrayList<>();
+            At[] found = {null};
             CountDownLatch end = new CountDownLatch(1);
             long[] unacked = {0};
             ch.basicConsume(streamName, false, Map.of("x-stream-offset", offset), (tag, d) -> {
                 if (end.getCount() == 0) {
                     return;
                 }
+                lastDelivery.set(System.nanoTime());
                 JournalFile.Record r = JournalFile.parse(new String(d.getBody(), StandardCharsets.US_ASCII).trim());
                 At at = new At(offsetOf(d), r);
                 boolean done;
@@ -217,9 +254,12 @@ public final class JournalStream {
                     done = r.fields().equals(List.of(sentinel));
                 } else {
                     if (r != null) {
-                        out.add(at);
+                        each.accept(at);
                     }
                     done = r != null && last.test(at);
+                    if (done) {
+                        found[0] = at;
+                    }
                 }
                 // (acks only give the stream credit: one per hundred deliveries is enough)
                 if (++unacked[0] >= 100 || done) {
@@ -230,11 +270,18 @@ public final class JournalStream {
                     end.countDown();
                 }
             }, tag -> end.countDown());
-            if (!end.await(READ_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                throw new IOException("the stream " + streamName + " was not read to its end in "
-                        + READ_WAIT_MS / 1000 + " s");
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_WAIT_MS);
+            while (!end.await(200, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                if (!withSentinel && now - lastDelivery.get() > TimeUnit.MILLISECONDS.toNanos(IDLE_MS)) {
+                    return null; // (read to its end: not there)
+                }
+                if (now - deadline > 0) {
+                    throw new IOException("the stream " + streamName + " was not read to its end in "
+                            + READ_WAIT_MS / 1000 + " s");
+                }
             }
-            return List.copyOf(out); // (the consumer thread's writes come before its countDown)
+            return found[0]; // (the consumer thread's writes come before its countDown)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading " + streamName, e);
@@ -358,8 +405,10 @@ public final class JournalStream {
             String[] m = said.trim().split(" ");
             String session = m[0];
             long seq = Long.parseLong(m[1]);
-            // (the watcher answers once the MARK is confirmed: it is on the stream, and comes soon)
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_WAIT_MS);
+            // (the watcher answers once the MARK is confirmed: it is on the stream, and comes soon;
+            // unless it was written for an earlier attempt of this request, before the follower
+            // started: the caller then looks for it, MarkSeen with no offset)
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FOLLOW_WAIT_MS);
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
                 At at = marks.poll(left, TimeUnit.NANOSECONDS);
                 if (at != null && at.record().session().equals(session) && at.record().seq() == seq) {
@@ -413,7 +462,7 @@ public final class JournalStream {
             if (d == null) {
                 Made made = decideNow(c, passes, requestId, src, key, srcRoot, path, noJournal, check);
                 publishPasses(c, src, List.of(made.decision().record()));
-                d = Changes.decided(readPasses(c, src), requestId); // (the first on record, should two root tasks have raced)
+                d = decisionOnRecord(c, src, requestId); // (the first on record, should two root tasks have raced)
                 if (d == null) {
                     throw new IOException("the decision just published is not on " + passes(src));
                 }
@@ -422,6 +471,21 @@ public final class JournalStream {
             Decided out = decidedOf(c, src, d, interval, srcRoot, path);
             known.put(requestId, out);
             return out;
+        }
+
+        /**
+         * A MARK the watcher answered that a follower did not see: one written for an earlier
+         * attempt of this request (its root task delivered again before it published a decision),
+         * found by reading the stream from the last complete pass's mark (it was written after
+         * it), or from the first record where there is none; {@code answered} as it was where not found.
+         */
+        private static MarkSeen markOnStream(Connection c, String src, String requestId, MarkSeen answered,
+                                             Changes.Decision from) throws IOException {
+            Object start = from == null ? "first" : from.toOffset();
+            At at = scan(c, stream(src), start, a -> Changes.isMarkFor(a.record(), requestId)
+                    && a.record().session().equals(answered.session()) && a.record().seq() == answered.seq(), a -> { },
+                    true);
+            return at == null ? answered : new MarkSeen(answered.session(), answered.seq(), at.offset(), at.record());
         }
 
         /** A decision and the journal's records it was made from (null where it read none). */
@@ -445,12 +509,15 @@ public final class JournalStream {
                         + "request in " + MARK_WAIT_MS / 1000 + " s, so the journal cannot vouch for the time since "
                         + "the last pass"), null);
             }
-            if (mark.offset() < 0) {
-                return new Made(Changes.Decision.full(requestId, key, "the watcher's mark for this pass did not "
-                        + "reach the journal stream " + stream(src) + " in " + READ_WAIT_MS / 1000 + " s"), null);
-            }
             // (the interval: from the mark of the last complete pass of this key to this one's)
             Changes.Decision from = Changes.lastComplete(passes, key);
+            if (mark.offset() < 0) {
+                mark = markOnStream(c, src, requestId, mark, from);
+            }
+            if (mark.offset() < 0) {
+                return new Made(Changes.Decision.full(requestId, key, "the watcher's mark for this pass is not on "
+                        + "the journal stream " + stream(src)), null);
+            }
             List<JournalFile.Record> interval = from == null || from.toOffset() > mark.offset()
                     ? List.of(mark.record()) : readInterval(c, src, from.toOffset(), mark.offset());
             Changes ch = Changes.between(interval, requestId, mark.session(), mark.seq(), from, srcRoot, path);
@@ -471,7 +538,7 @@ public final class JournalStream {
                 return d;
             }
             Connection c = connection();
-            Changes.Decision found = Changes.decided(readPasses(c, src), requestId);
+            Changes.Decision found = decisionOnRecord(c, src, requestId);
             if (found == null) {
                 return null;
             }

@@ -305,28 +305,61 @@ final class AttrSync {
      * directory the next pass sees differ.
      */
     void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
+        dirDone(rel, srcSelf, tgtSelf, true);
+    }
+
+    /**
+     * Only its owner, mode and times, as the dirtimes pass sets them: an immutable or append-only
+     * directory is unlocked for them and locked again, its flags left as they are.
+     */
+    void dirTimes(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
+        dirDone(rel, srcSelf, tgtSelf, false);
+    }
+
+    private void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf, boolean withFlags) throws IOException {
         // (looked at where the directory is new or its times are to be set, or its ctime says it
         // may have changed; before the times, so that one line names both, in a dry run alike)
-        List<String> changed = policy.flags() && (tgtSelf == null || srcSelf.mtimeNs() != tgtSelf.mtimeNs()
+        List<String> changed = withFlags && policy.flags() && (tgtSelf == null || srcSelf.mtimeNs() != tgtSelf.mtimeNs()
                 || srcSelf.mayHaveChangedSince(tgtSelf) || srcSelf.locksDiffer(tgtSelf))
                 ? flagsToSet(rel, tgtSelf) : List.of();
-        if (!ctx.dryRun() && !changed.isEmpty() && (tgtSelf == null || tgtSelf.locks() == 0)) {
+        int locked = 0;
+        if (!ctx.dryRun() && !changed.isEmpty()) {
+            // Each of these writes moves only the ctime, after which later passes trust the
+            // directory: with it unlocked (its flags read by ioctl: statx may not say, and a
+            // distributed pass has no listing of it), its mtime is put off, then come its flags
+            // but immutable and append-only and its project ID, its times, and immutable and
+            // append-only last, so that a crash on the way leaves a directory the next pass sees differ.
             try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
-                dirFlags(from, to, true);
+                locked = unlock(to, rel);
+                try {
+                    Attrs.markUnfinished(to);
+                    dirFlags(from, to, true);
+                } catch (IOException e) {
+                    relockQuietly(to, locked, rel, e);
+                    throw e;
+                }
             }
         }
-        int locked = 0;
         boolean listed;
         try {
             listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
         } catch (IOException e) {
-            locked = ctx.dryRun() || !policy.flags() ? 0 : unlockDir(rel, tgtSelf);
+            if (locked != 0 || ctx.dryRun() || !policy.flags()) {
+                throw e;
+            }
+            try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                locked = unlock(to, rel);
+            }
             if (locked == 0) {
                 throw e;
             }
             listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
         }
-        if (!ctx.dryRun() && (!changed.isEmpty() || locked != 0)) {
+        if (!ctx.dryRun() && !withFlags && locked != 0) {
+            try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                Attrs.relock(to, locked, Names.display(rel));
+            }
+        } else if (!ctx.dryRun() && (!changed.isEmpty() || locked != 0)) {
             // (read again: an unlock just cleared what is to be set back)
             try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
                 dirFlags(from, to, false);
@@ -357,14 +390,23 @@ final class AttrSync {
         }
     }
 
-    private int unlockDir(Path rel, FileMeta tgtSelf) throws IOException {
-        try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
-            int bits = Attrs.unlock(to, Names.display(rel));
-            if (bits != 0) {
-                ctx.stats().unlocked.increment();
-                ctx.changes().add(Change.UNLOCK, Names.display(rel));
+    /** Clears immutable and append-only on a target directory, counted and listed; the bits cleared (0: none). */
+    private int unlock(Dir to, Path rel) throws IOException {
+        int bits = Attrs.unlock(to, Names.display(rel));
+        if (bits != 0) {
+            ctx.stats().unlocked.increment();
+            ctx.changes().add(Change.UNLOCK, Names.display(rel));
+        }
+        return bits;
+    }
+
+    private static void relockQuietly(Dir to, int bits, Path rel, IOException why) {
+        if (bits != 0) {
+            try {
+                Attrs.relock(to, bits, Names.display(rel));
+            } catch (IOException e) {
+                why.addSuppressed(e);
             }
-            return bits;
         }
     }
 

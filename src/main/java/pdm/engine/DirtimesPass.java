@@ -7,10 +7,9 @@ import pdm.task.WorkItem;
 
 /**
  * Sets every target directory's owner, mode and times to the source's, deepest first, as the
- * copy pass does once a subtree is done ({@link AttrSync#dirDone}): an immutable or append-only
+ * copy pass does once a subtree is done ({@link AttrSync#dirTimes}): an immutable or append-only
  * directory is unlocked for it and locked again (the delete pass before it may have removed
- * entries from one, which moved its mtime), and flags or a project ID the source's directory
- * changed since are set last.
+ * entries from one, which moved its mtime). Its flags are the copy pass's to set.
  */
 final class DirtimesPass implements PassStrategy {
     private final AttrSync attrs;
@@ -33,6 +32,6 @@ final class DirtimesPass implements PassStrategy {
 
     @Override
     public void dirDone(Path rel, FileMeta srcSelf, FileMeta tgtSelf) throws IOException {
-        attrs.dirDone(rel, srcSelf, tgtSelf);
+        attrs.dirTimes(rel, srcSelf, tgtSelf);
     }
 }

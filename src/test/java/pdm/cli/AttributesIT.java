@@ -255,6 +255,29 @@ class AttributesIT {
         TreeComparer.assertSameTree(src, dst);
     }
 
+    /**
+     * An immutable directory whose source gained a flag and nothing else: its times are current,
+     * so nothing failed to unlock it before; the flag must still reach it, and immutable come back.
+     */
+    @Test
+    void aFlagAddedToAnImmutableDirectoryReachesItsCopy() throws IOException {
+        AttrTree.build(src);
+        assertThat(Pdm.json("copy", src, dst).exit()).isZero();
+        // (ext4 changes no other flag of an immutable inode: cleared, flagged, locked again)
+        Tools.run("chattr", "-i", src.resolve("locked").toString());
+        Tools.run("chattr", "+d", src.resolve("locked").toString());
+        Tools.run("chattr", "+i", src.resolve("locked").toString());
+
+        Pdm.Result copy = Pdm.run("copy", "-i", "--json", src.toString(), dst.toString());
+
+        assertThat(copy.exit()).as(copy.toString()).isZero();
+        assertThat(copy.err()).contains("unlock       /locked\n");
+        assertThat(Tools.run("lsattr", "-d", dst.resolve("locked").toString())).as("locked again, no-dump added")
+                .startsWith("----i-d");
+        AttrSnapshot.assertSame(src, dst);
+        TreeComparer.assertSameTree(src, dst);
+    }
+
     @Test
     void projectIdsAreKeptOnXfs() throws IOException {
         try (LoopImage xfs = LoopImage.xfs(tmp)) {
