@@ -40,6 +40,7 @@ tree() { # profile -> source dir, made once
       *) echo "unknown profile $p" >&2; exit 2 ;;
     esac
     mv "$s.part" "$s"
+    sleep 6 # (a copy made within pdm's 5 s ctime margin of the source's last change looks at attributes again)
   fi
   echo "$s"
 }
