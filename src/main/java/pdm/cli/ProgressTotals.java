@@ -90,12 +90,26 @@ final class ProgressTotals {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            removeLegacy();
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot keep the pass's total in {}: {}", dir, e.toString()); // only the next percent is lost
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException | RuntimeException gone) {
                 // (a leftover of a few bytes in the state dir)
+            }
+        }
+    }
+
+    /**
+     * The files versions before 2026-12-07 named by a 24-digit digest: never read since the names
+     * are CRC-32C's, so they go (a directory listing at the end of a pass).
+     */
+    private void removeLegacy() throws IOException {
+        try (java.nio.file.DirectoryStream<Path> old = Files.newDirectoryStream(dir,
+                "totals-" + "?".repeat(24) + ".properties")) {
+            for (Path p : old) {
+                Files.deleteIfExists(p);
             }
         }
     }

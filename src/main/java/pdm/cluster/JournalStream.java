@@ -185,17 +185,22 @@ public final class JournalStream {
 
     /**
      * The first decision SRC's passes stream holds for {@code requestId}, read up to it (no
-     * sentinel: readers of a decision known to be published would fill the stream with theirs);
-     * null where the stream ends without one.
+     * sentinel: readers of a decision known to be published would fill the stream with theirs;
+     * should the stream seem to end without it, once more to a sentinel, to be sure); null where
+     * it holds none.
      */
     static Changes.Decision decisionOnRecord(Connection c, String src, String requestId) throws IOException {
         if (!exists(c, passes(src))) {
             return null;
         }
-        At at = scan(c, passes(src), "first", a -> {
+        java.util.function.Predicate<At> decision = a -> {
             Changes.Decision d = Changes.Decision.of(a.record());
             return d != null && d.requestId().equals(requestId);
-        }, a -> { }, false);
+        };
+        At at = scan(c, passes(src), "first", decision, a -> { }, false);
+        if (at == null) {
+            at = scan(c, passes(src), "first", decision, a -> { }, true);
+        }
         return at == null ? null : Changes.Decision.of(at.record());
     }
 
@@ -235,7 +240,7 @@ public final class JournalStream {
         if (withSentinel) {
             publish(c, streamName, List.of(new JournalFile.Record(0, READ, "-", List.of(sentinel))));
         }
-        java.util.concurrent.atomic.AtomicLong lastDelivery = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        java.util.concurrent.atomic.AtomicLong lastDelivery = new java.util.concurrent.atomic.AtomicLong();
         Channel ch = c.createChannel();
         try {
             ch.basicQos(PREFETCH);
@@ -270,6 +275,7 @@ public final class JournalStream {
                     end.countDown();
                 }
             }, tag -> end.countDown());
+            lastDelivery.compareAndSet(0, System.nanoTime()); // (idle from consume-ok on, not from the set-up)
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_WAIT_MS);
             while (!end.await(200, TimeUnit.MILLISECONDS)) {
                 long now = System.nanoTime();
@@ -482,9 +488,17 @@ public final class JournalStream {
         private static MarkSeen markOnStream(Connection c, String src, String requestId, MarkSeen answered,
                                              Changes.Decision from) throws IOException {
             Object start = from == null ? "first" : from.toOffset();
-            At at = scan(c, stream(src), start, a -> Changes.isMarkFor(a.record(), requestId)
-                    && a.record().session().equals(answered.session()) && a.record().seq() == answered.seq(), a -> { },
-                    true);
+            At at;
+            try {
+                at = scan(c, stream(src), start, a -> Changes.isMarkFor(a.record(), requestId)
+                        && a.record().session().equals(answered.session()) && a.record().seq() == answered.seq(),
+                        a -> { }, true);
+            } catch (IOException e) {
+                // (not read to its end in time: a stream made anew shorter than the offset, or a
+                // long one; a pass that walks everything is right, one that fails again is not)
+                log.warn("the journal stream {} could not be read for this pass's mark: {}", stream(src), e.toString());
+                return answered;
+            }
             return at == null ? answered : new MarkSeen(answered.session(), answered.seq(), at.offset(), at.record());
         }
 

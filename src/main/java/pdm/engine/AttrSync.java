@@ -342,28 +342,40 @@ final class AttrSync {
         }
         boolean listed;
         try {
-            listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
-        } catch (IOException e) {
-            if (locked != 0 || ctx.dryRun() || !policy.flags()) {
-                throw e;
+            try {
+                listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
+            } catch (IOException e) {
+                if (locked != 0 || ctx.dryRun() || !policy.flags()) {
+                    throw e;
+                }
+                try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                    locked = unlock(to, rel);
+                }
+                if (locked == 0) {
+                    throw e;
+                }
+                listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
             }
-            try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
-                locked = unlock(to, rel);
+            if (!ctx.dryRun() && !withFlags && locked != 0) {
+                try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                    Attrs.relock(to, locked, Names.display(rel));
+                }
+            } else if (!ctx.dryRun() && (!changed.isEmpty() || locked != 0)) {
+                // (read again: an unlock just cleared what is to be set back)
+                try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                    dirFlags(from, to, false);
+                }
             }
-            if (locked == 0) {
-                throw e;
+        } catch (IOException | RuntimeException e) {
+            // (what was unlocked here is locked again whatever failed after: never left writable)
+            if (locked != 0) {
+                try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
+                    relockQuietly(to, locked, rel, e);
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
             }
-            listed = DirMeta.restore(ctx, rel, srcSelf, tgtSelf, changed);
-        }
-        if (!ctx.dryRun() && !withFlags && locked != 0) {
-            try (Dir to = ctx.tgt().open(rel, tgtSelf)) {
-                Attrs.relock(to, locked, Names.display(rel));
-            }
-        } else if (!ctx.dryRun() && (!changed.isEmpty() || locked != 0)) {
-            // (read again: an unlock just cleared what is to be set back)
-            try (Dir from = ctx.src().open(rel); Dir to = ctx.tgt().open(rel, tgtSelf)) {
-                dirFlags(from, to, false);
-            }
+            throw e;
         }
         if (!changed.isEmpty() && !listed && locked == 0) {
             ctx.changes().add(Change.DIRMETA, Names.display(rel), changed);
@@ -400,7 +412,7 @@ final class AttrSync {
         return bits;
     }
 
-    private static void relockQuietly(Dir to, int bits, Path rel, IOException why) {
+    private static void relockQuietly(Dir to, int bits, Path rel, Exception why) {
         if (bits != 0) {
             try {
                 Attrs.relock(to, bits, Names.display(rel));

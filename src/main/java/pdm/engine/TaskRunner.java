@@ -195,8 +195,12 @@ public final class TaskRunner {
                 // The root of a pass that makes the target, always: pdm's hard-link directory may
                 // be made in it, and goes at the end (PassStrategy.walkDone).
                 boolean makesRoot = job.pass().makesTargetRoot() && d.srcMeta() == null;
+                // (a flag or project ID may change alone, with the ctime: looked at as embedded
+                // mode's AttrSync.dirDone looks at it)
                 dirMeta = writes || makesRoot || self.srcSelf == null || self.tgtSelf == null
-                        || !DirMeta.current(ctx, self.srcSelf, self.tgtSelf);
+                        || !DirMeta.current(ctx, self.srcSelf, self.tgtSelf)
+                        || m.options().attrs().flags() && (self.srcSelf.mayHaveChangedSince(self.tgtSelf)
+                                || self.srcSelf.locksDiffer(self.tgtSelf));
             }
         }
         return new Outcome(stats, null, dirMeta);

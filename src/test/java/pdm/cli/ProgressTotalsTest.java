@@ -40,6 +40,24 @@ class ProgressTotalsTest {
     }
 
     @Test
+    void theFilesOfEarlierVersionsGoWhenAPassLeavesItsTotal() throws IOException {
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        Path legacy = Files.writeString(state.resolve("totals-0123456789abcdef01234567.properties"), "entries=5\n");
+        Path other = Files.writeString(state.resolve("journal-x"), "not ours to remove");
+        ProgressTotals totals = new ProgressTotals(state);
+        JobSpec copy = spec(Pass.COPY, "a", "b", "/d");
+
+        totals.remember(copy, summary(copy, false));
+
+        assertThat(legacy).doesNotExist();
+        assertThat(other).exists();
+        try (var files = Files.list(state)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).hasSize(2)
+                    .anySatisfy(n -> assertThat(n).matches("totals-[0-9a-f]{8}\\.properties"));
+        }
+    }
+
+    @Test
     void anInterruptedPassLeavesNoTotal() throws IOException {
         ProgressTotals totals = new ProgressTotals(tmp.resolve("state"));
         JobSpec copy = spec(Pass.COPY, "a", "b", "/d");

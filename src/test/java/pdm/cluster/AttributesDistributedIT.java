@@ -85,11 +85,15 @@ class AttributesDistributedIT {
             Tools.run("chattr", "-a", c.src.resolve("app").toString());
             Tools.run("chmod", "600", c.src.resolve("app").toString());
             Tools.run("chattr", "+a", c.src.resolve("app").toString());
+            Tools.run("chattr", "-D", c.src.resolve("flagged").toString()); // (a directory's flag alone)
+            Tools.run("chattr", "-i", c.src.resolve("locked").toString()); // (and an immutable one's)
+            Tools.run("chattr", "+d", c.src.resolve("locked").toString());
+            Tools.run("chattr", "+i", c.src.resolve("locked").toString());
 
             Cluster.Run copy = c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json");
 
             assertThat(copy.exit()).as(copy.stdout() + copy.stderr()).isZero();
-            assertThat(copy.json().path("unlocked").asLong()).as("imm and app").isEqualTo(2);
+            assertThat(copy.json().path("unlocked").asLong()).as("imm, app and locked").isEqualTo(3);
             AttrSnapshot.assertSame(c.src, c.dst);
             assertThat(c.run("verify", c.srcName, c.tgtName, "/", "--wait", "--json").exit()).isZero();
         }
