@@ -3,6 +3,7 @@ package pdm.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +16,7 @@ import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
 import pdm.testkit.LoopImage;
 import pdm.testkit.Tools;
+import pdm.testkit.TreeComparer;
 
 /**
  * Issue 20 in distributed mode: worker processes keep every attribute as the embedded pass
@@ -96,6 +98,31 @@ class AttributesDistributedIT {
             assertThat(copy.json().path("unlocked").asLong()).as("imm, app and locked").isEqualTo(3);
             AttrSnapshot.assertSame(c.src, c.dst);
             assertThat(c.run("verify", c.srcName, c.tgtName, "/", "--wait", "--json").exit()).isZero();
+        }
+    }
+
+    /**
+     * The final pass on workers (sync: copy, delete, dirtimes) over an immutable directory that
+     * lost an entry: the delete moves its mtime, and the dirtimes tasks unlock it to set its
+     * times again and lock it again.
+     */
+    @Test
+    void workersSyncAnImmutableDirectoryThatLostAnEntry() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            AttrTree.build(c.src);
+            c.startConnectedWorkers(2);
+            assertThat(c.run("copy", c.srcName, c.tgtName, "/", "--wait", "--json").exit()).isZero();
+            Tools.run("chattr", "-i", c.src.resolve("locked").toString());
+            Files.delete(c.src.resolve("locked/kept"));
+            Tools.run("chattr", "+i", c.src.resolve("locked").toString());
+
+            Cluster.Run sync = c.run("sync", c.srcName, c.tgtName, "/", "--wait", "--json");
+
+            assertThat(sync.exit()).as(sync.stdout() + sync.stderr()).isZero();
+            assertThat(Tools.run("lsattr", "-d", c.dst.resolve("locked").toString())).as("locked again")
+                    .startsWith("----i");
+            AttrSnapshot.assertSame(c.src, c.dst);
+            TreeComparer.assertSameTree(c.src, c.dst);
         }
     }
 
