@@ -7,6 +7,7 @@
 #   PDM_CMD='PDM_JAR=/path/old.jar ./pdm' TOOLS=pdm,pdm-new ...   # another build beside this one
 #   PDM_NEW_OPTS='--dir-workers 16' TOOLS=pdm,pdm-new ...            # other options beside the defaults
 #   PDM_NEW2_OPTS='--dir-workers 1' TOOLS=pdm,pdm-new,pdm-new2 ...     # a third variant
+#   PDM_NEW2_CMD='env PDM_JAVA_OPTS=... ./pdm' TOOLS=pdm,pdm-new,pdm-new2 ...  # its own command (default: PDM_NEW_CMD's)
 #   TARGET=dir bench/cpu-per-file.sh                              # targets beside the sources, as before
 #   TOOLS=pdm,tar-pipe-xattrs,rsync-aHAX ...                       # peers keeping xattrs and ACLs, as pdm does
 # Profiles: "small" (../shared/bench/make-tree small: 100k files, 818 MB) and "empty200k"
@@ -26,6 +27,7 @@ profiles="${PROFILES:-small,empty200k}"
 tools="${TOOLS:-pdm,tar-pipe,rsync-aH}"
 pdm="${PDM_CMD:-$here/pdm}"
 pdm_new="${PDM_NEW_CMD:-$here/pdm}"
+pdm_new2="${PDM_NEW2_CMD:-$pdm_new}"
 mkdir -p "$work"
 rows="${ROWS:-$work/cpu-rows.txt}"
 : >"$rows"
@@ -72,7 +74,7 @@ cmd() {
   case "$1:$2" in
     pdm:*) echo "$pdm copy '$3' '$4' >/dev/null" ;;
     pdm-new:*) echo "$pdm_new copy ${PDM_NEW_OPTS:-} '$3' '$4' >/dev/null" ;;
-    pdm-new2:*) echo "$pdm_new copy ${PDM_NEW2_OPTS:-} '$3' '$4' >/dev/null" ;;
+    pdm-new2:*) echo "$pdm_new2 copy ${PDM_NEW2_OPTS:-} '$3' '$4' >/dev/null" ;;
     tar-pipe:initial) echo "mkdir -p '$4' && tar -C '$3' -cf - . | tar -C '$4' -xpf -" ;;
     # (the peers as they keep what pdm keeps: xattrs, ACLs; tar's selinux and flags aside)
     tar-pipe-xattrs:initial) echo "mkdir -p '$4' && tar --xattrs --xattrs-include='*' --acls -C '$3' -cf - . | tar --xattrs --xattrs-include='*' --acls -C '$4' -xpf -" ;;

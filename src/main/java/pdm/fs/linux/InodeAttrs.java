@@ -70,30 +70,29 @@ public final class InodeAttrs {
         if (!fileGetattr) {
             return null;
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment cap = a.allocate(CAPTURE);
-            MemorySegment n = a.allocate(name.length + 1L);
-            MemorySegment.copy(name, 0, n, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, name.length);
-            MemorySegment s = a.allocate(FILE_ATTR);
-            // (file_getattr(2), Linux 6.17, which glibc 2.36 does not wrap)
-            long r = Syscall.invoke(cap, Nr.FILE_GETATTR, dirFd, Syscall.ptr(n), Syscall.ptr(s), FILE_ATTR.byteSize(),
-                    AT_SYMLINK_NOFOLLOW, 0);
-            if (r == 0) {
-                return new FileAttr(s.get(JAVA_LONG, FA_XFLAGS), Integer.toUnsignedLong(s.get(JAVA_INT, FA_PROJID)));
-            }
-            int e = Syscall.errno(cap);
-            // (EPERM: a container's seccomp profile older than the call, as Docker's default answers
-            // what it does not know; a read of attributes has no other EPERM. The open and the ioctls
-            // then say it, for this entry and every later one.)
-            if (e == ENOSYS || e == EPERM) {
-                fileGetattr = false;
-            }
-            if (e == ENOSYS || e == EPERM || e == ENOTTY || e == EOPNOTSUPP
-                    || e == 2 /* ENOENT: gone, the copy says so */) {
-                return null;
-            }
-            throw SysException.of("file_getattr", e, new String(name, java.nio.charset.StandardCharsets.UTF_8));
+        // (the thread's scratch memory, not an arena per call: once per entry that is not opened;
+        // its ioctl argument, 32 bytes, holds the 24 of struct file_attr)
+        Sys.Scratch scratch = Sys.scratch();
+        MemorySegment cap = scratch.capture;
+        MemorySegment s = scratch.ioctl;
+        // (file_getattr(2), Linux 6.17, which glibc 2.36 does not wrap)
+        long r = Syscall.invoke(cap, Nr.FILE_GETATTR, dirFd, Syscall.ptr(Sys.cstr(scratch.name1, name)), Syscall.ptr(s),
+                FILE_ATTR.byteSize(), AT_SYMLINK_NOFOLLOW, 0);
+        if (r == 0) {
+            return new FileAttr(s.get(JAVA_LONG, FA_XFLAGS), Integer.toUnsignedLong(s.get(JAVA_INT, FA_PROJID)));
         }
+        int e = Syscall.errno(cap);
+        // (EPERM: a container's seccomp profile older than the call, as Docker's default answers
+        // what it does not know; a read of attributes has no other EPERM. The open and the ioctls
+        // then say it, for this entry and every later one.)
+        if (e == ENOSYS || e == EPERM) {
+            fileGetattr = false;
+        }
+        if (e == ENOSYS || e == EPERM || e == ENOTTY || e == EOPNOTSUPP
+                || e == 2 /* ENOENT: gone, the copy says so */) {
+            return null;
+        }
+        throw SysException.of("file_getattr", e, new String(name, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The fields of struct fsxattr; {@code nextents} is read-only. */
