@@ -10,8 +10,9 @@
 #   PDM_NEW2_CMD='env PDM_JAVA_OPTS=... ./pdm' TOOLS=pdm,pdm-new,pdm-new2 ...  # its own command (default: PDM_NEW_CMD's)
 #   TARGET=dir bench/cpu-per-file.sh                              # targets beside the sources, as before
 #   TOOLS=pdm,tar-pipe-xattrs,rsync-aHAX ...                       # peers keeping xattrs and ACLs, as pdm does
-# Profiles: "small" (../shared/bench/make-tree small: 100k files, 818 MB) and "empty200k"
-# (200,000 empty files in 200 directories). Trees are made once under $WORK and reused.
+# Profiles: "small" (../shared/bench/make-tree small: 100k files, 818 MB), "empty200k"
+# (200,000 empty files in 200 directories) and, asked by name, "empty1m" (10^6 in 1,000: where a
+# pass's fixed costs, the JVM's start and its compiler, weigh least). Trees are made once under $WORK and reused.
 # Targets (TARGET=fresh-ext4, the default; needs root and a loop device): every tool's initial
 # copy goes into an ext4 made just before it (an image file under $IMAGE_DIR, /dev/shm unless
 # set), its no-change pass into the same one. A target directory on a filesystem that has just
@@ -39,6 +40,8 @@ tree() { # profile -> source dir, made once
       small) "$here/../shared/bench/make-tree" small "$s.part" >/dev/null ;;
       empty200k) mkdir -p "$s.part"; for d in $(seq 1 200); do mkdir "$s.part/d$d"
                    (cd "$s.part/d$d" && seq 1 1000 | sed 's/^/f/' | xargs touch); done ;;
+      empty1m) mkdir -p "$s.part"; for d in $(seq 1 1000); do mkdir "$s.part/d$d"
+                   (cd "$s.part/d$d" && seq 1 1000 | sed 's/^/f/' | xargs touch); done ;;
       *) echo "unknown profile $p" >&2; exit 2 ;;
     esac
     mv "$s.part" "$s"
@@ -61,7 +64,9 @@ fresh_target() { # name
       unmount; mkdir -p "$mnt"
       truncate -s "${IMAGE_SIZE:-8G}" "$image"
       # fully initialised: no ext4lazyinit thread zeroing inode tables during the run
-      mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$image"
+      # (mkfs's default, an inode per 16 KiB, gives an 8 GiB image 524,288: too few for empty1m)
+      local inodes=(); case "$1" in *empty1m*) inodes=(-N 1100000) ;; esac
+      mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "${inodes[@]}" "$image"
       mount -o loop "$image" "$mnt" || { echo "cannot loop-mount $image (TARGET=dir runs without)" >&2; exit 2; }
       echo "$mnt/$1" ;;
     *) echo "TARGET=$target: say fresh-ext4 or dir" >&2; exit 2 ;;
