@@ -169,6 +169,7 @@ public final class Sys {
         final MemorySegment name2 = arena.allocate(PATH_MAX + 1);
         final MemorySegment statx = arena.allocate(STATX_LAYOUT);
         final byte[] statxBytes = new byte[(int) STATX_LAYOUT.byteSize()];
+        /** The same bytes as a segment, made once: a copy into it checks no array type or length (a VM call in C1 code). */
         final MemorySegment statxHeap = MemorySegment.ofArray(statxBytes);
         final MemorySegment times = arena.allocate(TIMES);
         final MemorySegment how = arena.allocate(OPEN_HOW);
@@ -194,26 +195,11 @@ public final class Sys {
         return SCRATCH.get();
     }
 
-    /**
-     * {@code len} bytes of a heap array into native memory. MemorySegment.copy with an array
-     * finds the array's type and length reflectively (Array.getLength: a call into the VM in the
-     * C1-compiled code pdm runs) on every copy, a few times per entry; a heap segment over the array
-     * does not.
-     */
-    static void copyIn(byte[] from, int fromAt, MemorySegment to, long toAt, int len) {
-        MemorySegment.copy(MemorySegment.ofArray(from), fromAt, to, toAt, len);
-    }
-
-    /** {@code len} bytes of native memory into a heap array, as {@link #copyIn} and for the same reason. */
-    static void copyOut(MemorySegment from, long fromAt, byte[] to, int toAt, int len) {
-        MemorySegment.copy(from, fromAt, MemorySegment.ofArray(to), toAt, len);
-    }
-
     static MemorySegment cstr(MemorySegment into, byte[] name) throws IOException {
         if (name.length >= PATH_MAX) {
             throw new SysException(NameBytes.text(name), "path", Errno.ENAMETOOLONG.number());
         }
-        copyIn(name, 0, into, 0, name.length);
+        MemorySegment.copy(name, 0, into, JAVA_BYTE, 0, name.length);
         into.set(JAVA_BYTE, name.length, (byte) 0);
         return into;
     }
@@ -227,10 +213,10 @@ public final class Sys {
         if (length >= PATH_MAX) {
             throw new SysException(NameBytes.text(name), "path", Errno.ENAMETOOLONG.number());
         }
-        copyIn(PROC_FD, 0, into, 0, PROC_FD.length);
-        copyIn(digits, 0, into, PROC_FD.length, digits.length);
+        MemorySegment.copy(PROC_FD, 0, into, JAVA_BYTE, 0, PROC_FD.length);
+        MemorySegment.copy(digits, 0, into, JAVA_BYTE, PROC_FD.length, digits.length);
         into.set(JAVA_BYTE, PROC_FD.length + digits.length, (byte) '/');
-        copyIn(name, 0, into, PROC_FD.length + digits.length + 1, name.length);
+        MemorySegment.copy(name, 0, into, JAVA_BYTE, PROC_FD.length + digits.length + 1, name.length);
         into.set(JAVA_BYTE, length, (byte) 0);
         return into;
     }
@@ -441,7 +427,7 @@ public final class Sys {
         List<Dirent> out = new ArrayList<>();
         readDir(dirFd, (buf, at, len, type) -> {
             byte[] name = new byte[len];
-            copyOut(buf, at, name, 0, len);
+            MemorySegment.copy(buf, JAVA_BYTE, at, name, 0, len);
             out.add(new Dirent(name, type));
             return true;
         });
@@ -564,7 +550,7 @@ public final class Sys {
         int n = (int) check(s, sys(s, Nr.READLINKAT, dirFd, ptr(cstr(s.name1, name)), ptr(s.small), PATH_MAX + 1L),
                 "readlinkat", name);
         byte[] out = new byte[n];
-        copyOut(s.small, 0, out, 0, n);
+        MemorySegment.copy(s.small, JAVA_BYTE, 0, out, 0, n);
         return out;
     }
 
@@ -715,7 +701,7 @@ public final class Sys {
                 return null;
             }
             byte[] out = new byte[(int) got];
-            copyOut(buf, 0, out, 0, out.length);
+            MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, out.length);
             return out;
         }
     }
@@ -724,7 +710,7 @@ public final class Sys {
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
-            copyIn(value, 0, v, 0, value.length);
+            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
             Scratch s = SCRATCH.get();
             check(s, sys(s, Nr.FSETXATTR, fd, ptr(cstr(s.name1, n)), ptr(v), value.length, 0, 0), "fsetxattr", name);
         }
@@ -798,7 +784,7 @@ public final class Sys {
                 return null;
             }
             byte[] out = new byte[(int) got];
-            copyOut(buf, 0, out, 0, out.length);
+            MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, out.length);
             return out;
         }
     }
@@ -809,7 +795,7 @@ public final class Sys {
         MemorySegment n = cstr(s.name1, attr.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(Math.max(1, value.length));
-            copyIn(value, 0, v, 0, value.length);
+            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
             check(s, sys(s, Nr.LSETXATTR, ptr(p), ptr(n), ptr(v), value.length, 0, 0), "lsetxattr", attr);
         }
     }
@@ -828,7 +814,7 @@ public final class Sys {
         for (int i = 0; i < n; i++) {
             if (buf.get(JAVA_BYTE, i) == 0) {
                 byte[] name = new byte[i - start];
-                copyOut(buf, start, name, 0, name.length);
+                MemorySegment.copy(buf, JAVA_BYTE, start, name, 0, name.length);
                 out.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
                 start = i + 1;
             }
