@@ -53,8 +53,7 @@ class ChangesDistributedIT {
         }
         if (c != null) {
             c.close();
-            Broker.deleteQueues(JournalStream.stream(c.srcName), JournalStream.marks(c.srcName),
-                    JournalStream.passes(c.srcName));
+            Broker.deleteJournal(c.srcName);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import pdm.Secrets;
 import pdm.cluster.BrokerUri;
+import pdm.cluster.JournalStream;
 import pdm.cluster.Rabbit;
 
 /**
@@ -58,6 +59,11 @@ public final class Broker {
 
     public static Connection connect() throws IOException, TimeoutException {
         return Rabbit.connect(BrokerUri.parse(URI), "pdm test", null);
+    }
+
+    /** Deletes a source's change journal: its stream, its mark queue and its passes stream. */
+    public static void deleteJournal(String srcName) {
+        deleteQueues(JournalStream.stream(srcName), JournalStream.marks(srcName), JournalStream.passes(srcName));
     }
 
     /** Deletes the given queues (a test's own), ignoring ones that are not there. */
