@@ -1,0 +1,79 @@
+package pdm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pdm.testkit.Tools;
+
+/**
+ * The launcher as a node runs it: java on the PATH is a symlink into /usr/lib/jvm, as Debian's and
+ * RHEL's alternatives install it, and ./pdm starts it without forking anything (no readlink, sed or
+ * dirname: each fork costs a start a few milliseconds), which strace's execve trace shows.
+ */
+class LauncherIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void javaOnThePathAsASymlinkIntoUsrLibJvmIsStartedWithoutAFork() throws IOException {
+        Optional<Path> jdk = jdk25UnderUsrLibJvm();
+        assumeTrue(jdk.isPresent(), "no JDK 25 or newer under /usr/lib/jvm here");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("java"), jdk.get().resolve("bin/java"));
+        Path trace = tmp.resolve("execve.txt");
+        Path launcher = Path.of("pdm").toAbsolutePath();
+
+        Tools.Output r = Tools.exec(null, "env", "-i", "PATH=" + bin + ":/usr/bin:/bin", "HOME=" + tmp,
+                "strace", "-f", "-qq", "-e", "trace=execve", "-o", trace.toString(), launcher.toString(), "--version");
+
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("Java ");
+        List<String> started = Files.readAllLines(trace).stream()
+                .filter(l -> l.contains("execve(") && l.endsWith("= 0"))
+                .map(l -> l.replaceAll("^\\d+ +execve\\(\"([^\"]*)\".*", "$1"))
+                .toList();
+        assertThat(started).as("what the launcher executed").hasSizeLessThanOrEqualTo(4)
+                .last().isEqualTo(bin.resolve("java").toString()); // (the first java on the PATH, as found)
+        assertThat(started).noneMatch(p -> p.endsWith("/readlink") || p.endsWith("/sed") || p.endsWith("/dirname"));
+    }
+
+    /** A JDK of Java 25 or newer under /usr/lib/jvm (its release file says so), as pdm's launcher finds one. */
+    private static Optional<Path> jdk25UnderUsrLibJvm() throws IOException {
+        Path jvm = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvm)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> homes = Files.list(jvm)) {
+            return homes.filter(h -> !Files.isSymbolicLink(h) && Files.isRegularFile(h.resolve("bin/java")))
+                    .filter(LauncherIT::isJava25OrNewer)
+                    .sorted()
+                    .findFirst();
+        }
+    }
+
+    private static boolean isJava25OrNewer(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    String v = line.substring("JAVA_VERSION=\"".length());
+                    int end = 0;
+                    while (end < v.length() && Character.isDigit(v.charAt(end))) {
+                        end++;
+                    }
+                    return end > 0 && Integer.parseInt(v.substring(0, end)) >= 25;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+}
