@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +21,8 @@ import pdm.testkit.Tools;
  * dirname: each fork costs a start a few milliseconds), which strace's execve trace shows.
  */
 class LauncherIT {
+    private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"([0-9]+)");
+
     @TempDir
     Path tmp;
 
@@ -64,21 +68,13 @@ class LauncherIT {
         }
     }
 
+    /** As the launcher reads it: the feature version at the start of the release file's JAVA_VERSION. */
     private static boolean isJava25OrNewer(Path home) {
-        try {
-            for (String line : Files.readAllLines(home.resolve("release"))) {
-                if (line.startsWith("JAVA_VERSION=\"")) {
-                    String v = line.substring("JAVA_VERSION=\"".length());
-                    int end = 0;
-                    while (end < v.length() && Character.isDigit(v.charAt(end))) {
-                        end++;
-                    }
-                    return end > 0 && Integer.parseInt(v.substring(0, end)) >= 25;
-                }
-            }
+        try (Stream<String> lines = Files.lines(home.resolve("release"))) {
+            return lines.map(JAVA_VERSION::matcher).filter(Matcher::find).findFirst()
+                    .map(m -> Integer.parseInt(m.group(1)) >= 25).orElse(false);
         } catch (IOException e) {
             return false;
         }
-        return false;
     }
 }
