@@ -15,7 +15,8 @@ import pdm.fs.Names;
 /**
  * The one place a copy keeps what an entry has beyond owner, mode and times (xattrs of the
  * job's policy, POSIX ACLs, capabilities, inode flags, project IDs), in the order
- * {@link Attrs} gives: xattrs after owner and mode, then flags and project ID, the times, and
+ * {@link Attrs} gives: xattrs after the owner and before the mode (a directory's access ACL with
+ * its owner, once its subtree is done), then flags and project ID, the times, and
  * immutable and append-only last; a symlink, fifo or device node's xattrs and ACL by name. Also where a target
  * entry that is immutable or append-only is unlocked to be updated, counted and listed
  * ({@code unlock}), and locked again; and where an attribute the target refuses never becomes a
@@ -71,7 +72,7 @@ final class AttrSync {
     }
 
     /**
-     * After owner and mode, before the times, on the open target file: its xattrs made the
+     * After the owner and before the mode and times, on the open target file: its xattrs made the
      * source's (what it inherited from its directory's default ACL removed), and its flags other
      * than immutable and append-only. Returns what the target has, for {@link #afterPlace}. For
      * a file just created in {@code createdIn} (null: not known to be new): where an
@@ -192,7 +193,7 @@ final class AttrSync {
      * passes trust it, so a crash between two of them must leave it looking unfinished (a
      * directory whose mtime is not the source's has its xattrs compared).
      */
-    List<String> dirXattrs(Dir from, Dir to, boolean existing) throws IOException {
+    List<String> dirXattrs(Dir from, Dir to, boolean existing, boolean aclLater) throws IOException {
         Attrs s = read(from);
         Attrs t = read(to);
         ctx.stats().attrsNotKept.add(s.skipped());
@@ -200,13 +201,47 @@ final class AttrSync {
             return List.of();
         }
         if (!ctx.dryRun()) {
+            // (an access ACL put off waits for the owner, in DirMeta; a new directory's inherited one goes now)
+            Attrs want = aclLater ? s.withoutAccessAcl() : s;
+            Attrs have = aclLater && existing ? t.withoutAccessAcl() : t;
             if (existing) {
-                Attrs.unfinishedWhile(to, () -> Attrs.writeXattrs(to, s, t));
+                Attrs.unfinishedWhile(to, () -> Attrs.writeXattrs(to, want, have));
             } else {
-                Attrs.writeXattrs(to, s, t);
+                Attrs.writeXattrs(to, want, have);
             }
         }
         return s.xattrDifferences(t);
+    }
+
+    /**
+     * What a directory's access ACL is to become, to be written between its owner and its mode
+     * ({@link DirMeta}), or null where it already is the source's (or ACLs are not kept, or the
+     * source directory is gone). Put off from {@link #dirXattrs} where the directory was new or
+     * changes owner, so that its {@code group::} entry never applies to a group the source's
+     * does not name.
+     */
+    static AccessAcl accessAcl(PassContext ctx, Path rel, Dir to) throws IOException {
+        AttrPolicy p = ctx.options().attrs();
+        if (!p.acls()) {
+            return null;
+        }
+        AttrPolicy acls = new AttrPolicy(p.xattrs(), true, false);
+        boolean root = Privileges.isRoot();
+        Attrs s;
+        try (Dir from = ctx.src().open(rel)) {
+            s = Attrs.read(from, acls, root).accessAclOnly();
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return null; // (the next pass removes it, or copies it anew)
+        }
+        Attrs t = Attrs.read(to, acls, root).accessAclOnly();
+        return s.sameXattrs(t) ? null : new AccessAcl(s, t);
+    }
+
+    /** A directory's access ACL as the source has it ({@code want}) and the target ({@code have}). */
+    record AccessAcl(Attrs want, Attrs have) {
+        void write(Dir to) throws IOException {
+            Attrs.writeXattrs(to, want, have);
+        }
     }
 
     /**
@@ -217,7 +252,8 @@ final class AttrSync {
      */
     void newDirXattrs(DirPair dir, Path name) throws IOException {
         try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
-            dirXattrs(from, to, false); // (new: its times are not the source's yet)
+            // (new: its times are not the source's yet; its access ACL comes with its owner)
+            dirXattrs(from, to, false, true);
         } catch (IOException e) {
             try {
                 dir.tgt().deleteEmptyDir(name);

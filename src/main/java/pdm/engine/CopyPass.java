@@ -151,7 +151,7 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
             return true;
         }
         return writer.create(dir, item, Change.valueOf(src.type().name()), changed,
-                (d, tmp) -> d.mknod(tmp, src.type(), src.perms(), src.rdev()));
+                (d, tmp) -> d.mknod(tmp, src.type(), 0600, src.rdev())); // (owner-only until its ACL is set: MetaWriter)
     }
 
     @Override

@@ -49,8 +49,9 @@ final class CopyPlan {
                     // is not yet the source's was left half done, its xattrs maybe among what is
                     // missing, whatever its ctime, which every child made moved, says)
                     if (src.mtimeNs() != tgt.mtimeNs() || attrs.worthALook(dir, p)) {
-                        writer.syncDirXattrs(dir, p.name());
+                        writer.syncDirXattrs(dir, p);
                     }
+                    writer.narrowDir(dir, p);
                     plan.descend(p.name(), src, tgt);
                 } else if (writer.makeDir(dir, p)) {
                     plan.descend(p.name(), src, ctx.writesNothing(dir) ? null : dir.tgt().stat(p.name()));

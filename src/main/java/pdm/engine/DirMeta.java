@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import pdm.fs.FileMeta;
+import pdm.fs.MetaWriter;
 import pdm.fs.Names;
 import pdm.fs.Dir;
 
@@ -39,7 +40,15 @@ final class DirMeta {
                 return false;
             }
             if (!ctx.dryRun()) {
-                dir.setMeta(src, ctx.preserveOwner());
+                // Owner, access ACL, mode, times: the order that widens nothing on the way (MetaWriter)
+                AttrSync.AccessAcl acl = AttrSync.accessAcl(ctx, rel, dir);
+                MetaWriter meta = ctx.metaWriter();
+                meta.applyOwner(dir, src, tgt, acl != null);
+                if (acl != null) {
+                    acl.write(dir);
+                }
+                meta.applyMode(dir, src);
+                dir.setTimes(src);
             }
             ctx.changes().add(ChangeList.Change.DIRMETA, Names.display(rel), changed);
             ctx.stats().metaFixed.increment();

@@ -116,7 +116,7 @@ final class EntryWriter {
                     attrs.beforeData(out, first, dir, item.name());
                     // (a big file as ranges, by several threads)
                     e.bytes = FileData.copy(ctx, in, out, src.size(), e.counting(ctx.throttle()));
-                    e.settled = settleMeta(in, out, src, e.bytes, first, dir.tgt(), item.name());
+                    e.settled = settleMeta(in, out, null, src, e.bytes, first, dir.tgt(), item.name());
                     if (ctx.options().fsync()) {
                         out.fsync();
                     }
@@ -232,7 +232,8 @@ final class EntryWriter {
                             + " pass copies it");
                 }
                 e.bytes = 0; // (counted by its ranges, as they were done)
-                e.settled = settleMeta(in, out, src, src.size(), attrs.readSource(in), dir.tgt(), f.name());
+                // (the temp file as it is: a finish run again after a crash may find its metadata set)
+                e.settled = settleMeta(in, out, temp, src, src.size(), attrs.readSource(in), dir.tgt(), f.name());
                 if (ctx.options().fsync()) {
                     out.fsync();
                 }
@@ -259,13 +260,16 @@ final class EntryWriter {
         try (out) {
             e.name = out.createdAs();
             try {
-                // (times last, as in settleMeta: the mtime is all that says this file is done)
-                meta.applyOwnerMode(out, item.src());
+                // (the order of settleMeta: owner, xattrs, mode, times last: the mtime is all that
+                // says this file is done)
+                meta.applyOwner(out, item.src(), null, false);
                 attrs.afterMeta(out, Attrs.NONE, dir.tgt(), false); // (removes what it inherited, as settleMeta does)
+                meta.applyMode(out, item.src());
                 meta.applyTimes(out, item.src());
                 if (!EmptySource.unchanged(dir, item)) {
                     try (FileHandle in = dir.src().openRead(item.name())) {
-                        e.settled = settleMeta(in, out, item.src(), 0, attrs.readSource(in), dir.tgt(), item.name());
+                        e.settled = settleMeta(in, out, item.src(), item.src(), 0, attrs.readSource(in), dir.tgt(),
+                                item.name());
                     }
                 }
                 if (ctx.options().fsync()) {
@@ -288,10 +292,11 @@ final class EntryWriter {
     boolean create(DirPair dir, WorkItem item, Change what, List<String> changed, Maker maker) throws IOException {
         return write(dir, item, what, changed, e -> {
             e.name = TempNames.next();
-            maker.make(dir.tgt(), e.name);
+            maker.make(dir.tgt(), e.name); // (a special file owner-only: its mode comes after its ACL)
             if (what != Change.LINK) {
-                meta.apply(dir.tgt(), e.name, item.src());
-                attrs.entryXattrs(dir, item.name(), e.name); // (after the owner, as on a file)
+                meta.applyOwner(dir.tgt(), e.name, item.src());
+                attrs.entryXattrs(dir, item.name(), e.name); // (after the owner and before the mode, as on a file)
+                meta.applyModeTimes(dir.tgt(), e.name, item.src());
             }
         });
     }
@@ -449,25 +454,28 @@ final class EntryWriter {
      * would otherwise never be seen. A chmod or xattr write during the copy is simply applied
      * again. {@code name}: the name the file is for (the file is made under it, or renamed to it).
      */
-    private Settled settleMeta(FileHandle in, FileHandle out, FileMeta src, long copied, Attrs first, Dir createdIn,
-            Path name) throws IOException {
+    private Settled settleMeta(FileHandle in, FileHandle out, FileMeta current, FileMeta src, long copied, Attrs first,
+            Dir createdIn, Path name) throws IOException {
         boolean ownName = name.equals(out.createdAs());
         FileMeta stamp = src;
+        FileMeta before = current;
         Attrs srcAttrs = first;
         for (int round = 0; ; round++) {
             if (round > 0) {
                 srcAttrs = attrs.readSource(in);
             }
-            // On the open file: no path lookups. Owner and mode first (a chown clears
-            // capabilities), then the xattrs, ACLs, capability, flags and project ID, then the
-            // times, last: a file made under its own name (no rename to commit it) says it is done
+            // On the open file: no path lookups. Owner first (a chown clears capabilities), then
+            // the xattrs, ACLs, capability, flags and project ID, then the mode (after the ACLs: see
+            // MetaWriter), then the times, last: a file made under its own name (no rename to commit it) says it is done
             // by its mtime alone, and a crash before it leaves the creation time, which the next
             // pass sees differ (where a copy's ctime is newer than the source's, later passes trust
             // its xattrs, flags and project ID). A file to be renamed whose project ID must change
             // takes its times after the rename, with the ID.
-            meta.applyOwnerMode(out, stamp);
+            meta.applyOwner(out, stamp, before, true);
             // (the first round's file is as created; a later round's has the xattrs this one set)
             Attrs tgtAttrs = attrs.afterMeta(out, srcAttrs, round == 0 ? createdIn : null, ownName);
+            meta.applyMode(out, stamp);
+            before = stamp;
             boolean timesLater = !ownName && AttrSync.timesAfterPlace(srcAttrs, tgtAttrs);
             if (!timesLater) {
                 meta.applyTimes(out, stamp);
@@ -499,7 +507,7 @@ final class EntryWriter {
             // since the listing, the open refuses it instead of chmod following it.
             try (FileHandle f = dir.tgt().openRead(item.name())) {
                 if (changed.isEmpty() && !relock) {
-                    meta.apply(f, src);
+                    meta.apply(f, src, item.tgt());
                 } else {
                     // Each write moves the copy's ctime past the source's, after which later
                     // passes trust its xattrs (FileMeta#mayHaveChangedSince): should this stop
@@ -507,9 +515,12 @@ final class EntryWriter {
                     // is put off first, and made right once the xattrs are, before the flags (an
                     // immutable file takes no times).
                     Attrs.markUnfinished(f);
-                    meta.applyOwnerMode(f, src);
+                    meta.applyOwner(f, src, item.tgt(), true);
                     try (FileHandle from = dir.src().openRead(item.name())) {
-                        attrs.fixInPlace(from, f, dir.display(item.name()), () -> meta.applyTimes(f, src));
+                        attrs.fixInPlace(from, f, dir.display(item.name()), () -> {
+                            meta.applyMode(f, src); // (after the xattrs: see MetaWriter)
+                            meta.applyTimes(f, src);
+                        });
                     }
                 }
             } catch (AccessDeniedException e) {
@@ -561,27 +572,46 @@ final class EntryWriter {
         ctx.changes().add(Change.MKDIR, dir, p.name(), List.of());
     }
 
-    /** The xattrs of an existing target directory made the source's (before the walk goes in). */
-    void syncDirXattrs(DirPair dir, Path name) throws IOException {
+    /**
+     * The xattrs of an existing target directory made the source's (before the walk goes in);
+     * its access ACL put off to its owner's change ({@link DirMeta}) where its owner changes.
+     */
+    void syncDirXattrs(DirPair dir, Pair p) throws IOException {
         if (dir.tgt() == null) {
             return;
         }
-        try (Dir from = dir.src().openDir(name); Dir to = dir.tgt().openDir(name)) {
-            List<String> changed = attrs.dirXattrs(from, to, true);
+        try (Dir from = dir.src().openDir(p.name()); Dir to = dir.tgt().openDir(p.name())) {
+            List<String> changed = attrs.dirXattrs(from, to, true, !ctx.sameOwner(p.src(), p.tgt()));
             if (changed.isEmpty()) {
                 return;
             }
-            metaFixed(dir, name, changed);
+            metaFixed(dir, p.name(), changed);
         }
     }
 
     /** The walk root's xattrs (its ACLs among them) made the source's, before its children are planned. */
     void syncRootXattrs(DirPair dir) throws IOException {
         if (dir.tgt() != null) {
-            List<String> changed = attrs.dirXattrs(dir.src(), dir.tgt(), true);
+            boolean ownerChanges = !ctx.sameOwner(dir.src().selfAtOpen(), dir.tgt().selfAtOpen());
+            List<String> changed = attrs.dirXattrs(dir.src(), dir.tgt(), true, ownerChanges);
             if (!changed.isEmpty()) {
                 metaFixed(dir, Path.of(""), changed);
             }
+        }
+    }
+
+    /**
+     * An existing target directory whose mode gives someone what the source's no longer does is
+     * narrowed to what both give before the walk goes in: what the pass puts in it is never
+     * reachable through the old mode. Its own mode comes once its subtree is done ({@link DirMeta}).
+     */
+    void narrowDir(DirPair dir, Pair p) throws IOException {
+        int both = p.tgt().perms() & p.src().perms();
+        if (ctx.writesNothing(dir) || (p.tgt().perms() & 0777 & ~p.src().perms()) == 0) {
+            return;
+        }
+        try (Dir to = dir.tgt().openDir(p.name())) {
+            to.setMode(both);
         }
     }
 

@@ -17,10 +17,11 @@ import pdm.fs.linux.SysException;
  * values), inode flags and project ID. Read from one side, written to the other in the order
  * the kernel requires:
  * <ol>
- * <li>after chown and chmod (a chown clears security.capability and setuid; an access ACL sets
- *     the mode's group bits from its mask, so it goes after the chmod that sets the rest),
- *     {@link #writeXattrs}: plain names, then the ACLs, then security.capability last
- *     (a data write clears it too, so all data is written by then);</li>
+ * <li>after chown and before chmod (a chown clears security.capability and setuid; a chmod
+ *     sets an ACL's mask from the group bits, which must not widen an ACL still to be removed or
+ *     set: see {@link MetaWriter}), {@link #writeXattrs}: plain names, then the ACLs, then
+ *     security.capability last (a data write clears it too, so all data is written by then; a
+ *     chmod leaves it); a directory's access ACL waits for its owner, set once its subtree is done;</li>
  * <li>before the times, {@link #writeEarlyFlags}: the flags but immutable and append-only, and
  *     the project ID, except on a file still to be renamed into place (a rename into a
  *     project-inherit directory of a file with another ID fails with EXDEV): that one takes
@@ -131,6 +132,26 @@ public record Attrs(Map<String, Xattrs.Value> xattrs, long flags, long projid, i
             }
         }
         return new Attrs(x, flags, projid, left);
+    }
+
+    /**
+     * The same without the access ACL: what a directory takes before its owner, whose access ACL
+     * waits for it (see {@link MetaWriter}: set on a directory still root's, its {@code group::}
+     * entry would be root's group's).
+     */
+    public Attrs withoutAccessAcl() {
+        if (!xattrs.containsKey(Acl.ACCESS)) {
+            return this;
+        }
+        Map<String, Xattrs.Value> x = new TreeMap<>(xattrs);
+        x.remove(Acl.ACCESS);
+        return new Attrs(x, flags, projid, skipped);
+    }
+
+    /** The access ACL alone (none where there is none), without flags or project ID. */
+    public Attrs accessAclOnly() {
+        Xattrs.Value acl = xattrs.get(Acl.ACCESS);
+        return new Attrs(acl == null ? Map.of() : Map.of(Acl.ACCESS, acl), InodeAttrs.NONE, -1, 0);
     }
 
     /** The same with these inode flags (what the target has once {@link #writeEarlyFlags} set them). */

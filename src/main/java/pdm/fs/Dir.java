@@ -48,6 +48,21 @@ public final class Dir implements Closeable {
         Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());
     }
 
+    /** This directory's own owner alone (fchown). */
+    public void setOwner(FileMeta m) throws IOException {
+        Sys.fchown(fd, m.uid(), m.gid());
+    }
+
+    /** This directory's own mode alone (fchmod). */
+    public void setMode(int perms) throws IOException {
+        Sys.fchmod(fd, perms);
+    }
+
+    /** This directory's own ns times alone. */
+    public void setTimes(FileMeta m) throws IOException {
+        Sys.futimens(fd, m.atimeNs(), m.mtimeNs());
+    }
+
     /** Every entry with its lstat, in no particular order. Fails as a whole or not at all. */
     public List<Entry> list() throws IOException {
         List<Sys.Dirent> names = Sys.list(fd);
@@ -287,10 +302,20 @@ public final class Dir implements Closeable {
      * its own owner and times (it has no mode of its own), anything else all three.
      */
     public void setMeta(Path name, FileMeta m, boolean owner) throws IOException {
-        byte[] b = NameBytes.bytes(name);
         if (owner) {
-            Sys.lchownat(fd, b, m.uid(), m.gid()); // first: chown clears setuid/setgid
+            setOwner(name, m);
         }
+        setModeTimes(name, m);
+    }
+
+    /** The owner of an entry by name, never following a symlink (first: a chown clears setuid/setgid). */
+    public void setOwner(Path name, FileMeta m) throws IOException {
+        Sys.lchownat(fd, NameBytes.bytes(name), m.uid(), m.gid());
+    }
+
+    /** The mode (none for a symlink) and ns times of an entry by name, never following a symlink. */
+    public void setModeTimes(Path name, FileMeta m) throws IOException {
+        byte[] b = NameBytes.bytes(name);
         if (!m.isSymlink()) {
             Sys.chmodat(fd, b, m.perms());
         }

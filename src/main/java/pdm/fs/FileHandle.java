@@ -71,6 +71,16 @@ public final class FileHandle implements Closeable {
         Sys.setOwnerMode(fd, m.uid(), m.gid(), owner, m.perms());
     }
 
+    /** The owner alone (fchown). */
+    public void setOwner(FileMeta m) throws IOException {
+        Sys.fchown(fd, m.uid(), m.gid());
+    }
+
+    /** The mode alone (fchmod), setuid, setgid and sticky bits included. */
+    public void setMode(int perms) throws IOException {
+        Sys.fchmod(fd, perms);
+    }
+
     /** The ns atime and mtime alone. */
     public void setTimes(FileMeta m) throws IOException {
         Sys.futimens(fd, m.atimeNs(), m.mtimeNs());

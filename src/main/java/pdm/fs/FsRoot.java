@@ -49,7 +49,9 @@ public final class FsRoot implements java.io.Closeable {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new NoSuchFileException(root.toString(), null, "its parent directory " + parent + " does not exist");
         }
-        Files.createDirectory(root);
+        // Owner-only, whatever the umask: the copy fills it before its own mode comes, last.
+        Files.createDirectory(root, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     }
 
     public String name() {

@@ -613,10 +613,19 @@ public final class Sys {
 
     /** fchown (when {@code owner}) then fchmod: a chown clears setuid and setgid bits. */
     public static void setOwnerMode(int fd, int uid, int gid, boolean owner, int perms) throws IOException {
-        Scratch s = SCRATCH.get();
         if (owner) {
-            checkFd(s, sys(s, Nr.FCHOWN, fd, uid, gid, 0), "fchown", fd);
+            fchown(fd, uid, gid);
         }
+        fchmod(fd, perms);
+    }
+
+    public static void fchown(int fd, int uid, int gid) throws IOException {
+        Scratch s = SCRATCH.get();
+        checkFd(s, sys(s, Nr.FCHOWN, fd, uid, gid, 0), "fchown", fd);
+    }
+
+    public static void fchmod(int fd, int perms) throws IOException {
+        Scratch s = SCRATCH.get();
         checkFd(s, sys(s, Nr.FCHMOD, fd, perms, 0, 0), "fchmod", fd);
     }
 
