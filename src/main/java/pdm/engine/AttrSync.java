@@ -214,31 +214,39 @@ final class AttrSync {
     }
 
     /**
-     * What a directory's access ACL is to become, to be written between its owner and its mode
-     * ({@link DirMeta}), or null where it already is the source's (or ACLs are not kept, or the
-     * source directory is gone). Put off from {@link #dirXattrs} where the directory was new or
-     * changes owner, so that its {@code group::} entry never applies to a group the source's
-     * does not name.
+     * What a directory's xattrs are to become, written between its owner and its mode once its
+     * subtree is done ({@link DirMeta}), or null where they already are the source's (or none is
+     * kept, or the source directory is gone). Two reasons to look again there: its access ACL,
+     * put off from {@link #dirXattrs} where the directory is new or changes owner (so that its
+     * {@code group::} entry never serves a group the source's does not name); and any xattr
+     * changed on the source while the subtree was copied, which the times set next would hide
+     * from every later pass (they look at a directory's xattrs only where the source's ctime is
+     * not older than the copy's).
      */
-    static AccessAcl accessAcl(PassContext ctx, Path rel, Dir to) throws IOException {
+    static DirXattrs dirXattrsAtEnd(PassContext ctx, Path rel, Dir to) throws IOException {
         AttrPolicy p = ctx.options().attrs();
-        if (!p.acls()) {
+        if (!p.anyXattrs()) {
             return null;
         }
-        AttrPolicy acls = new AttrPolicy(p.xattrs(), true, false);
+        AttrPolicy xattrs = new AttrPolicy(p.xattrs(), p.acls(), false);
         boolean root = Privileges.isRoot();
         Attrs s;
         try (Dir from = ctx.src().open(rel)) {
-            s = Attrs.read(from, acls, root).accessAclOnly();
+            s = Attrs.read(from, xattrs, root);
         } catch (java.nio.file.NoSuchFileException gone) {
             return null; // (the next pass removes it, or copies it anew)
         }
-        Attrs t = Attrs.read(to, acls, root).accessAclOnly();
-        return s.sameXattrs(t) ? null : new AccessAcl(s, t);
+        Attrs t = Attrs.read(to, xattrs, root);
+        return s.sameXattrs(t) ? null : new DirXattrs(s, t);
     }
 
-    /** A directory's access ACL as the source has it ({@code want}) and the target ({@code have}). */
-    record AccessAcl(Attrs want, Attrs have) {
+    /** A directory's xattrs as the source has them ({@code want}) and the target ({@code have}). */
+    record DirXattrs(Attrs want, Attrs have) {
+        /** Whether its access ACL changes (the owner's change is then guarded: MetaWriter#guardMode). */
+        boolean aclChanges() {
+            return !want.accessAclOnly().sameXattrs(have.accessAclOnly());
+        }
+
         void write(Dir to) throws IOException {
             Attrs.writeXattrs(to, want, have);
         }

@@ -97,7 +97,9 @@ final class CopyPlan {
         FileMeta tgt = item.tgt();
         if (tgt == null || !tgt.isFile() || src.size() != tgt.size()
                 || !(src.mtimeNs() == tgt.mtimeNs() || ctx.options().checksum())
-                || (src.nlink() == 1 && tgt.nlink() > 1)) {
+                // (a target inode with names the source's lacks, another hard-link group's among
+                // them, gets its own inode: else fixing it would change them too, pass after pass)
+                || tgt.nlink() > src.nlink()) {
             return false;
         }
         return !ctx.options().checksum() || sameContent(dir, item.name(), src.size());

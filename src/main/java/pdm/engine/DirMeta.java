@@ -40,12 +40,13 @@ final class DirMeta {
                 return false;
             }
             if (!ctx.dryRun()) {
-                // Owner, access ACL, mode, times: the order that widens nothing on the way (MetaWriter)
-                AttrSync.AccessAcl acl = AttrSync.accessAcl(ctx, rel, dir);
+                // Owner, xattrs (the access ACL among them), mode, times: the order that widens
+                // nothing on the way (MetaWriter), the times last as everywhere
+                AttrSync.DirXattrs x = AttrSync.dirXattrsAtEnd(ctx, rel, dir);
                 MetaWriter meta = ctx.metaWriter();
-                meta.applyOwner(dir, src, tgt, acl != null);
-                if (acl != null) {
-                    acl.write(dir);
+                meta.applyOwner(dir, src, tgt, x != null && x.aclChanges());
+                if (x != null) {
+                    x.write(dir);
                 }
                 meta.applyMode(dir, src);
                 dir.setTimes(src);

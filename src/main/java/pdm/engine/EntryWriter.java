@@ -393,6 +393,9 @@ final class EntryWriter {
      */
     private boolean putInPlace(DirPair dir, WorkItem item, Path tmp) throws IOException {
         FileMeta t = item.tgt();
+        if (t != null && t.type() != item.src().type() && tmp != null) {
+            sourceStill(dir, item);
+        }
         if (t != null && t.isDir()) {
             if (!ctx.removals().remove(ctx, dir.tgt(), item.name(), t)) {
                 return false;
@@ -404,6 +407,26 @@ final class EntryWriter {
             dir.tgt().rename(tmp, item.name());
         }
         return true;
+    }
+
+    /**
+     * Safety rule 4 for what a copy replaces: the source is looked at again before the target's
+     * entry of another type goes (a directory with all it holds, a symlink), as the delete pass
+     * does before each removal. A copy of a file takes as long as its data: a source that is a
+     * directory again by then (moved away and back) must not cost the target that directory.
+     */
+    private static void sourceStill(DirPair dir, WorkItem item) throws IOException {
+        FileMeta now = dir.src().stat(item.name());
+        FileMeta was = item.src();
+        if (now == null || now.type() != was.type() || now.ino() != was.ino() || now.dev() != was.dev()) {
+            String is = now == null ? "gone" : now.type() != was.type() ? "a " + kind(now) + " now" : "another " + kind(now);
+            throw new IOException("changed while being copied (the source's " + kind(was) + " is " + is
+                    + "); the target's " + kind(item.tgt()) + " was left as it was, the next pass copies it");
+        }
+    }
+
+    private static String kind(FileMeta m) {
+        return m.isDir() ? "directory" : m.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     /**
