@@ -57,10 +57,11 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
             item = new WorkItem(listed.name(), listed.op(), listed.src(), now);
         }
         WorkItem it = item;
-        if (ctx.dryRun() || it.op() == Op.REMOVE) {
+        if (ctx.dryRun()) {
             act(dir, it, 0);
         } else {
-            // (an immutable or append-only target entry, or directory, is unlocked to be updated)
+            // (an immutable or append-only target entry, or directory, is unlocked to be updated;
+            // so is the directory of a temp file a killed run left, to remove it)
             attrs.unlocking(dir, it.name(), it.tgt() != null && it.tgt().isDir(), unlocked -> act(dir, it, unlocked));
         }
     }

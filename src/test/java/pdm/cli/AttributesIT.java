@@ -70,6 +70,26 @@ class AttributesIT {
     }
 
     @Test
+    void aTempFileAKilledRunLeftInAnAppendOnlyDirectoryGoesWithTheNextCopy() throws IOException {
+        Fx.write(src.resolve("A/small"), "x");
+        Tools.run("chattr", "+a", src.resolve("A").toString());
+        assertThat(Pdm.json("copy", src, dst).exit()).isZero();
+        // what a kill -9 leaves while a file is replaced in it: its temp file
+        Tools.run("chattr", "-a", dst.resolve("A").toString());
+        Fx.write(dst.resolve("A/.pdm-tmp-k9x-1"), "part of a file");
+        Tools.run("chattr", "+a", dst.resolve("A").toString());
+
+        Pdm.Result copy = Pdm.json("copy", src, dst);
+
+        // (it failed with EPERM on the unlink at every copy: only a delete pass took it away)
+        assertThat(copy.exit()).as(copy.toString()).isZero();
+        assertThat(Fx.pdmTempFiles(dst)).isZero();
+        assertThat(Tools.run("lsattr", "-d", dst.resolve("A").toString()).split("\\s+")[0]).as("locked again")
+                .contains("a");
+        AttrSnapshot.assertSame(src, dst);
+    }
+
+    @Test
     void anAttributeChangedAloneIsNamedByVerifyAndCarriedByTheNextCopy() throws IOException {
         AttrTree.build(src);
         assertThat(Pdm.json("copy", src, dst).exit()).isZero();
