@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import pdm.fs.Attrs;
 import pdm.fs.FileMeta;
 import pdm.fs.MetaWriter;
 import pdm.fs.Names;
@@ -44,6 +45,11 @@ final class DirMeta {
                 // nothing on the way (MetaWriter), the times last as everywhere
                 AttrSync.DirXattrs x = AttrSync.dirXattrsAtEnd(ctx, rel, dir);
                 MetaWriter meta = ctx.metaWriter();
+                if (x != null) {
+                    // (its mtime off first: a crash after the chown or between two xattrs must leave
+                    // a directory the next pass sees differ, whatever its ctime says)
+                    Attrs.markUnfinished(dir);
+                }
                 meta.applyOwner(dir, src, tgt, x != null && x.aclChanges());
                 if (x != null) {
                     x.write(dir);

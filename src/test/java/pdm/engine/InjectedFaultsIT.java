@@ -394,6 +394,40 @@ class InjectedFaultsIT {
     }
 
     /**
+     * Killed after an existing directory's new owner and before its new access ACL (which waits
+     * for the owner: safety rule 10), with its mode and mtime already the source's: the chown
+     * moved its ctime past the source's, so the next pass would trust it, ACL missing, for ever.
+     * Its mtime is put off before the chown.
+     */
+    @Test
+    void aCrashBetweenADirectorysOwnerAndItsAclLeavesItForTheNextPass() throws Exception {
+        Strace.assumeUsable(false);
+        trees();
+        Path d = Files.createDirectories(src.resolve("d"));
+        Fx.write(d.resolve("f"), "x");
+        Fx.chown(d, 1001, 1001);
+        Fx.chmod(d, 0700);
+        assertThat(Pdm.json("copy", src, dst).exit()).isZero();
+        long mtime = Fx.mtime(d);
+        Fx.chown(d, 1002, 1002);
+        Tools.run("setfacl", "-m", "u:1003:rx", d.toString());
+        Fx.chmod(d, 0700); // (mask ---: the mode stays 0700, as the target's)
+        Fx.mtime(d, mtime);
+        Thread.sleep(PAST_THE_MARGIN_MS);
+
+        Strace.Run run = Strace.killAt("fsetxattr").when("1").at(dst.resolve("d"))
+                .pdm(tmp, "copy", src.toString(), dst.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(128 + 9);
+        assertThat(run.trace().lines().filter(l -> l.startsWith("fsetxattr(")).toList()).as(run.toString())
+                .singleElement().satisfies(l -> assertThat(l).contains(dst.resolve("d") + ">")
+                        .contains("system.posix_acl_access").endsWith("= ?"));
+        assertThat(Fx.uid(dst.resolve("d"))).as("chowned before the crash").isEqualTo(1002);
+        assertTheRerunIsExact("copy");
+        assertThat(Tools.run("getfacl", "-n", "-p", dst.resolve("d").toString())).contains("user:1003:r-x");
+    }
+
+    /**
      * A new file's making fails after its name was taken over (a task run twice, on another worker,
      * put its own copy there): the rollback removes the file it made, never what now has the name.
      */
