@@ -43,11 +43,6 @@ public final class Dir implements Closeable {
         return fd;
     }
 
-    /** Sets this directory's own owner, mode and times through its descriptor. */
-    public void setMeta(FileMeta m, boolean owner) throws IOException {
-        Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());
-    }
-
     /** This directory's own owner alone (fchown). */
     public void setOwner(FileMeta m) throws IOException {
         Sys.fchown(fd, m.uid(), m.gid());

@@ -61,16 +61,6 @@ public final class FileHandle implements Closeable {
         return FileMeta.of(Sys.fstat(fd));
     }
 
-    /** Owner (when {@code owner}), mode and ns times, in the order that keeps setuid/setgid. */
-    public void setMeta(FileMeta m, boolean owner) throws IOException {
-        Sys.setMeta(fd, m.uid(), m.gid(), owner, m.perms(), m.atimeNs(), m.mtimeNs());
-    }
-
-    /** Owner (when {@code owner}) and mode alone: what {@link #setMeta} does before the times. */
-    public void setOwnerMode(FileMeta m, boolean owner) throws IOException {
-        Sys.setOwnerMode(fd, m.uid(), m.gid(), owner, m.perms());
-    }
-
     /** The owner alone (fchown). */
     public void setOwner(FileMeta m) throws IOException {
         Sys.fchown(fd, m.uid(), m.gid());

@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pdm.testkit.AttrSnapshot;
-import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
 import pdm.testkit.Pdm;
 import pdm.testkit.Strace;
@@ -51,7 +46,7 @@ class AccessWindowsIT {
         Fx.chown(src, 1001, 1001);
         Fx.chmod(src, 0700);
 
-        List<String> calls = traced("umask 000;", "copy", src.toString(), dst.toString());
+        List<String> calls = traced(true, "copy", src.toString(), dst.toString());
 
         assertThat(calls).as("the root made by mkdir").anySatisfy(l -> assertThat(l)
                 .contains("mkdir(\"" + dst + "\", 0700)"));
@@ -77,7 +72,7 @@ class AccessWindowsIT {
         Tools.run("setfacl", "-b", groupDenied.toString());
         Tools.run("setfacl", "-m", "u:1001:r,g::-,m::r", groupDenied.toString());
 
-        List<String> calls = traced("", "copy", src.toString(), dst.toString());
+        List<String> calls = traced(false, "copy", src.toString(), dst.toString());
 
         Path t = dst.resolve("D");
         assertBefore(calls, call("fchown", t.resolve("no_acl")), call("fremovexattr", t.resolve("no_acl")));
@@ -97,7 +92,7 @@ class AccessWindowsIT {
         Fx.chown(fifo, 1001, 1002);
         Fx.chmod(fifo, 0640);
 
-        List<String> calls = traced("", "copy", src.toString(), dst.toString());
+        List<String> calls = traced(false, "copy", src.toString(), dst.toString());
 
         String made = first(calls, "mknodat(", "S_IFIFO");
         assertThat(made).as("made owner-only").contains("S_IFIFO|0600");
@@ -116,7 +111,7 @@ class AccessWindowsIT {
         Fx.chmod(dd, 0750);
         Tools.run("setfacl", "-m", "u:1003:rx", dd.toString());
 
-        List<String> calls = traced("", "copy", src.toString(), dst.toString());
+        List<String> calls = traced(false, "copy", src.toString(), dst.toString());
 
         // (set on a directory still root:root, its group:: entry would serve root's group)
         assertBefore(calls, call("fchown", dst.resolve("dd")), call("fsetxattr", dst.resolve("dd")));
@@ -135,7 +130,7 @@ class AccessWindowsIT {
         Tools.run("setfacl", "-b", f.toString());
         Fx.chmod(f, 0660);
 
-        List<String> calls = traced("", "copy", src.toString(), dst.toString());
+        List<String> calls = traced(false, "copy", src.toString(), dst.toString());
 
         Path t = dst.resolve("W/f");
         assertBefore(calls, call("fremovexattr", t), call("fchmod", t, "0660"));
@@ -151,7 +146,7 @@ class AccessWindowsIT {
         Fx.chown(f, 1001, 1003);
         Fx.chmod(f, 0600);
 
-        List<String> calls = traced("", "copy", src.toString(), dst.toString());
+        List<String> calls = traced(false, "copy", src.toString(), dst.toString());
 
         // (chowned first, group 1003 would hold the old mode's r-- until the chmod)
         assertBefore(calls, call("fchmod", dst.resolve("f"), "0600"), call("fchown", dst.resolve("f")));
@@ -167,7 +162,7 @@ class AccessWindowsIT {
         Fx.chmod(e, 0700);
         Fx.chmod(Fx.write(e.resolve("new"), "now private"), 0644);
 
-        List<String> calls = traced("", "copy", src.toString(), dst.toString());
+        List<String> calls = traced(false, "copy", src.toString(), dst.toString());
 
         Path t = dst.resolve("E");
         assertBefore(calls, call("fchmod", t, "0700"), first(calls, "openat(", t + ">, \"new\"", "O_CREAT"));
@@ -185,33 +180,15 @@ class AccessWindowsIT {
     private static final String CALLS = "mkdir,mkdirat,openat,mknodat,fchown,fchownat,fchmod,fchmodat,fsetxattr,"
             + "fremovexattr,lsetxattr,lremovexattr,setxattr,removexattr,utimensat,renameat2";
 
-    /**
-     * The traced calls of {@code pdm ARGS}, in the order they were made over all threads (strace
-     * -ff: a file per thread, so no call is split by another; -ttt: their times, to merge them).
-     */
-    private List<String> traced(String shellPrefix, String... args) throws IOException, InterruptedException {
-        Path traces = Files.createTempDirectory(tmp, "strace-");
-        List<String> pdm = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", Cluster.jar()));
-        pdm.addAll(List.of(args));
-        StringBuilder cmd = new StringBuilder(shellPrefix + " exec /usr/bin/strace -ff -ttt -qq -y -e trace=" + CALLS
-                + " -o " + traces.resolve("t"));
-        for (String a : pdm) {
-            cmd.append(" '").append(a.replace("'", "'\\''")).append('\'');
+    /** The traced calls of {@code pdm ARGS}, in the order they were made over all threads. */
+    private List<String> traced(boolean umask000, String... args) throws IOException, InterruptedException {
+        Strace strace = Strace.trace(CALLS).timed();
+        if (umask000) {
+            strace.under(List.of("sh", "-c", "umask 000; exec \"$@\"", "sh"));
         }
-        Path out = tmp.resolve("out.txt");
-        Process p = new ProcessBuilder("sh", "-c", cmd.toString()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(Files.readString(out)).isZero();
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> files = Files.list(traces)) {
-            for (Path t : files.toList()) {
-                lines.addAll(Files.readAllLines(t, StandardCharsets.UTF_8));
-            }
-        }
-        lines.sort(Comparator.comparingDouble(l -> Double.parseDouble(l.substring(0, l.indexOf(' ')))));
-        return lines;
+        Strace.Run run = strace.pdm(tmp, args);
+        assertThat(run.exit()).as(run.toString()).isZero();
+        return run.trace().lines().toList();
     }
 
     /** A call on a descriptor of {@code path} (as strace -y shows it), its other arguments starting with {@code more}. */

@@ -35,6 +35,7 @@ public final class Strace {
     private boolean ownPidNamespace;
     private boolean anywhere;
     private List<String> wrapper = List.of();
+    private boolean timed;
 
     private Strace(String calls, String action) {
         this.calls = calls;
@@ -72,6 +73,15 @@ public final class Strace {
         Strace s = new Strace(calls, null);
         s.anywhere = true;
         return s;
+    }
+
+    /**
+     * Each call with its time ({@code -ttt}), and the trace's lines, a file per thread, merged in
+     * the order the calls were made over all threads: for tests that assert an order of calls.
+     */
+    public Strace timed() {
+        this.timed = true;
+        return this;
     }
 
     /** Runs pdm under {@code prefix} (a command that runs what follows it, as {@link Seccomp#failing}'s). */
@@ -157,6 +167,9 @@ public final class Strace {
         // -ff: a file per thread, so that no call is split in two lines by another thread's
         List<String> cmd = new ArrayList<>(List.of(STRACE.toString(), "-ff", "-qq", "-y", "-e", "signal=none",
                 "-o", traces.resolve("t").toString()));
+        if (timed) {
+            cmd.add("-ttt");
+        }
         if (action != null) {
             cmd.add("--inject=" + calls + ":" + action + (when == null ? "" : ":when=" + when));
         }
@@ -178,12 +191,17 @@ public final class Strace {
             p.destroyForcibly();
             throw new AssertionError("pdm under strace did not end within 5 minutes: " + Files.readString(err));
         }
-        StringBuilder trace = new StringBuilder();
+        List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(traces)) {
             for (Path t : files.sorted().toList()) {
-                trace.append(Files.readString(t, StandardCharsets.UTF_8));
+                lines.addAll(Files.readAllLines(t, StandardCharsets.UTF_8));
             }
         }
+        if (timed) {
+            lines.sort(java.util.Comparator.comparingDouble(l -> Double.parseDouble(l.substring(0, l.indexOf(' ')))));
+        }
+        StringBuilder trace = new StringBuilder();
+        lines.forEach(l -> trace.append(l).append('\n'));
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8), trace.toString());
     }

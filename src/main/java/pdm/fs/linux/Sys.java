@@ -607,16 +607,11 @@ public final class Sys {
     /** fchown, fchmod and futimens on an open descriptor, in the only order that keeps setuid bits. */
     public static void setMeta(int fd, int uid, int gid, boolean owner, int perms, long atimeNs, long mtimeNs)
             throws IOException {
-        setOwnerMode(fd, uid, gid, owner, perms);
-        futimens(fd, atimeNs, mtimeNs);
-    }
-
-    /** fchown (when {@code owner}) then fchmod: a chown clears setuid and setgid bits. */
-    public static void setOwnerMode(int fd, int uid, int gid, boolean owner, int perms) throws IOException {
         if (owner) {
             fchown(fd, uid, gid);
         }
         fchmod(fd, perms);
+        futimens(fd, atimeNs, mtimeNs);
     }
 
     public static void fchown(int fd, int uid, int gid) throws IOException {
