@@ -216,8 +216,9 @@ abstract class PassCommand implements Callable<Integer> {
 
     @Command(name = "copy", mixinStandardHelpOptions = true,
             description = {"Copy what differs from SRC to TGT: creates dirs, copies files whose size or mtime differ "
-                    + "(or content, with --checksum), fixes owner and mode, keeps symlinks, hard links, sparse files, "
-                    + "special files and user.* xattrs, and sets each dir's metadata when it is complete."})
+                    + "(or content, with --checksum), keeps owner, mode, times, ACLs, xattrs (see --xattrs), inode "
+                    + "flags and project IDs, symlinks, hard links, sparse files and special files, and sets each "
+                    + "dir's metadata when its subtree is done."})
     static final class Copy extends PassCommand {
         @Mixin
         ChecksumOption checksum;

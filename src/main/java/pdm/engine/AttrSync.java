@@ -446,6 +446,36 @@ final class AttrSync {
         }
     }
 
+    /**
+     * Runs {@code update} on the target directory {@code to} (at {@code rel}); should it be refused
+     * and the directory be immutable or append-only, clears the flag (counted and listed), runs it
+     * again and sets the flag back.
+     */
+    void unlockingDir(Dir to, Path rel, Update update) throws IOException {
+        try {
+            update.run(0);
+        } catch (IOException first) {
+            if (!policy.flags() || ctx.dryRun()) {
+                throw first;
+            }
+            int bits;
+            try {
+                bits = unlock(to, rel);
+            } catch (IOException | RuntimeException e) {
+                first.addSuppressed(e);
+                throw first;
+            }
+            if (bits == 0) {
+                throw first;
+            }
+            try {
+                update.run(bits);
+            } finally {
+                Attrs.relock(to, bits, Names.display(rel));
+            }
+        }
+    }
+
     /** Clears immutable and append-only on a target directory, counted and listed; the bits cleared (0: none). */
     private int unlock(Dir to, Path rel) throws IOException {
         int bits = Attrs.unlock(to, Names.display(rel));

@@ -627,16 +627,18 @@ final class EntryWriter {
      * An existing target directory whose mode gives someone what the source's no longer does is
      * narrowed to what both give before the walk goes in: what the pass puts in it is never
      * reachable through the old mode. Its own mode comes once its subtree is done ({@link DirMeta}).
+     * An immutable or append-only one is unlocked for the chmod, as for any update.
      */
     void narrowDir(DirPair dir, Pair p) {
         if (ctx.writesNothing(dir) || (p.tgt().perms() & 0777 & ~p.src().perms()) == 0) {
             return;
         }
+        int narrowed = p.tgt().perms() & p.src().perms();
         try (Dir to = dir.tgt().openDir(p.name())) {
-            to.setMode(p.tgt().perms() & p.src().perms());
+            attrs.unlockingDir(to, dir.rel().resolve(p.name()), unlocked -> to.setMode(narrowed));
         } catch (IOException e) {
-            // (not the walk's failure: an immutable directory or one pdm may not chmod (not
-            // root) takes its mode with DirMeta, which unlocks it, or fails it with the reason)
+            // (not the walk's failure: a directory pdm may not chmod (not root, or --no-flags
+            // and locked) takes its mode with DirMeta, or fails it there with the reason)
         }
     }
 

@@ -169,6 +169,31 @@ class AccessWindowsIT {
         AttrSnapshot.assertSame(src, dst);
     }
 
+    @Test
+    void anImmutableDirectoryClosedOnTheSourceIsNarrowedBeforeAnythingNewGoesIn() throws Exception {
+        Path e = Fx.mkdirs(src.resolve("E"));
+        Path t = dst.resolve("E");
+        Fx.chmod(Fx.write(e.resolve("old"), "e"), 0644);
+        Fx.chmod(e, 0755);
+        Tools.run("chattr", "+i", e.toString());
+        try {
+            copied();
+            Tools.run("chattr", "-i", e.toString());
+            Fx.chmod(e, 0700);
+            Fx.chmod(Fx.write(e.resolve("new"), "now private"), 0644);
+            Tools.run("chattr", "+i", e.toString());
+
+            List<String> calls = traced(false, "copy", src.toString(), dst.toString());
+
+            // (the chmod refused on the immutable directory does not count: the one that took)
+            String[] narrowed = {" fchmod(", "<" + t + ">, 0700) = 0"};
+            assertBefore(calls, narrowed, first(calls, "openat(", t + ">, \"new\"", "O_CREAT"));
+            AttrSnapshot.assertSame(src, dst);
+        } finally {
+            Tools.run("chattr", "-R", "-i", tmp.toString()); // (else @TempDir cannot remove them)
+        }
+    }
+
     // ---
 
     /** A first copy, untraced: what the traced pass updates. */
