@@ -63,6 +63,29 @@ class LiveSourceIT {
     }
 
     @Test
+    void twoFilesOfOneSizeAndMtimeJoinedByLnFKeepTheRightContent() throws Exception {
+        // (rsync -aH links b to a's old copy here: b, which never changed, loses its data)
+        Path d = Fx.mkdirs(src.resolve("d"));
+        Path a = Fx.write(d.resolve("a"), "AAAA\n");
+        Path b = Fx.write(d.resolve("b"), "BBBB\n");
+        java.nio.file.attribute.FileTime when = java.nio.file.attribute.FileTime.fromMillis(1_577_836_800_000L);
+        Files.setLastModifiedTime(a, when);
+        Files.setLastModifiedTime(b, when);
+        ok(Pdm.json("copy", src, dst));
+        Files.delete(a);
+        Files.createLink(a, b); // (ln -f b a: a's name, b's inode, both of one size and mtime)
+
+        for (int pass = 1; pass <= 2; pass++) {
+            ok(Pdm.json("copy", src, dst));
+            assertThat(Files.readString(dst.resolve("d/b"))).as("pass %d", pass).isEqualTo("BBBB\n");
+            assertThat(Files.readString(dst.resolve("d/a"))).as("pass %d", pass).isEqualTo("BBBB\n");
+            assertThat(Fx.inode(dst.resolve("d/a"))).isEqualTo(Fx.inode(dst.resolve("d/b")));
+            TreeComparer.assertSameTree(src, dst);
+        }
+        ok(Pdm.json("verify", src, dst));
+    }
+
+    @Test
     void aDirectorysXattrSetWhileItsSubtreeIsCopiedIsCopied() throws Exception {
         assumeTrue(Tools.has("setfattr") || "true".equals(System.getenv("CI")), "needs setfattr (attr)");
         Path d = Fx.mkdirs(src.resolve("D"));
