@@ -55,8 +55,8 @@ final class JobFactory {
                 positive(options.dirWorkers, config.dirWorkers(), "--dir-workers"),
                 positive(options.fileWorkers, config.fileWorkers(), "--file-workers"),
                 config.filesPerTask(), limits.bytesPerSecond(config), limits.filesPerSecond(config));
-        JobSpec spec = new JobSpec(newId(), request.passes().get(0), new FsRoot(src.name(), src.path(), src.write()),
-                new FsRoot(tgt.name(), tgt.path(), tgt.write(), request.adHoc()), path, jobOptions, filter,
+        JobSpec spec = new JobSpec(newId(), request.passes().get(0), new FsRoot(src.name(), src.path(), src.write(), false,
+                src.mount()), new FsRoot(tgt.name(), tgt.path(), tgt.write(), request.adHoc(), tgt.mount()), path, jobOptions, filter,
                 JobSpec.placementOf(src, tgt, path, jobOptions), excludes);
         return new Job(spec, settings);
     }

@@ -193,6 +193,16 @@ abstract class PassCommand implements Callable<Integer> {
                         turn.passDone(done.counters(), done.failures()); // (the tree's turn: see EmbeddedTurn)
                     }
                     totals.remember(pass, done);
+                } catch (PdmException refused) {
+                    if (parts.isEmpty()) {
+                        throw refused;
+                    }
+                    // (its "nothing was changed" is this pass's: the passes before it ran)
+                    boolean one = parts.size() == 1;
+                    throw new PdmException(refused.getMessage() + " (by the " + a.cliName() + " pass; the "
+                            + String.join(" and ", parts.stream().map(JobSummary::action).toList())
+                            + (one ? " pass before it ran, and what it changed stays)"
+                                    : " passes before it ran, and what they changed stays)"), refused);
                 } finally {
                     progress.clear();
                 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pdm.fs.FileMeta;
 import pdm.fs.FsRoot;
 import pdm.fs.Names;
 import pdm.job.JobStats;
@@ -82,9 +83,9 @@ public final class Engine {
     public JobSummary run(JobSpec job, Consumer<JobStats> progress, WalkScope scope) throws InterruptedException {
         long started = System.nanoTime();
         // (stopped before it began: not even the target root is made)
-        boolean targetThere;
+        Preflight.Checked checked;
         try {
-            targetThere = !interrupt.requested() && Preflight.check(job);
+            checked = interrupt.requested() ? new Preflight.Checked(false, null) : Preflight.check(job);
         } catch (RuntimeException e) {
             // (a refused job never walks, which is what closes the roots: their open descriptors
             // would keep a target busy, e.g. from being unmounted, for as long as this process runs)
@@ -111,11 +112,12 @@ public final class Engine {
         PassContext ctx = new PassContext(job.src(), job.tgt(), job.options(), stats, job.filter(), root, changes,
                 removals, interrupt, ledger, job.placement(), job.excludes(), throttle, ranges);
         PassStrategy pass = Passes.of(job.pass(), ctx, HardLinks::new, false);
-        if (!interrupt.requested() && Walker.begins(job, targetThere, stats)) {
-            walk(job, ctx, pass, progress, scope);
+        if (!interrupt.requested() && Walker.begins(job, checked.targetThere(), stats)) {
+            walk(job, ctx, pass, progress, scope, checked.srcRoot());
             if (scope != null && scope.tainted() != null && !interrupt.requested()) {
                 LOG.info("{}", scope.tainted());
-                walk(job, ctx, Passes.of(job.pass(), ctx, HardLinks::new, false), progress, scope.everything());
+                walk(job, ctx, Passes.of(job.pass(), ctx, HardLinks::new, false), progress, scope.everything(),
+                        checked.srcRoot());
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -126,8 +128,8 @@ public final class Engine {
                 Names.display(job.path()), job.options().dryRun(), stats, seconds, interrupt.requested());
     }
 
-    private void walk(JobSpec job, PassContext ctx, PassStrategy pass, Consumer<JobStats> progress, WalkScope scope)
-            throws InterruptedException {
+    private void walk(JobSpec job, PassContext ctx, PassStrategy pass, Consumer<JobStats> progress, WalkScope scope,
+                      FileMeta srcRoot) throws InterruptedException {
         JobStats stats = ctx.stats();
         Path root = job.walkRoot();
         SubtreeTracker tracker = new SubtreeTracker((rel, srcSelf, tgtSelf) -> {
@@ -146,7 +148,7 @@ public final class Engine {
             Walker walker = new Walker(ctx, pass, tracker, transport, settings.filesPerTask(), scope, true);
             transport.start(walker);
             tracker.root(root);
-            walker.startAt(job, false);
+            walker.startAt(job, false, srcRoot);
             while (!tracker.await(200)) {
                 progress.accept(stats);
                 if (transport.died() instanceof Error e) {

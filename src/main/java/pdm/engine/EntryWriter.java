@@ -416,12 +416,15 @@ final class EntryWriter {
      * directory again by then (moved away and back) must not cost the target that directory.
      */
     private static void sourceStill(DirPair dir, WorkItem item) throws IOException {
-        FileMeta now = dir.src().stat(item.name());
-        FileMeta was = item.src();
+        sourceStill(dir, item.name(), item.src(), item.tgt());
+    }
+
+    private static void sourceStill(DirPair dir, Path name, FileMeta was, FileMeta tgt) throws IOException {
+        FileMeta now = dir.src().stat(name);
         if (now == null || now.type() != was.type() || now.ino() != was.ino() || now.dev() != was.dev()) {
             String is = now == null ? "gone" : now.type() != was.type() ? "a " + kind(now) + " now" : "another " + kind(now);
             throw new IOException("changed while being copied (the source's " + kind(was) + " is " + is
-                    + "); the target's " + kind(item.tgt()) + " was left as it was, the next pass copies it");
+                    + "); the target's " + kind(tgt) + " was left as it was, the next pass copies it");
         }
     }
 
@@ -574,9 +577,15 @@ final class EntryWriter {
      * Returns false when it could not be: --max-delete kept the entry in its way.
      */
     boolean makeDir(DirPair dir, Pair p) throws IOException {
-        // A file or symlink where the source has a directory: replaced, never written through.
-        if (p.tgt() != null && !ctx.removals().remove(ctx, dir.tgt(), p.name(), p.tgt())) {
-            return false;
+        // A file or symlink where the source has a directory: replaced, never written through,
+        // once the source is seen to be that directory still (its listing may be seconds old).
+        if (p.tgt() != null) {
+            if (!ctx.writesNothing(dir)) {
+                sourceStill(dir, p.name(), p.src(), p.tgt());
+            }
+            if (!ctx.removals().remove(ctx, dir.tgt(), p.name(), p.tgt())) {
+                return false;
+            }
         }
         if (ctx.writesNothing(dir)) {
             ctx.wouldTouch(dir.rel());

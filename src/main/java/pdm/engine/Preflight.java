@@ -71,9 +71,7 @@ public final class Preflight {
      */
     public static void requireMounted(DataSource ds, String where) {
         if (!isMounted(ds)) {
-            throw new PdmException("filesystem '" + ds.name() + "' is configured with mount = true but " + ds.path()
-                    + " is not a mount point" + where + "; mount it (or set mount = false) and run again; "
-                    + "nothing was changed");
+            throw new PdmException(FsRoot.notMounted(ds.name(), ds.path(), where));
         }
     }
 
@@ -87,12 +85,36 @@ public final class Preflight {
     }
 
     /**
+     * A removing pass with --file removes one entry, never a tree: a directory on the target at
+     * PATH (whose source is missing, or a file) is refused, not removed with all below it.
+     */
+    private static void refuseTargetDirectory(FsRoot tgt, Path dirRel, Path path) throws IOException {
+        try (Dir t = tgt.open(dirRel)) {
+            FileMeta m = t.stat(path.getFileName());
+            if (m != null && m.isDir()) {
+                throw new PdmException("--file names a directory on the target (" + Names.display(path) + " on '"
+                        + tgt.name() + "'): a pass with --file removes one file, not a tree; leave out --file to "
+                        + "walk it; nothing was changed");
+            }
+        } catch (NoSuchFileException e) {
+            // (no such directory on the target: nothing there to remove)
+        }
+    }
+
+    /**
+     * What the preflight found: whether the target has the job's walk root, and the source's walk
+     * root as it was checked (its identity), which the walk opens and no other directory.
+     */
+    public record Checked(boolean targetThere, FileMeta srcRoot) {
+    }
+
+    /**
      * Refuses unsafe or impossible jobs before anything is touched (exit 2), and for a copy
      * creates the job PATH's directories on the target. Returns whether the target
-     * directory exists (in a dry run it may not). Embedded passes run it before their walk,
+     * directory exists (in a dry run it may not) and the source directory checked. Embedded passes run it before their walk,
      * a distributed job in the worker that runs its root task.
      */
-    public static boolean check(JobSpec job) {
+    public static Checked check(JobSpec job) {
         FsRoot src = job.src();
         FsRoot tgt = job.tgt();
         Pass pass = job.pass();
@@ -121,18 +143,24 @@ public final class Preflight {
                     + "' does not exist or is not a directory");
         }
         FsRoot.refuseOverlap(src, tgt, dirRel);
+        FileMeta srcRoot;
         try (Dir d = src.open(dirRel)) {
-            if (job.options().singleFile() && !pass.removes()) {
+            srcRoot = d.selfAtOpen();
+            if (job.options().singleFile()) {
                 FileMeta m = d.stat(job.path().getFileName());
-                if (m == null) {
+                if (m == null && !pass.removes()) {
                     throw new PdmException("source file " + Names.display(job.path()) + " does not exist on '"
                             + src.name() + "' (" + src.root() + "); nothing was changed");
                 }
-                if (m.isDir()) {
+                if (m != null && m.isDir()) {
                     throw new PdmException("--file names a directory (" + Names.display(job.path()) + " on '"
                             + src.name() + "'); leave out --file to walk it; nothing was changed");
                 }
+                if (pass.removes()) {
+                    refuseTargetDirectory(tgt, dirRel, job.path());
+                }
             }
+            refuseEmptySource(job, dirRel, d);
         } catch (NoSuchFileException e) {
             throw new PdmException("source path " + Names.display(dirRel) + " does not exist on '" + src.name()
                     + "' (" + src.root() + "); nothing was changed");
@@ -143,7 +171,6 @@ public final class Preflight {
             throw new PdmException("source path " + Names.display(dirRel) + " on '" + src.name()
                     + "' cannot be read: " + e.getMessage() + "; nothing was changed", e);
         }
-        refuseEmptySource(job, dirRel);
         if (pass.writesTarget()) {
             refuseReadOnly(tgt, dirRel, makeRoot, changes);
         }
@@ -176,9 +203,9 @@ public final class Preflight {
         try {
             if (pass.makesTargetRoot() && changes) {
                 makeParents(src, tgt, dirRel);
-                return true;
+                return new Checked(true, srcRoot);
             }
-            return tgt.hasDir(dirRel);
+            return new Checked(tgt.hasDir(dirRel), srcRoot);
         } catch (IOException e) {
             throw new PdmException("cannot prepare target path " + Names.display(dirRel) + " on '" + tgt.name()
                     + "': " + Reasons.of(e), e);
@@ -254,7 +281,7 @@ public final class Preflight {
      * failed automount wipes a migration: delete and sync refuse it unless told the source
      * really is empty. Checked before sync's copy pass, so the refusal changes nothing.
      */
-    private static void refuseEmptySource(JobSpec job, Path dirRel) {
+    private static void refuseEmptySource(JobSpec job, Path dirRel, Dir srcDir) {
         // (and sync's copy pass, which runs first: it replaces non-empty directories, and is
         // refused before it writes anything)
         boolean removes = job.pass().removes() || (job.options().deleting() && job.pass().makesTargetRoot());
@@ -262,7 +289,9 @@ public final class Preflight {
             return;
         }
         try {
-            if (job.src().isEmptyDir(dirRel) && job.tgt().hasDir(dirRel) && !job.tgt().isEmptyDir(dirRel)) {
+            // (the directory opened for this check is the one the walk opens, by its identity:
+            // one swapped in for it since, an empty one above all, is refused there)
+            if (srcDir.unlisted() && job.tgt().hasDir(dirRel) && !job.tgt().isEmptyDir(dirRel)) {
                 throw new PdmException("source path " + Names.display(dirRel) + " on '" + job.src().name() + "' ("
                         + job.src().root() + ") is empty but the target's is not: this would remove everything "
                         + "there. Is the source mounted, and is the path right? If the source really is empty, give "

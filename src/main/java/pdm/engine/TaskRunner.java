@@ -128,8 +128,8 @@ public final class TaskRunner {
     private Outcome runTask(TaskMessage m, DataSource srcDs, DataSource tgtDs, boolean redelivered, JobStats stats,
                             Watched children, Interrupt stop) throws InterruptedException {
         boolean dirMeta = false;
-        try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write());
-             FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write())) {
+        try (FsRoot src = new FsRoot(srcDs.name(), srcDs.path(), srcDs.write(), false, srcDs.mount());
+             FsRoot tgt = new FsRoot(tgtDs.name(), tgtDs.path(), tgtDs.write(), false, tgtDs.mount())) {
             Path walkRoot = JobSpec.walkRoot(m.jobPath(), m.options());
             JobSpec job = new JobSpec(m.jobId(), m.pass(), src, tgt, m.jobPath(), m.options(), SkipFilter.of(srcDs),
                     JobSpec.placementOf(srcDs, tgtDs, m.jobPath(), m.options()), excludesOf(m, srcDs, walkRoot));
@@ -316,16 +316,16 @@ public final class TaskRunner {
      */
     private static String startJob(JobSpec job, DataSource srcDs, DataSource tgtDs, Walker walker, JobStats stats)
             throws InterruptedException {
-        boolean targetThere;
+        Preflight.Checked checked;
         try {
             Preflight.requireMounted(srcDs, " on this worker");
             Preflight.requireMounted(tgtDs, " on this worker");
-            targetThere = Preflight.check(job);
+            checked = Preflight.check(job);
         } catch (PdmException e) {
             return e.getMessage();
         }
-        if (Walker.begins(job, targetThere, stats)) {
-            walker.startAt(job, true);
+        if (Walker.begins(job, checked.targetThere(), stats)) {
+            walker.startAt(job, true, checked.srcRoot());
         }
         return null;
     }

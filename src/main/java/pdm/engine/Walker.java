@@ -76,7 +76,14 @@ final class Walker implements TaskHandler {
             opened = open(task.rel(), task.srcMeta(), task.tgtMeta());
         } catch (NoSuchFileException e) {
             // (the target side's absence is no error: openTarget returns null for it)
-            ctx.stats().vanished(Names.display(task.rel()));
+            if (task.rel().equals(walkRoot)) {
+                // (the job's own directory, gone or replaced since the preflight checked it: the
+                // job did nothing, which is not the quiet end of a vanished entry)
+                ctx.stats().fail(Names.display(task.rel()), "cannot list directory: " + Reasons.of(e)
+                        + " (the job's source path changed since pdm checked it; nothing below it was touched)");
+            } else {
+                ctx.stats().vanished(Names.display(task.rel()));
+            }
             ctx.stats().tasks.increment();
             tracker.release(node);
             return;
@@ -128,26 +135,31 @@ final class Walker implements TaskHandler {
      * one entry of --file here, or lists the root directory here ({@code listRootHere}, a
      * worker's root task) or hands it to the sink (embedded mode's dir workers).
      */
-    void startAt(JobSpec job, boolean listRootHere) throws InterruptedException {
+    void startAt(JobSpec job, boolean listRootHere, FileMeta srcRoot) throws InterruptedException {
         Path root = job.walkRoot();
         walkRoot = root;
         if (job.options().singleFile()) {
-            planSingle(root, job.path().getFileName());
+            planSingle(root, job.path().getFileName(), srcRoot, job.pass().removes());
         } else if (listRootHere) {
-            onDir(new DirTask(root, null, null));
+            onDir(new DirTask(root, srcRoot, null));
         } else {
-            sink.publish(new DirTask(root, null, null));
+            sink.publish(new DirTask(root, srcRoot, null));
         }
     }
 
     /** Plans a single named entry (the --file form): its directory is not walked. */
-    private void planSingle(Path dirRel, Path name) throws InterruptedException {
+    private void planSingle(Path dirRel, Path name, FileMeta srcRoot, boolean removes) throws InterruptedException {
         SubtreeTracker.Node node = tracker.get(dirRel);
-        try (DirPair dir = open(dirRel, null, null)) {
+        try (DirPair dir = open(dirRel, srcRoot, null)) {
             FileMeta s = dir.src().stat(name);
             FileMeta t = dir.tgt() == null ? null : dir.tgt().stat(name);
             if (s != null && s.isDir()) {
                 throw new SafetyException("--file names a directory (" + dir.display(name) + "); leave out --file to walk it");
+            }
+            if (t != null && t.isDir() && removes) {
+                // (the preflight refused it; made a directory since: a tree, which --file never removes)
+                throw new SafetyException("--file names a directory on the target (" + dir.display(name)
+                        + "); leave out --file to walk it");
             }
             // (the one entry goes to a worker: this is the thread that reports progress)
             plan(dir, node, null, null, List.of(new Pair(name, s, t)), false);

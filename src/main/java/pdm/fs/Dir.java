@@ -463,7 +463,7 @@ public final class Dir implements Closeable {
     }
 
     /** Whether this directory has no entries (reads at most one batch of its listing). */
-    boolean unlisted() throws IOException {
+    public boolean unlisted() throws IOException {
         return Sys.isEmpty(fd);
     }
 

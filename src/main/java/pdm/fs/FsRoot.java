@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import pdm.PdmException;
 import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 
@@ -18,6 +19,8 @@ public final class FsRoot implements java.io.Closeable {
     private final Path root;
     private final boolean writable;
     private final boolean creatable;
+    /** Configured {@code mount = true}: the root must be a mount point whenever it is opened. */
+    private final boolean mountPoint;
     private final NoAtime noatime = new NoAtime();
 
     public FsRoot(String name, Path root, boolean writable) {
@@ -30,6 +33,17 @@ public final class FsRoot implements java.io.Closeable {
      *                  whose absence means it is not mounted)
      */
     public FsRoot(String name, Path root, boolean writable, boolean creatable) {
+        this(name, root, writable, creatable, false);
+    }
+
+    /**
+     * @param mountPoint configured {@code mount = true}: every open of the root (each pass opens
+     *                   it anew) refuses a root that is not a mount point, as asked of the
+     *                   descriptor the walk then uses, so an unmount between two passes of a sync
+     *                   (or between a check by path and the open) never lets a pass see the
+     *                   empty directory below and remove the target's files for it
+     */
+    public FsRoot(String name, Path root, boolean writable, boolean creatable, boolean mountPoint) {
         if (!root.isAbsolute()) {
             throw new IllegalArgumentException("root must be absolute: " + root);
         }
@@ -37,6 +51,7 @@ public final class FsRoot implements java.io.Closeable {
         this.root = root;
         this.writable = writable;
         this.creatable = creatable;
+        this.mountPoint = mountPoint;
     }
 
     public boolean creatable() {
@@ -131,7 +146,29 @@ public final class FsRoot implements java.io.Closeable {
         byte[] b = NameBytes.bytes(root);
         int fd = noatime.open(f -> Sys.openat(Sys.ARCH.atFdcwd(), b, Sys.ARCH.oRdonly() | Sys.ARCH.oDirectory()
                 | Sys.ARCH.oCloexec() | f, 0));
-        return new Dir(fd, Names.ROOT, noatime);
+        Dir d = new Dir(fd, Names.ROOT, noatime);
+        if (mountPoint) {
+            boolean mounted;
+            try {
+                Boolean atFd = Sys.isMountRoot(fd);
+                // (a kernel before 5.8 does not say: the mount table, by path, is what is left)
+                mounted = atFd != null ? atFd : Mounts.isMountPoint(root);
+            } catch (IOException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
+            if (!mounted) {
+                d.close();
+                throw new PdmException(notMounted(name, root, ""));
+            }
+        }
+        return d;
+    }
+
+    /** The refusal of a filesystem configured {@code mount = true} whose root is not a mount point. */
+    public static String notMounted(String name, Path root, String where) {
+        return "filesystem '" + name + "' is configured with mount = true but " + root + " is not a mount point"
+                + where + "; mount it (or set mount = false) and run again; nothing was changed";
     }
 
     /** True when the root exists and is a directory. */

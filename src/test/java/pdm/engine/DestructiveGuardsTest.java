@@ -156,6 +156,29 @@ class DestructiveGuardsTest {
     }
 
     @Test
+    void deleteWithFileRemovesOneFileNeverATree() throws IOException {
+        Fx.write(src().resolve("other"), "x");
+        for (int i = 0; i < 3; i++) {
+            Fx.write(dst().resolve("proj/sub/f" + i), "data " + i);
+        }
+        Fx.write(dst().resolve("gone"), "its source is gone");
+        SortedMap<String, String> before = TreeComparer.snapshot(dst().resolve("proj"), true);
+
+        for (String command : List.of("delete", "sync")) {
+            Pdm.Result r = Pdm.json(command, src(), dst(), "--file", "/proj");
+            assertThat(r.exit()).as(command + ": " + r).isEqualTo(2);
+            // (sync's copy pass refuses first: its source file is missing)
+            assertThat(r.err()).contains(command.equals("delete") ? "--file names a directory on the target"
+                    : "does not exist").contains("nothing was changed");
+            assertThat(TreeComparer.snapshot(dst().resolve("proj"), true)).as(command).isEqualTo(before);
+        }
+        Pdm.Result one = Pdm.json("delete", src(), dst(), "--file", "/gone");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(one.count("files_removed")).isEqualTo(1);
+        assertThat(dst().resolve("gone")).doesNotExist();
+    }
+
+    @Test
     void anEmptySourceOverAnEmptyTargetAndCopyAreNotRefused() throws IOException {
         Fx.mkdirs(src());
         Fx.mkdirs(dst());

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pdm.testkit.AttrSnapshot;
 import pdm.testkit.Fx;
 import pdm.testkit.Pdm;
+import pdm.testkit.Strace;
 import pdm.testkit.Tools;
 import pdm.testkit.TreeComparer;
 
@@ -83,6 +84,38 @@ class LiveSourceIT {
             TreeComparer.assertSameTree(src, dst);
         }
         ok(Pdm.json("verify", src, dst));
+    }
+
+    @Test
+    void aTargetFileStaysWhereTheSourceIsAFileAgainBeforeTheCopyWouldMakeItsDirectory() throws Exception {
+        Strace.assumeUsable(false);
+        Path x = Fx.write(src.resolve("x"), "important\n");
+        ok(Pdm.json("copy", src, dst));
+        Path away = tmp.resolve("x.away");
+        Files.move(x, away);
+        Files.createDirectory(x); // (listed as a directory by the source's listing...)
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Strace strace = Strace.delay("getdents64", "4s").when("1").at(dst);
+        CompletableFuture<Strace.Run> copy = CompletableFuture.supplyAsync(() -> {
+            try {
+                return strace.pdm(work, "copy", "--json", src.toString(), dst.toString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // (...and a file again while the target's listing, which comes next, is held)
+        Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> Strace.holding(work));
+        Files.delete(x);
+        Files.move(away, x);
+        Strace.Run r = copy.get(2, TimeUnit.MINUTES);
+
+        assertThat(r.injected()).as(r.toString()).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("getdents64(").contains(dst + ">"));
+        assertThat(dst.resolve("x")).as(r.toString()).isRegularFile().hasContent("important\n");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out() + r.err()).contains("changed while being copied");
+        ok(Pdm.json("copy", src, dst));
+        TreeComparer.assertSameTree(src, dst);
     }
 
     @Test

@@ -66,6 +66,36 @@ public final class Strace {
     }
 
     /**
+     * Holds the calls {@code calls} for {@code delay} once the kernel has run them, and fails none:
+     * the trace shows the call, marked {@code (DELAYED)}, while it is held, so a test can wait for
+     * that line in {@link #traceDirs} and change the tree at that moment.
+     */
+    public static Strace delay(String calls, String delay) {
+        return new Strace(calls, "delay_exit=" + delay);
+    }
+
+    /** The trace directories {@link #pdm} makes in {@code workDir}, one per run, while they are written. */
+    public static List<Path> traceDirs(Path workDir) throws IOException {
+        try (Stream<Path> dirs = Files.list(workDir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("strace-")).toList();
+        }
+    }
+
+    /** Whether a trace being written in {@code workDir} shows a call held by {@link #delay} now. */
+    public static boolean holding(Path workDir) throws IOException {
+        for (Path d : traceDirs(workDir)) {
+            try (Stream<Path> files = Files.list(d)) {
+                for (Path t : files.toList()) {
+                    if (Files.readString(t, StandardCharsets.UTF_8).contains("(DELAYED)")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Traces the calls {@code calls} wherever they are made and fails none: to see which calls
      * pdm makes where another layer ({@link #under}) changes what the kernel answers.
      */
@@ -125,9 +155,9 @@ public final class Strace {
 
     /** What pdm printed and the trace of the calls aimed at. */
     public record Run(int exit, String out, String err, String trace) {
-        /** The lines of the calls that were failed. */
+        /** The lines of the calls that were failed or held. */
         public List<String> injected() {
-            return trace.lines().filter(l -> l.endsWith("(INJECTED)") || l.endsWith("(INJECTED) (DELAYED)")).toList();
+            return trace.lines().filter(l -> l.endsWith("(INJECTED)") || l.endsWith(" (DELAYED)")).toList();
         }
 
         /** The run as {@link Pdm.Result}, to read its --json object. */

@@ -476,6 +476,25 @@ public final class Sys {
         return stat(s);
     }
 
+    /** STATX_ATTR_MOUNT_ROOT (linux/stat.h, Linux 5.8). */
+    private static final long STATX_ATTR_MOUNT_ROOT = 0x2000;
+
+    /**
+     * Whether the open directory {@code fd} is the root of a mount (statx's STATX_ATTR_MOUNT_ROOT),
+     * or null where the kernel does not say (before Linux 5.8). Asked of the descriptor a walk
+     * uses, not of a path that an unmount may point elsewhere meanwhile.
+     */
+    public static Boolean isMountRoot(int fd) throws IOException {
+        Scratch s = SCRATCH.get();
+        s.small.set(JAVA_BYTE, 0, (byte) 0);
+        checkFd(s, sys(s, Nr.STATX, fd, ptr(s.small), ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
+                STATX_BASIC_STATS, ptr(s.statx), 0), "statx", fd);
+        if ((s.statx.get(JAVA_LONG, STX_ATTRIBUTES_MASK) & STATX_ATTR_MOUNT_ROOT) == 0) {
+            return null;
+        }
+        return (s.statx.get(JAVA_LONG, STX_ATTRIBUTES) & STATX_ATTR_MOUNT_ROOT) != 0;
+    }
+
     /**
      * Decodes the struct statx (linux/stat.h: the same layout on every architecture) the thread's
      * last statx filled: copied to the heap in one move and read there. Once or twice per entry of
