@@ -20,7 +20,9 @@ import java.util.Locale;
 public final class ChangeList {
     /** What a line says happened to its path. */
     public enum Change {
-        MKDIR, COPY, META, SYMLINK, LINK, FIFO, CHAR_DEVICE, BLOCK_DEVICE, SOCKET, REMOVE, DIRMETA, KEEP, UNLOCK;
+        MKDIR, COPY, META, SYMLINK, LINK, FIFO, CHAR_DEVICE, BLOCK_DEVICE, SOCKET, REMOVE, DIRMETA, KEEP, UNLOCK,
+        /** A removal --max-delete left: what the command would have removed past its cap. */
+        CAPPED;
 
         String word() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -90,7 +92,7 @@ public final class ChangeList {
         return switch (what) {
             case MKDIR -> path.endsWith("/") ? path : path + "/";
             case REMOVE -> "deleting " + path;
-            case META, DIRMETA, KEEP, UNLOCK -> null;
+            case META, DIRMETA, KEEP, UNLOCK, CAPPED -> null;
             default -> path;
         };
     }

@@ -56,9 +56,7 @@ public final class Removals {
             }
             return true;
         }
-        if (guard.refused) {
-            ctx.stats().removalsSkipped.increment();
-        } else {
+        if (!guard.refused) {
             LOG.info("{} stays: it holds entries the job excludes (--delete-excluded removes them too)",
                     Names.display(rel));
         }
@@ -76,7 +74,6 @@ public final class Removals {
         Path rel = dir.rel().resolve(name);
         Dir.RemovalGuard g = new Guard(ctx);
         if (!g.mayRemove(rel, meta)) {
-            ctx.stats().removalsSkipped.increment();
             return false;
         }
         if (!ctx.dryRun()) {
@@ -124,7 +121,15 @@ public final class Removals {
                 LOG.warn("--max-delete {} reached: no more entries are removed in this run (first one left: {})",
                         cap, Names.display(rel));
             }
+            left(rel, meta);
             return false;
+        }
+
+        /** An entry the cap leaves: counted in removals_skipped and listed ({@code capped}), as each removal is. */
+        @Override
+        public void left(Path rel, FileMeta meta) {
+            ctx.stats().removalsSkipped.increment();
+            ctx.changes().add(Change.CAPPED, Names.display(rel));
         }
 
         @Override

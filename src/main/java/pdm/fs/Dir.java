@@ -335,9 +335,14 @@ public final class Dir implements Closeable {
     public interface RemovalGuard {
         /**
          * @param rel the entry's path below the filesystem root
-         * @return false to leave it, and with it everything not yet removed of the tree
+         * @return false to leave it (and the directories above it), the rest of the tree still
+         *         shown to the guard entry by entry
          */
         boolean mayRemove(Path rel, FileMeta meta) throws IOException;
+
+        /** A directory left because entries below it were ({@link #mayRemove} said no to them). */
+        default void left(Path rel, FileMeta meta) {
+        }
 
         /** The entry is gone (in a dry run: would be). */
         void removed(Path rel, FileMeta meta);
@@ -394,14 +399,19 @@ public final class Dir implements Closeable {
         }
         if (meta.isDir()) {
             boolean kept = false;
+            boolean stopped = false;
             try (Dir child = openDir(name)) {
+                // (on past an entry the guard stopped: every entry the cap leaves is shown to it,
+                // counted and listed, as --max-delete 0 promises)
                 for (Entry e : child.list()) {
                     Removed r = child.remove(e.name(), e.meta(), guard, dryRun);
-                    if (r == Removed.STOPPED) {
-                        return r;
-                    }
+                    stopped |= r == Removed.STOPPED;
                     kept |= r == Removed.KEPT;
                 }
+            }
+            if (stopped) {
+                guard.left(entry, meta);
+                return Removed.STOPPED;
             }
             if (kept) {
                 return Removed.KEPT; // (not empty: it stays, with what it holds)

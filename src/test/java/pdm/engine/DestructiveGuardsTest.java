@@ -214,6 +214,19 @@ class DestructiveGuardsTest {
         assertThat(zero.exit()).isEqualTo(1);
         assertThat(zero.out()).contains("--max-delete reached: 3 removals skipped");
         assertThat(Fx.count(dst())).isEqualTo(4);
+
+        // a tree past the cap: each of its entries counted and listed, as a removal would be
+        Fx.write(dst().resolve("tree/a/b/f1"), "1");
+        Fx.write(dst().resolve("tree/a/b/f2"), "2");
+        Pdm.Result listed = Pdm.run("delete", "-i", "--json", "--max-delete", "0", src().toString(), dst().toString());
+        assertThat(listed.exit()).as(listed.toString()).isEqualTo(1);
+        assertThat(listed.count("removals_skipped")).as(listed.toString()).isEqualTo(3 + 5);
+        List<String> capped = listed.err().lines().filter(l -> l.startsWith("capped ")).map(l -> l.substring(12).strip())
+                .toList();
+        assertThat(capped).as(listed.toString()).hasSize(8)
+                .contains("/tree", "/tree/a", "/tree/a/b", "/tree/a/b/f1", "/tree/a/b/f2")
+                .filteredOn(p -> p.matches("/gone[0-7]")).hasSize(3);
+        assertThat(Fx.count(dst())).isEqualTo(4 + 5);
     }
 
     @Test
