@@ -217,6 +217,13 @@ final class EntryWriter {
             throw new IOException("its temp file " + f.temp() + " was removed or replaced before it was placed;"
                     + " the next pass copies it");
         }
+        // (no range written into it from here on: RangeFence)
+        try (FileHandle fence = RangeFence.forFinish(dir, f, ctx.interrupt()::requested)) {
+            place(dir, f, src, temp, tgt);
+        }
+    }
+
+    private void place(DirPair dir, FinishTask f, FileMeta src, FileMeta temp, FileMeta tgt) throws IOException {
         WorkItem item = new WorkItem(f.name(), WorkItem.Op.COPY, src, tgt);
         boolean placed = write(dir, item, Change.COPY, List.of(), e -> {
             try (FileHandle in = dir.src().openRead(f.name()); FileHandle out = dir.tgt().openWrite(f.temp())) {

@@ -46,14 +46,19 @@ final class FileData {
     /**
      * One range of a big file cut into ranges for several workers ({@link pdm.task.RangeTask}):
      * into the temp file the file's task made, refused unless it is still that inode (one made
-     * anew would lack the ranges written before). Its data bytes count as written, live, and its
+     * anew would lack the ranges written before), and only while its finish has not placed it
+     * ({@link RangeFence}). Its data bytes count as written, live, and its
      * length in the file's bytes once done.
      */
     static void copyRange(PassContext ctx, DirPair dir, RangeTask r) throws IOException {
         if (dir.tgt() == null) {
             throw new NoSuchFileException(dir.display(r.name()), null, "target directory gone");
         }
-        try (FileHandle in = dir.src().openRead(r.name()); FileHandle out = dir.tgt().openWrite(r.temp())) {
+        FileHandle fence = RangeFence.forRange(dir, r);
+        if (fence == null) {
+            return; // (placed already: this range was done before, a task delivered again)
+        }
+        try (fence; FileHandle in = dir.src().openRead(r.name()); FileHandle out = dir.tgt().openWrite(r.temp())) {
             if (out.meta().ino() != r.tempIno()) {
                 throw new IOException("its temp file " + r.temp() + " was replaced; not written, the next pass copies it");
             }

@@ -420,7 +420,9 @@ public final class Dir implements Closeable {
         if (!guard.mayRemove(entry, meta)) {
             return Removed.STOPPED;
         }
-        if (!dryRun) {
+        if (dryRun) {
+            wouldUnlockToRemove(name, meta, guard);
+        } else {
             try {
                 Sys.unlinkat(fd, NameBytes.bytes(name), meta.isDir());
             } catch (IOException e) {
@@ -437,6 +439,25 @@ public final class Dir implements Closeable {
         }
         guard.removed(entry, meta);
         return Removed.ALL;
+    }
+
+    /**
+     * A dry run's {@link #unlockToRemove}: the same unlocks told to {@code guard}, read from the
+     * listing's statx (immutable, append-only) instead of a removal refused, so that a dry run
+     * lists the {@code unlock} lines its real run prints.
+     */
+    private void wouldUnlockToRemove(Path name, FileMeta meta, RemovalGuard guard) throws IOException {
+        if (!guard.unlocks()) {
+            return;
+        }
+        boolean entry = (meta.isDir() || meta.isFile()) && meta.locks() > 0;
+        boolean own = selfAtOpen().locks() > 0;
+        if (entry) {
+            guard.unlocked(rel.resolve(name));
+        }
+        if (own) {
+            guard.unlocked(rel);
+        }
     }
 
     /**

@@ -90,6 +90,11 @@ public final class FileHandle implements Closeable {
         return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
     }
 
+    /** A lock on all of the file, held until this handle is closed ({@link Sys#lockWhole}); never waits. */
+    public Sys.Lock lockWhole(boolean exclusive) throws IOException {
+        return Sys.lockWhole(fd, exclusive);
+    }
+
     public void fsync() throws IOException {
         Sys.fsync(fd);
     }

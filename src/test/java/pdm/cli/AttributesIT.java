@@ -241,6 +241,7 @@ class AttributesIT {
         Files.delete(src.resolve("locked/kept"));
         Tools.run("chattr", "+i", src.resolve("locked").toString());
 
+        Pdm.Result dry = Pdm.run("delete", "-n", "-i", "--json", src.toString(), dst.toString());
         Pdm.Result delete = Pdm.run("delete", "-i", "--json", src.toString(), dst.toString());
 
         assertThat(delete.exit()).as(delete.toString()).isZero();
@@ -248,6 +249,9 @@ class AttributesIT {
         assertThat(delete.count("unlocked")).isEqualTo(2);
         assertThat(delete.err()).contains("unlock       /imm", "remove       /imm", "unlock       /locked\n",
                 "remove       /locked/kept");
+        // (the dry run reads the flags the real run meets: the same lines, the same counts)
+        assertThat(dry.count("unlocked")).as(dry.toString()).isEqualTo(2);
+        assertThat(changeLines(dry.err())).as(dry.toString()).isEqualTo(changeLines(delete.err()));
         assertThat(dst.resolve("imm")).doesNotExist();
         assertThat(Tools.run("lsattr", "-d", dst.resolve("locked").toString())).as("locked again")
                 .startsWith("----i");
@@ -368,5 +372,10 @@ class AttributesIT {
         Pdm.Result wrong = Pdm.run("copy", "--xattrs=some", "--config", cfg.toString(), "panda", "badger", "/");
         assertThat(wrong.exit()).isEqualTo(2);
         assertThat(wrong.err()).contains("--xattrs: xattrs must be \"all\", \"user\" or \"none\", not \"some\"");
+    }
+
+    /** The -i lines of a run's stderr (its log lines left out). */
+    private static java.util.List<String> changeLines(String err) {
+        return err.lines().filter(l -> l.matches("^(unlock|remove|capped) +/.*")).toList();
     }
 }

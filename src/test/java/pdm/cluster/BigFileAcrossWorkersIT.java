@@ -82,6 +82,79 @@ class BigFileAcrossWorkersIT {
     }
 
     @Test
+    void aWorkerStoppedMidRangeNeverWritesIntoThePlacedFile() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            Path big = Fx.write(c.src.resolve("d/big"), Fx.random(48 * CHUNK + 11, 6));
+            Files.setLastModifiedTime(big, java.nio.file.attribute.FileTime.fromMillis(1_577_836_800_000L));
+            c.startWorker("--bwlimit", "1M");
+            c.startWorker("--bwlimit", "4M");
+            c.awaitConnected(1);
+            c.awaitConnected(2);
+
+            Process client = c.start(args("copy", c, SPLIT));
+            // (a worker in the middle of a range: it has the temp file open once ranges are being
+            // written; stopped past the broker's heartbeat, its ranges go to the other worker,
+            // which then runs the finish)
+            awaitTempWith(c.dst.resolve("d"), 2L << 20);
+            Process stopped = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> c.workers().stream().filter(w -> holdsTemp(w.pid())).findFirst().orElse(null),
+                            w -> w != null);
+            int other = c.workers().indexOf(stopped) == 0 ? 2 : 1;
+            signal("-STOP", stopped.pid());
+            try {
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                        .conditionEvaluationListener(e -> {
+                            if (e.getRemainingTimeInMS() <= 200) {
+                                System.err.println(logs(c));
+                            }
+                        })
+                        .until(() -> c.workerLog(other).contains("waiting for a range of it still being written"));
+            } finally {
+                signal("-CONT", stopped.pid()); // (its range done, it lets go, and the finish places the file)
+            }
+            Cluster.Run r = finish(c, client);
+
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            TreeComparer.assertSameTree(c.src, c.dst);
+            Thread.sleep(3000); // (what the stopped worker did once woken is done by now)
+            TreeComparer.assertSameTree(c.src, c.dst);
+            assertThat(Files.getLastModifiedTime(c.dst.resolve("d/big"))).isEqualTo(Files.getLastModifiedTime(big));
+            assertThat(Fx.pdmTempFiles(c.dst)).isZero();
+        }
+    }
+
+    private static String logs(Cluster c) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= c.workers().size(); i++) {
+            try {
+                b.append("--- worker ").append(i).append('\n').append(c.workerLog(i));
+            } catch (IOException e) {
+                b.append(e);
+            }
+        }
+        return b.toString();
+    }
+
+    /** Whether process {@code pid} has a pdm temp file open now. */
+    private static boolean holdsTemp(long pid) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).getFileName().toString().startsWith(".pdm-tmp-");
+                } catch (IOException | RuntimeException gone) {
+                    return false;
+                }
+            });
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static void signal(String which, long pid) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", which, Long.toString(pid)).start().waitFor()).isZero();
+    }
+
+    @Test
     void aBrokerRestartMidFileLeavesAnExactFileAndNoTempFile() throws Exception {
         Broker.requireControl();
         try (Cluster c = new Cluster(tmp)) {

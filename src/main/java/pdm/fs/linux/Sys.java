@@ -909,6 +909,46 @@ public final class Sys {
         checkFd(s, sys(s, Nr.FTRUNCATE, fd, length, 0, 0), "ftruncate", fd);
     }
 
+    /** What {@link #lockWhole} got. */
+    public enum Lock {
+        /** Held until the descriptor (its open file description) is closed. */
+        HELD,
+        /** Another open file description holds a lock that conflicts. */
+        BUSY,
+        /** The filesystem takes no such locks (Lustre mounted without flock, NFS without lockd). */
+        UNSUPPORTED
+    }
+
+    /** fcntl's F_OFD_SETLK, F_RDLCK and F_WRLCK (linux/fcntl.h, asm-generic/fcntl.h). */
+    private static final int F_OFD_SETLK = 37;
+    private static final short F_RDLCK = 0;
+    private static final short F_WRLCK = 1;
+
+    /**
+     * Locks all of {@code fd}'s file, never waiting: an open file description lock (fcntl
+     * F_OFD_SETLK), shared (a read lock: {@code fd} open for reading) or exclusive (a write lock:
+     * open for writing). It is released when the descriptor is closed, or its process dies.
+     */
+    public static Lock lockWhole(int fd, boolean exclusive) throws IOException {
+        Scratch s = SCRATCH.get();
+        MemorySegment flock = s.ioctl; // (struct flock: 32 bytes on x86_64 and arm64; l_pid 0 for OFD locks)
+        flock.fill((byte) 0);
+        flock.set(JAVA_SHORT, 0, exclusive ? F_WRLCK : F_RDLCK); // l_type; l_whence SEEK_SET, l_start 0, l_len 0: all
+        long r = sys(s, Nr.FCNTL, fd, F_OFD_SETLK, ptr(flock), 0);
+        if (r >= 0) {
+            return Lock.HELD;
+        }
+        int errno = errnoOf(s);
+        if (errno == Errno.EAGAIN.number() || errno == Errno.EACCES.number()) {
+            return Lock.BUSY;
+        }
+        if (errno == Errno.ENOSYS.number() || errno == Errno.EOPNOTSUPP.number() || errno == Errno.ENOLCK.number()
+                || errno == Errno.EINVAL.number()) {
+            return Lock.UNSUPPORTED;
+        }
+        throw SysException.of("fcntl(F_OFD_SETLK)", errno, "descriptor " + fd);
+    }
+
     public static void fsync(int fd) throws IOException {
         Scratch s = SCRATCH.get();
         checkFd(s, sys(s, Nr.FSYNC, fd, 0, 0, 0), "fsync", fd);
