@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import pdm.engine.ChangeList.Change;
 import pdm.fs.Dir;
+import pdm.fs.FileHandle;
 import pdm.fs.FileMeta;
 import pdm.task.FinishTask;
 import pdm.task.WorkItem;
@@ -82,8 +83,12 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
     @Override
     public void finishSplit(DirPair dir, FinishTask finish) throws IOException {
         FileMeta now = dir.tgt() == null ? null : dir.tgt().stat(finish.name());
-        // (an immutable or append-only target file, or directory, is unlocked to be replaced)
-        attrs.unlocking(dir, finish.name(), now != null && now.isDir(), unlocked -> writer.finishSplit(dir, finish));
+        // (no range written into the file from here on: RangeFence; its wait, taken once, outside
+        // the unlocking below, which runs the placing again where a flag refused it)
+        try (FileHandle fence = RangeFence.forFinish(dir, finish, ctx.interrupt()::requested)) {
+            // (an immutable or append-only target file, or directory, is unlocked to be replaced)
+            attrs.unlocking(dir, finish.name(), now != null && now.isDir(), unlocked -> writer.finishSplit(dir, finish));
+        }
     }
 
     @Override

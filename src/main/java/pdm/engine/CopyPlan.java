@@ -90,7 +90,7 @@ final class CopyPlan {
     /**
      * Whether the target file already has the source's data, so only its metadata may need
      * fixing: same size and mtime (with --checksum: same size and content), not still
-     * hard-linked where the source no longer is, and not a source inode that gained names since.
+     * hard-linked where the source no longer is, and not a multi-link source inode changed since.
      */
     boolean dataCurrent(DirPair dir, WorkItem item) throws IOException {
         FileMeta src = item.src();
@@ -100,10 +100,11 @@ final class CopyPlan {
                 // (a target inode with names the source's lacks, another hard-link group's among
                 // them, gets its own inode: else fixing it would change them too, pass after pass)
                 || tgt.nlink() > src.nlink()
-                // (a source inode that gained names since this copy was made may be another file
-                // of the same size and mtime now (ln -f b a): its other names would be linked to
-                // this copy's data, so the data is copied again rather than trusted)
-                || (tgt.nlink() < src.nlink() && src.mayHaveChangedSince(tgt))) {
+                // (a multi-link source inode changed after this copy was made, its names among
+                // what may have changed, may be another file of the same size and mtime now (ln -f
+                // b a): its other names would be linked to this copy's data, so the data is copied
+                // again rather than trusted; once, as the copy's ctime is then the later)
+                || (src.nlink() > 1 && src.changedAfter(tgt))) {
             return false;
         }
         return !ctx.options().checksum() || sameContent(dir, item.name(), src.size());

@@ -196,6 +196,7 @@ final class EntryWriter {
      * placed mixed, and its temp file is removed). Run again after it placed the file, it finds
      * no temp file and the file in place: nothing to do.
      */
+    /** (Run under the finish's lock, {@link RangeFence#forFinish}: no range is written into the file from here on.) */
     void finishSplit(DirPair dir, FinishTask f) throws IOException {
         if (dir.tgt() == null) {
             throw new java.nio.file.NoSuchFileException(dir.display(f.name()), null, "target directory gone");
@@ -211,16 +212,13 @@ final class EntryWriter {
         }
         FileMeta tgt = dir.tgt().stat(f.name());
         if (!ours) {
-            if (tgt != null && tgt.isFile() && tgt.size() == src.size() && tgt.mtimeNs() == src.mtimeNs()) {
+            if (RangeFence.placed(dir, f.name(), src, f.tempIno())) {
                 return; // placed by an earlier run of this very task
             }
             throw new IOException("its temp file " + f.temp() + " was removed or replaced before it was placed;"
                     + " the next pass copies it");
         }
-        // (no range written into it from here on: RangeFence)
-        try (FileHandle fence = RangeFence.forFinish(dir, f, ctx.interrupt()::requested)) {
-            place(dir, f, src, temp, tgt);
-        }
+        place(dir, f, src, temp, tgt);
     }
 
     private void place(DirPair dir, FinishTask f, FileMeta src, FileMeta temp, FileMeta tgt) throws IOException {

@@ -88,7 +88,7 @@ public final class Preflight {
      * A removing pass with --file removes one entry, never a tree: a directory on the target at
      * PATH (whose source is missing, or a file) is refused, not removed with all below it.
      */
-    private static void refuseTargetDirectory(FsRoot tgt, Path dirRel, Path path) throws IOException {
+    private static void refuseTargetDirectory(FsRoot tgt, Path dirRel, Path path) {
         try (Dir t = tgt.open(dirRel)) {
             FileMeta m = t.stat(path.getFileName());
             if (m != null && m.isDir()) {
@@ -98,7 +98,15 @@ public final class Preflight {
             }
         } catch (NoSuchFileException e) {
             // (no such directory on the target: nothing there to remove)
+        } catch (IOException e) {
+            throw new PdmException("target path " + Names.display(path) + " on '" + tgt.name() + "' cannot be read: "
+                    + Reasons.of(e) + "; nothing was changed", e);
         }
+    }
+
+    /** Whether this pass may remove on the target: a delete pass, or sync's copy pass (it replaces other types). */
+    static boolean removesOnTarget(JobSpec job) {
+        return job.pass().removes() || (job.options().deleting() && job.pass().makesTargetRoot());
     }
 
     /**
@@ -156,7 +164,7 @@ public final class Preflight {
                     throw new PdmException("--file names a directory (" + Names.display(job.path()) + " on '"
                             + src.name() + "'); leave out --file to walk it; nothing was changed");
                 }
-                if (pass.removes()) {
+                if (removesOnTarget(job)) {
                     refuseTargetDirectory(tgt, dirRel, job.path());
                 }
             }
@@ -284,8 +292,7 @@ public final class Preflight {
     private static void refuseEmptySource(JobSpec job, Path dirRel, Dir srcDir) {
         // (and sync's copy pass, which runs first: it replaces non-empty directories, and is
         // refused before it writes anything)
-        boolean removes = job.pass().removes() || (job.options().deleting() && job.pass().makesTargetRoot());
-        if (!removes || job.options().allowEmptySource() || job.options().singleFile()) {
+        if (!removesOnTarget(job) || job.options().allowEmptySource() || job.options().singleFile()) {
             return;
         }
         try {

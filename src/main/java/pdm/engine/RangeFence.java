@@ -28,8 +28,6 @@ final class RangeFence {
     private static final Logger LOG = LoggerFactory.getLogger(RangeFence.class);
     /** How long a finish waits for the range writers still at work before it gives up (ms). */
     static final long FINISH_WAIT_MS = 300_000;
-    /** How long a range waits for a finish that is placing its file this moment (ms). */
-    private static final long PLACING_WAIT_MS = 60_000;
     private static final long POLL_MS = 50;
 
     private RangeFence() {
@@ -41,13 +39,15 @@ final class RangeFence {
      * delivered again), which is no failure.
      */
     static FileHandle forRange(DirPair dir, RangeTask r) throws IOException {
-        long deadline = System.currentTimeMillis() + PLACING_WAIT_MS;
+        // (a finish holds its lock while it places the file: through an fsync of it, or the removal
+        // of a tree in its way, so a range waits as long as a finish waits for ranges)
+        long deadline = System.currentTimeMillis() + FINISH_WAIT_MS;
         while (true) {
             FileHandle lock;
             try {
                 lock = dir.tgt().openRead(r.temp());
             } catch (java.nio.file.NoSuchFileException e) {
-                if (placed(dir, r.name(), r.src())) {
+                if (placed(dir, r.name(), r.src(), r.tempIno())) {
                     return null;
                 }
                 throw e;
@@ -61,7 +61,7 @@ final class RangeFence {
                         return lock;
                     }
                     lock.close();
-                    if (placed(dir, r.name(), r.src())) {
+                    if (placed(dir, r.name(), r.src(), r.tempIno())) {
                         return null;
                     }
                     throw new IOException("its temp file " + r.temp() + " was removed or replaced; not written, the "
@@ -84,15 +84,23 @@ final class RangeFence {
 
     /**
      * The finish's exclusive lock on the temp file, waiting for the range writers still at work
-     * (up to {@link #FINISH_WAIT_MS}); null where the filesystem takes no locks. Close it once the
-     * file is placed.
+     * (up to {@link #FINISH_WAIT_MS}); null where the filesystem takes no locks, or where the temp
+     * file is not there as the task knows it (the finish says why). Close it once the file is placed.
      */
     static FileHandle forFinish(DirPair dir, FinishTask f, BooleanSupplier stop) throws IOException {
-        FileHandle lock = dir.tgt().openWrite(f.temp());
+        if (dir.tgt() == null || f.discard() != null) {
+            return null;
+        }
+        FileHandle lock;
+        try {
+            lock = dir.tgt().openWrite(f.temp());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
         try {
             if (lock.meta().ino() != f.tempIno()) {
-                throw new IOException("its temp file " + f.temp() + " was replaced before it was placed; the next pass "
-                        + "copies it");
+                lock.close();
+                return null;
             }
             long deadline = System.currentTimeMillis() + FINISH_WAIT_MS;
             boolean told = false;
@@ -126,9 +134,12 @@ final class RangeFence {
         }
     }
 
-    /** The target holds the source's file under its name (size and mtime): its finish placed it. */
-    private static boolean placed(DirPair dir, java.nio.file.Path name, FileMeta src) throws IOException {
+    /**
+     * The target holds under its name the temp file's inode (a rename keeps it), with the source's
+     * size and mtime: its finish placed it. Not size and mtime alone: an old copy has them too.
+     */
+    static boolean placed(DirPair dir, java.nio.file.Path name, FileMeta src, long tempIno) throws IOException {
         FileMeta t = dir.tgt().stat(name);
-        return t != null && t.isFile() && t.size() == src.size() && t.mtimeNs() == src.mtimeNs();
+        return t != null && t.isFile() && t.ino() == tempIno && t.size() == src.size() && t.mtimeNs() == src.mtimeNs();
     }
 }

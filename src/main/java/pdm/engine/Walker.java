@@ -139,7 +139,7 @@ final class Walker implements TaskHandler {
         Path root = job.walkRoot();
         walkRoot = root;
         if (job.options().singleFile()) {
-            planSingle(root, job.path().getFileName(), srcRoot, job.pass().removes());
+            planSingle(root, job.path().getFileName(), srcRoot, Preflight.removesOnTarget(job));
         } else if (listRootHere) {
             onDir(new DirTask(root, srcRoot, null));
         } else {

@@ -74,6 +74,17 @@ public record FileMeta(FileType type, int perms, int uid, int gid, long size,
     }
 
     /**
+     * Whether this source entry surely changed after {@code copy} was last written: both ctimes
+     * known, and this one the later. No margin for the servers' clocks, unlike
+     * {@link #mayHaveChangedSince}: for a check whose yes costs a copy of the data, where a no
+     * leaves rsync's quick check, not a miss.
+     */
+    public boolean changedAfter(FileMeta copy) {
+        return ctimeNs != UNKNOWN_CTIME && copy.ctimeNs != UNKNOWN_CTIME && ctimeNs > 0 && copy.ctimeNs > 0
+                && ctimeNs > copy.ctimeNs;
+    }
+
+    /**
      * Whether statx says this source entry is immutable or append-only and its copy {@code tgt}
      * not (or the other way): those flags are set last of all, after the times, which such an
      * entry no longer takes, so a copy that a crash left without them has a current stamp and a

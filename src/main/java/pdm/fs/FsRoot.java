@@ -99,18 +99,16 @@ public final class FsRoot implements java.io.Closeable {
      */
     public Dir open(Path rel, FileMeta expected) throws IOException {
         Dir r = sharedRoot();
-        if (Names.isRoot(rel)) {
-            return new Dir(noatime.open(f -> Sys.openDirBeneath(r.fd(), new byte[]{'.'}, f)), rel, noatime);
-        }
+        byte[] b = Names.isRoot(rel) ? new byte[]{'.'} : NameBytes.bytes(rel);
         Dir d;
         try {
-            byte[] b = NameBytes.bytes(rel);
             d = new Dir(noatime.open(f -> Sys.openDirBeneath(r.fd(), b, f), expected == null ? -1 : expected.uid()),
                     rel, noatime);
         } catch (FileSystemLoopException | NotDirectoryException e) {
             throw new SafetyException("a component of '" + NameBytes.text(root.resolve(rel)) + "' on filesystem '" + name
                     + "' is a symlink or not a directory: pdm does not follow it; nothing was changed");
         }
+        // (the root too: reopened by path for a pass's second walk, it may be another directory)
         if (expected != null) {
             FileMeta m = d.selfAtOpen();
             if (m.dev() != expected.dev() || m.ino() != expected.ino()) {

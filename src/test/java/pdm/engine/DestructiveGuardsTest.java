@@ -172,6 +172,14 @@ class DestructiveGuardsTest {
                     : "does not exist").contains("nothing was changed");
             assertThat(TreeComparer.snapshot(dst().resolve("proj"), true)).as(command).isEqualTo(before);
         }
+        // sync's copy pass would replace the tree by the source's file of that name: refused too
+        Fx.write(src().resolve("proj"), "a file now");
+        Pdm.Result sync = Pdm.json("sync", src(), dst(), "--file", "/proj");
+        assertThat(sync.exit()).as(sync.toString()).isEqualTo(2);
+        assertThat(sync.err()).contains("--file names a directory on the target");
+        assertThat(TreeComparer.snapshot(dst().resolve("proj"), true)).isEqualTo(before);
+        Files.delete(src().resolve("proj"));
+
         Pdm.Result one = Pdm.json("delete", src(), dst(), "--file", "/gone");
         assertThat(one.exit()).as(one.toString()).isZero();
         assertThat(one.count("files_removed")).isEqualTo(1);

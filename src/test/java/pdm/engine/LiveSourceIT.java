@@ -84,6 +84,26 @@ class LiveSourceIT {
             TreeComparer.assertSameTree(src, dst);
         }
         ok(Pdm.json("verify", src, dst));
+
+        // the same with a's old inode keeping another name (a2): the target's a has as many names
+        // as the source's a now has, yet holds the other file's data
+        Path e = Fx.mkdirs(src.resolve("e"));
+        Path ea = Fx.write(e.resolve("a"), "AAAA\n");
+        Files.createLink(e.resolve("a2"), ea);
+        Path eb = Fx.write(e.resolve("b"), "BBBB\n");
+        Files.setLastModifiedTime(ea, when);
+        Files.setLastModifiedTime(eb, when);
+        ok(Pdm.json("copy", src, dst));
+        Files.delete(ea);
+        Files.createLink(ea, eb);
+        for (int pass = 1; pass <= 2; pass++) {
+            ok(Pdm.json("copy", src, dst));
+            assertThat(Files.readString(dst.resolve("e/b"))).as("pass %d", pass).isEqualTo("BBBB\n");
+            assertThat(Files.readString(dst.resolve("e/a"))).as("pass %d", pass).isEqualTo("BBBB\n");
+            assertThat(Files.readString(dst.resolve("e/a2"))).as("pass %d", pass).isEqualTo("AAAA\n");
+            TreeComparer.assertSameTree(src, dst);
+        }
+        ok(Pdm.json("verify", src, dst));
     }
 
     @Test
