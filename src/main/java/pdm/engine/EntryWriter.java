@@ -194,9 +194,9 @@ final class EntryWriter {
      * (checked by inode) gets the source's metadata and is renamed into place, once the source
      * is seen with the size, mtime and inode it was listed with (else the file fails, never
      * placed mixed, and its temp file is removed). Run again after it placed the file, it finds
-     * no temp file and the file in place: nothing to do.
+     * no temp file and the file in place: nothing to do. Its caller holds the finish's lock
+     * ({@link RangeFence#forFinish}): no range is written into the file from here on.
      */
-    /** (Run under the finish's lock, {@link RangeFence#forFinish}: no range is written into the file from here on.) */
     void finishSplit(DirPair dir, FinishTask f) throws IOException {
         if (dir.tgt() == null) {
             throw new java.nio.file.NoSuchFileException(dir.display(f.name()), null, "target directory gone");
@@ -218,10 +218,6 @@ final class EntryWriter {
             throw new IOException("its temp file " + f.temp() + " was removed or replaced before it was placed;"
                     + " the next pass copies it");
         }
-        place(dir, f, src, temp, tgt);
-    }
-
-    private void place(DirPair dir, FinishTask f, FileMeta src, FileMeta temp, FileMeta tgt) throws IOException {
         WorkItem item = new WorkItem(f.name(), WorkItem.Op.COPY, src, tgt);
         boolean placed = write(dir, item, Change.COPY, List.of(), e -> {
             try (FileHandle in = dir.src().openRead(f.name()); FileHandle out = dir.tgt().openWrite(f.temp())) {

@@ -118,9 +118,9 @@ public final class Preflight {
 
     /**
      * Refuses unsafe or impossible jobs before anything is touched (exit 2), and for a copy
-     * creates the job PATH's directories on the target. Returns whether the target
-     * directory exists (in a dry run it may not) and the source directory checked. Embedded passes run it before their walk,
-     * a distributed job in the worker that runs its root task.
+     * creates the job PATH's directories on the target. Returns whether the target directory
+     * exists (in a dry run it may not) and the source directory checked. Embedded passes run it
+     * before their walk, a distributed job in the worker that runs its root task.
      */
     public static Checked check(JobSpec job) {
         FsRoot src = job.src();

@@ -470,10 +470,15 @@ public final class Sys {
     /** fstat of an open descriptor (statx with AT_EMPTY_PATH). */
     public static Stat fstat(int fd) throws IOException {
         Scratch s = SCRATCH.get();
+        statxFd(s, fd);
+        return stat(s);
+    }
+
+    /** statx of an open descriptor (AT_EMPTY_PATH) into the thread's statx buffer. */
+    private static void statxFd(Scratch s, int fd) throws IOException {
         s.small.set(JAVA_BYTE, 0, (byte) 0);
         checkFd(s, sys(s, Nr.STATX, fd, ptr(s.small), ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
                 STATX_BASIC_STATS, ptr(s.statx), 0), "statx", fd);
-        return stat(s);
     }
 
     /** STATX_ATTR_MOUNT_ROOT (linux/stat.h, Linux 5.8). */
@@ -486,9 +491,7 @@ public final class Sys {
      */
     public static Boolean isMountRoot(int fd) throws IOException {
         Scratch s = SCRATCH.get();
-        s.small.set(JAVA_BYTE, 0, (byte) 0);
-        checkFd(s, sys(s, Nr.STATX, fd, ptr(s.small), ARCH.atEmptyPath() | ARCH.atSymlinkNofollow(),
-                STATX_BASIC_STATS, ptr(s.statx), 0), "statx", fd);
+        statxFd(s, fd);
         if ((s.statx.get(JAVA_LONG, STX_ATTRIBUTES_MASK) & STATX_ATTR_MOUNT_ROOT) == 0) {
             return null;
         }
