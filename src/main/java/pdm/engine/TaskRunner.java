@@ -251,8 +251,8 @@ public final class TaskRunner {
             LOG.warn("{} of job {} walks everything: {}", m.pass().cliName(), m.jobId(), d.decision().reason());
         }
         return switch (d.decision().mode()) {
-            case Changes.Decision.CHANGES -> new WalkScope(d.changes(), false);
-            case Changes.Decision.EVERYTHING -> new WalkScope(d.changes(), false).everything();
+            case Changes.Decision.CHANGES -> new WalkScope(d.changes(), false, null);
+            case Changes.Decision.EVERYTHING -> new WalkScope(d.changes(), false, null).everything();
             default -> null;
         };
     }
@@ -276,7 +276,7 @@ public final class TaskRunner {
      * and every directory of the new subtrees, and looks up the named entries.
      */
     private static String mustWalkEverything(PassContext ctx, Changes c) {
-        WalkScope scope = new WalkScope(c, true);
+        WalkScope scope = new WalkScope(c, true, ctx.tgt().root());
         java.util.ArrayDeque<Path> whole = new java.util.ArrayDeque<>(c.subtree());
         java.util.List<Path> dirs = new java.util.ArrayList<>(c.listed());
         dirs.addAll(c.named().keySet());

@@ -47,7 +47,9 @@ public final class WalkScope {
     /** Those of them the walk met under some name. */
     private final Set<Long> met;
     /** Whether an inode of {@link #mustMeet} still lives (asked of the kernel). */
-    private final java.util.function.LongPredicate lives;
+    private final Changes.Lives lives;
+    /** The target root (real path) or null: an inode that lives below it is the target's ({@link Changes.Lives}). */
+    private final Path targetRoot;
     private volatile String tainted;
     /** The inodes not met were asked for once the walk was over. */
     private volatile boolean asked;
@@ -55,8 +57,10 @@ public final class WalkScope {
     /**
      * @param linksMatter the pass copies files' data and keeps hard links: the other names of an
      *                    inode, which only a full walk finds, must be copied too
+     * @param targetRoot  the job's target root, or null
      */
-    public WalkScope(Changes changes, boolean linksMatter) {
+    public WalkScope(Changes changes, boolean linksMatter, Path targetRoot) {
+        this.targetRoot = realOrAsIs(targetRoot);
         this.listed = Set.copyOf(changes.listed());
         this.subtree = Set.copyOf(changes.subtree());
         this.named = Set.copyOf(changes.named().keySet());
@@ -104,6 +108,15 @@ public final class WalkScope {
         this.mustMeet = tainted.mustMeet;
         this.met = tainted.met;
         this.lives = tainted.lives;
+        this.targetRoot = tainted.targetRoot;
+    }
+
+    private static Path realOrAsIs(Path p) {
+        try {
+            return p == null ? null : p.toRealPath();
+        } catch (java.io.IOException e) {
+            return p.toAbsolutePath(); // (not there yet: no inode lives below it)
+        }
     }
 
     /** The full walk that follows a tainted one: every directory, and every name of a written inode copied. */
@@ -176,9 +189,10 @@ public final class WalkScope {
         if (tainted == null && linksMatter && !everything && !asked) {
             asked = true;
             for (long ino : mustMeet) {
-                if (!met.contains(ino) && lives.test(ino)) {
-                    tainted = "a file was written or changed through a name that is gone, and it lives on under "
-                            + "another name where nothing else changed (a hard link), so the pass walks everything";
+                if (!met.contains(ino) && lives.test(ino, targetRoot)) {
+                    tainted = "a file was written or changed through a name that is gone or outside PATH, and it "
+                            + "lives on under another name where nothing else changed (a hard link), so the pass walks "
+                            + "everything";
                     break;
                 }
             }

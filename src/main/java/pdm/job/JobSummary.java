@@ -125,8 +125,9 @@ public record JobSummary(
                     + "trusted.* and security.* without root).", c.attrsNotKept()));
         }
         if (c.unlocked() > 0) {
-            n.add(String.format(Locale.ROOT, "%d immutable or append-only target entries unlocked to be updated "
-                    + "and locked again.", c.unlocked()));
+            // (a count of unlocks, not of entries: a locked directory is unlocked for each change in it)
+            n.add(String.format(Locale.ROOT, "%d unlocks: an immutable or append-only target entry cleared for an "
+                    + "update and locked again (-i lists each).", c.unlocked()));
         }
         if (interrupted) {
             n.add("Interrupted: the pass stopped before it was complete; run the same command again to finish it.");

@@ -1,6 +1,7 @@
 package pdm.journal;
 
 import java.io.IOException;
+import pdm.fs.linux.Fanotify;
 
 /** What a {@link ChangeSource} tells the watcher, by absolute path (bytes); the watcher keeps what lies below its directory. */
 interface ChangeSink {
@@ -17,20 +18,41 @@ interface ChangeSink {
      */
     void entry(byte[] dir, byte[] name);
 
-    /** File {@code file} was written; {@code identity} gives its inode fields, asked only when the write is new since the mark. */
+    /**
+     * File {@code file} was written; null when the name it was written through cannot be told (its
+     * directory was gone before the event was read). {@code identity} names its inode.
+     */
     void written(byte[] file, Identity identity);
 
     /**
-     * The metadata of non-directory {@code file} changed (mode, owner, xattrs, ACLs): its inode is
-     * asked for, so that a pass finds it even when the name the change went through is gone.
+     * The metadata of non-directory {@code file} changed (mode, owner, xattrs, ACLs), null as for
+     * {@link #written}: its inode is asked for, so that a pass finds it even when the name the change
+     * went through is gone.
      */
     void attrs(byte[] file, Identity identity);
 
     /** A change that cannot be placed: the next pass walks everything. */
     void gap(String reason);
 
-    /** A written file's inode and handle, or none (the file is gone, or the source has no such thing). */
+    /** The inode a change went to, as far as the source can name it. */
     interface Identity {
-        String[] fields() throws IOException;
+        /** For a source that names no inode (Lustre's changelog). */
+        Identity NONE = new Identity() {
+            @Override
+            public String handle() {
+                return "";
+            }
+
+            @Override
+            public Fanotify.Inode now() {
+                return null;
+            }
+        };
+
+        /** Its file handle in hex, read with the event (no system call); "" when the source gives none. */
+        String handle();
+
+        /** Its number and count of names now, asked of the kernel; null when it is gone or cannot be named. */
+        Fanotify.Inode now() throws IOException;
     }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongPredicate;
 import pdm.fs.linux.Fanotify;
 import pdm.fs.linux.NameBytes;
 
@@ -48,7 +47,17 @@ import pdm.fs.linux.NameBytes;
  */
 public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<Path>> named, Set<Path> subtree,
                       Set<Path> written,
-                      Set<Long> writtenInodes, Set<Long> changedInodes, LongPredicate lives) {
+                      Set<Long> writtenInodes, Set<Long> changedInodes, Lives lives) {
+
+    /** Whether a written or changed inode still lives under some name. */
+    public interface Lives {
+        /**
+         * @param notBelow the job's target root, real path: where the target lies on the source's
+         *                 filesystem, the watcher saw pdm's own writes there, and an inode that lives
+         *                 below it is the target's, not the source's
+         */
+        boolean test(long ino, Path notBelow);
+    }
 
     /** A position in one watcher session's journal. */
     public record Mark(JournalDir where, String session, long seq) {
@@ -59,7 +68,7 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     }
 
     private static Changes full(String reason, Mark mark) {
-        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), ino -> true);
+        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), (ino, notBelow) -> true);
     }
 
     /**
@@ -371,6 +380,15 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
                         changedInodes.put(Long.parseLong(r.fields().get(1)), HexFormat.of().parseHex(r.fields().get(2)));
                     }
                 }
+                case JournalFile.LINKS -> {
+                    // (whatever PATH: a name of it may lie below the job's directory, where nothing else changed)
+                    if (r.fields().size() == 3 && (r.fields().get(0).equals("W") || r.fields().get(0).equals("A"))) {
+                        (r.fields().get(0).equals("W") ? inodes : changedInodes).put(Long.parseLong(r.fields().get(1)),
+                                HexFormat.of().parseHex(r.fields().get(2)));
+                    } else {
+                        return full("the journal has a LINKS record pdm does not know (" + r.fields() + ")", mark);
+                    }
+                }
                 case JournalFile.MARK -> reachedMark |= r.seq() == mark.seq();
                 default -> {
                     return full("the journal has a record pdm does not know (" + r.type() + ")", mark);
@@ -392,9 +410,15 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
         handles.putAll(inodes);
         byte[] dir = NameBytes.bytes(watched);
         return new Changes(null, mark, listed, named, sub, written, Set.copyOf(inodes.keySet()),
-                Set.copyOf(changedInodes.keySet()), ino -> {
+                Set.copyOf(changedInodes.keySet()), (ino, notBelow) -> {
                     try {
-                        return !handles.containsKey(ino) || Fanotify.alive(dir, handles.get(ino));
+                        if (!handles.containsKey(ino)) {
+                            return true;
+                        }
+                        byte[] at = Fanotify.aliveAt(dir, handles.get(ino));
+                        // (pdm never links a name of the source to one of the target: an inode
+                        // with a name below the target is pdm's copy)
+                        return at != null && (notBelow == null || at.length == 0 || !NameBytes.path(at).startsWith(notBelow));
                     } catch (IOException | RuntimeException e) {
                         return true; // (cannot tell: the worst, a full walk)
                     }

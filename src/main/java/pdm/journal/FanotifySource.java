@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.OptionalLong;
+import pdm.journal.ChangeSink.Identity;
 import pdm.fs.linux.Fanotify;
 
 /** The kernel's fanotify events of the whole filesystem that holds the watched directory, as journal changes. */
@@ -47,11 +47,23 @@ final class FanotifySource implements ChangeSource {
             sink.gap("a change could not be placed: " + e.unplaced());
             return;
         }
-        if (e.dir() == null) {
-            return; // the directory is gone: its parent's delete or move says so
-        }
         long m = e.mask();
         byte[] name = e.name();
+        if (e.dir() == null) {
+            // The directory is gone: its parent's delete or move says so. A file written or changed in it
+            // may live on under another name where nothing else changed (a hard link made there and
+            // removed with it): the watcher is told of the inode, with no name.
+            if (name != null && !e.onDir() && e.object() != null) {
+                Identity id = identity(e.object());
+                if ((m & Fanotify.ATTRIB) != 0) {
+                    sink.attrs(null, id);
+                }
+                if ((m & (Fanotify.MODIFY | Fanotify.CLOSE_WRITE)) != 0) {
+                    sink.written(null, id);
+                }
+            }
+            return;
+        }
         if (name == null) {
             sink.dir("A", e.dir()); // (an event without a name: all of the directory)
             return;
@@ -72,27 +84,36 @@ final class FanotifySource implements ChangeSource {
             if (e.onDir()) {
                 sink.dir("S", child); // (a directory's metadata is set when it is walked)
             } else {
-                sink.attrs(child, () -> identity(e.object()));
+                sink.attrs(child, identity(e.object()));
             }
         }
         if ((m & (Fanotify.MODIFY | Fanotify.CLOSE_WRITE)) != 0 && !e.onDir()) {
             sink.entry(e.dir(), name);
-            sink.written(child, () -> identity(e.object()));
+            sink.written(child, identity(e.object()));
         }
     }
 
     /**
-     * While the written file lives: its inode and handle. The name a write went through can be
-     * gone by the pass (renamed, or a hard link removed) while the inode lives on under another
-     * name in a directory the journal never saw change; the pass looks for the inode.
+     * The event's inode: its handle at once, its number and names when the watcher asks. The name a
+     * change went through can be gone by the pass (renamed, or a hard link removed) while the inode
+     * lives on under another name in a directory the journal never saw change; the pass looks for it.
      */
-    private String[] identity(byte[] object) throws IOException {
+    private Identity identity(byte[] object) {
         if (object == null) {
-            return new String[0];
+            return Identity.NONE;
         }
-        OptionalLong ino = fan.inode(object);
-        return ino.isEmpty() ? new String[0]
-                : new String[]{Long.toString(ino.getAsLong()), HexFormat.of().formatHex(object)};
+        String handle = HexFormat.of().formatHex(object);
+        return new Identity() {
+            @Override
+            public String handle() {
+                return handle;
+            }
+
+            @Override
+            public Fanotify.Inode now() throws IOException {
+                return fan.inode(object);
+            }
+        };
     }
 
     static byte[] join(byte[] a, byte[] b) {

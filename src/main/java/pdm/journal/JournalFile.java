@@ -31,6 +31,12 @@ public final class JournalFile implements AutoCloseable {
     public static final String WRITE = "WRITE";
     /** A file's metadata changed: its name, and while it lives its inode and handle. */
     public static final String ATTR = "ATTR";
+    /**
+     * A file with a name the journal cannot point at was written (W) or changed (A): one of several
+     * names, or a name outside the watched directory or in a directory gone before the event was
+     * read. Its inode and handle: a pass must meet it, or walk everything.
+     */
+    public static final String LINKS = "LINKS";
     public static final String MARK = "MARK";
     /** On the journal stream only: a distributed pass's decision ({@link Changes.Decision}). */
     public static final String SCOPE = "SCOPE";

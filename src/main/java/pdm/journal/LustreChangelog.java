@@ -149,7 +149,7 @@ public final class LustreChangelog implements ChangeSource {
             case "CLOSE", "TRUNC", "MTIME", "LYOUT", "FLRW", "RESYNC", "MIGRT" -> {
                 for (byte[] p : paths(r.fids().get("t"), cache)) { // (every name: all get copied)
                     entry(p, sink);
-                    sink.written(p, () -> new String[0]);
+                    sink.written(p, ChangeSink.Identity.NONE);
                 }
             }
             case "SATTR", "XATTR", "CTIME", "HSM" -> {

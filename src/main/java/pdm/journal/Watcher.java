@@ -24,6 +24,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pdm.PdmException;
+import pdm.fs.linux.Fanotify;
 import pdm.fs.linux.NameBytes;
 
 /**
@@ -178,8 +179,7 @@ public final class Watcher implements ChangeSink {
         long n = journal.add(JournalFile.MARK, session);
         journal.sync();
         source.persisted();
-        sinceMark.clear();
-        namedSinceMark.clear();
+        newInterval();
         client.write(ByteBuffer.wrap((session + " " + n + "\n").getBytes(StandardCharsets.US_ASCII)));
         // (one mark for all the passes of a command, a sync's three: each key keeps what its pass reads;
         // a pass of an older build names no key)
@@ -207,10 +207,19 @@ public final class Watcher implements ChangeSink {
                     JournalFile.encode(watchedRel.getBytes(StandardCharsets.UTF_8)));
             journal.sync();
             source.persisted();
-            sinceMark.clear();
+            newInterval();
             remoteMarks.put(q.requestId(), n);
         }
         q.answer(session, n);
+    }
+
+    /**
+     * A mark was written: what is recorded once per interval is recorded again after it, and a
+     * directory recorded whole has its names counted anew (a pass reading from this mark needs them).
+     */
+    private void newInterval() {
+        sinceMark.clear();
+        namedSinceMark.clear();
     }
 
     /** Drops the records no pass can need any more, once the pass that asked has its answer. */
@@ -281,34 +290,61 @@ public final class Watcher implements ChangeSink {
 
     @Override
     public void written(byte[] abs, Identity identity) {
-        inode(JournalFile.WRITE, abs, identity);
+        inode(JournalFile.WRITE, "W", abs, identity);
     }
 
     @Override
     public void attrs(byte[] abs, Identity identity) {
-        inode(JournalFile.ATTR, abs, identity);
+        inode(JournalFile.ATTR, "A", abs, identity);
     }
 
-    /** A WRITE or ATTR record: the file's name, and while it lives, its inode and handle; once a mark. */
-    private void inode(String type, byte[] abs, Identity identity) {
-        byte[] rel = below(abs);
+    /**
+     * A WRITE or ATTR record: the file's name, and while it lives, its inode and handle; once a
+     * mark per name and inode (a name may hold another inode by the next change: ln -f). A file that
+     * has another name the pass may not look at gets a LINKS record too: one of several names, or one
+     * that is not below the watched directory (outside it, or its directory gone) while it lives.
+     */
+    private void inode(String type, String kind, byte[] abs, Identity identity) {
+        byte[] rel = abs == null ? null : below(abs);
+        String handle = identity.handle();
         if (rel == null) {
+            if (!handle.isEmpty() && !sinceMark.contains(JournalFile.LINKS + " " + kind + " " + handle)) {
+                try {
+                    Fanotify.Inode now = identity.now();
+                    // (outside: a name below only if it has two; its directory gone: any it has left)
+                    if (now != null && now.links() > (abs == null ? 0 : 1)) {
+                        links(kind, now, handle);
+                    }
+                } catch (IOException e) {
+                    gap("a changed file's inode could not be read: " + e.getMessage());
+                }
+            }
             return;
         }
         String name = JournalFile.encode(rel);
-        if (!sinceMark.add(type + " " + name)) {
+        if (!sinceMark.add(type + " " + name + " " + handle)) {
             return;
         }
-        String[] id;
+        Fanotify.Inode now = null;
         try {
-            id = identity.fields();
+            now = handle.isEmpty() ? null : identity.now();
         } catch (IOException e) {
             gap("a written file's inode could not be read: " + e.getMessage());
-            id = new String[0];
         }
-        String[] fields = Arrays.copyOf(new String[]{name}, 1 + id.length);
-        System.arraycopy(id, 0, fields, 1, id.length);
-        journal.add(type, session, fields);
+        if (now == null) {
+            journal.add(type, session, name);
+            return;
+        }
+        journal.add(type, session, name, Long.toString(now.ino()), handle);
+        if (now.links() > 1) {
+            links(kind, now, handle); // (its other names may lie outside the pass's PATH)
+        }
+    }
+
+    private void links(String kind, Fanotify.Inode now, String handle) {
+        if (sinceMark.add(JournalFile.LINKS + " " + kind + " " + handle)) {
+            journal.add(JournalFile.LINKS, session, kind, Long.toString(now.ino()), handle);
+        }
     }
 
     @Override

@@ -191,6 +191,32 @@ class ChangesDistributedIT {
         assertSame("read from the last pass");
     }
 
+    /**
+     * Found by reading the watcher: a directory recorded whole (more than 256 names between two
+     * marks) kept that state past a mark asked through the broker, so no later change in it was
+     * journaled again, and a file made there after it never reached the target.
+     */
+    @Test
+    void aDirectoryRecordedWholeHasItsChangesJournaledAgainAfterTheNextMark() throws Exception {
+        assertThat(syncChanges().exit()).isZero();
+        for (int i = 0; i < 300; i++) {
+            Files.writeString(c.src.resolve("d1/many" + i), "m" + i);
+        }
+        Cluster.Run whole = syncChanges();
+        assertThat(whole.exit()).as(whole.stderr()).isZero();
+        assertThat(whole.json().get("walk").asText()).as(whole.stdout() + whole.stderr()).isEqualTo("changes");
+        Files.writeString(c.src.resolve("d1/after"), "made after the mark");
+        Files.delete(c.src.resolve("d1/many7"));
+
+        Cluster.Run next = syncChanges();
+        assertThat(next.exit()).as(next.stderr()).isZero();
+        assertThat(next.json().get("walk").asText()).as(next.stdout() + next.stderr()).isEqualTo("changes");
+        assertThat(Files.readString(c.dst.resolve("d1/after"))).isEqualTo("made after the mark");
+        assertThat(c.dst.resolve("d1/many7")).doesNotExist();
+        fullSync("after a directory recorded whole");
+        assertSame("after a directory recorded whole");
+    }
+
     /** A restarted watcher vouches for nothing before its start: the next pass walks everything, saying why once. */
     @Test
     void aRestartedWatcherMakesTheNextPassWalkEverything() throws Exception {

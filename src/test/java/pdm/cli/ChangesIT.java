@@ -211,7 +211,8 @@ class ChangesIT {
         }
         sh("ln", src.resolve("d2/n0").toString(), src.resolve("d3/e/n0-link").toString());
         assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
-        assertThat(Pdm.json("sync", src, tgt, "--changes").json().get("walk").asText()).isEqualTo("changes");
+        Pdm.Result quiet = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(quiet.json().get("walk").asText()).as(quiet.toString()).isEqualTo("changes");
         Files.writeString(src.resolve("d2/n7"), "changed", java.nio.file.StandardOpenOption.APPEND);
         sh("chmod", "600", src.resolve("d2/n8").toString());
         Files.delete(src.resolve("d2/n9"));
@@ -245,6 +246,80 @@ class ChangesIT {
         assertThat(changed.exit()).as(changed.toString()).isZero();
         assertThat(changed.json().get("walk_reason").asText()).as(changed.toString()).contains("changed through a name");
         assertThat(TreeComparer.differences(src, tgt)).isEmpty();
+    }
+
+    /**
+     * Found by a hunt: a name written twice between two marks, holding another inode the second
+     * time (ln -f), recorded its first inode only, and the second one's other name was never copied.
+     */
+    @Test
+    void aNameWrittenAgainAfterLnFCarriesTheSecondInodeToItsOtherName() throws Exception {
+        begin(dir);
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        Files.writeString(src.resolve("d1/f"), "new content of d1/f");
+        sh("ln", "-f", src.resolve("d2/f").toString(), src.resolve("d1/f").toString());
+        Files.writeString(src.resolve("d1/f"), "d2/f changed through d1/f, longer");
+        Files.delete(src.resolve("d1/f"));
+
+        Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(Files.readString(tgt.resolve("d2/f"))).isEqualTo("d2/f changed through d1/f, longer");
+        assertThat(TreeComparer.differences(src, tgt)).isEmpty();
+    }
+
+    /**
+     * Found by a hunt: a file written through a hard link in a work directory removed at once,
+     * before the watcher read the event (its directory no longer has a path then), was dropped with
+     * its inode, and its other name, where nothing else changed, kept the old data. One python
+     * process makes the changes within microseconds; the journal must show the event came without a
+     * name (no WRITE of it: the directory was gone) and with its inode (LINKS).
+     */
+    @Test
+    void aWriteThroughAHardLinkInADirectoryRemovedAtOnceIsCopiedUnderTheNameLeft() throws Exception {
+        begin(dir);
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        sh("python3", "-c", "import os, shutil, sys\n"
+                + "w = sys.argv[1] + '/d0/job42'; os.mkdir(w); os.link(sys.argv[1] + '/d3/f', w + '/in')\n"
+                + "with open(w + '/in', 'a') as f: f.write(' and rows appended')\n"
+                + "shutil.rmtree(w)", src.toString());
+
+        Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        List<JournalFile.Record> records = JournalFile.read(JournalDir.of(src.toRealPath()).journal());
+        assertThat(records).as("the write came without a name").noneMatch(r -> r.type().equals(JournalFile.WRITE));
+        assertThat(records).as("and with its inode").anyMatch(r -> r.type().equals(JournalFile.LINKS));
+        assertThat(changed.json().get("walk_reason").asText()).as(changed.toString()).contains("lives on under another name");
+        assertThat(Files.readString(tgt.resolve("d3/f"))).isEqualTo("file 3 and rows appended");
+        assertThat(TreeComparer.differences(src, tgt)).isEmpty();
+    }
+
+    /**
+     * Found by a hunt: a file of the tree hard-linked to a name outside the watched directory (a
+     * package cache), written and chmodded through that name: the watcher dropped the events as
+     * outside, and the tree's name kept its old data and mode.
+     */
+    @Test
+    void aFileWrittenThroughAHardLinkOutsideTheWatchedDirectoryIsCopied() throws Exception {
+        begin(dir);
+        Path shared = Files.createDirectories(dir.resolve("shared")).resolve("model.dat");
+        Files.writeString(shared, "model v1");
+        sh("ln", shared.toString(), src.resolve("d2/e/model.dat").toString());
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        assertThat(Pdm.json("sync", src, tgt, "--changes").json().get("walk").asText()).isEqualTo("changes");
+        Files.writeString(shared, "model v2, retrained");
+        sh("chmod", "600", shared.toString());
+
+        Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(Files.readString(tgt.resolve("d2/e/model.dat"))).isEqualTo("model v2, retrained");
+        assertThat(changed.json().path("walk_reason").asText()).as(changed.toString()).contains("outside PATH");
+        // (without -H: the outside name is not the job's, so the source's inode has a name more)
+        assertThat(TreeComparer.run(List.of("/usr/bin/rsync", "-naciAX", "--delete", src + "/", tgt + "/"))).isEmpty();
+        // (an outside file of one name is no reason to walk everything)
+        Files.writeString(dir.resolve("shared/alone"), "one name");
+        Files.writeString(dir.resolve("shared/alone"), "written again");
+        Pdm.Result quiet = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(quiet.json().get("walk").asText()).as(quiet.toString()).isEqualTo("changes");
     }
 
     private static List<Long> marks(Path journal) throws IOException {

@@ -15,7 +15,7 @@ class WalkScopeTest {
     }
 
     private static WalkScope scope(Set<Path> listed, Map<Path, Set<Path>> named, Set<Path> subtree) {
-        return new WalkScope(new Changes(null, null, listed, named, subtree, Set.of(), Set.of(), Set.of(), ino -> true), true);
+        return new WalkScope(new Changes(null, null, listed, named, subtree, Set.of(), Set.of(), Set.of(), (ino, notBelow) -> true), true, null);
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import pdm.fs.linux.Syscall.Nr;
 
 /**
@@ -221,19 +220,28 @@ public final class Fanotify implements AutoCloseable {
         }
     }
 
-    /**
-     * The inode number of the object {@code handle} (an {@link Event#object}) names, now; empty
-     * when it is gone (no name and no open descriptor holds it any more).
-     */
-    public OptionalLong inode(byte[] handle) throws IOException {
-        return inode(mountFd, handle, handleBuffer(handle));
+    /** An inode as the kernel has it now: its number and how many names it has (0: none, an open descriptor holds it). */
+    public record Inode(long ino, int links) {
     }
 
     /**
-     * Whether the object of {@code handle} on the filesystem that holds {@code dir} still exists.
-     * True also when that cannot be told (no CAP_DAC_READ_SEARCH): the caller then assumes the worst.
+     * The inode the object {@code handle} (an {@link Event#object}) names, now; null when it is
+     * gone (no name and no open descriptor holds it any more).
      */
-    public static boolean alive(byte[] dir, byte[] handle) throws IOException {
+    public Inode inode(byte[] handle) throws IOException {
+        return inode(mountFd, handle, handleBuffer(handle));
+    }
+
+    /** {@link #aliveAt}'s answer for an object that lives at a path it cannot tell. */
+    public static final byte[] SOMEWHERE = new byte[0];
+
+    /**
+     * Where the object of {@code handle} on the filesystem that holds {@code dir} lives now: the
+     * path of one of its names (the kernel's pick among several), {@link #SOMEWHERE} when it lives
+     * and that cannot be told, or null when it is gone. Alive also when that cannot be told (no
+     * CAP_DAC_READ_SEARCH): the caller then assumes the worst.
+     */
+    public static byte[] aliveAt(byte[] dir, byte[] handle) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cap = a.allocate(CAPTURE);
             int mount = (int) Syscall.invoke(cap, Nr.OPENAT, ARCH.atFdcwd(), ptr(cstr(a, dir)),
@@ -244,9 +252,19 @@ public final class Fanotify implements AutoCloseable {
             try {
                 MemorySegment h = a.allocate(handle.length, 8);
                 MemorySegment.copy(handle, 0, h, JAVA_BYTE, 0, handle.length);
-                return inode(mount, handle, h).isPresent();
+                int fd = open(mount, handle, h);
+                if (fd < 0) {
+                    return null;
+                }
+                try {
+                    return Sys.readlinkat(ARCH.atFdcwd(), ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    return SOMEWHERE;
+                } finally {
+                    Sys.close(fd);
+                }
             } catch (SysException e) {
-                return true;
+                return SOMEWHERE;
             } finally {
                 Sys.close(mount);
             }
@@ -262,7 +280,21 @@ public final class Fanotify implements AutoCloseable {
         return handle;
     }
 
-    private static OptionalLong inode(int mount, byte[] raw, MemorySegment h) throws IOException {
+    private static Inode inode(int mount, byte[] raw, MemorySegment h) throws IOException {
+        int fd = open(mount, raw, h);
+        if (fd < 0) {
+            return null;
+        }
+        try {
+            Sys.Stat st = Sys.fstat(fd);
+            return new Inode(st.ino(), st.nlink());
+        } finally {
+            Sys.close(fd);
+        }
+    }
+
+    /** An O_PATH descriptor of the object of handle {@code h}, or -1 when it is gone (no name and no open descriptor holds it). */
+    private static int open(int mount, byte[] raw, MemorySegment h) throws IOException {
         if (raw.length < 8 || raw.length > MAX_HANDLE + 8) {
             throw new IOException("not a file handle: " + raw.length + " bytes");
         }
@@ -272,15 +304,11 @@ public final class Fanotify implements AutoCloseable {
             if (fd < 0) {
                 int e = errno(cap);
                 if (Errno.of(e) == Errno.ESTALE || Errno.of(e) == Errno.ENOENT) {
-                    return OptionalLong.empty();
+                    return -1;
                 }
                 throw SysException.of("open_by_handle_at", e, "a file handle of the watched filesystem");
             }
-            try {
-                return OptionalLong.of(Sys.fstat(fd).ino());
-            } finally {
-                Sys.close(fd);
-            }
+            return fd;
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
