@@ -24,6 +24,8 @@ public final class JobLog {
     private static final long CATCH_UP_MS = 120_000;
     /** System property: how long --wait waits for a job's first task before checking that a worker serves it (ms). */
     public static final String NO_WORKER_HINT_MS = "pdm.noWorkerHintMs";
+    /** System property: how long a started job's tasks must be held nowhere before the wait gives up on them (tests). */
+    public static final String LOST_TASKS_MS = "pdm.lostTasksMs";
 
     private JobLog() {
     }
@@ -146,6 +148,9 @@ public final class JobLog {
         long hintAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong(NO_WORKER_HINT_MS, 30_000));
         boolean hinted = false;
         boolean saidQueued = false; // (once, also across a reconnect)
+        LostTasks lost = new LostTasks(Long.getLong(LOST_TASKS_MS, LostTasks.AFTER_MS));
+        long lookAt = 0;
+        boolean saidLost = false;
         while (true) {
             JobFold fold = new JobFold();
             InFlight inFlight = new InFlight(System::currentTimeMillis);
@@ -157,8 +162,9 @@ public final class JobLog {
                 if (r.awaitCaughtUp(CATCH_UP_MS)) {
                     synchronized (fold) {
                         if (fold.job(jobId) == null) {
-                            throw new PdmException("job " + jobId + " is not in the event log " + Topology.EVENTS
-                                    + " (was it deleted, or is this node's clock far from the broker's?)");
+                            throw new JobLost("job " + jobId + " is not in the event log " + Topology.EVENTS
+                                    + " (was it deleted, or is this node's clock far from the broker's?); it may "
+                                    + "still run: see pdm status, or stop it with pdm cancel " + jobId);
                         }
                     }
                 }
@@ -181,9 +187,15 @@ public final class JobLog {
                         hinted = noWorkerHint(c, fold, jobId, shards, notice);
                         hintAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                     }
+                    if (!saidLost && System.nanoTime() - lookAt > 0) {
+                        saidLost = lostTasks(c, fold, inFlight, jobId, shards, lost, notice);
+                        lookAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    }
                     Thread.sleep(200);
                 }
                 log.warn("lost the event log while waiting for job {}; reading it again", jobId);
+            } catch (PdmException e) {
+                throw e; // (an answer, not a broker out of reach: asking again gives the same one)
             } catch (IOException | TimeoutException | RuntimeException e) {
                 throwIfRefused(e, uri);
                 log.warn("broker {} not reachable while waiting for job {}: {}; retrying in {} s", uri, jobId,
@@ -192,6 +204,47 @@ public final class JobLog {
             Thread.sleep(backoff);
             backoff = Math.min(30_000, backoff * 2);
         }
+    }
+
+    /**
+     * Tells {@code notice} once the job's pending tasks have been held nowhere long enough
+     * ({@link LostTasks}); returns whether it did. A notice, not the end of the wait: a task a
+     * worker took ahead (its prefetch) while another job's long task runs shows in neither count.
+     */
+    private static boolean lostTasks(Connection c, JobFold fold, InFlight inFlight, String jobId, int shards,
+                                     LostTasks lost, Consumer<String> notice) throws IOException {
+        String src;
+        String tgt;
+        int pending;
+        long done;
+        boolean started;
+        synchronized (fold) {
+            JobFold.Job j = fold.job(jobId);
+            if (j == null || j.state() != JobFold.State.RUNNING) {
+                return false;
+            }
+            src = j.def.src();
+            tgt = j.def.tgt();
+            pending = j.tasksPending();
+            done = j.tasksDone();
+            started = j.startedMs() >= 0; // (a task of it done: not queued, and a worker and the tracker are up)
+        }
+        boolean running = !inFlight.of(jobId).isEmpty();
+        long ready = 0;
+        if (started && pending > 0 && !running) { // (the queues are asked only when the rest says so)
+            for (String q : Topology.pairQueues(src, tgt, shards)) {
+                ready += QueueDepths.ready(c, q);
+            }
+        }
+        if (!lost.lost(System.currentTimeMillis(), started, pending, done, running, ready)) {
+            return false;
+        }
+        notice.accept("job " + jobId + " waits for " + pending + " tasks, but for " + LostTasks.minutes(lost)
+                + " no queue of " + src + " -> " + tgt + " has held a ready one, no worker has run one and none was "
+                + "done: they were likely lost (a queue purged or deleted, a policy that dropped messages; see also "
+                + Topology.DEAD + "), and the job would wait forever, holding back later jobs on its tree. If so, "
+                + "stop it with pdm cancel " + jobId + " and run the command again; the wait goes on meanwhile");
+        return true;
     }
 
     /** Whether the question is settled: the job has started, or the notice that no worker serves it is given. */

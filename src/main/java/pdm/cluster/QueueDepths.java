@@ -124,14 +124,33 @@ final class QueueDepths {
         return out;
     }
 
+    /** How many messages {@code queue} has ready now (0 when it does not exist). */
+    static long ready(Connection conn, String queue) throws IOException {
+        Channel ch = conn.createChannel();
+        try {
+            return ch.queueDeclarePassive(queue).getMessageCount();
+        } catch (IOException e) {
+            if (notFound(e)) {
+                return 0;
+            }
+            throw e;
+        } finally {
+            Rabbit.closeQuietly(ch);
+        }
+    }
+
+    private static boolean notFound(IOException e) {
+        return e.getCause() instanceof ShutdownSignalException s && !s.isHardError()
+                && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND;
+    }
+
     /** How many consumers {@code queue} has now (0 when it does not exist). */
     static int consumers(Connection conn, String queue) throws IOException {
         Channel ch = conn.createChannel();
         try {
             return ch.queueDeclarePassive(queue).getConsumerCount();
         } catch (IOException e) {
-            if (e.getCause() instanceof ShutdownSignalException s && !s.isHardError()
-                    && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
+            if (notFound(e)) {
                 return 0;
             }
             throw e;

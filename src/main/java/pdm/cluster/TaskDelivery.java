@@ -66,6 +66,15 @@ final class TaskDelivery {
 
         /** Never throws: a channel that is gone has given the task back already. */
         void requeue();
+
+        /**
+         * The channel it came on is gone: the broker gives the task to another consumer, and no ack
+         * can end it here. Its run stops at its next entry, so that two runs of one task do not race
+         * over the same entries (a delete's removals counted as failed by the run that comes second).
+         */
+        default boolean lost() {
+            return false;
+        }
     }
 
     /** A message as the broker delivered it, from {@code queue}. */
@@ -152,7 +161,13 @@ final class TaskDelivery {
             long skipped = 0;
             int dirs = 0;
             for (TaskMessage m = todo.poll(); m != null && !cancelled.test(m.jobId()); m = todo.poll()) {
-                JobEvent.Done d = run(m, in.redelivered(), sent, taskStats);
+                JobEvent.Done d = run(m, in.redelivered(), sent, taskStats, receipt);
+                if (receipt.lost()) {
+                    // (stopped part way, or done: either way its done event cannot be acked with it, and
+                    // the run the broker gives it to announces the children it plans)
+                    log.warn("{} stopped: its delivery's channel closed; the broker delivers it again", what);
+                    return;
+                }
                 done.add(d);
                 skipped += d.counters().filesSkipped();
                 dirs += m.task() instanceof DirTask ? 1 : 0;
@@ -208,16 +223,16 @@ final class TaskDelivery {
      * Runs one task of the batch; its live counts show in the heartbeats while it runs and until
      * the delivery ends (its done event is out then), when the caller ends each of {@code started}.
      */
-    private JobEvent.Done run(TaskMessage m, boolean redelivered, ChildBatches sent, List<JobStats> started)
-            throws InterruptedException {
+    private JobEvent.Done run(TaskMessage m, boolean redelivered, ChildBatches sent, List<JobStats> started,
+                              Receipt receipt) throws InterruptedException {
         JobStats taskStats = new JobStats();
         started.add(taskStats);
         stats.running(m.jobId(), m.taskId(), taskStats, m.options().dryRun());
         try {
             ChildTasks children = new ChildTasks(m, sent);
-            // pdm cancel: the task stops at its next entry or chunk, its temp file removed
+            // pdm cancel, or the delivery lost: the task stops at its next entry or chunk, its temp file removed
             TaskRunner.Outcome o = runner.run(m, pair.src(), pair.tgt(), redelivered, children, taskStats,
-                    Interrupt.when(() -> cancelled.test(m.jobId())));
+                    Interrupt.when(() -> cancelled.test(m.jobId()) || receipt.lost()));
             return done(m, o, children.children(), children.splits());
         } finally {
             taskStats.logRepeats();

@@ -457,6 +457,11 @@ public final class Worker {
                                 public void requeue() {
                                     reject(ch, tag);
                                 }
+
+                                @Override
+                                public boolean lost() {
+                                    return !ch.isOpen();
+                                }
                             }, Session.this::publisher, admitted);
                 } finally {
                     inFlight.decrementAndGet();

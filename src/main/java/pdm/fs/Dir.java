@@ -2,6 +2,7 @@ package pdm.fs;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -387,10 +388,16 @@ public final class Dir implements Closeable {
      *         some of it
      */
     public boolean removeTree(Path name, FileMeta meta, RemovalGuard guard, boolean dryRun) throws IOException {
-        return remove(name, meta, guard, dryRun) == Removed.ALL;
+        Removed r = remove(name, meta, guard, dryRun);
+        return r == Removed.ALL || r == Removed.GONE;
     }
 
-    private enum Removed { ALL, KEPT, STOPPED }
+    /**
+     * How a removal ended. GONE: the entry was no longer there, which is what the removal wanted,
+     * and not counted as the guard's (another run of the same task removed it, one whose worker
+     * lost its broker connection, or someone on the target did).
+     */
+    private enum Removed { ALL, GONE, KEPT, STOPPED }
 
     private Removed remove(Path name, FileMeta meta, RemovalGuard guard, boolean dryRun) throws IOException {
         Path entry = rel.resolve(name);
@@ -400,7 +407,13 @@ public final class Dir implements Closeable {
         if (meta.isDir()) {
             boolean kept = false;
             boolean stopped = false;
-            try (Dir child = openDir(name)) {
+            Dir opened;
+            try {
+                opened = openDir(name);
+            } catch (NoSuchFileException gone) {
+                return Removed.GONE;
+            }
+            try (Dir child = opened) {
                 // (on past an entry the guard stopped: every entry the cap leaves is shown to it,
                 // counted and listed, as --max-delete 0 promises)
                 for (Entry e : child.list()) {
@@ -425,6 +438,8 @@ public final class Dir implements Closeable {
         } else {
             try {
                 Sys.unlinkat(fd, NameBytes.bytes(name), meta.isDir());
+            } catch (NoSuchFileException gone) {
+                return Removed.GONE;
             } catch (IOException e) {
                 int own = guard.unlocks() ? unlockToRemove(name, meta, guard) : -1;
                 if (own < 0) {

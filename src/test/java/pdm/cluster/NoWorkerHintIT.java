@@ -3,6 +3,7 @@ package pdm.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,6 +42,49 @@ class NoWorkerHintIT {
             Thread.sleep(6000);
             assertThat(wait.isAlive()).as(c.stderr(wait)).isTrue();
             assertThat(c.stderr(wait).split(Pattern.quote(hint), -1)).hasSize(2);
+        }
+    }
+
+    /**
+     * Found by a hunt: a job whose queued tasks were purged waited forever with no word. Its
+     * worker is killed (its unacked tasks go back to the queues), the queues purged: the wait says
+     * once that the tasks are likely lost and how to end the job, and waits on.
+     */
+    @Test
+    void aJobWhoseTasksWerePurgedSaysTheyAreLikelyLost() throws Exception {
+        try (Cluster c = new Cluster(tmp)) {
+            for (int d = 0; d < 6; d++) {
+                for (int f = 0; f < 20; f++) {
+                    Fx.write(c.src.resolve("d" + d + "/f" + f), "data " + f);
+                }
+            }
+            Process worker = c.startWorker("--max-files-per-second", "2");
+            c.awaitConnected(1);
+            Process wait = c.startAt(Broker.URI, Map.of("JAVA_TOOL_OPTIONS", "-D" + JobLog.LOST_TASKS_MS + "=3000"),
+                    "copy", c.srcName, c.tgtName, "/", "--wait");
+            // (a task done: the job runs)
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(c.dst.resolve("d0"))
+                    || Files.exists(c.dst.resolve("d5")) || !wait.isAlive() || !worker.isAlive());
+            assertThat(wait.isAlive()).as(c.stderr(wait)).isTrue();
+            assertThat(worker.isAlive()).as(c.workerLog(1)).isTrue();
+            worker.destroyForcibly().waitFor();
+            Thread.sleep(1000); // (its unacked tasks back in the queues)
+            try (com.rabbitmq.client.Connection conn = Broker.connect()) {
+                com.rabbitmq.client.Channel ch = conn.createChannel();
+                for (String q : Topology.pairQueues(c.srcName, c.tgtName, 1)) {
+                    try {
+                        ch.queuePurge(q);
+                    } catch (java.io.IOException e) {
+                        ch = conn.createChannel(); // (not there)
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> c.stderr(wait).contains("likely lost") || !wait.isAlive());
+            String job = c.submittedJob(wait);
+            assertThat(c.stderr(wait)).contains("waits for").contains("pdm cancel " + job);
+            assertThat(wait.isAlive()).as("the wait goes on").isTrue();
+            assertThat(c.run("cancel", job).exit()).isZero();
         }
     }
 }

@@ -230,6 +230,35 @@ class TaskDeliveryTest {
         assertThat(counted()).isFalse();
     }
 
+    /**
+     * Found by a hunt: a worker whose connection closed ran its task on while the broker gave it to
+     * another, and the two runs raced over the same removals. A delivery whose channel is gone stops
+     * at its next entry, publishes no done event and acks nothing (it could not).
+     */
+    @Test
+    void aDeliveryWhoseChannelClosedStopsWithoutADoneEventOrAnAck() {
+        TaskDelivery.Receipt gone = new TaskDelivery.Receipt() {
+            @Override
+            public void ack() {
+                log.add("ack");
+            }
+
+            @Override
+            public void requeue() {
+                log.add("requeue");
+            }
+
+            @Override
+            public boolean lost() {
+                return true;
+            }
+        };
+        delivery.handle(new TaskDelivery.Incoming("dir.src.tgt", rootTask(), null, false), gone, () -> outbox, true);
+        assertThat(events).isEmpty();
+        assertThat(log).doesNotContain("ack", "event");
+        assertThat(tmp.resolve("tgt/a")).as("stopped before its work").doesNotExist();
+    }
+
     /** The done event is with the broker but the ack is lost: the redelivery's duplicate done event is folded once. */
     @Test
     void aChannelThatDiesBeforeTheAckGivesTheTaskBack() {
