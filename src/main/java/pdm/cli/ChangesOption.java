@@ -70,7 +70,7 @@ final class ChangesOption {
         // (only a pass that writes files' data must find every name of an inode: delete and dirtimes
         // change nothing under a name that lies where nothing else changed)
         return new Walk(new WalkScope(c, pass.pass().writesTarget() && pass.pass().handlesFiles(),
-                pass.tgt().root()), c.mark(), key);
+                pass.tgt().root().resolve(pass.walkRoot())), c.mark(), key);
     }
 
     /** A time-based skip filter: a file becomes eligible with no change at all. */

@@ -236,7 +236,7 @@ public final class TaskRunner {
                     + "change a journal could see" : null;
             boolean linksMatter = job.pass().writesTarget() && job.pass().handlesFiles();
             d = scopes.decide(request, m.src(), passKey(m), srcDs.path(), m.jobPath(), noJournal,
-                    c -> linksMatter ? mustWalkEverything(ctx, c) : null);
+                    c -> linksMatter ? mustWalkEverything(ctx, c, ctx.tgt().root().resolve(m.jobPath())) : null);
         } else {
             d = scopes.decided(request, m.src(), srcDs.path(), m.jobPath());
         }
@@ -275,8 +275,8 @@ public final class TaskRunner {
      * at, or a written or changed inode met under none of them. Lists each directory named whole
      * and every directory of the new subtrees, and looks up the named entries.
      */
-    private static String mustWalkEverything(PassContext ctx, Changes c) {
-        WalkScope scope = new WalkScope(c, true, ctx.tgt().root());
+    private static String mustWalkEverything(PassContext ctx, Changes c, Path targetDir) {
+        WalkScope scope = new WalkScope(c, true, targetDir);
         java.util.ArrayDeque<Path> whole = new java.util.ArrayDeque<>(c.subtree());
         java.util.List<Path> dirs = new java.util.ArrayList<>(c.listed());
         dirs.addAll(c.named().keySet());

@@ -48,7 +48,7 @@ public final class WalkScope {
     private final Set<Long> met;
     /** Whether an inode of {@link #mustMeet} still lives (asked of the kernel). */
     private final Changes.Lives lives;
-    /** The target root (real path) or null: an inode that lives below it is the target's ({@link Changes.Lives}). */
+    /** The job's target directory (real path) or null: an inode that lives below it is the target's ({@link Changes.Lives}). */
     private final Path targetRoot;
     private volatile String tainted;
     /** The inodes not met were asked for once the walk was over. */
@@ -57,10 +57,10 @@ public final class WalkScope {
     /**
      * @param linksMatter the pass copies files' data and keeps hard links: the other names of an
      *                    inode, which only a full walk finds, must be copied too
-     * @param targetRoot  the job's target root, or null
+     * @param targetDir   the job's target directory (its root and PATH), or null
      */
-    public WalkScope(Changes changes, boolean linksMatter, Path targetRoot) {
-        this.targetRoot = realOrAsIs(targetRoot);
+    public WalkScope(Changes changes, boolean linksMatter, Path targetDir) {
+        this.targetRoot = realOrAsIs(targetDir);
         this.listed = Set.copyOf(changes.listed());
         this.subtree = Set.copyOf(changes.subtree());
         this.named = Set.copyOf(changes.named().keySet());

@@ -52,9 +52,10 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     /** Whether a written or changed inode still lives under some name. */
     public interface Lives {
         /**
-         * @param notBelow the job's target root, real path: where the target lies on the source's
-         *                 filesystem, the watcher saw pdm's own writes there, and an inode that lives
-         *                 below it is the target's, not the source's
+         * @param notBelow the job's target directory, real path: where the target lies on the
+         *                 source's filesystem, the watcher saw pdm's own writes there, and an inode
+         *                 that lives below it (and not below the watched directory too: a target
+         *                 root that holds the source) is the target's, not the source's
          */
         boolean test(long ino, Path notBelow);
     }
@@ -418,7 +419,11 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
                         byte[] at = Fanotify.aliveAt(dir, handles.get(ino));
                         // (pdm never links a name of the source to one of the target: an inode
                         // with a name below the target is pdm's copy)
-                        return at != null && (notBelow == null || at.length == 0 || !NameBytes.path(at).startsWith(notBelow));
+                        if (at == null) {
+                            return false;
+                        }
+                        Path now = at.length == 0 ? null : NameBytes.path(at);
+                        return now == null || notBelow == null || !now.startsWith(notBelow) || now.startsWith(watched);
                     } catch (IOException | RuntimeException e) {
                         return true; // (cannot tell: the worst, a full walk)
                     }

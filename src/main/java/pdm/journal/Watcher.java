@@ -52,6 +52,10 @@ public final class Watcher implements ChangeSink {
     private final Set<String> sinceMark = new HashSet<>();
     /** Per directory (encoded), how many of its entries are named since the mark; -1 once it is recorded whole. */
     private final Map<String, Integer> namedSinceMark = new HashMap<>();
+    /** Files changed outside the watched directory since the mark, by handle ({@link Outside}). */
+    private final Map<String, Outside> outside = new HashMap<>();
+    /** Past this many, a file changed outside is asked about at once (about 40 MB of them). */
+    private static final int OUTSIDE_MAX = 200_000;
     private final Retention retention = new Retention();
     private String session;
     private JournalFile journal;
@@ -176,6 +180,7 @@ public final class Watcher implements ChangeSink {
         }
         String[] request = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII).trim().split(" ");
         drain(source);
+        settleOutside();
         long n = journal.add(JournalFile.MARK, session);
         journal.sync();
         source.persisted();
@@ -203,6 +208,7 @@ public final class Watcher implements ChangeSink {
         Long n = remoteMarks.get(q.requestId());
         if (n == null) {
             drain(source);
+            settleOutside();
             n = journal.add(JournalFile.MARK, session, JournalFile.encode(q.requestId().getBytes(StandardCharsets.UTF_8)),
                     JournalFile.encode(watchedRel.getBytes(StandardCharsets.UTF_8)));
             journal.sync();
@@ -308,16 +314,21 @@ public final class Watcher implements ChangeSink {
         byte[] rel = abs == null ? null : below(abs);
         String handle = identity.handle();
         if (rel == null) {
-            if (!handle.isEmpty() && !sinceMark.contains(JournalFile.LINKS + " " + kind + " " + handle)) {
-                try {
-                    Fanotify.Inode now = identity.now();
-                    // (outside: a name below only if it has two; its directory gone: any it has left)
-                    if (now != null && now.links() > (abs == null ? 0 : 1)) {
-                        links(kind, now, handle);
-                    }
-                } catch (IOException e) {
-                    gap("a changed file's inode could not be read: " + e.getMessage());
+            if (!handle.isEmpty()) {
+                Outside o = outside.get(handle);
+                if (o == null && outside.size() >= OUTSIDE_MAX) {
+                    o = new Outside(identity);
+                    o.kinds.add(kind);
+                    o.abs = abs;
+                    settle(handle, o); // (past the bound: asked now, at the cost of keeping up)
+                    return;
                 }
+                if (o == null) {
+                    o = new Outside(identity);
+                    outside.put(handle, o);
+                }
+                o.kinds.add(kind);
+                o.abs = abs;
             }
             return;
         }
@@ -336,8 +347,67 @@ public final class Watcher implements ChangeSink {
             return;
         }
         journal.add(type, session, name, Long.toString(now.ino()), handle);
-        if (now.links() > 1) {
+        if (othersMayHold(abs, now)) {
             links(kind, now, handle); // (its other names may lie outside the pass's PATH)
+        }
+    }
+
+    /**
+     * Whether a name below the watched directory other than {@code abs} (the one the change went
+     * through; null: not known, its directory gone) may hold the inode: it has several names now,
+     * or the one name it has is not that one any more and lies below (a link removed before the
+     * watcher read the event, as the count it reads can be lower than when the change was made; or a
+     * rename in, which the pass meets through its ENTRY). A file whose one name lies outside, as
+     * every temp file renamed into place elsewhere on the filesystem, is none of the pass's.
+     */
+    private boolean othersMayHold(byte[] abs, Fanotify.Inode now) {
+        if (now.links() > 1) {
+            return true;
+        }
+        if (now.links() == 0) {
+            return false; // (held open, no name left: nothing a walk could find)
+        }
+        if (now.path() == null) {
+            return true; // (cannot tell: the worst, the pass must meet it)
+        }
+        return !Arrays.equals(now.path(), abs) && below(now.path()) != null;
+    }
+
+    /**
+     * A file changed outside the watched directory, or in a directory gone, since the mark: asked
+     * about once, when the next mark is written ({@link #settleOutside}), not at each event: a storm
+     * of writes elsewhere on the filesystem (a copy into a target there) must not slow the watcher
+     * until the kernel's queue overflows.
+     */
+    private static final class Outside {
+        final Identity identity;
+        final Set<String> kinds = new HashSet<>(2);
+        /** The name of its last change, null: its directory was gone. */
+        byte[] abs;
+
+        Outside(Identity identity) {
+            this.identity = identity;
+        }
+    }
+
+    /** Asks about every file changed outside since the mark, before the mark is written. */
+    private void settleOutside() {
+        for (Map.Entry<String, Outside> e : outside.entrySet()) {
+            settle(e.getKey(), e.getValue());
+        }
+        outside.clear();
+    }
+
+    private void settle(String handle, Outside o) {
+        try {
+            Fanotify.Inode now = o.identity.now();
+            if (now != null && othersMayHold(o.abs, now)) {
+                for (String kind : o.kinds) {
+                    links(kind, now, handle);
+                }
+            }
+        } catch (IOException e) {
+            gap("a changed file's inode could not be read: " + e.getMessage());
         }
     }
 

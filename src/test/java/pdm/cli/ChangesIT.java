@@ -322,6 +322,49 @@ class ChangesIT {
         assertThat(quiet.json().get("walk").asText()).as(quiet.toString()).isEqualTo("changes");
     }
 
+    /**
+     * From the review: the link count the watcher reads can be lower than when the change was made.
+     * Appended through a name outside the watched directory and that name unlinked at once, the file
+     * has one name left when the event is read, in the tree, where nothing else changed.
+     */
+    @Test
+    void aFileWrittenThroughAnOutsideNameUnlinkedAtOnceIsCopied() throws Exception {
+        begin(dir);
+        Path shared = Files.createDirectories(dir.resolve("shared")).resolve("m");
+        Files.writeString(shared, "m1");
+        sh("ln", shared.toString(), src.resolve("d1/e/z").toString());
+        assertThat(Pdm.json("sync", src, tgt, "--changes").exit()).isZero();
+        assertThat(Pdm.json("sync", src, tgt, "--changes").json().get("walk").asText()).isEqualTo("changes");
+        sh("python3", "-c", "import os, sys\n"
+                + "with open(sys.argv[1], 'a') as f: f.write(' and m2')\n"
+                + "os.unlink(sys.argv[1])", shared.toString());
+
+        Pdm.Result changed = Pdm.json("sync", src, tgt, "--changes");
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(Files.readString(tgt.resolve("d1/e/z"))).isEqualTo("m1 and m2");
+        assertThat(TreeComparer.differences(src, tgt)).isEmpty();
+    }
+
+    /**
+     * From the review: an inode that lives below the job's target is pdm's copy only if it is not
+     * below the watched directory too. Here the target root holds the source (TGT is the directory
+     * above SRC, PATH /d1): a file of PATH written through its hard link elsewhere in SRC must still
+     * be met or make the pass walk everything.
+     */
+    @Test
+    void aTargetRootThatHoldsTheSourceTakesNoSourceFileForItsOwn() throws Exception {
+        begin(dir);
+        sh("ln", src.resolve("d1/f").toString(), src.resolve("d2/link").toString());
+        assertThat(Pdm.json("sync", src, dir, "/d1", "--changes").exit()).isZero();
+        Pdm.Result quiet = Pdm.json("sync", src, dir, "/d1", "--changes");
+        assertThat(quiet.json().get("walk").asText()).as(quiet.toString()).isEqualTo("changes");
+        Files.writeString(src.resolve("d2/link"), "written through the link outside PATH");
+
+        Pdm.Result changed = Pdm.json("sync", src, dir, "/d1", "--changes");
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("d1/f"))).isEqualTo("written through the link outside PATH");
+    }
+
     private static List<Long> marks(Path journal) throws IOException {
         return JournalFile.read(journal).stream().filter(r -> r.type().equals(JournalFile.MARK))
                 .map(JournalFile.Record::seq).toList();

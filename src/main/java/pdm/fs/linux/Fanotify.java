@@ -220,8 +220,11 @@ public final class Fanotify implements AutoCloseable {
         }
     }
 
-    /** An inode as the kernel has it now: its number and how many names it has (0: none, an open descriptor holds it). */
-    public record Inode(long ino, int links) {
+    /**
+     * An inode as the kernel has it now: its number, how many names it has (0: none, an open
+     * descriptor holds it), and with exactly one, that name's path (null when it cannot be read).
+     */
+    public record Inode(long ino, int links, byte[] path) {
     }
 
     /**
@@ -239,7 +242,7 @@ public final class Fanotify implements AutoCloseable {
      * Where the object of {@code handle} on the filesystem that holds {@code dir} lives now: the
      * path of one of its names (the kernel's pick among several), {@link #SOMEWHERE} when it lives
      * and that cannot be told, or null when it is gone. Alive also when that cannot be told (no
-     * CAP_DAC_READ_SEARCH): the caller then assumes the worst.
+     * CAP_DAC_READ_SEARCH): the caller then assumes the worst. Gone too: held open with no name left.
      */
     public static byte[] aliveAt(byte[] dir, byte[] handle) throws IOException {
         try (Arena a = Arena.ofConfined()) {
@@ -257,7 +260,10 @@ public final class Fanotify implements AutoCloseable {
                     return null;
                 }
                 try {
-                    return Sys.readlinkat(ARCH.atFdcwd(), ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII));
+                    if (Sys.fstat(fd).nlink() == 0) {
+                        return null; // (held open, its last name gone: nothing a walk could find)
+                    }
+                    return procPath(fd);
                 } catch (IOException e) {
                     return SOMEWHERE;
                 } finally {
@@ -287,10 +293,23 @@ public final class Fanotify implements AutoCloseable {
         }
         try {
             Sys.Stat st = Sys.fstat(fd);
-            return new Inode(st.ino(), st.nlink());
+            byte[] path = null;
+            if (st.nlink() == 1) {
+                try {
+                    path = procPath(fd);
+                } catch (IOException e) {
+                    // (not known: the caller assumes the worst)
+                }
+            }
+            return new Inode(st.ino(), st.nlink(), path);
         } finally {
             Sys.close(fd);
         }
+    }
+
+    /** The path the kernel gives for an open descriptor: exact for an inode of one name. */
+    private static byte[] procPath(int fd) throws IOException {
+        return Sys.readlinkat(ARCH.atFdcwd(), ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** An O_PATH descriptor of the object of handle {@code h}, or -1 when it is gone (no name and no open descriptor holds it). */
