@@ -126,32 +126,25 @@ final class QueueDepths {
 
     /** How many messages {@code queue} has ready now (0 when it does not exist). */
     static long ready(Connection conn, String queue) throws IOException {
-        Channel ch = conn.createChannel();
-        try {
-            return ch.queueDeclarePassive(queue).getMessageCount();
-        } catch (IOException e) {
-            if (notFound(e)) {
-                return 0;
-            }
-            throw e;
-        } finally {
-            Rabbit.closeQuietly(ch);
-        }
-    }
-
-    private static boolean notFound(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException s && !s.isHardError()
-                && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND;
+        AMQP.Queue.DeclareOk q = declarePassive(conn, queue);
+        return q == null ? 0 : q.getMessageCount();
     }
 
     /** How many consumers {@code queue} has now (0 when it does not exist). */
     static int consumers(Connection conn, String queue) throws IOException {
+        AMQP.Queue.DeclareOk q = declarePassive(conn, queue);
+        return q == null ? 0 : q.getConsumerCount();
+    }
+
+    /** What the broker says of {@code queue} now, on a channel of its own; null when it does not exist. */
+    private static AMQP.Queue.DeclareOk declarePassive(Connection conn, String queue) throws IOException {
         Channel ch = conn.createChannel();
         try {
-            return ch.queueDeclarePassive(queue).getConsumerCount();
+            return ch.queueDeclarePassive(queue);
         } catch (IOException e) {
-            if (notFound(e)) {
-                return 0;
+            if (e.getCause() instanceof ShutdownSignalException s && !s.isHardError()
+                    && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
+                return null;
             }
             throw e;
         } finally {
