@@ -307,8 +307,8 @@ public final class Watcher implements ChangeSink {
     /**
      * A WRITE or ATTR record: the file's name, and while it lives, its inode and handle; once a
      * mark per name and inode (a name may hold another inode by the next change: ln -f). A file that
-     * has another name the pass may not look at gets a LINKS record too: one of several names, or one
-     * that is not below the watched directory (outside it, or its directory gone) while it lives.
+     * may have a name the pass does not look at gets a LINKS record too ({@link #othersMayHold}); one
+     * changed outside the watched directory, or in a directory gone, is asked about at the next mark.
      */
     private void inode(String type, String kind, byte[] abs, Identity identity) {
         byte[] rel = abs == null ? null : below(abs);
