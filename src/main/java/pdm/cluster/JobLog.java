@@ -24,7 +24,7 @@ public final class JobLog {
     private static final long CATCH_UP_MS = 120_000;
     /** System property: how long --wait waits for a job's first task before checking that a worker serves it (ms). */
     public static final String NO_WORKER_HINT_MS = "pdm.noWorkerHintMs";
-    /** System property: how long a started job's tasks must be held nowhere before the wait gives up on them (tests). */
+    /** System property: how long a started job's tasks must be held nowhere before the wait says they are likely lost (tests). */
     public static final String LOST_TASKS_MS = "pdm.lostTasksMs";
 
     private JobLog() {
@@ -139,7 +139,9 @@ public final class JobLog {
      * tasks have done so far: {@link InFlight}); survives broker restarts by reading the log again. When no task of the job is done
      * after {@link #NO_WORKER_HINT_MS} and some shard of its pair's dir queue (of {@code shards})
      * has no consumer, tells {@code notice} once (the wait goes on: the job stays queued for a worker to come);
-     * so too when the tracker holds the job back behind an earlier one on an overlapping tree.
+     * so too when the tracker holds the job back behind an earlier one on an overlapping tree, and
+     * when its pending tasks have been held nowhere for {@link LostTasks#AFTER_MS} ({@link LostTasks}).
+     * A job that is not in the event log at all ends the wait ({@link JobLost}).
      */
     public static JobFold.Job follow(BrokerUri uri, String jobId, int shards, Instant from,
                                      BiConsumer<JobFold.Job, Counters> progress, Consumer<String> notice)
@@ -151,6 +153,7 @@ public final class JobLog {
         LostTasks lost = new LostTasks(Long.getLong(LOST_TASKS_MS, LostTasks.AFTER_MS));
         long lookAt = 0;
         boolean saidLost = false;
+        boolean[] ran = {false}; // (a worker's heartbeat named a task of the job: it runs, also across a reconnect)
         while (true) {
             JobFold fold = new JobFold();
             InFlight inFlight = new InFlight(System::currentTimeMillis);
@@ -188,7 +191,7 @@ public final class JobLog {
                         hintAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                     }
                     if (!saidLost && System.nanoTime() - lookAt > 0) {
-                        saidLost = lostTasks(c, fold, inFlight, jobId, shards, lost, notice);
+                        saidLost = lostTasks(c, fold, inFlight, jobId, shards, lost, notice, ran);
                         lookAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                     }
                     Thread.sleep(200);
@@ -212,7 +215,9 @@ public final class JobLog {
      * worker took ahead (its prefetch) while another job's long task runs shows in neither count.
      */
     private static boolean lostTasks(Connection c, JobFold fold, InFlight inFlight, String jobId, int shards,
-                                     LostTasks lost, Consumer<String> notice) throws IOException {
+                                     LostTasks lost, Consumer<String> notice, boolean[] ran) throws IOException {
+        boolean running = !inFlight.of(jobId).isEmpty();
+        ran[0] |= running;
         String src;
         String tgt;
         int pending;
@@ -227,9 +232,9 @@ public final class JobLog {
             tgt = j.def.tgt();
             pending = j.tasksPending();
             done = j.tasksDone();
-            started = j.startedMs() >= 0; // (a task of it done: not queued, and a worker and the tracker are up)
+            // (a task of it done or seen running: not queued, and a worker and the tracker are up)
+            started = j.startedMs() >= 0 || ran[0];
         }
-        boolean running = !inFlight.of(jobId).isEmpty();
         long ready = 0;
         if (started && pending > 0 && !running) { // (the queues are asked only when the rest says so)
             for (String q : Topology.pairQueues(src, tgt, shards)) {

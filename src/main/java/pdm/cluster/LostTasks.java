@@ -30,7 +30,7 @@ final class LostTasks {
     /**
      * One look, at {@code nowMs}: whether the tasks are lost by now.
      *
-     * @param started   the job runs: a task of it is done
+     * @param started   the job runs: a task of it is done, or a worker was seen running one
      * @param pending   its tasks not yet done
      * @param tasksDone its tasks done so far
      * @param running   whether any worker reports a task of it running

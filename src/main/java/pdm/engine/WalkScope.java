@@ -49,7 +49,7 @@ public final class WalkScope {
     /** Whether an inode of {@link #mustMeet} still lives (asked of the kernel). */
     private final Changes.Lives lives;
     /** The job's target directory (real path) or null: an inode that lives below it is the target's ({@link Changes.Lives}). */
-    private final Path targetRoot;
+    private final Path targetDir;
     private volatile String tainted;
     /** The inodes not met were asked for once the walk was over. */
     private volatile boolean asked;
@@ -60,7 +60,7 @@ public final class WalkScope {
      * @param targetDir   the job's target directory (its root and PATH), or null
      */
     public WalkScope(Changes changes, boolean linksMatter, Path targetDir) {
-        this.targetRoot = realOrAsIs(targetDir);
+        this.targetDir = realOrAsIs(targetDir);
         this.listed = Set.copyOf(changes.listed());
         this.subtree = Set.copyOf(changes.subtree());
         this.named = Set.copyOf(changes.named().keySet());
@@ -108,7 +108,7 @@ public final class WalkScope {
         this.mustMeet = tainted.mustMeet;
         this.met = tainted.met;
         this.lives = tainted.lives;
-        this.targetRoot = tainted.targetRoot;
+        this.targetDir = tainted.targetDir;
     }
 
     private static Path realOrAsIs(Path p) {
@@ -189,7 +189,7 @@ public final class WalkScope {
         if (tainted == null && linksMatter && !everything && !asked) {
             asked = true;
             for (long ino : mustMeet) {
-                if (!met.contains(ino) && lives.test(ino, targetRoot)) {
+                if (!met.contains(ino) && lives.test(ino, targetDir)) {
                     tainted = "a file was written or changed through a name that is gone or outside PATH, and it "
                             + "lives on under another name where nothing else changed (a hard link), so the pass walks "
                             + "everything";

@@ -69,7 +69,8 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
     }
 
     private static Changes full(String reason, Mark mark) {
-        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), (ino, notBelow) -> true);
+        return new Changes(reason, mark, Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of(),
+                (ino, notBelow) -> true);
     }
 
     /**
@@ -417,8 +418,8 @@ public record Changes(String reason, Mark mark, Set<Path> listed, Map<Path, Set<
                             return true;
                         }
                         byte[] at = Fanotify.aliveAt(dir, handles.get(ino));
-                        // (pdm never links a name of the source to one of the target: an inode
-                        // with a name below the target is pdm's copy)
+                        // (pdm never links a name of the source to one of the target: an inode with
+                        // a name below the job's target, and not below the watched directory, is pdm's copy)
                         if (at == null) {
                             return false;
                         }

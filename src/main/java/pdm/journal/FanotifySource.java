@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import pdm.journal.ChangeSink.Identity;
 import pdm.fs.linux.Fanotify;
+import pdm.journal.ChangeSink.Identity;
 
 /** The kernel's fanotify events of the whole filesystem that holds the watched directory, as journal changes. */
 final class FanotifySource implements ChangeSource {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,20 +63,22 @@ class NoWorkerHintIT {
             c.awaitConnected(1);
             Process wait = c.startAt(Broker.URI, Map.of("JAVA_TOOL_OPTIONS", "-D" + JobLog.LOST_TASKS_MS + "=3000"),
                     "copy", c.srcName, c.tgtName, "/", "--wait");
-            // (a task done: the job runs)
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(c.dst.resolve("d0"))
-                    || Files.exists(c.dst.resolve("d5")) || !wait.isAlive() || !worker.isAlive());
+            // (files copied at 2 a second for a few seconds: the wait has heard the worker run the job's tasks)
+            await().atMost(Duration.ofSeconds(60)).until(() -> copied(c) >= 6 || !wait.isAlive() || !worker.isAlive());
             assertThat(wait.isAlive()).as(c.stderr(wait)).isTrue();
             assertThat(worker.isAlive()).as(c.workerLog(1)).isTrue();
             worker.destroyForcibly().waitFor();
-            Thread.sleep(1000); // (its unacked tasks back in the queues)
             try (com.rabbitmq.client.Connection conn = Broker.connect()) {
-                com.rabbitmq.client.Channel ch = conn.createChannel();
-                for (String q : Topology.pairQueues(c.srcName, c.tgtName, 1)) {
+                List<String> queues = Topology.pairQueues(c.srcName, c.tgtName, 1);
+                // (its unacked tasks back in the queues first, or they would come back after the purge)
+                await().atMost(Duration.ofSeconds(60)).until(() -> ready(conn, queues) > 0);
+                for (String q : queues) {
+                    com.rabbitmq.client.Channel ch = conn.createChannel();
                     try {
                         ch.queuePurge(q);
+                        ch.close();
                     } catch (java.io.IOException e) {
-                        ch = conn.createChannel(); // (not there)
+                        // not there
                     }
                 }
             }
@@ -86,5 +89,21 @@ class NoWorkerHintIT {
             assertThat(wait.isAlive()).as("the wait goes on").isTrue();
             assertThat(c.run("cancel", job).exit()).isZero();
         }
+    }
+
+    private static long copied(Cluster c) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(c.dst)) {
+            return s.filter(Files::isRegularFile).count();
+        } catch (java.io.UncheckedIOException e) {
+            return 0; // (a directory made or renamed as it was walked)
+        }
+    }
+
+    private static long ready(com.rabbitmq.client.Connection conn, List<String> queues) throws Exception {
+        long n = 0;
+        for (String q : queues) {
+            n += QueueDepths.ready(conn, q);
+        }
+        return n;
     }
 }
