@@ -153,7 +153,6 @@ public final class JobLog {
         LostTasks lost = new LostTasks(Long.getLong(LOST_TASKS_MS, LostTasks.AFTER_MS));
         long lookAt = 0;
         boolean saidLost = false;
-        boolean[] ran = {false}; // (a worker's heartbeat named a task of the job: it runs, also across a reconnect)
         while (true) {
             JobFold fold = new JobFold();
             InFlight inFlight = new InFlight(System::currentTimeMillis);
@@ -191,7 +190,7 @@ public final class JobLog {
                         hintAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                     }
                     if (!saidLost && System.nanoTime() - lookAt > 0) {
-                        saidLost = lostTasks(c, fold, inFlight, jobId, shards, lost, notice, ran);
+                        saidLost = lostTasks(c, fold, inFlight, jobId, shards, lost, notice);
                         lookAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                     }
                     Thread.sleep(200);
@@ -215,9 +214,8 @@ public final class JobLog {
      * worker took ahead (its prefetch) while another job's long task runs shows in neither count.
      */
     private static boolean lostTasks(Connection c, JobFold fold, InFlight inFlight, String jobId, int shards,
-                                     LostTasks lost, Consumer<String> notice, boolean[] ran) throws IOException {
+                                     LostTasks lost, Consumer<String> notice) throws IOException {
         boolean running = !inFlight.of(jobId).isEmpty();
-        ran[0] |= running;
         String src;
         String tgt;
         int pending;
@@ -232,8 +230,8 @@ public final class JobLog {
             tgt = j.def.tgt();
             pending = j.tasksPending();
             done = j.tasksDone();
-            // (a task of it done or seen running: not queued, and a worker and the tracker are up)
-            started = j.startedMs() >= 0 || ran[0];
+            // (not queued, and a worker and the tracker are up)
+            started = lost.started(j.startedMs() >= 0, running);
         }
         long ready = 0;
         if (started && pending > 0 && !running) { // (the queues are asked only when the rest says so)
@@ -244,7 +242,7 @@ public final class JobLog {
         if (!lost.lost(System.currentTimeMillis(), started, pending, done, running, ready)) {
             return false;
         }
-        notice.accept("job " + jobId + " waits for " + pending + " tasks, but for " + LostTasks.minutes(lost)
+        notice.accept("job " + jobId + " waits for " + pending + " tasks, but for " + lost.waited()
                 + " no queue of " + src + " -> " + tgt + " has held a ready one, no worker has run one and none was "
                 + "done: they were likely lost (a queue purged or deleted, a policy that dropped messages; see also "
                 + Topology.DEAD + "), and the job would wait forever, holding back later jobs on its tree. If so, "

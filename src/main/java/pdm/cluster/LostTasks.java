@@ -16,6 +16,7 @@ final class LostTasks {
 
     private final long afterMs;
     private long since = -1;
+    private boolean seenRunning;
     private long doneThen = -1;
 
     LostTasks(long afterMs) {
@@ -23,14 +24,23 @@ final class LostTasks {
     }
 
     /** The wait, in words ("5 min"). */
-    static String minutes(LostTasks t) {
-        return t.afterMs >= 60_000 ? t.afterMs / 60_000 + " min" : t.afterMs / 1000 + " s";
+    String waited() {
+        return afterMs >= 60_000 ? afterMs / 60_000 + " min" : afterMs / 1000 + " s";
+    }
+
+    /**
+     * Whether the job runs: a task of it done, or a worker seen running one since the wait began
+     * (remembered: a worker that dies takes its heartbeats with it).
+     */
+    boolean started(boolean doneOne, boolean running) {
+        seenRunning |= running;
+        return doneOne || seenRunning;
     }
 
     /**
      * One look, at {@code nowMs}: whether the tasks are lost by now.
      *
-     * @param started   the job runs: a task of it is done, or a worker was seen running one
+     * @param started   the job runs ({@link #started})
      * @param pending   its tasks not yet done
      * @param tasksDone its tasks done so far
      * @param running   whether any worker reports a task of it running

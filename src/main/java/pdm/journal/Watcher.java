@@ -316,19 +316,18 @@ public final class Watcher implements ChangeSink {
         if (rel == null) {
             if (!handle.isEmpty()) {
                 Outside o = outside.get(handle);
-                if (o == null && outside.size() >= OUTSIDE_MAX) {
-                    o = new Outside(identity);
-                    o.kinds.add(kind);
-                    o.abs = abs;
-                    settle(handle, o); // (past the bound: asked now, at the cost of keeping up)
-                    return;
-                }
+                boolean now = o == null && outside.size() >= OUTSIDE_MAX; // (past the bound: asked at once)
                 if (o == null) {
                     o = new Outside(identity);
-                    outside.put(handle, o);
+                    if (!now) {
+                        outside.put(handle, o);
+                    }
                 }
                 o.kinds.add(kind);
                 o.abs = abs;
+                if (now) {
+                    settle(handle, o);
+                }
             }
             return;
         }
@@ -338,7 +337,7 @@ public final class Watcher implements ChangeSink {
         }
         Fanotify.Inode now = null;
         try {
-            now = handle.isEmpty() ? null : identity.now();
+            now = identity.now();
         } catch (IOException e) {
             gap("a written file's inode could not be read: " + e.getMessage());
         }
