@@ -2,7 +2,8 @@
 """Start cost of pdm: an empty-directory `pdm copy`, run N times for each jar given, the jars
 interleaved; prints the median and mean wall time and CPU seconds (user + sys, from wait4) per jar.
 Each jar runs through ./pdm with PDM_JAR set, so its AOT cache (pdm.aot beside it) is used: copy a
-jar aside with `cp -p target/pdm.jar target/pdm.aot DIR/`.
+jar aside with `cp -p target/pdm.jar target/pdm.aot DIR/`. A launcher `pdm` beside a jar runs it
+instead of this checkout's (to compare launchers too: `git show REV:pdm > DIR/pdm; chmod +x DIR/pdm`).
 
     N=30 bench/start.py /tmp/old/pdm.jar target/pdm.jar
 """
@@ -24,7 +25,9 @@ for _ in range(n):
     for j in jars:
         env = dict(os.environ, PDM_JAR=j)
         t = time.perf_counter()
-        p = subprocess.Popen([os.path.join(here, "pdm"), "copy", src, os.path.join(work, "dst")], env=env,
+        beside = os.path.join(os.path.dirname(j), "pdm")
+        launcher = beside if os.access(beside, os.X_OK) else os.path.join(here, "pdm")
+        p = subprocess.Popen([launcher, "copy", src, os.path.join(work, "dst")], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(p.pid, 0)
         if status != 0:

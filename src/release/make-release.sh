@@ -69,7 +69,8 @@ install -m 0644 "$stage/share/bash-completion/completions/pdm" "$stage/share/zsh
 # build's training run (pdm.cli.AotTraining: copy, no-change copy, sync, verify, status).
 if [ "${PDM_AOT_SKIP:-false}" != "true" ]; then
   rm -rf "$target/aot-training-release"
-  "$java" -XX:AOTCacheOutput="$stage/lib/pdm.aot" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
+  # (classes only, no method profiles: C1 alone uses none, and replaying them costs each start CPU)
+  "$java" -XX:AOTCacheOutput="$stage/lib/pdm.aot" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
     --enable-native-access=ALL-UNNAMED -Xlog:aot=error,cds=error -cp "$stage/lib/pdm.jar" \
     pdm.cli.AotTraining "$project/src" "$target/aot-training-release" >"$target/aot-training-release.log" 2>&1 \
     || { cat "$target/aot-training-release.log" >&2; exit 1; }

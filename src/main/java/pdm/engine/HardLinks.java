@@ -35,14 +35,11 @@ final class HardLinks {
         void link(DirPair dir, WorkItem item, Dir leaderDir, Path leaderName) throws IOException;
     }
 
-    private record Inode(long dev, long ino) {
-    }
-
     /** Where a leader's copy lives on the target: its directory below the root and its name. */
     private record Placed(Path dir, Path name) {
     }
 
-    private final ConcurrentHashMap<Inode, CompletableFuture<Placed>> leaders = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InodeId, CompletableFuture<Placed>> leaders = new ConcurrentHashMap<>();
     /**
      * Distributed mode: a directory on the target (below the job PATH) where every copied
      * multi-link inode also gets a name, {@code DEV-INO}. A worker that takes over a link
@@ -134,7 +131,7 @@ final class HardLinks {
     void handle(PassContext ctx, DirPair dir, WorkItem item, Placer placer) throws IOException {
         FileMeta src = item.src();
         CompletableFuture<Placed> mine = new CompletableFuture<>();
-        CompletableFuture<Placed> leader = leaders.putIfAbsent(new Inode(src.dev(), src.ino()), mine);
+        CompletableFuture<Placed> leader = leaders.putIfAbsent(InodeId.of(src), mine);
         if (leader == null) {
             try {
                 // (in distributed mode item.tgt() was looked at again just now, see CopyPass.work: a

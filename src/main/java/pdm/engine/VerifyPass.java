@@ -24,12 +24,9 @@ import pdm.task.WorkItem;
  * device number and hard link structure. Each difference is listed; none is fixed.
  */
 final class VerifyPass implements PassStrategy {
-    private record Inode(long dev, long ino) {
-    }
-
     private final PassContext ctx;
     /** source inode of a multi-link file -> the target inode its first name had */
-    private final ConcurrentHashMap<Inode, Inode> links = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InodeId, InodeId> links = new ConcurrentHashMap<>();
 
     VerifyPass(PassContext ctx) {
         this.ctx = ctx;
@@ -113,8 +110,8 @@ final class VerifyPass implements PassStrategy {
         }
         // (files, symlinks and specials alike: the names of one source inode share one target inode)
         if (s.nlink() > 1 || t.nlink() > 1) {
-            Inode first = links.putIfAbsent(new Inode(s.dev(), s.ino()), new Inode(t.dev(), t.ino()));
-            if (s.nlink() == 1 || (first != null && !first.equals(new Inode(t.dev(), t.ino())))) {
+            InodeId first = links.putIfAbsent(InodeId.of(s), InodeId.of(t));
+            if (s.nlink() == 1 || (first != null && !first.equals(InodeId.of(t)))) {
                 d.add("hard links");
             }
         }

@@ -54,6 +54,45 @@ class LauncherIT {
         assertThat(started).noneMatch(p -> p.endsWith("/readlink") || p.endsWith("/sed") || p.endsWith("/dirname"));
     }
 
+    @Test
+    void theJvmFlagsAreTheLaunchersOwnOrPdmJavaOptsWordForWordWithoutGlobbing() throws IOException {
+        assumeTrue(Tools.has("strace"), "strace is not installed (.ci/run installs it)");
+        Path launcher = Path.of("pdm").toAbsolutePath();
+        // (a file the flag would match as a glob, in the directory pdm runs in)
+        Files.createFile(tmp.resolve("-Dpdm.launcher.test=abc"));
+
+        List<String> own = javaArgs(launcher, null);
+        List<String> given = javaArgs(launcher, "-XX:+UseSerialGC  -Dpdm.launcher.test=a*");
+
+        assertThat(own).contains("-XX:TieredStopAtLevel=1", "-XX:CompileCommand=exclude,jdk.internal.classfile.*::*");
+        assertThat(given).containsSubsequence("-XX:+UseSerialGC", "-Dpdm.launcher.test=a*", "-jar")
+                .doesNotContain("-XX:TieredStopAtLevel=1", "-Dpdm.launcher.test=abc")
+                .noneMatch(a -> a.startsWith("-XX:AOTCache="));
+    }
+
+    /** The arguments ./pdm --version started java with, as strace saw them. */
+    private List<String> javaArgs(Path launcher, String javaOpts) throws IOException {
+        Path trace = tmp.resolve("execve-" + (javaOpts == null ? "own" : "given") + ".txt");
+        List<String> cmd = new java.util.ArrayList<>(List.of("env"));
+        if (javaOpts != null) {
+            cmd.add("PDM_JAVA_OPTS=" + javaOpts);
+        }
+        cmd.addAll(List.of("strace", "-f", "-qq", "-v", "-s", "4096", "-e", "trace=execve", "-o", trace.toString(),
+                launcher.toString(), "--version"));
+        Tools.Output r = Tools.exec(tmp, cmd.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        String java = Files.readAllLines(trace).stream()
+                .filter(l -> l.contains("execve(") && l.endsWith("= 0") && l.contains("/bin/java\""))
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("java was not started: " + trace));
+        String argv = java.replaceAll("^\\d+ +execve\\(\"[^\"]*\", \\[(.*)\\], \\[.*$", "$1");
+        List<String> args = new java.util.ArrayList<>();
+        Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(argv);
+        while (m.find()) {
+            args.add(m.group(1));
+        }
+        return args;
+    }
+
     /** A JDK of Java 25 or newer under /usr/lib/jvm (its release file says so), as pdm's launcher finds one. */
     private static Optional<Path> jdk25UnderUsrLibJvm() throws IOException {
         Path jvm = Path.of("/usr/lib/jvm");
