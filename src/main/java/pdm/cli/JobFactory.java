@@ -65,8 +65,8 @@ final class JobFactory {
         if (override == null) {
             return configured;
         }
-        if (override < 1 || override > 10_000) {
-            throw new PdmException(option + " must be from 1 to 10000, not " + override);
+        if (override < 1 || override > PdmConfig.MAX_WORKERS) {
+            throw new PdmException(option + " must be from 1 to " + PdmConfig.MAX_WORKERS + ", not " + override);
         }
         return override;
     }

@@ -24,6 +24,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        String refused = ArgumentBytes.refusal(args);
+        if (refused != null) {
+            System.err.println("pdm: " + refused + "; nothing was changed");
+            System.exit(2);
+        }
         StartAhead.begin(args);
         System.exit(run(args));
     }

@@ -151,8 +151,8 @@ public final class ConfigLoader {
             }
         }
         return new PdmConfig(Optional.of(file),
-                r.positiveInt(root, null, Key.DIR_WORKERS, d.dirWorkers()),
-                r.positiveInt(root, null, Key.FILE_WORKERS, d.fileWorkers()),
+                r.positiveInt(root, null, Key.DIR_WORKERS, d.dirWorkers(), PdmConfig.MAX_WORKERS),
+                r.positiveInt(root, null, Key.FILE_WORKERS, d.fileWorkers(), PdmConfig.MAX_WORKERS),
                 r.positiveInt(root, null, Key.FILE_PREFETCH, d.filePrefetch()),
                 r.positiveInt(root, null, Key.DIR_PREFETCH, d.dirPrefetch()),
                 r.positiveInt(root, null, Key.MONITOR_INTERVAL, d.monitorInterval()),
@@ -333,12 +333,16 @@ public final class ConfigLoader {
         }
 
         int positiveInt(JsonNode t, String section, Key key, int dflt) {
+            return positiveInt(t, section, key, dflt, 1_000_000);
+        }
+
+        int positiveInt(JsonNode t, String section, Key key, int dflt, int max) {
             JsonNode n = t.get(key.text);
             if (n == null) {
                 return dflt;
             }
-            if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > 1_000_000) {
-                throw error(section, key.text, key.text + " must be a whole number from 1 to 1000000, not " + shown(n));
+            if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > max) {
+                throw error(section, key.text, key.text + " must be a whole number from 1 to " + max + ", not " + shown(n));
             }
             return n.asInt();
         }

@@ -24,6 +24,11 @@ public record PdmConfig(Optional<Path> source, int dirWorkers, int fileWorkers, 
 
     public static final int DEFAULT_DIR_WORKERS = 4;
     public static final int DEFAULT_FILE_WORKERS = 16;
+    /**
+     * Most dir or file workers a process may run, from the command line or the config alike: each
+     * is a thread, and far more would exhaust a node's threads (a crash) before they help.
+     */
+    public static final int MAX_WORKERS = 10_000;
     /** Most shards a pair's queues may have: each worker channel consumes every shard of its queue. */
     public static final int MAX_QUEUE_SHARDS = 64;
 

@@ -116,6 +116,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void workerCountsAreCappedAsOnTheCommandLine() throws IOException {
+        // (a thread each: 100000 file workers crashed pdm with a JVM trace, out of native threads)
+        Path f = file("dir_workers = 4\nfile_workers = 100000\n");
+        assertThatThrownBy(() -> new ConfigLoader().read(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("file_workers must be a whole number from 1 to 10000, not 100000")
+                .hasMessageContaining("line 2");
+        assertThat(new ConfigLoader().read(file("dir_workers = 10000\n")).dirWorkers()).isEqualTo(10_000);
+    }
+
+    @Test
     void wrongTypeInADatasourceNamesKeyAndLine() throws IOException {
         Path f = file("[datasource.panda]\ntype = \"posix\"\npath = \"/p\"\nwrite = \"yes\"\n");
         assertThatThrownBy(() -> new ConfigLoader().read(f))
