@@ -73,7 +73,7 @@ final class MonitorCommand implements Callable<Integer> {
             URI u = new URI(managementUrl);
             if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
                 throw new PdmException("--management-url " + Secrets.mask(managementUrl)
-                        + " must be http(s)://HOST:PORT");
+                        + " must be an http:// or https:// URL with a host (the management API: port 15672, 15671 with TLS)");
             }
             // (a base path, e.g. behind a proxy, is kept: the API's paths are resolved below it)
             return u.getRawPath() == null || u.getRawPath().endsWith("/") ? u : new URI(managementUrl + "/");

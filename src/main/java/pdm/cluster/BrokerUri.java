@@ -29,6 +29,8 @@ public record BrokerUri(boolean tls, String host, int port, String vhost, String
                     + "for a blank in the user name, password or vhost (the string is not shown: it may hold a password)");
         }
         String shown = Secrets.mask(t);
+        // (no at sign and no WORD:WORD after the connect string in these messages: what prints them
+        // masks once more, from a user name to the text's last at sign)
         URI u;
         try {
             u = new URI(t);
@@ -43,19 +45,20 @@ public record BrokerUri(boolean tls, String host, int port, String vhost, String
         boolean tls = scheme.equals("amqps");
         if (u.getHost() == null || u.getHost().isEmpty()) {
             throw new PdmException("RabbitMQ connect string " + shown + " names no host (or a malformed one, "
-                    + "or a port that is not a number): write amqp://USER:PASSWORD@HOST:PORT/VHOST, "
-                    + "with %40 for an @ in the password");
+                    + "or a port that is not a number): write amqp://, the user, a colon, the password (%40 for an "
+                    + "at sign in it), an at sign, the host, a colon and the port, then /VHOST");
         }
         if (u.getRawAuthority() != null && t.lastIndexOf('@') > t.indexOf(u.getRawAuthority())
                 + u.getRawAuthority().length()) {
             // the '@' of a password given unescaped, after the host a '/' seemed to end: never show that "host"
-            throw new PdmException("RabbitMQ connect string " + shown + " has an '@' after its host; in a password "
-                    + "or vhost, write it as %40 (and / as %2F)");
+            throw new PdmException("RabbitMQ connect string " + shown + " has an at sign after its host; in a "
+                    + "password or vhost, write it as %40 (and a slash as %2F)");
         }
         if (u.getRawAuthority().endsWith(":")) {
             // "amqp://user:/…": more likely a password with a '/' and no host than an empty port
             throw new PdmException("RabbitMQ connect string " + shown + " has a ':' and no port after its host; "
-                    + "write amqp://USER:PASSWORD@HOST:PORT/VHOST");
+                    + "write amqp://, the user, a colon, the password, an at sign, the host, a colon and the port, "
+                    + "then /VHOST");
         }
         int port = u.getPort() == -1 ? (tls ? 5671 : 5672) : u.getPort();
         if (port < 1 || port > 65535) {

@@ -42,4 +42,20 @@ class BrokerUriTest {
                 .isInstanceOf(PdmException.class)
                 .hasMessageNotContaining("s3cret");
     }
+
+    @Test
+    void aBadConnectStringsHintSurvivesTheMaskingOfWhatPrintsIt() {
+        // (the error line is masked once more where it is printed: a hint with an at sign after the
+        // connect string was eaten, "amqp://guest:***@' after its host; ...")
+        for (String[] c : new String[][]{
+                {"amqp://guest:s3cr@t/pw@127.0.0.1:5672/v", "has an at sign after its host", "write it as %40"},
+                {"amqp://guest:s3cret@127.0.0.1:abc/v", "names no host", "(%40 for an at sign in it)"},
+                {"amqp://guest:/s3cret", "no port after its host", "the port, then /VHOST"}}) {
+            assertThatThrownBy(() -> BrokerUri.parse(c[0]))
+                    .isInstanceOf(PdmException.class)
+                    .satisfies(e -> assertThat(Secrets.mask(e.getMessage()))
+                            .as(c[0]).contains(c[1], c[2])
+                            .doesNotContain("s3cr"));
+        }
+    }
 }
