@@ -44,8 +44,12 @@ final class LogFormatOption {
         try {
             Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(mixee.commandLine(), "--log-file " + file
-                    + ": cannot write to it (" + (e.getMessage() == null ? e : e.getMessage()) + ")");
+            String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : String.valueOf(e.getMessage());
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--log-file '" + file
+                    + "': cannot write to it (" + why + ")");
         }
         Logging.file(file);
     }

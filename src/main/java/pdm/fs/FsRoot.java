@@ -64,6 +64,11 @@ public final class FsRoot implements java.io.Closeable {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new NoSuchFileException(root.toString(), null, "its parent directory " + parent + " does not exist");
         }
+        if (Files.isSymbolicLink(root)) {
+            throw new java.nio.file.FileAlreadyExistsException(root.toString(), null, "it is a symlink (to "
+                    + Files.readSymbolicLink(root) + "), and pdm makes no target root through one; give the directory"
+                    + " it should point to as the target");
+        }
         // Owner-only, whatever the umask: the copy fills it before its own mode comes, last.
         Files.createDirectory(root, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));

@@ -61,8 +61,12 @@ public final class StderrLogs extends ContextAwareBase implements Configurator {
 
         context.getLogger("pdm.removed").setLevel(Level.INFO);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(level, Level.WARN));
+        Level chosen = Level.toLevel(level, null);
+        root.setLevel(chosen == null ? Level.WARN : chosen);
         root.addAppender(stderr);
+        if (chosen == null && level != null && !level.isBlank()) {
+            root.warn("PDM_LOG_LEVEL '{}' is not a level (ERROR, WARN, INFO, DEBUG or TRACE); logging at WARN", level);
+        }
     }
 
     /** PDM_LOG_LEVEL, a system property or else the environment's (as logback.xml's ${...} looked). */

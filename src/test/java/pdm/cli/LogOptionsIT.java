@@ -23,6 +23,10 @@ class LogOptionsIT {
     }
 
     private Run pdm(String... args) throws IOException, InterruptedException {
+        return pdmAt(null, args);
+    }
+
+    private Run pdmAt(String logLevel, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-jar", Cluster.jar()));
         cmd.addAll(List.of(args));
@@ -31,6 +35,9 @@ class LogOptionsIT {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().remove("PDM_RABBITMQ");
         pb.environment().remove("PDM_LOG_LEVEL");
+        if (logLevel != null) {
+            pb.environment().put("PDM_LOG_LEVEL", logLevel);
+        }
         Process p = pb.start();
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -72,7 +79,20 @@ class LogOptionsIT {
         Run r = pdm("copy", "--log-file", bad.toString(), src.toString(), tmp.resolve("dst").toString());
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--log-file " + bad + ": cannot write to it");
+        assertThat(r.err()).contains("--log-file '" + bad + "': cannot write to it (its directory does not exist)");
         assertThat(tmp.resolve("dst")).doesNotExist();
+    }
+
+    @Test
+    void aLogLevelThatIsNoneIsNamedNotIgnored() throws Exception {
+        Path src = Fx.mkdirs(tmp.resolve("src"));
+
+        Run bogus = pdmAt("bogus", "copy", src.toString(), tmp.resolve("dst").toString());
+        Run info = pdmAt("INFO", "copy", src.toString(), tmp.resolve("dst2").toString());
+
+        assertThat(bogus.exit()).as(bogus.err()).isZero();
+        assertThat(bogus.err()).contains("PDM_LOG_LEVEL 'bogus' is not a level").contains("logging at WARN");
+        assertThat(info.exit()).as(info.err()).isZero();
+        assertThat(info.err()).doesNotContain("is not a level");
     }
 }

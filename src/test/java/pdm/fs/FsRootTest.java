@@ -70,4 +70,17 @@ class FsRootTest {
             assertThatThrownBy(() -> root.open(Path.of("nope"))).isInstanceOf(NoSuchFileException.class);
         }
     }
+
+    @Test
+    void aTargetRootThatIsADanglingSymlinkIsNamedAsOne() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("t1link"), Path.of("nowhere"));
+
+        // (the reason was the path again: "cannot create target directory X: X")
+        try (FsRoot root = new FsRoot("t", link, true)) {
+            assertThatThrownBy(root::createRoot)
+                    .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+                    .hasMessageContaining("it is a symlink (to nowhere)");
+        }
+        assertThat(tmp.resolve("nowhere")).doesNotExist();
+    }
 }
