@@ -39,7 +39,8 @@ public record Split(long splitSize, long chunkSize) {
         }
         if (splitSize != 0 && (splitSize < MIN_SPLIT_SIZE || splitSize < chunkSize)) {
             throw new IllegalArgumentException("split_size must be 0 (never split) or at least 1 MiB and at least "
-                    + "chunk_size (" + chunkSize + " bytes), not " + splitSize + " bytes (e.g. \"1G\")");
+                    + "chunk_size (" + chunkSize + " bytes), not " + splitSize + " bytes: "
+                    + (splitSize < MIN_SPLIT_SIZE ? "e.g. \"1G\"" : "raise split_size or lower chunk_size"));
         }
     }
 

@@ -43,7 +43,7 @@ class SplitTest {
                 .hasMessageContaining("split_size").hasMessageContaining("'big' is not a size");
         assertThatThrownBy(() -> read("split_size = \"32M\"\nchunk_size = \"64M\"\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("split_size")
-                .hasMessageContaining("at least chunk_size");
+                .hasMessageContaining("at least chunk_size").hasMessageContaining("raise split_size or lower chunk_size");
         assertThatThrownBy(() -> read("split_size = -1\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("split_size").hasMessageContaining("-1");
     }
