@@ -54,6 +54,8 @@ class StderrLogsTest {
         String debug = logged("debug", c -> c.getLogger("pdm.engine.Walker").debug("a debug line"));
         assertThat(debug).contains("DEBUG Walker - a debug line");
         String nonsense = logged("LOUD", c -> c.getLogger("pdm.x").info("info under the WARN fallback"));
-        assertThat(nonsense).isEmpty();
+        // (named, not ignored: a level that is none is a typo the user should see)
+        assertThat(nonsense).contains("WARN  ROOT - PDM_LOG_LEVEL 'LOUD' is not a level").contains("logging at WARN")
+                .doesNotContain("info under the WARN fallback");
     }
 }
