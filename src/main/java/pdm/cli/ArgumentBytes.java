@@ -50,8 +50,8 @@ final class ArgumentBytes {
                 String shown = bytes == null ? args[i] : NameBytes.text(bytes);
                 return "argument '" + shown + "' holds bytes that are not " + charset.name()
                         + " (the locale's charset), so pdm cannot take it as typed; give a directory above it"
-                        + " (pdm copies names below its PATH byte for byte), or run pdm in a locale whose"
-                        + " charset these bytes are (LC_ALL=...)";
+                        + " (pdm copies names below its PATH byte for byte), or set LC_ALL to a locale whose"
+                        + " charset reads these bytes";
             }
         }
         return null;
@@ -67,7 +67,7 @@ final class ArgumentBytes {
     }
 
     /** The NUL-terminated strings of a /proc cmdline. */
-    static List<byte[]> split(byte[] cmdline) {
+    private static List<byte[]> split(byte[] cmdline) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < cmdline.length; i++) {

@@ -3,8 +3,9 @@ package pdm.cluster;
 import pdm.PdmException;
 
 /**
- * A waiting client gives up on a job it cannot see finish (its tasks gone from every queue, or
- * the job gone from the event log): exit 1, as the job did not complete, with what to do next.
+ * A waiting client gives up on a job it can no longer follow, gone from the event log: exit 1, as
+ * the job was not seen to complete, with what to do next. (Tasks held nowhere are only a notice:
+ * {@link LostTasks}.)
  */
 public final class JobLost extends PdmException {
     public JobLost(String reason) {
