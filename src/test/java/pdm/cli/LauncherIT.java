@@ -64,7 +64,16 @@ class LauncherIT {
         List<String> own = javaArgs(launcher, null);
         List<String> given = javaArgs(launcher, "-XX:+UseSerialGC  -Dpdm.launcher.test=a*");
 
-        assertThat(own).contains("-XX:TieredStopAtLevel=1", "-XX:CompileCommand=exclude,jdk.internal.classfile.*::*");
+        assertThat(own).contains("-XX:TieredStopAtLevel=1", "-XX:CompileCommand=exclude,jdk.internal.classfile.*::*",
+                "-Xmn24m");
+        // 2 MB pages only where the kernel offers them: elsewhere the JVM warns on stdout for the flag
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean offered = Files.isReadable(thp) && Files.readString(thp).matches("(?s).*\\[(always|madvise)\\].*");
+        if (offered) {
+            assertThat(own).contains("-XX:+UseTransparentHugePages");
+        } else {
+            assertThat(own).doesNotContain("-XX:+UseTransparentHugePages");
+        }
         assertThat(given).containsSubsequence("-XX:+UseSerialGC", "-Dpdm.launcher.test=a*", "-jar")
                 .doesNotContain("-XX:TieredStopAtLevel=1", "-Dpdm.launcher.test=abc")
                 .noneMatch(a -> a.startsWith("-XX:AOTCache="));
