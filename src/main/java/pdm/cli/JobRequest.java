@@ -109,7 +109,7 @@ record JobRequest(String command, List<Pass> passes, DataSource src, DataSource 
     }
 
     /** A directory argument as an absolute path: relative to {@code cwd}, '.' and '..' taken out. */
-    private static Path directory(String arg, String which, Path cwd) {
+    static Path directory(String arg, String which, Path cwd) {
         if (arg.contains("\0")) {
             throw new PdmException(which + " '" + arg + "' contains a NUL byte");
         }

@@ -18,6 +18,7 @@ import pdm.engine.JobSpec;
 import pdm.fs.Names;
 import pdm.job.JobSummary;
 import pdm.job.Summaries;
+import pdm.journal.JournalDir;
 import pdm.metrics.EmbeddedJob;
 import pdm.metrics.MetricsServer;
 import pdm.metrics.MetricsView;
@@ -102,6 +103,7 @@ abstract class PassCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         metrics.validate();
+        JournalDir.stateDir(); // (a bad PDM_STATE_DIR is refused before a job is submitted or a file touched)
         JobFactory factory = new JobFactory(options);
         if (waitForIt && detach) {
             throw new PdmException("--wait and --detach contradict each other: give one (waiting is the default)");

@@ -21,6 +21,7 @@ import pdm.fs.Names;
 import pdm.fs.linux.NameBytes;
 import pdm.fs.linux.Sys;
 import pdm.job.JobSummary;
+import pdm.journal.JournalDir;
 import pdm.task.Pass;
 
 /**
@@ -38,11 +39,9 @@ final class ProgressTotals {
         this.dir = dir;
     }
 
-    /** $PDM_STATE_DIR, else ~/.pdm/state (next to ~/.pdm/config.toml). */
+    /** In pdm's state directory ($PDM_STATE_DIR, else ~/.pdm/state, next to ~/.pdm/config.toml). */
     static ProgressTotals forUser() {
-        String env = System.getenv("PDM_STATE_DIR");
-        return new ProgressTotals(env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".pdm", "state"));
+        return new ProgressTotals(JournalDir.stateDir());
     }
 
     /** What one pass over these trees is expected to reach. */

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
                 + "goes to the RabbitMQ stream pdm.journal.SRC, for distributed passes on any node. "
                 + "See docs/change-journal.md."})
 final class WatchCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or an absolute directory.")
+    @Parameters(index = "0", paramLabel = "SRC", description = "Source filesystem name from config.toml, or a directory: an argument with a '/' (/data/a, ./src).")
     String src;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "Path below SRC to watch; '/' (the default) for all.")
@@ -46,8 +46,8 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
         Path root;
         LustreOptions lustre = null;
         java.util.Optional<pdm.cluster.BrokerUri> uri = java.util.Optional.empty();
-        if (src.startsWith("/")) {
-            root = Path.of(src);
+        if (JobRequest.isPath(src)) { // (as the pass commands read SRC: a directory has a '/', ./src too)
+            root = JobRequest.directory(src, "SRC", Path.of("").toAbsolutePath());
             Logging.info();
             if (broker.explicit().isPresent()) {
                 throw new PdmException("--rabbitmq: a distributed journal is named by its filesystem; give SRC as a "

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import pdm.fs.linux.NameBytes;
 
 /**
  * What a finished pass (or sync, summed over its passes) did: printed as a paragraph or as --json.
@@ -64,7 +65,7 @@ public record JobSummary(
         String nl = System.lineSeparator();
         StringBuilder b = new StringBuilder();
         String head = String.format(Locale.ROOT, "pdm %s%s %s -> %s %s", action, dryRun ? " (dry run)" : "",
-                source, target, path);
+                NameBytes.printable(source), NameBytes.printable(target), NameBytes.printable(path));
         List<String[]> rows = PassWords.rows(action, c, dryRun, seconds);
         List<String> notes = notes();
         if (width <= 0) {

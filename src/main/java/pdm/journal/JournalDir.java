@@ -2,11 +2,13 @@ package pdm.journal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import pdm.PdmException;
 import pdm.fs.linux.NameBytes;
 
 /**
@@ -15,16 +17,36 @@ import pdm.fs.linux.NameBytes;
  */
 public record JournalDir(Path dir) {
 
+    /**
+     * pdm's state directory (journals, the totals of earlier passes): {@code $PDM_STATE_DIR}, else
+     * {@code ~/.pdm/state}. The one place that reads it, so that every command refuses the same
+     * bad value: a relative path would name another directory from each working directory (a
+     * watcher and the passes it serves would not meet), and a file cannot hold anything.
+     */
     public static Path stateDir() {
         String prop = System.getProperty("pdm.state.dir"); // (tests: one JVM runs many passes)
         if (prop != null && !prop.isBlank()) {
             return Path.of(prop);
         }
         String env = System.getenv("PDM_STATE_DIR");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
+        if (env == null || env.isBlank()) {
+            return Path.of(System.getProperty("user.home"), ".pdm", "state");
         }
-        return Path.of(System.getProperty("user.home"), ".pdm", "state");
+        Path dir;
+        try {
+            dir = Path.of(env);
+        } catch (InvalidPathException e) {
+            throw new PdmException("PDM_STATE_DIR '" + env + "' is not a path: " + e.getReason());
+        }
+        if (!dir.isAbsolute()) {
+            throw new PdmException("PDM_STATE_DIR '" + env + "' is a relative path; give an absolute directory,"
+                    + " the same for every pdm command of this user (e.g. " + dir.toAbsolutePath() + ")");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new PdmException("PDM_STATE_DIR '" + env + "' is not a directory; give a directory"
+                    + " (pdm creates it when it is missing)");
+        }
+        return dir;
     }
 
     /** The journal of the absolute directory {@code watched}. */

@@ -101,4 +101,14 @@ class JobSummaryTest {
     private static JobSummary summary(String action, Counters c, boolean dryRun) {
         return new JobSummary("j", action, "a", "b", "/", dryRun, c, 2.0, false, java.util.List.of());
     }
+
+    @Test
+    void aRootWithANewlineStaysOnTheSummarysOneLine() {
+        JobSummary s = JobSummary.of("j1", "copy", "/data/a\nb", "/data/t\tx", "/p\rq", false, new JobStats(), 1.0,
+                false);
+
+        assertThat(s.paragraph().lines()).hasSize(1);
+        assertThat(s.paragraph()).startsWith("pdm copy /data/a\\nb -> /data/t\\tx /p\\rq: ");
+        assertThat(s.text(80, false).lines().findFirst().orElseThrow()).contains("/data/a\\nb");
+    }
 }

@@ -132,6 +132,11 @@ public final class NameBytes {
         return escapeControls(s);
     }
 
+    /** Text already decoded (a root or PATH as typed) with control characters escaped as {@link #text(byte[])} does. */
+    public static String printable(String s) {
+        return escapeControls(s);
+    }
+
     private static String escapeControls(String s) {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
