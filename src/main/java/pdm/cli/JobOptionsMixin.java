@@ -48,14 +48,14 @@ final class JobOptionsMixin {
     @CommandLine.Mixin
     LogFormatOption logFormat;
 
-    @Option(names = "--dir-workers", paramLabel = "N", description = "Override dir_workers from the config.")
+    @Option(names = "--dir-workers", paramLabel = "N", converter = NumberArgs.Workers.class, description = "Override dir_workers from the config.")
     Integer dirWorkers;
 
-    @Option(names = "--file-workers", paramLabel = "N", description = "Override file_workers from the config.")
+    @Option(names = "--file-workers", paramLabel = "N", converter = NumberArgs.Workers.class, description = "Override file_workers from the config.")
     Integer fileWorkers;
 
     @Option(names = "--split-size", paramLabel = "SIZE", description = {"Copy and verify files of SIZE and more as "
-            + "ranges, by several threads (and workers) at once (K, M, G, T: powers of 1024; 0 = never). Default: "
+            + "ranges, by several threads (and workers) at once (K, M, G, T: powers of 1024; KB, MB, GB, TB: of 1000; 0 = never). Default: "
             + "split_size of the config, else 1G."})
     String splitSize;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --metrics-port} and {@code --metrics-bind}: this process's own /metrics, for Prometheus. */
 final class MetricsOption {
-    @Option(names = "--metrics-port", paramLabel = "PORT",
+    @Option(names = "--metrics-port", paramLabel = "PORT", converter = NumberArgs.Port.class,
             description = "Serve this process's metrics on http://HOST:PORT/metrics (Prometheus text format), "
                     + "the same names pdm monitor exports; 0 picks a free port and logs it.")
     Integer port;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 + "they send every monitor_interval s), the depth of every pdm queue and the state of every job. "
                 + "Point Prometheus at http://HOST:PORT/metrics; monitoring/ has a Grafana dashboard for it."})
 final class MonitorCommand implements Callable<Integer> {
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8082",
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8082", converter = NumberArgs.Port.class,
             description = "TCP port of /metrics (default ${DEFAULT-VALUE}; 0 picks a free one and logs it).")
     int port;
 

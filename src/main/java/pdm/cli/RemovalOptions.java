@@ -9,7 +9,7 @@ import picocli.CommandLine;
 final class RemovalOptions {
     /** --max-delete alone: copy removes only what a type change replaces, but that too is capped. */
     static final class Cap {
-        @Option(names = "--max-delete", paramLabel = "N",
+        @Option(names = "--max-delete", paramLabel = "N", converter = NumberArgs.Count.class,
                 description = {"Remove at most N entries in this run (each file, link and directory counts); "
                         + "past that no more are removed and pdm exits 1. Default: max_delete of the config, else no cap."})
         Long maxDelete;

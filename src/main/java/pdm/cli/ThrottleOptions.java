@@ -8,10 +8,10 @@ import picocli.CommandLine.Option;
 /** {@code --bwlimit RATE} and {@code --max-files-per-second N}: the limits of this one process. */
 final class ThrottleOptions {
     @Option(names = "--bwlimit", paramLabel = "RATE", description = {"Copy at most RATE bytes of file data per second "
-            + "in this process (K, M, G suffixes: powers of 1024; 0 = no limit). Default: bwlimit of the config."})
+            + "in this process (K, M, G: powers of 1024; KB, MB, GB: of 1000; 0 = no limit). Default: bwlimit of the config."})
     String bwlimit;
 
-    @Option(names = "--max-files-per-second", paramLabel = "N", description = {"Take on at most N entries per second "
+    @Option(names = "--max-files-per-second", paramLabel = "N", converter = NumberArgs.Count.class, description = {"Take on at most N entries per second "
             + "(copied, compared, fixed or removed) in this process; 0 = no limit. Default: max_files_per_second of "
             + "the config."})
     Long maxFilesPerSecond;

@@ -279,13 +279,7 @@ public final class ConfigLoader {
                     + "lfs's G, T (powers of 1024), e.g. \"10GB\"");
         }
         long n = Long.parseLong(mt.group(1));
-        String unit = mt.group(2) == null ? "" : mt.group(2);
-        int power = unit.isEmpty() ? 0 : 1 + "KMGTP".indexOf(Character.toUpperCase(unit.charAt(0)));
-        long base = unit.length() == 2 ? 1000 : 1024; // "GB" is decimal; "G" and "GiB" are binary
-        long factor = 1;
-        for (int i = 0; i < power; i++) {
-            factor *= base;
-        }
+        long factor = SizeText.factor(mt.group(2) == null ? "" : mt.group(2).toUpperCase(Locale.ROOT));
         if (n > Long.MAX_VALUE / factor) {
             throw r.error(section, Key.STRIPE_THRESHOLDS.text, "stripe_thresholds: \"" + text + "\" is too large");
         }

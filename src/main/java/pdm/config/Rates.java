@@ -6,15 +6,15 @@ import java.util.regex.Pattern;
 
 /** Rates as users type them, in --bwlimit and in config.toml's bwlimit. */
 public final class Rates {
-    private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT]?)(?:I?B)?(?:/S)?");
+    private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT](?:I?B)?|B)?(?:/S)?");
 
     private Rates() {
     }
 
     /**
-     * Bytes per second from {@code 500000}, {@code 800K}, {@code 1.5M}, {@code 2G} (K, M, G, T are
-     * powers of 1024, as in rsync; a trailing {@code B}, {@code iB} or {@code /s} is allowed);
-     * 0 means no limit.
+     * Bytes per second from {@code 500000}, {@code 800K}, {@code 1.5M}, {@code 2G}, {@code 100MB/s}
+     * (units as {@link SizeText} reads them: K, M, G, T powers of 1024, KB, MB, GB, TB of 1000, as
+     * in rsync; a trailing {@code /s} is allowed); 0 means no limit.
      *
      * @throws IllegalArgumentException naming the value and what would be right
      */
@@ -22,10 +22,9 @@ public final class Rates {
         Matcher m = RATE.matcher(text.strip().toUpperCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a rate: give bytes per second as a number with "
-                    + "an optional K, M, G or T suffix (powers of 1024), e.g. 500K or 1.5G; 0 for no limit");
+                    + "an optional unit, " + SizeText.UNITS + ", e.g. 500K or 1.5G; 0 for no limit");
         }
-        int shift = SizeText.shift(m.group(2));
-        double v = Double.parseDouble(m.group(1)) * (1L << shift);
+        double v = Double.parseDouble(m.group(1)) * SizeText.factor(m.group(2));
         if (v >= Long.MAX_VALUE / 2) {
             throw new IllegalArgumentException("'" + text + "' is more bytes per second than any disk moves");
         }

@@ -67,6 +67,22 @@ class MainTest {
     }
 
     @Test
+    void aNumericOptionThatIsNoNumberIsRefusedWithWhatItTakes() {
+        Pdm.Result workers = Pdm.run("copy", "--dir-workers", "four", "/a", "/b");
+        assertThat(workers.exit()).isEqualTo(2);
+        assertThat(workers.err()).contains("--dir-workers", "'four' is not a number of threads from 1 to 10000");
+        Pdm.Result tooBig = Pdm.run("copy", "--file-workers", "99999999999", "/a", "/b");
+        assertThat(tooBig.err()).contains("'99999999999' is not a number of threads from 1 to 10000");
+        assertThat(Pdm.run("copy", "--metrics-port", "http", "/a", "/b").err())
+                .contains("'http' is not a TCP port (1-65535, or 0 for any free one)");
+        assertThat(Pdm.run("monitor", "--port", "x").err()).contains("'x' is not a TCP port");
+        assertThat(Pdm.run("sync", "--max-delete", "1k", "/a", "/b").err())
+                .contains("'1k' is not a whole number, 0 or more");
+        assertThat(Pdm.run("copy", "--max-files-per-second", "1.5", "/a", "/b").err())
+                .contains("'1.5' is not a whole number, 0 or more");
+    }
+
+    @Test
     void unknownCommandOrOptionIsUsageError() {
         assertThat(Pdm.run("frobnicate").exit()).isEqualTo(2);
         assertThat(Pdm.run("copy", "--frobnicate", "/a", "/b").exit()).isEqualTo(2);
