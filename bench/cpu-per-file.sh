@@ -19,7 +19,8 @@
 # freed as many inodes costs whichever tool runs next up to twice the kernel time (ext4's inode
 # allocator skips inodes freed within the last half minute, recently_deleted() in the profile),
 # which made CPU seconds swing by half from run to run; a new filesystem each time does not.
-# Prints one row per run (tool, profile, pass, wall, user, sys) and a table of medians.
+# Prints one row per run (tool, profile, pass, wall, user, sys, max RSS in KB: of the largest
+# process, so tar's and rsync's is one end of their pipe) and a table of medians.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="${WORK:-/work/cpu-bench}"
@@ -93,7 +94,7 @@ run() { # tool profile pass src dst
   local c; c="$(cmd "$1" "$3" "$4" "$5")"
   [ -n "$c" ] || return 0
   drop
-  /usr/bin/time -o "$work/time.txt" -f '%e %U %S' bash -c "$c" >/dev/null 2>"$work/last-stderr.txt" \
+  /usr/bin/time -o "$work/time.txt" -f '%e %U %S %M' bash -c "$c" >/dev/null 2>"$work/last-stderr.txt" \
     || echo "($1 $3 exited non-zero: $(tail -1 "$work/last-stderr.txt"))" >&2
   echo "$1 $2 $3 $(tail -1 "$work/time.txt")" | tee -a "$rows"
 }
@@ -112,12 +113,12 @@ for rep in $(seq 1 "$reps"); do
 done
 
 echo
-echo "| tool | profile | pass | runs | wall s (median) | user s | sys s | CPU s (user+sys, median) |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| tool | profile | pass | runs | wall s (median) | user s | sys s | CPU s (user+sys, median) | max RSS MB (median) |"
+echo "|---|---|---|---|---|---|---|---|---|"
 sort -k1,1 -k2,2 -k3,3 "$rows" | awk '
   function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
     return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2 }
-  function flush() { if (n) printf "| %s | %s | %s | %d | %.2f | %.2f | %.2f | %.2f |\n", k1, k2, k3, n, med(w, n), med(u, n), med(s, n), med(c, n); n = 0 }
+  function flush() { if (n) printf "| %s | %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %.0f |\n", k1, k2, k3, n, med(w, n), med(u, n), med(s, n), med(c, n), med(r, n) / 1024; n = 0 }
   { if ($1 != k1 || $2 != k2 || $3 != k3) { flush(); k1 = $1; k2 = $2; k3 = $3 }
-    n++; w[n] = $4; u[n] = $5; s[n] = $6; c[n] = $5 + $6 }
+    n++; w[n] = $4; u[n] = $5; s[n] = $6; c[n] = $5 + $6; r[n] = $7 }
   END { flush() }'

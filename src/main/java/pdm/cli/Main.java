@@ -30,6 +30,7 @@ public final class Main {
             System.exit(2);
         }
         StartAhead.begin(args);
+        HeapKeeper.start();
         System.exit(run(args));
     }
 
