@@ -126,6 +126,10 @@ abstract class PassCommand implements Callable<Integer> {
                         + "distributed mode that is each worker: give them to pdm worker, or set bwlimit and "
                         + "max_files_per_second in the workers' config.toml");
             }
+            if (options.dirWorkers != null || options.fileWorkers != null) {
+                throw new PdmException("--dir-workers and --file-workers size the process that copies; in distributed "
+                        + "mode that is each worker: set dir_workers and file_workers in the workers' config.toml");
+            }
             if (options.itemize) {
                 throw new PdmException("-i/--itemize lists the changes of an embedded pass; in distributed mode "
                         + "each worker logs every removal it makes (logger pdm.removed, INFO)");

@@ -102,6 +102,22 @@ class MainTest {
     }
 
     @Test
+    void optionsForTheProcessThatCopiesAreRefusedInDistributedModeBeforeTheBrokerIsAsked() throws IOException {
+        Path cfg = Pdm.config(tmp, Fx.mkdirs(tmp.resolve("src")), Fx.mkdirs(tmp.resolve("dst")));
+        String broker = "amqp://guest:guest@127.0.0.1:1/"; // (nothing listens there: a refusal comes first)
+        for (String[] option : new String[][]{{"--dir-workers", "4"}, {"--file-workers", "8"}, {"--bwlimit", "1M"},
+                {"--itemize"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("copy", "--config", cfg.toString(),
+                    "--rabbitmq", broker));
+            args.addAll(java.util.List.of(option));
+            args.addAll(java.util.List.of("panda", "badger", "/"));
+            Pdm.Result r = Pdm.run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).as(option[0]).contains(option[0]).contains("distributed mode");
+        }
+    }
+
+    @Test
     void namedFormWithoutPathIsRefused() throws IOException {
         Path cfg = Pdm.config(tmp, Fx.mkdirs(tmp.resolve("src")), Fx.mkdirs(tmp.resolve("dst")));
         Pdm.Result r = Pdm.run("copy", "--config", cfg.toString(), "panda", "badger");
