@@ -3,16 +3,12 @@ package pdm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pdm.testkit.Cluster;
 import pdm.testkit.Fx;
+import pdm.testkit.Pdm;
 import pdm.testkit.TreeComparer;
 
 /**
@@ -24,22 +20,8 @@ class RelativePathsIT {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run pdm(Path cwd, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                Cluster.jar()));
-        cmd.addAll(List.of(args));
-        Path out = tmp.resolve("out.txt");
-        Path err = tmp.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        pb.environment().remove("PDM_RABBITMQ");
-        Process p = pb.start();
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("pdm ended").isTrue();
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+    private static Pdm.Result pdm(Path cwd, String... args) throws IOException, InterruptedException {
+        return Pdm.process(cwd, Map.of(), args);
     }
 
     @Test
@@ -50,20 +32,20 @@ class RelativePathsIT {
         Fx.write(src.resolve("c.txt"), "c");
         Path x = tmp.resolve("x");
 
-        Run copy = pdm(src, "copy", ".", x.toString());
+        Pdm.Result copy = pdm(src, "copy", ".", x.toString());
         assertThat(copy.exit()).as(copy.toString()).isZero();
         assertThat(TreeComparer.snapshot(x, false)).isEqualTo(TreeComparer.snapshot(src, false));
 
-        Run verify = pdm(work, "verify", "./src", "../x");
+        Pdm.Result verify = pdm(work, "verify", "./src", "../x");
         assertThat(verify.exit()).as(verify.toString()).isZero();
-        Run again = pdm(work, "verify", "src/", x.toString());
+        Pdm.Result again = pdm(work, "verify", "src/", x.toString());
         assertThat(again.exit()).as(again.toString()).isZero();
 
-        Run inside = pdm(src, "copy", ".", "./copy");
+        Pdm.Result inside = pdm(src, "copy", ".", "./copy");
         assertThat(inside.exit()).as(inside.toString()).isEqualTo(2);
         assertThat(inside.err()).contains("overlap");
         assertThat(src.resolve("copy")).doesNotExist();
-        Run parent = pdm(src, "copy", "..", "./copy");
+        Pdm.Result parent = pdm(src, "copy", "..", "./copy");
         assertThat(parent.exit()).as(parent.toString()).isEqualTo(2);
         assertThat(src.resolve("copy")).doesNotExist();
     }

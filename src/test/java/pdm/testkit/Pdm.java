@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +42,35 @@ public final class Pdm {
         } finally {
             stop.set(true);
             writer.join();
+        }
+    }
+
+    /**
+     * Runs {@code pdm ARGS} as a process of its own (the built jar, as a user starts it, with
+     * this JVM), in {@code cwd}, with {@code env} added and no PDM_RABBITMQ; waits up to 2 minutes.
+     */
+    public static Result process(Path cwd, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                Cluster.jar()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("pdm-out", ".txt");
+        Path err = Files.createTempFile("pdm-err", ".txt");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            pb.environment().remove("PDM_RABBITMQ");
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("pdm " + String.join(" ", args) + " did not end within 2 minutes");
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
     }
 
