@@ -64,6 +64,9 @@ final class HeapKeeper {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // (a JVM without the management beans: the heap goes unkept, and no trace on stderr)
+                LOG.debug("heap: not kept ({})", e.toString());
             }
         });
     }

@@ -6,8 +6,8 @@ import pdm.config.PdmConfig;
 
 /**
  * Numeric options read so that a value that is no number is refused with what the option takes
- * ("'x' is not an int" told a user neither the range nor the unit). The range itself is checked
- * where the value is used, once for the option and the config key alike.
+ * ("'x' is not an int" told a user neither the range nor the unit). A range that a config key
+ * shares is checked where the value is used, once for both; a port's here.
  */
 final class NumberArgs {
     private NumberArgs() {
@@ -26,8 +26,7 @@ final class NumberArgs {
     static final class Port implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            return (int) parse(value, Integer.MIN_VALUE, Integer.MAX_VALUE,
-                    "a TCP port (1-65535, or 0 for any free one)");
+            return (int) parse(value, 0, 65535, "a TCP port (1-65535, or 0 for any free one)");
         }
     }
 

@@ -76,6 +76,7 @@ class MainTest {
         assertThat(Pdm.run("copy", "--metrics-port", "http", "/a", "/b").err())
                 .contains("'http' is not a TCP port (1-65535, or 0 for any free one)");
         assertThat(Pdm.run("monitor", "--port", "x").err()).contains("'x' is not a TCP port");
+        assertThat(Pdm.run("monitor", "--port", "70000").err()).contains("'70000' is not a TCP port");
         assertThat(Pdm.run("sync", "--max-delete", "1k", "/a", "/b").err())
                 .contains("'1k' is not a whole number, 0 or more");
         assertThat(Pdm.run("copy", "--max-files-per-second", "1.5", "/a", "/b").err())
