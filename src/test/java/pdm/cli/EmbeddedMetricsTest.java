@@ -81,6 +81,7 @@ class EmbeddedMetricsTest {
     void aBadMetricsPortIsRefusedNamingIt() {
         Pdm.Result r = Pdm.json("copy", tmp, tmp.resolve("x"), "--metrics-port", "70000");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--metrics-port 70000");
+        assertThat(r.err()).contains("--metrics-port", "'70000' is not a TCP port");
+        assertThat(tmp.resolve("x")).doesNotExist();
     }
 }
