@@ -63,7 +63,12 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
         } else {
             // (an immutable or append-only target entry, or directory, is unlocked to be updated;
             // so is the directory of a temp file a killed run left, to remove it)
-            attrs.unlocking(dir, it.name(), it.tgt() != null && it.tgt().isDir(), unlocked -> act(dir, it, unlocked));
+            try {
+                act(dir, it, 0);
+            } catch (IOException first) {
+                attrs.unlockingAfter(first, dir, it.name(), it.tgt() != null && it.tgt().isDir(),
+                        unlocked -> act(dir, it, unlocked));
+            }
         }
     }
 
@@ -85,7 +90,7 @@ final class CopyPass implements PassStrategy, HardLinks.Placer {
         FileMeta now = dir.tgt() == null ? null : dir.tgt().stat(finish.name());
         // (no range written into the file from here on: RangeFence; its wait, taken once, outside
         // the unlocking below, which runs the placing again where a flag refused it)
-        try (FileHandle fence = RangeFence.forFinish(dir, finish, ctx.interrupt()::requested)) {
+        try (FileHandle fence = RangeFence.forFinish(dir, finish, ctx.interrupt())) {
             // (an immutable or append-only target file, or directory, is unlocked to be replaced)
             attrs.unlocking(dir, finish.name(), now != null && now.isDir(), unlocked -> writer.finishSplit(dir, finish));
         }

@@ -90,10 +90,19 @@ final class EntryWriter {
         }
     }
 
-    /** Fills in a {@link NewEntry}: makes it (recording its name as soon as it exists), its data and its metadata. */
+    /**
+     * Fills in a {@link NewEntry} for {@code item} of {@code dir}: makes it (recording its name as
+     * soon as it exists), its data and its metadata.
+     */
     private interface Making {
-        void make(NewEntry e) throws IOException;
+        void make(DirPair dir, WorkItem item, NewEntry e) throws IOException;
     }
+
+    /**
+     * A file's copy, made once: a lambda that captured the directory and the item would be made
+     * per file, and under C1 each is a call into the VM (bench/README, "ninth").
+     */
+    private final Making copying = this::copyData;
 
     /**
      * Copies a file's data into a new file with the source's metadata and puts it in place.
@@ -105,27 +114,30 @@ final class EntryWriter {
                 && ctx.options().split().splits(src.size())) {
             return startSplit(dir, item);
         }
-        return write(dir, item, Change.COPY, List.of(), e -> {
-            if (EmptySource.bare(ctx, dir, item) && copyEmpty(dir, item, e)) {
-                return;
-            }
-            try (FileHandle in = dir.src().openRead(item.name(), item.src()); FileHandle out = newFile(dir, item, in)) {
-                e.name = out.createdAs();
-                try {
-                    Attrs first = attrs.readSource(in);
-                    attrs.beforeData(out, first, dir, item.name());
-                    // (a big file as ranges, by several threads)
-                    e.bytes = FileData.copy(ctx, in, out, src.size(), e.counting(ctx.throttle()));
-                    e.settled = settleMeta(in, out, null, src, e.bytes, first, dir.tgt(), item.name());
-                    if (ctx.options().fsync()) {
-                        out.fsync();
-                    }
-                } catch (IOException | RuntimeException failed) {
-                    noteOwnInode(e, item, out);
-                    throw failed;
+        return write(dir, item, Change.COPY, List.of(), copying);
+    }
+
+    private void copyData(DirPair dir, WorkItem item, NewEntry e) throws IOException {
+        if (EmptySource.bare(ctx, dir, item) && copyEmpty(dir, item, e)) {
+            return;
+        }
+        FileMeta src = item.src();
+        try (FileHandle in = dir.src().openRead(item.name(), src); FileHandle out = newFile(dir, item, in)) {
+            e.name = out.createdAs();
+            try {
+                Attrs first = attrs.readSource(in);
+                attrs.beforeData(out, first, dir, item.name());
+                // (a big file as ranges, by several threads)
+                e.bytes = FileData.copy(ctx, in, out, src.size(), e.counting(ctx.throttle()));
+                e.settled = settleMeta(in, out, null, src, e.bytes, first, dir.tgt(), item.name());
+                if (ctx.options().fsync()) {
+                    out.fsync();
                 }
+            } catch (IOException | RuntimeException failed) {
+                noteOwnInode(e, item, out);
+                throw failed;
             }
-        });
+        }
     }
 
     /**
@@ -219,7 +231,7 @@ final class EntryWriter {
                     + " the next pass copies it");
         }
         WorkItem item = new WorkItem(f.name(), WorkItem.Op.COPY, src, tgt);
-        boolean placed = write(dir, item, Change.COPY, List.of(), e -> {
+        boolean placed = write(dir, item, Change.COPY, List.of(), (d, it, e) -> {
             try (FileHandle in = dir.src().openRead(f.name()); FileHandle out = dir.tgt().openWrite(f.temp())) {
                 e.name = f.temp();
                 if (out.meta().ino() != f.tempIno()) {
@@ -291,7 +303,7 @@ final class EntryWriter {
      * entry it replaces ("xattr trusted.sl"), named in its -i line.
      */
     boolean create(DirPair dir, WorkItem item, Change what, List<String> changed, Maker maker) throws IOException {
-        return write(dir, item, what, changed, e -> {
+        return write(dir, item, what, changed, (d, it, e) -> {
             e.name = TempNames.next();
             maker.make(dir.tgt(), e.name); // (a special file owner-only: its mode comes after its ACL)
             if (what != Change.LINK) {
@@ -319,7 +331,7 @@ final class EntryWriter {
         NewEntry made = new NewEntry();
         boolean placed = false;
         try {
-            making.make(made);
+            making.make(dir, item, made);
             // (a new file may be made under its own name: see newFile)
             placed = made.name.equals(item.name()) || putInPlace(dir, item, made.name);
             if (placed) {

@@ -35,11 +35,11 @@ final class FileData {
         Split split = ctx.options().split();
         Pace pace = counted(ctx, limit);
         if (!split.splits(size)) {
-            return Copier.copy(in, out, size, ctx.interrupt()::requested, pace);
+            return Copier.copy(in, out, size, ctx.interrupt(), pace);
         }
         Copier.reserve(out, size);
         ctx.ranges().run(split.ranges(size), i -> Copier.copyRange(in, out, size, split.from(i), split.to(i, size),
-                ctx.interrupt()::requested, pace));
+                ctx.interrupt(), pace));
         return size;
     }
 
@@ -67,7 +67,7 @@ final class FileData {
             }
             LongAdder bytesWritten = ctx.stats().bytesWritten;
             Pace limit = ctx.throttle();
-            Copier.copyRange(in, out, r.src().size(), r.from(), r.to(), ctx.interrupt()::requested,
+            Copier.copyRange(in, out, r.src().size(), r.from(), r.to(), ctx.interrupt(),
                     counted(ctx, new Pace() {
                         @Override
                         public long chunk() {
@@ -165,7 +165,7 @@ final class FileData {
      * at the process's --bwlimit and counted in the pass's progress bytes as it goes.
      */
     private static long compare(PassContext ctx, FileHandle a, FileHandle b, long from, long to) throws IOException {
-        return Copier.firstDifference(a, b, from, to, ctx.interrupt()::requested, counted(ctx, ctx.throttle()));
+        return Copier.firstDifference(a, b, from, to, ctx.interrupt(), counted(ctx, ctx.throttle()));
     }
 
     /** Data compared, once its compare is over: verify's bytes (and bytes_written, which its byte rate divides). */

@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
  * A request to stop a pass early (SIGINT, SIGTERM): no new entry is started, the ones in
  * flight finish or are undone, and the summary says the pass is incomplete.
  */
-public final class Interrupt {
+public final class Interrupt implements BooleanSupplier {
     /** Never requested: for a distributed task, whose worker has its own graceful stop. */
     public static final Interrupt NEVER = new Interrupt();
 
@@ -37,5 +37,15 @@ public final class Interrupt {
 
     public boolean requested() {
         return requested || asked.getAsBoolean();
+    }
+
+    /**
+     * {@link #requested()}, for what asks a {@link BooleanSupplier} (a copy's chunks): passing
+     * this object, not {@code interrupt::requested}, makes no object per file; under C1 each
+     * capturing lambda or bound method reference made is a call into the VM (bench/README, "ninth").
+     */
+    @Override
+    public boolean getAsBoolean() {
+        return requested();
     }
 }

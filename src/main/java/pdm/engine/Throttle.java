@@ -64,7 +64,7 @@ public final class Throttle implements Pace {
             return;
         }
         try {
-            files.take(1, stop::requested);
+            files.take(1, stop);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the worker thread's own loop ends on it
         }

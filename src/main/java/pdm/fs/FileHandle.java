@@ -101,8 +101,8 @@ public final class FileHandle implements Closeable {
 
     /** Opened O_NONBLOCK|O_NOFOLLOW, then checked to be a regular file: a fifo put in its place never blocks. */
     static FileHandle openRegular(int dirFd, byte[] name, NoAtime noatime, long owner) throws IOException {
-        int fd = noatime.open(f -> Sys.openat(dirFd, name, Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow()
-                | Sys.ARCH.oNonblock() | Sys.ARCH.oCloexec() | f, 0), owner);
+        int fd = noatime.openat(dirFd, name, Sys.ARCH.oRdonly() | Sys.ARCH.oNofollow() | Sys.ARCH.oNonblock()
+                | Sys.ARCH.oCloexec(), owner);
         FileHandle h = new FileHandle(fd);
         try {
             h.opened = Sys.fstat(fd);

@@ -30,20 +30,47 @@ final class NoAtime {
         return open(o, -1);
     }
 
-    /** The same for an entry owned by {@code owner} (-1: not known). */
+    /**
+     * {@code openat(dirFd, name, flags)} as {@link #open(Open, long)} does it, with no lambda: a
+     * file's open is made once per file, and under C1 each capturing lambda made is a call into
+     * the VM (bench/README, "ninth").
+     */
+    int openat(int dirFd, byte[] name, int flags, long owner) throws IOException {
+        if (!tryFlag(owner)) {
+            return Sys.openat(dirFd, name, flags, 0);
+        }
+        try {
+            return Sys.openat(dirFd, name, flags | Sys.ARCH.oNoatime(), 0);
+        } catch (SysException e) {
+            refusedBy(e);
+            return Sys.openat(dirFd, name, flags, 0);
+        }
+    }
+
+    /** {@link #open(Open)} for an entry owned by {@code owner} (-1: not known). */
     int open(Open o, long owner) throws IOException {
-        if (refused && owner >= 0 && owner != ProcessIds.uid()) {
+        if (!tryFlag(owner)) {
             return o.open(0);
         }
         try {
             return o.open(Sys.ARCH.oNoatime());
         } catch (SysException e) {
-            if (e.errno() != Errno.EPERM) {
-                throw e;
-            }
-            refused = true;
+            refusedBy(e);
             return o.open(0);
         }
+    }
+
+    /** Whether to ask for the flag: not for an entry of another owner once the kernel has refused it here. */
+    private boolean tryFlag(long owner) {
+        return !(refused && owner >= 0 && owner != ProcessIds.uid());
+    }
+
+    /** Rethrows {@code e} unless it is the kernel refusing the flag (EPERM), which is remembered. */
+    private void refusedBy(SysException e) throws SysException {
+        if (e.errno() != Errno.EPERM) {
+            throw e;
+        }
+        refused = true;
     }
 
 }

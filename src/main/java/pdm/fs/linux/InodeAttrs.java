@@ -203,6 +203,10 @@ public final class InodeAttrs {
      * (no-COW is btrfs's, and FS_IOC_FSGETXATTR does not show it). Asked once per device.
      */
     public static boolean xflagsEnough(int fd, long dev) {
+        Boolean known = XFLAGS_ENOUGH.get(dev); // (first: the lambda below, made per call, costs a call into the VM under C1)
+        if (known != null) {
+            return known;
+        }
         return XFLAGS_ENOUGH.computeIfAbsent(dev, d -> {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment cap = a.allocate(CAPTURE);
